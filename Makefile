@@ -1,0 +1,55 @@
+# The two commands a new user needs: `make run` and `make test`. Everything else helps.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev messages makemessages worker check lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-run
+
+install: $(VENV)/.installed-run
+install-dev: $(VENV)/.installed-dev
+
+messages: install
+	$(MANAGE) compile_catalogs
+
+## Serve the portal with demo data, a Celery worker and beat (file-system broker: no servers).
+run: export DEBUG ?= 1
+run: messages
+	mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo_week --today
+	@echo "Portal: http://$(HOST):$(PORT)/   admin: http://$(HOST):$(PORT)/admin/"
+	@trap 'kill $$(cat var/worker.pid 2>/dev/null) 2>/dev/null; exit 0' EXIT INT TERM; \
+	$(BIN)/celery -A shuangchuang worker --beat --loglevel=WARNING --concurrency=2 \
+		--pidfile=var/worker.pid --schedule=var/celerybeat-schedule & \
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+## Run the whole suite (SQLite by default; .ci/run switches PostgreSQL and Redis on).
+test: install-dev
+	DJANGO_SETTINGS_MODULE=shuangchuang.test_settings $(MANAGE) compile_catalogs
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Extract new strings into the English catalogue (needs GNU gettext).
+makemessages: install-dev
+	$(MANAGE) makemessages --locale en --no-obsolete --add-location file \
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'benchmarks/*'
+
+check: install-dev
+	$(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf var test-output

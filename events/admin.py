@@ -1,0 +1,117 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Event, EventPartner, EventStatusChange, Membership, Notice, Organizer, Theme, User, Week
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "full_name", "email", "phone", "is_active", "is_staff"]
+    search_fields = ["username", "full_name", "email", "phone"]
+    fieldsets = DjangoUserAdmin.fieldsets + ((_("联系方式"), {"fields": ["full_name", "phone"]}),)
+
+
+@admin.register(Week)
+class WeekAdmin(admin.ModelAdmin):
+    list_display = ["name", "theme", "starts_on", "ends_on", "deadline_time", "is_current", "is_published"]
+    list_filter = ["is_current", "is_published"]
+    search_fields = ["name", "theme", "unified_title"]
+    fieldsets = [
+        (None, {"fields": ["name", "theme", "unified_title", "starts_on", "ends_on", "time_zone", "is_current", "is_published"]}),
+        (
+            _("报送规则"),
+            {
+                "fields": [
+                    "deadline_time",
+                    "photo_min_bytes",
+                    "photo_max_bytes",
+                    "video_min_width",
+                    "video_min_height",
+                    "video_max_bytes",
+                    "photos_required",
+                    "video_required",
+                ]
+            },
+        ),
+        (
+            _("提醒与汇总"),
+            {
+                "fields": [
+                    "reminder_times",
+                    "reminder_grace_minutes",
+                    "remind_contact",
+                    "digest_delay_minutes",
+                    "digest_recipients",
+                    "bulletin_time",
+                    "bulletin_recipients",
+                    "publication_checklist",
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "order"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organizer)
+class OrganizerAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "contact_name", "contact_phone", "contact_email"]
+    list_filter = ["kind"]
+    search_fields = ["name", "contact_name", "contact_phone"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organizer", "role", "joined_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__full_name", "organizer__name"]
+    autocomplete_fields = ["user", "organizer"]
+
+
+class EventPartnerInline(admin.TabularInline):
+    model = EventPartner
+    extra = 0
+    autocomplete_fields = ["organizer"]
+
+
+class EventStatusChangeInline(admin.TabularInline):
+    model = EventStatusChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "by", "at", "comment"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["subtitle", "host", "form", "venue", "starts_at", "ends_at", "status"]
+    list_filter = ["status", "form", "venue", "week", "themes"]
+    search_fields = ["subtitle", "place", "address", "host__name", "contact_name"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["host", "venue"]
+    autocomplete_fields = ["host", "venue", "reporter"]
+    filter_horizontal = ["themes"]
+    inlines = [EventPartnerInline, EventStatusChangeInline]
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["title", "recipient", "created_at", "read_at"]
+    list_filter = ["read_at"]
+    search_fields = ["title", "recipient__username"]
+    list_select_related = ["recipient"]

@@ -1,0 +1,219 @@
+"""The demo week, built from the Kunshan 2017 work plan (seed 002).
+
+Nine events, their host units, places and dates as the plan gives them; the plan gives no
+clock times, so the times below are plausible ones. Loading is idempotent: every object is
+found by a natural key and brought to the state described here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from venues.models import Venue
+
+from .models import Event, EventPartner, Membership, Organizer, Theme, User, Week
+from .roles import OFFICE_GROUP
+
+ZONE = "Asia/Shanghai"
+WEEK_NAME = "2017年全国大众创业万众创新活动周暨“创响江苏”活动月苏州分会场（昆山）"
+UNIFIED_TITLE = "2017年全国大众创业万众创新活动周暨“创响江苏”活动月"
+THEME = "创梦新天地，发展新经济；创客新天堂，培育新动能"
+# The plan's month runs 15 Sep – 15 Oct; its first event (科普日) starts on 13 Sep.
+STARTS_ON = dt.date(2017, 9, 13)
+ENDS_ON = dt.date(2017, 10, 15)
+# With --today, this day of the plan (three events at once) becomes today.
+BUSIEST_DAY = dt.date(2017, 9, 25)
+
+OFFICE_ACCOUNT = ("fgw", "office-demo-2017", "胡丹", "kunshangyk@example.com", "0512-57303063")
+ORGANIZER_PASSWORD = "organizer-demo-2017"
+
+THEMES = ["科技创新", "创业就业", "人才培养", "智能制造", "新材料", "产学研合作"]
+
+VENUES = [
+    # name, kind, parent, district, address, order
+    ("昆山市主会场", "main", None, "昆山高新区", "昆山市高新技术创业服务中心创酷空间", 0),
+    ("昆山开发区分会场", "sub", "昆山市主会场", "昆山开发区", "昆山金陵大饭店", 1),
+    ("科技广场分会场", "sub", "昆山市主会场", "昆山开发区", "前进东路科技广场（东创蒲公英）", 2),
+    ("工业技术研究院分会场", "sub", "昆山市主会场", "昆山高新区", "昆山市工业技术研究院", 3),
+    ("登云学院分会场", "sub", "昆山市主会场", "玉山镇", "昆山市登云科技职业学院", 4),
+    ("全市各区镇", "sub", "昆山市主会场", "全市", "昆山市各区镇", 5),
+    ("广州赛场", "sub", "昆山市主会场", "广州", "广州市", 6),
+]
+
+UNITS = [
+    # unit name, kind, login, member name, phone
+    ("昆山市科技局", "government", "kjj", "王晓明", "13800000001"),
+    ("昆山市人社局", "government", "rsj", "李娜", "13800000002"),
+    ("昆山开发区管委会", "district", "kfq", "张伟", "13800000003"),
+    ("昆山市自主创业者联谊会", "association", "cyz", "刘洋", "13800000004"),
+    ("昆山市经济和信息化委员会", "government", "jxw", "陈静", "13800000005"),
+    ("昆山市总工会", "government", "zgh", "赵磊", "13800000006"),
+]
+
+
+@dataclass(frozen=True)
+class DemoEvent:
+    subtitle: str
+    host: str
+    form: str
+    venue: str
+    place: str
+    starts: tuple[dt.date, dt.time]
+    ends: tuple[dt.date, dt.time]
+    status: str
+    themes: tuple[str, ...]
+    co_organizers: tuple[str, ...] = ()
+    description: str = ""
+
+
+def _d(month: int, day: int) -> dt.date:
+    return dt.date(2017, month, day)
+
+
+EVENTS = [
+    DemoEvent("全国“科普日”活动", "昆山市科技局", "culture", "全市各区镇", "全市各区镇",
+              (_d(9, 13), dt.time(9)), (_d(9, 17), dt.time(17)), "approved", ("科技创新",),
+              description="在全市各区镇开展科普展示、科普讲座和科普体验活动。"),
+    DemoEvent("昆山市第二届“创业梦+就业桥”青年创业大赛预赛", "昆山市人社局", "contest", "昆山市主会场",
+              "昆山市高新技术创业服务中心创酷空间", (_d(9, 22), dt.time(9)), (_d(9, 22), dt.time(17)),
+              "approved", ("创业就业",)),
+    DemoEvent("孵化基地创业孵化培训会", "昆山市人社局", "service", "科技广场分会场",
+              "前进东路科技广场（东创蒲公英）", (_d(9, 23), dt.time(9, 30)), (_d(9, 23), dt.time(16)),
+              "approved", ("创业就业", "人才培养")),
+    DemoEvent("SAE 2017 汽车智能与网联技术国际学术会议", "昆山开发区管委会", "forum", "昆山开发区分会场",
+              "昆山金陵大饭店", (_d(9, 25), dt.time(8, 30)), (_d(9, 27), dt.time(17, 30)), "approved",
+              ("科技创新", "智能制造")),
+    DemoEvent("2017年姑苏创协与昆山创协联谊活动", "昆山市自主创业者联谊会", "culture", "昆山市主会场",
+              "昆山高新区创酷空间", (_d(9, 25), dt.time(18, 30)), (_d(9, 25), dt.time(21)), "approved",
+              ("创业就业",), description="晚间联谊活动，当日信息次日 16 时前报送。"),
+    DemoEvent("沪昆“新材料技术应用与创新”产学研沙龙", "昆山市科技局", "forum", "工业技术研究院分会场",
+              "昆山市工业技术研究院", (_d(9, 25), dt.time(14)), (_d(9, 25), dt.time(17)), "approved",
+              ("新材料", "产学研合作")),
+    DemoEvent("创业典型专题宣传", "昆山市人社局", "culture", "昆山市主会场", "网络投票与媒体专访",
+              (_d(10, 10), dt.time(9)), (_d(10, 15), dt.time(17)), "approved", ("创业就业",),
+              description="采访“创业梦+就业桥”的 12 位参赛选手，展示创业项目，分享创业经历与心得。"),
+    DemoEvent("第一届昆山市工业机器人技术应用技能大赛", "昆山市经济和信息化委员会", "contest", "登云学院分会场",
+              "昆山市登云科技职业学院", (_d(10, 10), dt.time(8, 30)), (_d(10, 13), dt.time(17)), "submitted",
+              ("智能制造", "人才培养"), co_organizers=("昆山市人社局", "昆山市总工会")),
+    DemoEvent("组织五家创新创业企业赴广州参加“创客中国”总决赛", "昆山市经济和信息化委员会", "contest",
+              "广州赛场", "广州", (_d(10, 10), dt.time(9)), (_d(10, 13), dt.time(17)), "draft", ("创业就业",)),
+]
+
+
+@dataclass
+class DemoAccounts:
+    office: tuple[str, str]
+    organizers: list[tuple[str, str, str]]
+
+
+@transaction.atomic
+def load_demo_week(*, today: dt.date | None = None) -> DemoAccounts:
+    """Create or bring up to date the demo week; with ``today``, shift it to run today.
+
+    Side effects: the demo week becomes the current, published week; venues, themes, units,
+    accounts and events are created or updated. Nothing else is touched.
+    """
+    shift = (today - BUSIEST_DAY) if today else dt.timedelta(0)
+    week = _week(shift)
+    venues = _venues()
+    themes = {name: Theme.objects.update_or_create(name=name, defaults={"order": i})[0] for i, name in enumerate(THEMES)}
+    units, organizers = _units()
+    for demo in EVENTS:
+        _event(week, demo, shift, venues, themes, units)
+    week.starts_on, week.ends_on = STARTS_ON + shift, ENDS_ON + shift
+    week.save()
+    office = _office_account()
+    return DemoAccounts(office=(office.username, OFFICE_ACCOUNT[1]), organizers=organizers)
+
+
+def _week(shift: dt.timedelta) -> Week:
+    Week.objects.filter(is_current=True).exclude(name=WEEK_NAME).update(is_current=False)
+    week = Week.objects.filter(name=WEEK_NAME).first()
+    starts_on, ends_on = STARTS_ON + shift, ENDS_ON + shift
+    if week is None:
+        return Week.objects.create(
+            name=WEEK_NAME, theme=THEME, unified_title=UNIFIED_TITLE, starts_on=starts_on,
+            ends_on=ends_on, time_zone=ZONE, is_current=True, is_published=True,
+        )
+    # Widen first so that events can move without ever lying outside their week.
+    week.starts_on, week.ends_on = min(week.starts_on, starts_on), max(week.ends_on, ends_on)
+    week.theme, week.unified_title, week.time_zone = THEME, UNIFIED_TITLE, ZONE
+    week.is_current = week.is_published = True
+    week.save()
+    return week
+
+
+def _venues() -> dict[str, Venue]:
+    venues: dict[str, Venue] = {}
+    for name, kind, parent, district, address, order in VENUES:
+        venues[name], _ = Venue.objects.update_or_create(
+            name=name,
+            defaults={"kind": kind, "parent": venues.get(parent), "district": district, "address": address, "order": order},
+        )
+    return venues
+
+
+def _units() -> tuple[dict[str, Organizer], list[tuple[str, str, str]]]:
+    units: dict[str, Organizer] = {}
+    accounts = []
+    for name, kind, login, person, phone in UNITS:
+        unit, _ = Organizer.objects.update_or_create(
+            name=name, defaults={"kind": kind, "contact_name": person, "contact_phone": phone}
+        )
+        user, created = User.objects.get_or_create(
+            username=login, defaults={"full_name": person, "phone": phone, "email": f"{login}@example.com"}
+        )
+        if created:
+            user.set_password(ORGANIZER_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(organizer=unit, user=user, defaults={"role": Membership.Role.MANAGER})
+        units[name] = unit
+        accounts.append((name, login, ORGANIZER_PASSWORD))
+    return units, accounts
+
+
+def _event(week, demo: DemoEvent, shift, venues, themes, units) -> Event:
+    host = units[demo.host]
+    reporter = host.memberships.order_by("id").first().user
+    starts_at = dt.datetime.combine(demo.starts[0] + shift, demo.starts[1], tzinfo=week.zone)
+    ends_at = dt.datetime.combine(demo.ends[0] + shift, demo.ends[1], tzinfo=week.zone)
+    event, _ = Event.objects.update_or_create(
+        week=week,
+        host=host,
+        subtitle=demo.subtitle,
+        defaults={
+            "form": demo.form,
+            "venue": venues[demo.venue],
+            "place": demo.place,
+            "address": venues[demo.venue].address,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "status": demo.status,
+            "contact_name": reporter.full_name,
+            "contact_phone": reporter.phone,
+            "contact_email": reporter.email,
+            "reporter": reporter,
+            "description": demo.description,
+        },
+    )
+    event.themes.set([themes[name] for name in demo.themes])
+    for order, name in enumerate(demo.co_organizers):
+        EventPartner.objects.get_or_create(
+            event=event, organizer=units[name], defaults={"role": EventPartner.Role.CO_ORGANIZER, "order": order}
+        )
+    return event
+
+
+def _office_account() -> User:
+    username, password, full_name, email, phone = OFFICE_ACCOUNT
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"full_name": full_name, "email": email, "phone": phone, "is_staff": True}
+    )
+    if created:
+        user.set_password(password)
+        user.save()
+    user.groups.add(Group.objects.get(name=OFFICE_GROUP))
+    return user

@@ -1,0 +1,447 @@
+"""Week, organizer units and their members, events, and the notices users receive."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .uploads import event_cover_path
+
+MIB = 1024 * 1024
+
+
+class User(AbstractUser):
+    """A person who signs in: an organizer member, an office reviewer or an operator."""
+
+    full_name = models.CharField(_("姓名"), max_length=60, blank=True)
+    phone = models.CharField(_("手机或电话"), max_length=32, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+
+def default_reminder_times() -> list[str]:
+    return ["14:00", "15:30"]
+
+
+def default_publication_checklist() -> list[str]:
+    return ["不含涉密内容", "内容适合公开发布", "数字与事实准确"]
+
+
+class WeekQuerySet(models.QuerySet):
+    def current(self) -> Week | None:
+        return self.filter(is_current=True).first()
+
+
+class Week(models.Model):
+    """One edition of the week, with the reporting rules every event of it follows."""
+
+    name = models.CharField(_("名称"), max_length=120)
+    theme = models.CharField(_("主题"), max_length=200)
+    unified_title = models.CharField(
+        _("统一冠名"),
+        max_length=200,
+        help_text=_("每项专题活动的标题都以此开头，活动自行增加副标题。"),
+    )
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    time_zone = models.CharField(_("时区"), max_length=64, default="Asia/Shanghai")
+    deadline_time = models.TimeField(_("每日报送截止时间"), default=dt.time(16, 0))
+    photo_min_bytes = models.PositiveBigIntegerField(_("照片最小字节数"), default=2 * MIB)
+    photo_max_bytes = models.PositiveBigIntegerField(_("照片最大字节数"), default=40 * MIB)
+    video_min_width = models.PositiveIntegerField(_("视频最小宽度（像素）"), default=1280)
+    video_min_height = models.PositiveIntegerField(_("视频最小高度（像素）"), default=720)
+    video_max_bytes = models.PositiveBigIntegerField(_("视频最大字节数"), default=2 * 1024 * MIB)
+    photos_required = models.PositiveSmallIntegerField(_("每份报送至少合格照片数"), default=1)
+    video_required = models.BooleanField(_("每份报送必须有视频"), default=False)
+    reminder_times = models.JSONField(
+        _("提醒时间"), default=default_reminder_times, help_text=_("当地时间，如 14:00、15:30。")
+    )
+    reminder_grace_minutes = models.PositiveSmallIntegerField(_("提醒宽限分钟数"), default=20)
+    remind_contact = models.BooleanField(_("同时提醒联系人"), default=False)
+    digest_delay_minutes = models.PositiveSmallIntegerField(_("截止后多少分钟发送汇总"), default=5)
+    digest_recipients = models.JSONField(_("每日汇总收件人"), default=list, blank=True)
+    bulletin_time = models.TimeField(_("每日简报发送时间"), default=dt.time(16, 30))
+    bulletin_recipients = models.JSONField(_("每日简报收件人"), default=list, blank=True)
+    publication_checklist = models.JSONField(
+        _("发布审核清单"), default=default_publication_checklist, blank=True
+    )
+    is_current = models.BooleanField(_("当前活动周"), default=False)
+    is_published = models.BooleanField(_("已公开"), default=False)
+
+    objects = WeekQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("活动周")
+        verbose_name_plural = _("活动周")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="week_ends_on_or_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="week_only_one_current"
+            ),
+            models.CheckConstraint(condition=Q(photo_min_bytes__gt=0), name="week_photo_min_positive"),
+            models.CheckConstraint(
+                condition=Q(photo_max_bytes__gte=F("photo_min_bytes")),
+                name="week_photo_max_at_least_min",
+            ),
+            models.CheckConstraint(
+                condition=Q(video_min_width__gt=0, video_min_height__gt=0),
+                name="week_video_min_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        try:
+            ZoneInfo(self.time_zone)
+        except (KeyError, ValueError):
+            raise ValidationError({"time_zone": _("未知的时区：%(tz)s") % {"tz": self.time_zone}})
+        if not isinstance(self.reminder_times, list) or not all(
+            _is_hh_mm(value) for value in self.reminder_times
+        ):
+            raise ValidationError({"reminder_times": _("提醒时间须为“时:分”格式的列表，如 14:00。")})
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def days(self) -> list[dt.date]:
+        count = (self.ends_on - self.starts_on).days + 1
+        return [self.starts_on + dt.timedelta(days=offset) for offset in range(count)]
+
+    def local_now(self) -> dt.datetime:
+        return timezone.now().astimezone(self.zone)
+
+    def today(self) -> dt.date:
+        return self.local_now().date()
+
+    def at(self, day: dt.date, time: dt.time) -> dt.datetime:
+        """The aware instant of ``time`` on ``day`` in the week's zone."""
+        return dt.datetime.combine(day, time, tzinfo=self.zone)
+
+    def deadline_on(self, day: dt.date) -> dt.datetime:
+        return self.at(day, self.deadline_time)
+
+    def reminder_slots(self) -> list[dt.time]:
+        return sorted(dt.time.fromisoformat(value) for value in self.reminder_times)
+
+
+def _is_hh_mm(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        dt.time.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 5
+
+
+class Theme(models.Model):
+    """A topic events are tagged with, for the public schedule's theme filter."""
+
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("主题标签")
+        verbose_name_plural = _("主题标签")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organizer(models.Model):
+    """An organizer unit (单位). Its members sign in and run its events."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("政府部门")
+        DISTRICT = "district", _("区镇")
+        ENTERPRISE = "enterprise", _("企业")
+        ASSOCIATION = "association", _("社会团体")
+        ACADEMIC = "academic", _("高校院所")
+        OTHER = "other", _("其他")
+
+    name = models.CharField(_("单位名称"), max_length=120, unique=True)
+    kind = models.CharField(_("单位类型"), max_length=16, choices=Kind.choices, default=Kind.GOVERNMENT)
+    contact_name = models.CharField(_("联系人"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    webhook_url = models.URLField(
+        _("群机器人地址"), blank=True, help_text=_("企业微信或钉钉群机器人的 Webhook 地址，可选。")
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="organizers",
+        verbose_name=_("成员"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["government", "district", "enterprise", "association", "academic", "other"]),
+                name="organizer_kind_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's membership of an organizer unit."""
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", _("单位管理员")
+        MEMBER = "member", _("成员")
+
+    organizer = models.ForeignKey(
+        Organizer, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(_("加入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("单位成员")
+        verbose_name_plural = _("单位成员")
+        constraints = [
+            models.UniqueConstraint(fields=["organizer", "user"], name="membership_once_per_unit"),
+            models.CheckConstraint(
+                condition=Q(role__in=["manager", "member"]), name="membership_role_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organizer}"
+
+
+class EventQuerySet(models.QuerySet):
+    def public(self) -> EventQuerySet:
+        """What the public may see: approved and cancelled events of published weeks."""
+        return self.filter(
+            status__in=[Event.Status.APPROVED, Event.Status.CANCELLED], week__is_published=True
+        )
+
+    def visible_to(self, user) -> EventQuerySet:
+        from .roles import is_office_reviewer
+
+        if is_office_reviewer(user):
+            return self.all()
+        if user.is_authenticated:
+            return self.filter(host__memberships__user=user)
+        return self.public()
+
+
+class Event(models.Model):
+    """A themed event (专题活动) registered by a host unit under the week's unified title."""
+
+    class Form(models.TextChoices):
+        EXHIBITION = "exhibition", _("成果展示")
+        FORUM = "forum", _("会议论坛")
+        CULTURE = "culture", _("文化传播")
+        ROADSHOW = "roadshow", _("项目路演")
+        CONTEST = "contest", _("群众竞赛")
+        SERVICE = "service", _("专业服务")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("待审核")
+        APPROVED = "approved", _("已发布")
+        RETURNED = "returned", _("已退回")
+        CANCELLED = "cancelled", _("已取消")
+
+    week = models.ForeignKey(Week, verbose_name=_("活动周"), on_delete=models.PROTECT, related_name="events")
+    host = models.ForeignKey(
+        Organizer, verbose_name=_("主办单位"), on_delete=models.PROTECT, related_name="events"
+    )
+    subtitle = models.CharField(_("副标题"), max_length=200)
+    form = models.CharField(_("活动形式"), max_length=16, choices=Form.choices)
+    themes = models.ManyToManyField(Theme, verbose_name=_("主题标签"), blank=True, related_name="events")
+    venue = models.ForeignKey(
+        "venues.Venue", verbose_name=_("会场"), on_delete=models.PROTECT, related_name="events"
+    )
+    place = models.CharField(_("活动地点"), max_length=120)
+    address = models.CharField(_("详细地址"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    contact_name = models.CharField(_("联系人"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("联系人电话"), max_length=32, blank=True)
+    contact_email = models.EmailField(_("联系人邮箱"), blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("信息报送员"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reported_events",
+    )
+    live_url = models.URLField(_("直播或回放链接"), blank=True)
+    description = models.TextField(_("活动简介"), blank=True)
+    cover = models.ImageField(_("封面图"), upload_to=event_cover_path, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    cancel_reason = models.TextField(_("取消原因"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("专题活动")
+        verbose_name_plural = _("专题活动")
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["week", "status", "starts_at"], name="event_week_status_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(form__in=["exhibition", "forum", "culture", "roadshow", "contest", "service"]),
+                name="event_form_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "approved", "returned", "cancelled"]),
+                name="event_status_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                name="event_cancelled_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_title
+
+    @property
+    def full_title(self) -> str:
+        return compose_full_title(self.week.unified_title, self.subtitle)
+
+    @property
+    def days(self) -> list[dt.date]:
+        """The calendar days, in the week's zone, on which the event runs."""
+        zone = self.week.zone
+        first = self.starts_at.astimezone(zone).date()
+        # An event ending at midnight does not run on the day that midnight starts.
+        last = (self.ends_at.astimezone(zone) - dt.timedelta(microseconds=1)).date()
+        return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in (self.Status.APPROVED, self.Status.CANCELLED)
+
+
+def compose_full_title(unified_title: str, subtitle: str) -> str:
+    """统一冠名 + 副标题, joined the way Chinese official documents join a subtitle."""
+    if not subtitle:
+        return unified_title
+    return f"{unified_title}——{subtitle}"
+
+
+class EventPartner(models.Model):
+    """An undertaking unit (承办) or co-organizer (协办) of an event: a unit, or just a name."""
+
+    class Role(models.TextChoices):
+        UNDERTAKER = "undertaker", _("承办单位")
+        CO_ORGANIZER = "co_organizer", _("协办单位")
+
+    event = models.ForeignKey(Event, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="partners")
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
+    organizer = models.ForeignKey(
+        Organizer, verbose_name=_("单位"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("单位名称"), max_length=120, blank=True, help_text=_("单位尚无账号时填写名称。"))
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("承办或协办单位")
+        verbose_name_plural = _("承办或协办单位")
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organizer__isnull=False) | ~Q(name=""), name="partner_unit_or_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["undertaker", "co_organizer"]), name="partner_role_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.organizer.name if self.organizer_id else self.name
+
+
+class EventStatusChange(models.Model):
+    """One step of an event's status history: who moved it from which state to which."""
+
+    event = models.ForeignKey(Event, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(_("原状态"), max_length=16, choices=Event.Status.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16, choices=Event.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    comment = models.TextField(_("意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("活动状态记录")
+        verbose_name_plural = _("活动状态记录")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.from_status} → {self.to_status}"
+
+
+class Notice(models.Model):
+    """An in-site notice in a user's notification list."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="notices"
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notice_recipient_unread")]
+
+    def __str__(self) -> str:
+        return self.title

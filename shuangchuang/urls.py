@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import health
+
+admin.site.site_header = _("双创周管理后台")
+admin.site.site_title = _("双创周")
+admin.site.index_title = _("数据管理")
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("events.urls.accounts")),
+    path("admin/", admin.site.urls),
+    path("organizer/", include("events.urls.organizer")),
+    path("review/", include("events.urls.review")),
+    path("", include("venues.urls")),
+    path("", include("events.urls.public")),
+]
+
+if settings.DEBUG and settings.MEDIA_STORAGE == "local":
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,28 @@
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def week(db):
+    return factories.week()
+
+
+@pytest.fixture
+def office_user(db):
+    return factories.office_user()
+
+
+@pytest.fixture
+def organizer(db):
+    return factories.organizer()
+
+
+@pytest.fixture
+def member(organizer):
+    return factories.member(organizer)
+
+
+@pytest.fixture
+def event(week, organizer, member):
+    return factories.event(week=week, host=organizer, reporter=member)

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from .models import Venue
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "parent", "district", "address", "order"]
+    list_filter = ["kind", "district"]
+    search_fields = ["name", "district", "address"]
+    list_editable = ["order"]
+    autocomplete_fields = ["parent"]
