@@ -14,8 +14,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("events.urls.accounts")),
     path("admin/", admin.site.urls),
+    path("organizer/reports/", include("submissions.urls.organizer")),
     path("organizer/", include("events.urls.organizer")),
-    path("review/", include("events.urls.review")),
+    path("review/events/", include("events.urls.review")),
+    path("review/", include("submissions.urls.review")),
     path("", include("venues.urls")),
     path("", include("events.urls.public")),
 ]

@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from events.context_processors import current_week
-from events.selectors import public_events
+from events.selectors.public import public_events
 
 from .models import Venue
 from .selectors import venues_in_order

@@ -1,8 +1,4 @@
 from django.urls import path
 
-from ..views import review
-
-app_name = "review"
-urlpatterns = [
-    path("", review.home, name="home"),
-]
+app_name = "review_events"
+urlpatterns: list = []

@@ -9,7 +9,7 @@ def after_login(request):
     """Send each role to its own area after signing in."""
     user = request.user
     if is_office_reviewer(user):
-        return redirect("review:home")
+        return redirect("board:home")
     if is_organizer_member(user):
         return redirect("organizer:dashboard")
     if user.is_staff:

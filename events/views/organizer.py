@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from rules.contrib.views import permission_required
 
-from .. import selectors
+from ..selectors import organizer as selectors
 
 
 @login_required

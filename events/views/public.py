@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from venues.selectors import venues_in_order
 
-from .. import selectors
+from ..selectors import public as selectors
 from ..context_processors import current_week
 
 UPCOMING_LIMIT = 6
@@ -23,6 +23,7 @@ def home(request):
             ),
             venues=venues_in_order(),
             phase=_phase(week, today),
+            days_to_go=(week.starts_on - today).days,
         )
     return render(request, "events/public/home.html", context)
 

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
-from .models import Event, Week
+from ..models import Event, Week
 
 
-def _with_relations(queryset: QuerySet[Event]) -> QuerySet[Event]:
+def with_relations(queryset: QuerySet[Event]) -> QuerySet[Event]:
     return queryset.select_related("week", "venue", "host").prefetch_related("themes")
 
 
 def public_events(*, week: Week) -> QuerySet[Event]:
-    return _with_relations(Event.objects.public().filter(week=week))
+    return with_relations(Event.objects.public().filter(week=week))
 
 
 def public_events_on(*, week: Week, day: dt.date) -> QuerySet[Event]:
@@ -26,17 +26,3 @@ def public_events_on(*, week: Week, day: dt.date) -> QuerySet[Event]:
 def public_events_from(*, week: Week, moment: dt.datetime, limit: int) -> QuerySet[Event]:
     """The next public events that have not ended by ``moment``."""
     return public_events(week=week).filter(ends_at__gt=moment, status=Event.Status.APPROVED)[:limit]
-
-
-def events_for_units(*, user) -> QuerySet[Event]:
-    """The events of every unit the user is a member of, for the organizer dashboard."""
-    return _with_relations(Event.objects.filter(host__memberships__user=user)).order_by(
-        "starts_at", "id"
-    )
-
-
-def status_counts(*, week: Week) -> dict[str, int]:
-    counts = Event.objects.filter(week=week).aggregate(
-        **{status: Count("id", filter=Q(status=status)) for status in Event.Status.values}
-    )
-    return counts

@@ -2,9 +2,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from rules.contrib.views import permission_required
 
-from .. import selectors
-from ..context_processors import current_week
-from ..models import Event
+from events.selectors import organizer as selectors
+from events.context_processors import current_week
+from events.models import Event
 
 
 @login_required
@@ -20,4 +20,4 @@ def home(request):
             .select_related("host", "venue", "week")
             .order_by("starts_at")
         )
-    return render(request, "events/review/home.html", context)
+    return render(request, "submissions/board/home.html", context)
