@@ -44,11 +44,11 @@ def _broker_state() -> str:
 
 
 def _worker_state() -> str:
-    """"ok" when a worker answers a ping; brokers without broadcast cannot be asked."""
+    """"ok" when a worker answers a ping; the file-system broker cannot broadcast a ping."""
+    if celery_app.conf.broker_url.startswith("filesystem://"):
+        return "unknown"
     try:
         replies = celery_app.control.ping(timeout=WORKER_PING_TIMEOUT_SECONDS)
-    except NotImplementedError:
-        return "unknown"
     except Exception as exc:
         return f"error: {type(exc).__name__}"
     return "ok" if replies else "none"

@@ -17,3 +17,4 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="shuangchuang-test-media-"))  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(Path(tempfile.mkdtemp(prefix="shuangchuang-beat-")) / "schedule")  # noqa: F405
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="shuangchuang-static-"))  # noqa: F405
