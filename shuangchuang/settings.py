@@ -197,7 +197,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stuck-media-checks": {"task": "submissions.sweep_stuck_checks", "schedule": 300.0},
+}
+# Only the fault tests set this: it holds a media check open long enough to kill its worker.
+MEDIA_CHECK_TEST_DELAY_SECONDS = env.float("MEDIA_CHECK_TEST_DELAY_SECONDS", default=0)
 
 # --- Security -------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

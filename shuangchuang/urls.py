@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("events.urls.accounts")),
     path("admin/", admin.site.urls),
     path("organizer/reports/", include("submissions.urls.organizer")),
+    path("files/", include("submissions.urls.media_files")),
     path("organizer/", include("events.urls.organizer")),
     path("review/events/", include("events.urls.review")),
     path("review/", include("submissions.urls.review")),

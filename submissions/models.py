@@ -172,6 +172,7 @@ class MediaFile(models.Model):
     preview = models.FileField(_("缩略图或封面帧"), upload_to=media_preview_path, blank=True, max_length=255)
     attempts = models.PositiveSmallIntegerField(_("检查次数"), default=0)
     queued_at = models.DateTimeField(_("排队时间"), default=timezone.now)
+    check_started_at = models.DateTimeField(_("最近一次开始检查"), null=True, blank=True)
     checked_at = models.DateTimeField(_("检查完成时间"), null=True, blank=True)
     is_public = models.BooleanField(_("公开展示"), default=False)
     uploaded_by = models.ForeignKey(

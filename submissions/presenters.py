@@ -1,0 +1,29 @@
+"""How a media file is described to the report page's script and to templates."""
+from __future__ import annotations
+
+from django.urls import reverse
+
+from .models import MediaFile
+
+
+def reason_messages(media: MediaFile) -> list[str]:
+    from .media import reason_message
+
+    return [reason_message(reason.get("code", ""), reason.get("params", {})) for reason in media.reasons]
+
+
+def media_as_json(media: MediaFile) -> dict:
+    return {
+        "id": media.pk,
+        "kind": media.kind,
+        "name": media.original_name,
+        "caption": media.caption,
+        "status": media.status,
+        "status_label": str(media.get_status_display()),
+        "reasons": reason_messages(media),
+        "width": media.width,
+        "height": media.height,
+        "duration": media.duration,
+        "preview_url": reverse("media_files:serve", args=[media.pk, "preview"]) if media.preview else "",
+        "file_url": reverse("media_files:serve", args=[media.pk, "original"]),
+    }

@@ -1,0 +1,222 @@
+"""Uploading a report's photos and videos, and applying a worker's verdict to them."""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import DailyReport, MediaFile
+from ..uploads import clean_original_name
+from .reports import _require_editable
+
+log = logging.getLogger(__name__)
+
+# A file whose check has been started this often without a verdict keeps killing workers.
+MAX_CHECK_ATTEMPTS = 3
+CHUNK = 1024 * 1024
+
+
+def kind_limit(week, kind: str) -> int:
+    return week.photo_max_bytes if kind == MediaFile.Kind.PHOTO else week.video_max_bytes
+
+
+@transaction.atomic
+def media_upload(*, report: DailyReport, uploaded, kind: str, by, caption: str = "") -> MediaFile:
+    """Store an uploaded photo or video with the report and queue its check.
+
+    ``uploaded`` is a Django UploadedFile; its ``sha256`` comes from the upload handler
+    when it streamed in, and is computed here otherwise. Raises ValidationError for a file
+    already in the report or over the kind's size limit. Side effects: the file is written
+    to storage under a generated name; a check is enqueued after commit.
+    """
+    _require_editable(report)
+    limit = kind_limit(report.event.week, kind)
+    if uploaded.size > limit:
+        raise ValidationError(_("文件超过 %(limit)s 的上限。") % {"limit": human_size(limit)})
+    digest = getattr(uploaded, "sha256", None) or _sha256_of(uploaded)
+    if report.media.filter(sha256=digest).exists():
+        raise ValidationError(_("文件“%(name)s”已经上传过。") % {"name": clean_original_name(uploaded.name)})
+    media = MediaFile(
+        report=report,
+        kind=kind,
+        original_name=clean_original_name(uploaded.name),
+        caption=caption.strip()[:200],
+        size=uploaded.size,
+        sha256=digest,
+        uploaded_by=by,
+    )
+    media.file.save(media.original_name, uploaded, save=False)
+    try:
+        media.save()
+    except Exception:
+        # The row was not written: do not leave the stored file behind unreferenced.
+        media.file.delete(save=False)
+        raise
+    transaction.on_commit(lambda: enqueue_check(media_id=media.pk))
+    return media
+
+
+def enqueue_check(*, media_id: int) -> bool:
+    """Send the check to the workers; with the broker down the file stays queued for the sweep."""
+    from ..tasks import check_media_task
+
+    try:
+        check_media_task.delay(media_id=media_id)
+    except Exception:  # the broker being away must never fail an upload
+        log.warning("media %s: could not enqueue its check; the sweep will retry", media_id, exc_info=True)
+        return False
+    return True
+
+
+@transaction.atomic
+def media_delete(*, media: MediaFile) -> None:
+    """Remove a file from a report still being edited (to replace a failed one)."""
+    _require_editable(media.report)
+    stored, preview = media.file.name, media.preview.name
+    media.delete()
+    storage = MediaFile._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in (stored, preview) if name])
+
+
+def media_set_caption(*, media: MediaFile, caption: str) -> MediaFile:
+    _require_editable(media.report)
+    media.caption = caption.strip()[:200]
+    media.save(update_fields=["caption"])
+    return media
+
+
+def media_check(*, media_id: int) -> MediaFile | None:
+    """Check one file against its week's rules and record the verdict, exactly once.
+
+    Safe to run any number of times, concurrently or after a worker died mid-check: a file
+    that already has a verdict is left alone, and a file whose checks keep dying is failed
+    after MAX_CHECK_ATTEMPTS. Returns the file, or None if it no longer exists.
+    """
+    from ..media import Rules, inspect_file
+
+    claimed = MediaFile.objects.filter(
+        pk=media_id, status__in=[MediaFile.Status.QUEUED, MediaFile.Status.CHECKING]
+    ).update(status=MediaFile.Status.CHECKING, attempts=F("attempts") + 1, check_started_at=timezone.now())
+    media = MediaFile.objects.select_related("report__event__week").filter(pk=media_id).first()
+    if not claimed or media is None:
+        return media
+    if media.attempts > MAX_CHECK_ATTEMPTS:
+        return _record_failure(media, code="check_keeps_crashing", params={"attempts": media.attempts - 1})
+    _pause_for_fault_tests()
+    with local_copy(media.file) as path:
+        verdict = inspect_file(path, expected_kind=media.kind, rules=Rules.from_week(media.report.event.week))
+    return _record_verdict(media, verdict)
+
+
+def _record_verdict(media: MediaFile, verdict) -> MediaFile:
+    preview_name = ""
+    if verdict.preview_jpeg:
+        storage = MediaFile._meta.get_field("preview").storage
+        preview_name = storage.save(
+            MediaFile._meta.get_field("preview").generate_filename(media, "preview.jpg"),
+            ContentFile(verdict.preview_jpeg),
+        )
+    fields = {
+        "status": MediaFile.Status.PASSED if verdict.passed else MediaFile.Status.FAILED,
+        "reasons": [{"code": reason.code, "params": reason.params} for reason in verdict.reasons],
+        "detected_format": verdict.detected_format[:40],
+        "width": verdict.width,
+        "height": verdict.height,
+        "orientation": verdict.orientation,
+        "duration": verdict.duration,
+        "video_codec": (verdict.video_codec or "")[:40],
+        "frame_rate": verdict.frame_rate,
+        "bit_rate": verdict.bit_rate,
+        "preview": preview_name,
+        "checked_at": timezone.now(),
+    }
+    # Only the check that still holds the claim writes a verdict: one verdict per file.
+    written = MediaFile.objects.filter(pk=media.pk, status=MediaFile.Status.CHECKING).update(**fields)
+    if not written and preview_name:
+        MediaFile._meta.get_field("preview").storage.delete(preview_name)
+    media.refresh_from_db()
+    return media
+
+
+def _record_failure(media: MediaFile, *, code: str, params: dict) -> MediaFile:
+    MediaFile.objects.filter(pk=media.pk, status=MediaFile.Status.CHECKING).update(
+        status=MediaFile.Status.FAILED, reasons=[{"code": code, "params": params}], checked_at=timezone.now()
+    )
+    media.refresh_from_db()
+    return media
+
+
+def media_sweep_stuck(*, older_than_minutes: int = 10) -> list[int]:
+    """Re-enqueue checks that are queued or checking for too long (lost messages, dead workers).
+
+    Returns the ids re-enqueued.
+    """
+    cutoff = timezone.now() - timezone.timedelta(minutes=older_than_minutes)
+    stuck = list(
+        MediaFile.objects.filter(status=MediaFile.Status.QUEUED, queued_at__lt=cutoff).values_list("pk", flat=True)
+    ) + list(
+        MediaFile.objects.filter(status=MediaFile.Status.CHECKING, check_started_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    for media_id in stuck:
+        enqueue_check(media_id=media_id)
+    MediaFile.objects.filter(pk__in=stuck, status=MediaFile.Status.QUEUED).update(queued_at=timezone.now())
+    return stuck
+
+
+@contextlib.contextmanager
+def local_copy(field_file) -> Iterator[str]:
+    """A path to the stored file: the file itself on local disk, else a streamed temporary copy.
+
+    Workers may run on other hosts than the web process, with object storage between them.
+    """
+    try:
+        path = field_file.path
+    except NotImplementedError:
+        path = None
+    if path is not None:
+        yield path
+        return
+    suffix = os.path.splitext(field_file.name)[1]
+    with tempfile.NamedTemporaryFile(suffix=suffix) as copy:
+        with field_file.storage.open(field_file.name, "rb") as source:
+            shutil.copyfileobj(source, copy, CHUNK)
+        copy.flush()
+        yield copy.name
+
+
+def _sha256_of(uploaded) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks(CHUNK):
+        digest.update(chunk)
+    uploaded.seek(0)
+    return digest.hexdigest()
+
+
+def _pause_for_fault_tests() -> None:
+    """Fault-injection point: the worker-kill tests need a check that lasts long enough to kill."""
+    delay = getattr(settings, "MEDIA_CHECK_TEST_DELAY_SECONDS", 0)
+    if delay:
+        import time
+
+        time.sleep(delay)
+
+
+def human_size(size: int) -> str:
+    if size >= 1024**3:
+        return f"{size / 1024**3:.1f} GB"
+    return f"{size / 1024**2:.1f} MB"

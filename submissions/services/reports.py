@@ -1,0 +1,160 @@
+"""Filing a day's report: drafts, leaders, submission, and the report's state."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from events.models import Event
+
+from .. import deadlines
+from ..models import DailyReport, MediaFile, ReportLeader, ReportLogEntry
+
+EDITABLE_STATUSES = (DailyReport.Status.DRAFT, DailyReport.Status.RETURNED)
+
+
+@dataclass(frozen=True)
+class LeaderRow:
+    name: str
+    post: str
+    level: str = ReportLeader.Level.MUNICIPAL
+
+
+class ReportIncomplete(ValidationError):
+    """The report cannot be submitted yet; ``messages`` says what is missing."""
+
+
+class DayState:
+    """What the reporter and the office see for an event day."""
+
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    ON_TIME = "on_time"
+    LATE = "late"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+    MISSING = "missing"
+
+    LABELS = {
+        NOT_STARTED: gettext_lazy("未开始"),
+        DRAFT: gettext_lazy("草稿"),
+        ON_TIME: gettext_lazy("按时报送"),
+        LATE: gettext_lazy("逾期报送"),
+        ACCEPTED: gettext_lazy("已采用"),
+        RETURNED: gettext_lazy("已退回"),
+        MISSING: gettext_lazy("未报送"),
+    }
+
+
+def day_state(report: DailyReport | None, *, due: dt.datetime, now: dt.datetime | None = None) -> str:
+    """The state of an event day; ``missing`` once the deadline passed with nothing submitted."""
+    now = now or timezone.now()
+    if report is None or report.status == DailyReport.Status.DRAFT:
+        if now > due:
+            return DayState.MISSING
+        return DayState.DRAFT if report is not None else DayState.NOT_STARTED
+    if report.status == DailyReport.Status.ACCEPTED:
+        return DayState.ACCEPTED
+    if report.status == DailyReport.Status.RETURNED:
+        return DayState.RETURNED
+    return DayState.LATE if report.is_late else DayState.ON_TIME
+
+
+def report_for_day(*, event: Event, day: dt.date) -> DailyReport:
+    """The event day's report, created as an empty draft on first use."""
+    if day not in event.days:
+        raise ValidationError(_("活动在 %(day)s 没有安排。") % {"day": day.isoformat()})
+    report, _created = DailyReport.objects.get_or_create(event=event, day=day)
+    return report
+
+
+def _require_editable(report: DailyReport) -> None:
+    if report.status not in EDITABLE_STATUSES:
+        raise PermissionDenied(_("该报送已提交，不能再修改；如需修改请联系市发改委退回。"))
+
+
+@transaction.atomic
+def report_save_draft(
+    *,
+    report: DailyReport,
+    text: str,
+    no_leaders: bool,
+    attendance: int | None,
+    leaders: list[LeaderRow],
+) -> DailyReport:
+    """Save the day's text, attendance and leaders present, replacing the leader list.
+
+    Side effects: the report's leader rows are replaced. Status is unchanged.
+    """
+    _require_editable(report)
+    if no_leaders and leaders:
+        raise ValidationError(_("已选择“无领导出席”，就不能再填写出席领导。"))
+    report.text = text.strip()
+    report.no_leaders = no_leaders
+    report.attendance = attendance
+    report.save(update_fields=["text", "no_leaders", "attendance", "updated_at"])
+    report.leaders.all().delete()
+    ReportLeader.objects.bulk_create(
+        ReportLeader(report=report, name=row.name.strip(), post=row.post.strip(), level=row.level, order=index)
+        for index, row in enumerate(leaders)
+    )
+    return report
+
+
+def missing_items(report: DailyReport | None, *, media: list[MediaFile] | None = None) -> list[str]:
+    """What the week's minimum still lacks, in plain words for the reporter."""
+    if report is None:
+        return [_("活动信息"), _("出席领导情况"), _("合格照片")]
+    week = report.event.week
+    media = list(report.media.all()) if media is None else media
+    passed_photos = sum(1 for m in media if m.kind == MediaFile.Kind.PHOTO and m.status == MediaFile.Status.PASSED)
+    passed_videos = sum(1 for m in media if m.kind == MediaFile.Kind.VIDEO and m.status == MediaFile.Status.PASSED)
+    missing = []
+    if not report.text.strip():
+        missing.append(_("活动信息"))
+    if not report.no_leaders and not report.leaders.exists():
+        missing.append(_("出席领导情况（或勾选“无领导出席”）"))
+    if passed_photos < week.photos_required:
+        missing.append(
+            _("合格照片（至少 %(required)d 张，已有 %(passed)d 张）")
+            % {"required": week.photos_required, "passed": passed_photos}
+        )
+    if week.video_required and passed_videos == 0:
+        missing.append(_("合格视频"))
+    return missing
+
+
+@transaction.atomic
+def report_submit(*, report: DailyReport, by, now: dt.datetime | None = None) -> DailyReport:
+    """Submit (or resubmit after a return) the day's report to the office.
+
+    Raises ReportIncomplete listing what is missing. Side effects: submitted_at is now,
+    lateness is judged against the deadline in the week's zone, a log entry is written.
+    """
+    report = DailyReport.objects.select_for_update().select_related("event__week").get(pk=report.pk)
+    _require_editable(report)
+    missing = missing_items(report)
+    if missing:
+        raise ReportIncomplete([_("还缺：%(item)s") % {"item": item} for item in missing])
+    now = now or timezone.now()
+    resubmission = report.status == DailyReport.Status.RETURNED
+    report.status = DailyReport.Status.SUBMITTED
+    report.submitted_at = now
+    report.first_submitted_at = report.first_submitted_at or now
+    # Lateness is the first filing's: a report filed on time, returned and fixed stays on time.
+    report.is_late = deadlines.is_late(
+        submitted_at=report.first_submitted_at, due=deadlines.due_at(report.event, report.day)
+    )
+    report.save()
+    ReportLogEntry.objects.create(
+        report=report,
+        action=ReportLogEntry.Action.RESUBMITTED if resubmission else ReportLogEntry.Action.SUBMITTED,
+        by=by,
+        at=now,
+    )
+    return report

@@ -1,0 +1,23 @@
+"""Thin tasks over the media services. Ids in, nothing out; safe to run twice."""
+from celery import shared_task
+
+from ..services import media as media_services
+
+# Below the broker's visibility timeout (3600 s), so a redelivered check never overlaps a live one.
+CHECK_TIME_LIMIT = 900
+
+
+@shared_task(
+    name="submissions.check_media",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=CHECK_TIME_LIMIT,
+    soft_time_limit=CHECK_TIME_LIMIT - 60,
+)
+def check_media_task(*, media_id: int) -> None:
+    media_services.media_check(media_id=media_id)
+
+
+@shared_task(name="submissions.sweep_stuck_checks", acks_late=True)
+def sweep_stuck_checks_task() -> None:
+    media_services.media_sweep_stuck()

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from ..views import media_files
+
+app_name = "media_files"
+urlpatterns = [
+    path("<int:pk>/<str:variant>/", media_files.serve, name="serve"),
+]
