@@ -1,12 +1,50 @@
-"""The version of everything the public sees, bumped whenever a public event changes.
+"""The version of everything the public sees, and the cache that public pages and feeds use.
 
 Public pages and feeds put the version in their cache keys and ETags, so approving,
 changing or cancelling an event makes every cached public page stale at once, with no
 list of keys to hunt down.
+
+``public_cached`` wraps a public view:
+
+- anonymous GET/HEAD requests are answered from the cache; a hit runs no SQL query (it
+  reads two cache keys: the version and the entry);
+- a request carrying a session or messages cookie (a signed-in user, or a pending
+  message) is never served from the cache nor stored into it, so nobody sees another
+  person's page;
+- every answer has an ETag (a hash of the content, language and nothing user-specific) and
+  a Last-Modified; a matching ``If-None-Match`` (or, without it, ``If-Modified-Since``)
+  gets 304;
+- the CSRF token of the language switch is stored as a placeholder and filled in for each
+  visitor, so one cached page serves everybody;
+- feeds can ask for CORS (``Access-Control-Allow-Origin: *``) and answer preflights.
+
+Pages that show the time of day ("live now", "today") are kept for ``PAGE_TIMEOUT``
+seconds; feeds, which do not depend on the clock, for ``FEED_TIMEOUT``.
 """
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import time
+
+from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.translation import get_language
 
 VERSION_KEY = "public:version"
+PAGE_TIMEOUT = 60
+FEED_TIMEOUT = 600
+CSRF_PLACEHOLDER = b"__PUBLIC_CSRF_TOKEN__"
+_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified",
+}
+_KEPT_HEADERS = ("Content-Type", "Content-Disposition", "X-Content-Type-Options")
 
 
 def public_version() -> int:
@@ -24,3 +62,99 @@ def bump_public_version() -> int:
     except ValueError:
         cache.add(VERSION_KEY, 2, timeout=None)
         return cache.get(VERSION_KEY, 2)
+
+
+def may_use_cache(request) -> bool:
+    """Anonymous, cookie-less-session GET/HEAD only; decided without touching the database."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def cache_key(request, version: int) -> str:
+    full_path = request.get_full_path()
+    digest = hashlib.sha1(full_path.encode()).hexdigest()
+    return f"public:page:{version}:{get_language()}:{digest}"
+
+
+def public_cached(*, timeout: int = PAGE_TIMEOUT, cors: bool = False):
+    """Cache an anonymous public view's 200 answers; see the module docstring."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if cors and request.method == "OPTIONS":
+                return _preflight()
+            use_cache = may_use_cache(request)
+            entry = None
+            key = None
+            if use_cache:
+                key = cache_key(request, public_version())
+                entry = cache.get(key)
+            if entry is None:
+                response = view(request, *args, **kwargs)
+                if response.status_code != 200 or response.streaming:
+                    return _with_cors(response, cors)
+                entry = _entry_from(response)
+                if use_cache:
+                    cache.set(key, entry, timeout)
+            return _answer(request, entry, cors)
+
+        return wrapped
+
+    return decorate
+
+
+def _entry_from(response) -> dict:
+    body = _CSRF_INPUT.sub(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", response.content)
+    digest = hashlib.md5(body + get_language().encode(), usedforsecurity=False).hexdigest()
+    return {
+        "body": body,
+        "headers": {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)},
+        "etag": quote_etag(digest),
+        "last_modified": int(time.time()),
+        "has_csrf": CSRF_PLACEHOLDER in body,
+    }
+
+
+def _answer(request, entry: dict, cors: bool) -> HttpResponse:
+    if _not_modified(request, entry):
+        response = HttpResponseNotModified()
+    else:
+        body = entry["body"]
+        if entry["has_csrf"]:
+            body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        response = HttpResponse(body)
+        for name, value in entry["headers"].items():
+            response[name] = value
+    response["ETag"] = entry["etag"]
+    response["Last-Modified"] = http_date(entry["last_modified"])
+    response["Cache-Control"] = "public, max-age=0, must-revalidate" if not entry["has_csrf"] else "private, max-age=0, must-revalidate"
+    if request.method == "HEAD":
+        response.content = b""
+    return _with_cors(response, cors)
+
+
+def _not_modified(request, entry: dict) -> bool:
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+        return "*" in tags or entry["etag"] in tags
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    return since is not None and entry["last_modified"] <= since
+
+
+def _with_cors(response, cors: bool):
+    if cors:
+        for name, value in CORS_HEADERS.items():
+            response[name] = value
+    return response
+
+
+def _preflight() -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+    response["Access-Control-Max-Age"] = "86400"
+    return _with_cors(response, True)

@@ -1,4 +1,5 @@
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
 
 from .models import Venue
 
@@ -12,3 +13,22 @@ def venues_in_order() -> QuerySet[Venue]:
         output_field=IntegerField(),
     )
     return Venue.objects.select_related("parent").annotate(kind_rank=rank).order_by("kind_rank", "order", "id")
+
+
+def venue_tree() -> list[tuple[Venue, list[Venue]]]:
+    """[(venue, its sub-venues)] with main venues first; orphan sub-venues stand alone. One query."""
+    venues = list(venues_in_order())
+    children: dict[int, list[Venue]] = {}
+    for venue in venues:
+        if venue.parent_id:
+            children.setdefault(venue.parent_id, []).append(venue)
+    known = {venue.pk for venue in venues}
+    return [
+        (venue, children.get(venue.pk, []))
+        for venue in venues
+        if not venue.parent_id or venue.parent_id not in known
+    ]
+
+
+def public_venue(*, pk: int) -> Venue:
+    return get_object_or_404(Venue.objects.select_related("parent").prefetch_related("sub_venues"), pk=pk)

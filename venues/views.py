@@ -1,22 +1,29 @@
-from django.shortcuts import get_object_or_404, render
+"""Public venue pages: the list (main venue first) and each venue with its events by day."""
+from django.shortcuts import render
 
 from events.context_processors import current_week
-from events.selectors.public import public_events
+from events.public_cache import public_cached
+from events.selectors import public as event_selectors
+from events.views.public import map_links
 
-from .models import Venue
-from .selectors import venues_in_order
+from . import selectors
 
 
+@public_cached()
 def venue_list(request):
-    return render(request, "venues/venue/list.html", {"venues": venues_in_order()})
+    return render(request, "venues/venue/list.html", {"tree": selectors.venue_tree()})
 
 
+@public_cached()
 def venue_detail(request, pk: int):
-    venue = get_object_or_404(Venue.objects.select_related("parent"), pk=pk)
+    venue = selectors.public_venue(pk=pk)
     week = current_week(request)
-    events = public_events(week=week).filter(venue=venue) if week else []
-    return render(
-        request,
-        "venues/venue/detail.html",
-        {"venue": venue, "events": events, "sub_venues": venue.sub_venues.all()},
-    )
+    events = event_selectors.venue_events(week=week, venue=venue) if week and week.is_published else []
+    context = {
+        "venue": venue,
+        "week": week,
+        "grouped": event_selectors.group_by_day(events, week=week) if events else [],
+        "sub_venues": list(venue.sub_venues.all()) if venue.kind == venue.Kind.MAIN else [],
+        "map_links": map_links(venue.address or venue.name, district=venue.district) if venue.address else [],
+    }
+    return render(request, "venues/venue/detail.html", context)

@@ -1,15 +1,53 @@
-"""Reads of events that cross relations, each doing its own joins."""
+"""Reads for the public site and feeds, each doing its own joins.
+
+Every function here returns only what the public may see: approved and cancelled events
+of published weeks (``Event.objects.public()``), and media the office marked public that
+passed its checks. The number of queries never grows with the number of events.
+"""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Count, DateTimeField, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
 
-from ..models import Event, Week
+from venues.models import Venue
+from venues.selectors import venues_in_order
+
+from ..models import Event, EventPartner, EventStatusChange, Theme, Week
+
+# An event saved this long after its first approval counts as "changed" (the approval
+# itself saves the event a moment before or after the history row is written).
+CHANGE_GRACE = dt.timedelta(minutes=2)
 
 
 def with_relations(queryset: QuerySet[Event]) -> QuerySet[Event]:
     return queryset.select_related("week", "venue", "host").prefetch_related("themes")
+
+
+def with_public_details(queryset: QuerySet[Event]) -> QuerySet[Event]:
+    """Relations plus partners and the first approval time, for pages and feeds."""
+    first_approval = (
+        EventStatusChange.objects.filter(event=OuterRef("pk"), to_status=Event.Status.APPROVED)
+        .order_by("at")
+        .values("at")[:1]
+    )
+    approvals = (
+        EventStatusChange.objects.filter(event=OuterRef("pk"), to_status=Event.Status.APPROVED)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return with_relations(queryset).prefetch_related(
+        Prefetch("partners", queryset=EventPartner.objects.select_related("organizer"))
+    ).annotate(
+        first_approved_at=Subquery(first_approval, output_field=DateTimeField()),
+        approval_count=Coalesce(Subquery(approvals), 0),
+    )
 
 
 def public_events(*, week: Week) -> QuerySet[Event]:
@@ -26,3 +64,245 @@ def public_events_on(*, week: Week, day: dt.date) -> QuerySet[Event]:
 def public_events_from(*, week: Week, moment: dt.datetime, limit: int) -> QuerySet[Event]:
     """The next public events that have not ended by ``moment``."""
     return public_events(week=week).filter(ends_at__gt=moment, status=Event.Status.APPROVED)[:limit]
+
+
+# --- The schedule ------------------------------------------------------------------------
+
+
+@dataclass
+class ScheduleFilters:
+    """The schedule's filters as they stand in the URL: ?day=&venue=&form=&theme=&q=."""
+
+    day: dt.date | None = None
+    all_days: bool = False
+    venue: int | None = None
+    form: str = ""
+    theme: int | None = None
+    q: str = ""
+    explicit_day: bool = field(default=False, repr=False)
+
+    @classmethod
+    def from_query(cls, params, *, week: Week, default_day: dt.date | None) -> ScheduleFilters:
+        filters = cls(
+            venue=_int_or_none(params.get("venue")),
+            form=params.get("form", "") if params.get("form", "") in Event.Form.values else "",
+            theme=_int_or_none(params.get("theme")),
+            q=" ".join(params.get("q", "").split())[:60],
+        )
+        raw_day = params.get("day", "")
+        if raw_day == "all":
+            filters.all_days = filters.explicit_day = True
+        else:
+            try:
+                day = dt.date.fromisoformat(raw_day)
+            except ValueError:
+                day = None
+            if day is not None and week.starts_on <= day <= week.ends_on:
+                filters.day, filters.explicit_day = day, True
+            elif filters.q:
+                filters.all_days = True  # a search without a day looks through the whole week
+            else:
+                filters.day = default_day
+                filters.all_days = default_day is None
+        return filters
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.venue or self.form or self.theme or self.q)
+
+    def as_params(self, **overrides) -> dict:
+        """The filters as URL parameters, with some replaced (for day tabs and reset links)."""
+        params = {
+            "day": "all" if self.all_days else (self.day.isoformat() if self.day else ""),
+            "venue": self.venue or "",
+            "form": self.form,
+            "theme": self.theme or "",
+            "q": self.q,
+        }
+        params.update(overrides)
+        return {name: value for name, value in params.items() if value not in ("", None)}
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def search(queryset: QuerySet[Event], q: str) -> QuerySet[Event]:
+    """Every word must appear in the subtitle, the host or a partner unit, the place or venue.
+
+    ``icontains`` works for Chinese partial words on SQLite and PostgreSQL alike (no word
+    segmentation needed); words are split on spaces.
+    """
+    for word in q.split():
+        partner_match = EventPartner.objects.filter(event=OuterRef("pk")).filter(
+            Q(name__icontains=word) | Q(organizer__name__icontains=word)
+        )
+        queryset = queryset.filter(
+            Q(subtitle__icontains=word)
+            | Q(host__name__icontains=word)
+            | Q(place__icontains=word)
+            | Q(address__icontains=word)
+            | Q(venue__name__icontains=word)
+            | Q(Exists(partner_match))
+        )
+    return queryset
+
+
+def schedule_events(*, week: Week, filters: ScheduleFilters) -> QuerySet[Event]:
+    events = with_public_details(Event.objects.public().filter(week=week))
+    if filters.day and not filters.all_days:
+        day_start = week.at(filters.day, dt.time.min)
+        events = events.filter(starts_at__lt=day_start + dt.timedelta(days=1), ends_at__gt=day_start)
+    if filters.venue:
+        events = events.filter(Q(venue_id=filters.venue) | Q(venue__parent_id=filters.venue))
+    if filters.form:
+        events = events.filter(form=filters.form)
+    if filters.theme:
+        events = events.filter(themes__id=filters.theme)
+    if filters.q:
+        events = search(events, filters.q)
+    return events.order_by("starts_at", "id")
+
+
+def days_with_events(*, week: Week) -> list[dt.date]:
+    """The week's days on which at least one public event runs, in one small query."""
+    zone = week.zone
+    days: set[dt.date] = set()
+    spans = Event.objects.public().filter(week=week).values_list("starts_at", "ends_at")
+    for starts_at, ends_at in spans:
+        first = starts_at.astimezone(zone).date()
+        last = (ends_at.astimezone(zone) - dt.timedelta(microseconds=1)).date()
+        day = first
+        while day <= last:
+            days.add(day)
+            day += dt.timedelta(days=1)
+    return [day for day in week.days if day in days]
+
+
+def filter_choices(*, week: Week) -> dict:
+    """The venues and themes that the week's public events use, for the filter form."""
+    public = Event.objects.public().filter(week=week)
+    venues = venues_in_order().filter(
+        Q(pk__in=public.values("venue_id")) | Q(sub_venues__in=public.values("venue_id"))
+    ).distinct()
+    themes = Theme.objects.filter(events__in=public).distinct().order_by("order", "id")
+    return {"venues": list(venues), "themes": list(themes), "forms": Event.Form.choices}
+
+
+def mark_for_display(events, *, now: dt.datetime | None = None) -> list[Event]:
+    """Set ``is_live``, ``is_over`` and ``is_changed`` on each event (in Python, no query)."""
+    now = now or timezone.now()
+    marked = list(events)
+    for event in marked:
+        approved = event.status == Event.Status.APPROVED
+        event.is_live = approved and event.starts_at <= now < event.ends_at
+        event.is_over = event.ends_at <= now
+        first = getattr(event, "first_approved_at", None)
+        event.is_changed = approved and (
+            getattr(event, "approval_count", 0) > 1
+            or (first is not None and event.updated_at > first + CHANGE_GRACE)
+        )
+    return marked
+
+
+def group_by_day(events: list[Event], *, week: Week) -> list[tuple[dt.date, list[Event]]]:
+    """Events under each day they run on (a multi-day event appears on each of its days)."""
+    days: dict[dt.date, list[Event]] = {}
+    for event in events:
+        for day in event.days:
+            if week.starts_on <= day <= week.ends_on:
+                days.setdefault(day, []).append(event)
+    return sorted(days.items())
+
+
+# --- One event ---------------------------------------------------------------------------
+
+
+def public_event(*, pk: int) -> Event:
+    try:
+        return with_public_details(Event.objects.public()).get(pk=pk)
+    except Event.DoesNotExist:
+        raise Http404("No such public event")
+
+
+def public_media(*, event: Event | None = None, week: Week | None = None, limit: int | None = None):
+    """Photos and videos the office marked public, that passed their checks, of public events."""
+    from submissions.models import MediaFile
+
+    media = MediaFile.objects.filter(
+        is_public=True,
+        status=MediaFile.Status.PASSED,
+        report__event__in=Event.objects.public(),
+    ).select_related("report__event__week")
+    if event is not None:
+        media = media.filter(report__event=event)
+    if week is not None:
+        media = media.filter(report__event__week=week)
+    media = media.order_by("report__day", "uploaded_at", "id")
+    return list(media[:limit] if limit else media)
+
+
+def public_media_file(*, pk: int):
+    from submissions.models import MediaFile
+
+    try:
+        return MediaFile.objects.filter(
+            is_public=True, status=MediaFile.Status.PASSED, report__event__in=Event.objects.public()
+        ).get(pk=pk)
+    except MediaFile.DoesNotExist:
+        raise Http404("No such public media file")
+
+
+# --- Venues ------------------------------------------------------------------------------
+
+
+def venue_events(*, week: Week, venue: Venue) -> list[Event]:
+    return mark_for_display(
+        with_public_details(Event.objects.public().filter(week=week, venue=venue)).order_by("starts_at", "id")
+    )
+
+
+# --- Weeks and the archive ---------------------------------------------------------------
+
+
+def public_week(*, pk: int) -> Week:
+    try:
+        return Week.objects.filter(is_published=True).get(pk=pk)
+    except Week.DoesNotExist:
+        raise Http404("No such published week")
+
+
+def archive_weeks(*, today: dt.date) -> list[Week]:
+    """Published weeks other than a current week still running, newest first, with counts."""
+    from submissions.models import MediaFile
+
+    public_status = Q(events__status__in=[Event.Status.APPROVED, Event.Status.CANCELLED])
+    media = MediaFile.objects.filter(
+        is_public=True,
+        status=MediaFile.Status.PASSED,
+        report__event__week=OuterRef("pk"),
+        report__event__status__in=[Event.Status.APPROVED, Event.Status.CANCELLED],
+    )
+    media_count = media.order_by().values("report__event__week").annotate(n=Count("pk")).values("n")[:1]
+    return list(
+        Week.objects.filter(is_published=True)
+        .exclude(is_current=True, ends_on__gte=today)
+        .annotate(
+            event_count=Count("events", filter=public_status, distinct=True),
+            media_count=Coalesce(Subquery(media_count), 0),
+        )
+        .order_by("-starts_on", "-id")
+    )
+
+
+def week_events(*, week: Week) -> list[Event]:
+    return mark_for_display(with_public_details(Event.objects.public().filter(week=week)).order_by("starts_at", "id"))
+
+
+def week_last_modified(*, week: Week) -> dt.datetime | None:
+    return Event.objects.public().filter(week=week).aggregate(last=Max("updated_at"))["last"]
+

@@ -1,25 +1,42 @@
+"""Public pages: home, schedule, event page, archive. Thin: selectors read, templates show.
+
+Every page is wrapped in ``public_cached``: anonymous visitors get a cached copy keyed by
+the public version and the language (see ``events.public_cache``).
+"""
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from venues.selectors import venues_in_order
 
-from ..selectors import public as selectors
 from ..context_processors import current_week
+from ..feeds import absolute
+from ..public_cache import FEED_TIMEOUT, public_cached
+from ..selectors import public as selectors
 
 UPCOMING_LIMIT = 6
+ARCHIVE_GALLERY_LIMIT = 60
 
 
+@public_cached()
 def home(request):
     """The current week: title, theme and dates, what is on today and next, the venues."""
     week = current_week(request)
     context = {"week": week}
     if week is not None:
         today = week.today()
+        now = timezone.now()
         context.update(
             today=today,
-            today_events=selectors.public_events_on(week=week, day=today),
-            upcoming_events=selectors.public_events_from(
-                week=week, moment=timezone.now(), limit=UPCOMING_LIMIT
+            today_events=selectors.mark_for_display(selectors.public_events_on(week=week, day=today), now=now),
+            upcoming_events=selectors.mark_for_display(
+                selectors.public_events_from(week=week, moment=now, limit=UPCOMING_LIMIT), now=now
             ),
             venues=venues_in_order(),
             phase=_phase(week, today),
@@ -34,3 +51,95 @@ def _phase(week, today) -> str:
     if today > week.ends_on:
         return "after"
     return "running"
+
+
+@public_cached()
+def schedule(request):
+    """One tab per day; filters by venue, form, theme and a search box, all in the URL."""
+    week = current_week(request)
+    if week is None or not week.is_published:
+        return render(request, "events/public/no_week.html", status=404)
+    event_days = selectors.days_with_events(week=week)
+    today = week.today()
+    default_day = today if today in event_days else (event_days[0] if event_days else week.starts_on)
+    filters = selectors.ScheduleFilters.from_query(request.GET, week=week, default_day=default_day)
+    events = selectors.mark_for_display(selectors.schedule_events(week=week, filters=filters))
+    tab_days = sorted(set(event_days) | ({filters.day} if filters.day else set()))
+    context = {
+        "week": week,
+        "filters": filters,
+        "events": events,
+        "grouped": selectors.group_by_day(events, week=week) if filters.all_days else None,
+        "day_tabs": [
+            {"day": day, "url": "?" + urlencode(filters.as_params(day=day.isoformat())),
+             "active": not filters.all_days and day == filters.day, "is_today": day == today}
+            for day in tab_days
+        ],
+        "all_days_url": "?" + urlencode(filters.as_params(day="all")),
+        "reset_url": "?" + urlencode({"day": "all" if filters.all_days else filters.day.isoformat()}),
+        "choices": selectors.filter_choices(week=week),
+    }
+    return render(request, "events/public/schedule.html", context)
+
+
+@public_cached()
+def event_detail(request, pk: int):
+    event = selectors.public_event(pk=pk)
+    selectors.mark_for_display([event])
+    where = event.address or event.place
+    context = {
+        "event": event,
+        "week": event.week,
+        "media": selectors.public_media(event=event),
+        "map_links": map_links(where, district=event.venue.district),
+        "page_url": absolute(reverse("event_detail", args=[event.pk])),
+        "partners": list(event.partners.all()),
+    }
+    return render(request, "events/public/event_detail.html", context)
+
+
+def map_links(where: str, *, district: str = "") -> list[dict]:
+    """Search links on Amap (高德) and Baidu Maps: they open the app on a phone if installed."""
+    keyword = f"{district} {where}".strip() if district and district not in where else where
+    return [
+        {"name": _("高德地图"), "url": f"https://uri.amap.com/search?keyword={quote(keyword)}&src=shuangchuang"},
+        {"name": _("百度地图"), "url": f"https://map.baidu.com/search/{quote(keyword)}?querytype=s&wd={quote(keyword)}"},
+    ]
+
+
+@public_cached(timeout=FEED_TIMEOUT)
+def event_qr(request, pk: int):
+    """An SVG QR code of the event page's address, for posters."""
+    import qrcode
+    import qrcode.image.svg
+
+    event = selectors.public_event(pk=pk)
+    image = qrcode.make(
+        absolute(reverse("event_detail", args=[event.pk])),
+        image_factory=qrcode.image.svg.SvgPathFillImage,
+        box_size=10,
+        border=2,
+    )
+    response = HttpResponse(image.to_string(), content_type="image/svg+xml")
+    response["Content-Disposition"] = f'inline; filename="event-{event.pk}-qr.svg"'
+    return response
+
+
+@public_cached()
+def archive(request):
+    """Past weeks, each with its schedule and public photos and videos (seed 001's 档案馆)."""
+    today = timezone.localdate()
+    return render(request, "events/public/archive.html", {"weeks": selectors.archive_weeks(today=today)})
+
+
+@public_cached()
+def archive_week(request, pk: int):
+    week = selectors.public_week(pk=pk)
+    events = selectors.week_events(week=week)
+    context = {
+        "week": week,
+        "grouped": selectors.group_by_day(events, week=week),
+        "event_count": len(events),
+        "media": selectors.public_media(week=week, limit=ARCHIVE_GALLERY_LIMIT),
+    }
+    return render(request, "events/public/archive_week.html", context)

@@ -1,0 +1,87 @@
+"""Calendar feeds, the frab schedule and the JSON API: read-only, cached, CORS open."""
+from __future__ import annotations
+
+import json
+
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+
+from venues.models import Venue
+from venues.selectors import venues_in_order
+
+from ..context_processors import current_week
+from ..feeds import api, frab, ics
+from ..public_cache import FEED_TIMEOUT, public_cached
+from ..selectors import public as selectors
+
+feed = public_cached(timeout=FEED_TIMEOUT, cors=True)
+
+
+def _week(request):
+    week = current_week(request)
+    if week is None or not week.is_published:
+        raise Http404("No published current week")
+    return week
+
+
+def _calendar_response(body: bytes, *, filename: str, attachment: bool = False) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@feed
+def schedule_ics(request):
+    week = _week(request)
+    events = selectors.week_events(week=week)
+    body = ics.calendar(events, name=week.name, time_zone=week.time_zone, description=week.theme)
+    return _calendar_response(body, filename="schedule.ics")
+
+
+@feed
+def event_ics(request, pk: int):
+    event = selectors.public_event(pk=pk)
+    body = ics.calendar([event], name=event.full_title, time_zone=event.week.time_zone)
+    return _calendar_response(body, filename=f"event-{event.pk}.ics", attachment=True)
+
+
+@feed
+def venue_ics(request, pk: int):
+    venue = get_object_or_404(Venue, pk=pk)
+    week = _week(request)
+    events = selectors.venue_events(week=week, venue=venue)
+    body = ics.calendar(events, name=f"{week.name} · {venue.name}", time_zone=week.time_zone)
+    return _calendar_response(body, filename=f"venue-{venue.pk}.ics")
+
+
+@feed
+def schedule_xml(request):
+    week = _week(request)
+    body = frab.schedule_xml(selectors.week_events(week=week), week=week)
+    return HttpResponse(body, content_type="application/xml; charset=utf-8")
+
+
+@feed
+def schedule_frab_json(request):
+    week = _week(request)
+    data = frab.schedule_json(selectors.week_events(week=week), week=week)
+    return _json(data)
+
+
+@feed
+def api_schedule(request):
+    week = _week(request)
+    data = api.schedule(selectors.week_events(week=week), week=week, venues=list(venues_in_order()))
+    response = _json(data)
+    response["X-API-Version"] = api.API_VERSION
+    return response
+
+
+def _json(data) -> JsonResponse:
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": None}, encoder=_Encoder)
+
+
+class _Encoder(json.JSONEncoder):
+    def default(self, value):
+        return str(value)
