@@ -1,0 +1,44 @@
+"""Entry point of the sandboxed child: limits first, then one JSON request in, one out.
+
+Request (stdin): {"path", "kind": "photo"|"video", "demuxer", "max_pixels", "preview_long_side"}.
+Answer (stdout): ``Findings.to_json()``. Anything else (no answer, a non-zero exit, a
+signal) is the parent's to interpret as a crash.
+"""
+from __future__ import annotations
+
+import json
+import resource
+import sys
+
+
+def main(argv: list[str]) -> None:
+    memory_bytes, cpu_seconds = int(argv[0]), int(argv[1])
+    _limit(resource.RLIMIT_AS, memory_bytes)
+    _limit(resource.RLIMIT_CPU, cpu_seconds)  # backstop if the parent is gone
+    _limit(resource.RLIMIT_FSIZE, 0)  # examining never writes files
+    _limit(resource.RLIMIT_CORE, 0)
+    request = json.loads(sys.stdin.buffer.read())
+    answer = examine(request).to_json()
+    sys.stdout.write(json.dumps(answer))
+    sys.stdout.flush()
+
+
+def examine(request: dict):
+    if request["kind"] == "photo":
+        from .photo import examine_photo
+
+        return examine_photo(
+            request["path"], max_pixels=request["max_pixels"], preview_long_side=request["preview_long_side"]
+        )
+    from .video import examine_video
+
+    return examine_video(
+        request["path"], demuxer=request["demuxer"], preview_long_side=request["preview_long_side"]
+    )
+
+
+def _limit(which: int, value: int) -> None:
+    soft, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    resource.setrlimit(which, (value, value if hard == resource.RLIM_INFINITY else hard))

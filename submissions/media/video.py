@@ -1,0 +1,132 @@
+"""Probing a video with PyAV (FFmpeg). Runs inside the sandboxed child (see ``sandbox``).
+
+The container is opened with the demuxer the content sniffer chose and with the file
+protocol only, so FFmpeg neither guesses formats nor follows references. Probing reads
+the headers (an MP4's moov box, wherever it sits); only one keyframe is decoded, for the
+poster frame, which also carries the display matrix that says how the frame is rotated.
+"""
+from __future__ import annotations
+
+import io
+import os
+from fractions import Fraction
+from typing import Any
+
+from .findings import Findings
+
+JPEG_QUALITY = 80
+POSTER_SEEK_SECONDS = 1.0  # the very first frame is often black; one second in rarely is
+POSTER_MAX_PACKETS = 600  # give up looking for a decodable keyframe after this many packets
+
+
+def examine_video(path: str | os.PathLike, *, demuxer: str, preview_long_side: int) -> Findings:
+    import av
+
+    av.logging.set_level(None)  # FFmpeg's complaints about bad input are not ours to print
+    findings = Findings()
+    try:
+        container = av.open(
+            os.fspath(path),
+            format=demuxer,
+            container_options={"protocol_whitelist": "file", "format_whitelist": demuxer},
+            metadata_errors="replace",
+        )
+    except (av.FFmpegError, OSError, ValueError) as error:
+        return findings.problem("unreadable", kind="video", detail=_detail(error))
+    with container:
+        findings.measure(container=container.format.name, bit_rate=container.bit_rate or None)
+        stream = _main_video_stream(container)
+        if stream is None:
+            return findings.problem("video_no_video_stream")
+        codec = stream.codec_context
+        width, height = codec.width, codec.height
+        findings.measure(
+            video_codec=codec.name,
+            width=width or None,
+            height=height or None,
+            frame_rate=_rate(stream.average_rate or stream.guessed_rate),
+            duration=_duration(container, stream),
+        )
+        if not width or not height:
+            return findings.problem("video_damaged", detail="no frame size in the stream header")
+        try:
+            frame = _first_keyframe(container, stream, duration=findings.measurements["duration"])
+        except (av.FFmpegError, OSError, ValueError) as error:
+            return findings.problem("video_damaged", detail=_detail(error))
+        if frame is None:
+            return findings.problem("video_damaged", detail="no keyframe decoded")
+        rotation = _rotation(frame, stream)
+        if rotation % 180 == 90:
+            findings.measure(width=height, height=width)
+        findings.preview_jpeg = _poster(frame, rotation=rotation, long_side=preview_long_side)
+    return findings
+
+
+def _main_video_stream(container: Any) -> Any | None:
+    import av
+
+    moving = [
+        s
+        for s in container.streams.video
+        if not s.disposition & av.stream.Disposition.attached_pic  # cover art of an audio file
+    ]
+    return max(moving, key=lambda s: (s.codec_context.width or 0) * (s.codec_context.height or 0), default=None)
+
+
+def _duration(container: Any, stream: Any) -> float | None:
+    if container.duration and container.duration > 0:
+        return container.duration / 1_000_000  # AV_TIME_BASE
+    if stream.duration and stream.time_base:
+        return float(stream.duration * stream.time_base)
+    return None
+
+
+def _rate(rate: Fraction | None) -> float | None:
+    return round(float(rate), 3) if rate else None
+
+
+def _first_keyframe(container: Any, stream: Any, *, duration: float | None) -> Any | None:
+    stream.codec_context.skip_frame = "NONKEY"
+    if duration and duration > 2 * POSTER_SEEK_SECONDS and stream.time_base:
+        try:  # seeking an indexed container is cheap; lands on the keyframe before the mark
+            container.seek(int(POSTER_SEEK_SECONDS / stream.time_base), stream=stream, backward=True)
+        except (OSError, ValueError):
+            container.seek(0)
+    packets = 0
+    for packet in container.demux(stream):
+        packets += 1
+        for frame in packet.decode():  # the final empty packet flushes the decoder
+            return frame
+        if packets >= POSTER_MAX_PACKETS:
+            break
+    return None
+
+
+def _rotation(frame: Any, stream: Any) -> int:
+    """Counter-clockwise degrees, a multiple of 90, from the display matrix or an old tag."""
+    degrees = frame.rotation
+    if not degrees:
+        try:
+            degrees = int(float(stream.metadata.get("rotate", 0)))
+            degrees = -degrees  # the old tag counts clockwise
+        except ValueError:
+            degrees = 0
+    return int(round(degrees / 90.0)) * 90 % 360
+
+
+def _poster(frame: Any, *, rotation: int, long_side: int) -> bytes:
+    from PIL import Image
+
+    scale = min(1.0, long_side / max(frame.width, frame.height))
+    width, height = max(2, round(frame.width * scale)), max(2, round(frame.height * scale))
+    image = frame.reformat(width=width, height=height, format="rgb24").to_image()
+    if rotation:
+        turn = {90: Image.Transpose.ROTATE_90, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_270}
+        image = image.transpose(turn[rotation])
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=JPEG_QUALITY)
+    return out.getvalue()
+
+
+def _detail(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:200]
