@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..media import format_size
 from ..models import DailyReport, MediaFile
 from ..uploads import clean_original_name
 from .reports import _require_editable
@@ -43,7 +44,7 @@ def media_upload(*, report: DailyReport, uploaded, kind: str, by, caption: str =
     _require_editable(report)
     limit = kind_limit(report.event.week, kind)
     if uploaded.size > limit:
-        raise ValidationError(_("文件超过 %(limit)s 的上限。") % {"limit": human_size(limit)})
+        raise ValidationError(_("文件超过 %(limit)s 的上限。") % {"limit": format_size(limit)})
     digest = getattr(uploaded, "sha256", None) or _sha256_of(uploaded)
     if report.media.filter(sha256=digest).exists():
         raise ValidationError(_("文件“%(name)s”已经上传过。") % {"name": clean_original_name(uploaded.name)})
@@ -214,9 +215,3 @@ def _pause_for_fault_tests() -> None:
         import time
 
         time.sleep(delay)
-
-
-def human_size(size: int) -> str:
-    if size >= 1024**3:
-        return f"{size / 1024**3:.1f} GB"
-    return f"{size / 1024**2:.1f} MB"

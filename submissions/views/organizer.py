@@ -18,6 +18,7 @@ from rules.contrib.views import permission_required
 from events.context_processors import current_week
 from events.models import Event
 
+from ..media import format_size
 from ..forms import LeaderFormSet, ReportForm, UploadForm, leader_initial
 from ..models import DailyReport, MediaFile
 from ..presenters import media_as_json
@@ -134,17 +135,18 @@ def media_upload(request, event_id: int, day: dt.date):
 @csrf_protect
 def _media_upload(request, event: Event, day: dt.date):
     wants_json = request.headers.get("Accept", "").startswith("application/json")
-    errors: list[str] = [
-        _("“%(name)s”超过 %(limit)s 的上限，未保存。") % {"name": name, "limit": media_services.human_size(limit)}
-        for _field, name, limit in getattr(request, "refused_uploads", [])
-    ]
     created: list[MediaFile] = []
     try:
         report = report_services.report_for_day(event=event, day=day)
     except ValidationError:
         raise Http404
     form = UploadForm(request.POST, request.FILES)
-    if form.is_valid():
+    valid = form.is_valid()  # reads the body: only now are refused uploads known
+    errors: list[str] = [
+        _("“%(name)s”超过 %(limit)s 的上限，未保存。") % {"name": name, "limit": format_size(limit)}
+        for _field, name, limit in getattr(request, "refused_uploads", [])
+    ]
+    if valid:
         for kind, field in ((MediaFile.Kind.PHOTO, "photos"), (MediaFile.Kind.VIDEO, "videos")):
             for uploaded in form.cleaned_data[field]:
                 try:
