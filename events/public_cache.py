@@ -44,7 +44,8 @@ CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "ETag, Last-Modified",
 }
-_KEPT_HEADERS = ("Content-Type", "Content-Disposition", "X-Content-Type-Options")
+# Headers of the view's answer that are not stored (set per answer, or by middleware).
+_DROPPED_HEADERS = {"content-length", "set-cookie", "vary", "etag", "last-modified", "cache-control", "expires"}
 
 
 def public_version() -> int:
@@ -111,7 +112,7 @@ def _entry_from(response) -> dict:
     digest = hashlib.md5(body + get_language().encode(), usedforsecurity=False).hexdigest()
     return {
         "body": body,
-        "headers": {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)},
+        "headers": {name: value for name, value in response.items() if name.lower() not in _DROPPED_HEADERS},
         "etag": quote_etag(digest),
         "last_modified": int(time.time()),
         "has_csrf": CSRF_PLACEHOLDER in body,
@@ -130,7 +131,9 @@ def _answer(request, entry: dict, cors: bool) -> HttpResponse:
             response[name] = value
     response["ETag"] = entry["etag"]
     response["Last-Modified"] = http_date(entry["last_modified"])
-    response["Cache-Control"] = "public, max-age=0, must-revalidate" if not entry["has_csrf"] else "private, max-age=0, must-revalidate"
+    # A page with a CSRF token differs per visitor in that token: shared caches must not keep it.
+    scope = "private" if entry["has_csrf"] else "public"
+    response["Cache-Control"] = f"{scope}, max-age=0, must-revalidate"
     if request.method == "HEAD":
         response.content = b""
     return _with_cors(response, cors)

@@ -80,3 +80,79 @@ def event(*, week: Week, host: Organizer | None = None, **fields) -> Event:
         "status": Event.Status.APPROVED,
     }
     return Event.objects.create(**{**defaults, **fields})
+
+
+# --- Public site (schedule, feeds, archive) ------------------------------------------------
+
+
+def many_events(*, week: Week, count: int, venues: list[Venue] | None = None, **fields) -> list[Event]:
+    """``count`` approved events spread over the week's days, venues, forms and hosts.
+
+    Every fifth has a theme and a co-organizer and every seventh is cancelled, so the
+    relations a public page shows all have rows at every size.
+    """
+    from events.models import EventPartner, Theme
+
+    venues = venues or [venue(), venue(kind=Venue.Kind.SUB)]
+    hosts = [organizer() for _ in range(3)]
+    theme, _ = Theme.objects.get_or_create(name="科技创新")
+    forms = Event.Form.values
+    days = week.days
+    events = []
+    for n in range(count):
+        day = days[n % len(days)]
+        hour = 8 + n % 10
+        cancelled = n % 7 == 6
+        events.append(
+            Event(
+                week=week,
+                host=hosts[n % len(hosts)],
+                subtitle=f"批量活动 {n} 创新论坛",
+                form=forms[n % len(forms)],
+                venue=venues[n % len(venues)],
+                place=f"报告厅 {n % 5}",
+                address="前进东路 1 号",
+                starts_at=at(day, hour),
+                ends_at=at(day, hour + 2),
+                status=Event.Status.CANCELLED if cancelled else Event.Status.APPROVED,
+                cancel_reason="场地调整" if cancelled else "",
+                live_url="https://live.example.com/" + str(n) if n % 3 == 0 else "",
+                **fields,
+            )
+        )
+    created = Event.objects.bulk_create(events)
+    if not created or created[0].pk is None:  # backends that do not return ids
+        created = list(Event.objects.filter(week=week).order_by("-id")[:count])
+    for event in created[::5]:
+        event.themes.add(theme)
+        EventPartner.objects.create(event=event, role=EventPartner.Role.CO_ORGANIZER, name="昆山市协办单位")
+    return created
+
+
+def public_media(*, event: Event, kind: str = "photo", is_public: bool = True, status: str = "passed",
+                 content: bytes = b"\xff\xd8\xff\xe0 jpeg bytes", name: str = "photo.jpg", preview: bool = True):
+    """A checked media file of the event's first day's report, with an optional preview."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from submissions.models import DailyReport, MediaFile
+
+    report, _ = DailyReport.objects.get_or_create(event=event, day=event.days[0])
+    media = MediaFile(
+        report=report,
+        kind=kind,
+        original_name=name,
+        caption=f"{name} 说明",
+        size=len(content),
+        sha256=hashlib.sha256(content + name.encode()).hexdigest(),
+        status=status,
+        checked_at=timezone.now() if status in ("passed", "failed") else None,
+        is_public=is_public,
+    )
+    media.file.save(name, ContentFile(content), save=False)
+    if preview:
+        media.preview.save("preview.jpg", ContentFile(b"\xff\xd8\xff\xe0 preview"), save=False)
+    media.save()
+    return media

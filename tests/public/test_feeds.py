@@ -1,0 +1,196 @@
+"""Feeds: iCalendar parsed back, frab XML/JSON validated against the format's schemas, the JSON API's shape."""
+import datetime as dt
+import json
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import jsonschema
+import pytest
+import xmlschema
+from django.urls import reverse
+
+from events.models import EventPartner
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "frab-schedule"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def feed_events(week, main_venue, sub_venue):
+    one = factories.event(week=week, venue=main_venue, subtitle="智能制造论坛", place="创酷空间",
+                          address="创业路 1 号", live_url="https://live.example.com/a",
+                          starts_at=factories.at(week.starts_on, 9), ends_at=factories.at(week.starts_on, 11, 30))
+    EventPartner.objects.create(event=one, role=EventPartner.Role.UNDERTAKER, name="昆山创业服务中心")
+    multi = factories.event(week=week, venue=sub_venue, subtitle="成果展", form="exhibition", place="展厅",
+                            starts_at=factories.at(week.starts_on, 9),
+                            ends_at=factories.at(week.starts_on + dt.timedelta(days=2), 17))
+    cancelled = factories.event(week=week, venue=sub_venue, subtitle="取消的路演", form="roadshow",
+                                place="创酷空间", status="cancelled", cancel_reason="天气原因",
+                                starts_at=factories.at(week.starts_on, 14), ends_at=factories.at(week.starts_on, 15))
+    factories.event(week=week, venue=sub_venue, subtitle="草稿活动", status="draft")
+    return [one, multi, cancelled]
+
+
+def parse_ics(response) -> icalendar.Calendar:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return icalendar.Calendar.from_ical(response.content)
+
+
+def test_schedule_ics_lists_public_events_with_zone_location_url_and_status(client, feed_events, settings):
+    settings.SITE_URL = "https://scz.example.cn"
+    calendar = parse_ics(client.get(reverse("schedule_ics")))
+
+    events = {str(item["summary"]): item for item in calendar.walk("VEVENT")}
+    assert sorted(events) == sorted(e.full_title for e in feed_events)
+    assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["Asia/Shanghai"]
+    forum = events[feed_events[0].full_title]
+    assert forum["dtstart"].dt == dt.datetime(2026, 9, 20, 9, tzinfo=SHANGHAI)
+    assert forum["dtstart"].params["TZID"] == "Asia/Shanghai"
+    assert forum["dtend"].dt == dt.datetime(2026, 9, 20, 11, 30, tzinfo=SHANGHAI)
+    assert str(forum["uid"]) == f"event-{feed_events[0].pk}@scz.example.cn"
+    assert str(forum["url"]) == f"https://scz.example.cn/events/{feed_events[0].pk}/"
+    assert "创酷空间" in str(forum["location"]) and "创业路 1 号" in str(forum["location"])
+    assert str(forum["status"]) == "CONFIRMED"
+    assert str(events[feed_events[2].full_title]["status"]) == "CANCELLED"
+    assert "草稿活动" not in response_text(client, "schedule_ics")
+
+
+def response_text(client, name, *args) -> str:
+    return client.get(reverse(name, args=args)).content.decode()
+
+
+def test_uids_stay_the_same_after_a_change(client, feed_events):
+    before = {str(e["uid"]) for e in parse_ics(client.get(reverse("schedule_ics"))).walk("VEVENT")}
+    feed_events[0].place = "新地点"
+    feed_events[0].save()
+    from events.public_cache import bump_public_version
+    bump_public_version()
+
+    calendar = parse_ics(client.get(reverse("schedule_ics")))
+    after = {str(e["uid"]) for e in calendar.walk("VEVENT")}
+    assert after == before
+    assert any("新地点" in str(e["location"]) for e in calendar.walk("VEVENT"))
+
+
+def test_event_ics_is_one_event_to_download(client, feed_events):
+    response = client.get(reverse("event_ics", args=[feed_events[0].pk]))
+    calendar = parse_ics(response)
+
+    assert [str(e["summary"]) for e in calendar.walk("VEVENT")] == [feed_events[0].full_title]
+    assert response["Content-Disposition"] == f'attachment; filename="event-{feed_events[0].pk}.ics"'
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_venue_ics_has_that_venues_events(client, feed_events, sub_venue):
+    calendar = parse_ics(client.get(reverse("venues:ics", args=[sub_venue.pk])))
+
+    assert sorted(str(e["summary"]) for e in calendar.walk("VEVENT")) == sorted(
+        [feed_events[1].full_title, feed_events[2].full_title])
+
+
+def test_frab_xml_is_valid_against_the_xsd(client, feed_events):
+    response = client.get(reverse("schedule_xml"))
+    schema = xmlschema.XMLSchema(SCHEMAS / "schedule.xml.xsd")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
+    schema.validate(response.content.decode())
+    data = schema.to_dict(response.content.decode())
+    assert len(data["day"]) == 7
+    first_day = data["day"][0]
+    rooms = {room["@name"]: [event["title"] for event in room.get("event", [])] for room in first_day["room"]}
+    assert rooms == {"创酷空间": [feed_events[0].full_title, feed_events[2].full_title],
+                     "展厅": [feed_events[1].full_title]}
+    forum = first_day["room"][0]["event"][0]
+    assert (forum["start"], forum["duration"], forum["track"]) == ("09:00", "02:30", "会议论坛")
+    assert forum["date"] == "2026-09-20T09:00:00+08:00"
+
+
+def test_frab_xml_splits_a_multi_day_event_into_one_slot_per_day(client, feed_events):
+    data = xmlschema.XMLSchema(SCHEMAS / "schedule.xml.xsd").to_dict(client.get(reverse("schedule_xml")).content.decode())
+
+    slots = [(day["@date"], event["start"], event["duration"])
+             for day in data["day"] for room in day.get("room", []) for event in room.get("event", [])
+             if event["title"] == feed_events[1].full_title]
+    assert slots == [("2026-09-20", "09:00", "08:00"), ("2026-09-21", "09:00", "08:00"), ("2026-09-22", "09:00", "08:00")]
+
+
+def test_frab_json_is_valid_against_the_json_schema(client, feed_events):
+    response = client.get(reverse("schedule_frab_json"))
+    schema = json.loads((SCHEMAS / "schema.json").read_text())
+
+    data = response.json()
+    jsonschema.validate(data, schema, format_checker=jsonschema.FormatChecker())
+    conference = data["schedule"]["conference"]
+    assert conference["daysCount"] == 7 and conference["time_zone_name"] == "Asia/Shanghai"
+    assert {room["name"] for room in conference["rooms"]} == {"创酷空间", "展厅"}
+    assert {track["name"] for track in conference["tracks"]} == {"会议论坛", "成果展示", "项目路演"}
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_api_json_has_the_documented_shape(client, feed_events, main_venue, sub_venue, settings):
+    settings.SITE_URL = "https://scz.example.cn"
+    response = client.get(reverse("api_schedule"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["X-API-Version"] == "1.0"
+    data = response.json()
+    assert sorted(data) == ["api_version", "events", "forms", "venues", "week"]
+    assert data["api_version"] == "1.0"
+    assert sorted(data["week"]) == ["ends_on", "id", "name", "starts_on", "theme", "time_zone", "unified_title", "url"]
+    assert [venue["id"] for venue in data["venues"]] == [main_venue.pk, sub_venue.pk]
+    assert sorted(data["venues"][1]) == ["address", "district", "id", "kind", "latitude", "longitude", "name",
+                                         "parent_id", "url"]
+    assert [form["id"] for form in data["forms"]] == ["exhibition", "forum", "culture", "roadshow", "contest",
+                                                      "service"]
+    by_id = {event["id"]: event for event in data["events"]}
+    assert set(by_id) == {e.pk for e in feed_events}
+    forum = by_id[feed_events[0].pk]
+    assert sorted(forum) == sorted(DOCUMENTED_EVENT_FIELDS)
+    assert forum["starts_at"] == "2026-09-20T09:00:00+08:00"
+    assert forum["ends_at"] == "2026-09-20T11:30:00+08:00"
+    assert dt.datetime.fromisoformat(forum["starts_at"]).utcoffset() == dt.timedelta(hours=8)
+    assert forum["units"] == [{"role": "host", "name": feed_events[0].host.name},
+                              {"role": "undertaker", "name": "昆山创业服务中心"}]
+    assert forum["live_url"] == "https://live.example.com/a"
+    assert forum["url"] == f"https://scz.example.cn/events/{feed_events[0].pk}/"
+    assert (forum["status"], forum["cancel_reason"]) == ("approved", None)
+    cancelled = by_id[feed_events[2].pk]
+    assert (cancelled["status"], cancelled["cancel_reason"], cancelled["live_url"]) == ("cancelled", "天气原因", None)
+
+
+DOCUMENTED_EVENT_FIELDS = [
+    "id", "title", "subtitle", "form", "themes", "venue_id", "place", "address", "starts_at", "ends_at", "host",
+    "units", "live_url", "status", "cancel_reason", "description", "url", "ics_url", "updated_at",
+]
+
+
+def test_api_example_in_docs_matches_the_shape(client, feed_events):
+    """docs/api.md's example lists exactly the fields the API returns."""
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+    example = json.loads(docs.split("```json", 1)[1].split("```", 1)[0])
+    data = client.get(reverse("api_schedule")).json()
+
+    assert sorted(example) == sorted(data)
+    assert sorted(example["week"]) == sorted(data["week"])
+    assert sorted(example["events"][0]) == sorted(data["events"][0])
+    assert sorted(example["venues"][0]) == sorted(data["venues"][0])
+
+
+def test_feeds_answer_cors_preflight(client, feed_events):
+    response = client.options(reverse("api_schedule"), HTTP_ORIGIN="https://other.example.org",
+                              HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
+
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "If-None-Match" in response["Access-Control-Allow-Headers"]
+
+
+@pytest.mark.parametrize("name", ["schedule_ics", "schedule_xml", "schedule_frab_json", "api_schedule"])
+def test_feeds_are_404_without_a_current_week(client, db, name):
+    assert client.get(reverse(name)).status_code == 404
