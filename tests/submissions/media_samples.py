@@ -143,7 +143,7 @@ def make_video(
     stored as a display matrix, as phones do for portrait video shot in landscape frames."""
     path = Path(path)
     with av.open(str(path), "w", format=_MUXERS[container]) as out:
-        audio = _add_audio(out) if audio_only or with_audio else None
+        audio = _add_audio(out, opus=container == "webm") if audio_only or with_audio else None
         video = None if audio_only else _add_video(out, codec=codec, width=width, height=height, fps=fps)
         if video is not None and rotation:
             video.set_display_rotation(rotation)
@@ -272,14 +272,14 @@ def _add_video(out, *, codec: str, width: int, height: int, fps: int, bit_rate: 
     return stream
 
 
-def _add_audio(out):
-    stream = out.add_stream("aac", rate=44100)
+def _add_audio(out, *, opus: bool):
+    stream = out.add_stream("libopus", rate=48000) if opus else out.add_stream("aac", rate=48000)
     stream.layout = "mono"
     return stream
 
 
 def _write_tone(out, stream, *, seconds: float) -> None:
-    rate, samples_per_frame = 44100, 1024
+    rate, samples_per_frame = 48000, stream.codec_context.frame_size or 960
     for start in range(0, int(seconds * rate), samples_per_frame):
         frame = av.AudioFrame(format="fltp", layout="mono", samples=samples_per_frame)
         tone = array.array("f", (0.2 * math.sin(2 * math.pi * 440 * (start + i) / rate) for i in range(samples_per_frame)))
