@@ -312,6 +312,13 @@ class Event(models.Model):
     cover = models.ImageField(_("封面图"), upload_to=event_cover_path, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     cancel_reason = models.TextField(_("取消原因"), blank=True)
+    import_key = models.CharField(
+        _("导入键"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("批量导入时由主办单位、副标题和开始时间算出，同一文件再次导入不会重复创建。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -337,6 +344,9 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
                 name="event_cancelled_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["week", "import_key"], condition=~Q(import_key=""), name="event_import_key_once_per_week"
             ),
         ]
 
@@ -445,3 +455,134 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OrganizerApplication(models.Model):
+    """A unit applying on its own to take part; the office accepts (and invites) or declines."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待处理")
+        ACCEPTED = "accepted", _("已接受")
+        DECLINED = "declined", _("已拒绝")
+
+    name = models.CharField(_("单位名称"), max_length=120)
+    kind = models.CharField(_("单位类型"), max_length=16, choices=Organizer.Kind.choices)
+    contact_name = models.CharField(_("联系人"), max_length=60)
+    contact_phone = models.CharField(_("联系电话"), max_length=32)
+    contact_email = models.EmailField(_("联系邮箱"))
+    note = models.TextField(_("说明"), blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    decline_reason = models.TextField(_("拒绝原因"), blank=True)
+    organizer = models.ForeignKey(
+        Organizer, verbose_name=_("单位"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("单位申请")
+        verbose_name_plural = _("单位申请")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "accepted", "declined"]), name="application_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""), name="application_declined_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Invitation(models.Model):
+    """An invitation for one person to join a unit. Single use: ``used_at`` is set on use.
+
+    The link carries this row's id signed with a timestamp (``TimestampSigner``), so a link
+    cannot be guessed, and it expires ``INVITATION_MAX_AGE`` after it was signed.
+    """
+
+    organizer = models.ForeignKey(
+        Organizer, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("邮箱"))
+    full_name = models.CharField(_("姓名"), max_length=60, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("邀请人"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("邀请时间"), default=timezone.now)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接受邀请的用户"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("成员邀请")
+        verbose_name_plural = _("成员邀请")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organizer}"
+
+    @property
+    def expires_at(self) -> dt.datetime:
+        return self.created_at + INVITATION_MAX_AGE
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() > self.expires_at
+
+
+INVITATION_MAX_AGE = dt.timedelta(days=7)
+
+
+class EventChangeRequest(models.Model):
+    """A change of time, place or venue to an approved event, waiting for the office.
+
+    ``proposed`` holds the new values and ``previous`` the approved ones at the time of the
+    request (both as JSON: ISO datetimes, venue id), so the queue can show the difference
+    and the public page keeps showing the approved event until the office accepts.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        ACCEPTED = "accepted", _("已通过")
+        REJECTED = "rejected", _("未通过")
+
+    event = models.ForeignKey(Event, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="change_requests")
+    proposed = models.JSONField(_("申请变更为"))
+    previous = models.JSONField(_("原内容"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    comment = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("活动变更申请")
+        verbose_name_plural = _("活动变更申请")
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"], condition=Q(status="pending"), name="change_request_one_pending_per_event"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "accepted", "rejected"]), name="change_request_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.get_status_display()}"

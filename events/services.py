@@ -1,15 +1,44 @@
 """Business actions on weeks, units, members and events.
 
 Called alike by views, admin actions, management commands and tasks. Each function takes
-keyword-only arguments and says its side effects in its docstring.
+keyword-only arguments and says its side effects in its docstring. Actions that are not
+allowed in the object's current state raise ``ValidationError`` with a Chinese message;
+who may call them is decided in ``rules.py``, not here.
 """
 from __future__ import annotations
 
-from django.contrib.auth.models import Group
-from django.db import transaction
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from .models import User
+from django.contrib.auth.models import Group
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import (
+    INVITATION_MAX_AGE,
+    Event,
+    EventChangeRequest,
+    EventPartner,
+    EventStatusChange,
+    Invitation,
+    Membership,
+    Notice,
+    Organizer,
+    OrganizerApplication,
+    Theme,
+    User,
+)
+from .notifications import email_addresses, notify
+from .public_cache import bump_public_version
 from .roles import OFFICE_GROUP
+
+S = Event.Status
 
 
 @transaction.atomic
@@ -18,7 +47,7 @@ def office_user_create(*, username: str, email: str, password: str, full_name: s
 
     Side effects: the user is active, staff (for the admin) and in the office group.
     """
-    user, _ = User.objects.get_or_create(username=username)
+    user, _created = User.objects.get_or_create(username=username)
     user.email = email
     user.full_name = full_name or user.full_name
     user.is_active = True
@@ -27,3 +56,490 @@ def office_user_create(*, username: str, email: str, password: str, full_name: s
     user.save()
     user.groups.add(Group.objects.get(name=OFFICE_GROUP))
     return user
+
+
+def office_reviewers() -> list[User]:
+    return list(User.objects.filter(groups__name=OFFICE_GROUP, is_active=True).distinct())
+
+
+# --- Units, invitations and applications ---------------------------------------------------
+
+INVITATION_SALT = "events.invitation"
+
+
+def organizer_create(
+    *, name: str, kind: str, by: User | None, contact_name: str = "", contact_phone: str = "", contact_email: str = ""
+) -> Organizer:
+    """Add an organizer unit. Side effects: none beyond the new row."""
+    return Organizer.objects.create(
+        name=name, kind=kind, contact_name=contact_name, contact_phone=contact_phone, contact_email=contact_email
+    )
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.TimestampSigner(salt=INVITATION_SALT).sign(str(invitation.pk))
+
+
+def invitation_url(invitation: Invitation) -> str:
+    return reverse("organizer:invitation", args=[invitation_token(invitation)])
+
+
+def invitation_for_token(token: str) -> Invitation:
+    """The unused, unexpired invitation a link's token names, else ``ValidationError``."""
+    signer = signing.TimestampSigner(salt=INVITATION_SALT)
+    try:
+        pk = signer.unsign(token, max_age=INVITATION_MAX_AGE)
+    except signing.SignatureExpired:
+        raise ValidationError(_("邀请链接已过期（有效期 7 天），请联系市发改委重新发送邀请。"), code="expired")
+    except signing.BadSignature:
+        raise ValidationError(_("邀请链接无效，请检查链接是否完整。"), code="invalid")
+    invitation = Invitation.objects.select_related("organizer").filter(pk=pk).first()
+    if invitation is None:
+        raise ValidationError(_("邀请链接无效，请检查链接是否完整。"), code="invalid")
+    if invitation.used_at is not None:
+        raise ValidationError(_("该邀请链接已使用过，请直接登录。"), code="used")
+    return invitation
+
+
+@transaction.atomic
+def invitation_create(*, organizer: Organizer, email: str, by: User | None, full_name: str = "") -> Invitation:
+    """Invite one person to join ``organizer``.
+
+    Side effects: an ``Invitation``; an e-mail with the signed link (valid 7 days) to ``email``.
+    """
+    invitation = Invitation.objects.create(organizer=organizer, email=email, full_name=full_name, invited_by=by)
+    email_addresses(
+        to=[email],
+        subject=_("邀请您加入“%(unit)s”，登记双创周活动") % {"unit": organizer.name},
+        template_base="events/emails/invitation",
+        context={"invitation": invitation, "organizer": organizer, "max_age_days": INVITATION_MAX_AGE.days},
+        url=invitation_url(invitation),
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, password: str, full_name: str = "", phone: str = "") -> User:
+    """Use an invitation: create the account (or reuse one with the same e-mail) and join the unit.
+
+    Side effects: a ``User`` (username = e-mail) with ``password``; a ``Membership``; the
+    invitation is marked used, so the link works only once.
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.used_at is not None:
+        raise ValidationError(_("该邀请链接已使用过，请直接登录。"), code="used")
+    user = User.objects.filter(email__iexact=invitation.email).order_by("id").first()
+    if user is None:
+        user = User(username=invitation.email.lower(), email=invitation.email)
+    user.full_name = full_name or user.full_name or invitation.full_name
+    user.phone = phone or user.phone
+    user.is_active = True
+    user.set_password(password)
+    user.save()
+    Membership.objects.get_or_create(organizer=invitation.organizer, user=user)
+    invitation.used_at = timezone.now()
+    invitation.user = user
+    invitation.save(update_fields=["used_at", "user"])
+    return user
+
+
+def membership_remove(*, membership: Membership, by: User | None) -> None:
+    """Remove a member from a unit. Side effects: the membership row is deleted; events whose
+    information reporter was this person in this unit lose their reporter."""
+    with transaction.atomic():
+        Event.objects.filter(host=membership.organizer, reporter=membership.user).update(reporter=None)
+        membership.delete()
+
+
+@transaction.atomic
+def application_submit(
+    *, name: str, kind: str, contact_name: str, contact_phone: str, contact_email: str, note: str = ""
+) -> OrganizerApplication:
+    """A unit applies to take part. Side effects: the application; every office reviewer is notified."""
+    application = OrganizerApplication.objects.create(
+        name=name, kind=kind, contact_name=contact_name, contact_phone=contact_phone,
+        contact_email=contact_email, note=note,
+    )
+    notify(
+        users=office_reviewers(),
+        subject=_("新的单位申请：%(name)s") % {"name": name},
+        template_base="events/emails/application_received",
+        context={"application": application},
+        url=reverse("review_events:applications"),
+    )
+    return application
+
+
+def _pending_application(application: OrganizerApplication) -> OrganizerApplication:
+    application = OrganizerApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status != OrganizerApplication.Status.PENDING:
+        raise ValidationError(_("该申请已处理过。"), code="decided")
+    return application
+
+
+@transaction.atomic
+def application_accept(*, application: OrganizerApplication, by: User) -> Invitation:
+    """Accept an application: the unit is created (or found by name) and its contact invited.
+
+    Side effects: an ``Organizer``; an ``Invitation`` e-mailed to the applicant's address.
+    """
+    application = _pending_application(application)
+    organizer, created = Organizer.objects.get_or_create(
+        name=application.name,
+        defaults={
+            "kind": application.kind, "contact_name": application.contact_name,
+            "contact_phone": application.contact_phone, "contact_email": application.contact_email,
+        },
+    )
+    application.status = OrganizerApplication.Status.ACCEPTED
+    application.organizer = organizer
+    application.decided_by = by
+    application.decided_at = timezone.now()
+    application.save()
+    return invitation_create(
+        organizer=organizer, email=application.contact_email, full_name=application.contact_name, by=by
+    )
+
+
+@transaction.atomic
+def application_decline(*, application: OrganizerApplication, by: User, reason: str) -> OrganizerApplication:
+    """Decline an application with a reason. Side effects: an e-mail with the reason to the applicant."""
+    if not reason.strip():
+        raise ValidationError(_("请填写拒绝原因。"), code="reason")
+    application = _pending_application(application)
+    application.status = OrganizerApplication.Status.DECLINED
+    application.decline_reason = reason
+    application.decided_by = by
+    application.decided_at = timezone.now()
+    application.save()
+    email_addresses(
+        to=[application.contact_email],
+        subject=_("单位申请未通过：%(name)s") % {"name": application.name},
+        template_base="events/emails/application_declined",
+        context={"application": application},
+    )
+    return application
+
+
+# --- Events: the organizer's side ---------------------------------------------------------
+
+# Changing these on an approved event needs the office's consent (an EventChangeRequest).
+GUARDED_FIELDS = ("venue", "place", "address", "starts_at", "ends_at")
+REQUIRED_TO_SUBMIT = {
+    "contact_name": gettext_lazy("联系人"),
+    "contact_phone": gettext_lazy("联系人电话"),
+    "reporter": gettext_lazy("信息报送员"),
+    "description": gettext_lazy("活动简介"),
+}
+
+
+@dataclass(frozen=True)
+class PartnerSpec:
+    """One undertaking unit or co-organizer: a unit with an account, or only a name."""
+
+    role: str
+    organizer: Organizer | None = None
+    name: str = ""
+
+
+def missing_for_submit(event: Event) -> list[str]:
+    """The labels of what an event still lacks before it can be submitted."""
+    missing = []
+    for field, label in REQUIRED_TO_SUBMIT.items():
+        value = getattr(event, f"{field}_id" if field == "reporter" else field)
+        if not value:
+            missing.append(str(label))
+    return missing
+
+
+def guarded_values(event: Event) -> dict[str, object]:
+    """The change-request fields of ``event`` as JSON-ready values."""
+    return {
+        "venue": event.venue_id,
+        "place": event.place,
+        "address": event.address,
+        "starts_at": event.starts_at.astimezone(dt.UTC).isoformat(),
+        "ends_at": event.ends_at.astimezone(dt.UTC).isoformat(),
+    }
+
+
+def _apply_guarded(event: Event, values: dict[str, object]) -> None:
+    for field, value in values.items():
+        if field == "venue":
+            event.venue_id = value
+        elif field in ("starts_at", "ends_at"):
+            setattr(event, field, dt.datetime.fromisoformat(value))
+        else:
+            setattr(event, field, value)
+
+
+def _record(event: Event, *, to: str, by: User | None, comment: str = "", source: str | None = None) -> None:
+    EventStatusChange.objects.create(
+        event=event, from_status=event.status if source is None else source, to_status=to, by=by, comment=comment
+    )
+    event.status = to
+
+
+def _organizer_people(event: Event) -> list[User]:
+    people = list(User.objects.filter(memberships__organizer_id=event.host_id, is_active=True).order_by("id"))
+    if event.reporter_id and event.reporter_id not in {p.pk for p in people}:
+        people.append(event.reporter)
+    return people
+
+
+def _tell_organizer(event: Event, *, subject: str, decision: str, comment: str = "", change=None) -> None:
+    if change is not None:
+        from .selectors.review import with_diffs
+
+        change = with_diffs([change])[0]
+    notify(
+        users=_organizer_people(event),
+        subject=subject,
+        template_base="events/emails/event_decision",
+        context={"event": event, "decision": decision, "comment": comment, "change": change},
+        url=reverse("organizer:event_detail", args=[event.pk]),
+    )
+
+
+@transaction.atomic
+def event_save(
+    *, event: Event, by: User, themes: Iterable[Theme] | None = None, partners: Iterable[PartnerSpec] | None = None
+) -> EventChangeRequest | None:
+    """Save an organizer's new or edited event (``event`` carries the form's values).
+
+    Draft and returned events take every value. An approved event takes every value except
+    time, place and venue (``GUARDED_FIELDS``): those keep their approved values and the new
+    ones go into a pending ``EventChangeRequest`` (replacing an earlier pending one, or
+    withdrawing it when the values are back to the approved ones), returned here.
+
+    Side effects: the event row, its themes and partners; a history entry "→ draft" for a new
+    event; ``bump_public_version()`` when an approved event changed.
+    """
+    if event.status in (S.SUBMITTED, S.CANCELLED):
+        raise ValidationError(_("待审核或已取消的活动不能修改；待审核的活动请先撤回。"), code="state")
+    is_new = event.pk is None
+    change = None
+    if not is_new and event.status == S.APPROVED:
+        change = _split_change_request(event, by=by)
+    event.save()
+    if is_new:
+        _record(event, to=S.DRAFT, by=by, source="")
+    if themes is not None:
+        event.themes.set(themes)
+    if partners is not None:
+        event.partners.all().delete()
+        EventPartner.objects.bulk_create(
+            EventPartner(event=event, role=p.role, organizer=p.organizer, name=p.name, order=n)
+            for n, p in enumerate(partners)
+        )
+    if event.status == S.APPROVED:
+        bump_public_version()
+    return change
+
+
+def _split_change_request(event: Event, *, by: User) -> EventChangeRequest | None:
+    stored = Event.objects.get(pk=event.pk)
+    approved = guarded_values(stored)
+    wanted = guarded_values(event)
+    _apply_guarded(event, approved)
+    pending = event.change_requests.filter(status=EventChangeRequest.Status.PENDING).first()
+    changed = {field: value for field, value in wanted.items() if value != approved[field]}
+    if not changed:
+        if pending:
+            pending.delete()
+        return None
+    if pending:
+        pending.proposed, pending.previous, pending.requested_by = wanted, approved, by
+        pending.requested_at = timezone.now()
+        pending.save()
+        return pending
+    return EventChangeRequest.objects.create(event=event, proposed=wanted, previous=approved, requested_by=by)
+
+
+@transaction.atomic
+def event_submit(*, event: Event, by: User) -> Event:
+    """Send a draft or returned event to the office. Side effects: status → submitted; history."""
+    if event.status not in (S.DRAFT, S.RETURNED):
+        raise ValidationError(_("只有草稿或已退回的活动可以提交审核。"), code="state")
+    missing = missing_for_submit(event)
+    if missing:
+        raise ValidationError(
+            _("提交审核前请补全：%(fields)s。") % {"fields": "、".join(missing)}, code="incomplete"
+        )
+    _record(event, to=S.SUBMITTED, by=by)
+    event.save(update_fields=["status", "updated_at"])
+    return event
+
+
+@transaction.atomic
+def event_withdraw(*, event: Event, by: User) -> Event:
+    """Take a submitted event back to draft. Side effects: status → draft; history."""
+    if event.status != S.SUBMITTED:
+        raise ValidationError(_("只有待审核的活动可以撤回。"), code="state")
+    _record(event, to=S.DRAFT, by=by, comment=_("主办单位撤回"))
+    event.save(update_fields=["status", "updated_at"])
+    return event
+
+
+# --- Events: the office's side ------------------------------------------------------------
+
+
+@transaction.atomic
+def event_approve(*, event: Event, by: User, comment: str = "") -> Event:
+    """Publish a submitted event on the public schedule.
+
+    Side effects: status → approved; history; e-mail + notice to the unit's members and the
+    reporter; ``bump_public_version()``.
+    """
+    if event.status != S.SUBMITTED:
+        raise ValidationError(_("只有待审核的活动可以审核通过。"), code="state")
+    _record(event, to=S.APPROVED, by=by, comment=comment)
+    event.save(update_fields=["status", "updated_at"])
+    _tell_organizer(
+        event, subject=_("活动已审核通过并发布：%(title)s") % {"title": event.subtitle},
+        decision=_("已审核通过，并在活动日程中公开发布"), comment=comment,
+    )
+    bump_public_version()
+    return event
+
+
+@transaction.atomic
+def event_approve_many(*, events: Iterable[Event], by: User, comment: str = "") -> int:
+    """Approve every submitted event among ``events``; others are skipped. Returns how many.
+
+    Side effects: as ``event_approve`` for each.
+    """
+    approved = 0
+    for event in events:
+        if event.status == S.SUBMITTED:
+            event_approve(event=event, by=by, comment=comment)
+            approved += 1
+    return approved
+
+
+@transaction.atomic
+def event_return(*, event: Event, by: User, comment: str) -> Event:
+    """Send a submitted event back to its unit with a comment.
+
+    Side effects: status → returned; history with the comment; e-mail + notice to the unit.
+    """
+    if event.status != S.SUBMITTED:
+        raise ValidationError(_("只有待审核的活动可以退回。"), code="state")
+    if not comment.strip():
+        raise ValidationError(_("请填写退回意见。"), code="comment")
+    _record(event, to=S.RETURNED, by=by, comment=comment)
+    event.save(update_fields=["status", "updated_at"])
+    _tell_organizer(
+        event, subject=_("活动被退回修改：%(title)s") % {"title": event.subtitle},
+        decision=_("被退回，请按意见修改后重新提交"), comment=comment,
+    )
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, event: Event, by: User, reason: str) -> Event:
+    """Cancel an approved event. It stays public, marked cancelled with the reason; never deleted.
+
+    Side effects: status → cancelled with ``cancel_reason``; history; a pending change
+    request is rejected; e-mail + notice to the unit; ``bump_public_version()``.
+    """
+    if event.status != S.APPROVED:
+        raise ValidationError(_("只有已发布的活动可以取消。"), code="state")
+    if not reason.strip():
+        raise ValidationError(_("请填写取消原因。"), code="reason")
+    event.change_requests.filter(status=EventChangeRequest.Status.PENDING).update(
+        status=EventChangeRequest.Status.REJECTED, decided_by=by, decided_at=timezone.now(),
+        comment=_("活动已取消"),
+    )
+    _record(event, to=S.CANCELLED, by=by, comment=reason)
+    event.cancel_reason = reason
+    event.save(update_fields=["status", "cancel_reason", "updated_at"])
+    _tell_organizer(
+        event, subject=_("活动已取消：%(title)s") % {"title": event.subtitle},
+        decision=_("已被取消，公开页面将显示“已取消”"), comment=reason,
+    )
+    bump_public_version()
+    return event
+
+
+def _pending_change(change_request: EventChangeRequest) -> EventChangeRequest:
+    change_request = EventChangeRequest.objects.select_for_update().select_related("event__week").get(
+        pk=change_request.pk
+    )
+    if change_request.status != EventChangeRequest.Status.PENDING:
+        raise ValidationError(_("该变更申请已处理过。"), code="decided")
+    return change_request
+
+
+@transaction.atomic
+def change_request_accept(*, change_request: EventChangeRequest, by: User, comment: str = "") -> Event:
+    """Apply a pending change of time, place or venue to its approved event.
+
+    Side effects: the event takes the proposed values; the request is accepted; e-mail +
+    notice to the unit; ``bump_public_version()``.
+    """
+    change_request = _pending_change(change_request)
+    event = change_request.event
+    if event.status != S.APPROVED:
+        raise ValidationError(_("活动已不是已发布状态，不能接受变更。"), code="state")
+    _apply_guarded(event, change_request.proposed)
+    event.save()
+    change_request.status = EventChangeRequest.Status.ACCEPTED
+    change_request.decided_by, change_request.decided_at, change_request.comment = by, timezone.now(), comment
+    change_request.save()
+    _tell_organizer(
+        event, subject=_("活动变更已通过：%(title)s") % {"title": event.subtitle},
+        decision=_("的时间、地点或会场变更已通过，公开页面已更新"), comment=comment, change=change_request,
+    )
+    bump_public_version()
+    return event
+
+
+@transaction.atomic
+def change_request_reject(*, change_request: EventChangeRequest, by: User, comment: str) -> EventChangeRequest:
+    """Refuse a pending change; the event keeps its approved values.
+
+    Side effects: the request is rejected with the comment; e-mail + notice to the unit.
+    """
+    if not comment.strip():
+        raise ValidationError(_("请填写不同意变更的理由。"), code="comment")
+    change_request = _pending_change(change_request)
+    change_request.status = EventChangeRequest.Status.REJECTED
+    change_request.decided_by, change_request.decided_at, change_request.comment = by, timezone.now(), comment
+    change_request.save()
+    event = change_request.event
+    _tell_organizer(
+        event, subject=_("活动变更未通过：%(title)s") % {"title": event.subtitle},
+        decision=_("的变更申请未通过，仍按原审核内容举办"), comment=comment, change=change_request,
+    )
+    return change_request
+
+
+def notices_mark_read(*, user: User, notices: Iterable) -> int:
+    """Mark the given notices of ``user`` read. Side effects: ``read_at`` set on the unread ones."""
+    ids = [n.pk for n in notices if n.read_at is None and n.recipient_id == user.pk]
+    if not ids:
+        return 0
+    return Notice.objects.filter(pk__in=ids).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def event_import_rows(
+    *, rows: list[tuple[Event, list[Theme], list[PartnerSpec]]], by: User | None, publish: bool = False
+) -> int:
+    """Create imported events (built and checked by ``importing.py``), all or none.
+
+    Side effects: each event with its themes and partners and a history entry (→ draft, or
+    → approved when ``publish``); one ``bump_public_version()`` when anything was published.
+    No e-mails: the office is importing its own plan.
+    """
+    for event, themes, partners in rows:
+        event.status = S.DRAFT
+        event_save(event=event, by=by, themes=themes, partners=partners)
+        EventStatusChange.objects.filter(event=event).update(comment=_("批量导入"))
+        if publish:
+            _record(event, to=S.APPROVED, by=by, comment=_("批量导入并发布"))
+            event.save(update_fields=["status", "updated_at"])
+    if publish and rows:
+        bump_public_version()
+    return len(rows)

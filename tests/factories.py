@@ -156,3 +156,63 @@ def public_media(*, event: Event, kind: str = "photo", is_public: bool = True, s
         media.preview.save("preview.jpg", ContentFile(b"\xff\xd8\xff\xe0 preview"), save=False)
     media.save()
     return media
+
+
+# --- Added for event registration and review (issue 3) ----------------------------------
+
+
+def theme(**fields):
+    from events.models import Theme
+
+    defaults = {"name": f"主题 {next(_sequence)}"}
+    return Theme.objects.create(**{**defaults, **fields})
+
+
+def superuser(**fields) -> User:
+    return user(is_staff=True, is_superuser=True, **fields)
+
+
+def complete_event(*, week: Week, host: Organizer, reporter: User | None = None, **fields) -> Event:
+    """An event with everything review needs, in draft unless told otherwise."""
+    reporter = reporter or member(host)
+    defaults = {
+        "status": Event.Status.DRAFT,
+        "contact_name": "李娜",
+        "contact_phone": "13800000002",
+        "contact_email": "lina@example.com",
+        "reporter": reporter,
+        "description": "第一段。\n\n第二段。",
+    }
+    return event(week=week, host=host, **{**defaults, **fields})
+
+
+def change_request(*, event: Event, by: User | None = None, **proposed):
+    from events.models import EventChangeRequest
+    from events.services import guarded_values
+
+    previous = guarded_values(event)
+    return EventChangeRequest.objects.create(
+        event=event, previous=previous, proposed={**previous, **proposed}, requested_by=by
+    )
+
+
+def invitation(*, organizer: Organizer, email: str = "", **fields):
+    from events.models import Invitation
+
+    return Invitation.objects.create(
+        organizer=organizer, email=email or f"invitee{next(_sequence)}@example.com", **fields
+    )
+
+
+def application(**fields):
+    from events.models import OrganizerApplication
+
+    number = next(_sequence)
+    defaults = {
+        "name": f"申请单位 {number}",
+        "kind": Organizer.Kind.ENTERPRISE,
+        "contact_name": "周明",
+        "contact_phone": "13900000000",
+        "contact_email": f"apply{number}@example.com",
+    }
+    return OrganizerApplication.objects.create(**{**defaults, **fields})

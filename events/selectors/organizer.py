@@ -1,17 +1,77 @@
 """Reads for the organizer area."""
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from ..models import Event, Week
+from ..models import Event, EventChangeRequest, Notice, Week
+from ..roles import organizer_ids
 from .public import with_relations
+
+PENDING = EventChangeRequest.Status.PENDING
+
+
+def with_pending_change(queryset: QuerySet[Event]) -> QuerySet[Event]:
+    """Attach ``pending_changes`` (a list with at most one pending change request)."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "change_requests",
+            queryset=EventChangeRequest.objects.filter(status=PENDING),
+            to_attr="pending_changes",
+        )
+    )
+
+
+def unit_events(*, user) -> QuerySet[Event]:
+    """Every event of the user's units: the organizer views' base queryset (others answer 404)."""
+    return Event.objects.filter(host_id__in=organizer_ids(user))
 
 
 def events_for_units(*, user) -> QuerySet[Event]:
     """The events of every unit the user is a member of, for the organizer dashboard."""
-    return with_relations(Event.objects.filter(host__memberships__user=user)).order_by(
-        "starts_at", "id"
+    return with_pending_change(with_relations(unit_events(user=user))).order_by("starts_at", "id")
+
+
+def event_for_unit_detail(*, user, pk: int) -> QuerySet[Event]:
+    return with_pending_change(
+        with_relations(unit_events(user=user)).select_related("reporter").prefetch_related(
+            "partners__organizer", "history__by"
+        )
+    ).filter(pk=pk)
+
+
+def latest_notices(*, user, limit: int = 5) -> list[Notice]:
+    return list(Notice.objects.filter(recipient=user, read_at__isnull=True)[:limit])
+
+
+def notices_for(*, user) -> QuerySet[Notice]:
+    return Notice.objects.filter(recipient=user)
+
+
+def overlapping_events(*, event: Event) -> QuerySet[Event]:
+    """Other live events booked at the same place (venue and place name) at overlapping times."""
+    return (
+        Event.objects.filter(
+            week_id=event.week_id, venue_id=event.venue_id, place=event.place,
+            starts_at__lt=event.ends_at, ends_at__gt=event.starts_at,
+        )
+        .exclude(pk=event.pk)
+        .exclude(status=Event.Status.CANCELLED)
+        .select_related("host")
     )
+
+
+def event_warnings(*, event: Event) -> list[str]:
+    """Things worth a second look, never blocking a save: double bookings, a reporter without e-mail."""
+    from django.utils.translation import gettext as _
+
+    warnings = [
+        _("同一地点“%(place)s”在重叠时间已有活动：%(other)s（%(host)s）。")
+        % {"place": event.place, "other": other.subtitle, "host": other.host.name}
+        for other in overlapping_events(event=event)[:5]
+    ]
+    if event.reporter_id and not event.reporter.email:
+        warnings.append(_("信息报送员 %(name)s 没有邮箱，将收不到报送提醒邮件。") % {"name": event.reporter.display_name})
+    return warnings
 
 
 def status_counts(*, week: Week) -> dict[str, int]:

@@ -1,8 +1,17 @@
 from django.urls import path
 
-from ..views import organizer
+from ..views import onboarding, organizer
 
 app_name = "organizer"
 urlpatterns = [
     path("", organizer.dashboard, name="dashboard"),
+    path("events/new/", organizer.EventCreateView.as_view(), name="event_create"),
+    path("events/<int:pk>/", organizer.EventDetailView.as_view(), name="event_detail"),
+    path("events/<int:pk>/edit/", organizer.EventEditView.as_view(), name="event_edit"),
+    path("events/<int:pk>/submit/", organizer.EventSubmitView.as_view(), name="event_submit"),
+    path("events/<int:pk>/withdraw/", organizer.EventWithdrawView.as_view(), name="event_withdraw"),
+    path("notices/", organizer.NoticeListView.as_view(), name="notices"),
+    path("apply/", onboarding.ApplyView.as_view(), name="apply"),
+    path("apply/done/", onboarding.ApplyDoneView.as_view(), name="apply_done"),
+    path("invitation/<str:token>/", onboarding.accept_invitation, name="invitation"),
 ]

@@ -1,0 +1,293 @@
+"""Forms of the organizer and office areas (crispy, Bootstrap 5), with Chinese messages."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Event, EventPartner, Membership, Organizer, OrganizerApplication, Theme, User, Week
+from .services import REQUIRED_TO_SUBMIT, PartnerSpec
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:(?:-|转|#)\d{1,6})?$")
+COVER_MAX_BYTES = 5 * 1024 * 1024
+DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+PHONE_MESSAGE = _("请填写有效的手机号（如 13812345678）或固定电话（如 0512-57303063，可带分机号）。")
+
+
+def validate_phone(value: str) -> str:
+    """A Chinese mobile (1[3-9] + 9 digits) or landline (area code, number, optional extension)."""
+    cleaned = re.sub(r"\s+", "", value or "")
+    if not (MOBILE_RE.match(cleaned) or LANDLINE_RE.match(cleaned)):
+        raise ValidationError(PHONE_MESSAGE, code="phone")
+    return cleaned
+
+
+class PhoneField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        return validate_phone(value) if value else value
+
+
+def week_range_errors(week: Week, starts_at, ends_at) -> dict[str, str]:
+    """Field → message for a start/end outside ``week`` or not in order (shared with the import).
+
+    Days are judged in the week's zone; an end at midnight belongs to the day before, as in
+    ``Event.days`` and the database trigger.
+    """
+    errors: dict[str, str] = {}
+    period = {"start": week.starts_on.isoformat(), "end": week.ends_on.isoformat()}
+    if starts_at and not week.starts_on <= starts_at.astimezone(week.zone).date() <= week.ends_on:
+        errors["starts_at"] = _("开始时间须在活动周（%(start)s 至 %(end)s）之内。") % period
+    if ends_at and starts_at and ends_at <= starts_at:
+        errors["ends_at"] = _("结束时间须晚于开始时间。")
+    elif ends_at and (ends_at.astimezone(week.zone) - dt.timedelta(microseconds=1)).date() > week.ends_on:
+        errors["ends_at"] = _("结束时间须在活动周（%(start)s 至 %(end)s）之内。") % period
+    return errors
+
+
+def split_names(text: str) -> list[str]:
+    """Unit names typed one per line (or separated by 、，,;；)."""
+    return [name.strip() for name in re.split(r"[\n\r、，,;；]+", text or "") if name.strip()]
+
+
+class OrganizerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.display_name}（{obj.email or _('无邮箱')}）"
+
+
+class EventForm(forms.ModelForm):
+    """Create or edit an event of the user's unit in ``week``.
+
+    ``submitting=True`` (the "提交审核" button) also requires what review needs.
+    """
+
+    host = forms.ModelChoiceField(label=_("主办单位"), queryset=Organizer.objects.none(), empty_label=None)
+    themes = forms.ModelMultipleChoiceField(
+        label=_("主题标签"), queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    starts_at = forms.DateTimeField(
+        label=_("开始时间"), input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("结束时间"), input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
+    )
+    undertakers = OrganizerChoiceField(
+        label=_("承办单位（已在平台的单位）"), queryset=Organizer.objects.all(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    undertaker_names = forms.CharField(
+        label=_("其他承办单位"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("尚无账号的单位，每行一个。"),
+    )
+    co_organizers = OrganizerChoiceField(
+        label=_("协办单位（已在平台的单位）"), queryset=Organizer.objects.all(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    co_organizer_names = forms.CharField(
+        label=_("其他协办单位"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("尚无账号的单位，每行一个。"),
+    )
+    contact_phone = PhoneField(label=_("联系人电话"), required=False, max_length=32)
+    live_url = forms.URLField(label=_("直播或回放链接"), required=False, assume_scheme="https", max_length=200)
+    reporter = MemberChoiceField(
+        label=_("信息报送员"), queryset=User.objects.none(), required=False,
+        help_text=_("本单位成员；每日报送提醒发给此人。"),
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "subtitle", "form", "themes", "venue", "place", "address", "starts_at", "ends_at", "host",
+            "contact_name", "contact_phone", "contact_email", "reporter", "live_url", "description", "cover",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {"description": _("纯文本，空一行分段。")}
+
+    def __init__(self, *args, user: User, week: Week, submitting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.week, self.submitting = user, week, submitting
+        units = Organizer.objects.filter(memberships__user=user).order_by("name")
+        self.fields["host"].queryset = units
+        self.fields["reporter"].queryset = (
+            User.objects.filter(memberships__organizer__in=units, is_active=True).distinct().order_by("full_name", "id")
+        )
+        self.fields["venue"].queryset = self.fields["venue"].queryset.select_related("parent").order_by("order", "id")
+        self.fields["venue"].label_from_instance = lambda v: f"{v.name}（{v.get_kind_display()}）"
+        self.fields["form"].choices = Event.Form.choices
+        self.fields["subtitle"].widget.attrs.update({"data-full-title-source": "1", "autocomplete": "off"})
+        if self.instance.pk:
+            partners = list(self.instance.partners.all())
+            self.initial.setdefault("undertakers", [p.organizer_id for p in partners if p.role == "undertaker" and p.organizer_id])
+            self.initial.setdefault("co_organizers", [p.organizer_id for p in partners if p.role == "co_organizer" and p.organizer_id])
+            self.initial.setdefault("undertaker_names", "\n".join(p.name for p in partners if p.role == "undertaker" and not p.organizer_id))
+            self.initial.setdefault("co_organizer_names", "\n".join(p.name for p in partners if p.role == "co_organizer" and not p.organizer_id))
+        elif units:
+            self.initial.setdefault("host", units[0].pk)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("活动名称与形式"),
+                "subtitle",
+                HTML('{% include "events/organizer/_full_title_preview.html" %}'),
+                "form",
+                Div("themes", css_class="themes-inline"),
+            ),
+            Fieldset(_("时间与地点"), Div(Div("starts_at", css_class="col-sm-6"), Div("ends_at", css_class="col-sm-6"), css_class="row"),
+                     "venue", "place", "address"),
+            Fieldset(_("主办、承办与协办"), "host", "undertakers", "undertaker_names", "co_organizers", "co_organizer_names"),
+            Fieldset(_("联系人与信息报送员"), "contact_name", "contact_phone", "contact_email", "reporter"),
+            Fieldset(_("介绍"), "live_url", "description", "cover"),
+        )
+
+    def clean_cover(self):
+        cover = self.cleaned_data.get("cover")
+        if cover and hasattr(cover, "image"):
+            if cover.size > COVER_MAX_BYTES:
+                raise ValidationError(_("封面图不能超过 5 MB。"), code="cover_size")
+            if getattr(cover.image, "format", None) not in ("JPEG", "PNG"):
+                raise ValidationError(_("封面图须为 JPG 或 PNG 图片。"), code="cover_format")
+        return cover
+
+    def clean(self):
+        cleaned = super().clean()
+        for field, message in week_range_errors(self.week, cleaned.get("starts_at"), cleaned.get("ends_at")).items():
+            self.add_error(field, message)
+        host, reporter = cleaned.get("host"), cleaned.get("reporter")
+        if host and reporter and not Membership.objects.filter(organizer=host, user=reporter).exists():
+            self.add_error("reporter", _("信息报送员须是主办单位的成员。"))
+        if self.submitting:
+            for field in REQUIRED_TO_SUBMIT:
+                if not cleaned.get(field) and field not in self.errors:
+                    self.add_error(field, _("提交审核时必须填写此项。"))
+        return cleaned
+
+    def _post_clean(self):
+        # The week is not a form field; set it before the model's own validation.
+        self.instance.week = self.week
+        super()._post_clean()
+
+    def partners(self) -> list[PartnerSpec]:
+        cleaned = self.cleaned_data
+        specs = []
+        for role, units_field, names_field in (
+            (EventPartner.Role.UNDERTAKER, "undertakers", "undertaker_names"),
+            (EventPartner.Role.CO_ORGANIZER, "co_organizers", "co_organizer_names"),
+        ):
+            specs += [PartnerSpec(role=role, organizer=unit) for unit in cleaned.get(units_field) or []]
+            specs += [PartnerSpec(role=role, name=name) for name in split_names(cleaned.get(names_field, ""))]
+        return specs
+
+
+class ReasonForm(forms.Form):
+    """A required comment: a return, a cancellation, a declined application or change."""
+
+    comment = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, label=None, required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["comment"].label = label
+        self.fields["comment"].required = required
+        self.fields["comment"].error_messages["required"] = _("请填写%(what)s。") % {"what": self.fields["comment"].label}
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class OrganizerForm(forms.ModelForm):
+    contact_phone = PhoneField(label=_("联系电话"), required=False, max_length=32)
+
+    class Meta:
+        model = Organizer
+        fields = ["name", "kind", "contact_name", "contact_phone", "contact_email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("邮箱"))
+    full_name = forms.CharField(label=_("姓名"), max_length=60, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ApplicationForm(forms.ModelForm):
+    contact_phone = PhoneField(label=_("联系电话"), max_length=32)
+
+    class Meta:
+        model = OrganizerApplication
+        fields = ["name", "kind", "contact_name", "contact_phone", "contact_email", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        labels = {"note": _("拟举办的活动（可选）")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if Organizer.objects.filter(name=name).exists():
+            raise ValidationError(_("该单位已在平台上，请联系单位管理员或市发改委邀请您加入。"), code="exists")
+        if OrganizerApplication.objects.filter(name=name, status=OrganizerApplication.Status.PENDING).exists():
+            raise ValidationError(_("该单位的申请正在处理中，请耐心等待。"), code="pending")
+        return name
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(label=_("姓名"), max_length=60)
+    phone = PhoneField(label=_("手机或电话"), required=False, max_length=32)
+    password1 = forms.CharField(label=_("设置密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("确认密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args, email: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        elif first:
+            try:
+                password_validation.validate_password(first, User(username=self.email, email=self.email))
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("活动计划表（.xlsx）"))
+    publish = forms.BooleanField(
+        label=_("导入后直接发布"), required=False,
+        help_text=_("不勾选时，活动以草稿导入，由主办单位补全后提交审核。"),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError(_("请上传 .xlsx 格式的 Excel 文件。"), code="extension")
+        if upload.size > 5 * 1024 * 1024:
+            raise ValidationError(_("文件不能超过 5 MB。"), code="size")
+        return upload
