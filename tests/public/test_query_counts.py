@@ -1,0 +1,53 @@
+"""Every public page and feed runs the same number of queries at 10 and at 300 events."""
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def urls(event, venue, week) -> list[str]:
+    return [
+        reverse("home"),
+        reverse("schedule"),
+        reverse("schedule") + "?day=all",
+        reverse("schedule") + f"?day=all&venue={venue.pk}&form=forum&q=创新",
+        reverse("event_detail", args=[event.pk]),
+        reverse("event_ics", args=[event.pk]),
+        reverse("event_qr", args=[event.pk]),
+        reverse("venues:list"),
+        reverse("venues:detail", args=[venue.pk]),
+        reverse("venues:ics", args=[venue.pk]),
+        reverse("archive"),
+        reverse("archive_week", args=[week.pk]),
+        reverse("schedule_ics"),
+        reverse("schedule_xml"),
+        reverse("schedule_frab_json"),
+        reverse("api_schedule"),
+    ]
+
+
+def count_queries(client, url: str) -> int:
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def test_query_counts_do_not_grow_with_the_number_of_events(client, week):
+    venues = [factories.venue(), factories.venue(kind="sub")]
+    first = factories.many_events(week=week, count=10, venues=venues)
+    factories.public_media(event=first[0])
+    targets = urls(first[0], venues[0], week)
+
+    small = {url: count_queries(client, url) for url in targets}
+    factories.many_events(week=week, count=290, venues=venues)
+    large = {url: count_queries(client, url) for url in targets}
+
+    assert large == small
+    assert max(small.values()) <= 12
