@@ -273,8 +273,17 @@ class AcceptInvitationForm(forms.Form):
             try:
                 password_validation.validate_password(first, User(username=self.email, email=self.email))
             except ValidationError as error:
-                self.add_error("password1", error)
+                self.add_error("password1", [_chinese_password_error(e) for e in error.error_list])
         return cleaned
+
+
+def _chinese_password_error(error: ValidationError) -> ValidationError:
+    # Django's zh_Hans catalogue lacks the minimum-length message; say it in Chinese here.
+    if error.code == "password_too_short":
+        return ValidationError(
+            _("密码太短，至少需要 %(min_length)d 个字符。") % (error.params or {"min_length": 8}), code=error.code
+        )
+    return error
 
 
 class ImportForm(forms.Form):

@@ -6,14 +6,12 @@ Every event view starts from the user's own units' events, so another unit's eve
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView
-from rules.contrib.views import permission_required
 
 from .. import services
 from ..context_processors import current_week
@@ -39,19 +37,25 @@ def next_step(event: Event) -> str:
     return str(NEXT_STEPS[event.status])
 
 
-@login_required
-@permission_required("events.use_organizer_area", raise_exception=True)
-def dashboard(request):
+class DashboardView(PortalPermissionMixin, TemplateView):
     """The unit's events with their status, dates, venue and what needs doing next."""
-    events = list(selectors.events_for_units(user=request.user))
-    for event in events:
-        event.next_step = next_step(event)
-    context = {
-        "events": events,
-        "notices": selectors.latest_notices(user=request.user),
-        "week": current_week(request),
-    }
-    return render(request, "events/organizer/dashboard.html", context)
+
+    permission_required = "events.use_organizer_area"
+    template_name = "events/organizer/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        events = list(selectors.events_for_units(user=self.request.user))
+        for event in events:
+            event.next_step = next_step(event)
+        return {
+            **super().get_context_data(**kwargs),
+            "events": events,
+            "notices": selectors.latest_notices(user=self.request.user),
+            "week": current_week(self.request),
+        }
+
+
+dashboard = DashboardView.as_view()
 
 
 class EventFormMixin:
@@ -149,6 +153,9 @@ class EventDetailView(ObjectPermissionMixin, DetailView):
         context["pending_changes"] = with_diffs(event.pending_changes)
         context["missing"] = services.missing_for_submit(event) if event.status in (S.DRAFT, S.RETURNED) else []
         context["warnings"] = selectors.event_warnings(event=event)
+        history = list(event.history.all())
+        if event.status == S.RETURNED and history:
+            context["return_comment"] = history[-1].comment
         context["last_decisions"] = with_diffs(
             event.change_requests.exclude(status=EventChangeRequest.Status.PENDING).order_by("-decided_at")[:3]
         )

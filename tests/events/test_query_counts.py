@@ -1,0 +1,61 @@
+"""List pages cost the same number of queries for 3 events as for 30."""
+import pytest
+from django.urls import reverse
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD_QUERIES = 10
+QUEUE_QUERIES = 10
+EVENT_LIST_QUERIES = 10
+
+
+def _themed(event, theme):
+    event.themes.add(theme)
+    return event
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_organizer_dashboard_query_count(client, week, organizer, member, count, django_assert_num_queries):
+    theme = factories.theme()
+    venue = factories.venue()
+    for n in range(count):
+        event = _themed(factories.complete_event(week=week, host=organizer, reporter=member, venue=venue,
+                                                 status="approved" if n % 2 else "draft"), theme)
+        if n % 2:
+            factories.change_request(event=event, place=f"地点 {n}")
+    client.force_login(member)
+
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        response = client.get(reverse("organizer:dashboard"))
+
+    assert len(response.context["events"]) == count
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_office_queue_query_count(client, week, reviewer, count, django_assert_num_queries):
+    theme = factories.theme()
+    for n in range(count):
+        unit = factories.organizer()
+        _themed(factories.complete_event(week=week, host=unit, status="submitted"), theme)
+        approved = factories.complete_event(week=week, host=unit, status="approved")
+        factories.change_request(event=approved, place=f"新地点 {n}", venue=factories.venue().pk)
+    client.force_login(reviewer)
+
+    with django_assert_num_queries(QUEUE_QUERIES):
+        response = client.get(reverse("review_events:queue"))
+
+    assert (len(response.context["events"]), len(response.context["changes"])) == (count, count)
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_office_event_list_query_count(client, week, reviewer, count, django_assert_num_queries):
+    for _ in range(count):
+        factories.complete_event(week=week, host=factories.organizer(), status="approved")
+    client.force_login(reviewer)
+
+    with django_assert_num_queries(EVENT_LIST_QUERIES):
+        response = client.get(reverse("review_events:list"))
+
+    assert len(response.context["events"]) == count
