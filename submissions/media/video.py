@@ -87,6 +87,7 @@ def _rate(rate: Fraction | None) -> float | None:
 
 def _first_keyframe(container: Any, stream: Any, *, duration: float | None) -> Any | None:
     stream.codec_context.skip_frame = "NONKEY"
+    stream.codec_context.thread_count = 1  # one frame: threads would only add per-thread buffers
     if duration and duration > 2 * POSTER_SEEK_SECONDS and stream.time_base:
         try:  # seeking an indexed container is cheap; lands on the keyframe before the mark
             container.seek(int(POSTER_SEEK_SECONDS / stream.time_base), stream=stream, backward=True)

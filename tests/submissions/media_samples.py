@@ -179,14 +179,12 @@ def make_large_video(
             out.mux(stream.encode(frame))
         out.mux(stream.encode(None))
     clip.seek(0)
-    with av.open(clip) as source:
-        packets = [(bytes(p), p.pts, p.dts, p.is_keyframe) for p in source.demux(video=0) if p.size]
-        time_base = source.streams.video[0].time_base
-    clip_bytes = sum(len(p[0]) for p in packets)
-    clip_ticks = round(2 / time_base)
-    with av.open(str(path), "w", format="mp4") as out:
-        stream = out.add_stream_from_template(source.streams.video[0])
-        for repeat in range(math.ceil(size_bytes / clip_bytes)):
+    with av.open(clip) as source, av.open(str(path), "w", format="mp4") as out:
+        template = source.streams.video[0]
+        packets = [(bytes(p), p.pts, p.dts, p.is_keyframe) for p in source.demux(template) if p.size]
+        time_base, clip_ticks = template.time_base, round(2 / template.time_base)
+        stream = out.add_stream_from_template(template)
+        for repeat in range(math.ceil(size_bytes / sum(len(p[0]) for p in packets))):
             for data, pts, dts, keyframe in packets:
                 packet = av.Packet(data)
                 packet.pts, packet.dts = pts + repeat * clip_ticks, dts + repeat * clip_ticks
