@@ -14,7 +14,8 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="shuangchuang-test-media-"))  # noqa: F405
+# Worker processes started by the tests are handed the test process's folder.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or tempfile.mkdtemp(prefix="shuangchuang-test-media-"))  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(Path(tempfile.mkdtemp(prefix="shuangchuang-beat-")) / "schedule")  # noqa: F405
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="shuangchuang-static-"))  # noqa: F405

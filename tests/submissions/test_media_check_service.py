@@ -1,0 +1,84 @@
+"""The check service: one verdict per file however often it runs, bounded attempts, the sweep."""
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from submissions.models import MediaFile
+from submissions.services import media as media_services
+from submissions.services.reports import report_for_day
+from tests import celery_processes
+from tests.submissions import media_samples
+
+pytestmark = pytest.mark.django_db
+MIB = 1024 * 1024
+
+
+def _stored_photo(event, member, tmp_path, *, size=int(2.1 * MIB)) -> MediaFile:
+    photo = media_samples.make_jpeg(tmp_path / "p.jpg", size_bytes=size)
+    report = report_for_day(event=event, day=event.days[0])
+    upload = SimpleUploadedFile("p.jpg", photo.read_bytes(), content_type="image/jpeg")
+    return media_services.media_upload(report=report, uploaded=upload, kind="photo", by=member)
+
+
+def test_running_the_check_twice_gives_one_verdict(event, member, tmp_path):
+    media = _stored_photo(event, member, tmp_path)
+
+    first = media_services.media_check(media_id=media.pk)
+    checked_at = first.checked_at
+    second = media_services.media_check(media_id=media.pk)
+
+    assert first.status == second.status == MediaFile.Status.PASSED
+    assert second.attempts == 1 and second.checked_at == checked_at
+
+
+def test_check_of_a_vanished_file_does_nothing(db):
+    assert media_services.media_check(media_id=999_999) is None
+
+
+def test_a_file_that_keeps_killing_workers_is_failed_after_a_few_attempts(event, member, tmp_path):
+    media = _stored_photo(event, member, tmp_path)
+    MediaFile.objects.filter(pk=media.pk).update(
+        status=MediaFile.Status.CHECKING, attempts=media_services.MAX_CHECK_ATTEMPTS
+    )
+
+    media = media_services.media_check(media_id=media.pk)
+
+    assert media.status == MediaFile.Status.FAILED
+    assert media.reasons == [{"code": "check_keeps_crashing", "params": {"attempts": 3}}]
+
+
+def test_upload_succeeds_with_the_broker_down_and_the_sweep_checks_it_later(event, member, tmp_path, django_capture_on_commit_callbacks):
+    with celery_processes.sending_to(redis_url="redis://127.0.0.1:9/0", queue="nowhere"):
+        with django_capture_on_commit_callbacks(execute=True):
+            media = _stored_photo(event, member, tmp_path)
+    media.refresh_from_db()
+    assert media.status == MediaFile.Status.QUEUED
+
+    MediaFile.objects.filter(pk=media.pk).update(queued_at=timezone.now() - dt.timedelta(minutes=11))
+    swept = media_services.media_sweep_stuck()
+
+    media.refresh_from_db()
+    assert swept == [media.pk]
+    assert media.status == MediaFile.Status.PASSED
+
+
+def test_sweep_leaves_recent_checks_alone(event, member, tmp_path):
+    media = _stored_photo(event, member, tmp_path)
+    MediaFile.objects.filter(pk=media.pk).update(status=MediaFile.Status.QUEUED, checked_at=None)
+
+    assert media_services.media_sweep_stuck() == []
+
+
+def test_storage_failure_during_upload_leaves_nothing_referenced(event, member, tmp_path, settings):
+    settings.MEDIA_ROOT = "/proc/no-such-place"
+    photo = media_samples.make_jpeg(tmp_path / "p.jpg")
+    report = report_for_day(event=event, day=event.days[0])
+
+    with pytest.raises(OSError):
+        media_services.media_upload(
+            report=report, uploaded=SimpleUploadedFile("p.jpg", photo.read_bytes()), kind="photo", by=member
+        )
+
+    assert not MediaFile.objects.exists()
