@@ -32,7 +32,12 @@ class LeaderForm(forms.Form):
 
     name = forms.CharField(label=_("姓名"), max_length=60, required=False)
     post = forms.CharField(label=_("职务"), max_length=120, required=False)
-    level = forms.ChoiceField(label=_("级别"), choices=ReportLeader.Level.choices, initial=ReportLeader.Level.MUNICIPAL)
+    level = forms.ChoiceField(
+        label=_("级别"),
+        choices=ReportLeader.Level.choices,
+        initial=ReportLeader.Level.MUNICIPAL,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
 
     def clean(self):
         cleaned = super().clean()

@@ -1,0 +1,50 @@
+"""The reporter's day: upload a photo and a video, watch both pass their checks, submit on time."""
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from tests import factories
+from tests.submissions import media_samples
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MIB = 1024 * 1024
+
+
+def test_reporter_uploads_photo_and_video_and_submits_on_time(live_server, page, login, screenshot_dir, tmp_path):
+    today = timezone.now().astimezone(SHANGHAI).date()
+    week = factories.week(starts_on=today - dt.timedelta(days=1), ends_on=today + dt.timedelta(days=3))
+    unit = factories.organizer(name="昆山市科技局")
+    reporter = factories.member(unit, full_name="王晓明")
+    event = factories.event(
+        week=week, host=unit, reporter=reporter, subtitle="沪昆新材料产学研沙龙",
+        starts_at=factories.at(today, 9), ends_at=factories.at(today, 12),
+    )
+    photo = media_samples.make_jpeg(tmp_path / "沙龙现场.jpg", size_bytes=int(2.2 * MIB))
+    video = media_samples.make_video(tmp_path / "沙龙.mp4", width=1280, height=720, seconds=1)
+
+    with time_machine.travel(dt.datetime.combine(today, dt.time(10, 0), tzinfo=SHANGHAI), tick=True):
+        login(page, reporter)
+        page.goto(f"{live_server.url}/organizer/reports/")
+        page.click(f"text={event.subtitle}")
+        page.set_input_files("input[name=photos]", str(photo))
+        page.set_input_files("input[name=videos]", str(video))
+        page.click("#upload-form button[type=submit]")
+        page.wait_for_selector(".media-item >> nth=1")
+        page.wait_for_function(
+            "document.querySelectorAll('.media-item[data-status=passed]').length === 2", timeout=30_000
+        )
+        page.screenshot(path=screenshot_dir / "files-passed.png", full_page=True)
+
+        page.fill("textarea[name=report-text]", "沙龙邀请沪昆两地 30 家企业，签约合作项目 3 个。")
+        page.check("input[name=report-no_leaders]")
+        page.click("button[name=action][value=submit]")
+        page.wait_for_load_state()
+
+    body = page.inner_text("main")
+    assert "已按时报送" in body
+    assert "按时报送" in page.inner_text(".day-state")
+    page.screenshot(path=screenshot_dir / "submitted.png", full_page=True)
