@@ -83,8 +83,7 @@ _MEASURED_BOOTSTRAP = sandbox._BOOTSTRAP + "; sys.stderr.write(open('/proc/self/
 def child_run(request: dict) -> tuple[float, int, dict]:
     """Runs the sandboxed child as ``sandbox`` does, same limits; (ms, peak RSS bytes, answer)."""
     limits = sandbox.ChildLimits.default()
-    command = [sys.executable, "-I", "-c", _MEASURED_BOOTSTRAP, sandbox._PROJECT_ROOT,
-               str(limits.memory_bytes), str(int(limits.seconds) + 1)]
+    command = sandbox.child_command(limits=limits, bootstrap=_MEASURED_BOOTSTRAP)
     start = time.perf_counter()
     done = subprocess.run(command, input=json.dumps(request).encode(), capture_output=True, timeout=limits.seconds)
     elapsed = (time.perf_counter() - start) * 1000

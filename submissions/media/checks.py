@@ -7,6 +7,7 @@ judged here from what the child measured, so the child stays a plain measuring t
 from __future__ import annotations
 
 import os
+import stat
 
 from .findings import Findings
 from .reasons import Reason
@@ -34,12 +35,16 @@ def inspect_file(
     if expected_kind not in (None, *SLOTS):
         raise ValueError(f"expected_kind must be None, 'photo' or 'video', not {expected_kind!r}")
     try:
-        size = os.stat(path).st_size
-        sniffed = sniff_file(path)
-    except OSError:  # missing, a folder, no permission
+        status = os.stat(path)
+        # Only regular files: opening a FIFO or a device to sniff it could block or never end.
+        sniffed = sniff_file(path) if stat.S_ISREG(status.st_mode) else None
+    except OSError:  # missing, no permission
+        sniffed = None
+    if sniffed is None:
         verdict = Verdict(kind=UNKNOWN)
         verdict.fail("file_missing")
         return verdict
+    size = status.st_size
     verdict = Verdict(
         kind=sniffed.kind if sniffed.kind in SLOTS else UNKNOWN,
         detected_format=sniffed.label,

@@ -12,7 +12,8 @@ import sys
 
 
 def main(argv: list[str]) -> None:
-    memory_bytes, cpu_seconds = int(argv[0]), int(argv[1])
+    memory_bytes, cpu_seconds, parent_pid = int(argv[0]), int(argv[1]), int(argv[2])
+    _die_with_parent(parent_pid)
     _limit(resource.RLIMIT_AS, memory_bytes)
     _limit(resource.RLIMIT_CPU, cpu_seconds)  # backstop if the parent is gone
     _limit(resource.RLIMIT_FSIZE, 0)  # examining never writes files
@@ -35,6 +36,20 @@ def examine(request: dict):
     return examine_video(
         request["path"], demuxer=request["demuxer"], preview_long_side=request["preview_long_side"]
     )
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """A worker killed mid-check (SIGKILL, OOM killer) takes its child along (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import os
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _limit(which: int, value: int) -> None:

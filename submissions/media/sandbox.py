@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -45,16 +46,15 @@ class ChildFailed(Exception):
         self.params = params
 
 
+def child_command(*, limits: ChildLimits, bootstrap: str = _BOOTSTRAP) -> list[str]:
+    """The child's command line; it reads one request on stdin (see ``child``)."""
+    cpu_seconds = math.ceil(limits.seconds) + 1
+    return [sys.executable, "-I", "-c", bootstrap, _PROJECT_ROOT, str(limits.memory_bytes), str(cpu_seconds),
+            str(os.getpid())]
+
+
 def run_examination(request: dict, *, limits: ChildLimits) -> Findings:
-    command = [
-        sys.executable,
-        "-I",
-        "-c",
-        _BOOTSTRAP,
-        _PROJECT_ROOT,
-        str(limits.memory_bytes),
-        str(math.ceil(limits.seconds) + 1),
-    ]
+    command = child_command(limits=limits)
     try:
         # run() kills (SIGKILL) and reaps the child when the time is up.
         completed = subprocess.run(

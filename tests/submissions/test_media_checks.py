@@ -1,6 +1,12 @@
 """The media checks on real files made by Pillow and PyAV in the test's own folder."""
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -13,6 +19,7 @@ from tests.submissions import media_samples as samples
 
 MIB = 1024 * 1024
 RULES = Rules()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def check(path, slot=None, rules=RULES, **options):
@@ -363,3 +370,53 @@ def test_content_sniffing(head, kind, label):
     sniffed = sniff_bytes(head)
 
     assert (sniffed.kind, sniffed.label) == (kind, label)
+
+
+def test_a_child_dies_with_its_parent(tmp_path):
+    # A stand-in worker starts a child as the sandbox does and sends it a request that
+    # blocks (a FIFO nobody writes to; real callers never pass one), then the worker is
+    # killed as a Celery worker can be. The child must not outlive it.
+    fifo = tmp_path / "never-written"
+    os.mkfifo(fifo)
+    request = {"kind": "photo", "path": str(fifo), "max_pixels": 10**8, "preview_long_side": 480}
+    worker_code = (
+        "import json, subprocess, sys, time\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from submissions.media.sandbox import ChildLimits, child_command\n"
+        "child = subprocess.Popen(child_command(limits=ChildLimits(seconds=60, memory_bytes=1 << 30)),"
+        " stdin=subprocess.PIPE)\n"
+        f"child.stdin.write(json.dumps({request!r}).encode()); child.stdin.close()\n"
+        "print(child.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    worker = subprocess.Popen([sys.executable, "-c", worker_code], stdout=subprocess.PIPE)
+    child_pid = None
+    try:
+        child_pid = int(worker.stdout.readline())
+        time.sleep(1)  # the child is now blocked opening the FIFO
+        assert not wait_until_gone(child_pid, seconds=0)
+        worker.kill()
+        worker.wait(timeout=10)
+
+        assert wait_until_gone(child_pid, seconds=10)
+    finally:
+        worker.kill()
+        worker.wait(timeout=10)
+        worker.stdout.close()
+        if child_pid and not wait_until_gone(child_pid, seconds=0):
+            os.kill(child_pid, signal.SIGKILL)
+
+
+def wait_until_gone(pid: int, *, seconds: float) -> bool:
+    """True once ``pid`` no longer runs (a zombie awaiting its reaper counts as gone)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                if stat.read().split(") ", 1)[1].startswith("Z"):
+                    return True
+        except FileNotFoundError:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
