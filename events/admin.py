@@ -2,7 +2,20 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Event, EventPartner, EventStatusChange, Membership, Notice, Organizer, Theme, User, Week
+from .models import (
+    Event,
+    EventChangeRequest,
+    EventPartner,
+    EventStatusChange,
+    Invitation,
+    Membership,
+    Notice,
+    Organizer,
+    OrganizerApplication,
+    Theme,
+    User,
+    Week,
+)
 
 
 @admin.register(User)
@@ -115,3 +128,38 @@ class NoticeAdmin(admin.ModelAdmin):
     list_filter = ["read_at"]
     search_fields = ["title", "recipient__username"]
     list_select_related = ["recipient"]
+
+
+@admin.register(OrganizerApplication)
+class OrganizerApplicationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "contact_name", "contact_email", "status", "created_at", "decided_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["name", "contact_name", "contact_email"]
+    readonly_fields = ["status", "organizer", "decided_by", "decided_at", "created_at"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only here: invitations are sent from the review area, which e-mails the signed link."""
+
+    list_display = ["email", "organizer", "invited_by", "created_at", "used_at"]
+    list_filter = ["organizer"]
+    search_fields = ["email", "organizer__name"]
+    list_select_related = ["organizer", "invited_by"]
+    readonly_fields = ["organizer", "email", "full_name", "invited_by", "created_at", "used_at", "user"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(EventChangeRequest)
+class EventChangeRequestAdmin(admin.ModelAdmin):
+    """Read-only: decide change requests in the review area, so the unit is told and caches refresh."""
+
+    list_display = ["event", "status", "requested_by", "requested_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["event__week", "requested_by", "decided_by"]
+    readonly_fields = ["event", "proposed", "previous", "status", "requested_by", "requested_at", "decided_by", "decided_at", "comment"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
