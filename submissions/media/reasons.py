@@ -139,6 +139,9 @@ _RENDERERS: dict[str, Callable[[dict], str]] = {
     "check_timed_out": lambda p: _("文件无法解析：检查超过 %(seconds)s 秒仍未完成")
     % {"seconds": _seconds(p["seconds"])},
     "check_crashed": lambda p: _("文件无法解析：检查进程异常退出（文件可能已损坏，或解码所需内存超出上限）"),
+    # Written by the Celery task (submissions.services.media), not by inspect_file.
+    "check_keeps_crashing": lambda p: _("文件无法解析：连续 %(attempts)s 次检查都未能完成")
+    % {"attempts": p["attempts"]},
 }
 
 REASON_CODES = frozenset(_RENDERERS)

@@ -326,6 +326,7 @@ def test_stored_reasons_render_again_and_never_raise(tmp_path):
 
     assert reason_message(**stored[0]) == verdict.reasons[0].message
     assert "some_future_code" in reason_message("some_future_code", {})
+    assert reason_message("check_keeps_crashing", {"attempts": 3}) == "文件无法解析：连续 3 次检查都未能完成"
     assert reason_message("photo_too_small", {"size": "garbled"})  # damaged record: generic text
 
 
