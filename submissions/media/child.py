@@ -9,6 +9,10 @@ from __future__ import annotations
 import json
 import resource
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .findings import Findings
 
 
 def main(argv: list[str]) -> None:
@@ -24,7 +28,7 @@ def main(argv: list[str]) -> None:
     sys.stdout.flush()
 
 
-def examine(request: dict):
+def examine(request: dict) -> Findings:
     if request["kind"] == "photo":
         from .photo import examine_photo
 

@@ -4,6 +4,8 @@ The container is opened with the demuxer the content sniffer chose and with the 
 protocol only, so FFmpeg neither guesses formats nor follows references. Probing reads
 the headers (an MP4's moov box, wherever it sits); only one keyframe is decoded, for the
 poster frame, which also carries the display matrix that says how the frame is rotated.
+Width and height are the coded frame's (then swapped for a quarter turn); a non-square
+sample aspect ratio is not applied, since HD is about the pixels actually recorded.
 """
 from __future__ import annotations
 
