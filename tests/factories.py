@@ -216,3 +216,56 @@ def application(**fields):
         "contact_email": f"apply{number}@example.com",
     }
     return OrganizerApplication.objects.create(**{**defaults, **fields})
+
+
+# --- Added for the office board, review and exports (issue 6) ------------------------------
+
+
+def report(*, event: Event, day: dt.date | None = None, status: str = "draft", submitted_at: dt.datetime | None = None,
+           is_late: bool | None = None, leaders: list[tuple[str, str, str]] = (), photos: int = 0, videos: int = 0,
+           failed: int = 0, text: str = "活动顺利举行，签约项目 3 个。", reviewed_by: User | None = None, **fields):
+    """A daily report in any state, with leaders ``(name, post, level)`` and media rows
+    (checked, files not on disk: enough for the board; exports write real files themselves)."""
+    from django.utils import timezone
+
+    from submissions.models import DailyReport, MediaFile, ReportLeader
+
+    day = day or event.days[0]
+    if status != "draft" and submitted_at is None:
+        submitted_at = at(day, 15)
+    if status != "draft" and is_late is None:
+        is_late = False
+    reviewed = {"reviewed_at": timezone.now(), "reviewed_by": reviewed_by} if status in ("accepted", "returned") else {}
+    made = DailyReport.objects.create(
+        event=event, day=day, status=status, text=text, submitted_at=submitted_at,
+        first_submitted_at=submitted_at, is_late=is_late, no_leaders=not leaders, **reviewed, **fields,
+    )
+    ReportLeader.objects.bulk_create(
+        ReportLeader(report=made, name=name, post=post, level=level, order=n) for n, (name, post, level) in enumerate(leaders)
+    )
+    number = next(_sequence)
+    rows = [("photo", "passed")] * photos + [("video", "passed")] * videos + [("photo", "failed")] * failed
+    MediaFile.objects.bulk_create(
+        MediaFile(report=made, kind=kind, file=f"reports/{number}-{n}.jpg", original_name=f"现场{n + 1}.jpg",
+                  size=3 * 1024 * 1024, sha256=f"{number:032d}{n:032d}", status=verdict, checked_at=timezone.now(),
+                  reasons=[{"code": "photo_too_small", "params": {"size": 1, "minimum": 2}}] if verdict == "failed" else [])
+        for n, (kind, verdict) in enumerate(rows)
+    )
+    return made
+
+
+def board_events(*, week: Week, day: dt.date, count: int, **fields) -> list[Event]:
+    """``count`` approved events on ``day`` over a few venues and units, each with a reporter;
+    every other one with a submitted report, a leader, a photo and a video."""
+    venues = [venue() for _ in range(3)]
+    units = [organizer() for _ in range(3)]
+    reporters = [member(unit, phone="13800000000") for unit in units]
+    events = []
+    for n in range(count):
+        made = event(week=week, host=units[n % 3], reporter=reporters[n % 3], venue=venues[n % 3],
+                     starts_at=at(day, 8 + n % 8), ends_at=at(day, 9 + n % 8), form=Event.Form.values[n % 6], **fields)
+        if n % 2:
+            report(event=made, day=day, status="submitted", leaders=[(f"领导{n}", "副市长", "municipal")],
+                   photos=1, videos=1)
+        events.append(made)
+    return events

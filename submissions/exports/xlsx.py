@@ -1,0 +1,102 @@
+"""The day's reports as a workbook: one row per event day, and the week's compliance per unit.
+
+Sheet 1 (当日报送): state, deadline and times (local wall time of the week's zone, as Excel
+has no time zones), reviewer, leaders, attendance, photo and video counts.
+Sheet 2 (全周各单位报送情况): per host unit over the week so far: event days due, on time,
+late, missing, on-time rate, and event days not yet due.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from events.models import Week
+
+from ..models import MediaFile
+from ..selectors.board import board_for_day, week_compliance
+from ..services.reports import DayState
+from . import day_label
+
+DAY_SHEET = "当日报送"
+WEEK_SHEET = "全周各单位报送情况"
+DAY_HEADERS = [
+    "序号", "活动", "会场", "主办单位", "信息报送员", "联系电话", "状态", "截止时间", "首次报送时间",
+    "最近报送时间", "审核时间", "审核人", "出席领导", "参加人数", "合格照片", "照片总数", "合格视频",
+    "视频总数", "退回意见",
+]
+WEEK_HEADERS = ["单位", "应报送", "按时报送", "逾期报送", "未报送", "按时率", "尚未到截止时间"]
+WIDTHS = {"活动": 40, "主办单位": 22, "会场": 16, "出席领导": 36, "退回意见": 30, "单位": 26}
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+TIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def _local(value: dt.datetime | None, week: Week) -> dt.datetime | None:
+    return value.astimezone(week.zone).replace(tzinfo=None) if value else None
+
+
+def _passed(media: list[MediaFile]) -> int:
+    return sum(1 for m in media if m.status == MediaFile.Status.PASSED)
+
+
+def day_workbook(*, week: Week, day: dt.date, now: dt.datetime) -> bytes:
+    """The .xlsx file's bytes (a few hundred kB for a thousand event days)."""
+    board = board_for_day(week=week, day=day, now=now)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = DAY_SHEET
+    _header(sheet, f"{week.unified_title} {day_label(day)} 每日信息报送情况", DAY_HEADERS)
+    rows = sorted(board.all_rows, key=lambda row: (row.event.starts_at, row.event.pk))
+    for number, row in enumerate(rows, start=1):
+        report, event = row.report, row.event
+        reporter = event.reporter
+        leaders = "；".join(f"{leader.post} {leader.name}" for leader in row.leaders)
+        if report is not None and report.no_leaders:
+            leaders = "无领导出席"
+        sheet.append([
+            number, event.full_title, event.venue.name, event.host.name,
+            reporter.display_name if reporter else "", (reporter.phone if reporter else "") or event.contact_phone,
+            str(DayState.LABELS[row.state]), _local(row.due, week),
+            _local(report.first_submitted_at if report else None, week),
+            _local(report.submitted_at if report else None, week),
+            _local(report.reviewed_at if report else None, week),
+            report.reviewed_by.display_name if report and report.reviewed_by else "",
+            leaders, report.attendance if report else None,
+            _passed(row.photos), len(row.photos), _passed(row.videos), len(row.videos),
+            report.review_comment if report else "",
+        ])
+    for column in (8, 9, 10, 11):
+        for cell in sheet.iter_rows(min_row=3, min_col=column, max_col=column):
+            cell[0].number_format = TIME_FORMAT
+    counts = board.filing
+    sheet.append([])
+    sheet.append([
+        "合计", f"应报送 {counts['due']} 份；按时 {counts['on_time']} 份；逾期 {counts['late']} 份；"
+        f"未报送 {counts['missing']} 份；已采用 {counts['accepted']} 份；已退回 {counts['returned']} 份",
+    ])
+
+    compliance = book.create_sheet(WEEK_SHEET)
+    _header(compliance, f"{week.unified_title} 全周各单位报送情况（截至 {_local(now, week):%Y-%m-%d %H:%M}）", WEEK_HEADERS)
+    for unit in week_compliance(week=week, now=now):
+        compliance.append([unit.name, unit.due, unit.on_time, unit.late, unit.missing, unit.on_time_rate, unit.pending])
+    for cell in compliance.iter_rows(min_row=3, min_col=6, max_col=6):
+        cell[0].number_format = "0.0%"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _header(sheet, title: str, headers: list[str]) -> None:
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(headers)
+    for index, name in enumerate(headers, start=1):
+        cell = sheet.cell(row=2, column=index)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(name, 14 if len(name) > 3 else 10)
+    sheet.freeze_panes = "A3"

@@ -1,0 +1,306 @@
+"""Reads for the office: one day's board, a report with everything the reviewer needs, the
+day's accepted material for exports, and the week's compliance per unit.
+
+The board costs a fixed number of queries whatever the number of event days: the day's
+events (with venue, host, reporter), their reports of that day (with media and leaders
+prefetched) and nothing per row. States are computed in Python with ``day_state``, so the
+board, the reporter's pages, the exports and the bulletin agree on what "late" means.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from events.models import Event, Week
+
+from .. import deadlines
+from ..models import DailyReport, MediaFile, ReportLeader, ReportLogEntry
+from ..services.reports import DayState, day_state
+
+# What needs the office's action first: reports waiting for review (late ones on top, they
+# were waited for longest), then event days with nothing in, then the rest.
+STATE_PRIORITY = {
+    DayState.LATE: 0,
+    DayState.ON_TIME: 1,
+    DayState.MISSING: 2,
+    DayState.DRAFT: 3,
+    DayState.NOT_STARTED: 4,
+    DayState.RETURNED: 5,
+    DayState.ACCEPTED: 6,
+}
+COUNTED_STATES = (DayState.ON_TIME, DayState.LATE, DayState.MISSING, DayState.ACCEPTED, DayState.RETURNED)
+REVIEWABLE = DailyReport.Status.SUBMITTED
+# Leaders listed on the board and in the bulletin come from filed reports, never drafts.
+FILED_STATUSES = (DailyReport.Status.SUBMITTED, DailyReport.Status.ACCEPTED, DailyReport.Status.RETURNED)
+LEVEL_ORDER = {level: index for index, level in enumerate(ReportLeader.Level.values)}
+
+
+@dataclass(frozen=True)
+class Filters:
+    venue: int | None = None
+    unit: int | None = None
+    form: str = ""
+    state: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> Filters:
+        return cls(
+            venue=_int(query.get("venue")),
+            unit=_int(query.get("unit")),
+            form=query.get("form", "") if query.get("form", "") in Event.Form.values else "",
+            state=query.get("state", "") if query.get("state", "") in DayState.LABELS else "",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.venue or self.unit or self.form or self.state)
+
+
+@dataclass
+class BoardRow:
+    event: Event
+    day: dt.date
+    due: dt.datetime
+    report: DailyReport | None
+    state: str
+    media: list[MediaFile] = field(default_factory=list)
+
+    @property
+    def photos(self) -> list[MediaFile]:
+        return [m for m in self.media if m.kind == MediaFile.Kind.PHOTO]
+
+    @property
+    def videos(self) -> list[MediaFile]:
+        return [m for m in self.media if m.kind == MediaFile.Kind.VIDEO]
+
+    @property
+    def photo_counts(self) -> Counter:
+        return Counter(m.status for m in self.photos)
+
+    @property
+    def video_counts(self) -> Counter:
+        return Counter(m.status for m in self.videos)
+
+    @property
+    def leaders(self) -> list[ReportLeader]:
+        return list(self.report.leaders.all()) if self.report else []
+
+    @property
+    def needs_review(self) -> bool:
+        return self.report is not None and self.report.status == REVIEWABLE
+
+    @property
+    def sort_key(self) -> tuple:
+        submitted = self.report.submitted_at if self.report and self.report.submitted_at else self.due
+        return (STATE_PRIORITY[self.state], submitted, self.event.starts_at, self.event.pk)
+
+
+@dataclass(frozen=True)
+class LeaderPresence:
+    leader: ReportLeader
+    row: BoardRow
+
+
+@dataclass
+class Board:
+    week: Week
+    day: dt.date
+    now: dt.datetime
+    rows: list[BoardRow]
+    all_rows: list[BoardRow]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        by_state = Counter(row.state for row in self.all_rows)
+        counts = {"due": len(self.all_rows), **{state: by_state[state] for state in COUNTED_STATES}}
+        counts["draft"] = by_state[DayState.DRAFT] + by_state[DayState.NOT_STARTED]
+        return counts
+
+    @property
+    def filing(self) -> dict[str, int]:
+        """Counts for the bulletin and the xlsx: lateness of every filed report (accepted and
+        returned ones included, judged on the first filing), not only of those still waiting."""
+        filed = [row.report for row in self.all_rows if row.report is not None and row.state != DayState.DRAFT
+                 and row.report.status != DailyReport.Status.DRAFT]
+        return {
+            "due": len(self.all_rows),
+            "filed": len(filed),
+            "on_time": sum(1 for report in filed if not report.is_late),
+            "late": sum(1 for report in filed if report.is_late),
+            "missing": sum(1 for row in self.all_rows if row.state == DayState.MISSING),
+            "accepted": sum(1 for report in filed if report.status == DailyReport.Status.ACCEPTED),
+            "returned": sum(1 for report in filed if report.status == DailyReport.Status.RETURNED),
+        }
+
+    @property
+    def leaders(self) -> list[LeaderPresence]:
+        """Everyone present that day according to filed reports, highest level first."""
+        present = [
+            LeaderPresence(leader=leader, row=row)
+            for row in self.all_rows
+            if row.report is not None and row.report.status in FILED_STATUSES
+            for leader in row.leaders
+        ]
+        present.sort(key=lambda p: (LEVEL_ORDER.get(p.leader.level, 99), p.row.event.starts_at, p.leader.order))
+        return present
+
+    @property
+    def queue(self) -> list[int]:
+        """Report ids in board order, for next/previous on the report page."""
+        return [row.report.pk for row in self.all_rows if row.report is not None and row.state != DayState.DRAFT]
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def events_on_day(*, week: Week, day: dt.date) -> QuerySet[Event]:
+    """Approved events of the week that run on ``day`` (in the week's zone)."""
+    day_start = week.at(day, dt.time.min)
+    next_start = week.at(day + dt.timedelta(days=1), dt.time.min)
+    return (
+        Event.objects.filter(week=week, status=Event.Status.APPROVED, starts_at__lt=next_start, ends_at__gt=day_start)
+        .select_related("week", "venue", "host", "reporter")
+        .order_by("starts_at", "id")
+    )
+
+
+def _reports(*, events: list[Event], days: list[dt.date] | None = None, media: bool = True) -> QuerySet[DailyReport]:
+    reports = DailyReport.objects.filter(event__in=events)
+    if days is not None:
+        reports = reports.filter(day__in=days)
+    prefetch = [Prefetch("leaders", queryset=ReportLeader.objects.order_by("order", "id"))]
+    if media:
+        prefetch.append(Prefetch("media", queryset=MediaFile.objects.order_by("uploaded_at", "id")))
+    return reports.prefetch_related(*prefetch)
+
+
+def board_for_day(*, week: Week, day: dt.date, now: dt.datetime, filters: Filters = Filters()) -> Board:
+    """The board of one day: every approved event running that day, its report and state.
+
+    Three queries: events, reports of that day, and their media and leaders (two prefetches).
+    """
+    events = list(events_on_day(week=week, day=day))
+    by_event = {report.event_id: report for report in _reports(events=events, days=[day])}
+    rows = []
+    for event in events:
+        event.week = week  # the same object: deadlines need it, and no query per row
+        report = by_event.get(event.pk)
+        due = deadlines.due_at(event, day)
+        rows.append(
+            BoardRow(
+                event=event,
+                day=day,
+                due=due,
+                report=report,
+                state=day_state(report, due=due, now=now),
+                media=list(report.media.all()) if report else [],
+            )
+        )
+    rows.sort(key=lambda row: row.sort_key)
+    shown = [row for row in rows if _matches(row, filters)]
+    return Board(week=week, day=day, now=now, rows=shown, all_rows=rows)
+
+
+def _matches(row: BoardRow, filters: Filters) -> bool:
+    return (
+        (filters.venue is None or row.event.venue_id == filters.venue)
+        and (filters.unit is None or row.event.host_id == filters.unit)
+        and (not filters.form or row.event.form == filters.form)
+        and (not filters.state or row.state == filters.state)
+    )
+
+
+def filter_choices(*, week: Week) -> dict[str, list[tuple]]:
+    """Venues and units that have approved events in the week, for the board's filters."""
+    pairs = (
+        Event.objects.filter(week=week, status=Event.Status.APPROVED)
+        .order_by()
+        .values_list("venue_id", "venue__name", "host_id", "host__name")
+        .distinct()
+    )
+    venues, units = {}, {}
+    for venue_id, venue_name, host_id, host_name in pairs:
+        venues[venue_id] = venue_name
+        units[host_id] = host_name
+    return {
+        "venues": sorted(venues.items(), key=lambda item: item[1]),
+        "units": sorted(units.items(), key=lambda item: item[1]),
+        "forms": list(Event.Form.choices),
+        "states": [(state, label) for state, label in DayState.LABELS.items()],
+    }
+
+
+def report_for_review(*, pk: int) -> DailyReport:
+    """One report with its event, media, leaders and history (log with who)."""
+    return (
+        DailyReport.objects.select_related("event__week", "event__venue", "event__host", "event__reporter", "reviewed_by")
+        .prefetch_related(
+            Prefetch("leaders", queryset=ReportLeader.objects.order_by("order", "id")),
+            Prefetch("media", queryset=MediaFile.objects.order_by("kind", "uploaded_at", "id")),
+            Prefetch("log", queryset=ReportLogEntry.objects.select_related("by").order_by("at", "id")),
+        )
+        .get(pk=pk)
+    )
+
+
+def accepted_reports(*, week: Week, day: dt.date) -> list[BoardRow]:
+    """The day's accepted reports in board order (by event start), media and leaders loaded."""
+    board = board_for_day(week=week, day=day, now=week.at(day, dt.time.max))
+    rows = [row for row in board.all_rows if row.state == DayState.ACCEPTED]
+    rows.sort(key=lambda row: (row.event.starts_at, row.event.pk))
+    return rows
+
+
+@dataclass
+class UnitCompliance:
+    name: str
+    due: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+    pending: int = 0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.due if self.due else None
+
+
+def week_compliance(*, week: Week, now: dt.datetime) -> list[UnitCompliance]:
+    """Per host unit, over the whole week up to ``now``: event days whose deadline passed
+    ("due"), filed on time, filed late (first filing after the deadline), and missing.
+    Event days not yet due count as ``pending``. Two queries however long the week."""
+    events = list(
+        Event.objects.filter(week=week, status=Event.Status.APPROVED).select_related("host").order_by("host__name", "id")
+    )
+    reports = {
+        (r.event_id, r.day): r
+        for r in DailyReport.objects.filter(event__in=events).only(
+            "id", "event_id", "day", "status", "is_late", "submitted_at"
+        )
+    }
+    units: dict[int, UnitCompliance] = {}
+    for event in events:
+        event.week = week
+        unit = units.setdefault(event.host_id, UnitCompliance(name=event.host.name))
+        for day in event.days:
+            due = deadlines.due_at(event, day)
+            report = reports.get((event.pk, day))
+            filed = report is not None and report.status != DailyReport.Status.DRAFT
+            if now <= due and not filed:
+                unit.pending += 1
+                continue
+            unit.due += 1
+            if not filed:
+                unit.missing += 1
+            elif report.is_late:
+                unit.late += 1
+            else:
+                unit.on_time += 1
+    return sorted(units.values(), key=lambda unit: unit.name)
