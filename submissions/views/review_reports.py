@@ -69,11 +69,16 @@ def detail(request, pk: int):
 
 
 def _after_decision(request, report: DailyReport):
-    target = request.POST.get("then")
-    if target == "next":
-        _previous, following, _position, _total = _neighbours(report)
-        if following:
-            return redirect("board:report", pk=following)
+    """Back to the report, or with ``then=next`` on to the first report of the day that
+    still waits for review (a decided report moves down the board, so "next in the queue"
+    means the next one needing action, not the neighbour in the old order)."""
+    if request.POST.get("then") == "next":
+        board = selectors.board_for_day(week=report.event.week, day=report.day, now=timezone.now())
+        waiting = next((row.report.pk for row in board.all_rows if row.needs_review and row.report.pk != report.pk), None)
+        if waiting:
+            return redirect("board:report", pk=waiting)
+        messages.info(request, _("当日已没有待审核的报送。"))
+        return redirect(f"{reverse('board:home')}?day={report.day.isoformat()}")
     return redirect("board:report", pk=report.pk)
 
 
