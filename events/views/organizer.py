@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView
 
+from submissions.selectors.reports import todays_report_rows
+
 from .. import services
 from ..context_processors import current_week
 from ..forms import EventForm
@@ -26,7 +28,7 @@ NEXT_STEPS = {
     S.DRAFT: gettext_lazy("补全信息后提交审核"),
     S.SUBMITTED: gettext_lazy("等待市发改委审核"),
     S.RETURNED: gettext_lazy("按退回意见修改后重新提交"),
-    S.APPROVED: gettext_lazy("活动当天 16:00 前报送信息"),
+    S.APPROVED: gettext_lazy("每个活动日在截止时间前报送当天信息"),
     S.CANCELLED: gettext_lazy("无需操作"),
 }
 
@@ -47,11 +49,13 @@ class DashboardView(PortalPermissionMixin, TemplateView):
         events = list(selectors.events_for_units(user=self.request.user))
         for event in events:
             event.next_step = next_step(event)
+        week = current_week(self.request)
         return {
             **super().get_context_data(**kwargs),
             "events": events,
             "notices": selectors.latest_notices(user=self.request.user),
-            "week": current_week(self.request),
+            "week": week,
+            "todays_reports": todays_report_rows(user=self.request.user, week=week),
         }
 
 

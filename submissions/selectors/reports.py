@@ -69,3 +69,16 @@ def event_days(*, events: QuerySet[Event] | list[Event], now: dt.datetime) -> li
             )
     rows.sort(key=lambda row: (row.day, row.event.starts_at, row.event.pk))
     return rows
+
+
+def todays_report_rows(*, user, week: Week | None) -> list[EventDay]:
+    """The event days due today or overdue today for the user's units, for the dashboard."""
+    if week is None:
+        return []
+    from django.utils import timezone
+
+    today = week.today()
+    events = reportable_events(user=user, week=week).filter(
+        starts_at__lt=week.at(today + dt.timedelta(days=1), dt.time.min), ends_at__gt=week.at(today, dt.time.min)
+    )
+    return [row for row in event_days(events=events, now=timezone.now()) if row.day == today]
