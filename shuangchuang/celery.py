@@ -8,3 +8,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuangchuang.settings")
 app = Celery("shuangchuang")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Start/end/outcome log lines for every task (signal receivers, connected on import).
+from . import celery_logging  # noqa: E402,F401

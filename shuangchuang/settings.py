@@ -4,6 +4,7 @@ Every knob comes from the environment through one helper (django-environ), with 
 default that is safe for a developer's machine: SQLite, no Redis (Celery uses a
 file-system broker), e-mail printed to the console. README lists every variable.
 """
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -37,13 +38,16 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
     "venues",
     "events",
     "submissions",
 ]
 
 MIDDLEWARE = [
+    "shuangchuang.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -52,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shuangchuang.urls"
@@ -101,6 +107,8 @@ else:
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "events.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username+address before any password is checked.
+    "shuangchuang.login_throttle.LoginThrottleBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -206,6 +214,13 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-media-checks": {"task": "submissions.sweep_stuck_checks", "schedule": 300.0},
+    # Reminders, overdue notices and the office digest; a tick not started within its own
+    # period is dropped (the next one covers it). REMINDERS_TICK_SECONDS: tests use seconds.
+    "reminders-tick": {
+        "task": "submissions.reminders_tick",
+        "schedule": (_tick := env.float("REMINDERS_TICK_SECONDS", default=60.0)),
+        "options": {"expires": _tick},
+    },
 }
 # Only the fault tests set this: it holds a media check open long enough to kill its worker.
 MEDIA_CHECK_TEST_DELAY_SECONDS = env.float("MEDIA_CHECK_TEST_DELAY_SECONDS", default=0)
@@ -225,18 +240,61 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 if env.bool("BEHIND_HTTPS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Content-Security-Policy (django-csp 4): only our own files, no inline script or style
+# attribute anywhere, and no nonce, because anonymous pages are served from the cache.
+# Bootstrap's CSS draws its icons from data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# nginx serves a file itself when a view answers with X-Accel-Redirect: <prefix>/<storage name>
+# (an `internal` location aliased to MEDIA_ROOT). Empty: the view streams the file.
+MEDIA_ACCEL_REDIRECT_PREFIX = env.str("MEDIA_ACCEL_REDIRECT_PREFIX", default="").rstrip("/")
+
+# Login throttling (django-axes): a guess is counted against the username *and* the address
+# together, so a wrong password from elsewhere never locks out an office's shared address.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "shuangchuang.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "shuangchuang.login_throttle.lockout_page"
+AXES_VERBOSE = False
+# The client's address: REMOTE_ADDR, unless the proxy in front overwrites a header with it
+# (nginx: `proxy_set_header X-Real-IP $remote_addr;` -> CLIENT_IP_HEADER=HTTP_X_REAL_IP).
+# With X-Forwarded-For, CLIENT_IP_PROXY_COUNT says how many proxies appended to it; only the
+# address the nearest proxy saw is used, so a forged left-hand entry changes nothing.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+CLIENT_IP_PROXY_COUNT = env.int("CLIENT_IP_PROXY_COUNT", default=1)
+
 # --- Forms ----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Logging --------------------------------------------------------------------------
+# One JSON object per line, each with the request id (or the Celery task id) it belongs to.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "shuangchuang.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "shuangchuang.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
 
 PORTAL_NAME = _("双创周")

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +22,6 @@ urlpatterns = [
     path("", include("events.urls.public")),
 ]
 
-if settings.DEBUG and settings.MEDIA_STORAGE == "local":
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded media is never served from MEDIA_URL, not even in development: only through the
+# views that check permission (files/) or that the office marked it public (media/public/).
+handler500 = "shuangchuang.errors.server_error"

@@ -9,8 +9,10 @@ from __future__ import annotations
 import mimetypes
 import re
 
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_safe
+
+from submissions.serving import accel_redirect_enabled, file_response
 
 from ..selectors import public as selectors
 
@@ -39,6 +41,9 @@ def _serve(request, field):
     if not field:
         raise Http404("No file")
     content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
+    if accel_redirect_enabled():
+        # nginx answers Range requests itself for the file it is handed.
+        return _common(file_response(field, content_type=content_type))
     size = field.size
     match = _RANGE.match(request.META.get("HTTP_RANGE", ""))
     if match and size:
@@ -53,8 +58,7 @@ def _serve(request, field):
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
         response["Content-Length"] = str(last - first + 1)
         return _common(response)
-    response = FileResponse(field.open("rb"), content_type=content_type)
-    return _common(response)
+    return _common(file_response(field, content_type=content_type))
 
 
 def _range_bounds(match, size: int) -> tuple[int | None, int | None]:

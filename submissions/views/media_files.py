@@ -1,11 +1,12 @@
 """Serving uploaded files only to those allowed to see them, never from a guessable path."""
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from ..models import MediaFile
+from ..serving import file_response
 
 INLINE_TYPES = {"JPEG": "image/jpeg", "mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm"}
 
@@ -18,24 +19,22 @@ def serve(request, pk: int, variant: str):
     if variant == "preview":
         if not media.preview:
             raise Http404
-        response = FileResponse(media.preview.open("rb"), content_type="image/jpeg")
+        response = file_response(media.preview, content_type="image/jpeg")
     elif variant == "original":
         response = _original(media)
     else:
         raise Http404
-    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
 
-def _original(media: MediaFile) -> FileResponse:
+def _original(media: MediaFile):
     content_type = _checked_type(media)
     if content_type:
-        return FileResponse(media.file.open("rb"), content_type=content_type, filename=media.original_name)
+        return file_response(media.file, content_type=content_type, filename=media.original_name)
     # Anything not proven to be the image or video it claims is only ever downloaded.
-    return FileResponse(
-        media.file.open("rb"), as_attachment=True, filename=media.original_name, content_type="application/octet-stream"
-    )
+    return file_response(media.file, content_type="application/octet-stream", filename=media.original_name,
+                         as_attachment=True)
 
 
 def _checked_type(media: MediaFile) -> str | None:
