@@ -1,0 +1,173 @@
+"""The office's daily digest, sent ``digest_delay_minutes`` after the day's deadline.
+
+It covers every event day due at that deadline (the day's events, and the previous day's
+evening events, which are due a day later) plus the day's events not due yet (this
+evening's): how many came on time, late, are missing or not due; the missing events with
+their reporter's phone; and the leaders present reported so far. The tick claims it as a
+``DailyDispatch`` (one per week, day and kind), so it goes once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from events.models import Event, User, Week
+from events.notifications import _render as render_message
+from events.notifications import absolute_url
+from events.roles import OFFICE_GROUP
+
+from .. import deadlines
+from ..models import DailyDispatch, DailyReport, ReportLeader
+from .reminders import TickScope, email_send
+from .reports import DayState, day_state
+
+
+@dataclass
+class DigestRow:
+    event: Event
+    day: dt.date
+    due: dt.datetime
+    report: DailyReport | None
+    state: str
+
+    @property
+    def phone(self) -> str:
+        reporter = self.event.reporter
+        return (reporter.phone if reporter else "") or self.event.contact_phone
+
+    @property
+    def reporter_name(self) -> str:
+        reporter = self.event.reporter
+        return reporter.display_name if reporter else self.event.contact_name
+
+
+@dataclass
+class Digest:
+    week: Week
+    day: dt.date
+    at: dt.datetime
+    on_time: list[DigestRow] = field(default_factory=list)
+    late: list[DigestRow] = field(default_factory=list)
+    missing: list[DigestRow] = field(default_factory=list)
+    not_due: list[DigestRow] = field(default_factory=list)
+    leaders: list[tuple[DigestRow, ReportLeader]] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "on_time": len(self.on_time),
+            "late": len(self.late),
+            "missing": len(self.missing),
+            "not_due": len(self.not_due),
+        }
+
+
+def digests_due(*, scope: TickScope) -> list[DailyDispatch]:
+    """Today's digest of each week running today, once the deadline plus the delay has come.
+    Caught up after an outage until the day ends; yesterday's is not sent the next day."""
+    rows = []
+    for week in scope.weeks:
+        today = scope.now.astimezone(week.zone).date()
+        send_at = week.deadline_on(today) + dt.timedelta(minutes=week.digest_delay_minutes)
+        if week.starts_on <= today <= week.ends_on and scope.now >= send_at:
+            rows.append(DailyDispatch(week=week, day=today, kind=DailyDispatch.Kind.DIGEST))
+    return rows
+
+
+def digest_build(*, week: Week, day: dt.date, now: dt.datetime) -> Digest:
+    """The digest of ``day`` as it stands at ``now``. Three queries."""
+    yesterday = day - dt.timedelta(days=1)
+    events = list(
+        Event.objects.filter(
+            week=week,
+            status=Event.Status.APPROVED,
+            starts_at__lt=week.at(day + dt.timedelta(days=1), dt.time.min),
+            ends_at__gt=week.at(yesterday, dt.time.min),
+        )
+        .select_related("week", "host", "reporter")
+        .order_by("starts_at", "id")
+    )
+    reports = {
+        (report.event_id, report.day): report
+        for report in DailyReport.objects.filter(event__in=events, day__range=(yesterday, day)).prefetch_related("leaders")
+    }
+    digest = Digest(week=week, day=day, at=now)
+    for event in events:
+        for event_day in event.days:
+            if event_day not in (yesterday, day):
+                continue
+            due = deadlines.due_at(event, event_day)
+            if event_day != day and due.date() != day:
+                continue  # yesterday's day-time events were in yesterday's digest
+            report = reports.get((event.pk, event_day))
+            row = DigestRow(event=event, day=event_day, due=due, report=report, state=day_state(report, due=due, now=now))
+            _file(digest, row)
+    return digest
+
+
+def _file(digest: Digest, row: DigestRow) -> None:
+    state = row.state
+    if state in (DayState.ACCEPTED, DayState.RETURNED):
+        state = DayState.LATE if row.report.is_late else DayState.ON_TIME
+    if state == DayState.ON_TIME:
+        digest.on_time.append(row)
+    elif state == DayState.LATE:
+        digest.late.append(row)
+    elif state == DayState.MISSING:
+        digest.missing.append(row)
+    else:
+        digest.not_due.append(row)
+    if row.report is not None and row.report.status != DailyReport.Status.DRAFT:
+        digest.leaders += [(row, leader) for leader in row.report.leaders.all()]
+
+
+def digest_recipients(*, week: Week) -> list[str]:
+    """The week's digest recipients, else every active office reviewer with an address."""
+    chosen = [str(address).strip() for address in week.digest_recipients or [] if "@" in str(address)]
+    if chosen:
+        return chosen
+    return list(
+        User.objects.filter(groups__name=OFFICE_GROUP, is_active=True)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def digest_send(*, dispatch: DailyDispatch) -> str | None:
+    """E-mail the day's digest to the office (the ``send`` of the digest's ``DueWork``).
+
+    Returns the reason when there is no one to send it to. Raises TemporarySendError when
+    the mail server may come back.
+    """
+    week = dispatch.week
+    recipients = digest_recipients(week=week)
+    if not recipients:
+        return _("没有收件人：活动周未设置汇总收件人，也没有填写邮箱的市发改委审核人员。")
+    digest = digest_build(week=week, day=dispatch.day, now=timezone.now())
+    with translation.override(settings.LANGUAGE_CODE), timezone.override(week.zone):
+        subject = _("【双创周】%(day)s信息报送汇总：按时%(on_time)d，逾期%(late)d，未报送%(missing)d") % {
+            "day": formats.date_format(dispatch.day, "MONTH_DAY_FORMAT"),
+            **digest.counts,
+        }
+        text, html = render_message(
+            "submissions/emails/digest",
+            {"digest": digest, "deadline": week.deadline_on(dispatch.day), "log_url": _log_url(dispatch.day)},
+            reverse("board:home"),
+        )
+    email_send(to=recipients, subject=subject, text=text, html=html)
+    return None
+
+
+def _log_url(day: dt.date) -> str:
+    """The office's reminder log for the day, once its URLs are mounted at review/reminders/."""
+    try:
+        return absolute_url(f"{reverse('reminders:day')}?day={day.isoformat()}")
+    except NoReverseMatch:
+        return ""

@@ -1,0 +1,60 @@
+"""Thin tasks over the reminder services. Ids in, nothing out; safe to run twice.
+
+``reminders_tick`` runs every minute from beat; it enqueues ``deliver_reminders`` (one
+task per batch of reminders) and ``send_dispatch`` (one per office mailing). Sends that
+fail in a way that may pass go to ``retry_reminders``, which retries with exponential
+backoff until ``MAX_SEND_ATTEMPTS`` attempts in all.
+"""
+from celery import shared_task
+from django.utils import timezone
+
+from ..services import reminders
+from ..services.reminders import MAX_SEND_ATTEMPTS, TemporarySendError
+
+# The first retry waits this long; later ones back off exponentially (30 s, 60 s, ...).
+FIRST_RETRY_SECONDS = 15
+
+
+@shared_task(name="submissions.reminders_tick", acks_late=True, time_limit=300, soft_time_limit=240)
+def reminders_tick_task() -> None:
+    reminders.reminders_tick(now=timezone.now())
+
+
+@shared_task(name="submissions.deliver_reminders", acks_late=True, time_limit=600, soft_time_limit=540)
+def deliver_reminders_task(*, reminder_ids: list[int]) -> None:
+    retry = reminders.reminders_deliver(reminder_ids=reminder_ids, attempt=1)
+    if retry:
+        retry_reminders_task.apply_async(kwargs={"reminder_ids": retry}, countdown=FIRST_RETRY_SECONDS)
+
+
+@shared_task(
+    bind=True,
+    name="submissions.retry_reminders",
+    acks_late=True,
+    autoretry_for=(TemporarySendError,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=MAX_SEND_ATTEMPTS - 2,
+)
+def retry_reminders_task(self, *, reminder_ids: list[int]) -> None:
+    retries = self.request.retries
+    retry = reminders.reminders_deliver(
+        reminder_ids=reminder_ids, attempt=retries + 2, final=retries >= self.max_retries
+    )
+    if retry:
+        raise TemporarySendError(f"{len(retry)} reminders to retry")
+
+
+@shared_task(
+    bind=True,
+    name="submissions.send_dispatch",
+    acks_late=True,
+    autoretry_for=(TemporarySendError,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=MAX_SEND_ATTEMPTS - 1,
+)
+def send_dispatch_task(self, *, dispatch_id: int) -> None:
+    reminders.dispatch_send(dispatch_id=dispatch_id, final=self.request.retries >= self.max_retries)

@@ -1,0 +1,382 @@
+"""Reminders, overdue notices and the digest through a whole event day, the clock driven by
+time-machine in the week's zone (Asia/Shanghai) while the process runs in UTC."""
+import datetime as dt
+import os
+import smtplib
+import threading
+import time
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Event, Notice
+from submissions.models import DailyDispatch, DailyReport, Reminder, ReportLeader
+from submissions.services import reminders as services
+from submissions.services.reports import report_submit
+from tests import factories
+from tests.services import require_postgresql
+
+pytestmark = pytest.mark.django_db
+DAY = dt.date(2026, 9, 21)  # the second day of factories.week()
+
+
+@pytest.fixture
+def utc_process():
+    """The process clock zone and Django's TIME_ZONE both UTC: 16:00 must still mean Shanghai."""
+    previous = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    with override_settings(TIME_ZONE="UTC"):
+        yield
+    if previous is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = previous
+    time.tzset()
+
+
+def local(hour: int, minute: int = 0, *, day: dt.date = DAY) -> dt.datetime:
+    return factories.at(day, hour, minute)
+
+
+def run_tick(capture, when: dt.datetime, **options):
+    """One tick at ``when`` with its after-commit sends run (eagerly) as in production."""
+    with time_machine.travel(when, tick=False), capture(execute=True):
+        return services.reminders_tick(now=timezone.now(), **options)
+
+
+def sent_mail():
+    """(recipient, kind) of every e-mail so far; kind from the subject."""
+    kinds = []
+    for message in mail.outbox:
+        kind = "digest" if "汇总" in message.subject else "overdue" if "逾期" in message.subject else "reminder"
+        kinds += [(address, kind) for address in message.to]
+    return kinds
+
+
+@pytest.fixture
+def day_events(week, ready_report):
+    """One event day seen from every side: open (a draft), submitted on time, cancelled,
+    running another day, and an evening event due the next day."""
+    week.remind_contact = True
+    week.save()
+    office = factories.office_user(email="office@example.com")
+    unit = factories.organizer()
+
+    def make(name, starts=(9, 0), ends=(17, 0), day=DAY, **fields):
+        reporter = factories.member(unit, email=f"{name}@example.com", full_name=name, phone="1380000" + name[-4:].rjust(4, "0"))
+        return factories.event(
+            week=week, host=unit, reporter=reporter, subtitle=f"活动{name}",
+            starts_at=local(*starts, day=day), ends_at=local(*ends, day=day), **fields,
+        )
+
+    open_event = make("open", contact_name="联系人甲", contact_email="contact-open@example.com", contact_phone="139")
+    DailyReport.objects.create(event=open_event, day=DAY, text="上午开幕。")
+    submitted = make("done", contact_email="contact-done@example.com")
+    report = ready_report(submitted, DAY)
+    report.no_leaders = False
+    report.save()
+    ReportLeader.objects.create(report=report, name="王强", post="副市长")
+    with time_machine.travel(local(13), tick=False):
+        report_submit(report=report, by=submitted.reporter)
+    cancelled = make("gone", contact_email="contact-gone@example.com", status=Event.Status.CANCELLED, cancel_reason="场地调整")
+    other_day = make("later", day=DAY + dt.timedelta(days=1), contact_email="contact-later@example.com")
+    evening = make("night", starts=(18, 30), ends=(21, 0), contact_email="contact-night@example.com")
+    return {"open": open_event, "done": submitted, "gone": cancelled, "later": other_day, "night": evening, "office": office}
+
+
+def test_a_whole_event_day_sends_each_notice_once_at_its_time(utc_process, day_events, django_capture_on_commit_callbacks):
+    timeline = []
+    moment = local(13, 50)
+    while moment <= local(16, 10):
+        before = len(sent_mail())
+        run_tick(django_capture_on_commit_callbacks, moment)
+        timeline += [(moment.astimezone(day_events["open"].week.zone).strftime("%H:%M"), *item) for item in sent_mail()[before:]]
+        moment += dt.timedelta(minutes=1)
+
+    assert sorted(timeline) == sorted([
+        ("14:00", "open@example.com", "reminder"),
+        ("14:00", "contact-open@example.com", "reminder"),
+        ("15:30", "open@example.com", "reminder"),
+        ("15:30", "contact-open@example.com", "reminder"),
+        ("16:00", "open@example.com", "overdue"),
+        ("16:00", "contact-open@example.com", "overdue"),
+        ("16:05", "office@example.com", "digest"),
+    ])
+    notices = Notice.objects.filter(recipient=day_events["open"].reporter)
+    assert notices.count() == 3
+    assert not Notice.objects.exclude(recipient=day_events["open"].reporter).exists()
+    assert set(Reminder.objects.values_list("status", flat=True)) == {Reminder.Status.SENT}
+    assert DailyDispatch.objects.get().status == Reminder.Status.SENT
+
+
+def test_reminder_names_event_day_deadline_what_is_missing_and_links_the_report(day_events, django_capture_on_commit_callbacks):
+    run_tick(django_capture_on_commit_callbacks, local(14))
+
+    message = next(m for m in mail.outbox if m.to == ["open@example.com"])
+    event = day_events["open"]
+    assert message.subject == "【双创周】请在09月21日 16:00前报送“活动open”09月21日的活动信息"
+    assert event.full_title in message.body
+    assert "报送截止时间：09月21日 16:00" in message.body
+    assert "出席领导情况" in message.body and "合格照片" in message.body and "活动信息\n" not in message.body
+    link = "http://127.0.0.1:8000" + reverse("reports:detail", args=[event.pk, DAY])
+    assert link in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html" and link in html and "<li>" in html
+    notice = Notice.objects.get(recipient=event.reporter)
+    assert notice.title == message.subject and notice.url == reverse("reports:detail", args=[event.pk, DAY])
+
+
+def test_overdue_notice_says_a_late_report_is_still_accepted(day_events, django_capture_on_commit_callbacks):
+    run_tick(django_capture_on_commit_callbacks, local(16))
+
+    (message,) = [m for m in mail.outbox if m.to == ["open@example.com"]]
+    assert "逾期" in message.subject
+    assert "逾期报送仍然可以提交" in message.body
+
+
+def test_nothing_goes_twice_when_the_tick_runs_again(day_events, django_capture_on_commit_callbacks):
+    for when in (local(14), local(14), local(14, 1), local(14, 19)):
+        run_tick(django_capture_on_commit_callbacks, when)
+
+    assert sorted(sent_mail()) == [("contact-open@example.com", "reminder"), ("open@example.com", "reminder")]
+
+
+def test_interleaved_ticks_send_once(day_events, django_capture_on_commit_callbacks):
+    # Tick A claims at 14:00 but has not enqueued yet when tick B runs.
+    with time_machine.travel(local(14), tick=False), django_capture_on_commit_callbacks() as pending:
+        services.reminders_tick(now=timezone.now())
+    run_tick(django_capture_on_commit_callbacks, local(14, 0) + dt.timedelta(seconds=30))
+    assert mail.outbox == []
+
+    with time_machine.travel(local(14, 1), tick=False):
+        for callback in pending:
+            callback()
+        for callback in pending:  # the same tasks delivered a second time
+            callback()
+
+    assert sorted(sent_mail()) == [("contact-open@example.com", "reminder"), ("open@example.com", "reminder")]
+    assert Notice.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_ticks_on_postgresql_send_once(day_events):
+    require_postgresql()
+    start = threading.Barrier(4)
+    errors = []
+
+    def tick():
+        try:
+            start.wait()
+            services.reminders_tick(now=timezone.now())
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    with time_machine.travel(local(14), tick=True):
+        threads = [threading.Thread(target=tick) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert errors == []
+    assert sorted(sent_mail()) == [("contact-open@example.com", "reminder"), ("open@example.com", "reminder")]
+    assert Reminder.objects.count() == 3  # site + e-mail to the reporter, e-mail to the contact
+    assert Notice.objects.count() == 1
+
+
+def test_outage_from_13_50_to_16_10_sends_no_stale_reminder_but_overdue_and_digest(
+    utc_process, day_events, django_capture_on_commit_callbacks
+):
+    run_tick(django_capture_on_commit_callbacks, local(13, 50))
+    run_tick(django_capture_on_commit_callbacks, local(16, 10))
+
+    assert sorted(sent_mail()) == [
+        ("contact-open@example.com", "overdue"),
+        ("office@example.com", "digest"),
+        ("open@example.com", "overdue"),
+    ]
+    assert not Reminder.objects.exclude(slot=services.OVERDUE).exists()
+
+
+def test_sends_queued_before_a_worker_outage_are_not_delivered_stale(day_events, django_capture_on_commit_callbacks):
+    with time_machine.travel(local(14), tick=False), django_capture_on_commit_callbacks() as queued:
+        services.reminders_tick(now=timezone.now())
+
+    with time_machine.travel(local(16, 10), tick=False):
+        for callback in queued:  # the worker comes back and works through its queue
+            callback()
+
+    assert mail.outbox == []
+    rows = Reminder.objects.filter(slot="14:00")
+    assert {row.status for row in rows} == {Reminder.Status.SKIPPED}
+    assert all("不再补发" in row.reason for row in rows)
+
+
+def test_report_submitted_between_claim_and_send_is_not_reminded(day_events, ready_report, django_capture_on_commit_callbacks):
+    with time_machine.travel(local(14), tick=False), django_capture_on_commit_callbacks() as queued:
+        services.reminders_tick(now=timezone.now())
+    event = day_events["open"]
+    DailyReport.objects.filter(event=event).delete()
+    with time_machine.travel(local(14, 0, ), tick=False):
+        report_submit(report=ready_report(event, DAY), by=event.reporter)
+        for callback in queued:
+            callback()
+
+    assert mail.outbox == []
+    assert set(Reminder.objects.values_list("reason", flat=True)) == {"当天信息已报送，无需提醒。"}
+
+
+def test_who_cannot_be_reached_is_recorded_as_skipped(week, django_capture_on_commit_callbacks):
+    unit = factories.organizer()
+    no_mail = factories.event(week=week, host=unit, reporter=factories.member(unit, email=""), starts_at=local(9), ends_at=local(12))
+    nobody = factories.event(week=week, host=unit, reporter=None, starts_at=local(9), ends_at=local(12))
+
+    run_tick(django_capture_on_commit_callbacks, local(16))
+
+    rows = {(row.event_id, row.channel): row for row in Reminder.objects.all()}
+    assert rows[(no_mail.pk, "email")].status == Reminder.Status.SKIPPED
+    assert rows[(no_mail.pk, "email")].reason == "信息报送员没有填写邮箱地址。"
+    assert rows[(no_mail.pk, "site")].status == Reminder.Status.SENT
+    # Overdue notices go to the contact too; neither event named one with an address.
+    assert rows[(nobody.pk, "site")].reason == "活动未指定信息报送员，无人可提醒。"
+    assert {row.status for (event_id, channel), row in rows.items() if channel == "email" and row.recipient_id is None} == {
+        Reminder.Status.SKIPPED
+    }
+    assert mail.outbox == []
+
+
+def test_evening_event_is_reminded_before_the_next_days_deadline(day_events, django_capture_on_commit_callbacks):
+    run_tick(django_capture_on_commit_callbacks, local(14, day=DAY + dt.timedelta(days=1)))
+
+    reminded = {row.event_id for row in Reminder.objects.filter(channel="email", recipient__isnull=False, slot="14:00")}
+    assert reminded == {day_events["night"].pk, day_events["later"].pk}
+    assert Reminder.objects.filter(event=day_events["night"]).first().day == DAY
+
+
+def test_slot_within_grace_is_caught_up_and_after_it_is_not(day_events, django_capture_on_commit_callbacks):
+    run_tick(django_capture_on_commit_callbacks, local(14, 20))  # 14:00 + 20 min grace: too late
+    assert mail.outbox == []
+    run_tick(django_capture_on_commit_callbacks, local(15, 49))  # 15:30 slot, 19 min late: still goes
+    assert len(mail.outbox) == 2
+
+
+class FlakyBackend(LocmemBackend):
+    """Fails the first ``failures`` sends (class attribute), then delivers to mail.outbox."""
+
+    failures = 0
+    calls = 0
+
+    def send_messages(self, messages):
+        FlakyBackend.calls += 1
+        if FlakyBackend.calls <= FlakyBackend.failures:
+            raise smtplib.SMTPServerDisconnected("connection unexpectedly closed")
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def eager_retries():
+    """Celery runs an eager task's retries at once, in place, only when eager errors do not
+    propagate (with propagation it raises Retry instead)."""
+    from shuangchuang.celery import app
+
+    saved = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def flaky_mail(settings, eager_retries):
+    settings.EMAIL_BACKEND = "tests.submissions.test_reminders.FlakyBackend"
+    FlakyBackend.calls = 0
+    return FlakyBackend
+
+
+def test_email_failing_twice_is_retried_and_sent(day_events, flaky_mail, django_capture_on_commit_callbacks):
+    day_events["open"].week.__class__.objects.update(remind_contact=False)
+    flaky_mail.failures = 2
+
+    run_tick(django_capture_on_commit_callbacks, local(14))
+
+    email = Reminder.objects.get(channel="email")
+    assert (email.status, email.attempts) == (Reminder.Status.SENT, 3)
+    assert sent_mail() == [("open@example.com", "reminder")]
+
+
+def test_email_that_keeps_failing_is_failed_after_the_last_attempt_and_site_notice_still_goes(
+    day_events, flaky_mail, django_capture_on_commit_callbacks
+):
+    day_events["open"].week.__class__.objects.update(remind_contact=False)
+    flaky_mail.failures = 100
+
+    run_tick(django_capture_on_commit_callbacks, local(14))
+
+    email = Reminder.objects.get(channel="email")
+    assert email.status == Reminder.Status.FAILED
+    assert email.attempts == services.MAX_SEND_ATTEMPTS
+    assert "SMTPServerDisconnected" in email.reason and "已放弃" in email.reason
+    assert Reminder.objects.get(channel="site").status == Reminder.Status.SENT
+    assert mail.outbox == []
+
+
+def test_dry_run_claims_and_sends_nothing(day_events, django_capture_on_commit_callbacks):
+    result = run_tick(django_capture_on_commit_callbacks, local(16, 5), dry_run=True)
+
+    assert {(row.slot, row.channel) for row in result.reminders} == {("overdue", "site"), ("overdue", "email")}
+    assert [row.kind for row in result.dispatches] == ["digest"]
+    assert not Reminder.objects.exists() and not DailyDispatch.objects.exists() and mail.outbox == []
+
+
+def _events(week, count):
+    unit = factories.organizer(webhook_url="")
+    for n in range(count):
+        factories.event(week=week, host=unit, reporter=factories.member(unit), starts_at=local(9), ends_at=local(12))
+
+
+def _queries(callable_):
+    with CaptureQueriesContext(connection) as queries:
+        callable_()
+    return len(queries)
+
+
+@pytest.mark.parametrize("when", [(14, 0), (16, 5)])
+def test_tick_query_count_does_not_grow_with_event_days(week, django_capture_on_commit_callbacks, when):
+    _events(week, 2)
+    with time_machine.travel(local(*when), tick=False), django_capture_on_commit_callbacks():
+        small = _queries(lambda: services.reminders_tick(now=timezone.now()))
+    Reminder.objects.all().delete()
+    DailyDispatch.objects.all().delete()
+    _events(week, 12)
+    with time_machine.travel(local(*when), tick=False), django_capture_on_commit_callbacks():
+        large = _queries(lambda: services.reminders_tick(now=timezone.now()))
+        result = services.reminders_tick(now=timezone.now())
+
+    assert small == large
+    assert large <= 12
+    assert result.queued == 0  # all claimed by the first tick at that size
+
+
+def test_delivery_query_count_does_not_grow_with_batch_size(week, django_capture_on_commit_callbacks):
+    sizes = []
+    for count in (2, 12):
+        Reminder.objects.all().delete()
+        Event.objects.all().delete()
+        _events(week, count)
+        with time_machine.travel(local(14), tick=False):
+            with django_capture_on_commit_callbacks():
+                services.reminders_tick(now=timezone.now())
+            ids = list(Reminder.objects.values_list("pk", flat=True))
+            sizes.append(_queries(lambda: services.reminders_deliver(reminder_ids=ids)))
+        assert Reminder.objects.filter(status=Reminder.Status.SENT).count() == 2 * count
+
+    assert sizes[0] == sizes[1]
