@@ -21,8 +21,10 @@
     viewer.addEventListener("hidden.bs.modal", function () { image.removeAttribute("src"); });
   }
 
+  // Keys typed into a text field are text; a ticked checkbox or a button keeps the shortcuts.
   function typing(target) {
-    return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+    if (target.isContentEditable || target.tagName === "TEXTAREA" || target.tagName === "SELECT") return true;
+    return target.tagName === "INPUT" && !["checkbox", "radio", "button", "submit"].includes(target.type);
   }
 
   function accept() {
