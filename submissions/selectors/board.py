@@ -2,8 +2,8 @@
 day's accepted material for exports, and the week's compliance per unit.
 
 The board costs a fixed number of queries whatever the number of event days: the day's
-events (with venue, host, reporter), their reports of that day (with media and leaders
-prefetched) and nothing per row. States are computed in Python with ``day_state``, so the
+events (with venue, host, reporter), their reports of that day, the reports' media and
+leaders, and nothing per row. States are computed in Python with ``day_state``, so the
 board, the reporter's pages, the exports and the bulletin agree on what "late" means.
 """
 from __future__ import annotations
@@ -13,6 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from events.models import Event, Week
 
@@ -67,6 +70,11 @@ class BoardRow:
     report: DailyReport | None
     state: str
     media: list[MediaFile] = field(default_factory=list)
+    leaders: list[ReportLeader] = field(default_factory=list)
+
+    @property
+    def state_label(self) -> str:
+        return DayState.LABELS[self.state]
 
     @property
     def photos(self) -> list[MediaFile]:
@@ -77,16 +85,12 @@ class BoardRow:
         return [m for m in self.media if m.kind == MediaFile.Kind.VIDEO]
 
     @property
-    def photo_counts(self) -> Counter:
-        return Counter(m.status for m in self.photos)
+    def photo_summary(self) -> str:
+        return media_summary(self.photos)
 
     @property
-    def video_counts(self) -> Counter:
-        return Counter(m.status for m in self.videos)
-
-    @property
-    def leaders(self) -> list[ReportLeader]:
-        return list(self.report.leaders.all()) if self.report else []
+    def video_summary(self) -> str:
+        return media_summary(self.videos)
 
     @property
     def needs_review(self) -> bool:
@@ -153,6 +157,26 @@ class Board:
         return [row.report.pk for row in self.all_rows if row.report is not None and row.state != DayState.DRAFT]
 
 
+def media_summary(media: list[MediaFile]) -> SafeString:
+    """``2（✓1 ✗1）``: how many files, and how many passed, failed or wait for their check.
+    Built here rather than with an included template: the board renders a thousand of them."""
+    if not media:
+        return mark_safe('<span class="text-muted">0</span>')
+    counts = Counter(m.status for m in media)
+    waiting = counts[MediaFile.Status.QUEUED] + counts[MediaFile.Status.CHECKING]
+    parts = [
+        format_html('<span class="mc {}" title="{}">{}{}</span>', css, title, sign, n)
+        for css, title, sign, n in (
+            ("mc-passed", _("合格"), "✓", counts[MediaFile.Status.PASSED]),
+            ("mc-failed", _("不合格"), "✗", counts[MediaFile.Status.FAILED]),
+            ("mc-waiting", _("检查中"), "…", waiting),
+        )
+        if n
+    ]
+    return format_html('<span class="mc mc-total">{}</span><span class="mc-detail">（{}）</span>', len(media),
+                       mark_safe("".join(parts)))
+
+
 def _int(value) -> int | None:
     try:
         return int(value) if value not in (None, "") else None
@@ -166,28 +190,49 @@ def events_on_day(*, week: Week, day: dt.date) -> QuerySet[Event]:
     next_start = week.at(day + dt.timedelta(days=1), dt.time.min)
     return (
         Event.objects.filter(week=week, status=Event.Status.APPROVED, starts_at__lt=next_start, ends_at__gt=day_start)
-        .select_related("week", "venue", "host", "reporter")
+        .select_related("venue", "host", "reporter")
         .order_by("starts_at", "id")
     )
 
 
-def _reports(*, events: list[Event], days: list[dt.date] | None = None, media: bool = True) -> QuerySet[DailyReport]:
-    reports = DailyReport.objects.filter(event__in=events)
-    if days is not None:
-        reports = reports.filter(day__in=days)
-    prefetch = [Prefetch("leaders", queryset=ReportLeader.objects.order_by("order", "id"))]
-    if media:
-        prefetch.append(Prefetch("media", queryset=MediaFile.objects.order_by("uploaded_at", "id")))
-    return reports.prefetch_related(*prefetch)
+# What the board shows of a file; exports load whole rows (``light=False``).
+LIGHT_MEDIA_FIELDS = ("id", "report_id", "kind", "status")
 
 
-def board_for_day(*, week: Week, day: dt.date, now: dt.datetime, filters: Filters = Filters()) -> Board:
+def _reports(*, events: QuerySet[Event], day: dt.date, light: bool) -> tuple[dict, dict, dict]:
+    """The day's reports of ``events`` by event id, and their media and leaders by report id.
+
+    Three queries; media and leaders are grouped here rather than with ``prefetch_related``,
+    which for a thousand reports spent most of the board's time building a filtered queryset
+    per report. ``events`` is an unevaluated queryset, used as a subquery, so no list of a
+    thousand ids is sent back to the database.
+    """
+    reports = DailyReport.objects.filter(event__in=events, day=day).select_related("reviewed_by")
+    if light:
+        reports = reports.defer("text", "review_comment")
+    by_event = {report.event_id: report for report in reports}
+    media_rows = MediaFile.objects.filter(report__event__in=events, report__day=day).order_by("uploaded_at", "id")
+    if light:
+        media_rows = media_rows.only(*LIGHT_MEDIA_FIELDS)
+    media: dict[int, list[MediaFile]] = {}
+    for item in media_rows:
+        media.setdefault(item.report_id, []).append(item)
+    leaders: dict[int, list[ReportLeader]] = {}
+    for leader in ReportLeader.objects.filter(report__event__in=events, report__day=day).order_by("order", "id"):
+        leaders.setdefault(leader.report_id, []).append(leader)
+    return by_event, media, leaders
+
+
+def board_for_day(*, week: Week, day: dt.date, now: dt.datetime, filters: Filters = Filters(),
+                  light: bool = False) -> Board:
     """The board of one day: every approved event running that day, its report and state.
 
-    Three queries: events, reports of that day, and their media and leaders (two prefetches).
+    Four queries: events, the day's reports, their media, their leaders. ``light`` loads
+    only what the board shows (not the report text nor the files' details).
     """
-    events = list(events_on_day(week=week, day=day))
-    by_event = {report.event_id: report for report in _reports(events=events, days=[day])}
+    day_events = events_on_day(week=week, day=day)
+    events = list(day_events)
+    by_event, media, leaders = _reports(events=day_events, day=day, light=light)
     rows = []
     for event in events:
         event.week = week  # the same object: deadlines need it, and no query per row
@@ -200,7 +245,8 @@ def board_for_day(*, week: Week, day: dt.date, now: dt.datetime, filters: Filter
                 due=due,
                 report=report,
                 state=day_state(report, due=due, now=now),
-                media=list(report.media.all()) if report else [],
+                media=media.get(report.pk, []) if report else [],
+                leaders=leaders.get(report.pk, []) if report else [],
             )
         )
     rows.sort(key=lambda row: row.sort_key)

@@ -39,7 +39,7 @@ def _context(request) -> dict:
         return {"week": None}
     day = board_day(week, request.GET.get("day"))
     filters = selectors.Filters.from_query(request.GET)
-    board = selectors.board_for_day(week=week, day=day, now=timezone.now(), filters=filters)
+    board = selectors.board_for_day(week=week, day=day, now=timezone.now(), filters=filters, light=True)
     kept = {key: value for key, value in request.GET.items() if key in ("venue", "unit", "form", "state") and value}
     return {"week": week, "day": day, "board": board, "filters": filters, "counts": board.counts,
             "today": week.today(), "now": board.now, "poll_seconds": POLL_SECONDS,

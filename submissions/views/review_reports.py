@@ -28,7 +28,7 @@ def _report(pk: int) -> DailyReport:
 
 def _neighbours(report: DailyReport) -> tuple[int | None, int | None, int, int]:
     """Previous and next report of the day's queue (board order), position and length."""
-    board = selectors.board_for_day(week=report.event.week, day=report.day, now=timezone.now())
+    board = selectors.board_for_day(week=report.event.week, day=report.day, now=timezone.now(), light=True)
     queue = board.queue
     if report.pk not in queue:
         return None, (queue[0] if queue else None), 0, len(queue)
@@ -73,7 +73,7 @@ def _after_decision(request, report: DailyReport):
     still waits for review (a decided report moves down the board, so "next in the queue"
     means the next one needing action, not the neighbour in the old order)."""
     if request.POST.get("then") == "next":
-        board = selectors.board_for_day(week=report.event.week, day=report.day, now=timezone.now())
+        board = selectors.board_for_day(week=report.event.week, day=report.day, now=timezone.now(), light=True)
         waiting = next((row.report.pk for row in board.all_rows if row.needs_review and row.report.pk != report.pk), None)
         if waiting:
             return redirect("board:report", pk=waiting)

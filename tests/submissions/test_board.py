@@ -242,7 +242,7 @@ def test_board_page_uses_its_script_and_no_inline_script(office, week, day_event
 
 # --- queries ---------------------------------------------------------------------------------
 
-# session, user, office group, week, events, reports, leaders, media, filter choices,
+# session, user, office group, week, events, reports, media, leaders, filter choices,
 # and the layout's unit memberships and unread notices.
 BOARD_QUERIES = 11
 LIVE_QUERIES = 8
