@@ -1,0 +1,280 @@
+"""Every URL pattern of the project, as every role, against objects of another unit.
+
+The patterns come from the URL resolver, so a page added tomorrow fails here until it has a
+row in ``TABLE`` (how to fill its arguments, who may get it, who may post to it). Clients
+enforce CSRF like a browser does: POSTs carry a valid token, and a POST without one is
+refused for every pattern. A role outside a row's set must never get a 200, nor a redirect
+other than to the login page, and its POSTs must change nothing in the database.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from events import services as event_services
+from events.models import Event, Membership
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+ANON, MEMBER_A, MEMBER_B, OFFICE, ADMIN = "anonymous", "member_a", "member_b", "office", "admin"
+ROLES = (ANON, MEMBER_A, MEMBER_B, OFFICE, ADMIN)
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = frozenset({MEMBER_A, MEMBER_B, OFFICE, ADMIN})
+MEMBERS = frozenset({MEMBER_A, MEMBER_B})
+UNIT_B = frozenset({MEMBER_B})
+REVIEW = frozenset({OFFICE, ADMIN})
+NOBODY = frozenset()
+
+
+@dataclass(frozen=True)
+class Row:
+    args: Callable[[dict], dict] = lambda objs: {}
+    get: frozenset = NOBODY   # roles that may see a 200
+    post: frozenset = NOBODY  # roles whose POST may succeed (not posted: it would change the data)
+
+
+def _event(objs):
+    return {"pk": objs["event_b"].pk}
+
+
+def _day(objs):
+    return {"event_id": objs["event_b"].pk, "day": objs["event_b"].days[0]}
+
+
+TABLE: dict[str, Row] = {
+    "healthz": Row(get=EVERYONE),
+    "set_language": Row(get=NOBODY, post=EVERYONE),
+    "login": Row(get=frozenset({ANON}), post=EVERYONE),
+    "logout": Row(post=EVERYONE),
+    "after_login": Row(post=SIGNED_IN),  # a redirect to the user's area, nothing else
+    "password_change": Row(get=SIGNED_IN, post=SIGNED_IN),
+    "password_change_done": Row(get=SIGNED_IN),
+    "password_reset": Row(get=EVERYONE, post=EVERYONE),
+    "password_reset_done": Row(get=EVERYONE),
+    "password_reset_confirm": Row(lambda o: {"uidb64": "MQ", "token": "set-password"}, get=EVERYONE, post=EVERYONE),
+    "password_reset_complete": Row(get=EVERYONE),
+    # The unit's reporter pages: only unit B's own members, for unit B's event.
+    "reports:list": Row(get=MEMBERS | {ADMIN}),  # a superuser sees an empty list
+    "reports:detail": Row(_day, get=UNIT_B, post=UNIT_B),
+    "reports:upload": Row(_day, post=UNIT_B),
+    "reports:media_status": Row(_day, get=UNIT_B),
+    "reports:media_delete": Row(lambda o: {"pk": o["media_b"].pk}, post=UNIT_B),
+    "media_files:serve": Row(lambda o: {"pk": o["media_b"].pk, "variant": "original"}, get=UNIT_B | REVIEW),
+    "organizer:dashboard": Row(get=MEMBERS | {ADMIN}),
+    "organizer:event_create": Row(get=MEMBERS | {ADMIN}, post=MEMBERS | {ADMIN}),
+    "organizer:event_detail": Row(_event, get=UNIT_B),
+    "organizer:event_edit": Row(_event, get=UNIT_B, post=UNIT_B),
+    "organizer:event_submit": Row(_event, post=UNIT_B),
+    "organizer:event_withdraw": Row(_event, post=UNIT_B),
+    "organizer:notices": Row(get=MEMBERS | REVIEW),  # one's own notices only
+    "organizer:apply": Row(get=EVERYONE, post=EVERYONE),
+    "organizer:apply_done": Row(get=EVERYONE),
+    # The signed link is the capability: whoever holds it may open it (and set a password).
+    "organizer:invitation": Row(lambda o: {"token": o["invitation_token"]}, get=EVERYONE, post=EVERYONE),
+    # The office's review area.
+    "review_events:queue": Row(get=REVIEW),
+    "review_events:list": Row(get=REVIEW),
+    "review_events:bulk_approve": Row(post=REVIEW),
+    "review_events:detail": Row(_event, get=REVIEW),
+    "review_events:approve": Row(_event, post=REVIEW),
+    "review_events:return": Row(_event, post=REVIEW),
+    "review_events:cancel": Row(_event, get=REVIEW, post=REVIEW),  # GET: the confirmation form
+    "review_events:change_accept": Row(lambda o: {"pk": o["change_b"].pk}, get=REVIEW, post=REVIEW),
+    "review_events:change_reject": Row(lambda o: {"pk": o["change_b"].pk}, get=REVIEW, post=REVIEW),
+    "review_events:import": Row(get=REVIEW, post=REVIEW),
+    "review_events:import_template": Row(get=REVIEW),
+    "review_events:organizers": Row(get=REVIEW),
+    "review_events:organizer_detail": Row(lambda o: {"pk": o["unit_b"].pk}, get=REVIEW, post=REVIEW),
+    "review_events:member_remove": Row(lambda o: {"pk": o["unit_b"].pk, "membership_pk": o["membership_b"].pk},
+                                       post=REVIEW),
+    "review_events:applications": Row(get=REVIEW),
+    "review_events:application_accept": Row(lambda o: {"pk": o["application"].pk}, post=REVIEW),
+    "review_events:application_decline": Row(lambda o: {"pk": o["application"].pk}, get=REVIEW, post=REVIEW),
+    "board:home": Row(get=REVIEW),
+    "board:live": Row(get=REVIEW),
+    "board:report": Row(lambda o: {"pk": o["report_b"].pk}, get=REVIEW),
+    "board:accept": Row(lambda o: {"pk": o["report_b"].pk}, post=REVIEW),
+    "board:return": Row(lambda o: {"pk": o["report_b"].pk}, post=REVIEW),
+    "board:media_public": Row(lambda o: {"pk": o["media_b"].pk}, post=REVIEW),
+    "board:export": Row(lambda o: {"day": o["event_b"].days[0].isoformat(), "fmt": "xlsx"}, get=REVIEW),
+    # The public site: everyone, for approved events and media the office made public.
+    "venues:list": Row(get=EVERYONE),
+    "venues:detail": Row(lambda o: {"pk": o["event_b"].venue_id}, get=EVERYONE),
+    "venues:ics": Row(lambda o: {"pk": o["event_b"].venue_id}, get=EVERYONE),
+    "home": Row(get=EVERYONE),
+    "schedule": Row(get=EVERYONE),
+    "schedule_ics": Row(get=EVERYONE),
+    "schedule_xml": Row(get=EVERYONE),
+    "schedule_frab_json": Row(get=EVERYONE),
+    "api_schedule": Row(get=EVERYONE),
+    "event_detail": Row(_event, get=EVERYONE),
+    "event_ics": Row(_event, get=EVERYONE),
+    "event_qr": Row(_event, get=EVERYONE),
+    "archive": Row(get=EVERYONE),
+    "archive_week": Row(lambda o: {"pk": o["week"].pk}, get=EVERYONE),
+    "public_media": Row(lambda o: {"pk": o["public_media_b"].pk}, get=EVERYONE),
+    "public_media_preview": Row(lambda o: {"pk": o["public_media_b"].pk}, get=EVERYONE),
+}
+# Django admin: staff only (the office group sees what its model permissions allow).
+ADMIN_ROW = Row(get=REVIEW, post=REVIEW)  # what the office may change there is the group's model permissions
+ADMIN_ROWS = {"admin:login": Row(get=EVERYONE, post=EVERYONE), "admin:logout": Row(post=EVERYONE)}
+ADMIN_ARGS = {"app_label": lambda o, model: model._meta.app_label if model else "events",
+              "object_id": lambda o, model: str(model._default_manager.order_by("pk").values_list("pk", flat=True)[0])
+              if model and model._default_manager.exists() else "1",
+              "content_type_id": lambda o, model: str(ContentType.objects.get_for_model(Event).pk),
+              "id": lambda o, model: str(o["membership_b"].user_id),  # the user admin's password page
+              "url": lambda o, model: "nowhere/"}
+
+
+def _patterns(resolver=None, prefix="", namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if entry.namespace and namespace else (entry.namespace or namespace)
+            yield from _patterns(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or f"{namespace}:<unnamed>")
+            yield name, prefix + str(entry.pattern), entry
+
+
+def _admin_model(name: str):
+    match = re.match(r"admin:(\w+?)_(\w+)_(changelist|add|change|delete|history)$", name)
+    if not match:
+        return None
+    for model in admin.site._registry:
+        if (model._meta.app_label, model._meta.model_name) == match.groups()[:2]:
+            return model
+    return None
+
+
+def _fill(route: str, kwargs: dict) -> str:
+    """The path for a route with its converters (<int:pk>, (?P<x>...)) replaced by kwargs."""
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), route)
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(kwargs[m.group(1)]), path)
+    path = path.replace("^", "").replace("$", "").replace("\\", "")
+    return "/" + path
+
+
+def _requests(objs):
+    for name, route, _entry in _patterns():
+        if name.startswith("admin:"):
+            model = _admin_model(name)
+            names = re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route)
+            kwargs = {key: ADMIN_ARGS[key](objs, model) for pair in names for key in pair if key}
+            yield name, _fill(route, kwargs), ADMIN_ROWS.get(name, ADMIN_ROW)
+        else:
+            assert name in TABLE, f"URL pattern {name!r} ({route}) has no row in TABLE: say who may use it"
+            row = TABLE[name]
+            yield name, _fill(route, row.args(objs)), row
+
+
+def _snapshot():
+    rows = {}
+    for app in ("events", "submissions", "venues"):
+        for model in apps.get_app_config(app).get_models():
+            values = list(model._default_manager.order_by("pk").values())
+            for value in values:
+                value.pop("last_login", None)
+            rows[model._meta.label] = values
+    return rows
+
+
+@pytest.fixture
+def world(tmp_path):
+    week = factories.week()
+    unit_a, unit_b = factories.organizer(), factories.organizer()
+    member_a, member_b = factories.member(unit_a), factories.member(unit_b)
+    event_b = factories.complete_event(week=week, host=unit_b, reporter=member_b, status=Event.Status.APPROVED)
+    report_b = factories.report(event=event_b, status="submitted", photos=1)
+    media_b = report_b.media.get()
+    stored = Path(settings.MEDIA_ROOT) / media_b.file.name  # the factory's row names a file: write it
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    stored.write_bytes(b"\xff\xd8\xff\xe0 jpeg")
+    public_media_b = factories.public_media(event=event_b)
+    invitation = factories.invitation(organizer=unit_b)
+    objs = {
+        "week": week, "unit_b": unit_b, "event_b": event_b, "report_b": report_b, "media_b": media_b,
+        "public_media_b": public_media_b, "change_b": factories.change_request(event=event_b, place="别处"),
+        "membership_b": Membership.objects.get(user=member_b), "application": factories.application(),
+        "invitation_token": event_services.invitation_token(invitation),
+    }
+    users = {ANON: None, MEMBER_A: member_a, MEMBER_B: member_b, OFFICE: factories.office_user(),
+             ADMIN: factories.superuser()}
+    return objs, users
+
+
+def _client(user) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    if user:
+        client.force_login(user)
+    client.get("/accounts/password/reset/")  # a page with a form: sets the CSRF cookie
+    return client
+
+
+def _refused(response, role) -> bool:
+    if response.status_code in (400, 403, 404, 405, 410, 429):
+        return True
+    if response.status_code == 302:
+        return "/login/" in response["Location"]
+    return False
+
+
+def test_every_url_as_every_role_against_another_units_objects(world):
+    objs, users = world
+    clients = {role: _client(user) for role, user in users.items()}
+    wrong = []
+    seen_ok = {}
+    for name, path, row in _requests(objs):
+        for role in ROLES:
+            response = clients[role].get(path)
+            if response.status_code == 200:
+                seen_ok.setdefault(name, set()).add(role)
+                if role not in row.get:
+                    wrong.append(f"GET {path} ({name}) as {role}: 200")
+            elif role not in row.get and not _refused(response, role) and response.status_code not in (204, 301, 302):
+                wrong.append(f"GET {path} ({name}) as {role}: {response.status_code}")
+            elif response.status_code == 302 and role not in row.get and not _refused(response, role):
+                # Redirects of the unauthorised must go to the login page, never to a result.
+                if name not in ("set_language", "after_login", "login", "admin:logout"):
+                    wrong.append(f"GET {path} ({name}) as {role}: 302 to {response['Location']}")
+        before = _snapshot()
+        for role in ROLES:
+            if role in row.post:
+                continue
+            token = clients[role].cookies["csrftoken"].value
+            response = clients[role].post(path, {"csrfmiddlewaretoken": token})
+            # A read-only page may answer a POST like a GET; the snapshot below proves it changed nothing.
+            same_as_get = role in row.get and response.status_code == 200
+            if not _refused(response, role) and not same_as_get:
+                wrong.append(f"POST {path} ({name}) as {role}: {response.status_code}")
+        if _snapshot() != before:
+            wrong.append(f"POST {path} ({name}) by a role outside {sorted(row.post)} changed the database")
+    assert wrong == [], "\n".join(wrong)
+    # Every page someone may see was really reached by someone: the arguments are right.
+    unreached = [name for name, row in TABLE.items() if row.get and name not in seen_ok]
+    assert unreached == []
+
+
+def test_a_post_without_the_csrf_token_is_refused_everywhere(world):
+    objs, users = world
+    clients = {role: _client(user) for role, user in users.items()}
+    before = _snapshot()
+    accepted = []
+    for name, path, row in _requests(objs):
+        for role in sorted(row.post) or [ADMIN]:
+            response = clients[role].post(path, {})
+            if response.status_code not in (403, 404, 405):
+                accepted.append(f"{name} as {role}: {response.status_code}")
+    assert accepted == []
+    assert _snapshot() == before
