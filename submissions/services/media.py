@@ -57,7 +57,7 @@ def media_upload(*, report: DailyReport, uploaded, kind: str, by, caption: str =
         sha256=digest,
         uploaded_by=by,
     )
-    media.file.save(media.original_name, uploaded, save=False)
+    _store(media, uploaded)
     try:
         media.save()
     except Exception:
@@ -66,6 +66,20 @@ def media_upload(*, report: DailyReport, uploaded, kind: str, by, caption: str =
         raise
     transaction.on_commit(lambda: enqueue_check(media_id=media.pk))
     return media
+
+
+def _store(media: MediaFile, uploaded) -> None:
+    """Write the upload under its generated name. A write that fails halfway (the disk filled
+    up during a cross-device copy) leaves a partial file behind: remove it before re-raising."""
+    storage = media.file.storage
+    name = media.file.field.generate_filename(media, media.original_name)
+    taken = storage.exists(name)
+    try:
+        media.file = storage.save(name, uploaded, max_length=media.file.field.max_length)
+    except OSError:
+        if not taken:
+            storage.delete(name)
+        raise
 
 
 def enqueue_check(*, media_id: int) -> bool:
