@@ -1,0 +1,80 @@
+"""The office's daily digest: counts, who is missing with a phone, leaders, recipients."""
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core import mail
+
+from submissions.models import DailyDispatch, DailyReport, Reminder, ReportLeader
+from submissions.services.digest import digest_build, digest_recipients
+from submissions.services.reports import report_submit
+from tests import factories
+from tests.submissions.test_reminders import DAY, day_events, local, run_tick  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.django_db
+
+
+def test_digest_counts_and_lists_missing_events_with_the_reporters_phone(day_events, ready_report):
+    late = factories.event(week=day_events["open"].week, subtitle="活动late", starts_at=local(9), ends_at=local(11),
+                           reporter=factories.user(phone="13912345678"))
+    report = ready_report(late, DAY)
+    with time_machine.travel(local(16, 2), tick=False):
+        report_submit(report=report, by=late.reporter)
+
+    digest = digest_build(week=late.week, day=DAY, now=local(16, 5))
+
+    assert digest.counts == {"on_time": 1, "late": 1, "missing": 1, "not_due": 1}
+    (missing,) = digest.missing
+    assert missing.event == day_events["open"] and missing.phone == "13800000001"
+    assert [row.event for row in digest.not_due] == [day_events["night"]]
+    assert [(leader.post, leader.name) for _row, leader in digest.leaders] == [("副市长", "王强")]
+
+
+def test_yesterdays_evening_event_counts_in_todays_digest(day_events):
+    digest = digest_build(week=day_events["night"].week, day=DAY + dt.timedelta(days=1), now=local(16, 5, day=DAY + dt.timedelta(days=1)))
+
+    assert [(row.event, row.day) for row in digest.missing] == [
+        (day_events["night"], DAY), (day_events["later"], DAY + dt.timedelta(days=1)),
+    ]
+
+
+def test_digest_mail_goes_once_to_the_weeks_recipients(day_events, django_capture_on_commit_callbacks):
+    week = day_events["open"].week
+    week.digest_recipients = ["leader@example.com", "desk@example.com"]
+    week.save()
+
+    for minute in (4, 5, 6, 30):
+        run_tick(django_capture_on_commit_callbacks, local(16, minute))
+
+    (digest,) = [m for m in mail.outbox if "汇总" in m.subject]
+    assert digest.to == ["leader@example.com", "desk@example.com"]
+    assert digest.subject == "【双创周】09月21日信息报送汇总：按时1，逾期0，未报送1"
+    assert "活动open" in digest.body and "报送员：open 13800000001" in digest.body
+    assert "副市长 王强" in digest.body
+    assert "text/html" == digest.alternatives[0][1]
+    assert DailyDispatch.objects.get().status == Reminder.Status.SENT
+
+
+def test_recipients_fall_back_to_office_reviewers_with_an_address(week):
+    factories.office_user(email="b@example.com")
+    factories.office_user(email="")
+    factories.office_user(email="a@example.com", is_active=False)
+
+    assert digest_recipients(week=week) == ["b@example.com"]
+
+
+def test_digest_with_no_recipient_is_recorded_as_skipped(week, django_capture_on_commit_callbacks):
+    run_tick(django_capture_on_commit_callbacks, local(16, 5))
+
+    dispatch = DailyDispatch.objects.get()
+    assert dispatch.status == Reminder.Status.SKIPPED and "没有收件人" in dispatch.reason
+    assert mail.outbox == []
+
+
+def test_no_digest_before_the_delay_or_on_a_day_outside_the_week(week, django_capture_on_commit_callbacks):
+    factories.office_user(email="office@example.com")
+    run_tick(django_capture_on_commit_callbacks, local(16, 4))
+    run_tick(django_capture_on_commit_callbacks, local(16, 30, day=week.ends_on + dt.timedelta(days=1)))
+
+    assert not DailyDispatch.objects.exists()
+    assert not DailyReport.objects.exists() and not ReportLeader.objects.exists()
