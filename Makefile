@@ -53,3 +53,15 @@ check: install-dev
 
 clean:
 	rm -rf var test-output
+
+## Production stack on this machine (needs SECRET_KEY, DATABASE_URL, REDIS_URL): gunicorn, worker, beat, pidfiles in var/run.
+.PHONY: stack-start stack-stop deploy-check
+stack-start: install messages
+	scripts/stack.sh start
+
+stack-stop:
+	scripts/stack.sh stop
+
+## Django's deployment checklist; run with the production environment set.
+deploy-check: install
+	$(MANAGE) check --deploy --fail-level WARNING
