@@ -493,7 +493,7 @@ class _Messages:
         }
 
     def for_row(self, row: Reminder) -> Message:
-        key = (row.event_id, row.day, row.slot, row.recipient_id, row.channel == Reminder.Channel.EMAIL and not row.recipient_id)
+        key = (row.event_id, row.day, row.slot, row.recipient_id)  # no recipient: the contact person
         if key not in self.cache:
             context = self.context(row)
             url = reverse("reports:detail", args=[row.event_id, row.day])
