@@ -50,7 +50,7 @@ def notify(*, users: Iterable[User | None], subject: str, template_base: str, co
         if user is None or user.pk in seen:
             continue
         seen.add(user.pk)
-        text, html = _render(template_base, {**context, "recipient": user}, url)
+        text, html = render_message(template_base, {**context, "recipient": user}, url)
         notices.append(Notice(recipient=user, title=str(subject)[:200], body=text, url=url))
         if user.email:
             send_email(to=[user.email], subject=subject, text=text, html=html)
@@ -59,7 +59,7 @@ def notify(*, users: Iterable[User | None], subject: str, template_base: str, co
 
 def email_addresses(*, to: Iterable[str], subject: str, template_base: str, context: dict, url: str = "") -> None:
     """E-mail people who have no account (yet): an applicant, an invitee. Sent after commit."""
-    text, html = _render(template_base, {**context, "recipient": None}, url)
+    text, html = render_message(template_base, {**context, "recipient": None}, url)
     send_email(to=list(to), subject=subject, text=text, html=html)
 
 
@@ -80,7 +80,7 @@ def send_email(*, to: list[str], subject: str, text: str, html: str = "") -> Non
         transaction.on_commit(deliver)
 
 
-def _render(template_base: str, context: dict, url: str) -> tuple[str, str]:
+def render_message(template_base: str, context: dict, url: str) -> tuple[str, str]:
     full = {**context, "url": absolute_url(url), "site_url": settings.SITE_URL}
     with translation.override(settings.LANGUAGE_CODE):
         text = render_to_string(f"{template_base}.txt", full).strip() + "\n"

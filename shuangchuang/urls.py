@@ -17,6 +17,7 @@ urlpatterns = [
     path("files/", include("submissions.urls.media_files")),
     path("organizer/", include("events.urls.organizer")),
     path("review/events/", include("events.urls.review")),
+    path("review/reminders/", include("submissions.urls.reminders")),
     path("review/", include("submissions.urls.review")),
     path("", include("venues.urls")),
     path("", include("events.urls.public")),

@@ -1,20 +1,18 @@
 """The daily bulletin mail: the .docx bulletin and the .xlsx report sheet, once a day.
 
-Called by the minute-by-minute Celery beat tick (``submissions/services/reminders.py``)::
-
-    from submissions.services.bulletins import bulletin_send_due
-    bulletin_send_due(now=now)
+One of the minute tick's ``due_work()`` entries (``submissions/services/reminders.py``):
+``bulletins_due`` says which weeks' bulletins are due, the tick claims each as a
+``DailyDispatch`` (unique per week and day, so two ticks or two beats never both send),
+and the dispatch task calls ``bulletin_send`` (retried with backoff while the mail server
+is away).
 """
 from __future__ import annotations
 
-import datetime as dt
-import logging
 
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from events.models import Week
 
@@ -23,84 +21,53 @@ from ..exports.docx import bulletin_document
 from ..exports.xlsx import day_workbook
 from ..models import DailyDispatch
 from ..selectors.board import board_for_day
-
-logger = logging.getLogger(__name__)
+from .channels import email_send
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _weeks_running(now: dt.datetime) -> list[tuple[Week, dt.date]]:
-    """Each week whose local date at ``now`` is one of its days (zones may differ per week)."""
-    utc_day = now.date()
-    candidates = Week.objects.filter(
-        starts_on__lte=utc_day + dt.timedelta(days=1), ends_on__gte=utc_day - dt.timedelta(days=1)
-    )
-    running = []
-    for week in candidates:
-        local = now.astimezone(week.zone)
-        if week.starts_on <= local.date() <= week.ends_on:
-            running.append((week, local.date()))
-    return running
+def bulletin_recipients(week: Week) -> list[str]:
+    return [str(address).strip() for address in (week.bulletin_recipients or []) if str(address).strip()]
 
 
-def _claim(week: Week, day: dt.date) -> DailyDispatch | None:
-    """The day's bulletin row, created now; None if another tick already claimed it."""
-    try:
-        with transaction.atomic():
-            return DailyDispatch.objects.create(week=week, day=day, kind=DailyDispatch.Kind.BULLETIN)
-    except IntegrityError:
-        return None
+def bulletins_due(*, scope) -> list[DailyDispatch]:
+    """Today's bulletin of each running week with recipients, from ``week.bulletin_time`` on.
 
-
-def bulletin_send_due(*, now: dt.datetime) -> list[DailyDispatch]:
-    """Send each running week's bulletin of today once, at or after ``week.bulletin_time``.
-
-    For every week running at ``now`` (in its own zone) with recipients in
-    ``week.bulletin_recipients`` and the bulletin time reached, a ``DailyDispatch`` (kind
-    bulletin) is created first (unique per week and day, so two ticks or two beat processes
-    never both send), then one e-mail goes to all recipients with the bulletin (.docx) and
-    the day's reports (.xlsx) attached. Side effects: the dispatch row ends ``sent`` with
-    ``sent_at``, or ``failed`` with the error in ``reason`` (not retried automatically: a
-    failed mail may have been partly delivered). Weeks without recipients are skipped and
-    not claimed, so adding recipients later that day still sends. A tick after downtime
-    catches up the same day; a missed day is not sent the next day. Returns the dispatches
-    this call handled (sent or failed).
+    Judged in each week's own zone. Caught up later the same day after an outage; a missed
+    day is not sent the next day. Weeks without recipients are not due (and not claimed),
+    so recipients added later that day still get it. No queries: the tick's scope has the weeks.
     """
-    handled = []
-    for week, day in _weeks_running(now):
-        recipients = [str(address).strip() for address in (week.bulletin_recipients or []) if str(address).strip()]
-        if not recipients or now < week.at(day, week.bulletin_time):
-            continue
-        dispatch = _claim(week, day)
-        if dispatch is None:
-            continue
-        try:
-            _send(week=week, day=day, now=now, recipients=recipients)
-        except Exception as error:  # any failure is recorded on the claim, never retried blindly
-            logger.exception("Bulletin of %s for %s could not be sent", week, day)
-            dispatch.status = "failed"
-            dispatch.reason = f"{type(error).__name__}: {error}"[:2000]
-            dispatch.save(update_fields=["status", "reason"])
-        else:
-            dispatch.status = "sent"
-            dispatch.sent_at = now
-            dispatch.save(update_fields=["status", "sent_at"])
-        handled.append(dispatch)
-    return handled
+    rows = []
+    for week in scope.weeks:
+        today = scope.now.astimezone(week.zone).date()
+        due = week.starts_on <= today <= week.ends_on and scope.now >= week.at(today, week.bulletin_time)
+        if due and bulletin_recipients(week):
+            rows.append(DailyDispatch(week=week, day=today, kind=DailyDispatch.Kind.BULLETIN))
+    return rows
 
 
-def _send(*, week: Week, day: dt.date, now: dt.datetime, recipients: list[str]) -> None:
+def bulletin_send(*, dispatch: DailyDispatch) -> str | None:
+    """E-mail the day's bulletin (.docx) and reports (.xlsx) to the week's recipients.
+
+    Returns a reason when there is no one to send to; raises TemporarySendError when the
+    mail server may come back.
+    """
+    week, day = dispatch.week, dispatch.day
+    recipients = bulletin_recipients(week)
+    if not recipients:
+        return _("没有收件人：活动周未设置每日简报收件人。")
+    now = timezone.now()
     counts = board_for_day(week=week, day=day, now=now).filing
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string("submissions/emails/bulletin_daily.txt", {"week": week, "day": day, "counts": counts})
-    message = EmailMessage(
-        subject=f"{week.unified_title}每日简报（{day_label(day)}）",
-        body=body.strip() + "\n",
+    email_send(
         to=recipients,
+        subject=f"{week.unified_title}每日简报（{day_label(day)}）",
+        text=body.strip() + "\n",
+        attachments=[
+            (f"{export_basename(week, day, '每日简报')}.docx", bulletin_document(week=week, day=day, now=now), DOCX_TYPE),
+            (f"{export_basename(week, day, '报送情况')}.xlsx", day_workbook(week=week, day=day, now=now), XLSX_TYPE),
+        ],
     )
-    message.attach(f"{export_basename(week, day, '每日简报')}.docx", bulletin_document(week=week, day=day, now=now),
-                   DOCX_TYPE)
-    message.attach(f"{export_basename(week, day, '报送情况')}.xlsx", day_workbook(week=week, day=day, now=now),
-                   XLSX_TYPE)
-    message.send()
+    return None

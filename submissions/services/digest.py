@@ -12,18 +12,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from events.models import Event, User, Week
-from events.notifications import _render as render_message
-from events.notifications import absolute_url
+from events.notifications import absolute_url, render_message
 from events.roles import OFFICE_GROUP
 
 from .. import deadlines
 from ..models import DailyDispatch, DailyReport, ReportLeader
-from .reminders import TickScope, email_send
+from .channels import email_send
+from .reminders import TickScope
 from .reports import DayState, day_state
 
 
@@ -166,8 +166,5 @@ def digest_send(*, dispatch: DailyDispatch) -> str | None:
 
 
 def _log_url(day: dt.date) -> str:
-    """The office's reminder log for the day, once its URLs are mounted at review/reminders/."""
-    try:
-        return absolute_url(f"{reverse('reminders:day')}?day={day.isoformat()}")
-    except NoReverseMatch:
-        return ""
+    """The office's reminder log for the day."""
+    return absolute_url(f"{reverse('reminders:day')}?day={day.isoformat()}")

@@ -7,50 +7,35 @@ so does ``manage.py send_reminders``. One tick:
    the status of each event day's report, in a fixed number of queries however many event
    days there are;
 2. asks each entry of ``due_work()`` what is due now (reminder slots inside their grace
-   period, overdue notices, the office's digest) as unsaved ``Reminder`` and
+   period, overdue notices, the office's digest and bulletin) as unsaved ``Reminder`` and
    ``DailyDispatch`` rows, all computed in Python from the scope;
 3. claims the rows nobody claimed yet (one bulk insert per model, conflicts ignored under
    the unique constraints) and, after commit, enqueues the sends of the rows it claimed.
 
-Sending (``reminders_deliver``) claims once more per attempt (``attempts`` goes from n-1
-to n under a row lock), so a task delivered twice sends once. It re-checks that the
-notice is still wanted (report not submitted meanwhile, event still approved, slot not
-stale after a worker outage) and records per row: sent, skipped (with the reason) or
-failed (with the reason). E-mail and webhook errors that may pass are retried with
-backoff a bounded number of times (``tasks.reminders.retry_reminders_task``); one channel
-failing never holds back another.
+Sending is ``reminder_delivery.reminders_deliver`` (reminders) and ``dispatch_send`` below
+(the office's digest and bulletin); failures that may pass are retried with backoff a
+bounded number of times by the tasks in ``tasks/reminders.py``.
 """
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import smtplib
-import urllib.error
-import urllib.request
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
-from events.models import Event, Notice, Week
-from events.notifications import _render as render_message
-from events.notifications import absolute_url
+from events.models import Event, Week
 
 from .. import deadlines
 from ..models import DailyDispatch, DailyReport, Reminder
-from .reports import missing_items
+from .channels import TemporarySendError, describe_error
 
 log = logging.getLogger(__name__)
 
@@ -60,20 +45,10 @@ OVERDUE = "overdue"
 CATCH_UP = dt.timedelta(hours=24)
 # Reminder ids per delivery task: big enough that 2,000 event days make ~20 tasks.
 BATCH_SIZE = 200
-# Events listed in one group-robot message: WeCom caps a text message at 2,048 bytes.
-WEBHOOK_EVENTS_PER_MESSAGE = 8
-WEBHOOK_MAX_BYTES = 2000
-WEBHOOK_TIMEOUT_SECONDS = 10
-# Robot error codes that mean "too many messages, try later" (WeCom 45009, DingTalk 130101).
-WEBHOOK_RATE_LIMIT_CODES = {45009, 130101}
 # Attempts in all: the first delivery plus the retries of retry_reminders_task.
 MAX_SEND_ATTEMPTS = 4
 # What ``delay()`` raises when the broker cannot be reached (after the publish retry policy).
 BROKER_ERRORS = (OperationalError, OSError)
-
-
-class TemporarySendError(Exception):
-    """A send failed in a way that may pass (mail server away, robot answering 5xx)."""
 
 
 # --- Scope: what one tick looks at ------------------------------------------------------
@@ -229,14 +204,14 @@ class DueWork:
 
 
 def due_work() -> tuple[DueWork, ...]:
-    """Everything the tick does. The daily bulletin joins with one more line here:
-    ``DueWork(find=bulletins_due, kind=DailyDispatch.Kind.BULLETIN, send=bulletin_send)``."""
-    from . import digest  # digest builds on this module's helpers
+    """Everything the tick does, in order; new timed work joins with one more line here."""
+    from . import bulletins, digest  # both build on this module's helpers
 
     return (
         DueWork(find=slot_reminders_due),
         DueWork(find=overdue_notices_due),
         DueWork(find=digest.digests_due, kind=DailyDispatch.Kind.DIGEST, send=digest.digest_send),
+        DueWork(find=bulletins.bulletins_due, kind=DailyDispatch.Kind.BULLETIN, send=bulletins.bulletin_send),
     )
 
 
@@ -373,304 +348,6 @@ def _batches(ids: list[int]) -> Iterable[list[int]]:
         yield chunk
 
 
-# --- Delivery ------------------------------------------------------------------------------
-
-
-@dataclass
-class _Outcome:
-    sent: list[int] = field(default_factory=list)
-    skipped: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    failed: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    retry: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-
-
-def reminders_deliver(*, reminder_ids: Sequence[int], attempt: int = 1, final: bool = False) -> list[int]:
-    """Send the given reminders (attempt number ``attempt``) and record the outcome of each.
-
-    Only rows still pending whose ``attempts`` is ``attempt - 1`` are taken (and moved to
-    ``attempt`` under a row lock), so running the same delivery twice sends once. Side
-    effects: in-site ``Notice`` rows, e-mails, webhook POSTs; each row's status, reason and
-    sent time. Returns the ids whose send failed in a way that may pass and that should be
-    tried again (none when ``final``: those are recorded as failed).
-    """
-    with transaction.atomic():
-        claimed = list(
-            Reminder.objects.select_for_update()
-            .filter(pk__in=list(reminder_ids), status=Reminder.Status.PENDING, attempts=attempt - 1)
-            .values_list("pk", flat=True)
-        )
-        Reminder.objects.filter(pk__in=claimed).update(attempts=attempt)
-    if not claimed:
-        return []
-    rows = list(
-        Reminder.objects.filter(pk__in=claimed).select_related("event__week", "event__host", "recipient").order_by("pk")
-    )
-    reports = _reports_for(rows)
-    now = timezone.now()
-    outcome = _Outcome()
-    live = []
-    for row in rows:
-        reason = _no_longer_wanted(row, reports.get((row.event_id, row.day)), now=now)
-        if reason is None:
-            live.append(row)
-        elif attempt > 1:
-            outcome.failed[_("%(reason)s 之前的发送未成功，不再重试。") % {"reason": reason}].append(row.pk)
-        else:
-            outcome.skipped[reason].append(row.pk)
-    messages = _Messages(reports)
-    by_channel = defaultdict(list)
-    for row in live:
-        by_channel[row.channel].append(row)
-    _deliver_site(by_channel[Reminder.Channel.SITE], messages, now=now)
-    _deliver_email(by_channel[Reminder.Channel.EMAIL], messages, outcome)
-    _deliver_webhooks(by_channel[Reminder.Channel.WEBHOOK], messages, outcome)
-    return _record(outcome, now=now, attempt=attempt, final=final)
-
-
-def _reports_for(rows: list[Reminder]) -> dict[tuple[int, dt.date], DailyReport]:
-    events = {row.event_id: row.event for row in rows}
-    reports = DailyReport.objects.filter(
-        event_id__in=list(events), day__in={row.day for row in rows}
-    ).prefetch_related("media", "leaders")
-    by_key = {}
-    for report in reports:
-        report.event = events[report.event_id]  # its week is loaded already
-        by_key[(report.event_id, report.day)] = report
-    return by_key
-
-
-def slot_time(row: Reminder, week: Week) -> dt.datetime | None:
-    """When a slot reminder's slot was, in the week's zone (None for an overdue notice)."""
-    if row.slot == OVERDUE:
-        return None
-    due = deadlines.due_at(row.event, row.day)
-    return week.at(due.date(), dt.time.fromisoformat(row.slot))
-
-
-def _no_longer_wanted(row: Reminder, report: DailyReport | None, *, now: dt.datetime) -> str | None:
-    """Why a claimed reminder should not go now after all, or None."""
-    event = row.event
-    if event.status != Event.Status.APPROVED:
-        return _("活动已不在发布状态（%(status)s）。") % {"status": event.get_status_display()}
-    if report is not None and report.status != DailyReport.Status.DRAFT:
-        return _("当天信息已报送，无需提醒。")
-    if row.recipient is not None and not row.recipient.is_active:
-        return _("信息报送员的账号已停用。")
-    week = event.week
-    slot_at = slot_time(row, week)
-    if slot_at is not None and now >= slot_at + dt.timedelta(minutes=week.reminder_grace_minutes):
-        late = int((now - slot_at).total_seconds() // 60)
-        return _("提醒时间已过 %(minutes)d 分钟，不再补发。") % {"minutes": late}
-    return None
-
-
-@dataclass(frozen=True)
-class Message:
-    subject: str
-    text: str
-    html: str
-    url: str
-
-
-class _Messages:
-    """Renders each distinct notice once (the in-site notice and the e-mail share it)."""
-
-    def __init__(self, reports: dict[tuple[int, dt.date], DailyReport]):
-        self.reports = reports
-        self.cache: dict[tuple, Message] = {}
-
-    def context(self, row: Reminder) -> dict:
-        event = row.event
-        report = self.reports.get((row.event_id, row.day))
-        media = list(report.media.all()) if report is not None else []
-        return {
-            "event": event,
-            "day": row.day,
-            "due": deadlines.due_at(event, row.day),
-            "overdue": row.slot == OVERDUE,
-            "missing": missing_items(report, media=media),
-            "name": row.recipient.display_name if row.recipient else event.contact_name,
-        }
-
-    def for_row(self, row: Reminder) -> Message:
-        key = (row.event_id, row.day, row.slot, row.recipient_id)  # no recipient: the contact person
-        if key not in self.cache:
-            context = self.context(row)
-            url = reverse("reports:detail", args=[row.event_id, row.day])
-            template = "submissions/emails/overdue" if context["overdue"] else "submissions/emails/reminder"
-            week = row.event.week
-            with translation.override(settings.LANGUAGE_CODE), timezone.override(week.zone):
-                subject = _subject(context)
-                text, html = render_message(template, context, url)
-            self.cache[key] = Message(subject=subject, text=text, html=html, url=url)
-        return self.cache[key]
-
-
-def _subject(context: dict) -> str:
-    event, due = context["event"], context["due"]
-    values = {
-        "title": event.subtitle,
-        "day": formats.date_format(context["day"], "MONTH_DAY_FORMAT"),
-        "deadline": f"{formats.date_format(due, 'MONTH_DAY_FORMAT')} {formats.time_format(due, 'H:i')}",
-    }
-    if context["overdue"]:
-        return _("【双创周】“%(title)s”%(day)s的活动信息已逾期未报送") % values
-    return _("【双创周】请在%(deadline)s前报送“%(title)s”%(day)s的活动信息") % values
-
-
-def _deliver_site(rows: list[Reminder], messages: _Messages, *, now: dt.datetime) -> None:
-    """In-site notices: created and recorded in one transaction (no retry needed)."""
-    if not rows:
-        return
-    notices = []
-    for row in rows:
-        message = messages.for_row(row)
-        notices.append(Notice(recipient=row.recipient, title=message.subject[:200], body=message.text, url=message.url, created_at=now))
-    with transaction.atomic():
-        Notice.objects.bulk_create(notices)
-        Reminder.objects.filter(pk__in=[row.pk for row in rows]).update(status=Reminder.Status.SENT, sent_at=now, reason="")
-
-
-def _deliver_email(rows: list[Reminder], messages: _Messages, outcome: _Outcome) -> None:
-    """One mail connection for the batch; each message's failure is its own."""
-    if not rows:
-        return
-    connection = get_connection()
-    try:
-        connection.open()
-    except Exception as error:  # noqa: BLE001 - any failure to reach the server may pass
-        reason = _describe(error)
-        outcome.retry[_("无法连接邮件服务器：%(error)s") % {"error": reason}] += [row.pk for row in rows]
-        return
-    try:
-        for row in rows:
-            message = messages.for_row(row)
-            try:
-                email_send(to=[row.address], subject=message.subject, text=message.text, html=message.html, connection=connection)
-            except TemporarySendError as error:
-                outcome.retry[str(error)].append(row.pk)
-            except Exception as error:  # noqa: BLE001 - recorded on the row, never blocks the others
-                log.warning("reminder %s: e-mail failed", row.pk, exc_info=True)
-                outcome.failed[_describe(error)].append(row.pk)
-            else:
-                outcome.sent.append(row.pk)
-    finally:
-        try:
-            connection.close()
-        except Exception:  # noqa: BLE001
-            log.debug("closing the mail connection failed", exc_info=True)
-
-
-def email_send(*, to: list[str], subject: str, text: str, html: str = "", connection=None) -> None:
-    """Send one e-mail now. Raises TemporarySendError for what may pass (server away, 4xx
-    SMTP answers); any other exception is a failure to record as it is."""
-    subject = " ".join(str(subject).split())
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to, connection=connection)
-    if html:
-        message.attach_alternative(html, "text/html")
-    try:
-        message.send()
-    except smtplib.SMTPRecipientsRefused:
-        raise
-    except (smtplib.SMTPException, OSError) as error:
-        raise TemporarySendError(_("邮件发送失败：%(error)s") % {"error": _describe(error)}) from error
-
-
-def _describe(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"[:300]
-
-
-def _deliver_webhooks(rows: list[Reminder], messages: _Messages, outcome: _Outcome) -> None:
-    """One robot message per unit (webhook address) and slot, listing up to
-    ``WEBHOOK_EVENTS_PER_MESSAGE`` events, so a unit with many events stays under the
-    robots' 20-messages-a-minute limit."""
-    groups = defaultdict(list)
-    for row in rows:
-        groups[(row.address, row.slot)].append(row)
-    for (address, _slot), group in groups.items():
-        for start in range(0, len(group), WEBHOOK_EVENTS_PER_MESSAGE):
-            chunk = group[start : start + WEBHOOK_EVENTS_PER_MESSAGE]
-            ids = [row.pk for row in chunk]
-            try:
-                webhook_post(url=address, content=_webhook_text(chunk, messages))
-            except TemporarySendError as error:
-                outcome.retry[str(error)] += ids
-            except Exception as error:  # noqa: BLE001 - recorded on the rows
-                outcome.failed[str(error) if isinstance(error, WebhookRejected) else _describe(error)] += ids
-            else:
-                outcome.sent += ids
-
-
-def _webhook_text(rows: list[Reminder], messages: _Messages) -> str:
-    first = rows[0]
-    week = first.event.week
-    items = []
-    for row in rows:
-        context = messages.context(row)
-        reporter = row.event.reporter
-        context["name"] = reporter.display_name if reporter else row.event.contact_name
-        items.append({**context, "url": absolute_url(reverse("reports:detail", args=[row.event_id, row.day]))})
-    with translation.override(settings.LANGUAGE_CODE), timezone.override(week.zone):
-        text = render_to_string("submissions/reminders/webhook.txt", {"items": items, "overdue": first.slot == OVERDUE}).strip()
-    encoded = text.encode()
-    if len(encoded) > WEBHOOK_MAX_BYTES:
-        text = encoded[: WEBHOOK_MAX_BYTES - 3].decode(errors="ignore") + "…"
-    return text
-
-
-class WebhookRejected(Exception):
-    """The robot refused the message for good (4xx, or an error code in its answer)."""
-
-
-def webhook_post(*, url: str, content: str) -> None:
-    """POST a text message in the format WeCom and DingTalk group robots accept.
-
-    Raises TemporarySendError on 5xx, 429, rate-limit codes and connection errors, and
-    WebhookRejected on other 4xx answers or an ``errcode`` other than 0.
-    """
-    body = json.dumps({"msgtype": "text", "text": {"content": content}}, ensure_ascii=False).encode()
-    request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "application/json; charset=utf-8"})
-    try:
-        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310 - office-configured URL
-            answer = response.read(65536)
-    except urllib.error.HTTPError as error:
-        if error.code >= 500 or error.code == 429:
-            raise TemporarySendError(_("群机器人返回 HTTP %(code)d。") % {"code": error.code}) from error
-        raise WebhookRejected(_("群机器人拒绝了消息：HTTP %(code)d。") % {"code": error.code}) from error
-    except (urllib.error.URLError, OSError) as error:
-        raise TemporarySendError(_("无法连接群机器人：%(error)s") % {"error": _describe(error)}) from error
-    try:
-        payload = json.loads(answer or b"{}")
-    except ValueError:
-        return
-    code = payload.get("errcode", 0) if isinstance(payload, dict) else 0
-    if code in (0, None):
-        return
-    message = _("群机器人返回错误 %(code)s：%(message)s") % {"code": code, "message": payload.get("errmsg", "")}
-    if code in WEBHOOK_RATE_LIMIT_CODES:
-        raise TemporarySendError(message)
-    raise WebhookRejected(message)
-
-
-def _record(outcome: _Outcome, *, now: dt.datetime, attempt: int, final: bool) -> list[int]:
-    if outcome.sent:
-        Reminder.objects.filter(pk__in=outcome.sent).update(status=Reminder.Status.SENT, sent_at=now, reason="")
-    for reason, ids in outcome.skipped.items():
-        Reminder.objects.filter(pk__in=ids).update(status=Reminder.Status.SKIPPED, reason=reason)
-    for reason, ids in outcome.failed.items():
-        Reminder.objects.filter(pk__in=ids).update(status=Reminder.Status.FAILED, reason=reason)
-    retry = []
-    for reason, ids in outcome.retry.items():
-        if final:
-            text = _("%(reason)s（共尝试 %(attempts)d 次，已放弃）") % {"reason": reason, "attempts": attempt}
-            Reminder.objects.filter(pk__in=ids).update(status=Reminder.Status.FAILED, reason=text)
-        else:
-            text = _("第 %(attempt)d 次发送失败：%(reason)s 稍后重试。") % {"attempt": attempt, "reason": reason}
-            Reminder.objects.filter(pk__in=ids).update(reason=text)
-            retry += ids
-    return retry
-
-
 # --- Office mailings (digest, bulletin) -----------------------------------------------------
 
 
@@ -708,7 +385,7 @@ def dispatch_send(*, dispatch_id: int, final: bool = False) -> DailyDispatch | N
                 status, reason, retry = Reminder.Status.PENDING, str(error), error
         except Exception as error:  # noqa: BLE001 - recorded for the office
             log.warning("dispatch %s failed", dispatch.pk, exc_info=True)
-            status, reason = Reminder.Status.FAILED, _describe(error)
+            status, reason = Reminder.Status.FAILED, describe_error(error)
         dispatch.status, dispatch.reason = status, reason
         dispatch.sent_at = timezone.now() if status == Reminder.Status.SENT else None
         dispatch.save(update_fields=["status", "reason", "sent_at"])

@@ -8,8 +8,9 @@ backoff until ``MAX_SEND_ATTEMPTS`` attempts in all.
 from celery import shared_task
 from django.utils import timezone
 
-from ..services import reminders
-from ..services.reminders import MAX_SEND_ATTEMPTS, TemporarySendError
+from ..services import reminder_delivery, reminders
+from ..services.channels import TemporarySendError
+from ..services.reminders import MAX_SEND_ATTEMPTS
 
 # The first retry waits this long; later ones back off exponentially (30 s, 60 s, ...).
 FIRST_RETRY_SECONDS = 15
@@ -22,7 +23,7 @@ def reminders_tick_task() -> None:
 
 @shared_task(name="submissions.deliver_reminders", acks_late=True, time_limit=600, soft_time_limit=540)
 def deliver_reminders_task(*, reminder_ids: list[int]) -> None:
-    retry = reminders.reminders_deliver(reminder_ids=reminder_ids, attempt=1)
+    retry = reminder_delivery.reminders_deliver(reminder_ids=reminder_ids, attempt=1)
     if retry:
         retry_reminders_task.apply_async(kwargs={"reminder_ids": retry}, countdown=FIRST_RETRY_SECONDS)
 
@@ -39,7 +40,7 @@ def deliver_reminders_task(*, reminder_ids: list[int]) -> None:
 )
 def retry_reminders_task(self, *, reminder_ids: list[int]) -> None:
     retries = self.request.retries
-    retry = reminders.reminders_deliver(
+    retry = reminder_delivery.reminders_deliver(
         reminder_ids=reminder_ids, attempt=retries + 2, final=retries >= self.max_retries
     )
     if retry:

@@ -1,17 +1,17 @@
-"""The daily bulletin mail: once a day at the week's time, both files attached, claimed first."""
+"""The daily bulletin mail: sent by the minute tick once a day at the week's time, both files
+attached, claimed first."""
 import datetime as dt
 import io
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core import mail
 from docx import Document
 from openpyxl import load_workbook
 
 from submissions.models import DailyDispatch
-from submissions.services.bulletins import bulletin_send_due
 from tests import factories
+from tests.submissions.test_reminders import eager_retries, run_tick  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -32,24 +32,32 @@ def mailing_week(week, office_user):
     return week
 
 
-def tick(now):
-    with time_machine.travel(now, tick=False):
-        return bulletin_send_due(now=now)
+@pytest.fixture
+def tick(django_capture_on_commit_callbacks):
+    """One minute tick at ``now``; the bulletins it claimed, as they stand after sending."""
+
+    def run(now) -> list[DailyDispatch]:
+        claimed = run_tick(django_capture_on_commit_callbacks, now).dispatches
+        days = [row.day for row in claimed if row.kind == DailyDispatch.Kind.BULLETIN]
+        return list(DailyDispatch.objects.filter(kind=DailyDispatch.Kind.BULLETIN, day__in=days))
+
+    return run
 
 
-def test_nothing_before_the_bulletin_time(mailing_week):
+def test_nothing_before_the_bulletin_time(mailing_week, tick):
     assert tick(shanghai(16, 29, 59)) == []
-    assert mail.outbox == [] and not DailyDispatch.objects.exists()
+    assert not DailyDispatch.objects.filter(kind="bulletin").exists()
+    assert [m for m in mail.outbox if "简报" in m.subject] == []
 
 
-def test_sent_once_at_the_bulletin_time_with_both_files(mailing_week):
+def test_sent_once_at_the_bulletin_time_with_both_files(mailing_week, tick):
     sent = tick(shanghai(16, 30))
     again = tick(shanghai(16, 31))
     later = tick(shanghai(23, 59))
 
     assert [(d.day, d.kind, d.status) for d in sent] == [(DAY, "bulletin", "sent")]
     assert again == [] and later == []
-    [message] = mail.outbox
+    [message] = [m for m in mail.outbox if "简报" in m.subject]
     assert message.to == ["huda@kunshan.gov.cn", "chenli@kunshan.gov.cn"]
     assert message.subject == f"{mailing_week.unified_title}每日简报（2026年9月21日）"
     assert "已采用 1 份" in message.body
@@ -57,53 +65,62 @@ def test_sent_once_at_the_bulletin_time_with_both_files(mailing_week):
     assert docx_name.endswith("每日简报_2026-09-21.docx") and xlsx_name.endswith("报送情况_2026-09-21.xlsx")
     assert "副市长周海出席“沪昆新材料沙龙”。" in [p.text for p in Document(io.BytesIO(docx_bytes)).paragraphs]
     assert load_workbook(io.BytesIO(xlsx_bytes)).sheetnames == ["当日报送", "全周各单位报送情况"]
-    dispatch = DailyDispatch.objects.get()
+    dispatch = DailyDispatch.objects.get(kind="bulletin")
     assert (dispatch.status, dispatch.sent_at) == ("sent", shanghai(16, 30))
 
 
-def test_each_day_of_the_week_gets_its_own(mailing_week):
+def test_each_day_of_the_week_gets_its_own(mailing_week, tick):
     tick(shanghai(16, 30))
     tick(shanghai(16, 30, day=DAY + dt.timedelta(days=1)))
 
-    assert sorted(DailyDispatch.objects.values_list("day", flat=True)) == [DAY, DAY + dt.timedelta(days=1)]
-    assert len(mail.outbox) == 2
+    assert sorted(DailyDispatch.objects.filter(kind="bulletin").values_list("day", flat=True)) == [
+        DAY, DAY + dt.timedelta(days=1)
+    ]
+    assert len([m for m in mail.outbox if "简报" in m.subject]) == 2
 
 
-def test_time_is_the_weeks_zone_not_the_servers(mailing_week):
+def test_time_is_the_weeks_zone_not_the_servers(mailing_week, tick):
     # 16:30 in Shanghai is 08:30 UTC; 16:30 UTC would be past midnight in Shanghai, the next day.
     assert tick(dt.datetime(2026, 9, 21, 8, 29, tzinfo=dt.timezone.utc)) == []
     assert [d.day for d in tick(dt.datetime(2026, 9, 21, 8, 30, tzinfo=dt.timezone.utc))] == [DAY]
 
 
-def test_catches_up_later_the_same_day_but_not_the_next_day(mailing_week):
+def test_catches_up_later_the_same_day_but_not_the_next_day(mailing_week, tick):
     assert [d.day for d in tick(shanghai(21, 0))] == [DAY]
     assert [d.day for d in tick(shanghai(8, 0, day=DAY + dt.timedelta(days=1)))] == []
 
 
-def test_no_recipients_means_no_mail_and_no_claim(week):
+def test_no_recipients_means_no_mail_and_no_claim(week, tick):
     assert tick(shanghai(17)) == []
-    assert not DailyDispatch.objects.exists()
+    assert not DailyDispatch.objects.filter(kind="bulletin").exists()
 
 
-def test_outside_the_week_nothing_is_sent(mailing_week):
+def test_outside_the_week_nothing_is_sent(mailing_week, tick):
     assert tick(shanghai(17, day=mailing_week.ends_on + dt.timedelta(days=1))) == []
 
 
-def test_a_claim_by_another_tick_is_respected(mailing_week):
+def test_a_claim_by_another_tick_is_respected(mailing_week, tick):
     DailyDispatch.objects.create(week=mailing_week, day=DAY, kind="bulletin")
 
     assert tick(shanghai(17)) == []
-    assert mail.outbox == []
+    assert [m for m in mail.outbox if "简报" in m.subject] == []
 
 
-def test_a_failing_mail_server_is_recorded_not_retried(mailing_week, settings, monkeypatch):
-    from django.core.mail import EmailMessage
+class RefusingBackend:
+    """A mail server that refuses every connection."""
 
-    def refuse(self, fail_silently=False):
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr(EmailMessage, "send", refuse)
+
+def test_a_mail_server_that_stays_down_is_retried_then_recorded_as_failed(mailing_week, settings, eager_retries, tick):
+    settings.EMAIL_BACKEND = "tests.submissions.test_bulletins.RefusingBackend"
+
     [dispatch] = tick(shanghai(16, 30))
 
-    assert (dispatch.status, dispatch.reason) == ("failed", "ConnectionRefusedError: smtp down")
+    assert dispatch.status == "failed"
+    assert "ConnectionRefusedError: smtp down" in dispatch.reason
     assert tick(shanghai(16, 31)) == []

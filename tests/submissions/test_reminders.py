@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from events.models import Event, Notice
 from submissions.models import DailyDispatch, DailyReport, Reminder, ReportLeader
+from submissions.services import reminder_delivery
 from submissions.services import reminders as services
 from submissions.services.reports import report_submit
 from tests import factories
@@ -387,7 +388,7 @@ def test_delivery_query_count_does_not_grow_with_batch_size(week, django_capture
             with django_capture_on_commit_callbacks():
                 services.reminders_tick(now=timezone.now())
             ids = list(Reminder.objects.values_list("pk", flat=True))
-            sizes.append(_queries(lambda: services.reminders_deliver(reminder_ids=ids)))
+            sizes.append(_queries(lambda: reminder_delivery.reminders_deliver(reminder_ids=ids)))
         assert Reminder.objects.filter(status=Reminder.Status.SENT).count() == 2 * count
 
     assert sizes[0] == sizes[1]

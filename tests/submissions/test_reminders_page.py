@@ -1,15 +1,12 @@
 """The office's reminder log at /review/reminders/?day=YYYY-MM-DD."""
 import pytest
-from django.urls import include, path, reverse
+from django.urls import reverse
 
-from shuangchuang.urls import urlpatterns as project_urls
 from submissions.models import Reminder
 from tests import factories
 from tests.submissions.test_reminders import DAY, day_events, local, run_tick  # noqa: F401 - fixture
 
-# Mounted here as shuangchuang/urls.py will mount it (see submissions/urls/reminders.py).
-urlpatterns = [path("review/reminders/", include("submissions.urls.reminders")), *project_urls]
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 
 def url(day=DAY, **params):
