@@ -296,5 +296,4 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-
 PORTAL_NAME = _("双创周")

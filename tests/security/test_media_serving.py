@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
@@ -85,6 +86,7 @@ def test_a_database_error_anywhere_becomes_the_chinese_503_page(monkeypatch, wee
         raise OperationalError("server closed the connection unexpectedly")
 
     monkeypatch.setattr(type(Week.objects), "current", away)
+    cache.clear()  # the home page may sit in the page cache from an earlier test
 
     response = Client(raise_request_exception=False).get(reverse("home"))
 
@@ -98,6 +100,7 @@ def test_other_errors_get_the_plain_500_page(monkeypatch, week):
         raise RuntimeError("bug")
 
     monkeypatch.setattr(type(Week.objects), "current", broken)
+    cache.clear()
 
     response = Client(raise_request_exception=False).get(reverse("home"))
 
