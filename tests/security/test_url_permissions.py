@@ -107,6 +107,7 @@ TABLE: dict[str, Row] = {
     "board:accept": Row(lambda o: {"pk": o["report_b"].pk}, post=REVIEW),
     "board:return": Row(lambda o: {"pk": o["report_b"].pk}, post=REVIEW),
     "board:media_public": Row(lambda o: {"pk": o["media_b"].pk}, post=REVIEW),
+    "reminders:day": Row(get=REVIEW),
     "board:export": Row(lambda o: {"day": o["event_b"].days[0].isoformat(), "fmt": "xlsx"}, get=REVIEW),
     # The public site: everyone, for approved events and media the office made public.
     "venues:list": Row(get=EVERYONE),
