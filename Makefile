@@ -57,10 +57,10 @@ clean:
 ## Production stack on this machine (needs SECRET_KEY, DATABASE_URL, REDIS_URL): gunicorn, worker, beat, pidfiles in var/run.
 .PHONY: stack-start stack-stop deploy-check
 stack-start: install messages
-	scripts/stack.sh start
+	shuangchuang/scripts/stack.sh start
 
 stack-stop:
-	scripts/stack.sh stop
+	shuangchuang/scripts/stack.sh stop
 
 ## Django's deployment checklist; run with the production environment set.
 deploy-check: install

@@ -9,7 +9,7 @@ All on this machine, loopback only:
 1. (re)creates PostgreSQL database ``shuangchuang_ops`` and empties Redis db 7;
 2. seeds a current week (today inside it) with 300 approved public events, 20 units each with
    one reporter and one event today, and one office reviewer;
-3. starts the stack with ``scripts/stack.sh`` (gunicorn, one Celery worker pool, one beat; each
+3. starts the stack with ``shuangchuang/scripts/stack.sh`` (gunicorn, one Celery worker pool, one beat; each
    with a pidfile in a temporary folder) and stops exactly those PIDs at the end;
 4. runs at once, for ``--duration`` seconds: ``wrk`` on ``/schedule/`` (anonymous, page cache on);
    20 organizer threads, each logging in and uploading distinct 2.1 MB JPEGs to its event's
@@ -243,7 +243,7 @@ def main() -> None:
     seeded = prepare(env, args.organizers)
     jpeg = make_jpeg(tmp / "base.jpg", size_bytes=int(2.1 * MIB)).read_bytes()
     base = f"http://{HOST}:{args.port}"
-    stack = ROOT / "scripts" / "stack.sh"
+    stack = ROOT / "shuangchuang" / "scripts" / "stack.sh"
     subprocess.run([str(stack), "start"], env=env, cwd=ROOT, check=True, capture_output=True)
     try:
         _wait_for(base + "/healthz")

@@ -1,5 +1,5 @@
-"""The backup and restore that docs/operations.md describes, tried: scripts/backup.sh on the
-test database and media folder, scripts/restore.sh into a fresh database and folder, and the
+"""The backup and restore that docs/operations.md describes, tried: shuangchuang/scripts/backup.sh on the
+test database and media folder, shuangchuang/scripts/restore.sh into a fresh database and folder, and the
 restored rows and files checked against the originals."""
 from __future__ import annotations
 
@@ -51,9 +51,9 @@ def test_backup_then_restore_gives_back_the_rows_and_the_files(tmp_path, week, o
     db = connection.settings_dict
     backup, media = tmp_path / "backup", tmp_path / "restored-media"
 
-    subprocess.run([ROOT / "scripts" / "backup.sh", backup], check=True, capture_output=True, env={
+    subprocess.run([ROOT / "shuangchuang" / "scripts" / "backup.sh", backup], check=True, capture_output=True, env={
         **os.environ, "DATABASE_URL": _url(db, db["NAME"]), "MEDIA_ROOT": str(settings.MEDIA_ROOT)})
-    subprocess.run([ROOT / "scripts" / "restore.sh", backup], check=True, capture_output=True, env={
+    subprocess.run([ROOT / "shuangchuang" / "scripts" / "restore.sh", backup], check=True, capture_output=True, env={
         **os.environ, "DATABASE_URL": restored_database, "MEDIA_ROOT": str(media)})
 
     with psycopg2.connect(restored_database) as conn, conn.cursor() as cursor:
@@ -74,12 +74,12 @@ def test_restore_refuses_a_damaged_backup(tmp_path, restored_database):
     require_postgresql()
     db = connection.settings_dict
     backup = tmp_path / "backup"
-    subprocess.run([ROOT / "scripts" / "backup.sh", backup], check=True, capture_output=True,
+    subprocess.run([ROOT / "shuangchuang" / "scripts" / "backup.sh", backup], check=True, capture_output=True,
                    env={**os.environ, "DATABASE_URL": _url(db, db["NAME"]), "MEDIA_ROOT": ""})
     with open(backup / "db.dump", "ab") as dump:
         dump.write(b"garbage")
 
-    done = subprocess.run([ROOT / "scripts" / "restore.sh", backup], capture_output=True, text=True,
+    done = subprocess.run([ROOT / "shuangchuang" / "scripts" / "restore.sh", backup], capture_output=True, text=True,
                           env={**os.environ, "DATABASE_URL": restored_database})
 
     assert done.returncode != 0 and "FAILED" in done.stdout + done.stderr

@@ -36,7 +36,7 @@ def test_header_offers_both_languages(client):
 
 
 def test_english_catalogue_is_complete():
-    catalogue = polib.pofile(str(settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"))
+    catalogue = polib.pofile(str(settings.LOCALE_PATHS[0] / "en" / "LC_MESSAGES" / "django.po"))
 
     missing = [entry.msgid for entry in catalogue.untranslated_entries() + catalogue.fuzzy_entries()]
 

@@ -3,10 +3,10 @@
 # Each runs in the background with a pidfile in $RUN_DIR (default var/run); `stop` ends exactly
 # those PIDs. PostgreSQL and Redis are expected to be running already (DATABASE_URL, REDIS_URL).
 #
-#   SECRET_KEY=... DATABASE_URL=postgres://... REDIS_URL=redis://... scripts/stack.sh start
-#   scripts/stack.sh stop
+#   SECRET_KEY=... DATABASE_URL=postgres://... REDIS_URL=redis://... shuangchuang/scripts/stack.sh start
+#   shuangchuang/scripts/stack.sh stop
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 RUN_DIR="${RUN_DIR:-var/run}"
 BIN="${BIN:-.venv/bin}"
 mkdir -p "$RUN_DIR"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Restore a folder written by scripts/backup.sh into an existing, empty database and a media folder.
-#   DATABASE_URL=postgres://.../shuangchuang MEDIA_ROOT=/srv/shuangchuang/media scripts/restore.sh /backups/2026-09-20
+# Restore a folder written by shuangchuang/scripts/backup.sh into an existing, empty database and a media folder.
+#   DATABASE_URL=postgres://.../shuangchuang MEDIA_ROOT=/srv/shuangchuang/media shuangchuang/scripts/restore.sh /backups/2026-09-20
 # Stop web, worker and beat first; start them again afterwards.
 set -euo pipefail
-source_dir="${1:?usage: scripts/restore.sh BACKUP_DIR}"
+source_dir="${1:?usage: shuangchuang/scripts/restore.sh BACKUP_DIR}"
 : "${DATABASE_URL:?set DATABASE_URL}"
 ( cd "$source_dir" && sha256sum --check --quiet SHA256SUMS )
 pg_restore --no-owner --exit-on-error --dbname="$DATABASE_URL" "$source_dir/db.dump"
