@@ -45,8 +45,8 @@ test: install-dev
 
 ## Extract new strings into the English catalogue (needs GNU gettext).
 makemessages: install-dev
-	$(MANAGE) makemessages --locale en --no-obsolete --add-location file \
-		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'benchmarks/*'
+	DJANGO_SETTINGS_MODULE=shuangchuang.test_settings $(MANAGE) makemessages --locale en --no-obsolete --add-location file \
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'benchmarks/*' --ignore 'test-output/*'
 
 check: install-dev
 	$(MANAGE) makemigrations --check --dry-run
