@@ -22,6 +22,7 @@ from events.models import Event, Week
 from .. import deadlines
 from ..models import DailyReport, MediaFile, ReportLeader, ReportLogEntry
 from ..services.reports import DayState, day_state
+from .reports import EventDay
 
 # What needs the office's action first: reports waiting for review (late ones on top, they
 # were waited for longest), then event days with nothing in, then the rest.
@@ -81,13 +82,9 @@ class Labels:
 
 
 @dataclass
-class BoardRow:
-    event: Event
-    day: dt.date
-    due: dt.datetime
-    report: DailyReport | None
-    state: str
-    media: list[MediaFile] = field(default_factory=list)
+class BoardRow(EventDay):
+    """An event day as the office sees it: the reporter's view plus leaders and labels."""
+
     leaders: list[ReportLeader] = field(default_factory=list)
     labels: Labels | None = None
 
@@ -101,14 +98,6 @@ class BoardRow:
     @property
     def form_label(self) -> str:
         return self._labels().forms.get(self.event.form, self.event.form)
-
-    @property
-    def photos(self) -> list[MediaFile]:
-        return [m for m in self.media if m.kind == MediaFile.Kind.PHOTO]
-
-    @property
-    def videos(self) -> list[MediaFile]:
-        return [m for m in self.media if m.kind == MediaFile.Kind.VIDEO]
 
     @property
     def photo_summary(self) -> str:
