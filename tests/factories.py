@@ -271,3 +271,15 @@ def board_events(*, week: Week, day: dt.date, count: int, **fields) -> list[Even
                    photos=1, videos=1)
         events.append(made)
     return events
+
+
+def png_file(*, width: int = 64, height: int = 40):
+    """A small real PNG, as a Django file, for cover images."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (179, 22, 27)).save(buffer, format="PNG")
+    return ContentFile(buffer.getvalue(), name="cover.png")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("events/<int:pk>/qr.svg", public.event_qr, name="event_qr"),
     path("archive/", public.archive, name="archive"),
     path("archive/<int:pk>/", public.archive_week, name="archive_week"),
+    path("events/<int:pk>/cover/", public_media.event_cover, name="event_cover"),
     path("media/public/<int:pk>/", public_media.media_file, name="public_media"),
     path("media/public/<int:pk>/preview/", public_media.media_preview, name="public_media_preview"),
 ]

@@ -9,11 +9,14 @@ from __future__ import annotations
 import mimetypes
 import re
 
+import rules
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from submissions.serving import accel_redirect_enabled, file_response
 
+from ..models import Event
 from ..selectors import public as selectors
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -35,6 +38,15 @@ def media_preview(request, pk: int):
     if media.kind == media.Kind.PHOTO:
         return _serve(request, media.file)
     raise Http404("No preview for this video")
+
+
+@require_safe
+def event_cover(request, pk: int):
+    """An event's cover image, to whoever may see the event (the public once it is published)."""
+    event = get_object_or_404(Event.objects.select_related("week"), pk=pk)
+    if not event.cover or not rules.test_rule("events.see_event", request.user, event):
+        raise Http404("No cover")
+    return _serve(request, event.cover)
 
 
 def _serve(request, field):

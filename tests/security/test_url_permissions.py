@@ -124,6 +124,7 @@ TABLE: dict[str, Row] = {
     "event_qr": Row(_event, get=EVERYONE),
     "archive": Row(get=EVERYONE),
     "archive_week": Row(lambda o: {"pk": o["week"].pk}, get=EVERYONE),
+    "event_cover": Row(lambda o: {"pk": o["draft_b"].pk}, get=UNIT_B | REVIEW),
     "public_media": Row(lambda o: {"pk": o["public_media_b"].pk}, get=EVERYONE),
     "public_media_preview": Row(lambda o: {"pk": o["public_media_b"].pk}, get=EVERYONE),
 }
@@ -203,10 +204,12 @@ def world(tmp_path):
     stored.parent.mkdir(parents=True, exist_ok=True)
     stored.write_bytes(b"\xff\xd8\xff\xe0 jpeg")
     public_media_b = factories.public_media(event=event_b)
+    draft_b = factories.complete_event(week=week, host=unit_b, reporter=member_b, status=Event.Status.DRAFT)
+    draft_b.cover.save("cover.png", factories.png_file())
     invitation = factories.invitation(organizer=unit_b)
     objs = {
         "week": week, "unit_b": unit_b, "event_b": event_b, "report_b": report_b, "media_b": media_b,
-        "public_media_b": public_media_b, "change_b": factories.change_request(event=event_b, place="别处"),
+        "public_media_b": public_media_b, "draft_b": draft_b, "change_b": factories.change_request(event=event_b, place="别处"),
         "membership_b": Membership.objects.get(user=member_b), "application": factories.application(),
         "invitation_token": event_services.invitation_token(invitation),
     }
