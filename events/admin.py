@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,10 @@ from .models import (
     User,
     Week,
 )
+
+
+# Web addresses typed without a scheme are taken as https (Django 6's default, chosen now).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(User)
@@ -80,6 +85,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organizer)
 class OrganizerAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "kind", "contact_name", "contact_phone", "contact_email"]
     list_filter = ["kind"]
     search_fields = ["name", "contact_name", "contact_phone"]
@@ -112,6 +118,7 @@ class EventStatusChangeInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["subtitle", "host", "form", "venue", "starts_at", "ends_at", "status"]
     list_filter = ["status", "form", "venue", "week", "themes"]
     search_fields = ["subtitle", "place", "address", "host__name", "contact_name"]
