@@ -6,8 +6,9 @@ list of keys to hunt down.
 
 ``public_cached`` wraps a public view:
 
-- anonymous GET/HEAD requests are answered from the cache; a hit runs no SQL query (it
-  reads two cache keys: the version and the entry);
+- anonymous GET/HEAD requests are answered from the cache; a hit runs no SQL query and,
+  when this process served the page lately, one small cache read (the version); an entry
+  stored under an older version is a miss;
 - a request carrying a session or messages cookie (a signed-in user, or a pending
   message) is never served from the cache nor stored into it, so nobody sees another
   person's page;
@@ -26,7 +27,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import secrets
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,6 +42,8 @@ from django.utils.translation import get_language
 VERSION_KEY = "public:version"
 PAGE_TIMEOUT = 60
 FEED_TIMEOUT = 600
+# Pages kept in each web process beside the shared cache (see _LocalEntries).
+LOCAL_MAX_BYTES = 32 * 1024 * 1024
 CSRF_PLACEHOLDER = b"__PUBLIC_CSRF_TOKEN__"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CORS_HEADERS = {
@@ -51,8 +57,8 @@ _DROPPED_HEADERS = {"content-length", "set-cookie", "vary", "etag", "last-modifi
 def public_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
+        version = cache.get(VERSION_KEY)
     return version
 
 
@@ -61,8 +67,13 @@ def bump_public_version() -> int:
     try:
         return cache.incr(VERSION_KEY)
     except ValueError:
-        cache.add(VERSION_KEY, 2, timeout=None)
-        return cache.get(VERSION_KEY, 2)
+        return public_version()
+
+
+def _fresh_version() -> int:
+    """A starting version never used before: after the shared cache loses its keys (a Redis
+    restart keeps nothing), pages a web process still holds must not match the new version."""
+    return secrets.randbits(62)
 
 
 def may_use_cache(request) -> bool:
@@ -73,10 +84,68 @@ def may_use_cache(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def cache_key(request, version: int) -> str:
+def cache_key(request) -> str:
     full_path = request.get_full_path()
     digest = hashlib.sha1(full_path.encode()).hexdigest()
-    return f"public:page:{version}:{get_language()}:{digest}"
+    return f"public:page:{get_language()}:{digest}"
+
+
+class _LocalEntries:
+    """The most recently served entries, kept in this process beside the shared cache.
+
+    A hit then costs one small read of the version from the shared cache instead of moving
+    the whole page (100 KB to 1 MB) out of it. Entries remember their version and expiry,
+    so a bump or a timeout elsewhere is seen at once. Bounded in bytes.
+    """
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.entries: OrderedDict[str, dict] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: str, version: int) -> dict | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            if entry["version"] != version or entry["expires"] <= time.monotonic():
+                self._drop(key)
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: dict, timeout: int) -> None:
+        entry = {**entry, "expires": time.monotonic() + timeout}
+        with self.lock:
+            self._drop(key)
+            self.entries[key] = entry
+            self.size += len(entry["body"])
+            while self.size > self.max_bytes and self.entries:
+                self._drop(next(iter(self.entries)))
+
+    def _drop(self, key: str) -> None:
+        entry = self.entries.pop(key, None)
+        if entry is not None:
+            self.size -= len(entry["body"])
+
+
+_local = _LocalEntries(max_bytes=LOCAL_MAX_BYTES)
+
+
+def _cached_entry(key: str, timeout: int) -> tuple[int, dict | None]:
+    """The current public version and the entry for ``key`` if it is that version's."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        return public_version(), None
+    entry = _local.get(key, version)
+    if entry is not None:
+        return version, entry
+    entry = cache.get(key)
+    if entry is None or entry.get("version") != version:
+        return version, None
+    _local.put(key, entry, timeout)
+    return version, entry
 
 
 def public_cached(*, timeout: int = PAGE_TIMEOUT, cors: bool = False):
@@ -89,17 +158,19 @@ def public_cached(*, timeout: int = PAGE_TIMEOUT, cors: bool = False):
                 return _preflight()
             use_cache = may_use_cache(request)
             entry = None
-            key = None
             if use_cache:
-                key = cache_key(request, public_version())
-                entry = cache.get(key)
+                key = cache_key(request)
+                version, entry = _cached_entry(key, timeout)
             if entry is None:
                 response = view(request, *args, **kwargs)
                 if response.status_code != 200 or response.streaming:
                     return _with_cors(response, cors)
                 entry = _entry_from(response)
                 if use_cache:
+                    # The version read before rendering: a bump meanwhile makes this entry stale.
+                    entry = {**entry, "version": version}
                     cache.set(key, entry, timeout)
+                    _local.put(key, entry, timeout)
             return _answer(request, entry, cors)
 
         return wrapped

@@ -97,7 +97,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "shuangchuang.redis_cache.PortalRedisCache",
             "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
         }
     }

@@ -7,7 +7,7 @@ from django.utils.http import http_date
 
 from events import services
 from events.models import Event
-from events.public_cache import bump_public_version
+from events.public_cache import bump_public_version, public_version
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -194,3 +194,26 @@ def test_not_found_is_not_cached(client, week):
     event = factories.event(week=week)
 
     assert client.get(reverse("event_detail", args=[event.pk])).status_code == 200
+
+
+def test_pages_held_by_a_web_process_go_stale_when_the_shared_cache_loses_its_keys(client, event, week):
+    from django.core.cache import cache
+
+    cache.clear()
+    client.get(reverse("schedule"))  # now held in this process and in the shared cache
+    factories.event(week=week, subtitle="重启后新增的活动")  # changed without a bump, e.g. restored data
+    cache.clear()  # what a Redis restart does: it keeps nothing
+    public_version()  # another web process asks first and starts the version again
+
+    page = client.get(reverse("schedule")).content.decode()
+
+    assert "重启后新增的活动" in page
+
+
+def test_a_bump_reaches_pages_held_by_a_web_process(client, event, week):
+    client.get(reverse("schedule"))
+    factories.event(week=week, subtitle="审核后新增的活动")
+
+    bump_public_version()
+
+    assert "审核后新增的活动" in client.get(reverse("schedule")).content.decode()
