@@ -21,6 +21,7 @@ from events.models import Event, Week
 
 from .. import deadlines
 from ..models import DailyReport, MediaFile, ReportLeader, ReportLogEntry
+from ..board_rows import rows_html
 from ..services.reports import DayState, day_state
 from .reports import EventDay
 
@@ -71,6 +72,7 @@ class Labels:
     forms: dict[str, str]
     states: dict[str, str]
     media: dict[str, str]
+    words: dict[str, str]
 
     @classmethod
     def current(cls) -> Labels:
@@ -78,6 +80,7 @@ class Labels:
             forms={value: str(label) for value, label in Event.Form.choices},
             states={value: str(label) for value, label in DayState.LABELS.items()},
             media={"passed": _("合格"), "failed": _("不合格"), "waiting": _("检查中")},
+            words={"due_next_day": _("次日截止"), "unassigned": _("未指定"), "late": _("逾期"), "due": _("截止")},
         )
 
 
@@ -89,7 +92,9 @@ class BoardRow(EventDay):
     labels: Labels | None = None
 
     def _labels(self) -> Labels:
-        return self.labels or Labels.current()
+        if self.labels is None:
+            self.labels = Labels.current()
+        return self.labels
 
     @property
     def state_label(self) -> str:
@@ -130,6 +135,10 @@ class Board:
     now: dt.datetime
     rows: list[BoardRow]
     all_rows: list[BoardRow]
+
+    @property
+    def rows_html(self) -> SafeString:
+        return rows_html(self.rows)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -222,9 +231,11 @@ def _reports(*, events: QuerySet[Event], day: dt.date, light: bool) -> tuple[dic
     per report. ``events`` is an unevaluated queryset, used as a subquery, so no list of a
     thousand ids is sent back to the database.
     """
-    reports = DailyReport.objects.filter(event__in=events, day=day).select_related("reviewed_by")
+    reports = DailyReport.objects.filter(event__in=events, day=day)
     if light:
         reports = reports.defer("text", "review_comment")
+    else:
+        reports = reports.select_related("reviewed_by")
     by_event = {report.event_id: report for report in reports}
     media_rows = MediaFile.objects.filter(report__event__in=events, report__day=day).order_by("uploaded_at", "id")
     if light:
