@@ -38,13 +38,17 @@ def media_upload(*, report: DailyReport, uploaded, kind: str, by, caption: str =
 
     ``uploaded`` is a Django UploadedFile; its ``sha256`` comes from the upload handler
     when it streamed in, and is computed here otherwise. Raises ValidationError for a file
-    already in the report or over the kind's size limit. Side effects: the file is written
-    to storage under a generated name; a check is enqueued after commit.
+    already in the report, over the kind's size limit, or that is plainly no photo or video
+    at all (text, a web page, a script, a playlist: judged from its first bytes, nothing is
+    decoded here). Real media that breaks the week's rules is kept and flagged by the check
+    instead, so it can be seen and replaced. Side effects: the file is written to storage
+    under a generated name; a check is enqueued after commit.
     """
     _require_editable(report)
     limit = kind_limit(report.event.week, kind)
     if uploaded.size > limit:
         raise ValidationError(_("文件超过 %(limit)s 的上限。") % {"limit": format_size(limit)})
+    _refuse_non_media(uploaded)
     digest = getattr(uploaded, "sha256", None) or _sha256_of(uploaded)
     if report.media.filter(sha256=digest).exists():
         raise ValidationError(_("文件“%(name)s”已经上传过。") % {"name": clean_original_name(uploaded.name)})
@@ -80,6 +84,19 @@ def _store(media: MediaFile, uploaded) -> None:
         if not taken:
             storage.delete(name)
         raise
+
+
+def _refuse_non_media(uploaded) -> None:
+    from ..media.sniff import HEAD_BYTES, PHOTO, VIDEO, sniff_bytes
+
+    uploaded.seek(0)
+    head = uploaded.read(HEAD_BYTES)
+    uploaded.seek(0)
+    if sniff_bytes(head).kind not in (PHOTO, VIDEO):
+        raise ValidationError(
+            _("“%(name)s”不是照片或视频文件，未保存。请上传 JPG 照片或 MP4、MOV 等视频。")
+            % {"name": clean_original_name(uploaded.name)}
+        )
 
 
 def enqueue_check(*, media_id: int) -> bool:

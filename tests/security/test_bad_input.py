@@ -1,6 +1,8 @@
-"""A corpus of hostile input. Each case is refused with a clear Chinese message, or kept only
-as DESIGN.md says a failed file is kept (flagged, replaceable, stored under a generated name
-with a harmless suffix, never public, only ever downloaded): nothing unsafe is served inline.
+"""A corpus of hostile input. What is plainly no photo or video (a script, a web page, a
+playlist) is refused at upload with a clear Chinese message and nothing is stored. Real media
+that breaks the rules, or that only looks like media in its first bytes, is kept as DESIGN.md
+says a failed file is kept (flagged, replaceable, stored under a generated name with a
+harmless suffix, never public, only ever downloaded): nothing unsafe is served inline.
 """
 from __future__ import annotations
 
@@ -53,15 +55,30 @@ def _assert_kept_flagged_and_harmless(client, media: MediaFile, *, reason: str, 
     assert Client().get(reverse("public_media", args=[media.pk])).status_code == 404
 
 
-def test_php_named_like_a_photo_is_flagged_stored_as_bin_and_never_served_inline(
-        reporter, event, django_capture_on_commit_callbacks):
+def _assert_refused_and_nothing_stored(page: str, name: str, stored_before: list[Path]):
+    assert f"“{name}”不是照片或视频文件，未保存。" in page
+    assert not MediaFile.objects.exists()
+    assert _stored_files() == stored_before
+
+
+def test_php_named_like_a_photo_is_refused_and_nothing_stored(reporter, event, django_capture_on_commit_callbacks):
     php = SimpleUploadedFile("a.jpg.php", b"<?php system($_GET['c']); ?>" * 1000, content_type="image/jpeg")
+
+    stored_before = _stored_files()
 
     page = _upload(reporter, event, "photos", php, django_capture_on_commit_callbacks)
 
-    media = MediaFile.objects.get()
-    assert media.file.name.endswith(".bin") and "php" not in media.file.name
-    _assert_kept_flagged_and_harmless(reporter, media, reason="照片须为 JPEG 格式", page=page)
+    _assert_refused_and_nothing_stored(page, "a.jpg.php", stored_before)
+
+
+def test_a_web_page_sent_as_a_photo_is_refused(reporter, event, django_capture_on_commit_callbacks):
+    html = SimpleUploadedFile("photo.jpg", b"<html><script>alert(1)</script></html>" * 100, content_type="image/jpeg")
+
+    stored_before = _stored_files()
+
+    page = _upload(reporter, event, "photos", html, django_capture_on_commit_callbacks)
+
+    _assert_refused_and_nothing_stored(page, "photo.jpg", stored_before)
 
 
 def test_path_traversal_and_control_characters_in_a_name_are_dropped(
@@ -115,14 +132,15 @@ def test_oversize_body_is_cut_by_the_upload_handler_before_anything_is_stored(
     assert MediaFile.objects.count() == 0 and set(_stored_files()) == before
 
 
-def test_playlist_renamed_mp4_is_flagged_as_a_playlist(reporter, event, tmp_path, django_capture_on_commit_callbacks):
+def test_playlist_renamed_mp4_is_refused_and_nothing_stored(reporter, event, tmp_path, django_capture_on_commit_callbacks):
     playlist = media_samples.make_m3u8(tmp_path / "live.m3u8")
     upload = SimpleUploadedFile("live.mp4", playlist.read_bytes(), content_type="video/mp4")
 
+    stored_before = _stored_files()
+
     page = _upload(reporter, event, "videos", upload, django_capture_on_commit_callbacks)
 
-    media = MediaFile.objects.get()
-    _assert_kept_flagged_and_harmless(reporter, media, reason="这是播放列表文件", page=page)
+    _assert_refused_and_nothing_stored(page, "live.mp4", stored_before)
 
 
 # --- Script in every text field, rendered back escaped ------------------------------------
