@@ -214,6 +214,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-media-checks": {"task": "submissions.sweep_stuck_checks", "schedule": 300.0},
+    "sweep-stuck-reminders": {"task": "submissions.sweep_stuck_reminders", "schedule": 300.0},
     # Reminders, overdue notices and the office digest; a tick not started within its own
     # period is dropped (the next one covers it). REMINDERS_TICK_SECONDS: tests use seconds.
     "reminders-tick": {

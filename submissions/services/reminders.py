@@ -341,6 +341,29 @@ def _enqueue(*, reminder_ids: list[int], dispatch_ids: list[int]) -> None:
             DailyDispatch.objects.filter(pk=dispatch_id, status=Reminder.Status.PENDING).delete()
 
 
+def reminders_sweep_stuck(*, older_than_minutes: int = 10, now: dt.datetime | None = None) -> tuple[list[int], list[int]]:
+    """Enqueue again the sends claimed but never delivered (a process died between the
+    tick's commit and its enqueue, or the message was lost with the broker).
+
+    Safe beside a live delivery: delivery claims each attempt under a row lock, and it
+    re-checks that a reminder is still wanted, so nothing goes twice or stale. Returns the
+    reminder and dispatch ids enqueued.
+    """
+    cutoff = (now or timezone.now()) - dt.timedelta(minutes=older_than_minutes)
+    reminder_ids = list(
+        Reminder.objects.filter(status=Reminder.Status.PENDING, attempts=0, created_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    dispatch_ids = list(
+        DailyDispatch.objects.filter(status=Reminder.Status.PENDING, created_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    _enqueue(reminder_ids=reminder_ids, dispatch_ids=dispatch_ids)
+    return reminder_ids, dispatch_ids
+
+
 def _batches(ids: list[int]) -> Iterable[list[int]]:
     """Chunks of ``BATCH_SIZE`` ids (ids are in insertion order: a unit's webhook rows stay close)."""
     iterator = iter(ids)

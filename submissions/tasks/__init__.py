@@ -1,5 +1,19 @@
 """Celery tasks of the submissions app, one module per subject; autodiscovery imports this."""
 from .media import check_media_task, sweep_stuck_checks_task
-from .reminders import deliver_reminders_task, reminders_tick_task, retry_reminders_task, send_dispatch_task  # noqa: F401
+from .reminders import (
+    deliver_reminders_task,
+    reminders_tick_task,
+    retry_reminders_task,
+    send_dispatch_task,
+    sweep_stuck_reminders_task,
+)
 
-__all__ = ["check_media_task", "sweep_stuck_checks_task"]
+__all__ = [
+    "check_media_task",
+    "deliver_reminders_task",
+    "reminders_tick_task",
+    "retry_reminders_task",
+    "send_dispatch_task",
+    "sweep_stuck_checks_task",
+    "sweep_stuck_reminders_task",
+]

@@ -21,6 +21,11 @@ def reminders_tick_task() -> None:
     reminders.reminders_tick(now=timezone.now())
 
 
+@shared_task(name="submissions.sweep_stuck_reminders", acks_late=True, time_limit=300, soft_time_limit=240)
+def sweep_stuck_reminders_task() -> None:
+    reminders.reminders_sweep_stuck()
+
+
 @shared_task(name="submissions.deliver_reminders", acks_late=True, time_limit=600, soft_time_limit=540)
 def deliver_reminders_task(*, reminder_ids: list[int]) -> None:
     retry = reminder_delivery.reminders_deliver(reminder_ids=reminder_ids, attempt=1)

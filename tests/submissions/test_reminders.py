@@ -392,3 +392,21 @@ def test_delivery_query_count_does_not_grow_with_batch_size(week, django_capture
         assert Reminder.objects.filter(status=Reminder.Status.SENT).count() == 2 * count
 
     assert sizes[0] == sizes[1]
+
+
+def test_sends_claimed_but_never_enqueued_are_swept_and_sent_once(day_events, django_capture_on_commit_callbacks):
+    # The tick commits its claims, then its process dies before the after-commit enqueue.
+    with time_machine.travel(local(14), tick=False), django_capture_on_commit_callbacks(execute=False):
+        services.reminders_tick(now=timezone.now())
+    assert Reminder.objects.filter(status=Reminder.Status.PENDING).exists()
+
+    with time_machine.travel(local(14, 5), tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert services.reminders_sweep_stuck() == ([], [])  # too recent: a tick may still enqueue them
+    with time_machine.travel(local(14, 12), tick=False), django_capture_on_commit_callbacks(execute=True):
+        swept, _dispatches = services.reminders_sweep_stuck()
+        again, _ = services.reminders_sweep_stuck()  # a second sweep finds them delivered
+
+    assert swept and again == []
+    assert not Reminder.objects.filter(status=Reminder.Status.PENDING).exists()
+    reminded = [address for message in mail.outbox for address in message.to]
+    assert len(reminded) == len(set(reminded)) > 0
