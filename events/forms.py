@@ -170,6 +170,9 @@ class EventForm(forms.ModelForm):
         host, reporter = cleaned.get("host"), cleaned.get("reporter")
         if host and reporter and not Membership.objects.filter(organizer=host, user=reporter).exists():
             self.add_error("reporter", _("信息报送员须是主办单位的成员。"))
+        for field in ("undertakers", "co_organizers"):
+            if host and host in (cleaned.get(field) or []):
+                self.add_error(field, _("主办单位不必再列为承办或协办单位。"))
         if self.submitting:
             for field in REQUIRED_TO_SUBMIT:
                 if not cleaned.get(field) and field not in self.errors:

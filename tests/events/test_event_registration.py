@@ -67,6 +67,17 @@ def test_saving_a_draft_creates_the_event_partners_and_history(client, member, o
     assert list(EventStatusChange.objects.values_list("from_status", "to_status", "by")) == [("", "draft", member.pk)]
 
 
+def test_the_host_is_not_also_its_own_partner(client, member, organizer, week, venue):
+    client.force_login(member)
+
+    response = client.post(reverse("organizer:event_create"), form_data(
+        week, venue, host=organizer.pk, reporter=member.pk, co_organizers=[organizer.pk]))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["co_organizers"] == ["主办单位不必再列为承办或协办单位。"]
+    assert not Event.objects.exists()
+
+
 def test_a_draft_may_be_incomplete_but_submitting_names_each_missing_field(client, member, organizer, week, venue):
     client.force_login(member)
     data = form_data(week, venue, host=organizer.pk, contact_name="", contact_phone="", description="", action="submit")
