@@ -138,7 +138,7 @@ class EventEditView(ObjectPermissionMixin, EventFormMixin, UpdateView):
         event = self.object
         if event.status == S.APPROVED and event.pending_changes:
             # Show what the unit asked for, not the approved values, while the request waits.
-            services._apply_guarded(event, event.pending_changes[0].proposed)
+            services.apply_guarded_values(event, event.pending_changes[0].proposed)
         return super().get_form_kwargs()
 
 

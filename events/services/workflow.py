@@ -1,9 +1,5 @@
-"""Business actions on weeks, units, members and events.
-
-Called alike by views, admin actions, management commands and tasks. Each function takes
-keyword-only arguments and says its side effects in its docstring. Actions that are not
-allowed in the object's current state raise ``ValidationError`` with a Chinese message;
-who may call them is decided in ``rules.py``, not here.
+"""An event's life: saved and submitted by its unit, approved, returned or cancelled by the
+office, changed after approval through a change request, or imported in bulk.
 """
 from __future__ import annotations
 
@@ -11,8 +7,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -20,205 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import (
-    INVITATION_MAX_AGE,
+from ..models import (
     Event,
     EventChangeRequest,
     EventPartner,
     EventStatusChange,
-    Invitation,
-    Membership,
-    Notice,
     Organizer,
-    OrganizerApplication,
     Theme,
     User,
 )
-from .notifications import email_addresses, notify
-from .public_cache import bump_public_version
-from .roles import OFFICE_GROUP
+from ..notifications import notify
+from ..public_cache import bump_public_version
+
 
 S = Event.Status
-
-
-@transaction.atomic
-def office_user_create(*, username: str, email: str, password: str, full_name: str = "") -> User:
-    """Create an office reviewer (or make an existing user one).
-
-    Side effects: the user is active, staff (for the admin) and in the office group.
-    """
-    user, _created = User.objects.get_or_create(username=username)
-    user.email = email
-    user.full_name = full_name or user.full_name
-    user.is_active = True
-    user.is_staff = True
-    user.set_password(password)
-    user.save()
-    user.groups.add(Group.objects.get(name=OFFICE_GROUP))
-    return user
-
-
-def office_reviewers() -> list[User]:
-    return list(User.objects.filter(groups__name=OFFICE_GROUP, is_active=True).distinct())
-
-
-# --- Units, invitations and applications ---------------------------------------------------
-
-INVITATION_SALT = "events.invitation"
-
-
-def organizer_create(
-    *, name: str, kind: str, by: User | None, contact_name: str = "", contact_phone: str = "", contact_email: str = ""
-) -> Organizer:
-    """Add an organizer unit. Side effects: none beyond the new row."""
-    return Organizer.objects.create(
-        name=name, kind=kind, contact_name=contact_name, contact_phone=contact_phone, contact_email=contact_email
-    )
-
-
-def invitation_token(invitation: Invitation) -> str:
-    return signing.TimestampSigner(salt=INVITATION_SALT).sign(str(invitation.pk))
-
-
-def invitation_url(invitation: Invitation) -> str:
-    return reverse("organizer:invitation", args=[invitation_token(invitation)])
-
-
-def invitation_for_token(token: str) -> Invitation:
-    """The unused, unexpired invitation a link's token names, else ``ValidationError``."""
-    signer = signing.TimestampSigner(salt=INVITATION_SALT)
-    try:
-        pk = signer.unsign(token, max_age=INVITATION_MAX_AGE)
-    except signing.SignatureExpired:
-        raise ValidationError(_("邀请链接已过期（有效期 7 天），请联系市发改委重新发送邀请。"), code="expired")
-    except signing.BadSignature:
-        raise ValidationError(_("邀请链接无效，请检查链接是否完整。"), code="invalid")
-    invitation = Invitation.objects.select_related("organizer").filter(pk=pk).first()
-    if invitation is None:
-        raise ValidationError(_("邀请链接无效，请检查链接是否完整。"), code="invalid")
-    if invitation.used_at is not None:
-        raise ValidationError(_("该邀请链接已使用过，请直接登录。"), code="used")
-    return invitation
-
-
-@transaction.atomic
-def invitation_create(*, organizer: Organizer, email: str, by: User | None, full_name: str = "") -> Invitation:
-    """Invite one person to join ``organizer``.
-
-    Side effects: an ``Invitation``; an e-mail with the signed link (valid 7 days) to ``email``.
-    """
-    invitation = Invitation.objects.create(organizer=organizer, email=email, full_name=full_name, invited_by=by)
-    email_addresses(
-        to=[email],
-        subject=_("邀请您加入“%(unit)s”，登记双创周活动") % {"unit": organizer.name},
-        template_base="events/emails/invitation",
-        context={"invitation": invitation, "organizer": organizer, "max_age_days": INVITATION_MAX_AGE.days},
-        url=invitation_url(invitation),
-    )
-    return invitation
-
-
-@transaction.atomic
-def invitation_accept(*, invitation: Invitation, password: str, full_name: str = "", phone: str = "") -> User:
-    """Use an invitation: create the account (or reuse one with the same e-mail) and join the unit.
-
-    Side effects: a ``User`` (username = e-mail) with ``password``; a ``Membership``; the
-    invitation is marked used, so the link works only once.
-    """
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.used_at is not None:
-        raise ValidationError(_("该邀请链接已使用过，请直接登录。"), code="used")
-    user = User.objects.filter(email__iexact=invitation.email).order_by("id").first()
-    if user is None:
-        user = User(username=invitation.email.lower(), email=invitation.email)
-    user.full_name = full_name or user.full_name or invitation.full_name
-    user.phone = phone or user.phone
-    user.is_active = True
-    user.set_password(password)
-    user.save()
-    Membership.objects.get_or_create(organizer=invitation.organizer, user=user)
-    invitation.used_at = timezone.now()
-    invitation.user = user
-    invitation.save(update_fields=["used_at", "user"])
-    return user
-
-
-def membership_remove(*, membership: Membership, by: User | None) -> None:
-    """Remove a member from a unit. Side effects: the membership row is deleted; events whose
-    information reporter was this person in this unit lose their reporter."""
-    with transaction.atomic():
-        Event.objects.filter(host=membership.organizer, reporter=membership.user).update(reporter=None)
-        membership.delete()
-
-
-@transaction.atomic
-def application_submit(
-    *, name: str, kind: str, contact_name: str, contact_phone: str, contact_email: str, note: str = ""
-) -> OrganizerApplication:
-    """A unit applies to take part. Side effects: the application; every office reviewer is notified."""
-    application = OrganizerApplication.objects.create(
-        name=name, kind=kind, contact_name=contact_name, contact_phone=contact_phone,
-        contact_email=contact_email, note=note,
-    )
-    notify(
-        users=office_reviewers(),
-        subject=_("新的单位申请：%(name)s") % {"name": name},
-        template_base="events/emails/application_received",
-        context={"application": application},
-        url=reverse("review_events:applications"),
-    )
-    return application
-
-
-def _pending_application(application: OrganizerApplication) -> OrganizerApplication:
-    application = OrganizerApplication.objects.select_for_update().get(pk=application.pk)
-    if application.status != OrganizerApplication.Status.PENDING:
-        raise ValidationError(_("该申请已处理过。"), code="decided")
-    return application
-
-
-@transaction.atomic
-def application_accept(*, application: OrganizerApplication, by: User) -> Invitation:
-    """Accept an application: the unit is created (or found by name) and its contact invited.
-
-    Side effects: an ``Organizer``; an ``Invitation`` e-mailed to the applicant's address.
-    """
-    application = _pending_application(application)
-    organizer, created = Organizer.objects.get_or_create(
-        name=application.name,
-        defaults={
-            "kind": application.kind, "contact_name": application.contact_name,
-            "contact_phone": application.contact_phone, "contact_email": application.contact_email,
-        },
-    )
-    application.status = OrganizerApplication.Status.ACCEPTED
-    application.organizer = organizer
-    application.decided_by = by
-    application.decided_at = timezone.now()
-    application.save()
-    return invitation_create(
-        organizer=organizer, email=application.contact_email, full_name=application.contact_name, by=by
-    )
-
-
-@transaction.atomic
-def application_decline(*, application: OrganizerApplication, by: User, reason: str) -> OrganizerApplication:
-    """Decline an application with a reason. Side effects: an e-mail with the reason to the applicant."""
-    if not reason.strip():
-        raise ValidationError(_("请填写拒绝原因。"), code="reason")
-    application = _pending_application(application)
-    application.status = OrganizerApplication.Status.DECLINED
-    application.decline_reason = reason
-    application.decided_by = by
-    application.decided_at = timezone.now()
-    application.save()
-    email_addresses(
-        to=[application.contact_email],
-        subject=_("单位申请未通过：%(name)s") % {"name": application.name},
-        template_base="events/emails/application_declined",
-        context={"application": application},
-    )
-    return application
 
 
 # --- Events: the organizer's side ---------------------------------------------------------
@@ -263,7 +72,8 @@ def guarded_values(event: Event) -> dict[str, object]:
     }
 
 
-def _apply_guarded(event: Event, values: dict[str, object]) -> None:
+def apply_guarded_values(event: Event, values: dict[str, object]) -> None:
+    """Set the time, place or venue values of a change request on an (unsaved) event."""
     for field, value in values.items():
         if field == "venue":
             event.venue_id = value
@@ -289,7 +99,7 @@ def _organizer_people(event: Event) -> list[User]:
 
 def _tell_organizer(event: Event, *, subject: str, decision: str, comment: str = "", change=None) -> None:
     if change is not None:
-        from .selectors.review import with_diffs
+        from ..selectors.review import with_diffs
 
         change = with_diffs([change])[0]
     notify(
@@ -341,7 +151,7 @@ def _split_change_request(event: Event, *, by: User) -> EventChangeRequest | Non
     stored = Event.objects.get(pk=event.pk)
     approved = guarded_values(stored)
     wanted = guarded_values(event)
-    _apply_guarded(event, approved)
+    apply_guarded_values(event, approved)
     pending = event.change_requests.filter(status=EventChangeRequest.Status.PENDING).first()
     changed = {field: value for field, value in wanted.items() if value != approved[field]}
     if not changed:
@@ -482,7 +292,7 @@ def change_request_accept(*, change_request: EventChangeRequest, by: User, comme
     event = change_request.event
     if event.status != S.APPROVED:
         raise ValidationError(_("活动已不是已发布状态，不能接受变更。"), code="state")
-    _apply_guarded(event, change_request.proposed)
+    apply_guarded_values(event, change_request.proposed)
     event.save()
     change_request.status = EventChangeRequest.Status.ACCEPTED
     change_request.decided_by, change_request.decided_at, change_request.comment = by, timezone.now(), comment
@@ -515,12 +325,6 @@ def change_request_reject(*, change_request: EventChangeRequest, by: User, comme
     return change_request
 
 
-def notices_mark_read(*, user: User, notices: Iterable) -> int:
-    """Mark the given notices of ``user`` read. Side effects: ``read_at`` set on the unread ones."""
-    ids = [n.pk for n in notices if n.read_at is None and n.recipient_id == user.pk]
-    if not ids:
-        return 0
-    return Notice.objects.filter(pk__in=ids).update(read_at=timezone.now())
 
 
 @transaction.atomic

@@ -1,0 +1,76 @@
+"""Business actions on weeks, units, members and events.
+
+Called alike by views, admin actions, management commands and tasks. Each function takes
+keyword-only arguments and says its side effects in its docstring. Actions that are not
+allowed in the object's current state raise ``ValidationError`` with a Chinese message;
+who may call them is decided in ``rules.py``, not here.
+
+``people`` holds the office's reviewers, units, invitations, applications and notices;
+``workflow`` an event's life from draft to approval, change requests and bulk import. Both
+are re-exported here, so callers write ``services.event_approve(...)``.
+"""
+from .people import (
+    application_accept,
+    application_decline,
+    application_submit,
+    invitation_accept,
+    invitation_create,
+    invitation_for_token,
+    invitation_token,
+    invitation_url,
+    membership_remove,
+    notices_mark_read,
+    office_reviewers,
+    office_user_create,
+    organizer_create,
+)
+from .workflow import (
+    GUARDED_FIELDS,
+    REQUIRED_TO_SUBMIT,
+    PartnerSpec,
+    apply_guarded_values,
+    change_request_accept,
+    change_request_reject,
+    event_approve,
+    event_approve_many,
+    event_cancel,
+    event_import_rows,
+    event_return,
+    event_save,
+    event_submit,
+    event_withdraw,
+    guarded_values,
+    missing_for_submit,
+)
+
+__all__ = [
+    "GUARDED_FIELDS",
+    "REQUIRED_TO_SUBMIT",
+    "PartnerSpec",
+    "application_accept",
+    "application_decline",
+    "application_submit",
+    "apply_guarded_values",
+    "change_request_accept",
+    "change_request_reject",
+    "event_approve",
+    "event_approve_many",
+    "event_cancel",
+    "event_import_rows",
+    "event_return",
+    "event_save",
+    "event_submit",
+    "event_withdraw",
+    "guarded_values",
+    "invitation_accept",
+    "invitation_create",
+    "invitation_for_token",
+    "invitation_token",
+    "invitation_url",
+    "membership_remove",
+    "missing_for_submit",
+    "notices_mark_read",
+    "office_reviewers",
+    "office_user_create",
+    "organizer_create",
+]
