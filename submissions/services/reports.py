@@ -111,13 +111,15 @@ def missing_items(report: DailyReport | None, *, media: list[MediaFile] | None =
     if report is None:
         return [_("活动信息"), _("出席领导情况"), _("合格照片")]
     week = report.event.week
-    media = list(report.media.all()) if media is None else media
+    saved = report.pk is not None  # an unsaved report is the day nobody has started yet
+    if media is None:
+        media = list(report.media.all()) if saved else []
     passed_photos = sum(1 for m in media if m.kind == MediaFile.Kind.PHOTO and m.status == MediaFile.Status.PASSED)
     passed_videos = sum(1 for m in media if m.kind == MediaFile.Kind.VIDEO and m.status == MediaFile.Status.PASSED)
     missing = []
     if not report.text.strip():
         missing.append(_("活动信息"))
-    if not report.no_leaders and not report.leaders.exists():
+    if not report.no_leaders and not (saved and report.leaders.exists()):
         missing.append(_("出席领导情况（或勾选“无领导出席”）"))
     if passed_photos < week.photos_required:
         missing.append(

@@ -63,10 +63,16 @@ def report_list(request):
 @organizer_area
 def report_detail(request, event_id: int, day: dt.date):
     event, row = _event_day(request, event_id, day)
-    report = row.report or report_services.report_for_day(event=event, day=day)
+    report = row.report
+    if report is None:
+        # Looking writes nothing: the day's report is created by its first save or upload.
+        if request.method == "POST":
+            report = report_services.report_for_day(event=event, day=day)
+        else:
+            report = DailyReport(event=event, day=day)
     editable = report.status in report_services.EDITABLE_STATUSES
     form = ReportForm(request.POST or None, instance=report, prefix="report")
-    leaders = LeaderFormSet(request.POST or None, initial=leader_initial(report), prefix="leaders")
+    leaders = LeaderFormSet(request.POST or None, initial=leader_initial(report) if report.pk else [], prefix="leaders")
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
@@ -90,7 +96,7 @@ def report_detail(request, event_id: int, day: dt.date):
         "leaders": leaders,
         "upload_form": UploadForm(),
         "missing": report_services.missing_items(report, media=row.media),
-        "history": report.log.select_related("by"),
+        "history": report.log.select_related("by") if report.pk else [],
         "limits": {"photo_min": event.week.photo_min_bytes, "photo_max": event.week.photo_max_bytes,
                    "video_max": event.week.video_max_bytes},
     }

@@ -200,3 +200,12 @@ def _stored_files() -> set[str]:
         stack.extend(f"{folder}/{name}" for name in folders)
         found.update(f"{folder}/{name}" for name in files)
     return found
+
+
+def test_looking_at_a_day_writes_nothing(reporter_client, event):
+    day = event.days[0]
+
+    page = reporter_client.get(_detail_url(event, day)).content.decode()
+
+    assert "提交前还缺" in page and "合格照片（至少 1 张，已有 0 张）" in page
+    assert not event.reports.exists()
