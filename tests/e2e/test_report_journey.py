@@ -24,13 +24,19 @@ def test_reporter_uploads_photo_and_video_and_submits_on_time(live_server, page,
         starts_at=factories.at(today, 9), ends_at=factories.at(today, 12),
     )
     photo = media_samples.make_jpeg(tmp_path / "沙龙现场.jpg", size_bytes=int(2.2 * MIB))
+    small = media_samples.make_jpeg(tmp_path / "太小.jpg", size_bytes=int(1.5 * MIB))
     video = media_samples.make_video(tmp_path / "沙龙.mp4", width=1280, height=720, seconds=1)
 
     with time_machine.travel(dt.datetime.combine(today, dt.time(10, 0), tzinfo=SHANGHAI), tick=True):
         login(page, reporter)
         page.goto(f"{live_server.url}/organizer/reports/")
         page.click(f"text={event.subtitle}")
+        # The browser warns before sending a photo that is plainly too small (the server still decides).
+        page.set_input_files("input[name=photos]", str(small))
+        assert "太小.jpg" in page.inner_text("#upload-warnings")
+        assert "小于照片的最小要求" in page.inner_text("#upload-warnings")
         page.set_input_files("input[name=photos]", str(photo))
+        assert page.inner_text("#upload-warnings") == ""
         page.set_input_files("input[name=videos]", str(video))
         page.click("#upload-form button[type=submit]")
         page.wait_for_selector(".media-item >> nth=1")
