@@ -49,7 +49,7 @@ makemessages: install-dev
 		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'benchmarks/*' --ignore 'test-output/*'
 
 check: install-dev
-	$(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=shuangchuang.test_settings $(MANAGE) makemigrations --check --dry-run
 
 clean:
 	rm -rf var test-output
