@@ -83,6 +83,21 @@ def apply_guarded_values(event: Event, values: dict[str, object]) -> None:
             setattr(event, field, value)
 
 
+def _bump_public_after_commit() -> None:
+    """Invalidate the public pages once the change is visible to them: bumping inside the
+    transaction would let a request in between cache the old rows under the new version."""
+    transaction.on_commit(bump_public_version)
+
+
+def _lock(event: Event) -> Event:
+    """Lock the event's row until the transaction ends and take its current state from it, so
+    two decisions at once (two reviewers, a reviewer and the unit) cannot both pass the check
+    of the state they start from."""
+    current = Event.objects.select_for_update().only("status", "cancel_reason").get(pk=event.pk)
+    event.status, event.cancel_reason = current.status, current.cancel_reason
+    return event
+
+
 def _record(event: Event, *, to: str, by: User | None, comment: str = "", source: str | None = None) -> None:
     EventStatusChange.objects.create(
         event=event, from_status=event.status if source is None else source, to_status=to, by=by, comment=comment
@@ -123,11 +138,13 @@ def event_save(
     withdrawing it when the values are back to the approved ones), returned here.
 
     Side effects: the event row, its themes and partners; a history entry "→ draft" for a new
-    event; ``bump_public_version()`` when an approved event changed.
+    event; ``bump_public_version()`` after commit when an approved event changed.
     """
+    is_new = event.pk is None
+    if not is_new:
+        _lock(event)
     if event.status in (S.SUBMITTED, S.CANCELLED):
         raise ValidationError(_("待审核或已取消的活动不能修改；待审核的活动请先撤回。"), code="state")
-    is_new = event.pk is None
     change = None
     if not is_new and event.status == S.APPROVED:
         change = _split_change_request(event, by=by)
@@ -143,7 +160,7 @@ def event_save(
             for n, p in enumerate(partners)
         )
     if event.status == S.APPROVED:
-        bump_public_version()
+        _bump_public_after_commit()
     return change
 
 
@@ -169,6 +186,7 @@ def _split_change_request(event: Event, *, by: User) -> EventChangeRequest | Non
 @transaction.atomic
 def event_submit(*, event: Event, by: User) -> Event:
     """Send a draft or returned event to the office. Side effects: status → submitted; history."""
+    _lock(event)
     if event.status not in (S.DRAFT, S.RETURNED):
         raise ValidationError(_("只有草稿或已退回的活动可以提交审核。"), code="state")
     missing = missing_for_submit(event)
@@ -184,6 +202,7 @@ def event_submit(*, event: Event, by: User) -> Event:
 @transaction.atomic
 def event_withdraw(*, event: Event, by: User) -> Event:
     """Take a submitted event back to draft. Side effects: status → draft; history."""
+    _lock(event)
     if event.status != S.SUBMITTED:
         raise ValidationError(_("只有待审核的活动可以撤回。"), code="state")
     _record(event, to=S.DRAFT, by=by, comment=_("主办单位撤回"))
@@ -199,8 +218,9 @@ def event_approve(*, event: Event, by: User, comment: str = "") -> Event:
     """Publish a submitted event on the public schedule.
 
     Side effects: status → approved; history; e-mail + notice to the unit's members and the
-    reporter; ``bump_public_version()``.
+    reporter; ``bump_public_version()`` after commit.
     """
+    _lock(event)
     if event.status != S.SUBMITTED:
         raise ValidationError(_("只有待审核的活动可以审核通过。"), code="state")
     _record(event, to=S.APPROVED, by=by, comment=comment)
@@ -209,7 +229,7 @@ def event_approve(*, event: Event, by: User, comment: str = "") -> Event:
         event, subject=_("活动已审核通过并发布：%(title)s") % {"title": event.subtitle},
         decision=_("已审核通过，并在活动日程中公开发布"), comment=comment,
     )
-    bump_public_version()
+    _bump_public_after_commit()
     return event
 
 
@@ -233,6 +253,7 @@ def event_return(*, event: Event, by: User, comment: str) -> Event:
 
     Side effects: status → returned; history with the comment; e-mail + notice to the unit.
     """
+    _lock(event)
     if event.status != S.SUBMITTED:
         raise ValidationError(_("只有待审核的活动可以退回。"), code="state")
     if not comment.strip():
@@ -251,8 +272,9 @@ def event_cancel(*, event: Event, by: User, reason: str) -> Event:
     """Cancel an approved event. It stays public, marked cancelled with the reason; never deleted.
 
     Side effects: status → cancelled with ``cancel_reason``; history; a pending change
-    request is rejected; e-mail + notice to the unit; ``bump_public_version()``.
+    request is rejected; e-mail + notice to the unit; ``bump_public_version()`` after commit.
     """
+    _lock(event)
     if event.status != S.APPROVED:
         raise ValidationError(_("只有已发布的活动可以取消。"), code="state")
     if not reason.strip():
@@ -268,7 +290,7 @@ def event_cancel(*, event: Event, by: User, reason: str) -> Event:
         event, subject=_("活动已取消：%(title)s") % {"title": event.subtitle},
         decision=_("已被取消，公开页面将显示“已取消”"), comment=reason,
     )
-    bump_public_version()
+    _bump_public_after_commit()
     return event
 
 
@@ -286,10 +308,10 @@ def change_request_accept(*, change_request: EventChangeRequest, by: User, comme
     """Apply a pending change of time, place or venue to its approved event.
 
     Side effects: the event takes the proposed values; the request is accepted; e-mail +
-    notice to the unit; ``bump_public_version()``.
+    notice to the unit; ``bump_public_version()`` after commit.
     """
     change_request = _pending_change(change_request)
-    event = change_request.event
+    event = _lock(change_request.event)
     if event.status != S.APPROVED:
         raise ValidationError(_("活动已不是已发布状态，不能接受变更。"), code="state")
     apply_guarded_values(event, change_request.proposed)
@@ -301,7 +323,7 @@ def change_request_accept(*, change_request: EventChangeRequest, by: User, comme
         event, subject=_("活动变更已通过：%(title)s") % {"title": event.subtitle},
         decision=_("的时间、地点或会场变更已通过，公开页面已更新"), comment=comment, change=change_request,
     )
-    bump_public_version()
+    _bump_public_after_commit()
     return event
 
 
@@ -345,5 +367,5 @@ def event_import_rows(
             _record(event, to=S.APPROVED, by=by, comment=_("批量导入并发布"))
             event.save(update_fields=["status", "updated_at"])
     if publish and rows:
-        bump_public_version()
+        _bump_public_after_commit()
     return len(rows)

@@ -86,17 +86,20 @@ def test_approve_change_and_cancel_show_at_once(client, week, change):
         assert "已取消" not in before and "已取消" in after
 
 
-def test_the_approval_services_invalidate_the_cache(client, week, office_user):
-    """With the events engineer's services in place, approving and cancelling show at once."""
-    if not hasattr(services, "event_approve") or not hasattr(services, "event_cancel"):
-        pytest.skip("events.services.event_approve/event_cancel are not there yet")
+def test_the_approval_services_invalidate_the_cache_when_they_commit(
+        client, week, office_user, django_capture_on_commit_callbacks):
     event = factories.event(week=week, subtitle="服务审核的活动", status=Event.Status.SUBMITTED)
     assert "服务审核的活动" not in client.get(reverse("schedule"), {"day": "all"}).content.decode()
 
-    services.event_approve(event=event, by=office_user)
+    with django_capture_on_commit_callbacks(execute=True) as committed:
+        services.event_approve(event=event, by=office_user)
+        # Before the commit the old page stands: a request now must not cache old rows as new.
+        assert "服务审核的活动" not in client.get(reverse("schedule"), {"day": "all"}).content.decode()
+    assert committed
     assert "服务审核的活动" in client.get(reverse("schedule"), {"day": "all"}).content.decode()
 
-    services.event_cancel(event=Event.objects.get(pk=event.pk), by=office_user, reason="场地原因")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_cancel(event=Event.objects.get(pk=event.pk), by=office_user, reason="场地原因")
     assert "场地原因" in client.get(reverse("event_detail", args=[event.pk])).content.decode()
 
 
