@@ -225,12 +225,13 @@ def test_notices_page_lists_and_marks_read(client, member, submitted, reviewer):
     assert client.get(reverse("organizer:dashboard")).context["unread_notice_count"] == 0
 
 
-def test_a_decision_taken_from_a_stale_page_is_refused_not_doubled(reviewer, django_capture_on_commit_callbacks):
+def test_a_decision_taken_from_a_stale_page_is_refused_not_doubled(reviewer, week, organizer, django_capture_on_commit_callbacks):
     from django.core.exceptions import ValidationError
 
+    from events import services
     from events.models import EventStatusChange
 
-    event = factories.complete_event(week=factories.week(is_current=False), status=Event.Status.SUBMITTED)
+    event = factories.complete_event(week=week, host=organizer, status=Event.Status.SUBMITTED)
     first, second = Event.objects.get(pk=event.pk), Event.objects.get(pk=event.pk)  # two reviewers' pages
     services.event_approve(event=first, by=reviewer)
 
@@ -239,10 +240,12 @@ def test_a_decision_taken_from_a_stale_page_is_refused_not_doubled(reviewer, dja
     assert EventStatusChange.objects.filter(event=event, to_status=Event.Status.APPROVED).count() == 1
 
 
-def test_a_stale_edit_cannot_undo_a_cancellation(reviewer, django_capture_on_commit_callbacks):
+def test_a_stale_edit_cannot_undo_a_cancellation(reviewer, week, organizer, django_capture_on_commit_callbacks):
     from django.core.exceptions import ValidationError
 
-    event = factories.complete_event(week=factories.week(is_current=False), status=Event.Status.APPROVED)
+    from events import services
+
+    event = factories.complete_event(week=week, host=organizer, status=Event.Status.APPROVED)
     unit_copy = Event.objects.get(pk=event.pk)  # the organizer's form, loaded before the cancellation
     services.event_cancel(event=Event.objects.get(pk=event.pk), by=reviewer, reason="场地原因")
     unit_copy.description = "改了简介"
