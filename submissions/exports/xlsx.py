@@ -56,7 +56,7 @@ def day_workbook(*, week: Week, day: dt.date, now: dt.datetime) -> bytes:
         leaders = "；".join(f"{leader.post} {leader.name}" for leader in row.leaders)
         if report is not None and report.no_leaders:
             leaders = "无领导出席"
-        sheet.append([
+        _append(sheet, [
             number, event.full_title, event.venue.name, event.host.name,
             reporter.display_name if reporter else "", (reporter.phone if reporter else "") or event.contact_phone,
             str(DayState.LABELS[row.state]), _local(row.due, week),
@@ -73,7 +73,7 @@ def day_workbook(*, week: Week, day: dt.date, now: dt.datetime) -> bytes:
             cell[0].number_format = TIME_FORMAT
     counts = board.filing
     sheet.append([])
-    sheet.append([
+    _append(sheet, [
         "合计", f"应报送 {counts['due']} 份；按时 {counts['on_time']} 份；逾期 {counts['late']} 份；"
         f"未报送 {counts['missing']} 份；已采用 {counts['accepted']} 份；已退回 {counts['returned']} 份",
     ])
@@ -81,7 +81,7 @@ def day_workbook(*, week: Week, day: dt.date, now: dt.datetime) -> bytes:
     compliance = book.create_sheet(WEEK_SHEET)
     _header(compliance, f"{week.unified_title} 全周各单位报送情况（截至 {_local(now, week):%Y-%m-%d %H:%M}）", WEEK_HEADERS)
     for unit in week_compliance(week=week, now=now):
-        compliance.append([unit.name, unit.due, unit.on_time, unit.late, unit.missing, unit.on_time_rate, unit.pending])
+        _append(compliance, [unit.name, unit.due, unit.on_time, unit.late, unit.missing, unit.on_time_rate, unit.pending])
     for cell in compliance.iter_rows(min_row=3, min_col=6, max_col=6):
         cell[0].number_format = "0.0%"
     out = io.BytesIO()
@@ -89,8 +89,18 @@ def day_workbook(*, week: Week, day: dt.date, now: dt.datetime) -> bytes:
     return out.getvalue()
 
 
+def _append(sheet, values: list) -> None:
+    """Append a row whose text is kept as text: openpyxl stores a string starting with "="
+    as a formula, and a leader's name typed as "=HYPERLINK(...)" must not run in the office's
+    spreadsheet (formula injection). "+", "-" and "@" already stay plain strings."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
 def _header(sheet, title: str, headers: list[str]) -> None:
-    sheet.append([title])
+    _append(sheet, [title])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append(headers)
     for index, name in enumerate(headers, start=1):

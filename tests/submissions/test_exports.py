@@ -238,3 +238,26 @@ def test_export_day_command_refuses_a_day_outside_any_week(week, tmp_path):
 
     with pytest.raises(CommandError, match="not a day of any week"):
         call_command("export_day", "--date", "2030-01-01", "--format", "zip", "--output", str(tmp_path / "x.zip"))
+
+
+def test_xlsx_keeps_text_typed_by_organizers_as_text_not_formulas(week):
+    """Formula injection: a name typed as "=HYPERLINK(...)" must not become a live formula."""
+    unit = factories.organizer(name='=HYPERLINK("http://evil.example","单位")')
+    reporter = factories.member(unit, full_name="=1+1", phone="=2+2")
+    event = factories.event(week=week, host=unit, subtitle="=cmd|' /C calc'!A0", reporter=reporter,
+                            starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 12))
+    factories.report(event=event, day=DAY, status="submitted", submitted_at=factories.at(DAY, 11),
+                     leaders=[("=SUM(A1:A9)", "-局长", "county")])
+
+    book = load_workbook(io.BytesIO(day_workbook(week=week, day=DAY, now=EVENING)))
+
+    row = {header: cell for header, cell in zip(DAY_HEADERS, book[DAY_SHEET][3])}
+    assert (row["主办单位"].value, row["主办单位"].data_type) == ('=HYPERLINK("http://evil.example","单位")', "s")
+    assert (row["联系电话"].value, row["联系电话"].data_type) == ("=2+2", "s")
+    assert (row["出席领导"].value, row["出席领导"].data_type) == ("-局长 =SUM(A1:A9)", "s")
+    assert row["活动"].data_type == "s" and "=cmd|' /C calc'!A0" in row["活动"].value
+    unit_cell = book[WEEK_SHEET]["A3"]
+    assert (unit_cell.value, unit_cell.data_type) == ('=HYPERLINK("http://evil.example","单位")', "s")
+    formulas = [cell.coordinate for sheet in book for line in sheet.iter_rows() for cell in line
+                if cell.data_type == "f"]
+    assert formulas == []
