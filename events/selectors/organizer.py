@@ -60,15 +60,26 @@ def overlapping_events(*, event: Event) -> QuerySet[Event]:
     )
 
 
-def event_warnings(*, event: Event) -> list[str]:
-    """Things worth a second look, never blocking a save: double bookings, a reporter without e-mail."""
+def event_warnings(*, event: Event, user) -> list[str]:
+    """Things worth a second look, never blocking a save: double bookings, a reporter without e-mail.
+
+    A double booking names the other event only if ``user`` may see it anyway (one of the
+    user's units hosts it, or it is public); another unit's unpublished event stays anonymous.
+    """
     from django.utils.translation import gettext as _
 
-    warnings = [
-        _("同一地点“%(place)s”在重叠时间已有活动：%(other)s（%(host)s）。")
-        % {"place": event.place, "other": other.subtitle, "host": other.host.name}
-        for other in overlapping_events(event=event)[:5]
-    ]
+    own_units = organizer_ids(user)
+    warnings, anonymous = [], False
+    for other in overlapping_events(event=event)[:5]:
+        if other.host_id in own_units or (other.is_public and event.week.is_published):
+            warnings.append(
+                _("同一地点“%(place)s”在重叠时间已有活动：%(other)s（%(host)s）。")
+                % {"place": event.place, "other": other.subtitle, "host": other.host.name}
+            )
+        else:
+            anonymous = True
+    if anonymous:
+        warnings.append(_("同一地点“%(place)s”在重叠时间已被其他单位的活动预订。") % {"place": event.place})
     if event.reporter_id and not event.reporter.email:
         warnings.append(_("信息报送员 %(name)s 没有邮箱，将收不到报送提醒邮件。") % {"name": event.reporter.display_name})
     return warnings

@@ -90,7 +90,7 @@ class EventFormMixin:
             form.add_error(None, error)
             return self.form_invalid(form)
         self._say_saved(event, change, submitted=form.submitting)
-        for warning in selectors.event_warnings(event=event):
+        for warning in selectors.event_warnings(event=event, user=self.request.user):
             messages.warning(self.request, warning)
         return redirect("organizer:event_detail", pk=event.pk)
 
@@ -156,7 +156,7 @@ class EventDetailView(ObjectPermissionMixin, DetailView):
         context["next_step"] = next_step(event)
         context["pending_changes"] = with_diffs(event.pending_changes)
         context["missing"] = services.missing_for_submit(event) if event.status in (S.DRAFT, S.RETURNED) else []
-        context["warnings"] = selectors.event_warnings(event=event)
+        context["warnings"] = selectors.event_warnings(event=event, user=self.request.user)
         history = list(event.history.all())
         if event.status == S.RETURNED and history:
             context["return_comment"] = history[-1].comment

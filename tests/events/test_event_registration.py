@@ -192,6 +192,35 @@ def test_warnings_for_a_double_booked_place_and_a_reporter_without_email(client,
     assert Event.objects.count() == 2
 
 
+def test_double_booking_by_another_units_unpublished_event_names_neither_event_nor_unit(client, member, week, venue):
+    other_unit = factories.organizer(name="昆山市保密局")
+    factories.event(week=week, host=other_unit, venue=venue, place="科技广场", subtitle="尚未公开的草稿",
+                    status=Event.Status.DRAFT,
+                    starts_at=factories.at(week.starts_on, 10), ends_at=factories.at(week.starts_on, 12))
+    client.force_login(member)
+
+    response = client.post(
+        reverse("organizer:event_create"), form_data(week, venue, host=member.organizers.get().pk), follow=True
+    )
+
+    texts = [str(m) for m in response.context["messages"]]
+    assert "同一地点“科技广场”在重叠时间已被其他单位的活动预订。" in texts
+    body = response.content.decode()
+    assert "尚未公开的草稿" not in body and "昆山市保密局" not in body
+
+
+def test_double_booking_by_an_own_units_draft_is_named(client, organizer, member, week, venue):
+    factories.event(week=week, host=organizer, venue=venue, place="科技广场", subtitle="本单位草稿",
+                    status=Event.Status.DRAFT,
+                    starts_at=factories.at(week.starts_on, 10), ends_at=factories.at(week.starts_on, 12))
+    client.force_login(member)
+
+    response = client.post(reverse("organizer:event_create"), form_data(week, venue, host=organizer.pk), follow=True)
+
+    texts = [str(m) for m in response.context["messages"]]
+    assert f"同一地点“科技广场”在重叠时间已有活动：本单位草稿（{organizer.name}）。" in texts
+
+
 def test_submit_and_withdraw_from_the_event_page(client, member, draft):
     client.force_login(member)
 
