@@ -312,6 +312,8 @@ class Event(models.Model):
     cover = models.ImageField(_("封面图"), upload_to=event_cover_path, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     cancel_reason = models.TextField(_("取消原因"), blank=True)
+    # Set when the office accepts a change of time, place or venue: the public "有变更" badge.
+    changed_at = models.DateTimeField(_("最近变更时间"), null=True, blank=True, editable=False)
     import_key = models.CharField(
         _("导入键"),
         max_length=64,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DateTimeField, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -17,11 +17,7 @@ from django.utils import timezone
 from venues.models import Venue
 from venues.selectors import venues_in_order
 
-from ..models import Event, EventPartner, EventStatusChange, Theme, Week
-
-# An event saved this long after its first approval counts as "changed" (the approval
-# itself saves the event a moment before or after the history row is written).
-CHANGE_GRACE = dt.timedelta(minutes=2)
+from ..models import Event, EventPartner, Theme, Week
 
 
 def with_relations(queryset: QuerySet[Event]) -> QuerySet[Event]:
@@ -29,24 +25,9 @@ def with_relations(queryset: QuerySet[Event]) -> QuerySet[Event]:
 
 
 def with_public_details(queryset: QuerySet[Event]) -> QuerySet[Event]:
-    """Relations plus partners and the first approval time, for pages and feeds."""
-    first_approval = (
-        EventStatusChange.objects.filter(event=OuterRef("pk"), to_status=Event.Status.APPROVED)
-        .order_by("at")
-        .values("at")[:1]
-    )
-    approvals = (
-        EventStatusChange.objects.filter(event=OuterRef("pk"), to_status=Event.Status.APPROVED)
-        .order_by()
-        .values("event")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
+    """Relations plus partners, for pages and feeds."""
     return with_relations(queryset).prefetch_related(
         Prefetch("partners", queryset=EventPartner.objects.select_related("organizer"))
-    ).annotate(
-        first_approved_at=Subquery(first_approval, output_field=DateTimeField()),
-        approval_count=Coalesce(Subquery(approvals), 0),
     )
 
 
@@ -201,11 +182,7 @@ def mark_for_display(events, *, now: dt.datetime | None = None) -> list[Event]:
         approved = event.status == Event.Status.APPROVED
         event.is_live = approved and event.starts_at <= now < event.ends_at
         event.is_over = event.ends_at <= now
-        first = getattr(event, "first_approved_at", None)
-        event.is_changed = approved and (
-            getattr(event, "approval_count", 0) > 1
-            or (first is not None and event.updated_at > first + CHANGE_GRACE)
-        )
+        event.is_changed = approved and event.changed_at is not None
     return marked
 
 

@@ -307,14 +307,16 @@ def _pending_change(change_request: EventChangeRequest) -> EventChangeRequest:
 def change_request_accept(*, change_request: EventChangeRequest, by: User, comment: str = "") -> Event:
     """Apply a pending change of time, place or venue to its approved event.
 
-    Side effects: the event takes the proposed values; the request is accepted; e-mail +
-    notice to the unit; ``bump_public_version()`` after commit.
+    Side effects: the event takes the proposed values and ``changed_at`` (the public "有变更"
+    badge); the request is accepted; e-mail + notice to the unit; ``bump_public_version()``
+    after commit.
     """
     change_request = _pending_change(change_request)
     event = _lock(change_request.event)
     if event.status != S.APPROVED:
         raise ValidationError(_("活动已不是已发布状态，不能接受变更。"), code="state")
     apply_guarded_values(event, change_request.proposed)
+    event.changed_at = timezone.now()
     event.save()
     change_request.status = EventChangeRequest.Status.ACCEPTED
     change_request.decided_by, change_request.decided_at, change_request.comment = by, timezone.now(), comment

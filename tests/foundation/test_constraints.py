@@ -88,6 +88,23 @@ def test_shrinking_a_week_away_from_its_events_is_refused(week):
     refused(week.save)
 
 
+def test_the_event_inside_week_triggers_survive_every_migration():
+    """A later migration that rebuilds events_event on SQLite (an AddField with a default, a
+    NOT NULL column) silently drops the triggers of 0002; the test database is migrated fresh."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            expected = {"events_event_inside_week_INSERT", "events_event_inside_week_UPDATE", "events_week_keeps_its_events"}
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+            expected = {"events_event_inside_week", "events_week_keeps_its_events"}
+        names = {name for (name,) in cursor.fetchall()}
+
+    assert expected <= names
+
+
 @pytest.mark.parametrize("field, value", [("status", "published"), ("form", "party")])
 def test_event_choices_are_enforced(week, field, value):
     refused(lambda: factories.event(week=week, **{field: value}))

@@ -180,24 +180,49 @@ def test_live_badge_and_link_while_the_event_runs(client, week, main_venue):
     assert "进行中" not in over and "观看回放" in over
 
 
-def test_event_changed_after_approval_gets_a_changed_badge(client, week, main_venue):
-    event = factories.event(week=week, venue=main_venue, subtitle="改期的活动")
-    approved_at = factories.at(DAY1, 8) - dt.timedelta(days=30)
-    EventStatusChange.objects.create(event=event, from_status="submitted", to_status="approved", at=approved_at)
-
-    response = client.get(reverse("event_detail", args=[event.pk]))
-
-    assert response.context["event"].is_changed is True
-    assert "有变更" in response.content.decode()
+def changed_titles(response, key) -> list[str]:
+    return [event.subtitle for event in response.context[key] if event.is_changed]
 
 
-def test_event_just_approved_is_not_marked_changed(client, week, main_venue):
-    event = factories.event(week=week, venue=main_venue, subtitle="新活动")
-    EventStatusChange.objects.create(event=event, from_status="submitted", to_status="approved")
+def test_an_accepted_change_gets_the_changed_badge_on_every_public_list(client, week, main_venue):
+    from events import services
 
-    response = client.get(reverse("event_detail", args=[event.pk]))
+    moved = factories.event(week=week, venue=main_venue, subtitle="改期的活动", place="创酷空间",
+                            starts_at=factories.at(DAY1, 9), ends_at=factories.at(DAY1, 11))
+    factories.event(week=week, venue=main_venue, subtitle="照常的活动",
+                    starts_at=factories.at(DAY1, 13), ends_at=factories.at(DAY1, 15))
+    services.change_request_accept(
+        change_request=factories.change_request(event=moved, place="科技广场"), by=factories.office_user()
+    )
 
-    assert response.context["event"].is_changed is False
+    with time_machine.travel(factories.at(DAY1, 8), tick=False):
+        home = client.get(reverse("home"))
+        schedule = client.get(reverse("schedule"), {"day": "2026-09-20"})
+        venue = client.get(reverse("venues:detail", args=[main_venue.pk]))
+        page = client.get(reverse("event_detail", args=[moved.pk]))
+
+    assert changed_titles(home, "today_events") == ["改期的活动"]
+    assert changed_titles(home, "upcoming_events") == ["改期的活动"]
+    assert changed_titles(schedule, "events") == ["改期的活动"]
+    assert [e.subtitle for _day, events in venue.context["grouped"] for e in events if e.is_changed] == ["改期的活动"]
+    assert page.context["event"].is_changed is True
+    for response in (home, schedule, venue, page):
+        assert "有变更" in response.content.decode()
+
+
+def test_a_pending_change_or_a_plain_edit_is_not_marked_changed(client, week, main_venue):
+    pending = factories.event(week=week, venue=main_venue, subtitle="待审变更的活动")
+    factories.change_request(event=pending, place="科技广场")
+    edited = factories.event(week=week, venue=main_venue, subtitle="改了简介的活动")
+    EventStatusChange.objects.create(event=edited, from_status="submitted", to_status="approved",
+                                     at=factories.at(DAY1, 8) - dt.timedelta(days=30))
+    edited.description = "新的简介"
+    edited.save()
+
+    response = client.get(reverse("schedule"), {"day": "all"})
+
+    assert [e.is_changed for e in response.context["events"]] == [False, False]
+    assert "有变更" not in response.content.decode()
 
 
 def test_event_page_has_everything_public(client, events):
