@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +32,6 @@ def kind_limit(week, kind: str) -> int:
     return week.photo_max_bytes if kind == MediaFile.Kind.PHOTO else week.video_max_bytes
 
 
-@transaction.atomic
 def media_upload(*, report: DailyReport, uploaded, kind: str, by, caption: str = "") -> MediaFile:
     """Store an uploaded photo or video with the report and queue its check.
 
@@ -40,9 +39,16 @@ def media_upload(*, report: DailyReport, uploaded, kind: str, by, caption: str =
     when it streamed in, and is computed here otherwise. Raises ValidationError for a file
     already in the report, over the kind's size limit, or that is plainly no photo or video
     at all (text, a web page, a script, a playlist: judged from its first bytes, nothing is
-    decoded here). Real media that breaks the week's rules is kept and flagged by the check
-    instead, so it can be seen and replaced. Side effects: the file is written to storage
-    under a generated name; a check is enqueued after commit.
+    decoded here); PermissionDenied once the report is no longer editable. Real media that
+    breaks the week's rules is kept and flagged by the check instead, so it can be seen and
+    replaced.
+
+    The copy into storage (up to gigabytes, maybe to object storage) happens before and
+    outside the transaction; a short transaction then locks the report row, checks again
+    that it is editable and that the file is not in it yet (a submit or the same upload
+    may have raced this one), and inserts the row. Side effects: the file is written to
+    storage under a generated name (deleted again if the row is not inserted); a check is
+    enqueued after commit.
     """
     _require_editable(report)
     limit = kind_limit(report.event.week, kind)
@@ -50,12 +56,14 @@ def media_upload(*, report: DailyReport, uploaded, kind: str, by, caption: str =
         raise ValidationError(_("文件超过 %(limit)s 的上限。") % {"limit": format_size(limit)})
     _refuse_non_media(uploaded)
     digest = getattr(uploaded, "sha256", None) or _sha256_of(uploaded)
-    if report.media.filter(sha256=digest).exists():
-        raise ValidationError(_("文件“%(name)s”已经上传过。") % {"name": clean_original_name(uploaded.name)})
+    name = clean_original_name(uploaded.name)
+    duplicate = ValidationError(_("文件“%(name)s”已经上传过。") % {"name": name})
+    if _already_uploaded(report.pk, digest):  # spares storing a big file only to refuse it
+        raise duplicate
     media = MediaFile(
         report=report,
         kind=kind,
-        original_name=clean_original_name(uploaded.name),
+        original_name=name,
         caption=caption.strip()[:200],
         size=uploaded.size,
         sha256=digest,
@@ -63,13 +71,27 @@ def media_upload(*, report: DailyReport, uploaded, kind: str, by, caption: str =
     )
     _store(media, uploaded)
     try:
-        media.save()
-    except Exception:
+        with transaction.atomic():
+            locked = DailyReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
+            _require_editable(locked)
+            if _already_uploaded(report.pk, digest):
+                raise duplicate
+            media.save()
+            transaction.on_commit(lambda: enqueue_check(media_id=media.pk))
+    except IntegrityError:
         # The row was not written: do not leave the stored file behind unreferenced.
         media.file.delete(save=False)
+        if MediaFile.objects.filter(report_id=report.pk, sha256=digest).exists():
+            raise duplicate from None
         raise
-    transaction.on_commit(lambda: enqueue_check(media_id=media.pk))
+    except BaseException:
+        media.file.delete(save=False)
+        raise
     return media
+
+
+def _already_uploaded(report_id: int, digest: str) -> bool:
+    return MediaFile.objects.filter(report_id=report_id, sha256=digest).exists()
 
 
 def _store(media: MediaFile, uploaded) -> None:
