@@ -167,17 +167,24 @@ def _pending_application(application: OrganizerApplication) -> OrganizerApplicat
 
 @transaction.atomic
 def application_accept(*, application: OrganizerApplication, by: User) -> Invitation:
-    """Accept an application: the unit is created (or found by name) and its contact invited.
+    """Accept an application: the unit is created and its contact invited.
+
+    A unit of the same name already on the platform is refused (``ValidationError``): the
+    office adds the person to that unit by invitation instead, so nobody joins a unit by
+    merely applying under its name.
 
     Side effects: an ``Organizer``; an ``Invitation`` e-mailed to the applicant's address.
     """
     application = _pending_application(application)
-    organizer, created = Organizer.objects.get_or_create(
-        name=application.name,
-        defaults={
-            "kind": application.kind, "contact_name": application.contact_name,
-            "contact_phone": application.contact_phone, "contact_email": application.contact_email,
-        },
+    if Organizer.objects.filter(name=application.name).exists():
+        raise ValidationError(
+            _("单位“%(name)s”已在平台上，不能再按申请新建；如需让申请人加入该单位，请在单位页面向其发送邀请。")
+            % {"name": application.name},
+            code="unit_exists",
+        )
+    organizer = Organizer.objects.create(
+        name=application.name, kind=application.kind, contact_name=application.contact_name,
+        contact_phone=application.contact_phone, contact_email=application.contact_email,
     )
     application.status = OrganizerApplication.Status.ACCEPTED
     application.organizer = organizer

@@ -166,6 +166,21 @@ def test_accepting_an_application_creates_the_unit_and_sends_the_invitation(clie
     assert [(m.to, m.subject) for m in mailbox] == [(["zgh@example.com"], "邀请您加入“昆山市总工会”，登记双创周活动")]
 
 
+def test_accepting_an_application_under_an_existing_units_name_is_refused(client, reviewer, organizer, mailbox):
+    application = factories.application(name=organizer.name, contact_email="stranger@example.com")
+    client.force_login(reviewer)
+
+    with mailbox.sending():
+        response = client.post(reverse("review_events:application_accept", args=[application.pk]), follow=True)
+
+    application.refresh_from_db()
+    assert application.status == "pending"
+    assert not Invitation.objects.exists() and len(mailbox) == 0
+    assert [str(m) for m in response.context["messages"]] == [
+        f"单位“{organizer.name}”已在平台上，不能再按申请新建；如需让申请人加入该单位，请在单位页面向其发送邀请。"
+    ]
+
+
 def test_declining_an_application_needs_a_reason_and_emails_it(client, reviewer, mailbox):
     application = factories.application(name="某公司", contact_email="x@example.com")
     client.force_login(reviewer)
