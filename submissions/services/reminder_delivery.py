@@ -82,10 +82,29 @@ def reminders_deliver(*, reminder_ids: Sequence[int], attempt: int = 1, final: b
     by_channel = defaultdict(list)
     for row in live:
         by_channel[row.channel].append(row)
-    _deliver_site(by_channel[Reminder.Channel.SITE], messages, now=now)
-    _deliver_email(by_channel[Reminder.Channel.EMAIL], messages, outcome)
-    _deliver_webhooks(by_channel[Reminder.Channel.WEBHOOK], messages, outcome)
+    channels = (
+        (Reminder.Channel.SITE, lambda rows: _deliver_site(rows, messages, now=now)),
+        (Reminder.Channel.EMAIL, lambda rows: _deliver_email(rows, messages, outcome)),
+        (Reminder.Channel.WEBHOOK, lambda rows: _deliver_webhooks(rows, messages, outcome)),
+    )
+    for channel, deliver in channels:
+        _deliver_guarded(by_channel[channel], deliver, outcome)
     return _record(outcome, now=now, attempt=attempt, final=final)
+
+
+def _deliver_guarded(rows: list[Reminder], deliver, outcome: _Outcome) -> None:
+    """Run one channel's delivery so that an unexpected error (a template that does not
+    render, a database hiccup) fails that channel's rows not yet accounted for, instead of
+    leaving them pending for ever and stopping the other channels."""
+    try:
+        deliver(rows)
+    except Exception as error:  # noqa: BLE001 - recorded on the rows for the office
+        log.exception("reminders: delivery of %d %s reminders failed", len(rows), rows[0].channel if rows else "")
+        done = set(outcome.sent)
+        for ids in (*outcome.skipped.values(), *outcome.failed.values(), *outcome.retry.values()):
+            done.update(ids)
+        reason = _("发送出错：%(error)s") % {"error": describe_error(error)}
+        outcome.failed[reason] += [row.pk for row in rows if row.pk not in done]
 
 
 def _reports_for(rows: list[Reminder]) -> dict[tuple[int, dt.date], DailyReport]:

@@ -341,15 +341,32 @@ def _enqueue(*, reminder_ids: list[int], dispatch_ids: list[int]) -> None:
             DailyDispatch.objects.filter(pk=dispatch_id, status=Reminder.Status.PENDING).delete()
 
 
-def reminders_sweep_stuck(*, older_than_minutes: int = 10, now: dt.datetime | None = None) -> tuple[list[int], list[int]]:
+def reminders_sweep_stuck(
+    *, older_than_minutes: int = 10, interrupted_after: dt.timedelta | None = None, now: dt.datetime | None = None
+) -> tuple[list[int], list[int]]:
     """Enqueue again the sends claimed but never delivered (a process died between the
-    tick's commit and its enqueue, or the message was lost with the broker).
+    tick's commit and its enqueue, or the message was lost with the broker), and give up on
+    deliveries that were interrupted.
 
     Safe beside a live delivery: delivery claims each attempt under a row lock, and it
-    re-checks that a reminder is still wanted, so nothing goes twice or stale. Returns the
-    reminder and dispatch ids enqueued.
+    re-checks that a reminder is still wanted, so nothing goes twice or stale. A reminder
+    whose delivery started (``attempts`` >= 1) but that is still pending after
+    ``interrupted_after`` (default: the whole retry window of ``tasks/reminders.py``) lost
+    its worker mid-send or its retry message; it may or may not have gone out, so it is not
+    sent again. Side effects: delivery tasks enqueued; those reminders recorded as failed
+    with the reason, for the office to see. Returns the reminder and dispatch ids enqueued.
     """
-    cutoff = (now or timezone.now()) - dt.timedelta(minutes=older_than_minutes)
+    now = now or timezone.now()
+    if interrupted_after is None:
+        from ..tasks.reminders import retry_window
+
+        interrupted_after = retry_window()
+    interrupted = Reminder.objects.filter(
+        status=Reminder.Status.PENDING, attempts__gte=1, created_at__lt=now - interrupted_after
+    ).update(status=Reminder.Status.FAILED, reason=_("投递中断，为免重复未再发送。"))
+    if interrupted:
+        log.warning("reminders: %d deliveries were interrupted and are recorded as failed", interrupted)
+    cutoff = now - dt.timedelta(minutes=older_than_minutes)
     reminder_ids = list(
         Reminder.objects.filter(status=Reminder.Status.PENDING, attempts=0, created_at__lt=cutoff)
         .order_by("pk")

@@ -5,6 +5,8 @@ task per batch of reminders) and ``send_dispatch`` (one per office mailing). Sen
 fail in a way that may pass go to ``retry_reminders``, which retries with exponential
 backoff until ``MAX_SEND_ATTEMPTS`` attempts in all.
 """
+import datetime as dt
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -14,6 +16,20 @@ from ..services.reminders import MAX_SEND_ATTEMPTS
 
 # The first retry waits this long; later ones back off exponentially (30 s, 60 s, ...).
 FIRST_RETRY_SECONDS = 15
+RETRY_BACKOFF = 30
+RETRY_BACKOFF_MAX = 600
+DELIVERY_TIME_LIMIT = 600
+
+
+def retry_window() -> dt.timedelta:
+    """The longest a claimed reminder can still be under delivery: every attempt at its hard
+    time limit plus every wait between attempts (backoff without jitter, which only shortens
+    it), rounded up to a whole hour for a backlog in the queue. A reminder still pending
+    after this was lost with a dead worker or a lost retry message."""
+    retries = MAX_SEND_ATTEMPTS - 2
+    waits = FIRST_RETRY_SECONDS + sum(min(RETRY_BACKOFF_MAX, RETRY_BACKOFF * 2**n) for n in range(retries))
+    seconds = waits + MAX_SEND_ATTEMPTS * DELIVERY_TIME_LIMIT
+    return dt.timedelta(hours=-(-seconds // 3600))
 
 
 @shared_task(name="submissions.reminders_tick", acks_late=True, time_limit=300, soft_time_limit=240)
@@ -23,10 +39,15 @@ def reminders_tick_task() -> None:
 
 @shared_task(name="submissions.sweep_stuck_reminders", acks_late=True, time_limit=300, soft_time_limit=240)
 def sweep_stuck_reminders_task() -> None:
-    reminders.reminders_sweep_stuck()
+    reminders.reminders_sweep_stuck(interrupted_after=retry_window())
 
 
-@shared_task(name="submissions.deliver_reminders", acks_late=True, time_limit=600, soft_time_limit=540)
+@shared_task(
+    name="submissions.deliver_reminders",
+    acks_late=True,
+    time_limit=DELIVERY_TIME_LIMIT,
+    soft_time_limit=DELIVERY_TIME_LIMIT - 60,
+)
 def deliver_reminders_task(*, reminder_ids: list[int]) -> None:
     retry = reminder_delivery.reminders_deliver(reminder_ids=reminder_ids, attempt=1)
     if retry:
@@ -37,9 +58,11 @@ def deliver_reminders_task(*, reminder_ids: list[int]) -> None:
     bind=True,
     name="submissions.retry_reminders",
     acks_late=True,
+    time_limit=DELIVERY_TIME_LIMIT,
+    soft_time_limit=DELIVERY_TIME_LIMIT - 60,
     autoretry_for=(TemporarySendError,),
-    retry_backoff=30,
-    retry_backoff_max=600,
+    retry_backoff=RETRY_BACKOFF,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
     retry_jitter=True,
     max_retries=MAX_SEND_ATTEMPTS - 2,
 )

@@ -410,3 +410,43 @@ def test_sends_claimed_but_never_enqueued_are_swept_and_sent_once(day_events, dj
     assert not Reminder.objects.filter(status=Reminder.Status.PENDING).exists()
     reminded = [address for message in mail.outbox for address in message.to]
     assert len(reminded) == len(set(reminded)) > 0
+
+
+def test_a_channel_that_breaks_unexpectedly_is_failed_and_the_others_still_go(
+    day_events, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken_site(rows, messages, *, now):
+        raise RuntimeError("notice table locked")
+
+    monkeypatch.setattr(reminder_delivery, "_deliver_site", broken_site)
+
+    run_tick(django_capture_on_commit_callbacks, local(14))
+
+    site = Reminder.objects.get(channel="site", slot="14:00")
+    assert site.status == Reminder.Status.FAILED and "notice table locked" in site.reason
+    assert {row.status for row in Reminder.objects.filter(channel="email", slot="14:00")} == {Reminder.Status.SENT}
+    assert sorted(sent_mail()) == [("contact-open@example.com", "reminder"), ("open@example.com", "reminder")]
+
+
+def test_deliveries_interrupted_mid_send_are_failed_by_the_sweep_after_the_retry_window(
+    day_events, django_capture_on_commit_callbacks
+):
+    from submissions.tasks.reminders import retry_window
+
+    # The worker claimed the first attempt, then died mid-send (or its retry message was lost).
+    with time_machine.travel(local(14), tick=False), django_capture_on_commit_callbacks(execute=False):
+        services.reminders_tick(now=timezone.now())
+    Reminder.objects.filter(status=Reminder.Status.PENDING).update(attempts=1)
+    interrupted = set(Reminder.objects.filter(status=Reminder.Status.PENDING).values_list("pk", flat=True))
+
+    with time_machine.travel(local(14, 30), tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert services.reminders_sweep_stuck() == ([], [])
+    assert set(Reminder.objects.filter(status=Reminder.Status.PENDING).values_list("pk", flat=True)) == interrupted
+
+    with time_machine.travel(local(14) + retry_window() + dt.timedelta(minutes=1), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.reminders_sweep_stuck()
+
+    rows = Reminder.objects.filter(pk__in=interrupted)
+    assert {(row.status, row.reason) for row in rows} == {(Reminder.Status.FAILED, "投递中断，为免重复未再发送。")}
+    assert mail.outbox == []
