@@ -106,24 +106,53 @@ def invitation_create(*, organizer: Organizer, email: str, by: User | None, full
     return invitation
 
 
-@transaction.atomic
-def invitation_accept(*, invitation: Invitation, password: str, full_name: str = "", phone: str = "") -> User:
-    """Use an invitation: create the account (or reuse one with the same e-mail) and join the unit.
+def invitation_existing_user(*, invitation: Invitation) -> User | None:
+    """The account the invited e-mail already has, or ``None`` for a new person.
 
-    Side effects: a ``User`` (username = e-mail) with ``password``; a ``Membership``; the
-    invitation is marked used, so the link works only once.
+    ``ValidationError`` when the invitation cannot be used for that address: its account is
+    deactivated (an invitation does not re-enable it), or the address is the login name of
+    an account with another e-mail (a new account could not take that name).
+    """
+    email = invitation.email
+    user = User.objects.filter(email__iexact=email).order_by("id").first()
+    if user is None:
+        if User.objects.filter(username__iexact=email).exists():
+            raise ValidationError(
+                _("邮箱 %(email)s 已是另一个账号的登录名，无法用此邀请创建账号，请联系市发改委。") % {"email": email},
+                code="username_taken",
+            )
+        return None
+    if not user.is_active:
+        raise ValidationError(
+            _("邮箱 %(email)s 的账号已停用，不能通过邀请重新启用，请联系市发改委。") % {"email": email}, code="inactive"
+        )
+    return user
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, password: str = "", full_name: str = "", phone: str = "") -> User:
+    """Use an invitation: join the unit with the e-mail's account, creating it if there is none.
+
+    An existing (active) account only gains the membership: its password, name and state are
+    left as they are, and the person signs in with their own password. A new account gets
+    username = e-mail and ``password``. Refused as in ``invitation_existing_user``.
+
+    Side effects: maybe a ``User``; a ``Membership``; the invitation is marked used, so the
+    link works only once.
     """
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.used_at is not None:
         raise ValidationError(_("该邀请链接已使用过，请直接登录。"), code="used")
-    user = User.objects.filter(email__iexact=invitation.email).order_by("id").first()
+    user = invitation_existing_user(invitation=invitation)
     if user is None:
-        user = User(username=invitation.email.lower(), email=invitation.email)
-    user.full_name = full_name or user.full_name or invitation.full_name
-    user.phone = phone or user.phone
-    user.is_active = True
-    user.set_password(password)
-    user.save()
+        if not password:
+            raise ValidationError(_("请设置密码。"), code="password")
+        user = User(
+            username=invitation.email.lower(), email=invitation.email,
+            full_name=full_name or invitation.full_name, phone=phone,
+        )
+        user.set_password(password)
+        user.save()
     Membership.objects.get_or_create(organizer=invitation.organizer, user=user)
     invitation.used_at = timezone.now()
     invitation.user = user

@@ -28,11 +28,19 @@ class ApplyDoneView(TemplateView):
 
 
 def accept_invitation(request, token: str):
-    """A signed, single-use link from an invitation e-mail: set a password, land in /organizer/."""
+    """A signed, single-use link from an invitation e-mail.
+
+    A new person sets a password and lands in /organizer/. A person who already has an
+    account confirms joining the unit and then signs in with their own password: the link
+    neither changes that password nor signs anybody into an existing account.
+    """
     try:
         invitation = services.invitation_for_token(token)
+        existing = services.invitation_existing_user(invitation=invitation)
     except ValidationError as error:
-        return render(request, "events/organizer/invitation_invalid.html", {"message": error.messages[0]}, status=410)
+        return _invalid(request, error)
+    if existing is not None:
+        return _join_with_existing_account(request, invitation, existing)
     form = AcceptInvitationForm(
         request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
     )
@@ -45,10 +53,29 @@ def accept_invitation(request, token: str):
                 phone=form.cleaned_data["phone"],
             )
         except ValidationError as error:
-            return render(request, "events/organizer/invitation_invalid.html", {"message": error.messages[0]}, status=410)
+            return _invalid(request, error)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request, _("欢迎！您已加入“%(unit)s”，登录名为 %(username)s。") % {"unit": invitation.organizer.name, "username": user.username}
         )
         return redirect("organizer:dashboard")
     return render(request, "events/organizer/invitation.html", {"form": form, "invitation": invitation})
+
+
+def _join_with_existing_account(request, invitation, user):
+    if request.method == "POST":
+        try:
+            services.invitation_accept(invitation=invitation)
+        except ValidationError as error:
+            return _invalid(request, error)
+        messages.success(
+            request,
+            _("您已加入“%(unit)s”。请用您原有的账号（登录名 %(username)s）和原密码登录。")
+            % {"unit": invitation.organizer.name, "username": user.username},
+        )
+        return redirect("login")
+    return render(request, "events/organizer/invitation.html", {"invitation": invitation, "existing_user": user})
+
+
+def _invalid(request, error: ValidationError):
+    return render(request, "events/organizer/invitation_invalid.html", {"message": error.messages[0]}, status=410)

@@ -56,6 +56,64 @@ def test_invitation_link_sets_a_password_and_lands_in_the_organizer_area(client,
     assert client.get(reverse("organizer:dashboard")).status_code == 200
 
 
+def test_invitation_for_an_existing_account_adds_the_membership_and_keeps_the_password(client, organizer):
+    person = factories.user(email="Old@Example.com")
+    invitation = factories.invitation(organizer=organizer, email="old@example.com")
+    url = services.invitation_url(invitation)
+
+    page = client.get(url)
+    response = client.post(url, follow=True)
+
+    assert "您已有账号（登录名 %s），接受邀请后请用原密码登录。" % person.username in page.content.decode()
+    assert response.redirect_chain == [(reverse("login"), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        f"您已加入“{organizer.name}”。请用您原有的账号（登录名 {person.username}）和原密码登录。"
+    ]
+    person.refresh_from_db()
+    assert person.check_password(factories.PASSWORD) and person.is_active
+    assert Membership.objects.filter(organizer=organizer, user=person).exists()
+    assert "_auth_user_id" not in client.session
+    assert User.objects.count() == 1
+
+
+def test_invitation_service_never_overwrites_an_existing_accounts_password(organizer):
+    person = factories.user(email="old@example.com")
+
+    user = services.invitation_accept(invitation=factories.invitation(organizer=organizer, email="old@example.com"),
+                                      password=NEW_PASSWORD, full_name="别人")
+
+    person.refresh_from_db()
+    assert user == person
+    assert person.check_password(factories.PASSWORD) and person.full_name != "别人"
+
+
+def test_invitation_for_a_deactivated_account_is_refused(client, organizer):
+    person = factories.user(email="gone@example.com", is_active=False)
+    url = services.invitation_url(factories.invitation(organizer=organizer, email="gone@example.com"))
+
+    page = client.get(url)
+    post = client.post(url, {"full_name": "甲", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+
+    message = "邮箱 gone@example.com 的账号已停用，不能通过邀请重新启用，请联系市发改委。"
+    assert (page.status_code, post.status_code) == (410, 410)
+    assert message in page.content.decode() and message in post.content.decode()
+    person.refresh_from_db()
+    assert not person.is_active and person.check_password(factories.PASSWORD)
+    assert not Membership.objects.filter(user=person).exists()
+    assert not Invitation.objects.filter(used_at__isnull=False).exists()
+
+
+def test_invitation_for_an_address_that_is_another_accounts_login_name_is_refused_not_a_500(client, organizer):
+    factories.user(username="taken@example.com", email="other@example.com")
+    url = services.invitation_url(factories.invitation(organizer=organizer, email="taken@example.com"))
+
+    response = client.post(url, {"full_name": "甲", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+
+    assert response.status_code == 410
+    assert "邮箱 taken@example.com 已是另一个账号的登录名，无法用此邀请创建账号，请联系市发改委。" in response.content.decode()
+    assert User.objects.count() == 1
+
+
 def test_invitation_link_works_only_once(client, organizer):
     invitation = factories.invitation(organizer=organizer)
     url = services.invitation_url(invitation)
