@@ -8,7 +8,14 @@ from django.views.decorators.http import require_GET
 from ..models import MediaFile
 from ..serving import file_response
 
-INLINE_TYPES = {"JPEG": "image/jpeg", "mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm"}
+# Keyed by the sniffer's labels (``media/sniff.py``), lower-cased; others are only downloaded.
+VIDEO_TYPES = {
+    "mp4": "video/mp4",
+    "m4v": "video/mp4",
+    "mov": "video/quicktime",
+    "webm": "video/webm",
+    "mkv": "video/x-matroska",
+}
 
 
 @require_GET
@@ -19,22 +26,22 @@ def serve(request, pk: int, variant: str):
     if variant == "preview":
         if not media.preview:
             raise Http404
-        response = file_response(media.preview, content_type="image/jpeg")
+        response = file_response(request, media.preview, content_type="image/jpeg")
     elif variant == "original":
-        response = _original(media)
+        response = _original(request, media)
     else:
         raise Http404
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
 
-def _original(media: MediaFile):
+def _original(request, media: MediaFile):
     content_type = _checked_type(media)
     if content_type:
-        return file_response(media.file, content_type=content_type, filename=media.original_name)
+        return file_response(request, media.file, content_type=content_type, filename=media.original_name)
     # Anything not proven to be the image or video it claims is only ever downloaded.
-    return file_response(media.file, content_type="application/octet-stream", filename=media.original_name,
-                         as_attachment=True)
+    return file_response(request, media.file, content_type="application/octet-stream",
+                         filename=media.original_name, as_attachment=True)
 
 
 def _checked_type(media: MediaFile) -> str | None:
@@ -42,5 +49,4 @@ def _checked_type(media: MediaFile) -> str | None:
         return None
     if media.kind == MediaFile.Kind.PHOTO:
         return "image/jpeg"
-    container = (media.detected_format or "").split(",")[0]
-    return INLINE_TYPES.get(container, "video/mp4" if "mp4" in (media.detected_format or "") else None)
+    return VIDEO_TYPES.get((media.detected_format or "").strip().lower())

@@ -105,3 +105,39 @@ def test_other_errors_get_the_plain_500_page(monkeypatch, week):
     response = Client(raise_request_exception=False).get(reverse("home"))
 
     assert response.status_code == 500 and "服务器出错" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("label", "content_type"),
+    [("MP4", "video/mp4"), ("M4V", "video/mp4"), ("MOV", "video/quicktime"), ("WebM", "video/webm"),
+     ("MKV", "video/x-matroska")],
+)
+def test_passed_video_plays_inline_with_the_type_of_its_sniffed_format(client, member, event, label, content_type):
+    report = factories.report(event=event, status="submitted", videos=1)
+    video = report.media.get()
+    video.detected_format = label
+    video.save(update_fields=["detected_format"])
+    path = Path(settings.MEDIA_ROOT) / video.file.name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\x00\x00\x00\x18ftypisom video")
+    client.force_login(member)
+
+    response = client.get(reverse("media_files:serve", args=[video.pk, "original"]))
+
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"].startswith("inline")
+
+
+def test_streamed_file_answers_a_byte_range_for_ios_players(client, member, stored):
+    passed, _ = stored
+    client.force_login(member)
+    url = reverse("media_files:serve", args=[passed.pk, "original"])
+
+    part = client.get(url, HTTP_RANGE="bytes=2-5")
+    beyond = client.get(url, HTTP_RANGE="bytes=500-")
+
+    assert part.status_code == 206 and part["Content-Range"] == "bytes 2-5/10"
+    assert b"".join(part.streaming_content) == b"\xff\xe0 b"
+    assert part["Content-Type"] == "image/jpeg" and part["Accept-Ranges"] == "bytes"
+    assert part["X-Content-Type-Options"] == "nosniff" and part["Cache-Control"] == "private, max-age=3600"
+    assert beyond.status_code == 416 and beyond["Content-Range"] == "bytes */10"
