@@ -43,6 +43,21 @@ def test_draft_cover_is_only_for_the_unit_and_the_office(client, covered, member
     assert client.get(url).status_code == 200
 
 
+def test_only_a_public_events_cover_may_be_kept_by_shared_caches(client, covered, member, week):
+    public, draft = covered(Event.Status.APPROVED), covered(Event.Status.DRAFT)
+    client.force_login(member)
+
+    public_answer = client.get(reverse("event_cover", args=[public.pk]))
+    draft_answer = client.get(reverse("event_cover", args=[draft.pk]))
+    week.is_published = False
+    week.save()
+    unpublished_week_answer = client.get(reverse("event_cover", args=[public.pk]))
+
+    assert public_answer["Cache-Control"] == "public, max-age=300"
+    assert draft_answer["Cache-Control"] == "private, max-age=300"
+    assert unpublished_week_answer["Cache-Control"] == "private, max-age=300"
+
+
 def test_event_without_a_cover_has_none(client, week, organizer):
     event = factories.complete_event(week=week, host=organizer, status=Event.Status.APPROVED)
 
