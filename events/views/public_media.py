@@ -7,20 +7,17 @@ play and seek them.
 from __future__ import annotations
 
 import mimetypes
-import re
 
 import rules
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from submissions.serving import accel_redirect_enabled, file_response
+from submissions.serving import file_response
 
 from ..models import Event
 from ..selectors import public as selectors
 
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-CHUNK = 64 * 1024
 CACHE_CONTROL = "public, max-age=300"
 # A file only some signed-in people may see (a cover of an unpublished event): no shared cache.
 PRIVATE_CACHE_CONTROL = "private, max-age=300"
@@ -56,49 +53,8 @@ def _serve(request, field, *, cache_control: str = CACHE_CONTROL):
     if not field:
         raise Http404("No file")
     content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
-    if accel_redirect_enabled():
-        # nginx answers Range requests itself for the file it is handed.
-        return _common(cache_control, file_response(field, content_type=content_type))
-    size = field.size
-    match = _RANGE.match(request.META.get("HTTP_RANGE", ""))
-    if match and size:
-        first, last = _range_bounds(match, size)
-        if first is None:
-            response = HttpResponse(status=416)
-            response["Content-Range"] = f"bytes */{size}"
-            return _common(cache_control, response)
-        handle = field.open("rb")
-        handle.seek(first)
-        response = StreamingHttpResponse(_read(handle, last - first + 1), status=206, content_type=content_type)
-        response["Content-Range"] = f"bytes {first}-{last}/{size}"
-        response["Content-Length"] = str(last - first + 1)
-        return _common(cache_control, response)
-    return _common(cache_control, file_response(field, content_type=content_type))
-
-
-def _range_bounds(match, size: int) -> tuple[int | None, int | None]:
-    start, end = match.groups()
-    if start == "" and end == "":
-        return None, None
-    if start == "":
-        first, last = max(0, size - int(end)), size - 1
-    else:
-        first, last = int(start), min(int(end) if end else size - 1, size - 1)
-    if first > last or first >= size:
-        return None, None
-    return first, last
-
-
-def _read(handle, remaining: int):
-    try:
-        while remaining > 0:
-            chunk = handle.read(min(CHUNK, remaining))
-            if not chunk:
-                break
-            remaining -= len(chunk)
-            yield chunk
-    finally:
-        handle.close()
+    # Single byte ranges (206) are answered by the shared helper, or by nginx it hands over to.
+    return _common(cache_control, file_response(request, field, content_type=content_type))
 
 
 def _common(cache_control: str, response):
