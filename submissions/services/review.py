@@ -64,7 +64,8 @@ def report_accept(*, report: DailyReport, by: User, checklist: list[str]) -> Dai
     """
     report = _locked(report)
     _require_submitted(report)
-    required = [str(item) for item in (report.event.week.publication_checklist or [])]
+    # Both sides stripped: an item saved with a stray space must still match its tick box.
+    required = [str(item).strip() for item in (report.event.week.publication_checklist or []) if str(item).strip()]
     ticked = {str(item).strip() for item in checklist}
     unticked = [item for item in required if item not in ticked]
     if unticked:

@@ -259,3 +259,15 @@ def test_unknown_report_is_404(office):
 
 def test_report_constraint_still_holds(submitted):
     assert DailyReport.objects.filter(status="accepted", reviewed_at__isnull=True).count() == 0
+
+
+def test_checklist_item_saved_with_stray_spaces_can_still_be_ticked(submitted, office_user, week):
+    week.publication_checklist = [" 已核对出席领导职务\u3000", "内容适合公开发布 "]
+    week.save()
+
+    report = review.report_accept(
+        report=submitted, by=office_user, checklist=["已核对出席领导职务", "内容适合公开发布"]
+    )
+
+    assert report.status == "accepted"
+    assert report.log.get().checklist == ["已核对出席领导职务", "内容适合公开发布"]
