@@ -11,7 +11,7 @@ def portal(request) -> dict:
     """
     user = request.user
     return {
-        "current_week": SimpleLazyObject(lambda: current_week(request)),
+        "current_week": SimpleLazyObject(lambda: public_current_week(request)),
         "in_office": SimpleLazyObject(lambda: is_office_reviewer(user)),
         "in_organizer_area": SimpleLazyObject(lambda: is_organizer_member(user)),
         "unread_notice_count": SimpleLazyObject(lambda: _unread_notices(user)),
@@ -22,6 +22,19 @@ def current_week(request) -> Week | None:
     if not hasattr(request, "_current_week"):
         request._current_week = Week.objects.current()
     return request._current_week
+
+
+def public_current_week(request) -> Week | None:
+    """The current week as public pages show it: an unpublished week counts as none.
+
+    Organizers and the office still get it, since units register and the office reviews
+    before the week is published. (Their pages are never cached: see ``public_cache``.)
+    """
+    week = current_week(request)
+    if week is None or week.is_published:
+        return week
+    user = getattr(request, "user", None)
+    return week if is_organizer_member(user) or is_office_reviewer(user) else None
 
 
 def _unread_notices(user) -> int:

@@ -1,7 +1,7 @@
 """Public venue pages: the list (main venue first) and each venue with its events by day."""
 from django.shortcuts import render
 
-from events.context_processors import current_week
+from events.context_processors import public_current_week
 from events.public_cache import public_cached
 from events.selectors import public as event_selectors
 from events.views.public import map_links
@@ -17,7 +17,7 @@ def venue_list(request):
 @public_cached()
 def venue_detail(request, pk: int):
     venue = selectors.public_venue(pk=pk)
-    week = current_week(request)
+    week = public_current_week(request)
     events = event_selectors.venue_events(week=week, venue=venue) if week and week.is_published else []
     context = {
         "venue": venue,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from venues.selectors import venues_in_order
 
-from ..context_processors import current_week
+from ..context_processors import current_week, public_current_week
 from ..feeds import absolute
 from ..public_cache import FEED_TIMEOUT, public_cached
 from ..selectors import public as selectors
@@ -27,7 +27,7 @@ ARCHIVE_GALLERY_LIMIT = 60
 @public_cached()
 def home(request):
     """The current week: title, theme and dates, what is on today and next, the venues."""
-    week = current_week(request)
+    week = public_current_week(request)
     context = {"week": week}
     if week is not None:
         today = week.today()

@@ -65,6 +65,33 @@ def test_an_unpublished_week_shows_nothing(client, events, week):
     assert client.get(reverse("api_schedule")).status_code == 404
 
 
+def test_an_unpublished_current_week_is_not_shown_to_the_public(client, main_venue):
+    week = factories.week(name="2026年昆山双创周（筹备中）", theme="尚未公布的主题", unified_title="尚未公布的冠名",
+                          is_published=False)
+    outsider = factories.user()
+    pages = [reverse("home"), reverse("archive"), reverse("venues:list"), reverse("venues:detail", args=[main_venue.pk])]
+
+    answers = [client.get(url) for url in pages]
+    client.force_login(outsider)
+    answers += [client.get(url) for url in pages]
+
+    assert answers[0].context["week"] is None
+    for response in answers:
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert week.name not in html and week.theme not in html and week.unified_title not in html
+
+
+def test_organizers_and_the_office_still_see_the_unpublished_current_week(client, organizer, member, office_user):
+    week = factories.week(name="2026年昆山双创周（筹备中）", theme="尚未公布的主题", is_published=False)
+
+    for person in (member, office_user):
+        client.force_login(person)
+        response = client.get(reverse("home"))
+        assert response.context["week"] == week
+        assert week.theme in response.content.decode()
+
+
 @pytest.mark.parametrize("status", ["draft", "submitted", "returned"])
 def test_event_page_of_a_non_public_event_is_404(client, week, status):
     event = factories.event(week=week, status=status)
