@@ -253,8 +253,9 @@ def public_week(*, pk: int) -> Week:
         raise Http404("No such published week")
 
 
-def archive_weeks(*, today: dt.date) -> list[Week]:
-    """Published weeks other than a current week still running, newest first, with counts."""
+def archive_weeks() -> list[Week]:
+    """Published weeks that have ended (``ends_on`` before today in the week's own zone),
+    newest first, with counts."""
     from submissions.models import MediaFile
 
     public_status = Q(events__status__in=[Event.Status.APPROVED, Event.Status.CANCELLED])
@@ -265,15 +266,18 @@ def archive_weeks(*, today: dt.date) -> list[Week]:
         report__event__status__in=[Event.Status.APPROVED, Event.Status.CANCELLED],
     )
     media_count = media.order_by().values("report__event__week").annotate(n=Count("pk")).values("n")[:1]
-    return list(
-        Week.objects.filter(is_published=True)
-        .exclude(is_current=True, ends_on__gte=today)
+    # Weeks may lie in different zones: the database narrows down (no zone is more than a
+    # day ahead of UTC), Python decides with each week's own date.
+    latest_end = timezone.now().date() + dt.timedelta(days=1)
+    weeks = (
+        Week.objects.filter(is_published=True, ends_on__lt=latest_end)
         .annotate(
             event_count=Count("events", filter=public_status, distinct=True),
             media_count=Coalesce(Subquery(media_count), 0),
         )
         .order_by("-starts_on", "-id")
     )
+    return [week for week in weeks if week.ends_on < week.today()]
 
 
 def week_events(*, week: Week) -> list[Event]:

@@ -128,8 +128,7 @@ def event_qr(request, pk: int):
 @public_cached()
 def archive(request):
     """Past weeks, each with its schedule and public photos and videos (seed 001's 档案馆)."""
-    today = timezone.localdate()
-    return render(request, "events/public/archive.html", {"weeks": selectors.archive_weeks(today=today)})
+    return render(request, "events/public/archive.html", {"weeks": selectors.archive_weeks()})
 
 
 @public_cached()

@@ -336,6 +336,23 @@ def test_archive_lists_past_weeks_with_counts(client, db):
     assert unpublished.name not in response.content.decode() and current.name not in response.content.decode()
 
 
+def test_archive_holds_only_weeks_that_have_ended_in_their_own_zone(client, db):
+    ended = factories.week(name="2025年双创周", is_current=False, starts_on=dt.date(2025, 9, 1),
+                           ends_on=dt.date(2025, 9, 7))
+    still_running_there = factories.week(name="洛杉矶的一届", is_current=False, time_zone="America/Los_Angeles",
+                                         starts_on=dt.date(2025, 9, 1), ends_on=dt.date(2025, 9, 7))
+    future = factories.week(name="下一届", is_current=False, starts_on=dt.date(2026, 9, 20),
+                            ends_on=dt.date(2026, 9, 26))
+
+    # 08:00 on 8 September in Shanghai is still the 7th in Los Angeles.
+    with time_machine.travel(factories.at(dt.date(2025, 9, 8), 8), tick=False):
+        response = client.get(reverse("archive"))
+
+    assert response.context["weeks"] == [ended]
+    html = response.content.decode()
+    assert still_running_there.name not in html and future.name not in html
+
+
 def test_archive_week_shows_schedule_and_public_media(client, db):
     past = factories.week(name="2025年双创周", is_current=False, starts_on=dt.date(2025, 9, 1),
                           ends_on=dt.date(2025, 9, 7))
