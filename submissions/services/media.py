@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import os
 import shutil
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,9 @@ log = logging.getLogger(__name__)
 
 # A file whose check has been started this often without a verdict keeps killing workers.
 MAX_CHECK_ATTEMPTS = 3
+# The check task's hard time limit (seconds). A check started longer ago than this is dead;
+# a younger one may still be running and is neither re-claimed nor swept.
+CHECK_TIME_LIMIT = 900
 CHUNK = 1024 * 1024
 
 
@@ -154,14 +158,18 @@ def media_check(*, media_id: int) -> MediaFile | None:
     """Check one file against its week's rules and record the verdict, exactly once.
 
     Safe to run any number of times, concurrently or after a worker died mid-check: a file
-    that already has a verdict is left alone, and a file whose checks keep dying is failed
-    after MAX_CHECK_ATTEMPTS. Returns the file, or None if it no longer exists.
+    that already has a verdict is left alone, a file being checked is taken over only once
+    its check started longer ago than the task's hard time limit (it died), and a file whose
+    checks keep dying is failed after MAX_CHECK_ATTEMPTS. Returns the file, or None if it no
+    longer exists.
     """
     from ..media import Rules, inspect_file
 
-    claimed = MediaFile.objects.filter(
-        pk=media_id, status__in=[MediaFile.Status.QUEUED, MediaFile.Status.CHECKING]
-    ).update(status=MediaFile.Status.CHECKING, attempts=F("attempts") + 1, check_started_at=timezone.now())
+    dead_before = timezone.now() - dt.timedelta(seconds=CHECK_TIME_LIMIT)
+    claimable = Q(status=MediaFile.Status.QUEUED) | Q(
+        Q(check_started_at__lt=dead_before) | Q(check_started_at__isnull=True), status=MediaFile.Status.CHECKING
+    )
+    claimed = MediaFile.objects.filter(claimable, pk=media_id).update(status=MediaFile.Status.CHECKING, attempts=F("attempts") + 1, check_started_at=timezone.now())
     media = MediaFile.objects.select_related("report__event__week").filter(pk=media_id).first()
     if not claimed or media is None:
         return media
@@ -212,15 +220,18 @@ def _record_failure(media: MediaFile, *, code: str, params: dict) -> MediaFile:
 
 
 def media_sweep_stuck(*, older_than_minutes: int = 10) -> list[int]:
-    """Re-enqueue checks that are queued or checking for too long (lost messages, dead workers).
+    """Re-enqueue checks that are queued for too long (lost messages) or whose check started
+    longer ago than the task's hard time limit (dead workers; a slow live check is left alone).
 
     Returns the ids re-enqueued.
     """
-    cutoff = timezone.now() - timezone.timedelta(minutes=older_than_minutes)
+    now = timezone.now()
+    cutoff = now - dt.timedelta(minutes=older_than_minutes)
+    dead_before = min(cutoff, now - dt.timedelta(seconds=CHECK_TIME_LIMIT))
     stuck = list(
         MediaFile.objects.filter(status=MediaFile.Status.QUEUED, queued_at__lt=cutoff).values_list("pk", flat=True)
     ) + list(
-        MediaFile.objects.filter(status=MediaFile.Status.CHECKING, check_started_at__lt=cutoff).values_list(
+        MediaFile.objects.filter(status=MediaFile.Status.CHECKING, check_started_at__lt=dead_before).values_list(
             "pk", flat=True
         )
     )

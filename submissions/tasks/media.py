@@ -3,8 +3,9 @@ from celery import shared_task
 
 from ..services import media as media_services
 
-# Below the broker's visibility timeout (3600 s), so a redelivered check never overlaps a live one.
-CHECK_TIME_LIMIT = 900
+# Below the broker's visibility timeout (3600 s), so a redelivered check never overlaps a live one;
+# the service re-claims and sweeps a check only once it is older than this.
+CHECK_TIME_LIMIT = media_services.CHECK_TIME_LIMIT
 
 
 @shared_task(

@@ -82,3 +82,40 @@ def test_storage_failure_during_upload_leaves_nothing_referenced(event, member, 
         )
 
     assert not MediaFile.objects.exists()
+
+
+def _checking_since(media, minutes: float) -> None:
+    MediaFile.objects.filter(pk=media.pk).update(
+        status=MediaFile.Status.CHECKING, attempts=1, check_started_at=timezone.now() - dt.timedelta(minutes=minutes)
+    )
+
+
+def test_a_live_slow_check_is_not_taken_over_by_a_second_delivery(event, member, tmp_path):
+    media = _stored_photo(event, member, tmp_path)
+    _checking_since(media, 5)
+
+    again = media_services.media_check(media_id=media.pk)
+
+    assert (again.status, again.attempts) == (MediaFile.Status.CHECKING, 1)
+
+
+def test_a_check_older_than_the_task_time_limit_is_taken_over(event, member, tmp_path):
+    from submissions.tasks.media import CHECK_TIME_LIMIT
+
+    media = _stored_photo(event, member, tmp_path)
+    _checking_since(media, CHECK_TIME_LIMIT / 60 + 1)
+
+    again = media_services.media_check(media_id=media.pk)
+
+    assert (again.status, again.attempts) == (MediaFile.Status.PASSED, 2)
+
+
+def test_sweep_leaves_a_live_slow_check_alone_until_the_time_limit(event, member, tmp_path, monkeypatch):
+    monkeypatch.setattr(media_services, "enqueue_check", lambda *, media_id: True)
+    media = _stored_photo(event, member, tmp_path)
+
+    _checking_since(media, 11)
+    assert media_services.media_sweep_stuck() == []
+
+    _checking_since(media, 16)
+    assert media_services.media_sweep_stuck() == [media.pk]
