@@ -138,7 +138,8 @@ def report_submit(*, report: DailyReport, by, now: dt.datetime | None = None) ->
     Raises ReportIncomplete listing what is missing. Side effects: submitted_at is now,
     lateness is judged against the deadline in the week's zone, a log entry is written.
     """
-    report = DailyReport.objects.select_for_update().select_related("event__week").get(pk=report.pk)
+    # Only the report row: locking the joined event and week would queue every submit of the week.
+    report = DailyReport.objects.select_for_update(of=("self",)).select_related("event__week").get(pk=report.pk)
     _require_editable(report)
     missing = missing_items(report)
     if missing:

@@ -82,3 +82,21 @@ def test_returned_report_is_resubmitted_and_its_history_kept(event, member, offi
         ReportLogEntry.Action.SUBMITTED, ReportLogEntry.Action.RESUBMITTED
     ]
     assert resubmitted.first_submitted_at <= resubmitted.submitted_at
+
+
+def test_submit_locks_only_the_report_row_not_its_event_and_week(event, member, ready_report):
+    """On PostgreSQL a plain FOR UPDATE over the join would lock the week's row too, and every
+    submit of the week would queue on it just before the deadline."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.services import require_postgresql
+
+    require_postgresql()
+    report = ready_report(event, event.days[0])
+
+    with CaptureQueriesContext(connection) as queries:
+        report_submit(report=report, by=member)
+
+    [locking] = [query["sql"] for query in queries if "FOR UPDATE" in query["sql"]]
+    assert locking.endswith('FOR UPDATE OF "submissions_dailyreport"')
