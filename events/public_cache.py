@@ -6,7 +6,8 @@ list of keys to hunt down.
 
 ``public_cached`` wraps a public view:
 
-- anonymous GET/HEAD requests are answered from the cache; a hit runs no SQL query and,
+- anonymous GET/HEAD requests are answered from the cache, keyed by the path and only the
+  query parameters the view declares; a hit runs no SQL query and,
   when this process served the page lately, one small cache read (the version); an entry
   stored under an older version is a miss;
 - a request carrying a session or messages cookie (a signed-in user, or a pending
@@ -31,6 +32,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -84,9 +86,15 @@ def may_use_cache(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def cache_key(request) -> str:
-    full_path = request.get_full_path()
-    digest = hashlib.sha1(full_path.encode()).hexdigest()
+def cache_key(request, params: tuple[str, ...] = ()) -> str:
+    """The language, the path and only the query parameters the view reads (``params``).
+
+    Any other parameter (``?x=<random>``, tracking tags) is left out, so it shares the page
+    instead of storing a new one each time. Names are sorted; each name keeps its values in
+    the order given, since a view reading ``GET.get`` takes the last one.
+    """
+    query = urlencode([(name, value) for name in sorted(set(params)) for value in request.GET.getlist(name)])
+    digest = hashlib.sha1(f"{request.path}?{query}".encode()).hexdigest()
     return f"public:page:{get_language()}:{digest}"
 
 
@@ -148,8 +156,11 @@ def _cached_entry(key: str, timeout: int) -> tuple[int, dict | None]:
     return version, entry
 
 
-def public_cached(*, timeout: int = PAGE_TIMEOUT, cors: bool = False):
-    """Cache an anonymous public view's 200 answers; see the module docstring."""
+def public_cached(*, timeout: int = PAGE_TIMEOUT, cors: bool = False, params: tuple[str, ...] = ()):
+    """Cache an anonymous public view's 200 answers; see the module docstring.
+
+    ``params`` names every query parameter the view reads: only those tell cached pages apart.
+    """
 
     def decorate(view):
         @functools.wraps(view)
@@ -159,7 +170,7 @@ def public_cached(*, timeout: int = PAGE_TIMEOUT, cors: bool = False):
             use_cache = may_use_cache(request)
             entry = None
             if use_cache:
-                key = cache_key(request)
+                key = cache_key(request, params)
                 version, entry = _cached_entry(key, timeout)
             if entry is None:
                 response = view(request, *args, **kwargs)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -53,6 +54,9 @@ def public_events_from(*, week: Week, moment: dt.datetime, limit: int) -> QueryS
 @dataclass
 class ScheduleFilters:
     """The schedule's filters as they stand in the URL: ?day=&venue=&form=&theme=&q=."""
+
+    # Every query parameter ``from_query`` reads: the schedule's page cache is keyed by these.
+    PARAMS: ClassVar[tuple[str, ...]] = ("day", "venue", "form", "theme", "q")
 
     day: dt.date | None = None
     all_days: bool = False

@@ -53,7 +53,7 @@ def _phase(week, today) -> str:
     return "running"
 
 
-@public_cached()
+@public_cached(params=selectors.ScheduleFilters.PARAMS)
 def schedule(request):
     """One tab per day; filters by venue, form, theme and a search box, all in the URL."""
     week = current_week(request)

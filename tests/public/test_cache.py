@@ -126,6 +126,46 @@ def test_signed_in_pages_are_not_stored_for_anonymous_visitors(client, event):
     assert "不应被缓存的人" not in type(client)().get(reverse("schedule")).content.decode()
 
 
+def test_unknown_query_parameters_share_one_cache_entry(client, event, django_assert_num_queries):
+    first = client.get(reverse("schedule"), {"day": "all", "x": "1"})
+    client.get(reverse("home"), {"x": "1"})
+
+    with django_assert_num_queries(0):
+        second = client.get(reverse("schedule"), {"day": "all", "x": "2"})
+        third = client.get(reverse("schedule"), {"utm_source": "wechat", "day": "all"})
+        home = client.get(reverse("home"), {"x": "2"})
+
+    assert (second.status_code, third.status_code, home.status_code) == (200, 200, 200)
+    assert second["ETag"] == third["ETag"] == first["ETag"]
+
+
+def test_cache_key_keeps_only_the_declared_parameters_sorted(rf):
+    from events.public_cache import cache_key
+    from events.selectors.public import ScheduleFilters
+
+    def key(url):
+        return cache_key(rf.get(url), ScheduleFilters.PARAMS)
+
+    assert key("/schedule/?day=all&x=1") == key("/schedule/?x=2&day=all") == key("/schedule/?day=all")
+    assert key("/schedule/?form=forum&day=all") == key("/schedule/?day=all&form=forum")
+    assert len({key("/schedule/?day=all"), key("/schedule/?day=all&form=forum"), key("/schedule/?day=all&q=a"),
+                key("/schedule/?day=2026-09-20"), key("/schedule/")}) == 5
+    assert cache_key(rf.get("/?x=1")) == cache_key(rf.get("/?x=2")) == cache_key(rf.get("/"))
+
+
+def test_known_query_parameters_still_tell_pages_apart(client, week, main_venue):
+    factories.event(week=week, venue=main_venue, subtitle="路演活动", form=Event.Form.ROADSHOW)
+    factories.event(week=week, venue=main_venue, subtitle="论坛活动", form=Event.Form.FORUM)
+
+    roadshows = client.get(reverse("schedule"), {"day": "all", "form": "roadshow"})
+    forums = client.get(reverse("schedule"), {"day": "all", "form": "forum"})
+    searched = client.get(reverse("schedule"), {"day": "all", "q": "论坛", "x": "1"})
+
+    assert [e.subtitle for e in roadshows.context["events"]] == ["路演活动"]
+    assert [e.subtitle for e in forums.context["events"]] == ["论坛活动"]
+    assert [e.subtitle for e in searched.context["events"]] == ["论坛活动"]
+
+
 def test_language_is_part_of_the_key(client, event):
     chinese = client.get(reverse("schedule"), {"day": "all"}).content.decode()
     english = client.get(reverse("schedule"), {"day": "all"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
