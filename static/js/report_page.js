@@ -70,13 +70,17 @@
         ui.bar.setAttribute("aria-valuenow", String(percent));
       });
       request.addEventListener("load", () => {
-        let answer = {};
-        try { answer = JSON.parse(request.responseText); } catch (error) { answer = {}; }
-        const errors = answer.errors || [];
-        ui.text.textContent = errors.length ? `${file.name}：${errors.join(" ")}` : file.name;
-        ui.text.className = errors.length ? "small text-danger" : "small text-success";
+        // Anything but our JSON (a CSRF 403, the login page after the session ended, nginx's
+        // 413 or 502) is a failure: the file was not saved.
+        let answer = null;
+        try { answer = JSON.parse(request.responseText); } catch (error) { answer = null; }
+        const errors = answer && Array.isArray(answer.errors) ? answer.errors : [];
+        const saved = request.status < 400 && answer !== null && Array.isArray(answer.created) && errors.length === 0;
+        const problems = errors.length ? errors : [form.dataset.msgFailed];
+        ui.text.textContent = saved ? file.name : `${file.name}：${problems.join(" ")}`;
+        ui.text.className = saved ? "small text-success" : "small text-danger";
         ui.fill.style.width = "100%";
-        resolve(errors.length === 0);
+        resolve(saved);
       });
       request.addEventListener("error", () => {
         ui.text.textContent = `${file.name}：${form.dataset.msgFailed}`;
@@ -101,7 +105,8 @@
     for (const [file, slot] of jobs) {
       allFine = (await sendOne(file, slot)) && allFine;
     }
-    if (allFine) window.location.reload();
+    // Nothing sent (every file blocked by the check above): keep the page and its warnings.
+    if (allFine && jobs.length > 0) window.location.reload();
   }
 
   function render(media) {

@@ -54,3 +54,47 @@ def test_reporter_uploads_photo_and_video_and_submits_on_time(live_server, page,
     assert "已按时报送" in body
     assert "按时报送" in page.inner_text(".day-state")
     page.screenshot(path=screenshot_dir / "submitted.png", full_page=True)
+
+
+@pytest.fixture
+def report_page(live_server, page, login, tmp_path):
+    """The reporter on today's report page of a week whose photos may be 1-2 MiB."""
+    today = timezone.now().astimezone(SHANGHAI).date()
+    week = factories.week(starts_on=today - dt.timedelta(days=1), ends_on=today + dt.timedelta(days=3),
+                          photo_min_bytes=1 * MIB, photo_max_bytes=2 * MIB)
+    unit = factories.organizer()
+    reporter = factories.member(unit)
+    event = factories.event(week=week, host=unit, reporter=reporter, subtitle="青年创业项目路演",
+                            starts_at=factories.at(today, 9), ends_at=factories.at(today, 12))
+    login(page, reporter)
+    page.goto(f"{live_server.url}/organizer/reports/")
+    page.click(f"text={event.subtitle}")
+    page.evaluate("window.notReloaded = true")
+    return page
+
+
+def test_an_answer_that_is_not_the_upload_json_is_shown_as_a_failure(report_page, tmp_path):
+    page = report_page
+    photo = media_samples.make_jpeg(tmp_path / "现场.jpg", size_bytes=int(1.5 * MIB))
+    # The session ended meanwhile: the server answers with a login page, or a CSRF 403 page.
+    page.route("**/upload/**", lambda route: route.fulfill(status=403, content_type="text/html",
+                                                           body="<html>CSRF verification failed</html>"))
+
+    page.set_input_files("input[name=photos]", str(photo))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#upload-progress .text-danger")
+
+    assert "上传失败" in page.inner_text("#upload-progress")
+    assert page.evaluate("window.notReloaded") is True
+
+
+def test_only_blocked_files_chosen_keeps_the_page_and_its_warnings(report_page, tmp_path):
+    page = report_page
+    huge = media_samples.make_jpeg(tmp_path / "太大.jpg", size_bytes=int(2.5 * MIB))
+
+    page.set_input_files("input[name=photos]", str(huge))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_timeout(500)
+
+    assert page.evaluate("window.notReloaded") is True
+    assert "太大.jpg" in page.inner_text("#upload-warnings")
