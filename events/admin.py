@@ -1,6 +1,6 @@
 from django.contrib import admin
-from django.db import models
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -17,6 +17,24 @@ from .models import (
     User,
     Week,
 )
+from .public_cache import bump_public_version
+
+
+class BumpsPublicCache:
+    """For ModelAdmins of what public pages show: a save or delete bumps the public version
+    once the admin's transaction commits, so cached public pages do not outlive the change."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(bump_public_version)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(bump_public_version)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(bump_public_version)
 
 
 # Web addresses typed without a scheme are taken as https (Django 6's default, chosen now).
@@ -31,7 +49,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Week)
-class WeekAdmin(admin.ModelAdmin):
+class WeekAdmin(BumpsPublicCache, admin.ModelAdmin):
     list_display = ["name", "theme", "starts_on", "ends_on", "deadline_time", "is_current", "is_published"]
     list_filter = ["is_current", "is_published"]
     search_fields = ["name", "theme", "unified_title"]
@@ -71,7 +89,7 @@ class WeekAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(BumpsPublicCache, admin.ModelAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -84,7 +102,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organizer)
-class OrganizerAdmin(admin.ModelAdmin):
+class OrganizerAdmin(BumpsPublicCache, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "kind", "contact_name", "contact_phone", "contact_email"]
     list_filter = ["kind"]
@@ -117,7 +135,7 @@ class EventStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(BumpsPublicCache, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["subtitle", "host", "form", "venue", "starts_at", "ends_at", "status"]
     list_filter = ["status", "form", "venue", "week", "themes"]
@@ -127,6 +145,9 @@ class EventAdmin(admin.ModelAdmin):
     autocomplete_fields = ["host", "venue", "reporter"]
     filter_horizontal = ["themes"]
     inlines = [EventPartnerInline, EventStatusChangeInline]
+    # Approve, return and cancel in /review/events/: that keeps the history, tells the unit
+    # and refreshes public pages. The admin only shows the state.
+    readonly_fields = ["status", "cancel_reason"]
 
 
 @admin.register(Notice)

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from events.admin import BumpsPublicCache
+
 from .models import Venue
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(BumpsPublicCache, admin.ModelAdmin):
     list_display = ["name", "kind", "parent", "district", "address", "order"]
     list_filter = ["kind", "district"]
     search_fields = ["name", "district", "address"]

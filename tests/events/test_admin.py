@@ -1,0 +1,74 @@
+"""The admin: an event's state is decided in the review area; saves and deletes refresh public pages."""
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from events.models import Event, Organizer, Theme, Week
+from events.public_cache import public_version
+from tests import factories
+from venues.models import Venue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(db):
+    return factories.superuser()
+
+
+def test_event_state_and_cancel_reason_are_read_only_in_the_admin(client, staff, week):
+    event = factories.event(week=week, status=Event.Status.SUBMITTED)
+    client.force_login(staff)
+
+    response = client.get(reverse("admin:events_event_change", args=[event.pk]))
+
+    form = response.context["adminform"].form
+    assert "status" not in form.fields and "cancel_reason" not in form.fields
+    assert {"status", "cancel_reason"} <= set(response.context["adminform"].readonly_fields)
+
+
+def test_saving_in_the_admin_refreshes_public_pages_after_commit(client, staff, django_capture_on_commit_callbacks):
+    client.force_login(staff)
+    before = public_version()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(reverse("admin:events_theme_add"), {"name": "乡村振兴", "order": "3"})
+
+    assert response.status_code == 302 and Theme.objects.filter(name="乡村振兴").exists()
+    assert len(callbacks) == 1
+    assert public_version() == before + 1
+
+
+def test_deleting_in_the_admin_refreshes_public_pages_after_commit(client, staff, django_capture_on_commit_callbacks):
+    theme = factories.theme(name="将删除的主题")
+    client.force_login(staff)
+    before = public_version()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:events_theme_delete", args=[theme.pk]), {"post": "yes"})
+
+    assert not Theme.objects.filter(pk=theme.pk).exists()
+    assert public_version() == before + 1
+
+
+@pytest.mark.parametrize("model", [Event, Week, Venue, Theme, Organizer], ids=lambda m: m.__name__)
+def test_every_public_models_admin_bumps_the_version_on_save_and_delete(rf, staff, week, model, django_capture_on_commit_callbacks):
+    obj = {
+        Event: lambda: factories.event(week=week),
+        Week: lambda: factories.week(is_current=False),
+        Venue: lambda: factories.venue(),
+        Theme: lambda: factories.theme(),
+        Organizer: lambda: factories.organizer(),
+    }[model]()
+    model_admin = admin.site._registry[model]
+    request = rf.post("/")
+    request.user = staff
+    before = public_version()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        model_admin.save_model(request, obj, form=None, change=True)
+    saved = public_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        model_admin.delete_queryset(request, model.objects.filter(pk=obj.pk))
+
+    assert (saved, public_version()) == (before + 1, before + 2)
