@@ -135,8 +135,30 @@ def test_public_sees_only_approved_and_cancelled_events(week, organizer, state):
     fields = {"cancel_reason": "取消"} if state == "cancelled" else {}
     event = factories.event(week=week, host=organizer, status=state, **fields)
 
-    visible = Event.objects.visible_to(factories.user()).filter(pk=event.pk).exists()
     public = Event.objects.public().filter(pk=event.pk).exists()
 
     assert public == (state in ("approved", "cancelled"))
-    assert not visible  # a signed-in user of no unit sees none of a unit's events in its area
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("published", [True, False], ids=["published", "unpublished"])
+def test_visible_to_agrees_with_the_see_event_rule(week, organizer, member, state, published):
+    import rules
+    from django.contrib.auth.models import AnonymousUser
+
+    from events.models import Event
+
+    week.is_published = published
+    week.save()
+    fields = {"cancel_reason": "取消"} if state == "cancelled" else {}
+    event = factories.event(week=week, host=organizer, status=state, **fields)
+    other_units_member = factories.member(factories.organizer())
+    people = {"anonymous": AnonymousUser(), "signed_in_nobody": factories.user(), "other_unit": other_units_member,
+              "member": member, "office": factories.office_user()}
+
+    visible = {name: Event.objects.visible_to(person).filter(pk=event.pk).exists() for name, person in people.items()}
+    allowed = {name: rules.test_rule("events.see_event", person, event) for name, person in people.items()}
+
+    is_public = published and state in ("approved", "cancelled")
+    assert visible == allowed == {"anonymous": is_public, "signed_in_nobody": is_public, "other_unit": is_public,
+                                  "member": True, "office": True}
