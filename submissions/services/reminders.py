@@ -179,7 +179,9 @@ def _recipient_rows(due_day: DueDay, *, slot: str, contact: bool) -> list[Remind
             )
         )
     contact_email = event.contact_email.strip()
-    same_person = reporter is not None and contact_email.lower() == reporter.email.strip().lower()
+    # Only a real address makes them the same person: two empty ones are two people unreachable.
+    reporter_email = reporter.email.strip().lower() if reporter is not None else ""
+    same_person = bool(contact_email) and contact_email.lower() == reporter_email
     if contact and not same_person:
         rows.append(
             row(Reminder.Channel.EMAIL, address=contact_email, skip="" if contact_email else _("联系人没有填写邮箱地址。"))

@@ -256,8 +256,9 @@ def test_who_cannot_be_reached_is_recorded_as_skipped(week, django_capture_on_co
     run_tick(django_capture_on_commit_callbacks, local(16))
 
     rows = {(row.event_id, row.channel): row for row in Reminder.objects.all()}
-    assert rows[(no_mail.pk, "email")].status == Reminder.Status.SKIPPED
-    assert rows[(no_mail.pk, "email")].reason == "信息报送员没有填写邮箱地址。"
+    reporter_email = Reminder.objects.get(event=no_mail, channel="email", recipient=no_mail.reporter)
+    assert reporter_email.status == Reminder.Status.SKIPPED
+    assert reporter_email.reason == "信息报送员没有填写邮箱地址。"
     assert rows[(no_mail.pk, "site")].status == Reminder.Status.SENT
     # Overdue notices go to the contact too; neither event named one with an address.
     assert rows[(nobody.pk, "site")].reason == "活动未指定信息报送员，无人可提醒。"
@@ -450,3 +451,19 @@ def test_deliveries_interrupted_mid_send_are_failed_by_the_sweep_after_the_retry
     rows = Reminder.objects.filter(pk__in=interrupted)
     assert {(row.status, row.reason) for row in rows} == {(Reminder.Status.FAILED, "投递中断，为免重复未再发送。")}
     assert mail.outbox == []
+
+
+def test_contact_without_address_is_skipped_even_when_the_reporter_has_none_either(
+    week, django_capture_on_commit_callbacks
+):
+    unit = factories.organizer()
+    event = factories.event(week=week, host=unit, reporter=factories.member(unit, email=""), contact_email="",
+                            starts_at=local(9), ends_at=local(12))
+
+    run_tick(django_capture_on_commit_callbacks, local(16))
+
+    emails = {(row.recipient_id, row.status, row.reason) for row in Reminder.objects.filter(event=event, channel="email")}
+    assert emails == {
+        (event.reporter_id, Reminder.Status.SKIPPED, "信息报送员没有填写邮箱地址。"),
+        (None, Reminder.Status.SKIPPED, "联系人没有填写邮箱地址。"),
+    }
