@@ -208,6 +208,8 @@ def _check(row: ImportRow, line, positions, week: Week, lookups: _Lookups) -> No
     host = lookups.units.get(v["host"])
     if v["host"] and host is None:
         errors.append(_("主办单位“%(name)s”不在平台上，请先在“单位”中添加。") % {"name": v["host"]})
+    if v["host"] and v["host"] in split_names(v["undertakers"]) + split_names(v["co_organizers"]):
+        errors.append(_("主办单位不必再列为承办或协办单位。"))
     venue = lookups.venues.get(v["venue"])
     if v["venue"] and venue is None:
         errors.append(_("会场“%(name)s”不存在。") % {"name": v["venue"]})

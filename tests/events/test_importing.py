@@ -100,6 +100,16 @@ def test_importing_the_same_file_twice_creates_nothing_new(reviewer, plan):
     assert Event.objects.count() == 1
 
 
+@pytest.mark.parametrize("column", ["承办单位", "协办单位"])
+def test_a_host_listed_as_its_own_partner_is_a_row_error(plan, column):
+    content = workbook(row(**{column: "昆山市总工会、昆山市人社局"}))
+
+    checked = importing.preview(content=content, week=plan)
+
+    assert not checked.is_valid
+    assert checked.rows[0].errors == ["主办单位不必再列为承办或协办单位。"]
+
+
 def test_one_bad_row_rejects_the_whole_file_with_row_by_row_chinese_errors(client, reviewer, plan):
     client.force_login(reviewer)
     content = workbook(
