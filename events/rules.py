@@ -28,11 +28,6 @@ def is_member_of_host(user, event) -> bool:
     return event is not None and event.host_id in organizer_ids(user)
 
 
-@rules.predicate
-def is_member_of_unit(user, organizer) -> bool:
-    return organizer is not None and organizer.pk in organizer_ids(user)
-
-
 def _status_in(*statuses: str):
     @rules.predicate(name=f"event_status_in_{'_'.join(statuses)}")
     def predicate(user, event) -> bool:
@@ -67,7 +62,6 @@ PERMISSIONS = {
     "events.cancel_event": is_office_reviewer & event_is_approved,
     "events.decide_change_request": is_office_reviewer,
     "events.import_events": is_office_reviewer,
-    "events.see_organizer": is_office_reviewer | is_member_of_unit,
     "events.manage_organizers": is_office_reviewer,
     "events.see_own_notices": rules.is_authenticated,
 }

@@ -1,9 +1,9 @@
 """Reads for the organizer area."""
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from ..models import Event, EventChangeRequest, Notice, Week
+from ..models import Event, EventChangeRequest, Notice
 from ..roles import organizer_ids
 from .public import with_relations
 
@@ -83,10 +83,3 @@ def event_warnings(*, event: Event, user) -> list[str]:
     if event.reporter_id and not event.reporter.email:
         warnings.append(_("信息报送员 %(name)s 没有邮箱，将收不到报送提醒邮件。") % {"name": event.reporter.display_name})
     return warnings
-
-
-def status_counts(*, week: Week) -> dict[str, int]:
-    counts = Event.objects.filter(week=week).aggregate(
-        **{status: Count("id", filter=Q(status=status)) for status in Event.Status.values}
-    )
-    return counts

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -286,8 +286,3 @@ def archive_weeks() -> list[Week]:
 
 def week_events(*, week: Week) -> list[Event]:
     return mark_for_display(with_public_details(Event.objects.public().filter(week=week)).order_by("starts_at", "id"))
-
-
-def week_last_modified(*, week: Week) -> dt.datetime | None:
-    return Event.objects.public().filter(week=week).aggregate(last=Max("updated_at"))["last"]
-

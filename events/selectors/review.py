@@ -1,7 +1,7 @@
 """Reads for the office's review area."""
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from venues.models import Venue
 
@@ -57,12 +57,6 @@ def decided_applications(*, limit: int = 20) -> QuerySet[OrganizerApplication]:
     return OrganizerApplication.objects.exclude(status=OrganizerApplication.Status.PENDING).select_related(
         "decided_by", "organizer"
     ).order_by("-decided_at")[:limit]
-
-
-def queue_counts() -> dict[str, int]:
-    counts = Event.objects.aggregate(submitted=Count("id", filter=Q(status=Event.Status.SUBMITTED)))
-    counts["changes"] = EventChangeRequest.objects.filter(status=EventChangeRequest.Status.PENDING).count()
-    return counts
 
 
 CHANGE_LABELS = {
