@@ -1,4 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import DailyDispatch, DailyReport, MediaFile, Reminder, ReportLeader, ReportLogEntry
 
@@ -12,7 +15,8 @@ class MediaFileInline(admin.TabularInline):
     model = MediaFile
     extra = 0
     fields = ["kind", "original_name", "caption", "status", "size", "is_public"]
-    readonly_fields = ["kind", "original_name", "status", "size"]
+    # Publishing goes through media_set_public (accepted reports only, logged, cache refreshed).
+    readonly_fields = ["kind", "original_name", "status", "size", "is_public"]
 
 
 class ReportLogEntryInline(admin.TabularInline):
@@ -42,7 +46,35 @@ class MediaFileAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status", "is_public"]
     search_fields = ["original_name", "caption", "sha256"]
     raw_id_fields = ["report"]
-    readonly_fields = ["sha256", "size", "attempts", "checked_at", "reasons"]
+    # The check's verdict is the worker's, and publishing goes through media_set_public
+    # (accepted reports only, logged, public cache refreshed): both only through the actions.
+    readonly_fields = ["sha256", "size", "status", "is_public", "attempts", "checked_at", "reasons"]
+    actions = ["make_public", "make_private"]
+
+    @admin.action(description=gettext_lazy("设为公开"))
+    def make_public(self, request, queryset) -> None:
+        self._set_public(request, queryset, public=True)
+
+    @admin.action(description=gettext_lazy("取消公开"))
+    def make_private(self, request, queryset) -> None:
+        self._set_public(request, queryset, public=False)
+
+    def _set_public(self, request, queryset, *, public: bool) -> None:
+        from .services.review import media_set_public
+
+        done = 0
+        for media in queryset.order_by("pk"):
+            try:
+                media_set_public(media=media, by=request.user, public=public)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{media.original_name}：{'；'.join(error.messages)}", level=messages.ERROR
+                )
+            else:
+                done += 1
+        if done:
+            text = _("已将 %(count)d 个文件设为公开。") if public else _("已将 %(count)d 个文件取消公开。")
+            self.message_user(request, text % {"count": done}, level=messages.SUCCESS)
 
 
 @admin.register(Reminder)
