@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from .presenters import contact_phone
 from .services.reports import DayState
 
 
@@ -28,7 +29,7 @@ def board_row_html(row) -> str:
         title = f'<a href="{escape(reverse("board:report", args=[report.pk]))}">{subtitle}</a>'
     else:
         title = subtitle
-    due_note = f" · {escape(words['due_next_day'])}" if row.due.date() != row.day else ""
+    due_note = f" · {escape(words['due_next_day'])}" if row.due_next_day else ""
     state = escape(row.state)
     return (
         f'<tr class="board-row state-{state}" data-state="{state}" data-event="{event.pk}">'
@@ -45,7 +46,7 @@ def _reporter(event, words) -> str:
     person = event.reporter
     if person is None:
         return f'<span class="text-danger small">{escape(words["unassigned"])}</span>'
-    phone = person.phone or event.contact_phone
+    phone = contact_phone(event)
     name = escape(person.display_name)
     if not phone:
         return name

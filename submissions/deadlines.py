@@ -25,8 +25,10 @@ def due_at(event: Event, day: dt.date) -> dt.datetime:
     return deadline
 
 
-def is_due_next_day(event: Event, day: dt.date) -> bool:
-    return due_at(event, day).date() != day
+def is_due_next_day(event: Event, day: dt.date, *, due: dt.datetime | None = None) -> bool:
+    """Whether the day's report is due on a later day (an evening event); pass ``due`` when
+    it is already known."""
+    return (due or due_at(event, day)).date() != day
 
 
 def is_late(*, submitted_at: dt.datetime, due: dt.datetime) -> bool:

@@ -6,6 +6,12 @@ from django.urls import reverse
 from .models import MediaFile
 
 
+def contact_phone(event) -> str:
+    """The number to call about an event's report: the reporter's, else the event's contact's."""
+    reporter = event.reporter
+    return (reporter.phone if reporter else "") or event.contact_phone
+
+
 def reason_messages(media: MediaFile) -> list[str]:
     from .media import reason_message
 

@@ -1,12 +1,7 @@
 """Who may file, see and review daily reports and their media (django-rules)."""
 import rules
 
-from events.rules import is_member_of_host, is_office_reviewer
-
-
-@rules.predicate
-def event_is_approved(user, event) -> bool:
-    return event is not None and event.status == "approved"
+from events.rules import event_is_approved, is_member_of_host, is_office_reviewer
 
 
 @rules.predicate
@@ -21,6 +16,5 @@ def media_is_published(user, media) -> bool:
 
 
 rules.add_perm("submissions.file_report", is_member_of_host & event_is_approved)
-rules.add_perm("submissions.see_report", is_office_reviewer | is_member_of_host)
 rules.add_perm("submissions.see_media", is_office_reviewer | is_member_of_media_host | media_is_published)
 rules.add_perm("submissions.review_reports", is_office_reviewer)

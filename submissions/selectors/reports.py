@@ -24,7 +24,7 @@ class EventDay:
 
     @property
     def due_next_day(self) -> bool:
-        return self.due.date() != self.day
+        return deadlines.is_due_next_day(self.event, self.day, due=self.due)
 
     @property
     def photos(self) -> list[MediaFile]:

@@ -22,6 +22,7 @@ from events.roles import OFFICE_GROUP
 
 from .. import deadlines
 from ..models import DailyDispatch, DailyReport, ReportLeader
+from ..presenters import contact_phone
 from .channels import email_send
 from .reminders import TickScope
 from .reports import DayState, day_state
@@ -37,8 +38,7 @@ class DigestRow:
 
     @property
     def phone(self) -> str:
-        reporter = self.event.reporter
-        return (reporter.phone if reporter else "") or self.event.contact_phone
+        return contact_phone(self.event)
 
     @property
     def reporter_name(self) -> str:

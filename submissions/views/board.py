@@ -25,7 +25,8 @@ POLL_SECONDS = 30
 
 
 def board_day(week: Week, value: str | None) -> dt.date:
-    """The day asked for, or today in the week's zone, kept inside the week."""
+    """The day asked for, or today in the week's zone, kept inside the week (the board's and
+    the reminder log's ``?day=``)."""
     try:
         day = dt.date.fromisoformat(value) if value else week.today()
     except ValueError:

@@ -1,8 +1,6 @@
 """The office's reminder log: per day, every reminder sent, skipped or failed."""
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -13,6 +11,7 @@ from events.context_processors import current_week
 from ..models import Reminder
 from ..selectors import reminders as selectors
 from ..services.reminders import OVERDUE
+from .board import board_day
 
 PAGE_SIZE = 200
 
@@ -25,7 +24,7 @@ def day(request):
     week = current_week(request)
     context = {"week": week}
     if week is not None:
-        chosen = _chosen_day(request.GET.get("day", ""), week)
+        chosen = board_day(week, request.GET.get("day"))
         status = request.GET.get("status", "")
         status = status if status in Reminder.Status.values else ""
         slot = request.GET.get("slot", "")[:16]
@@ -47,10 +46,3 @@ def day(request):
         )
     return render(request, "submissions/reminders/day.html", context)
 
-
-def _chosen_day(value: str, week) -> dt.date:
-    try:
-        chosen = dt.date.fromisoformat(value)
-    except ValueError:
-        chosen = week.today()
-    return min(max(chosen, week.starts_on), week.ends_on)
