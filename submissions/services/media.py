@@ -154,21 +154,23 @@ def media_set_caption(*, media: MediaFile, caption: str) -> MediaFile:
     return media
 
 
-def media_check(*, media_id: int) -> MediaFile | None:
+def media_check(*, media_id: int, resume: bool = False) -> MediaFile | None:
     """Check one file against its week's rules and record the verdict, exactly once.
 
     Safe to run any number of times, concurrently or after a worker died mid-check: a file
-    that already has a verdict is left alone, a file being checked is taken over only once
-    its check started longer ago than the task's hard time limit (it died), and a file whose
-    checks keep dying is failed after MAX_CHECK_ATTEMPTS. Returns the file, or None if it no
-    longer exists.
+    that already has a verdict is left alone; a file being checked is taken over when
+    ``resume`` says the broker handed back this very message because its worker died (late
+    acknowledgement), and otherwise only once its check started longer ago than the task's
+    hard time limit; a file whose checks keep dying is failed after MAX_CHECK_ATTEMPTS.
+    Returns the file, or None if it no longer exists.
     """
     from ..media import Rules, inspect_file
 
     dead_before = timezone.now() - dt.timedelta(seconds=CHECK_TIME_LIMIT)
-    claimable = Q(status=MediaFile.Status.QUEUED) | Q(
-        Q(check_started_at__lt=dead_before) | Q(check_started_at__isnull=True), status=MediaFile.Status.CHECKING
-    )
+    taken_over = Q(status=MediaFile.Status.CHECKING)
+    if not resume:
+        taken_over &= Q(check_started_at__lt=dead_before) | Q(check_started_at__isnull=True)
+    claimable = Q(status=MediaFile.Status.QUEUED) | taken_over
     claimed = MediaFile.objects.filter(claimable, pk=media_id).update(status=MediaFile.Status.CHECKING, attempts=F("attempts") + 1, check_started_at=timezone.now())
     media = MediaFile.objects.select_related("report__event__week").filter(pk=media_id).first()
     if not claimed or media is None:

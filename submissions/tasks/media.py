@@ -9,14 +9,18 @@ CHECK_TIME_LIMIT = media_services.CHECK_TIME_LIMIT
 
 
 @shared_task(
+    bind=True,
     name="submissions.check_media",
     acks_late=True,
     reject_on_worker_lost=True,
     time_limit=CHECK_TIME_LIMIT,
     soft_time_limit=CHECK_TIME_LIMIT - 60,
 )
-def check_media_task(*, media_id: int) -> None:
-    media_services.media_check(media_id=media_id)
+def check_media_task(self, *, media_id: int) -> None:
+    # A redelivered message means its worker died holding it (late acknowledgement; the
+    # visibility timeout is longer than the time limit): the check it held is dead, resume it.
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    media_services.media_check(media_id=media_id, resume=redelivered)
 
 
 @shared_task(name="submissions.sweep_stuck_checks", acks_late=True)

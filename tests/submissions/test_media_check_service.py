@@ -119,3 +119,16 @@ def test_sweep_leaves_a_live_slow_check_alone_until_the_time_limit(event, member
 
     _checking_since(media, 16)
     assert media_services.media_sweep_stuck() == [media.pk]
+
+
+def test_a_check_handed_back_by_the_broker_is_resumed_at_once(event, member, tmp_path):
+    media = _stored_photo(event, member, tmp_path)
+    MediaFile.objects.filter(pk=media.pk).update(
+        status=MediaFile.Status.CHECKING, attempts=1, check_started_at=timezone.now()
+    )
+
+    untouched = media_services.media_check(media_id=media.pk)  # a duplicate beside a live check
+    assert untouched.status == MediaFile.Status.CHECKING and untouched.attempts == 1
+
+    resumed = media_services.media_check(media_id=media.pk, resume=True)  # its worker died
+    assert resumed.status == MediaFile.Status.PASSED and resumed.attempts == 2
