@@ -183,12 +183,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     # No server at all: queues are folders. Good for one machine running `make run`.
     _queue_dir = VAR_DIR / "celery-queue"
     # kombu's file-system transport expects its folders to exist; a fresh clone has none.
-    for _folder in (_queue_dir, VAR_DIR / "celery-processed"):
+    for _folder in (_queue_dir, VAR_DIR / "celery-processed", VAR_DIR / "celery-control"):
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery-processed"),
+        # Without this the transport writes its exchange files to ./control in the working directory.
+        "control_folder": str(VAR_DIR / "celery-control"),
         "store_processed": False,
     }
 else:

@@ -56,6 +56,7 @@ def test_make_run_checks_uploads_with_a_worker_on_the_file_system_broker(tmp_pat
         worker.stop()
 
     assert status == "passed", worker.log()[-3000:]
+    assert not (ROOT / "control").exists()  # the broker keeps its files under VAR_DIR, not in the checkout
 
 
 def _wait_for_verdict(database: Path, media_id: int, timeout: float = 90) -> str:
