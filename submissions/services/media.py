@@ -171,7 +171,9 @@ def media_check(*, media_id: int, resume: bool = False) -> MediaFile | None:
     if not resume:
         taken_over &= Q(check_started_at__lt=dead_before) | Q(check_started_at__isnull=True)
     claimable = Q(status=MediaFile.Status.QUEUED) | taken_over
-    claimed = MediaFile.objects.filter(claimable, pk=media_id).update(status=MediaFile.Status.CHECKING, attempts=F("attempts") + 1, check_started_at=timezone.now())
+    claimed = MediaFile.objects.filter(claimable, pk=media_id).update(
+        status=MediaFile.Status.CHECKING, attempts=F("attempts") + 1, check_started_at=timezone.now()
+    )
     media = MediaFile.objects.select_related("report__event__week").filter(pk=media_id).first()
     if not claimed or media is None:
         return media

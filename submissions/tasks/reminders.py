@@ -39,7 +39,7 @@ def reminders_tick_task() -> None:
 
 @shared_task(name="submissions.sweep_stuck_reminders", acks_late=True, time_limit=300, soft_time_limit=240)
 def sweep_stuck_reminders_task() -> None:
-    reminders.reminders_sweep_stuck(interrupted_after=retry_window())
+    reminders.reminders_sweep_stuck()  # gives up on deliveries older than retry_window()
 
 
 @shared_task(
