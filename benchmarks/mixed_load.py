@@ -52,7 +52,7 @@ import datetime as dt, json
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from events.models import Event, Membership, Organizer, User, Week
-from events.roles import OFFICE_GROUP
+from core.roles import OFFICE_GROUP
 from venues.models import Venue
 today = timezone.localdate()
 week = Week.objects.create(name="压测活动周", theme="创新创业", unified_title="2026年全国大众创业万众创新活动周",

@@ -1,7 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from .models import Notice, Week
-from .roles import is_office_reviewer, is_organizer_member
+from core.roles import is_office_reviewer, is_organizer_member
 
 
 def portal(request) -> dict:

@@ -15,7 +15,7 @@ from django.db import transaction
 from venues.models import Venue
 
 from .models import Event, EventPartner, Membership, Organizer, Theme, User, Week
-from .roles import OFFICE_GROUP
+from core.roles import OFFICE_GROUP
 
 ZONE = "Asia/Shanghai"
 WEEK_NAME = "2017年全国大众创业万众创新活动周暨“创响江苏”活动月苏州分会场（昆山）"

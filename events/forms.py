@@ -13,48 +13,16 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Event, EventPartner, Membership, Organizer, OrganizerApplication, Theme, User, Week
 from .services import REQUIRED_TO_SUBMIT, PartnerSpec
+from .validation import host_as_partner_errors, split_names, validate_phone, week_range_errors
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:(?:-|转|#)\d{1,6})?$")
 COVER_MAX_BYTES = 5 * 1024 * 1024
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
-PHONE_MESSAGE = _("请填写有效的手机号（如 13812345678）或固定电话（如 0512-57303063，可带分机号）。")
-
-
-def validate_phone(value: str) -> str:
-    """A Chinese mobile (1[3-9] + 9 digits) or landline (area code, number, optional extension)."""
-    cleaned = re.sub(r"\s+", "", value or "")
-    if not (MOBILE_RE.match(cleaned) or LANDLINE_RE.match(cleaned)):
-        raise ValidationError(PHONE_MESSAGE, code="phone")
-    return cleaned
 
 
 class PhoneField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         return validate_phone(value) if value else value
-
-
-def week_range_errors(week: Week, starts_at, ends_at) -> dict[str, str]:
-    """Field → message for a start/end outside ``week`` or not in order (shared with the import).
-
-    Days are judged in the week's zone; an end at midnight belongs to the day before, as in
-    ``Event.days`` and the database trigger.
-    """
-    errors: dict[str, str] = {}
-    period = {"start": week.starts_on.isoformat(), "end": week.ends_on.isoformat()}
-    if starts_at and not week.starts_on <= starts_at.astimezone(week.zone).date() <= week.ends_on:
-        errors["starts_at"] = _("开始时间须在活动周（%(start)s 至 %(end)s）之内。") % period
-    if ends_at and starts_at and ends_at <= starts_at:
-        errors["ends_at"] = _("结束时间须晚于开始时间。")
-    elif ends_at and (ends_at.astimezone(week.zone) - dt.timedelta(microseconds=1)).date() > week.ends_on:
-        errors["ends_at"] = _("结束时间须在活动周（%(start)s 至 %(end)s）之内。") % period
-    return errors
-
-
-def split_names(text: str) -> list[str]:
-    """Unit names typed one per line (or separated by 、，,;；)."""
-    return [name.strip() for name in re.split(r"[\n\r、，,;；]+", text or "") if name.strip()]
 
 
 class OrganizerChoiceField(forms.ModelMultipleChoiceField):
@@ -170,9 +138,11 @@ class EventForm(forms.ModelForm):
         host, reporter = cleaned.get("host"), cleaned.get("reporter")
         if host and reporter and not Membership.objects.filter(organizer=host, user=reporter).exists():
             self.add_error("reporter", _("信息报送员须是主办单位的成员。"))
-        for field in ("undertakers", "co_organizers"):
-            if host and host in (cleaned.get(field) or []):
-                self.add_error(field, _("主办单位不必再列为承办或协办单位。"))
+        partner_errors = host_as_partner_errors(
+            host, undertakers=cleaned.get("undertakers") or [], co_organizers=cleaned.get("co_organizers") or []
+        )
+        for field, message in partner_errors.items():
+            self.add_error(field, message)
         if self.submitting:
             for field in REQUIRED_TO_SUBMIT:
                 if not cleaned.get(field) and field not in self.errors:

@@ -14,16 +14,19 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 
+import openpyxl
 from django.core.exceptions import ValidationError
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
 from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from venues.models import Venue
 
-from .forms import split_names, validate_phone, week_range_errors
 from .models import Event, EventPartner, Organizer, Theme, User, Week
 from .services import PartnerSpec, event_import_rows
+from .validation import host_as_partner_errors, split_names, validate_phone, week_range_errors
 
 # (key, header, required)
 COLUMNS = [
@@ -111,8 +114,6 @@ def preview(*, content: bytes, week: Week) -> ImportPreview:
     """Read and check every row; write nothing."""
     result = ImportPreview()
     try:
-        import openpyxl
-
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:
         result.file_errors.append(_("无法读取该文件，请上传由模板填写的 .xlsx 文件。"))
@@ -208,8 +209,10 @@ def _check(row: ImportRow, line, positions, week: Week, lookups: _Lookups) -> No
     host = lookups.units.get(v["host"])
     if v["host"] and host is None:
         errors.append(_("主办单位“%(name)s”不在平台上，请先在“单位”中添加。") % {"name": v["host"]})
-    if v["host"] and v["host"] in split_names(v["undertakers"]) + split_names(v["co_organizers"]):
-        errors.append(_("主办单位不必再列为承办或协办单位。"))
+    partner_errors = host_as_partner_errors(
+        v["host"], undertakers=split_names(v["undertakers"]), co_organizers=split_names(v["co_organizers"])
+    )
+    errors += dict.fromkeys(str(message) for message in partner_errors.values())
     venue = lookups.venues.get(v["venue"])
     if v["venue"] and venue is None:
         errors.append(_("会场“%(name)s”不存在。") % {"name": v["venue"]})
@@ -266,10 +269,6 @@ def _check(row: ImportRow, line, positions, week: Week, lookups: _Lookups) -> No
 
 def template_workbook(*, week: Week | None) -> bytes:
     """An .xlsx with the Chinese column headers, one example row and a sheet of allowed values."""
-    import openpyxl
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = _("活动")

@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import is_office_reviewer, organizer_ids
+
 from .uploads import event_cover_path
 
 MIB = 1024 * 1024
@@ -258,8 +260,6 @@ class EventQuerySet(models.QuerySet):
         """The events ``user`` may see (rule ``events.see_event``): the office sees all; anybody
         else the public ones and those of their own units. (``host_id__in``: no join, so no
         duplicates to remove.)"""
-        from .roles import is_office_reviewer, organizer_ids
-
         if is_office_reviewer(user):
             return self.all()
         public = Q(status__in=[Event.Status.APPROVED, Event.Status.CANCELLED], week__is_published=True)
@@ -373,6 +373,12 @@ class Event(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status in (self.Status.APPROVED, self.Status.CANCELLED)
+
+    @property
+    def phone_to_call(self) -> str:
+        """The number to call about the event's reports: the reporter's, else the contact's."""
+        reporter = self.reporter
+        return (reporter.phone if reporter else "") or self.contact_phone
 
 
 def compose_full_title(unified_title: str, subtitle: str) -> str:

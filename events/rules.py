@@ -8,9 +8,9 @@ answers 404 before any of these rules is asked.
 """
 import rules
 
-from .roles import is_office_reviewer as _is_office_reviewer
-from .roles import is_organizer_member as _is_organizer_member
-from .roles import organizer_ids
+from core.roles import is_office_reviewer as _is_office_reviewer
+from core.roles import is_organizer_member as _is_organizer_member
+from core.roles import organizer_ids
 
 
 @rules.predicate

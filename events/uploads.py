@@ -1,18 +1,6 @@
-"""Storage names for uploaded files: generated, never taken from the uploader."""
-import uuid
-from pathlib import PurePath
+"""Where event covers are stored (named by the migrations, so this path stays)."""
 
-
-# Only these endings survive into a stored name; anything else (``a.jpg.php``) is stored
-# as ``.bin`` so no web server ever treats an upload as code or markup.
-SAFE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"})
-
-
-def generated_name(folder: str, original_name: str) -> str:
-    suffix = PurePath(original_name).suffix.lower()
-    if suffix not in SAFE_SUFFIXES:
-        suffix = ".bin"
-    return f"{folder}/{uuid.uuid4().hex}{suffix}"
+from core.uploads import generated_name
 
 
 def event_cover_path(instance, filename: str) -> str:

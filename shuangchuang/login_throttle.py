@@ -6,6 +6,8 @@ is no address to throttle there, so the gate stands aside instead of refusing th
 from __future__ import annotations
 
 from axes.backends import AxesStandaloneBackend
+from django.conf import settings
+from django.shortcuts import render
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -17,9 +19,6 @@ class LoginThrottleBackend(AxesStandaloneBackend):
 
 def lockout_page(request, response=None, credentials=None):
     """The Chinese lockout page (429), saying how long the lock lasts in whole minutes."""
-    from django.conf import settings
-    from django.shortcuts import render
-
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
     context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}
     return render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=settings.AXES_HTTP_RESPONSE_CODE)

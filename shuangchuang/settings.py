@@ -39,9 +39,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "core",
     "venues",
     "events",
     "submissions",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -181,10 +183,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # No server at all: queues are folders. Good for one machine running `make run`.
+    # kombu's file-system transport expects these folders to exist: shuangchuang/celery.py
+    # makes them when the Celery app is configured, so importing settings writes nothing.
     _queue_dir = VAR_DIR / "celery-queue"
-    # kombu's file-system transport expects its folders to exist; a fresh clone has none.
-    for _folder in (_queue_dir, VAR_DIR / "celery-processed", VAR_DIR / "celery-control"):
-        _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
@@ -228,8 +229,6 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": _tick},
     },
 }
-# Only the fault tests set this: it holds a media check open long enough to kill its worker.
-MEDIA_CHECK_TEST_DELAY_SECONDS = env.float("MEDIA_CHECK_TEST_DELAY_SECONDS", default=0)
 
 # --- Security -------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,6 +1,7 @@
 """Settings for the test suite: the real settings, made fast and self-contained."""
 import os
 import tempfile
+import uuid
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 
@@ -14,8 +15,10 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-# Worker processes started by the tests are handed the test process's folder.
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or tempfile.mkdtemp(prefix="shuangchuang-test-media-"))  # noqa: F405
+# Folders of this test process, named but not made here (storage and tools make them on
+# first write); worker processes started by the tests are handed the test process's folder.
+_RUN_DIR = Path(tempfile.gettempdir()) / f"shuangchuang-test-{uuid.uuid4().hex[:12]}"  # noqa: F405
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or _RUN_DIR / "media")  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-CELERY_BEAT_SCHEDULE_FILENAME = str(Path(tempfile.mkdtemp(prefix="shuangchuang-beat-")) / "schedule")  # noqa: F405
-STATIC_ROOT = Path(tempfile.mkdtemp(prefix="shuangchuang-static-"))  # noqa: F405
+CELERY_BEAT_SCHEDULE_FILENAME = str(_RUN_DIR / "celerybeat-schedule")
+STATIC_ROOT = _RUN_DIR / "static"

@@ -15,12 +15,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("organizer/reports/", include("submissions.urls.organizer")),
     path("files/", include("submissions.urls.media_files")),
-    path("organizer/", include("events.urls.organizer")),
+    path("organizer/", include("submissions.urls.organizer_area")),
     path("review/events/", include("events.urls.review")),
     path("review/reminders/", include("submissions.urls.reminders")),
     path("review/", include("submissions.urls.review")),
-    path("", include("venues.urls")),
-    path("", include("events.urls.public")),
+    path("", include("public.urls.venues")),
+    path("", include("public.urls.site")),
 ]
 
 # Uploaded media is never served from MEDIA_URL, not even in development: only through the

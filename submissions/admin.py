@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .services.review import media_set_public
 from .models import DailyDispatch, DailyReport, MediaFile, Reminder, ReportLeader, ReportLogEntry
 
 
@@ -60,8 +61,6 @@ class MediaFileAdmin(admin.ModelAdmin):
         self._set_public(request, queryset, public=False)
 
     def _set_public(self, request, queryset, *, public: bool) -> None:
-        from .services.review import media_set_public
-
         done = 0
         for media in queryset.order_by("pk"):
             try:

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.uploads import generated_name
+from core.uploads import generated_name
 
 
 class DailyReport(models.Model):

@@ -3,18 +3,11 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from .media.reasons import reason_message
 from .models import MediaFile
 
 
-def contact_phone(event) -> str:
-    """The number to call about an event's report: the reporter's, else the event's contact's."""
-    reporter = event.reporter
-    return (reporter.phone if reporter else "") or event.contact_phone
-
-
 def reason_messages(media: MediaFile) -> list[str]:
-    from .media import reason_message
-
     return [reason_message(reason.get("code", ""), reason.get("params", {})) for reason in media.reasons]
 
 

@@ -39,10 +39,10 @@ def worker_environment(*, redis_url: str, queue: str, **extra: str) -> dict[str,
 class CeleryProcess:
     """One ``celery`` process in its own process group, with a pidfile and a log file."""
 
-    def __init__(self, args: list[str], *, env: dict[str, str], folder: Path, name: str):
+    def __init__(self, args: list[str], *, env: dict[str, str], folder: Path, name: str, app: str = "shuangchuang"):
         self.pidfile = folder / f"{name}.pid"
         self.logfile = folder / f"{name}.log"
-        command = [sys.executable, "-m", "celery", "-A", "shuangchuang", *args,
+        command = [sys.executable, "-m", "celery", "-A", app, *args,
                    f"--pidfile={self.pidfile}", f"--logfile={self.logfile}", "--loglevel=INFO"]
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
@@ -82,10 +82,10 @@ class CeleryProcess:
             pass
 
 
-def start_worker(*, env: dict[str, str], folder: Path, name: str = "worker") -> CeleryProcess:
+def start_worker(*, env: dict[str, str], folder: Path, name: str = "worker", app: str = "shuangchuang") -> CeleryProcess:
     worker = CeleryProcess(
         ["worker", "-Q", env["CELERY_QUEUE"], "--concurrency=1", "--pool=prefork", f"--hostname={name}-{uuid.uuid4().hex[:6]}@%h"],
-        env=env, folder=folder, name=name,
+        env=env, folder=folder, name=name, app=app,
     )
     worker.wait_for("ready.")
     return worker

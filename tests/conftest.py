@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from tests import factories
@@ -26,3 +28,11 @@ def member(organizer):
 @pytest.fixture
 def event(week, organizer, member):
     return factories.event(week=week, host=organizer, reporter=member)
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # The test settings name these folders; importing settings makes nothing, so they are made here.
+    for folder in (settings.MEDIA_ROOT, settings.STATIC_ROOT):
+        Path(folder).mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ import itertools
 from django.contrib.auth.models import Group
 
 from events.models import Event, Membership, Organizer, User, Week
-from events.roles import OFFICE_GROUP
+from core.roles import OFFICE_GROUP
 from venues.models import Venue
 
 _sequence = itertools.count(1)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from events.admin import BumpsPublicCache
+from core.admin import BumpsPublicCache
 
 from .models import Venue
 

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from ..models import Event, EventChangeRequest, Notice
-from ..roles import organizer_ids
+from core.roles import organizer_ids
 from .public import with_relations
 
 PENDING = EventChangeRequest.Status.PENDING
@@ -66,8 +67,6 @@ def event_warnings(*, event: Event, user) -> list[str]:
     A double booking names the other event only if ``user`` may see it anyway (one of the
     user's units hosts it, or it is public); another unit's unpublished event stays anonymous.
     """
-    from django.utils.translation import gettext as _
-
     own_units = organizer_ids(user)
     warnings, anonymous = [], False
     for other in overlapping_events(event=event)[:5]:

@@ -210,34 +210,6 @@ def public_event(*, pk: int) -> Event:
         raise Http404("No such public event")
 
 
-def public_media(*, event: Event | None = None, week: Week | None = None, limit: int | None = None):
-    """Photos and videos the office marked public, that passed their checks, of public events."""
-    from submissions.models import MediaFile
-
-    media = MediaFile.objects.filter(
-        is_public=True,
-        status=MediaFile.Status.PASSED,
-        report__event__in=Event.objects.public(),
-    ).select_related("report__event__week")
-    if event is not None:
-        media = media.filter(report__event=event)
-    if week is not None:
-        media = media.filter(report__event__week=week)
-    media = media.order_by("report__day", "uploaded_at", "id")
-    return list(media[:limit] if limit else media)
-
-
-def public_media_file(*, pk: int):
-    from submissions.models import MediaFile
-
-    try:
-        return MediaFile.objects.filter(
-            is_public=True, status=MediaFile.Status.PASSED, report__event__in=Event.objects.public()
-        ).get(pk=pk)
-    except MediaFile.DoesNotExist:
-        raise Http404("No such public media file")
-
-
 # --- Venues ------------------------------------------------------------------------------
 
 
@@ -257,30 +229,22 @@ def public_week(*, pk: int) -> Week:
         raise Http404("No such published week")
 
 
-def archive_weeks() -> list[Week]:
-    """Published weeks that have ended (``ends_on`` before today in the week's own zone),
-    newest first, with counts."""
-    from submissions.models import MediaFile
+def archive_weeks_query() -> QuerySet[Week]:
+    """Published weeks that may have ended, newest first, with their public event counts.
 
+    Weeks may lie in different zones: the database narrows down (no zone is more than a day
+    ahead of UTC); ``ended_weeks`` decides with each week's own date."""
     public_status = Q(events__status__in=[Event.Status.APPROVED, Event.Status.CANCELLED])
-    media = MediaFile.objects.filter(
-        is_public=True,
-        status=MediaFile.Status.PASSED,
-        report__event__week=OuterRef("pk"),
-        report__event__status__in=[Event.Status.APPROVED, Event.Status.CANCELLED],
-    )
-    media_count = media.order_by().values("report__event__week").annotate(n=Count("pk")).values("n")[:1]
-    # Weeks may lie in different zones: the database narrows down (no zone is more than a
-    # day ahead of UTC), Python decides with each week's own date.
     latest_end = timezone.now().date() + dt.timedelta(days=1)
-    weeks = (
+    return (
         Week.objects.filter(is_published=True, ends_on__lt=latest_end)
-        .annotate(
-            event_count=Count("events", filter=public_status, distinct=True),
-            media_count=Coalesce(Subquery(media_count), 0),
-        )
+        .annotate(event_count=Count("events", filter=public_status, distinct=True))
         .order_by("-starts_on", "-id")
     )
+
+
+def ended_weeks(weeks) -> list[Week]:
+    """The weeks whose ``ends_on`` lies before today in the week's own zone."""
     return [week for week in weeks if week.ends_on < week.today()]
 
 

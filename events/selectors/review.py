@@ -1,7 +1,11 @@
 """Reads for the office's review area."""
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from venues.models import Venue
 
@@ -73,11 +77,6 @@ def with_diffs(change_requests) -> list[EventChangeRequest]:
 
     Venue names are read for all requests at once, so a list costs one extra query.
     """
-    import datetime as dt
-
-    from django.utils import formats, timezone
-    from django.utils.translation import gettext as _
-
     requests = list(change_requests)
     ids = {cr.proposed.get("venue") for cr in requests} | {cr.previous.get("venue") for cr in requests}
     names = venue_names(ids) if requests else {}

@@ -23,8 +23,10 @@ from ..models import (
     OrganizerApplication,
     User,
 )
-from ..notifications import email_addresses, notify
-from ..roles import OFFICE_GROUP
+from core.mail import email_addresses
+
+from ..notifications import notify
+from core.roles import OFFICE_GROUP
 
 
 @transaction.atomic

@@ -24,7 +24,8 @@ from ..models import (
     User,
 )
 from ..notifications import notify
-from ..public_cache import bump_public_version
+from ..selectors.review import with_diffs
+from core.public_cache import bump_public_version
 
 
 S = Event.Status
@@ -114,8 +115,6 @@ def _organizer_people(event: Event) -> list[User]:
 
 def _tell_organizer(event: Event, *, subject: str, decision: str, comment: str = "", change=None) -> None:
     if change is not None:
-        from ..selectors.review import with_diffs
-
         change = with_diffs([change])[0]
     notify(
         users=_organizer_people(event),

@@ -2,9 +2,9 @@ from django.urls import path
 
 from ..views import onboarding, organizer
 
-app_name = "organizer"
+# Mounted under the "organizer" namespace by ``submissions.urls.organizer_area``, which adds
+# the area's home page (it shows the day's reports, which live above this app).
 urlpatterns = [
-    path("", organizer.dashboard, name="dashboard"),
     path("events/new/", organizer.EventCreateView.as_view(), name="event_create"),
     path("events/<int:pk>/", organizer.EventDetailView.as_view(), name="event_detail"),
     path("events/<int:pk>/edit/", organizer.EventEditView.as_view(), name="event_edit"),

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 
-from ..roles import is_office_reviewer, is_organizer_member
+from core.roles import is_office_reviewer, is_organizer_member
 
 
 @login_required

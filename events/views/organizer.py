@@ -1,4 +1,5 @@
-"""The organizer area: the unit's dashboard, registering and editing events, notices.
+"""The organizer area: registering and editing events, notices. (The area's home, which
+also shows the day's reports, is ``submissions.views.dashboard``.)
 
 Every event view starts from the user's own units' events, so another unit's event is a
 404; what the user may do with their own event is asked of ``rules.py``.
@@ -13,54 +14,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView
 
-from submissions.selectors.reports import todays_report_rows
-
 from .. import services
 from ..context_processors import current_week
 from ..forms import EventForm
 from ..models import Event, EventChangeRequest
-from ..selectors import organizer as selectors
-from ..selectors.review import with_diffs
-from .mixins import ObjectPermissionMixin, PortalPermissionMixin
 
 S = Event.Status
-NEXT_STEPS = {
-    S.DRAFT: gettext_lazy("补全信息后提交审核"),
-    S.SUBMITTED: gettext_lazy("等待市发改委审核"),
-    S.RETURNED: gettext_lazy("按退回意见修改后重新提交"),
-    S.APPROVED: gettext_lazy("每个活动日在截止时间前报送当天信息"),
-    S.CANCELLED: gettext_lazy("无需操作"),
-}
-
-
-def next_step(event: Event) -> str:
-    if event.status == S.APPROVED and getattr(event, "pending_changes", None):
-        return _("变更申请待审核")
-    return str(NEXT_STEPS[event.status])
-
-
-class DashboardView(PortalPermissionMixin, TemplateView):
-    """The unit's events with their status, dates, venue and what needs doing next."""
-
-    permission_required = "events.use_organizer_area"
-    template_name = "events/organizer/dashboard.html"
-
-    def get_context_data(self, **kwargs):
-        events = list(selectors.events_for_units(user=self.request.user))
-        for event in events:
-            event.next_step = next_step(event)
-        week = current_week(self.request)
-        return {
-            **super().get_context_data(**kwargs),
-            "events": events,
-            "notices": selectors.latest_notices(user=self.request.user),
-            "week": week,
-            "todays_reports": todays_report_rows(user=self.request.user, week=week),
-        }
-
-
-dashboard = DashboardView.as_view()
-
+from ..selectors import organizer as selectors
+from ..presenters import next_step
+from ..selectors.review import with_diffs
+from core.views import ObjectPermissionMixin, PortalPermissionMixin
 
 class EventFormMixin:
     template_name = "events/organizer/event_form.html"

@@ -14,7 +14,7 @@ from ..context_processors import current_week
 from ..forms import ImportForm, InvitationForm, OrganizerForm, ReasonForm
 from ..models import Event, EventChangeRequest, Membership, OrganizerApplication
 from ..selectors import review as selectors
-from .mixins import ObjectPermissionMixin, PortalPermissionMixin
+from core.views import ObjectPermissionMixin, PortalPermissionMixin
 
 S = Event.Status
 

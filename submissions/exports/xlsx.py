@@ -17,9 +17,8 @@ from openpyxl.utils import get_column_letter
 from events.models import Week
 
 from ..models import MediaFile
-from ..presenters import contact_phone
 from ..selectors.board import board_for_day, week_compliance
-from ..services.reports import DayState
+from ..states import DayState
 from . import day_label
 
 DAY_SHEET = "当日报送"
@@ -59,7 +58,7 @@ def day_workbook(*, week: Week, day: dt.date, now: dt.datetime) -> bytes:
             leaders = "无领导出席"
         _append(sheet, [
             number, event.full_title, event.venue.name, event.host.name,
-            reporter.display_name if reporter else "", contact_phone(event),
+            reporter.display_name if reporter else "", event.phone_to_call,
             str(DayState.LABELS[row.state]), _local(row.due, week),
             _local(report.first_submitted_at if report else None, week),
             _local(report.submitted_at if report else None, week),

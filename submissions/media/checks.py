@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import stat
 
+from PIL import Image
+
 from .findings import Findings
 from .reasons import Reason
 from .rules import Rules
@@ -76,8 +78,6 @@ def _check_photo(verdict: Verdict, *, path, sniffed: Sniffed, rules: Rules, limi
     if verdict.size > rules.photo_max_bytes:
         verdict.fail("photo_too_large", size=verdict.size, maximum=rules.photo_max_bytes)
     if sniffed.is_jpeg:  # other formats already failed; no reason to decode them
-        from PIL import Image
-
         request = {"kind": PHOTO, "max_pixels": Image.MAX_IMAGE_PIXELS or 2**63}
         _examine(verdict, path=path, request=request, limits=limits)
 

@@ -6,8 +6,11 @@ signal) is the parent's to interpret as a crash.
 """
 from __future__ import annotations
 
+import ctypes
 import json
+import os
 import resource
+import signal
 import sys
 from typing import TYPE_CHECKING
 
@@ -29,6 +32,7 @@ def main(argv: list[str]) -> None:
 
 
 def examine(request: dict) -> Findings:
+    # Each kind's decoder is imported only when needed: a photo check never loads PyAV.
     if request["kind"] == "photo":
         from .photo import examine_photo
 
@@ -46,10 +50,6 @@ def _die_with_parent(parent_pid: int) -> None:
     """A worker killed mid-check (SIGKILL, OOM killer) takes its child along (Linux only)."""
     if not sys.platform.startswith("linux"):
         return
-    import ctypes
-    import os
-    import signal
-
     pr_set_pdeathsig = 1
     ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
     if os.getppid() != parent_pid:  # the parent died before prctl took effect

@@ -11,14 +11,14 @@ import io
 import os
 from typing import Any
 
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
 from .findings import Findings
 
 JPEG_QUALITY = 80
 
 
 def examine_photo(path: str | os.PathLike, *, max_pixels: int, preview_long_side: int) -> Findings:
-    from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
-
     # Pillow's own bomb check raises before it says how big the image is; ours reports it.
     Image.MAX_IMAGE_PIXELS = None
     ImageFile.LOAD_TRUNCATED_IMAGES = False

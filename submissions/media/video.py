@@ -14,6 +14,9 @@ import os
 from fractions import Fraction
 from typing import Any
 
+import av
+from PIL import Image
+
 from .findings import Findings
 
 JPEG_QUALITY = 80
@@ -22,8 +25,6 @@ POSTER_MAX_PACKETS = 600  # give up looking for a decodable keyframe after this 
 
 
 def examine_video(path: str | os.PathLike, *, demuxer: str, preview_long_side: int) -> Findings:
-    import av
-
     av.logging.set_level(None)  # FFmpeg's complaints about bad input are not ours to print
     findings = Findings()
     try:
@@ -65,8 +66,6 @@ def examine_video(path: str | os.PathLike, *, demuxer: str, preview_long_side: i
 
 
 def _main_video_stream(container: Any) -> Any | None:
-    import av
-
     moving = [
         s
         for s in container.streams.video
@@ -118,8 +117,6 @@ def _rotation(frame: Any, stream: Any) -> int:
 
 
 def _poster(frame: Any, *, rotation: int, long_side: int) -> bytes:
-    from PIL import Image
-
     scale = min(1.0, long_side / max(frame.width, frame.height))
     width, height = max(2, round(frame.width * scale)), max(2, round(frame.height * scale))
     image = frame.reformat(width=width, height=height, format="rgb24").to_image()

@@ -13,16 +13,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 
 from events.models import Event, Week
 
 from .. import deadlines
 from ..models import DailyReport, MediaFile, ReportLeader, ReportLogEntry
-from ..board_rows import rows_html
-from ..services.reports import DayState, day_state
+from ..states import DayState, day_state
 from .reports import EventDay
 
 # What needs the office's action first: reports waiting for review (late ones on top, they
@@ -64,53 +60,11 @@ class Filters:
         return bool(self.venue or self.unit or self.form or self.state)
 
 
-@dataclass(frozen=True)
-class Labels:
-    """Every label a board row shows, translated once per board rather than once per row:
-    a thousand rows would otherwise spend a third of their rendering time in gettext."""
-
-    forms: dict[str, str]
-    states: dict[str, str]
-    media: dict[str, str]
-    words: dict[str, str]
-
-    @classmethod
-    def current(cls) -> Labels:
-        return cls(
-            forms={value: str(label) for value, label in Event.Form.choices},
-            states={value: str(label) for value, label in DayState.LABELS.items()},
-            media={"passed": _("合格"), "failed": _("不合格"), "waiting": _("检查中")},
-            words={"due_next_day": _("次日截止"), "unassigned": _("未指定"), "late": _("逾期"), "due": _("截止")},
-        )
-
-
 @dataclass
 class BoardRow(EventDay):
-    """An event day as the office sees it: the reporter's view plus leaders and labels."""
+    """An event day as the office sees it: the reporter's view plus the leaders present."""
 
     leaders: list[ReportLeader] = field(default_factory=list)
-    labels: Labels | None = None
-
-    def _labels(self) -> Labels:
-        if self.labels is None:
-            self.labels = Labels.current()
-        return self.labels
-
-    @property
-    def state_label(self) -> str:
-        return self._labels().states[self.state]
-
-    @property
-    def form_label(self) -> str:
-        return self._labels().forms.get(self.event.form, self.event.form)
-
-    @property
-    def photo_summary(self) -> str:
-        return media_summary(self.photos, titles=self._labels().media)
-
-    @property
-    def video_summary(self) -> str:
-        return media_summary(self.videos, titles=self._labels().media)
 
     @property
     def needs_review(self) -> bool:
@@ -135,10 +89,6 @@ class Board:
     now: dt.datetime
     rows: list[BoardRow]
     all_rows: list[BoardRow]
-
-    @property
-    def rows_html(self) -> SafeString:
-        return rows_html(self.rows)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -179,26 +129,6 @@ class Board:
     def queue(self) -> list[int]:
         """Report ids in board order, for next/previous on the report page."""
         return [row.report.pk for row in self.all_rows if row.report is not None and row.state != DayState.DRAFT]
-
-
-def media_summary(media: list[MediaFile], *, titles: dict[str, str]) -> SafeString:
-    """``2（✓1 ✗1）``: how many files, and how many passed, failed or wait for their check.
-    Built here rather than with an included template: the board renders a thousand of them."""
-    if not media:
-        return mark_safe('<span class="text-muted">0</span>')
-    counts = Counter(m.status for m in media)
-    waiting = counts[MediaFile.Status.QUEUED] + counts[MediaFile.Status.CHECKING]
-    parts = [
-        format_html('<span class="mc mc-{}" title="{}">{}{}</span>', key, titles[key], sign, n)
-        for key, sign, n in (
-            ("passed", "✓", counts[MediaFile.Status.PASSED]),
-            ("failed", "✗", counts[MediaFile.Status.FAILED]),
-            ("waiting", "…", waiting),
-        )
-        if n
-    ]
-    return format_html('<span class="mc mc-total">{}</span><span class="mc-detail">（{}）</span>', len(media),
-                       mark_safe("".join(parts)))
 
 
 def _int(value) -> int | None:
@@ -259,7 +189,6 @@ def board_for_day(*, week: Week, day: dt.date, now: dt.datetime, filters: Filter
     day_events = events_on_day(week=week, day=day)
     events = list(day_events)
     by_event, media, leaders = _reports(events=day_events, day=day, light=light)
-    labels = Labels.current()
     rows = []
     for event in events:
         event.week = week  # the same object: deadlines need it, and no query per row
@@ -274,7 +203,6 @@ def board_for_day(*, week: Week, day: dt.date, now: dt.datetime, filters: Filter
                 state=day_state(report, due=due, now=now),
                 media=media.get(report.pk, []) if report else [],
                 leaders=leaders.get(report.pk, []) if report else [],
-                labels=labels,
             )
         )
     rows.sort(key=lambda row: row.sort_key)

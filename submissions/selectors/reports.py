@@ -5,12 +5,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from events.models import Event, Week
 
 from .. import deadlines
 from ..models import DailyReport, MediaFile
-from ..services.reports import day_state
+from ..states import day_state
 
 
 @dataclass
@@ -75,8 +76,6 @@ def todays_report_rows(*, user, week: Week | None) -> list[EventDay]:
     """The event days due today or overdue today for the user's units, for the dashboard."""
     if week is None:
         return []
-    from django.utils import timezone
-
     today = week.today()
     events = reportable_events(user=user, week=week).filter(
         starts_at__lt=week.at(today + dt.timedelta(days=1), dt.time.min), ends_at__gt=week.at(today, dt.time.min)

@@ -17,15 +17,14 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from events.models import Event, User, Week
-from events.notifications import absolute_url, render_message
-from events.roles import OFFICE_GROUP
+from core.mail import absolute_url, render_message
+from core.roles import OFFICE_GROUP
 
 from .. import deadlines
 from ..models import DailyDispatch, DailyReport, ReportLeader
-from ..presenters import contact_phone
 from .channels import email_send
-from .reminders import TickScope
-from .reports import DayState, day_state
+from .tick_scope import TickScope
+from ..states import DayState, day_state
 
 
 @dataclass
@@ -38,7 +37,7 @@ class DigestRow:
 
     @property
     def phone(self) -> str:
-        return contact_phone(self.event)
+        return self.event.phone_to_call
 
     @property
     def reporter_name(self) -> str:

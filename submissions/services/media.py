@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import datetime as dt
 import logging
 import os
@@ -17,7 +18,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..media import format_size
+from core.dispatch import enqueue
+
+from ..media.checks import inspect_file
+from ..media.reasons import format_size
+from ..media.rules import Rules
+from ..media.sniff import HEAD_BYTES, PHOTO, VIDEO, sniff_bytes
 from ..models import DailyReport, MediaFile
 from ..uploads import clean_original_name
 from .reports import _require_editable
@@ -113,8 +119,6 @@ def _store(media: MediaFile, uploaded) -> None:
 
 
 def _refuse_non_media(uploaded) -> None:
-    from ..media.sniff import HEAD_BYTES, PHOTO, VIDEO, sniff_bytes
-
     uploaded.seek(0)
     head = uploaded.read(HEAD_BYTES)
     uploaded.seek(0)
@@ -127,10 +131,8 @@ def _refuse_non_media(uploaded) -> None:
 
 def enqueue_check(*, media_id: int) -> bool:
     """Send the check to the workers; with the broker down the file stays queued for the sweep."""
-    from ..tasks import check_media_task
-
     try:
-        check_media_task.delay(media_id=media_id)
+        enqueue("submissions.check_media", media_id=media_id)
     except Exception:  # the broker being away must never fail an upload
         log.warning("media %s: could not enqueue its check; the sweep will retry", media_id, exc_info=True)
         return False
@@ -164,8 +166,6 @@ def media_check(*, media_id: int, resume: bool = False) -> MediaFile | None:
     hard time limit; a file whose checks keep dying is failed after MAX_CHECK_ATTEMPTS.
     Returns the file, or None if it no longer exists.
     """
-    from ..media import Rules, inspect_file
-
     dead_before = timezone.now() - dt.timedelta(seconds=CHECK_TIME_LIMIT)
     taken_over = Q(status=MediaFile.Status.CHECKING)
     if not resume:
@@ -179,7 +179,6 @@ def media_check(*, media_id: int, resume: bool = False) -> MediaFile | None:
         return media
     if media.attempts > MAX_CHECK_ATTEMPTS:
         return _record_failure(media, code="check_keeps_crashing", params={"attempts": media.attempts - 1})
-    _pause_for_fault_tests()
     with local_copy(media.file) as path:
         verdict = inspect_file(path, expected_kind=media.kind, rules=Rules.from_week(media.report.event.week))
     return _record_verdict(media, verdict)
@@ -267,19 +266,9 @@ def local_copy(field_file) -> Iterator[str]:
 
 
 def _sha256_of(uploaded) -> str:
-    import hashlib
-
     digest = hashlib.sha256()
     for chunk in uploaded.chunks(CHUNK):
         digest.update(chunk)
     uploaded.seek(0)
     return digest.hexdigest()
 
-
-def _pause_for_fault_tests() -> None:
-    """Fault-injection point: the worker-kill tests need a check that lasts long enough to kill."""
-    delay = getattr(settings, "MEDIA_CHECK_TEST_DELAY_SECONDS", 0)
-    if delay:
-        import time
-
-        time.sleep(delay)

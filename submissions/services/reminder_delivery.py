@@ -22,7 +22,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from events.models import Event, Notice, Week
-from events.notifications import absolute_url, render_message
+from core.mail import absolute_url, render_message
 
 from .. import deadlines
 from ..models import DailyReport, Reminder

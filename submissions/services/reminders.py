@@ -31,11 +31,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
-from events.models import Event, Week
+from core.dispatch import enqueue
 
 from .. import deadlines
 from ..models import DailyDispatch, DailyReport, Reminder
+from . import bulletins, digest
 from .channels import TemporarySendError, describe_error
+from .tick_scope import DueDay, TickScope, tick_scope
 
 log = logging.getLogger(__name__)
 
@@ -47,79 +49,13 @@ CATCH_UP = dt.timedelta(hours=24)
 BATCH_SIZE = 200
 # Attempts in all: the first delivery plus the retries of retry_reminders_task.
 MAX_SEND_ATTEMPTS = 4
+# The first retry waits this long; later ones back off exponentially (30 s, 60 s, ...).
+FIRST_RETRY_SECONDS = 15
+RETRY_BACKOFF = 30
+RETRY_BACKOFF_MAX = 600
+DELIVERY_TIME_LIMIT = 600
 # What ``delay()`` raises when the broker cannot be reached (after the publish retry policy).
 BROKER_ERRORS = (OperationalError, OSError)
-
-
-# --- Scope: what one tick looks at ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DueDay:
-    """One day of an approved event, when its report is due and the report's status."""
-
-    event: Event
-    day: dt.date
-    due: dt.datetime
-    report_status: str | None
-
-    @property
-    def is_open(self) -> bool:
-        """Nothing submitted yet: no report, or a draft."""
-        return self.report_status in (None, DailyReport.Status.DRAFT)
-
-
-@dataclass
-class TickScope:
-    now: dt.datetime
-    weeks: list[Week]
-    event_days: list[DueDay]
-
-    def open_days(self) -> Iterable[DueDay]:
-        return (day for day in self.event_days if day.is_open)
-
-
-def tick_scope(*, now: dt.datetime) -> TickScope:
-    """The weeks around ``now`` with their approved events' days from the day before
-    yesterday to today (an evening event's day is due the next day, and overdue notices are
-    caught up for a day). Three queries, whatever the number of event days."""
-    weeks = list(
-        Week.objects.filter(starts_on__lte=now.date() + dt.timedelta(days=1), ends_on__gte=now.date() - dt.timedelta(days=3))
-    )
-    if not weeks:
-        return TickScope(now=now, weeks=[], event_days=[])
-    events = (
-        Event.objects.filter(
-            week__in=weeks,
-            status=Event.Status.APPROVED,
-            starts_at__lt=now + dt.timedelta(days=1),
-            ends_at__gt=now - dt.timedelta(days=3),
-        )
-        .select_related("week", "host", "reporter")
-        .order_by("starts_at", "id")
-    )
-    windows = {week.pk: _day_window(week, now) for week in weeks}
-    first = min(lo for lo, _hi in windows.values())
-    last = max(hi for _lo, hi in windows.values())
-    statuses = dict(
-        ((event_id, day), status)
-        for event_id, day, status in DailyReport.objects.filter(
-            event__week__in=weeks, day__range=(first, last)
-        ).values_list("event_id", "day", "status")
-    )
-    event_days = []
-    for event in events:
-        lo, hi = windows[event.week_id]
-        for day in event.days:
-            if lo <= day <= hi:
-                due = deadlines.due_at(event, day)
-                event_days.append(DueDay(event=event, day=day, due=due, report_status=statuses.get((event.pk, day))))
-    return TickScope(now=now, weeks=weeks, event_days=event_days)
-
-
-def _day_window(week: Week, now: dt.datetime) -> tuple[dt.date, dt.date]:
-    today = now.astimezone(week.zone).date()
-    return today - dt.timedelta(days=2), today
 
 
 # --- What is due --------------------------------------------------------------------------
@@ -207,8 +143,6 @@ class DueWork:
 
 def due_work() -> tuple[DueWork, ...]:
     """Everything the tick does, in order; new timed work joins with one more line here."""
-    from . import bulletins, digest  # both build on this module's helpers
-
     return (
         DueWork(find=slot_reminders_due),
         DueWork(find=overdue_notices_due),
@@ -327,17 +261,15 @@ def _claim(model, rows: list, *, stamp: dt.datetime, scope_filter: Q) -> list[in
 
 
 def _enqueue(*, reminder_ids: list[int], dispatch_ids: list[int]) -> None:
-    from ..tasks.reminders import deliver_reminders_task, send_dispatch_task
-
     for chunk in _batches(reminder_ids):
         try:
-            deliver_reminders_task.delay(reminder_ids=chunk)
+            enqueue("submissions.deliver_reminders", reminder_ids=chunk)
         except BROKER_ERRORS:
             log.warning("reminders: could not enqueue %d sends; unclaimed for the next tick", len(chunk), exc_info=True)
             Reminder.objects.filter(pk__in=chunk, status=Reminder.Status.PENDING, attempts=0).delete()
     for dispatch_id in dispatch_ids:
         try:
-            send_dispatch_task.delay(dispatch_id=dispatch_id)
+            enqueue("submissions.send_dispatch", dispatch_id=dispatch_id)
         except BROKER_ERRORS:
             log.warning("dispatch %s: could not enqueue; unclaimed for the next tick", dispatch_id, exc_info=True)
             DailyDispatch.objects.filter(pk=dispatch_id, status=Reminder.Status.PENDING).delete()
@@ -360,8 +292,6 @@ def reminders_sweep_stuck(
     """
     now = now or timezone.now()
     if interrupted_after is None:
-        from ..tasks.reminders import retry_window
-
         interrupted_after = retry_window()
     interrupted = Reminder.objects.filter(
         status=Reminder.Status.PENDING, attempts__gte=1, created_at__lt=now - interrupted_after
@@ -381,6 +311,17 @@ def reminders_sweep_stuck(
     )
     _enqueue(reminder_ids=reminder_ids, dispatch_ids=dispatch_ids)
     return reminder_ids, dispatch_ids
+
+
+def retry_window() -> dt.timedelta:
+    """The longest a claimed reminder can still be under delivery: every attempt at its hard
+    time limit plus every wait between attempts (backoff without jitter, which only shortens
+    it), rounded up to a whole hour for a backlog in the queue. A reminder still pending
+    after this was lost with a dead worker or a lost retry message."""
+    retries = MAX_SEND_ATTEMPTS - 2
+    waits = FIRST_RETRY_SECONDS + sum(min(RETRY_BACKOFF_MAX, RETRY_BACKOFF * 2**n) for n in range(retries))
+    seconds = waits + MAX_SEND_ATTEMPTS * DELIVERY_TIME_LIMIT
+    return dt.timedelta(hours=-(-seconds // 3600))
 
 
 def _batches(ids: list[int]) -> Iterable[list[int]]:

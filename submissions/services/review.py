@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from events.models import User
 from events.notifications import notify
-from events.public_cache import bump_public_version
+from core.public_cache import bump_public_version
 
 from ..models import DailyReport, MediaFile, ReportLogEntry
 

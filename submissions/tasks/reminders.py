@@ -5,31 +5,18 @@ task per batch of reminders) and ``send_dispatch`` (one per office mailing). Sen
 fail in a way that may pass go to ``retry_reminders``, which retries with exponential
 backoff until ``MAX_SEND_ATTEMPTS`` attempts in all.
 """
-import datetime as dt
-
 from celery import shared_task
 from django.utils import timezone
 
 from ..services import reminder_delivery, reminders
 from ..services.channels import TemporarySendError
-from ..services.reminders import MAX_SEND_ATTEMPTS
-
-# The first retry waits this long; later ones back off exponentially (30 s, 60 s, ...).
-FIRST_RETRY_SECONDS = 15
-RETRY_BACKOFF = 30
-RETRY_BACKOFF_MAX = 600
-DELIVERY_TIME_LIMIT = 600
-
-
-def retry_window() -> dt.timedelta:
-    """The longest a claimed reminder can still be under delivery: every attempt at its hard
-    time limit plus every wait between attempts (backoff without jitter, which only shortens
-    it), rounded up to a whole hour for a backlog in the queue. A reminder still pending
-    after this was lost with a dead worker or a lost retry message."""
-    retries = MAX_SEND_ATTEMPTS - 2
-    waits = FIRST_RETRY_SECONDS + sum(min(RETRY_BACKOFF_MAX, RETRY_BACKOFF * 2**n) for n in range(retries))
-    seconds = waits + MAX_SEND_ATTEMPTS * DELIVERY_TIME_LIMIT
-    return dt.timedelta(hours=-(-seconds // 3600))
+from ..services.reminders import (
+    DELIVERY_TIME_LIMIT,
+    FIRST_RETRY_SECONDS,
+    MAX_SEND_ATTEMPTS,
+    RETRY_BACKOFF,
+    RETRY_BACKOFF_MAX,
+)
 
 
 @shared_task(name="submissions.reminders_tick", acks_late=True, time_limit=300, soft_time_limit=240)

@@ -1,7 +1,7 @@
 from django import template
 
 from ..presenters import reason_messages
-from ..services.reports import DayState
+from ..states import DayState
 
 register = template.Library()
 

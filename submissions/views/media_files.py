@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from ..models import MediaFile
-from ..serving import file_response
+from core.serving import file_response
 
 # Keyed by the sniffer's labels (``media/sniff.py``), lower-cased; others are only downloaded.
 VIDEO_TYPES = {

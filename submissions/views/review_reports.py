@@ -15,7 +15,7 @@ from .. import deadlines
 from ..models import DailyReport, MediaFile
 from ..selectors import board as selectors
 from ..services import review as review_services
-from ..services.reports import day_state
+from ..states import day_state
 from .board import office_only
 
 

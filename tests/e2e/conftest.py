@@ -1,14 +1,11 @@
 """Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
 
-The browser is installed by this set-up when it is missing (apt, as root). Outside CI a
-machine without it skips these tests with the reason; in CI (REQUIRE_SERVICES=1) that is
-a failure. Screenshots go to ``test-output/<test name>/``.
+The browser is Debian's, installed by ``make browser`` (which ``.ci/run`` calls). A machine
+without it skips these tests with the reason; in CI (REQUIRE_SERVICES=1) that is a failure. Screenshots go to ``test-output/<test name>/``.
 """
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -33,24 +30,10 @@ PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1366, "height": 900}
 
 
-def _install_chromium() -> None:
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        return
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": False}
-    subprocess.run(["apt-get", "update", "-qq"], **quiet)
-    subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk"],
-        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-        **quiet,
-    )
-
-
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not os.path.exists(CHROMIUM):
-        _install_chromium()
-    if not os.path.exists(CHROMIUM):
-        unavailable(f"Chromium is not installed at {CHROMIUM} and could not be installed (apt-get install chromium)")
+        unavailable(f"Chromium is not installed at {CHROMIUM} (make browser, or apt-get install chromium)")
     return CHROMIUM
 
 

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.contrib.auth.models import Group
 
 from events.demo import load_demo_week
-from events.roles import OFFICE_GROUP
+from core.roles import OFFICE_GROUP
 from venues.models import Venue
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from events.models import Event, Organizer, Theme, Week
-from events.public_cache import public_version
+from core.public_cache import public_version
 from tests import factories
 from venues.models import Venue
 

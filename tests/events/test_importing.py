@@ -169,7 +169,7 @@ def test_upload_must_be_xlsx(client, reviewer, plan):
 
 
 def test_import_with_publish_approves_and_bumps_the_public_version(reviewer, plan, django_capture_on_commit_callbacks):
-    from events.public_cache import public_version
+    from core.public_cache import public_version
 
     version = public_version()
 

@@ -266,7 +266,7 @@ def test_declining_an_application_needs_a_reason_and_emails_it(client, reviewer,
 def test_phone_numbers(value, valid):
     from django.core.exceptions import ValidationError
 
-    from events.forms import validate_phone
+    from events.validation import validate_phone
 
     if valid:
         assert validate_phone(value) == value

@@ -1,4 +1,5 @@
-"""List pages cost the same number of queries for 3 events as for 30."""
+"""List pages cost the same number of queries for 3 events as for 30 (units and applications:
+for 5 as for 50)."""
 import pytest
 import time_machine
 from django.urls import reverse
@@ -10,6 +11,8 @@ pytestmark = pytest.mark.django_db
 DASHBOARD_QUERIES = 12
 QUEUE_QUERIES = 10
 EVENT_LIST_QUERIES = 10
+ORGANIZER_LIST_QUERIES = 8
+APPLICATION_LIST_QUERIES = 8
 
 
 def _themed(event, theme):
@@ -63,3 +66,45 @@ def test_office_event_list_query_count(client, week, reviewer, count, django_ass
         response = client.get(reverse("review_events:list"))
 
     assert len(response.context["events"]) == count
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_office_organizer_list_query_count(client, week, reviewer, count, django_assert_num_queries):
+    """Units with members and events (counted per unit), and a pending application."""
+    for n in range(count):
+        unit = factories.organizer()
+        for _ in range(n % 3):
+            factories.member(unit)
+        if n % 2:
+            factories.event(week=week, host=unit)
+    factories.application()
+    client.force_login(reviewer)
+
+    with django_assert_num_queries(ORGANIZER_LIST_QUERIES):
+        response = client.get(reverse("review_events:organizers"))
+
+    assert len(response.context["organizers"]) == count
+    assert response.context["pending_applications"] == 1
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_office_application_list_query_count(client, reviewer, count, django_assert_num_queries):
+    """Half the applications pending, half decided: accepted (with the unit made) or declined."""
+    from django.utils import timezone
+
+    for n in range(count):
+        if n % 2 == 0:
+            factories.application(note=f"说明 {n}")
+        elif n % 4 == 1:
+            factories.application(status="accepted", organizer=factories.organizer(), decided_by=reviewer,
+                                  decided_at=timezone.now())
+        else:
+            factories.application(status="declined", decline_reason="不符合条件", decided_by=reviewer,
+                                  decided_at=timezone.now())
+    client.force_login(reviewer)
+
+    with django_assert_num_queries(APPLICATION_LIST_QUERIES):
+        response = client.get(reverse("review_events:applications"))
+
+    assert len(response.context["pending"]) == (count + 1) // 2
+    assert len(response.context["decided"]) == min(count // 2, 20)

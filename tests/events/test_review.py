@@ -3,7 +3,7 @@ import pytest
 from django.urls import reverse
 
 from events.models import Event, EventChangeRequest, Notice
-from events.public_cache import public_version
+from core.public_cache import public_version
 from tests import factories
 
 pytestmark = pytest.mark.django_db

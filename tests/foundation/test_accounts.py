@@ -4,7 +4,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from events.models import User
-from events.roles import is_office_reviewer
+from core.roles import is_office_reviewer
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.utils.http import http_date
 
 from events import services
 from events.models import Event
-from events.public_cache import bump_public_version, public_version
+from core.public_cache import bump_public_version, public_version
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +140,7 @@ def test_unknown_query_parameters_share_one_cache_entry(client, event, django_as
 
 
 def test_cache_key_keeps_only_the_declared_parameters_sorted(rf):
-    from events.public_cache import cache_key
+    from core.public_cache import cache_key
     from events.selectors.public import ScheduleFilters
 
     def key(url):

@@ -67,7 +67,7 @@ def test_uids_stay_the_same_after_a_change(client, feed_events):
     before = {str(e["uid"]) for e in parse_ics(client.get(reverse("schedule_ics"))).walk("VEVENT")}
     feed_events[0].place = "新地点"
     feed_events[0].save()
-    from events.public_cache import bump_public_version
+    from core.public_cache import bump_public_version
     bump_public_version()
 
     calendar = parse_ics(client.get(reverse("schedule_ics")))

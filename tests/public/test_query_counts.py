@@ -51,3 +51,20 @@ def test_query_counts_do_not_grow_with_the_number_of_events(client, week):
 
     assert large == small
     assert max(small.values()) <= 12
+
+
+# The search box without a day looks through the whole week: not one of the URLs above.
+SEARCH_QUERIES = 7
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_search_query_count(client, week, count, django_assert_num_queries):
+    factories.many_events(week=week, count=count)
+    cache.clear()
+
+    with django_assert_num_queries(SEARCH_QUERIES):
+        response = client.get(reverse("schedule"), {"q": "创新"})
+
+    assert response.status_code == 200
+    assert response.context["filters"].all_days
+    assert len(response.context["events"]) == count  # the cancelled too, marked as such

@@ -3,7 +3,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from events.public_cache import public_version
+from core.public_cache import public_version
 from submissions.models import MediaFile, ReportLogEntry
 from tests import factories
 

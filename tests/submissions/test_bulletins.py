@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from submissions.models import DailyDispatch
 from tests import factories
-from tests.submissions.test_reminders import eager_retries, run_tick  # noqa: F401 - fixture
+from tests.submissions.reminder_helpers import run_tick
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -58,9 +58,9 @@ def test_uploaded_photo_goes_from_queued_to_passed_on_a_real_worker(client, memb
 def test_check_killed_with_its_worker_completes_on_the_next_worker(client, member, event, stack):
     # The first worker holds each check for a few seconds, long enough to be killed mid-check.
     slow = celery_processes.worker_environment(
-        redis_url=stack["redis"], queue=stack["queue"], MEDIA_CHECK_TEST_DELAY_SECONDS="30", CELERY_VISIBILITY_TIMEOUT="5"
+        redis_url=stack["redis"], queue=stack["queue"], SLOW_CHECK_SECONDS="30", CELERY_VISIBILITY_TIMEOUT="5"
     )
-    first = celery_processes.start_worker(env=slow, folder=stack["folder"], name="doomed")
+    first = celery_processes.start_worker(env=slow, folder=stack["folder"], name="doomed", app="tests.slow_check_worker")
     try:
         client.force_login(member)
         media = _wait_for(_upload_photo(client, event, stack["folder"]), {MediaFile.Status.CHECKING})

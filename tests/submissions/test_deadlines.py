@@ -9,7 +9,8 @@ import time_machine
 from django.test import override_settings
 
 from submissions import deadlines
-from submissions.services.reports import DayState, day_state, report_submit
+from submissions.services.reports import report_submit
+from submissions.states import DayState, day_state
 from tests import factories
 
 pytestmark = pytest.mark.django_db

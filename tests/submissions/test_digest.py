@@ -9,7 +9,7 @@ from submissions.models import DailyDispatch, DailyReport, Reminder, ReportLeade
 from submissions.services.digest import digest_build, digest_recipients
 from submissions.services.reports import report_submit
 from tests import factories
-from tests.submissions.test_reminders import DAY, day_events, local, run_tick  # noqa: F401 - fixture
+from tests.submissions.reminder_helpers import DAY, local, run_tick
 
 pytestmark = pytest.mark.django_db
 

@@ -17,15 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event, Notice
-from submissions.models import DailyDispatch, DailyReport, Reminder, ReportLeader
+from submissions.models import DailyDispatch, DailyReport, Reminder
 from submissions.services import reminder_delivery
 from submissions.services import reminders as services
 from submissions.services.reports import report_submit
 from tests import factories
 from tests.services import require_postgresql
+from tests.submissions.reminder_helpers import DAY, local, run_tick
 
 pytestmark = pytest.mark.django_db
-DAY = dt.date(2026, 9, 21)  # the second day of factories.week()
 
 
 @pytest.fixture
@@ -43,16 +43,6 @@ def utc_process():
     time.tzset()
 
 
-def local(hour: int, minute: int = 0, *, day: dt.date = DAY) -> dt.datetime:
-    return factories.at(day, hour, minute)
-
-
-def run_tick(capture, when: dt.datetime, **options):
-    """One tick at ``when`` with its after-commit sends run (eagerly) as in production."""
-    with time_machine.travel(when, tick=False), capture(execute=True):
-        return services.reminders_tick(now=timezone.now(), **options)
-
-
 def sent_mail():
     """(recipient, kind) of every e-mail so far; kind from the subject."""
     kinds = []
@@ -60,37 +50,6 @@ def sent_mail():
         kind = "digest" if "汇总" in message.subject else "overdue" if "逾期" in message.subject else "reminder"
         kinds += [(address, kind) for address in message.to]
     return kinds
-
-
-@pytest.fixture
-def day_events(week, ready_report):
-    """One event day seen from every side: open (a draft), submitted on time, cancelled,
-    running another day, and an evening event due the next day."""
-    week.remind_contact = True
-    week.save()
-    office = factories.office_user(email="office@example.com")
-    unit = factories.organizer()
-
-    def make(name, starts=(9, 0), ends=(17, 0), day=DAY, phone="", **fields):
-        reporter = factories.member(unit, email=f"{name}@example.com", full_name=name, phone=phone)
-        return factories.event(
-            week=week, host=unit, reporter=reporter, subtitle=f"活动{name}",
-            starts_at=local(*starts, day=day), ends_at=local(*ends, day=day), **fields,
-        )
-
-    open_event = make("open", phone="13800000001", contact_name="联系人甲", contact_email="contact-open@example.com", contact_phone="139")
-    DailyReport.objects.create(event=open_event, day=DAY, text="上午开幕。")
-    submitted = make("done", contact_email="contact-done@example.com")
-    report = ready_report(submitted, DAY)
-    report.no_leaders = False
-    report.save()
-    ReportLeader.objects.create(report=report, name="王强", post="副市长")
-    with time_machine.travel(local(13), tick=False):
-        report_submit(report=report, by=submitted.reporter)
-    cancelled = make("gone", contact_email="contact-gone@example.com", status=Event.Status.CANCELLED, cancel_reason="场地调整")
-    other_day = make("later", day=DAY + dt.timedelta(days=1), contact_email="contact-later@example.com")
-    evening = make("night", starts=(18, 30), ends=(21, 0), contact_email="contact-night@example.com")
-    return {"open": open_event, "done": submitted, "gone": cancelled, "later": other_day, "night": evening, "office": office}
 
 
 def test_a_whole_event_day_sends_each_notice_once_at_its_time(utc_process, day_events, django_capture_on_commit_callbacks):
@@ -173,7 +132,7 @@ def postgresql_database():
     after another one finds the tables flushed, so the office group is made again."""
     from django.contrib.auth.models import Group
 
-    from events.roles import OFFICE_GROUP
+    from core.roles import OFFICE_GROUP
 
     require_postgresql()
     Group.objects.get_or_create(name=OFFICE_GROUP)
@@ -294,18 +253,6 @@ class FlakyBackend(LocmemBackend):
         if FlakyBackend.calls <= FlakyBackend.failures:
             raise smtplib.SMTPServerDisconnected("connection unexpectedly closed")
         return super().send_messages(messages)
-
-
-@pytest.fixture
-def eager_retries():
-    """Celery runs an eager task's retries at once, in place, only when eager errors do not
-    propagate (with propagation it raises Retry instead)."""
-    from shuangchuang.celery import app
-
-    saved = app.conf.task_eager_propagates
-    app.conf.task_eager_propagates = False
-    yield
-    app.conf.task_eager_propagates = saved
 
 
 @pytest.fixture
@@ -432,7 +379,7 @@ def test_a_channel_that_breaks_unexpectedly_is_failed_and_the_others_still_go(
 def test_deliveries_interrupted_mid_send_are_failed_by_the_sweep_after_the_retry_window(
     day_events, django_capture_on_commit_callbacks
 ):
-    from submissions.tasks.reminders import retry_window
+    from submissions.services.reminders import retry_window
 
     # The worker claimed the first attempt, then died mid-send (or its retry message was lost).
     with time_machine.travel(local(14), tick=False), django_capture_on_commit_callbacks(execute=False):

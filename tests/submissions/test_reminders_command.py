@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from submissions.models import DailyDispatch, Reminder
-from tests.submissions.test_reminders import day_events, local  # noqa: F401 - fixture
+from tests.submissions.reminder_helpers import local
 
 pytestmark = pytest.mark.django_db
 

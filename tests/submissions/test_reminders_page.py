@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from submissions.models import Reminder
 from tests import factories
-from tests.submissions.test_reminders import DAY, day_events, local, run_tick  # noqa: F401 - fixture
+from tests.submissions.reminder_helpers import DAY, local, run_tick
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.core import mail
 from submissions.models import Reminder
 from submissions.services import reminders as services
 from tests import factories
-from tests.submissions.test_reminders import DAY, eager_retries, local, run_tick  # noqa: F401 - fixture
+from tests.submissions.reminder_helpers import DAY, local, run_tick
 
 pytestmark = pytest.mark.django_db
 

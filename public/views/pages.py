@@ -1,11 +1,11 @@
 """Public pages: home, schedule, event page, archive. Thin: selectors read, templates show.
 
 Every page is wrapped in ``public_cached``: anonymous visitors get a cached copy keyed by
-the public version and the language (see ``events.public_cache``).
+the public version and the language (see ``core.public_cache``).
 """
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -13,12 +13,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+import qrcode
+import qrcode.image.svg
+
+from core.public_cache import FEED_TIMEOUT, public_cached
+from events.context_processors import current_week, public_current_week
+from events.selectors import public as selectors
+from submissions.selectors.public_media import public_media
 from venues.selectors import venues_in_order
 
-from ..context_processors import current_week, public_current_week
+from .. import selectors as public_selectors
 from ..feeds import absolute
-from ..public_cache import FEED_TIMEOUT, public_cached
-from ..selectors import public as selectors
+from ..maps import map_links
 
 UPCOMING_LIMIT = 6
 ARCHIVE_GALLERY_LIMIT = 60
@@ -42,7 +48,7 @@ def home(request):
             phase=_phase(week, today),
             days_to_go=(week.starts_on - today).days,
         )
-    return render(request, "events/public/home.html", context)
+    return render(request, "public/home.html", context)
 
 
 def _phase(week, today) -> str:
@@ -58,7 +64,7 @@ def schedule(request):
     """One tab per day; filters by venue, form, theme and a search box, all in the URL."""
     week = current_week(request)
     if week is None or not week.is_published:
-        return render(request, "events/public/no_week.html", status=404)
+        return render(request, "public/no_week.html", status=404)
     event_days = selectors.days_with_events(week=week)
     today = week.today()
     default_day = today if today in event_days else (event_days[0] if event_days else week.starts_on)
@@ -79,7 +85,7 @@ def schedule(request):
         "reset_url": "?" + urlencode({"day": "all" if filters.all_days else filters.day.isoformat()}),
         "choices": selectors.filter_choices(week=week),
     }
-    return render(request, "events/public/schedule.html", context)
+    return render(request, "public/schedule.html", context)
 
 
 @public_cached()
@@ -90,29 +96,17 @@ def event_detail(request, pk: int):
     context = {
         "event": event,
         "week": event.week,
-        "media": selectors.public_media(event=event),
+        "media": public_media(event=event),
         "map_links": map_links(where, district=event.venue.district),
         "page_url": absolute(reverse("event_detail", args=[event.pk])),
         "partners": list(event.partners.all()),
     }
-    return render(request, "events/public/event_detail.html", context)
-
-
-def map_links(where: str, *, district: str = "") -> list[dict]:
-    """Search links on Amap (高德) and Baidu Maps: they open the app on a phone if installed."""
-    keyword = f"{district} {where}".strip() if district and district not in where else where
-    return [
-        {"name": _("高德地图"), "url": f"https://uri.amap.com/search?keyword={quote(keyword)}&src=shuangchuang"},
-        {"name": _("百度地图"), "url": f"https://map.baidu.com/search/{quote(keyword)}?querytype=s&wd={quote(keyword)}"},
-    ]
+    return render(request, "public/event_detail.html", context)
 
 
 @public_cached(timeout=FEED_TIMEOUT)
 def event_qr(request, pk: int):
     """An SVG QR code of the event page's address, for posters."""
-    import qrcode
-    import qrcode.image.svg
-
     event = selectors.public_event(pk=pk)
     image = qrcode.make(
         absolute(reverse("event_detail", args=[event.pk])),
@@ -128,7 +122,7 @@ def event_qr(request, pk: int):
 @public_cached()
 def archive(request):
     """Past weeks, each with its schedule and public photos and videos (seed 001's 档案馆)."""
-    return render(request, "events/public/archive.html", {"weeks": selectors.archive_weeks()})
+    return render(request, "public/archive.html", {"weeks": public_selectors.archive_weeks()})
 
 
 @public_cached()
@@ -139,6 +133,6 @@ def archive_week(request, pk: int):
         "week": week,
         "grouped": selectors.group_by_day(events, week=week),
         "event_count": len(events),
-        "media": selectors.public_media(week=week, limit=ARCHIVE_GALLERY_LIMIT),
+        "media": public_media(week=week, limit=ARCHIVE_GALLERY_LIMIT),
     }
-    return render(request, "events/public/archive_week.html", context)
+    return render(request, "public/archive_week.html", context)

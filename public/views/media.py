@@ -13,10 +13,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from submissions.serving import file_response
-
-from ..models import Event
-from ..selectors import public as selectors
+from core.serving import file_response
+from events.models import Event
+from submissions.selectors.public_media import public_media_file
 
 CACHE_CONTROL = "public, max-age=300"
 # A file only some signed-in people may see (a cover of an unpublished event): no shared cache.
@@ -25,13 +24,13 @@ PRIVATE_CACHE_CONTROL = "private, max-age=300"
 
 @require_safe
 def media_file(request, pk: int):
-    media = selectors.public_media_file(pk=pk)
+    media = public_media_file(pk=pk)
     return _serve(request, media.file)
 
 
 @require_safe
 def media_preview(request, pk: int):
-    media = selectors.public_media_file(pk=pk)
+    media = public_media_file(pk=pk)
     if media.preview:
         return _serve(request, media.preview)
     if media.kind == media.Kind.PHOTO:

@@ -5,6 +5,8 @@ appear at any time and clients should ignore what they do not know.
 """
 from __future__ import annotations
 
+from events.models import Event
+
 from . import absolute, event_url, units_of
 
 API_VERSION = "1.0"
@@ -31,8 +33,6 @@ def schedule(events, *, week, venues) -> dict:
 
 
 def events_forms():
-    from events.models import Event
-
     return Event.Form.choices
 
 

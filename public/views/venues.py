@@ -1,17 +1,17 @@
 """Public venue pages: the list (main venue first) and each venue with its events by day."""
 from django.shortcuts import render
 
+from core.public_cache import public_cached
 from events.context_processors import public_current_week
-from events.public_cache import public_cached
 from events.selectors import public as event_selectors
-from events.views.public import map_links
+from venues import selectors
 
-from . import selectors
+from ..maps import map_links
 
 
 @public_cached()
 def venue_list(request):
-    return render(request, "venues/venue/list.html", {"tree": selectors.venue_tree()})
+    return render(request, "public/venue/list.html", {"tree": selectors.venue_tree()})
 
 
 @public_cached()
@@ -26,4 +26,4 @@ def venue_detail(request, pk: int):
         "sub_venues": list(venue.sub_venues.all()) if venue.kind == venue.Kind.MAIN else [],
         "map_links": map_links(venue.address or venue.name, district=venue.district) if venue.address else [],
     }
-    return render(request, "venues/venue/detail.html", context)
+    return render(request, "public/venue/detail.html", context)

@@ -9,10 +9,11 @@ from django.shortcuts import get_object_or_404
 from venues.models import Venue
 from venues.selectors import venues_in_order
 
-from ..context_processors import current_week
+from core.public_cache import FEED_TIMEOUT, public_cached
+from events.context_processors import current_week
+from events.selectors import public as selectors
+
 from ..feeds import api, frab, ics
-from ..public_cache import FEED_TIMEOUT, public_cached
-from ..selectors import public as selectors
 
 feed = public_cached(timeout=FEED_TIMEOUT, cors=True)
 

@@ -1,0 +1,48 @@
+"""The photos and videos the public may see: marked public by the office, passed their
+checks, of public events of published weeks."""
+
+from __future__ import annotations
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from events.models import Event, Week
+
+from ..models import MediaFile
+
+
+def _published_media() -> QuerySet[MediaFile]:
+    return MediaFile.objects.filter(
+        is_public=True, status=MediaFile.Status.PASSED, report__event__in=Event.objects.public()
+    )
+
+
+def public_media(*, event: Event | None = None, week: Week | None = None, limit: int | None = None):
+    """Photos and videos the office marked public, that passed their checks, of public events."""
+    media = _published_media().select_related("report__event__week")
+    if event is not None:
+        media = media.filter(report__event=event)
+    if week is not None:
+        media = media.filter(report__event__week=week)
+    media = media.order_by("report__day", "uploaded_at", "id")
+    return list(media[:limit] if limit else media)
+
+
+def public_media_file(*, pk: int) -> MediaFile:
+    try:
+        return _published_media().get(pk=pk)
+    except MediaFile.DoesNotExist:
+        raise Http404("No such public media file")
+
+
+def with_public_media_count(weeks: QuerySet[Week]) -> QuerySet[Week]:
+    """``weeks`` annotated with ``media_count``, their public media, in the same query."""
+    media = MediaFile.objects.filter(
+        is_public=True,
+        status=MediaFile.Status.PASSED,
+        report__event__week=OuterRef("pk"),
+        report__event__status__in=[Event.Status.APPROVED, Event.Status.CANCELLED],
+    )
+    media_count = media.order_by().values("report__event__week").annotate(n=Count("pk")).values("n")[:1]
+    return weeks.annotate(media_count=Coalesce(Subquery(media_count), 0))

@@ -1,0 +1,124 @@
+"""The office board's rows as HTML, built in Python rather than through the template engine.
+
+The board of a busy day has a thousand rows; through the template engine each cost about
+a quarter of a millisecond in variable lookups alone, and ``format_html`` per cell still
+half of that. Values are plain strings here, escaped with the standard library's
+``html.escape`` (what Django's ``escape`` does for a ``str``); the media summaries are
+built with ``format_html``. Used in ``submissions/board/_live.html`` as
+``{% board_rows board.rows %}``; the selector hands over data only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from html import escape
+
+from django import template
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from events.models import Event
+
+from ..models import MediaFile
+from ..states import DayState
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Every label a board row shows, translated once per board rather than once per row:
+    a thousand rows would otherwise spend a third of their rendering time in gettext."""
+
+    forms: dict[str, str]
+    states: dict[str, str]
+    media: dict[str, str]
+    words: dict[str, str]
+
+    @classmethod
+    def current(cls) -> Labels:
+        return cls(
+            forms={value: str(label) for value, label in Event.Form.choices},
+            states={value: str(label) for value, label in DayState.LABELS.items()},
+            media={"passed": _("合格"), "failed": _("不合格"), "waiting": _("检查中")},
+            words={"due_next_day": _("次日截止"), "unassigned": _("未指定"), "late": _("逾期"), "due": _("截止")},
+        )
+
+
+def media_summary(media: list[MediaFile], *, titles: dict[str, str]) -> SafeString:
+    """``2（✓1 ✗1）``: how many files, and how many passed, failed or wait for their check.
+    Built here rather than with an included template: the board renders a thousand of them."""
+    if not media:
+        return mark_safe('<span class="text-muted">0</span>')
+    counts = Counter(m.status for m in media)
+    waiting = counts[MediaFile.Status.QUEUED] + counts[MediaFile.Status.CHECKING]
+    parts = [
+        format_html('<span class="mc mc-{}" title="{}">{}{}</span>', key, titles[key], sign, n)
+        for key, sign, n in (
+            ("passed", "✓", counts[MediaFile.Status.PASSED]),
+            ("failed", "✗", counts[MediaFile.Status.FAILED]),
+            ("waiting", "…", waiting),
+        )
+        if n
+    ]
+    return format_html('<span class="mc mc-total">{}</span><span class="mc-detail">（{}）</span>', len(media),
+                       mark_safe("".join(parts)))
+
+
+def _datetime(value) -> str:
+    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+
+def board_row_html(row, labels: Labels) -> str:
+    event, report, words = row.event, row.report, labels.words
+    form_label = labels.forms.get(event.form, event.form)
+    state_label = labels.states[row.state]
+    photo_summary = media_summary(row.photos, titles=labels.media)
+    video_summary = media_summary(row.videos, titles=labels.media)
+    subtitle = escape(event.subtitle)
+    if report is not None and row.state != DayState.DRAFT:
+        title = f'<a href="{escape(reverse("board:report", args=[report.pk]))}">{subtitle}</a>'
+    else:
+        title = subtitle
+    due_note = f" · {escape(words['due_next_day'])}" if row.due_next_day else ""
+    state = escape(row.state)
+    return (
+        f'<tr class="board-row state-{state}" data-state="{state}" data-event="{event.pk}">'
+        f'<td class="event-cell">{title}<div class="small text-muted">{escape(form_label)} · '
+        f'{timezone.localtime(event.starts_at):%H:%M}{due_note}</div></td>'
+        f"<td>{escape(event.venue.name)}</td><td>{escape(event.host.name)}</td><td>{_reporter(event, words)}</td>"
+        f'<td><span class="badge day-state day-state-{state}">{escape(state_label)}</span></td>'
+        f'<td class="media-counts">{photo_summary}</td><td class="media-counts">{video_summary}</td>'
+        f'<td class="small">{_submitted(row, words)}</td></tr>'
+    )
+
+
+def _reporter(event, words) -> str:
+    person = event.reporter
+    if person is None:
+        return f'<span class="text-danger small">{escape(words["unassigned"])}</span>'
+    phone = event.phone_to_call
+    name = escape(person.display_name)
+    if not phone:
+        return name
+    phone = escape(phone)
+    return f'{name}<br><a class="small" href="tel:{phone}">{phone}</a>'
+
+
+def _submitted(row, words) -> str:
+    report = row.report
+    if report is not None and report.submitted_at:
+        late = f' <span class="text-danger">{escape(words["late"])}</span>' if report.is_late else ""
+        return f"{escape(_datetime(report.submitted_at))}{late}"
+    return f'<span class="text-muted">{escape(words["due"])} {escape(_datetime(row.due))}</span>'
+
+
+@register.simple_tag
+def board_rows(rows) -> SafeString:
+    """Every row of the board, with its labels translated once for all of them."""
+    labels = Labels.current()
+    return mark_safe("".join(board_row_html(row, labels) for row in rows))

@@ -1,0 +1,123 @@
+"""The reporter's report list, the reminder log and the board's exports cost the same number
+of queries for 5 rows as for 50. (The board and its live part are pinned in test_board.py.)"""
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+import time_machine
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from events.models import Event
+from tests import factories
+from tests.submissions import media_samples
+from tests.submissions.reminder_helpers import DAY, local, run_tick
+
+pytestmark = pytest.mark.django_db
+
+# session, user, week, events, reports, media, the layout's unit memberships and notices.
+REPORT_LIST_QUERIES = 9
+# session, user, office group, week, reminder rows, counts per slot, the day's mailings, layout.
+REMINDER_LOG_QUERIES = 10
+# session, user, office group, week, then the board's events, reports, media and leaders
+# (.docx: all four again for the accepted ones), and the week's compliance for the .xlsx.
+EXPORT_QUERIES = {"xlsx": 10, "docx": 12, "zip": 8}
+
+
+@pytest.fixture
+def jpeg(tmp_path):
+    return media_samples.make_jpeg(tmp_path / "photo.jpg", width=32, height=24).read_bytes()
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_report_list_query_count(client, week, organizer, member, count, django_assert_num_queries):
+    """Every approved event of the unit over the week; every third runs two days, every other
+    has a report with a leader, a photo and a video."""
+    for n in range(count):
+        day = week.days[n % 6]
+        last_day = day + dt.timedelta(days=1 if n % 3 == 0 else 0)
+        made = factories.event(week=week, host=organizer, reporter=member, venue=factories.venue(),
+                               starts_at=factories.at(day, 9), ends_at=factories.at(last_day, 12))
+        if n % 2:
+            factories.report(event=made, day=day, status="submitted", leaders=[("周海", "副市长", "municipal")],
+                             photos=1, videos=1)
+    factories.event(week=week, host=organizer, reporter=member, status=Event.Status.DRAFT)  # owes nothing
+    client.force_login(member)
+
+    with time_machine.travel(factories.at(week.starts_on, 10), tick=False), \
+            django_assert_num_queries(REPORT_LIST_QUERIES):
+        response = client.get(reverse("reports:list"))
+
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert len(rows) == count + len(range(0, count, 3))
+    assert sum(len(row.media) for row in rows) == 2 * (count // 2)
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_reminder_log_query_count(client, week, office_user, count, django_capture_on_commit_callbacks,
+                                  django_assert_num_queries):
+    """Per event: a site notice, an e-mail to the reporter and one to the contact (three rows);
+    every other event's reporter has no address, so half the e-mails are skipped."""
+    week.remind_contact = True
+    week.save()
+    unit = factories.organizer(webhook_url="")
+    for n in range(count):
+        reporter = factories.member(unit, email="" if n % 2 else f"reporter{n}@example.com")
+        factories.event(week=week, host=unit, reporter=reporter, contact_name=f"联系人{n}",
+                        contact_email=f"contact{n}@example.com", starts_at=local(9), ends_at=local(12))
+    run_tick(django_capture_on_commit_callbacks, local(14))
+    client.force_login(office_user)
+
+    with django_assert_num_queries(REMINDER_LOG_QUERIES):
+        response = client.get(reverse("reminders:day"), {"day": DAY.isoformat()})
+
+    assert response.status_code == 200
+    assert len(response.context["page"]) == 3 * count
+
+
+@pytest.fixture
+def export_day(week, office_user, jpeg):
+    """``count`` events on DAY; every other one accepted with a leader and a photo on disk,
+    the rest submitted without files."""
+
+    def build(count):
+        units = [factories.organizer() for _ in range(3)]
+        for n in range(count):
+            unit = units[n % 3]
+            made = factories.event(week=week, host=unit, reporter=factories.member(unit, phone="13800000000"),
+                                   starts_at=local(8 + n % 8), ends_at=local(9 + n % 8))
+            if n % 2:
+                factories.report(event=made, day=DAY, status="accepted", reviewed_by=office_user,
+                                 attendance=80, leaders=[(f"领导{n}", "副市长", "municipal")])
+                factories.public_media(event=made, content=jpeg + str(n).encode(), name=f"现场{n}.jpg",
+                                       is_public=False, preview=False)
+            else:
+                factories.report(event=made, day=DAY, status="submitted")
+
+    return build
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx", "zip"])
+@pytest.mark.parametrize("count", [5, 50])
+def test_board_export_query_count(client, office_user, export_day, fmt, count, django_assert_num_queries):
+    export_day(count)
+    client.force_login(office_user)
+
+    with time_machine.travel(local(17), tick=False), django_assert_num_queries(EXPORT_QUERIES[fmt]):
+        response = client.get(reverse("board:export", args=[DAY.isoformat(), fmt]))
+        # The zip is streamed: its files are read (and any query run) while it is consumed.
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+
+    assert response.status_code == 200
+    accepted = count // 2
+    if fmt == "xlsx":
+        sheet = load_workbook(io.BytesIO(body)).active
+        numbered = [row for row in sheet.iter_rows(min_row=3, values_only=True) if isinstance(row[0], int)]
+        assert len(numbered) == count
+    elif fmt == "docx":
+        assert len(Document(io.BytesIO(body)).inline_shapes) == accepted  # one photo per accepted report
+    else:
+        assert len(zipfile.ZipFile(io.BytesIO(body)).namelist()) == 2 + 2 * accepted  # lists, text and photo
