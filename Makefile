@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev messages makemessages worker check lint clean
+.PHONY: run test install install-dev messages makemessages worker check lint format browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,31 @@ test: install-dev
 makemessages: install-dev
 	DJANGO_SETTINGS_MODULE=shuangchuang.test_settings $(MANAGE) makemessages --locale en --no-obsolete --add-location file \
 		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'benchmarks/*' --ignore 'test-output/*'
+
+## ruff (lint and format) and import-linter (the layers and app order of docs/architecture.md).
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+## Rewrite the code in the house format and fix what ruff can fix by itself.
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## A Celery worker and beat for the portal, as `make run` starts them (Redis when REDIS_URL is
+## set, the file-system broker otherwise); the pidfile is var/worker.pid.
+worker: export DEBUG ?= 1
+worker: messages
+	mkdir -p var
+	$(BIN)/celery -A shuangchuang worker --beat --loglevel=INFO --concurrency=2 \
+		--pidfile=var/worker.pid --schedule=var/celerybeat-schedule
+
+## Debian's Chromium and CJK fonts for the browser tests (as root; CI calls it).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
 
 check: install-dev
 	DJANGO_SETTINGS_MODULE=shuangchuang.test_settings $(MANAGE) makemigrations --check --dry-run

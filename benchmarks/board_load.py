@@ -12,6 +12,7 @@ test client in this process (no network, DEBUG off, templates cached after the f
 prints the median and worst server time and the query count. The seeded rows are removed at
 the end.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,26 +44,54 @@ def seed(count: int):
     units = [factories.organizer(name=f"基准单位 {n} {week.pk}") for n in range(20)]
     reporters = [factories.member(unit, phone="13800000000") for unit in units]
     events = Event.objects.bulk_create(
-        Event(week=week, host=units[n % 20], reporter=reporters[n % 20], venue=venues[n % 30], subtitle=f"基准活动 {n}",
-              form=Event.Form.values[n % 6], place="报告厅", starts_at=factories.at(day, 8 + n % 8),
-              ends_at=factories.at(day, 9 + n % 8), status=Event.Status.APPROVED)
+        Event(
+            week=week,
+            host=units[n % 20],
+            reporter=reporters[n % 20],
+            venue=venues[n % 30],
+            subtitle=f"基准活动 {n}",
+            form=Event.Form.values[n % 6],
+            place="报告厅",
+            starts_at=factories.at(day, 8 + n % 8),
+            ends_at=factories.at(day, 9 + n % 8),
+            status=Event.Status.APPROVED,
+        )
         for n in range(count)
     )
     now = timezone.now()
     statuses = ["submitted", "accepted", "returned"]
     reports = DailyReport.objects.bulk_create(
-        DailyReport(event=event, day=day, text="活动顺利举行。" * 20, status=statuses[n % 3], is_late=n % 4 == 0,
-                    submitted_at=factories.at(day, 15), first_submitted_at=factories.at(day, 15),
-                    reviewed_at=now if n % 3 else None)
-        for n, event in enumerate(events) if n % 3
+        DailyReport(
+            event=event,
+            day=day,
+            text="活动顺利举行。" * 20,
+            status=statuses[n % 3],
+            is_late=n % 4 == 0,
+            submitted_at=factories.at(day, 15),
+            first_submitted_at=factories.at(day, 15),
+            reviewed_at=now if n % 3 else None,
+        )
+        for n, event in enumerate(events)
+        if n % 3
     )
     ReportLeader.objects.bulk_create(
-        ReportLeader(report=report, name=f"领导{n}", post="副市长", level="municipal") for n, report in enumerate(reports) if n % 5 == 0
+        ReportLeader(report=report, name=f"领导{n}", post="副市长", level="municipal")
+        for n, report in enumerate(reports)
+        if n % 5 == 0
     )
     MediaFile.objects.bulk_create(
-        MediaFile(report=report, kind=kind, file=f"bench/{report.pk}-{k}", original_name=f"{k}.jpg", size=3_000_000,
-                  sha256=f"{report.pk:032d}{k:032d}", status="passed", checked_at=now)
-        for report in reports for k, kind in enumerate(["photo", "photo", "video"])
+        MediaFile(
+            report=report,
+            kind=kind,
+            file=f"bench/{report.pk}-{k}",
+            original_name=f"{k}.jpg",
+            size=3_000_000,
+            sha256=f"{report.pk:032d}{k:032d}",
+            status="passed",
+            checked_at=now,
+        )
+        for report in reports
+        for k, kind in enumerate(["photo", "photo", "video"])
     )
     return week, day
 
@@ -91,11 +120,10 @@ def main() -> None:
     import django
 
     django.setup()
+    import time_machine
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-
-    import time_machine
 
     call_command("migrate", verbosity=0)
     from tests import factories
@@ -104,25 +132,35 @@ def main() -> None:
     reviewer = factories.office_user(full_name="基准审核员")
     client = Client()
     client.force_login(reviewer)
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; {args.events} event days on {day}")
+    print(
+        f"database: {connection.vendor} {connection.settings_dict['NAME']}; {args.events} event days on {day}"
+    )
     print("| request | first call ms | median ms | worst ms | queries | bytes |")
     print("|---|---:|---:|---:|---:|---:|")
     try:
-        with time_machine.travel(dt.datetime(2026, 9, 21, 17, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=True):
-            for label, url in [("/review/ (full page)", f"/review/?day={day}"),
-                               ("/review/live/ (poll)", f"/review/live/?day={day}"),
-                               ("/review/?state=missing", f"/review/?day={day}&state=missing")]:
+        with time_machine.travel(
+            dt.datetime(2026, 9, 21, 17, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=True
+        ):
+            for label, url in [
+                ("/review/ (full page)", f"/review/?day={day}"),
+                ("/review/live/ (poll)", f"/review/live/?day={day}"),
+                ("/review/?state=missing", f"/review/?day={day}&state=missing"),
+            ]:
                 first, median, worst, queries, size = measure(client, url, args.repeat)
                 print(f"| {label} | {first:.0f} | {median:.0f} | {worst:.0f} | {queries} | {size:,} |")
-            from submissions.selectors.board import board_for_day
             from django.utils import timezone
+
+            from submissions.selectors.board import board_for_day
+
             times = []
             for _ in range(args.repeat):
                 start = time.perf_counter()
                 board_for_day(week=week, day=day, now=timezone.now())
                 times.append((time.perf_counter() - start) * 1000)
-            print(f"| selector only (board_for_day) | {times[0]:.0f} | {statistics.median(times[1:]):.0f} | "
-                  f"{max(times[1:]):.0f} | 4 | - |")
+            print(
+                f"| selector only (board_for_day) | {times[0]:.0f} | {statistics.median(times[1:]):.0f} | "
+                f"{max(times[1:]):.0f} | 4 | - |"
+            )
     finally:
         cleanup(week, reviewer)
 

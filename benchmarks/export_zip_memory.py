@@ -16,6 +16,7 @@ throughput against ``cat`` of the same files.
    process's VmHWM right after Django started (the baseline).
 4. Deletes the rows and the folder.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -98,35 +99,66 @@ def main() -> None:
         total = sum(p.stat().st_size for p in paths)
         print(f"wrote {len(paths)} files, {total / 1024**3:.2f} GiB in {time.perf_counter() - t0:.1f} s")
         Week.objects.filter(is_current=True).update(is_current=False)
-        week = factories.week(name="打包基准活动周", starts_on=dt.date(2026, 9, 20), ends_on=dt.date(2026, 9, 26))
+        week = factories.week(
+            name="打包基准活动周", starts_on=dt.date(2026, 9, 20), ends_on=dt.date(2026, 9, 26)
+        )
         day = dt.date(2026, 9, 21)
         for n in range(0, len(paths), 4):
-            event = factories.event(week=week, subtitle=f"打包基准活动 {n // 4}", starts_at=factories.at(day, 9),
-                                    ends_at=factories.at(day, 11))
-            report = DailyReport.objects.create(event=event, day=day, status="accepted", text="基准。", submitted_at=timezone.now(),
-                                                first_submitted_at=timezone.now(), is_late=False, reviewed_at=timezone.now())
-            for k, path in enumerate(paths[n:n + 4]):
-                MediaFile.objects.create(report=report, kind="video" if path.suffix == ".mp4" else "photo",
-                                         file=str(path.relative_to(folder)), original_name=path.name, size=path.stat().st_size,
-                                         sha256=f"{n:032d}{k:032d}", status="passed", checked_at=timezone.now())
+            event = factories.event(
+                week=week,
+                subtitle=f"打包基准活动 {n // 4}",
+                starts_at=factories.at(day, 9),
+                ends_at=factories.at(day, 11),
+            )
+            report = DailyReport.objects.create(
+                event=event,
+                day=day,
+                status="accepted",
+                text="基准。",
+                submitted_at=timezone.now(),
+                first_submitted_at=timezone.now(),
+                is_late=False,
+                reviewed_at=timezone.now(),
+            )
+            for k, path in enumerate(paths[n : n + 4]):
+                MediaFile.objects.create(
+                    report=report,
+                    kind="video" if path.suffix == ".mp4" else "photo",
+                    file=str(path.relative_to(folder)),
+                    original_name=path.name,
+                    size=path.stat().st_size,
+                    sha256=f"{n:032d}{k:032d}",
+                    status="passed",
+                    checked_at=timezone.now(),
+                )
         # cat first (and once more), so both read from a warm page cache
         subprocess.run(["cat", *map(str, paths)], stdout=subprocess.DEVNULL, check=True)
         start = time.perf_counter()
         subprocess.run(["cat", *map(str, paths)], stdout=subprocess.DEVNULL, check=True)
         cat_seconds = time.perf_counter() - start
         child = CHILD.format(root=str(ROOT), week=week.pk, day=day.isoformat())
-        result = subprocess.run([PYTHON, "-c", child], capture_output=True, text=True, env={**os.environ}, check=True)
+        result = subprocess.run(
+            [PYTHON, "-c", child], capture_output=True, text=True, env={**os.environ}, check=True
+        )
         base, peak, seconds, written = result.stdout.split()
         base, peak, seconds, written = int(base), int(peak), float(seconds), int(written)
         gib = total / 1024**3
         print("| measurement | result |")
         print("|---|---|")
         print(f"| media in the day | {len(paths)} files, {gib:.2f} GiB |")
-        print(f"| zip written | {written / 1024**3:.2f} GiB ({written - total:,} bytes of headers, manifest, texts) |")
-        print(f"| `cat` of the files to /dev/null (warm cache) | {cat_seconds:.1f} s, {gib / cat_seconds:.2f} GiB/s |")
-        print(f"| zip export to /dev/null (warm cache) | {seconds:.1f} s, {gib / seconds:.2f} GiB/s, "
-              f"{cat_seconds / seconds * 100:.0f}% of cat |")
-        print(f"| exporting process peak RSS (VmHWM) | {peak} MiB (after Django start: {base} MiB; growth {peak - base} MiB) |")
+        print(
+            f"| zip written | {written / 1024**3:.2f} GiB ({written - total:,} bytes of headers, manifest, texts) |"
+        )
+        print(
+            f"| `cat` of the files to /dev/null (warm cache) | {cat_seconds:.1f} s, {gib / cat_seconds:.2f} GiB/s |"
+        )
+        print(
+            f"| zip export to /dev/null (warm cache) | {seconds:.1f} s, {gib / seconds:.2f} GiB/s, "
+            f"{cat_seconds / seconds * 100:.0f}% of cat |"
+        )
+        print(
+            f"| exporting process peak RSS (VmHWM) | {peak} MiB (after Django start: {base} MiB; growth {peak - base} MiB) |"
+        )
     finally:
         if week is not None:
             from events.models import Event

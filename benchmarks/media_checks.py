@@ -9,6 +9,7 @@ Video: an H.264 MP4 of ~1 GB (a 2-second clip muxed again and again; see
 Everything in-process is the median of several runs; the sandboxed child is measured
 with ``os.wait4``, which returns that one child's peak resident set size.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,9 +34,12 @@ django.setup()
 
 from PIL import Image, ImageOps  # noqa: E402
 
-from submissions.media import Rules, inspect_file  # noqa: E402
+from submissions.media import (  # noqa: E402
+    Rules,
+    inspect_file,
+    sandbox,  # noqa: E402
+)
 from submissions.media import photo as photo_module  # noqa: E402
-from submissions.media import sandbox  # noqa: E402
 from tests.submissions import media_samples as samples  # noqa: E402
 
 MB = 1_000_000
@@ -54,7 +58,9 @@ def timed(function, *, repeat: int) -> float:
 def make_photo(path: Path) -> tuple[Path, int]:
     for quality in (92, 90, 88, 85, 82, 80, 75, 70):
         try:
-            return samples.make_jpeg(path, width=4000, height=3000, size_bytes=8 * MB, quality=quality), quality
+            return samples.make_jpeg(
+                path, width=4000, height=3000, size_bytes=8 * MB, quality=quality
+            ), quality
         except ValueError:
             continue
     raise RuntimeError("no quality fits 12 MP into 8 MB")
@@ -85,7 +91,9 @@ def child_run(request: dict) -> tuple[float, int, dict]:
     limits = sandbox.ChildLimits.default()
     command = sandbox.child_command(limits=limits, bootstrap=_MEASURED_BOOTSTRAP)
     start = time.perf_counter()
-    done = subprocess.run(command, input=json.dumps(request).encode(), capture_output=True, timeout=limits.seconds)
+    done = subprocess.run(
+        command, input=json.dumps(request).encode(), capture_output=True, timeout=limits.seconds
+    )
     elapsed = (time.perf_counter() - start) * 1000
     status = dict(line.split(":", 1) for line in done.stderr.decode().splitlines() if ":" in line)
     peak_kib = int(status["VmHWM"].split()[0])
@@ -97,7 +105,7 @@ def headers_only(path: Path) -> None:
 
     with av.open(str(path), format="mov", container_options={"protocol_whitelist": "file"}) as container:
         stream = container.streams.video[0]
-        stream.codec_context.width, container.duration, stream.average_rate
+        _measured = (stream.codec_context.width, container.duration, stream.average_rate)
 
 
 def draft_decode_only(path: Path) -> None:
@@ -109,14 +117,17 @@ def draft_decode_only(path: Path) -> None:
 def photo_section(workdir: Path) -> list[str]:
     path, quality = make_photo(workdir / "photo-12mp.jpg")
     with Image.open(path) as image:
-        size_text = f"{image.size[0]}x{image.size[1]}, {path.stat().st_size / MB:.1f} MB (noise, quality {quality})"
+        size_text = (
+            f"{image.size[0]}x{image.size[1]}, {path.stat().st_size / MB:.1f} MB (noise, quality {quality})"
+        )
     header_ms = timed(lambda: header_only(path), repeat=50)
     full_ms = timed(lambda: full_decode(path), repeat=7)
     thumb_ms = timed(lambda: thumbnail(path), repeat=7)
     draft_ms = timed(lambda: draft_decode_only(path), repeat=7)
     whole_ms = timed(lambda: inspect_file(path, expected_kind="photo", rules=Rules()), repeat=7)
-    child_ms, child_rss, _ = child_run({"kind": "photo", "path": str(path), "max_pixels": Image.MAX_IMAGE_PIXELS,
-                                        "preview_long_side": 480})
+    child_ms, child_rss, _ = child_run(
+        {"kind": "photo", "path": str(path), "max_pixels": Image.MAX_IMAGE_PIXELS, "preview_long_side": 480}
+    )
     return [
         f"photo: {size_text}",
         f"  header only (open, size, EXIF orientation): {header_ms:.2f} ms",
@@ -134,10 +145,13 @@ def video_section(workdir: Path, *, size_bytes: int) -> list[str]:
     samples.make_large_video(path, size_bytes=size_bytes)
     made_s = time.perf_counter() - start
     tiny = samples.make_video(workdir / "tiny.mp4", width=1280, height=720)
-    baseline_ms, baseline_rss, _ = child_run({"kind": "video", "path": str(tiny), "demuxer": "mov",
-                                              "preview_long_side": 480})
-    runs = [child_run({"kind": "video", "path": str(path), "demuxer": "mov", "preview_long_side": 480})
-            for _ in range(5)]
+    baseline_ms, baseline_rss, _ = child_run(
+        {"kind": "video", "path": str(tiny), "demuxer": "mov", "preview_long_side": 480}
+    )
+    runs = [
+        child_run({"kind": "video", "path": str(path), "demuxer": "mov", "preview_long_side": 480})
+        for _ in range(5)
+    ]
     answer = runs[0][2]["measurements"]
     whole_ms = timed(lambda: inspect_file(path, expected_kind="video", rules=Rules()), repeat=7)
     open_ms = timed(lambda: headers_only(path), repeat=7)
@@ -154,12 +168,20 @@ def video_section(workdir: Path, *, size_bytes: int) -> list[str]:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     import av
 
-    return (f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
-            f"Pillow {Image.__version__}, PyAV {av.__version__} (FFmpeg {av.ffmpeg_version_info})")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+        f"Pillow {Image.__version__}, PyAV {av.__version__} (FFmpeg {av.ffmpeg_version_info})"
+    )
 
 
 def main() -> None:
@@ -172,7 +194,10 @@ def main() -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         print(machine())
-        for section in (lambda: photo_section(workdir), lambda: video_section(workdir, size_bytes=options.video_bytes)):
+        for section in (
+            lambda: photo_section(workdir),
+            lambda: video_section(workdir, size_bytes=options.video_bytes),
+        ):
             print("\n".join(section()), flush=True)
     finally:
         if not options.keep:

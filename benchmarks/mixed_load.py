@@ -17,6 +17,7 @@ All on this machine, loopback only:
    report pages;
 5. waits until no photo is queued or being checked, and prints a Markdown table.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -86,12 +87,25 @@ print(json.dumps({"day": today.isoformat(), "organizers": organizers}))
 def environment(tmp: Path, port: int) -> dict:
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     env.update(
-        DJANGO_SETTINGS_MODULE="shuangchuang.settings", DEBUG="0", DATABASE_URL=f"{PG}/{DB_NAME}", REDIS_URL=REDIS,
-        SECRET_KEY="benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz", ALLOWED_HOSTS=HOST,
-        SECURE_SSL_REDIRECT="0", SESSION_COOKIE_SECURE="0", CSRF_COOKIE_SECURE="0", SECURE_HSTS_SECONDS="0",
-        SITE_URL=f"http://{HOST}:{port}", VAR_DIR=str(tmp), STATIC_ROOT=str(tmp / "static"),
-        MEDIA_ROOT=str(tmp / "media"), LOG_LEVEL="WARNING", RUN_DIR=str(tmp / "run"),
-        WEB_BIND=f"{HOST}:{port}", WEB_WORKERS=os.environ.get("WEB_WORKERS", "4"), WORKER_CONCURRENCY="2",
+        DJANGO_SETTINGS_MODULE="shuangchuang.settings",
+        DEBUG="0",
+        DATABASE_URL=f"{PG}/{DB_NAME}",
+        REDIS_URL=REDIS,
+        SECRET_KEY="benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        ALLOWED_HOSTS=HOST,
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        SECURE_HSTS_SECONDS="0",
+        SITE_URL=f"http://{HOST}:{port}",
+        VAR_DIR=str(tmp),
+        STATIC_ROOT=str(tmp / "static"),
+        MEDIA_ROOT=str(tmp / "media"),
+        LOG_LEVEL="WARNING",
+        RUN_DIR=str(tmp / "run"),
+        WEB_BIND=f"{HOST}:{port}",
+        WEB_WORKERS=os.environ.get("WEB_WORKERS", "4"),
+        WORKER_CONCURRENCY="2",
         # The load comes from a few loopback addresses; throttling is about guessing, not volume.
         LOGIN_FAILURE_LIMIT="1000",
     )
@@ -110,10 +124,18 @@ def prepare(env, organizers: int) -> dict:
     admin.close()
     redis.Redis.from_url(REDIS).flushdb()
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
-    subprocess.run([PYTHON, "manage.py", "compile_catalogs"], env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [PYTHON, "manage.py", "compile_catalogs"], env=env, cwd=ROOT, check=True, capture_output=True
+    )
     seed = SEED.replace("__PASSWORD__", PASSWORD).replace("__ORGANIZERS__", str(organizers))
-    out = subprocess.run([PYTHON, "manage.py", "shell", "-c", seed], env=env, cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", seed],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -126,9 +148,15 @@ class Session:
         self.latencies: list[float] = []
         self.errors: list[str] = []
         self.request("GET", "/accounts/login/")
-        self.request("POST", "/accounts/login/", urllib.parse.urlencode(
-            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": self.csrf()}).encode(),
-            {"Content-Type": "application/x-www-form-urlencoded"}, expect=(302,))
+        self.request(
+            "POST",
+            "/accounts/login/",
+            urllib.parse.urlencode(
+                {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": self.csrf()}
+            ).encode(),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+            expect=(302,),
+        )
 
     def csrf(self) -> str:
         return next(cookie.value for cookie in self.jar if cookie.name == "csrftoken")
@@ -156,8 +184,14 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def multipart(field: str, name: str, data: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n"
-            f"Content-Type: image/jpeg\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
+            f"Content-Type: image/jpeg\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 
@@ -172,9 +206,15 @@ def organizer_loop(session: Session, event: int, day: str, jpeg: bytes, stop: th
     session.request("GET", path)
     n = 0
     while not stop.is_set():
-        body, content_type = multipart("photos", f"现场{n}.jpg", distinct(jpeg, f"{event}-{n}-{uuid.uuid4()}"))
-        answer = session.request("POST", path + "upload/", body, {
-            "Content-Type": content_type, "X-CSRFToken": session.csrf(), "Accept": "application/json"})
+        body, content_type = multipart(
+            "photos", f"现场{n}.jpg", distinct(jpeg, f"{event}-{n}-{uuid.uuid4()}")
+        )
+        answer = session.request(
+            "POST",
+            path + "upload/",
+            body,
+            {"Content-Type": content_type, "X-CSRFToken": session.csrf(), "Accept": "application/json"},
+        )
         if answer.startswith(b"{") and json.loads(answer).get("created"):
             uploads.append(time.monotonic())
         session.request("GET", path + "media.json")
@@ -190,16 +230,22 @@ def reviewer_loop(session: Session, stop: threading.Event):
 
 
 def wrk(url: str, *, duration: int, connections: int) -> dict:
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s", url],
-                         check=True, text=True, capture_output=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s", url],
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
-            "p50": _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1)),
-            "p99": _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)),
-            "errors": (int(non2xx.group(1)) if non2xx else 0)
-            + (sum(map(int, socket_errors.groups())) if socket_errors else 0)}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "p50": _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1)),
+        "p99": _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)),
+        "errors": (int(non2xx.group(1)) if non2xx else 0)
+        + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
+    }
 
 
 def _ms(value: str) -> float:
@@ -252,8 +298,12 @@ def main() -> None:
         organizers = [Session(base, row["username"]) for row in seeded["organizers"]]
         reviewer = Session(base, "office")
         stop, uploads = threading.Event(), []
-        threads = [threading.Thread(target=organizer_loop, args=(s, row["event"], seeded["day"], jpeg, stop, uploads))
-                   for s, row in zip(organizers, seeded["organizers"])]
+        threads = [
+            threading.Thread(
+                target=organizer_loop, args=(s, row["event"], seeded["day"], jpeg, stop, uploads)
+            )
+            for s, row in zip(organizers, seeded["organizers"], strict=True)
+        ]
         threads.append(threading.Thread(target=reviewer_loop, args=(reviewer, stop)))
         for thread in threads:
             thread.start()
@@ -274,19 +324,27 @@ def main() -> None:
 
     upload_latencies = [t for s in organizers for t in s.latencies]
     upload_errors = [e for s in organizers for e in s.errors]
-    print(f"\n{os.cpu_count()} cores; gunicorn {env['WEB_WORKERS']} sync workers, Celery worker concurrency 2, "
-          f"one beat; PostgreSQL + Redis; wrk -t2 -c{args.connections} -d{args.duration}s on /schedule/ "
-          f"with {args.organizers} organizers uploading 2.1 MB JPEGs and one reviewer on the board\n")
+    print(
+        f"\n{os.cpu_count()} cores; gunicorn {env['WEB_WORKERS']} sync workers, Celery worker concurrency 2, "
+        f"one beat; PostgreSQL + Redis; wrk -t2 -c{args.connections} -d{args.duration}s on /schedule/ "
+        f"with {args.organizers} organizers uploading 2.1 MB JPEGs and one reviewer on the board\n"
+    )
     print("| traffic | requests | throughput | p50 ms | p99 ms | errors |")
     print("|---|---:|---:|---:|---:|---:|")
-    print(f"| public /schedule/ (wrk) | {public['requests']} | {public['rps']:.0f} req/s | {public['p50']:.1f} | "
-          f"{public['p99']:.1f} | {public['errors']} |")
-    print(f"| organizers: upload + status poll | {len(upload_latencies)} | {len(uploads) / args.duration:.1f} photos/s "
-          f"({len(uploads)} photos) | {statistics.median(upload_latencies) * 1000:.0f} | {p99(upload_latencies):.0f} | "
-          f"{len(upload_errors)} |")
-    print(f"| reviewer: board, live, queue, list | {len(reviewer.latencies)} | "
-          f"{len(reviewer.latencies) / args.duration:.1f} pages/s | {statistics.median(reviewer.latencies) * 1000:.0f} | "
-          f"{p99(reviewer.latencies):.0f} | {len(reviewer.errors)} |")
+    print(
+        f"| public /schedule/ (wrk) | {public['requests']} | {public['rps']:.0f} req/s | {public['p50']:.1f} | "
+        f"{public['p99']:.1f} | {public['errors']} |"
+    )
+    print(
+        f"| organizers: upload + status poll | {len(upload_latencies)} | {len(uploads) / args.duration:.1f} photos/s "
+        f"({len(uploads)} photos) | {statistics.median(upload_latencies) * 1000:.0f} | {p99(upload_latencies):.0f} | "
+        f"{len(upload_errors)} |"
+    )
+    print(
+        f"| reviewer: board, live, queue, list | {len(reviewer.latencies)} | "
+        f"{len(reviewer.latencies) / args.duration:.1f} pages/s | {statistics.median(reviewer.latencies) * 1000:.0f} | "
+        f"{p99(reviewer.latencies):.0f} | {len(reviewer.errors)} |"
+    )
     print(f"\nChecks queue drained {drained:.1f} s after the load stopped; verdicts: {outcome}")
     if upload_errors or reviewer.errors:
         print("errors:", (upload_errors + reviewer.errors)[:10])

@@ -17,6 +17,7 @@ What it does, all on this machine and loopback only:
 cookie, which the page cache never serves (as for a signed-in user), so every request renders
 the page from the database (plus one session lookup).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -158,9 +159,24 @@ def main() -> None:
     pidfile = tmp / "gunicorn.pid"
     base = f"http://{HOST}:{args.port}"
     server = subprocess.Popen(
-        [GUNICORN, "shuangchuang.wsgi", "-b", f"{HOST}:{args.port}", "-w", str(args.workers),
-         "--pid", str(pidfile), "--access-logfile", "-", "--log-level", "warning"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            GUNICORN,
+            "shuangchuang.wsgi",
+            "-b",
+            f"{HOST}:{args.port}",
+            "-w",
+            str(args.workers),
+            "--pid",
+            str(pidfile),
+            "--access-logfile",
+            "-",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         _wait_for(base + "/healthz")
@@ -170,20 +186,30 @@ def main() -> None:
             for _ in range(3):  # warm the cache and every worker's connection
                 urllib.request.urlopen(url).read()
             cached = wrk(url, duration=args.duration, connections=args.connections, headers=[])
-            uncached = wrk(url, duration=args.duration, connections=args.connections,
-                           headers=["Cookie: sessionid=benchmark-no-cache"])
+            uncached = wrk(
+                url,
+                duration=args.duration,
+                connections=args.connections,
+                headers=["Cookie: sessionid=benchmark-no-cache"],
+            )
             rows.append((label, cached, uncached))
     finally:
         _stop(server, pidfile)
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print(f"\n{os.cpu_count()} cores, gunicorn {args.workers} sync workers, wrk -t2 -c{args.connections} "
-          f"-d{args.duration}s, 1,000 events on 30 venues, PostgreSQL + Redis\n")
-    print("| page | cached req/s | cached p50 ms | cached p99 ms | uncached req/s | uncached p50 ms | uncached p99 ms |")
+    print(
+        f"\n{os.cpu_count()} cores, gunicorn {args.workers} sync workers, wrk -t2 -c{args.connections} "
+        f"-d{args.duration}s, 1,000 events on 30 venues, PostgreSQL + Redis\n"
+    )
+    print(
+        "| page | cached req/s | cached p50 ms | cached p99 ms | uncached req/s | uncached p50 ms | uncached p99 ms |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|")
     for label, cached, uncached in rows:
-        print(f"| {label} | {cached['rps']:.0f} | {cached['p50']:.1f} | {cached['p99']:.1f} | "
-              f"{uncached['rps']:.0f} | {uncached['p50']:.1f} | {uncached['p99']:.1f} |")
+        print(
+            f"| {label} | {cached['rps']:.0f} | {cached['p50']:.1f} | {cached['p99']:.1f} | "
+            f"{uncached['rps']:.0f} | {uncached['p50']:.1f} | {uncached['p99']:.1f} |"
+        )
     errors = sum(c["errors"] + u["errors"] for _, c, u in rows)
     if errors:
         print(f"\n{errors} non-2xx answers: the figures are not valid")

@@ -19,6 +19,7 @@ What it does, on this machine and loopback only:
 
 The worker is started with a pidfile and stopped at the end whatever happens.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,7 +63,7 @@ def configure() -> None:
 
 
 def midday_zone() -> ZoneInfo:
-    offset = 12 - dt.datetime.now(dt.timezone.utc).hour
+    offset = 12 - dt.datetime.now(dt.UTC).hour
     return ZoneInfo(f"Etc/GMT{-offset:+d}" if offset else "Etc/UTC")
 
 
@@ -72,9 +73,15 @@ def seed_week():
     zone = midday_zone()
     local_now = dt.datetime.now(zone)
     return Week.objects.create(
-        name="提醒压测活动周", theme="创新创业", unified_title="2026年全国大众创业万众创新活动周",
-        starts_on=local_now.date(), ends_on=local_now.date(), time_zone=str(zone), is_current=True,
-        reminder_times=[local_now.strftime("%H:%M")], deadline_time=(local_now + dt.timedelta(hours=2)).time(),
+        name="提醒压测活动周",
+        theme="创新创业",
+        unified_title="2026年全国大众创业万众创新活动周",
+        starts_on=local_now.date(),
+        ends_on=local_now.date(),
+        time_zone=str(zone),
+        is_current=True,
+        reminder_times=[local_now.strftime("%H:%M")],
+        deadline_time=(local_now + dt.timedelta(hours=2)).time(),
     )
 
 
@@ -84,16 +91,30 @@ def seed_events(week, count: int, *, offset: int) -> None:
     from venues.models import Venue
 
     venue = Venue.objects.first() or Venue.objects.create(name="主会场", kind="main", address="创业路 1 号")
-    units = list(Organizer.objects.all()) or Organizer.objects.bulk_create(Organizer(name=f"压测单位{n}") for n in range(50))
+    units = list(Organizer.objects.all()) or Organizer.objects.bulk_create(
+        Organizer(name=f"压测单位{n}") for n in range(50)
+    )
     users = User.objects.bulk_create(
         User(username=f"reporter{n}", full_name=f"报送员{n}", email=f"reporter{n}@example.com", password="!")
         for n in range(offset, offset + count)
     )
-    Membership.objects.bulk_create(Membership(organizer=units[n % 50], user=user) for n, user in enumerate(users))
+    Membership.objects.bulk_create(
+        Membership(organizer=units[n % 50], user=user) for n, user in enumerate(users)
+    )
     start = week.at(week.starts_on, dt.time(6))
     Event.objects.bulk_create(
-        Event(week=week, host=units[n % 50], subtitle=f"第{offset + n}场专题活动", form="forum", venue=venue,
-              place="报告厅", starts_at=start, ends_at=start + dt.timedelta(hours=3), status="approved", reporter=user)
+        Event(
+            week=week,
+            host=units[n % 50],
+            subtitle=f"第{offset + n}场专题活动",
+            form="forum",
+            venue=venue,
+            place="报告厅",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=3),
+            status="approved",
+            reporter=user,
+        )
         for n, user in enumerate(users)
     )
 
@@ -129,8 +150,17 @@ def end_to_end(concurrency: int, folder: Path) -> tuple[float, float, int, int]:
 
     env = {**os.environ, "EMAIL_URL": f"filemail:///{folder / 'mail'}", "LOG_LEVEL": "INFO"}
     worker = CeleryProcess(
-        ["worker", "-Q", QUEUE, f"--concurrency={concurrency}", "--pool=prefork", f"--hostname=bench-{uuid.uuid4().hex[:6]}@%h"],
-        env=env, folder=folder, name="bench-worker",
+        [
+            "worker",
+            "-Q",
+            QUEUE,
+            f"--concurrency={concurrency}",
+            "--pool=prefork",
+            f"--hostname=bench-{uuid.uuid4().hex[:6]}@%h",
+        ],
+        env=env,
+        folder=folder,
+        name="bench-worker",
     )
     try:
         worker.wait_for("ready.")
@@ -142,7 +172,10 @@ def end_to_end(concurrency: int, folder: Path) -> tuple[float, float, int, int]:
     finally:
         worker.stop()
         connection.close()
-    mails = sum(len(re.findall(r"^To: ", log.read_text(errors="replace"), flags=re.MULTILINE)) for log in (folder / "mail").glob("*.log"))
+    mails = sum(
+        len(re.findall(r"^To: ", log.read_text(errors="replace"), flags=re.MULTILINE))
+        for log in (folder / "mail").glob("*.log")
+    )
     return tick_seconds, total, result.queued, mails
 
 
@@ -179,8 +212,10 @@ def main() -> None:
     for size, queries, seconds, _queued, claimed in rows:
         print(f"| {size:,} | {queries} | {seconds:.2f} | {claimed:,} |")
     print()
-    print(f"End to end, {options.days:,} event days, worker concurrency {options.concurrency}: tick {tick_seconds:.2f} s, "
-          f"all {queued:,} rows sent or settled after {total:.2f} s; {sent:,} rows sent; {mails:,} e-mails written.")
+    print(
+        f"End to end, {options.days:,} event days, worker concurrency {options.concurrency}: tick {tick_seconds:.2f} s, "
+        f"all {queued:,} rows sent or settled after {total:.2f} s; {sent:,} rows sent; {mails:,} e-mails written."
+    )
 
 
 if __name__ == "__main__":

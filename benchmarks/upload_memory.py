@@ -7,6 +7,7 @@ reads the worker's peak resident set (VmHWM) before and after. Run by hand:
 
     .venv/bin/python benchmarks/upload_memory.py [--size-mb 1024]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,12 +35,20 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="upload-bench-") as folder:
         folder = Path(folder)
-        env = {**os.environ, "DEBUG": "1", "VAR_DIR": str(folder), "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
-               "MEDIA_ROOT": str(folder / "media"), "FILE_UPLOAD_TEMP_DIR": str(folder)}
+        env = {
+            **os.environ,
+            "DEBUG": "1",
+            "VAR_DIR": str(folder),
+            "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
+            "MEDIA_ROOT": str(folder / "media"),
+            "FILE_UPLOAD_TEMP_DIR": str(folder),
+        }
         env.pop("REDIS_URL", None)
         manage = [PYTHON, "manage.py"]
         subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        subprocess.run([*manage, "load_demo_week", "--today"], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [*manage, "load_demo_week", "--today"], cwd=ROOT, env=env, check=True, capture_output=True
+        )
         event_id, day = _todays_event(env)
         video = folder / "big.mp4"
         with open(video, "wb") as handle:
@@ -56,11 +65,19 @@ def main() -> None:
         finally:
             os.kill(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
-        print(json.dumps({
-            "upload_mb": args.size_mb, "http_status": status, "seconds": round(seconds, 2),
-            "worker_peak_rss_before_mb": round(before / 1024, 1), "worker_peak_rss_after_mb": round(after / 1024, 1),
-            "growth_mb": round((after - before) / 1024, 1),
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "upload_mb": args.size_mb,
+                    "http_status": status,
+                    "seconds": round(seconds, 2),
+                    "worker_peak_rss_before_mb": round(before / 1024, 1),
+                    "worker_peak_rss_after_mb": round(after / 1024, 1),
+                    "growth_mb": round((after - before) / 1024, 1),
+                },
+                indent=2,
+            )
+        )
 
 
 def _todays_event(env) -> tuple[int, str]:
@@ -70,8 +87,14 @@ def _todays_event(env) -> tuple[int, str]:
         "e = next(e for e in Event.objects.filter(week=w, status='approved') if d in e.days);"
         "print(e.pk, d.isoformat(), e.host.memberships.first().user.username)"
     )
-    out = subprocess.run([PYTHON, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, check=True,
-                         capture_output=True, text=True).stdout.split()
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     global USERNAME
     USERNAME = out[-1]
     return int(out[-3]), out[-2]
@@ -83,9 +106,24 @@ PASSWORD = "organizer-demo-2017"
 
 def _start_gunicorn(env, folder: Path, port: int) -> subprocess.Popen:
     server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "shuangchuang.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}",
-         "--timeout", "600", "--pid", str(folder / "gunicorn.pid")],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "shuangchuang.wsgi",
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "600",
+            "--pid",
+            str(folder / "gunicorn.pid"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     for _ in range(100):
         try:
@@ -113,8 +151,16 @@ def _login(port: int) -> str:
     response.read()
     csrf = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie")).group(1)
     body = urllib.parse.urlencode({"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": csrf})
-    connection.request("POST", "/accounts/login/", body=body, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf}", "Referer": f"http://127.0.0.1:{port}/"})
+    connection.request(
+        "POST",
+        "/accounts/login/",
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf}",
+            "Referer": f"http://127.0.0.1:{port}/",
+        },
+    )
     response = connection.getresponse()
     response.read()
     session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie") or "").group(1)
@@ -123,9 +169,11 @@ def _login(port: int) -> str:
 
 def _upload(port: int, cookies: str, path: str, video: Path) -> int:
     cookie, csrf = cookies.split("|")
-    head = (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"csrfmiddlewaretoken\"\r\n\r\n{csrf}\r\n"
-            f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"videos\"; filename=\"big.mp4\"\r\n"
-            f"Content-Type: video/mp4\r\n\r\n").encode()
+    head = (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{csrf}\r\n'
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="videos"; filename="big.mp4"\r\n'
+        f"Content-Type: video/mp4\r\n\r\n"
+    ).encode()
     tail = f"\r\n--{BOUNDARY}--\r\n".encode()
     length = len(head) + video.stat().st_size + len(tail)
 
@@ -137,9 +185,18 @@ def _upload(port: int, cookies: str, path: str, video: Path) -> int:
         yield tail
 
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    connection.request("POST", path, body=body(), headers={
-        "Content-Type": f"multipart/form-data; boundary={BOUNDARY}", "Content-Length": str(length),
-        "Cookie": cookie, "Referer": f"http://127.0.0.1:{port}/", "Accept": "application/json"})
+    connection.request(
+        "POST",
+        path,
+        body=body(),
+        headers={
+            "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
+            "Content-Length": str(length),
+            "Cookie": cookie,
+            "Referer": f"http://127.0.0.1:{port}/",
+            "Accept": "application/json",
+        },
+    )
     response = connection.getresponse()
     response.read()
     return response.status

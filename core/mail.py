@@ -27,7 +27,9 @@ def absolute_url(url: str) -> str:
     return f"{settings.SITE_URL}{url}"
 
 
-def email_addresses(*, to: Iterable[str], subject: str, template_base: str, context: dict, url: str = "") -> None:
+def email_addresses(
+    *, to: Iterable[str], subject: str, template_base: str, context: dict, url: str = ""
+) -> None:
     """E-mail people who have no account (yet): an applicant, an invitee. Sent after commit."""
     text, html = render_message(template_base, {**context, "recipient": None}, url)
     send_email(to=list(to), subject=subject, text=text, html=html)

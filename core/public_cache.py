@@ -23,6 +23,7 @@ list of keys to hunt down.
 Pages that show the time of day ("live now", "today") are kept for ``PAGE_TIMEOUT``
 seconds; feeds, which do not depend on the clock, for ``FEED_TIMEOUT``.
 """
+
 from __future__ import annotations
 
 import functools
@@ -53,7 +54,15 @@ CORS_HEADERS = {
     "Access-Control-Expose-Headers": "ETag, Last-Modified",
 }
 # Headers of the view's answer that are not stored (set per answer, or by middleware).
-_DROPPED_HEADERS = {"content-length", "set-cookie", "vary", "etag", "last-modified", "cache-control", "expires"}
+_DROPPED_HEADERS = {
+    "content-length",
+    "set-cookie",
+    "vary",
+    "etag",
+    "last-modified",
+    "cache-control",
+    "expires",
+}
 
 
 def public_version() -> int:

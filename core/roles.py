@@ -1,4 +1,5 @@
 """Who a user is in the portal. One place, so views, querysets and rules agree."""
+
 from __future__ import annotations
 
 OFFICE_GROUP = "office_reviewers"

@@ -7,6 +7,7 @@ not tie up a gunicorn worker. Unset, the file is streamed through the storage AP
 single byte range is answered here (206), which iOS and WeChat's browser need to play and
 seek videos.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,9 @@ def accel_redirect_enabled() -> bool:
     return bool(settings.MEDIA_ACCEL_REDIRECT_PREFIX)
 
 
-def file_response(request, field_file, *, content_type: str, filename: str | None = None,
-                  as_attachment: bool = False) -> HttpResponse:
+def file_response(
+    request, field_file, *, content_type: str, filename: str | None = None, as_attachment: bool = False
+) -> HttpResponse:
     """A response for ``field_file``: handed to nginx, or streamed (a single ``Range`` asked
     for answered 206, or 416 when it lies outside the file). Always ``nosniff``."""
     disposition = content_disposition_header(as_attachment, filename)
@@ -35,8 +37,12 @@ def file_response(request, field_file, *, content_type: str, filename: str | Non
     else:
         response = _streamed(request, field_file, content_type=content_type)
         if response is None:
-            response = FileResponse(field_file.open("rb"), content_type=content_type, as_attachment=as_attachment,
-                                    filename=filename or "")
+            response = FileResponse(
+                field_file.open("rb"),
+                content_type=content_type,
+                as_attachment=as_attachment,
+                filename=filename or "",
+            )
             disposition = None  # FileResponse wrote its own
         response["Accept-Ranges"] = "bytes"
     if disposition:

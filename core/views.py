@@ -1,9 +1,10 @@
 """What every organizer and office view shares: sign-in first, then rules, 403 not a redirect loop."""
+
 from __future__ import annotations
 
+import rules
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-import rules
 from rules.contrib.views import PermissionRequiredMixin
 
 

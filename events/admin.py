@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.admin import BumpsPublicCache
 
 from .models import (
     Event,
@@ -17,8 +19,6 @@ from .models import (
     User,
     Week,
 )
-from core.admin import BumpsPublicCache
-
 
 # Web addresses typed without a scheme are taken as https (Django 6's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -37,7 +37,21 @@ class WeekAdmin(BumpsPublicCache, admin.ModelAdmin):
     list_filter = ["is_current", "is_published"]
     search_fields = ["name", "theme", "unified_title"]
     fieldsets = [
-        (None, {"fields": ["name", "theme", "unified_title", "starts_on", "ends_on", "time_zone", "is_current", "is_published"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "theme",
+                    "unified_title",
+                    "starts_on",
+                    "ends_on",
+                    "time_zone",
+                    "is_current",
+                    "is_published",
+                ]
+            },
+        ),
         (
             _("报送规则"),
             {
@@ -170,7 +184,17 @@ class EventChangeRequestAdmin(admin.ModelAdmin):
     list_display = ["event", "status", "requested_by", "requested_at", "decided_by", "decided_at"]
     list_filter = ["status"]
     list_select_related = ["event__week", "requested_by", "decided_by"]
-    readonly_fields = ["event", "proposed", "previous", "status", "requested_by", "requested_at", "decided_by", "decided_at", "comment"]
+    readonly_fields = [
+        "event",
+        "proposed",
+        "previous",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+        "comment",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -1,7 +1,8 @@
 from django.utils.functional import SimpleLazyObject
 
-from .models import Notice, Week
 from core.roles import is_office_reviewer, is_organizer_member
+
+from .models import Notice, Week
 
 
 def portal(request) -> dict:

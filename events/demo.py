@@ -4,6 +4,7 @@ Nine events, their host units, places and dates as the plan gives them; the plan
 clock times, so the times below are plausible ones. Loading is idempotent: every object is
 found by a natural key and brought to the state described here.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,10 +13,10 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from core.roles import OFFICE_GROUP
 from venues.models import Venue
 
 from .models import Event, EventPartner, Membership, Organizer, Theme, User, Week
-from core.roles import OFFICE_GROUP
 
 ZONE = "Asia/Shanghai"
 WEEK_NAME = "2017年全国大众创业万众创新活动周暨“创响江苏”活动月苏州分会场（昆山）"
@@ -74,32 +75,109 @@ def _d(month: int, day: int) -> dt.date:
 
 
 EVENTS = [
-    DemoEvent("全国“科普日”活动", "昆山市科技局", "culture", "全市各区镇", "全市各区镇",
-              (_d(9, 13), dt.time(9)), (_d(9, 17), dt.time(17)), "approved", ("科技创新",),
-              description="在全市各区镇开展科普展示、科普讲座和科普体验活动。"),
-    DemoEvent("昆山市第二届“创业梦+就业桥”青年创业大赛预赛", "昆山市人社局", "contest", "昆山市主会场",
-              "昆山市高新技术创业服务中心创酷空间", (_d(9, 22), dt.time(9)), (_d(9, 22), dt.time(17)),
-              "approved", ("创业就业",)),
-    DemoEvent("孵化基地创业孵化培训会", "昆山市人社局", "service", "科技广场分会场",
-              "前进东路科技广场（东创蒲公英）", (_d(9, 23), dt.time(9, 30)), (_d(9, 23), dt.time(16)),
-              "approved", ("创业就业", "人才培养")),
-    DemoEvent("SAE 2017 汽车智能与网联技术国际学术会议", "昆山开发区管委会", "forum", "昆山开发区分会场",
-              "昆山金陵大饭店", (_d(9, 25), dt.time(8, 30)), (_d(9, 27), dt.time(17, 30)), "approved",
-              ("科技创新", "智能制造")),
-    DemoEvent("2017年姑苏创协与昆山创协联谊活动", "昆山市自主创业者联谊会", "culture", "昆山市主会场",
-              "昆山高新区创酷空间", (_d(9, 25), dt.time(18, 30)), (_d(9, 25), dt.time(21)), "approved",
-              ("创业就业",), description="晚间联谊活动，当日信息次日 16 时前报送。"),
-    DemoEvent("沪昆“新材料技术应用与创新”产学研沙龙", "昆山市科技局", "forum", "工业技术研究院分会场",
-              "昆山市工业技术研究院", (_d(9, 25), dt.time(14)), (_d(9, 25), dt.time(17)), "approved",
-              ("新材料", "产学研合作")),
-    DemoEvent("创业典型专题宣传", "昆山市人社局", "culture", "昆山市主会场", "网络投票与媒体专访",
-              (_d(10, 10), dt.time(9)), (_d(10, 15), dt.time(17)), "approved", ("创业就业",),
-              description="采访“创业梦+就业桥”的 12 位参赛选手，展示创业项目，分享创业经历与心得。"),
-    DemoEvent("第一届昆山市工业机器人技术应用技能大赛", "昆山市经济和信息化委员会", "contest", "登云学院分会场",
-              "昆山市登云科技职业学院", (_d(10, 10), dt.time(8, 30)), (_d(10, 13), dt.time(17)), "submitted",
-              ("智能制造", "人才培养"), co_organizers=("昆山市人社局", "昆山市总工会")),
-    DemoEvent("组织五家创新创业企业赴广州参加“创客中国”总决赛", "昆山市经济和信息化委员会", "contest",
-              "广州赛场", "广州", (_d(10, 10), dt.time(9)), (_d(10, 13), dt.time(17)), "draft", ("创业就业",)),
+    DemoEvent(
+        "全国“科普日”活动",
+        "昆山市科技局",
+        "culture",
+        "全市各区镇",
+        "全市各区镇",
+        (_d(9, 13), dt.time(9)),
+        (_d(9, 17), dt.time(17)),
+        "approved",
+        ("科技创新",),
+        description="在全市各区镇开展科普展示、科普讲座和科普体验活动。",
+    ),
+    DemoEvent(
+        "昆山市第二届“创业梦+就业桥”青年创业大赛预赛",
+        "昆山市人社局",
+        "contest",
+        "昆山市主会场",
+        "昆山市高新技术创业服务中心创酷空间",
+        (_d(9, 22), dt.time(9)),
+        (_d(9, 22), dt.time(17)),
+        "approved",
+        ("创业就业",),
+    ),
+    DemoEvent(
+        "孵化基地创业孵化培训会",
+        "昆山市人社局",
+        "service",
+        "科技广场分会场",
+        "前进东路科技广场（东创蒲公英）",
+        (_d(9, 23), dt.time(9, 30)),
+        (_d(9, 23), dt.time(16)),
+        "approved",
+        ("创业就业", "人才培养"),
+    ),
+    DemoEvent(
+        "SAE 2017 汽车智能与网联技术国际学术会议",
+        "昆山开发区管委会",
+        "forum",
+        "昆山开发区分会场",
+        "昆山金陵大饭店",
+        (_d(9, 25), dt.time(8, 30)),
+        (_d(9, 27), dt.time(17, 30)),
+        "approved",
+        ("科技创新", "智能制造"),
+    ),
+    DemoEvent(
+        "2017年姑苏创协与昆山创协联谊活动",
+        "昆山市自主创业者联谊会",
+        "culture",
+        "昆山市主会场",
+        "昆山高新区创酷空间",
+        (_d(9, 25), dt.time(18, 30)),
+        (_d(9, 25), dt.time(21)),
+        "approved",
+        ("创业就业",),
+        description="晚间联谊活动，当日信息次日 16 时前报送。",
+    ),
+    DemoEvent(
+        "沪昆“新材料技术应用与创新”产学研沙龙",
+        "昆山市科技局",
+        "forum",
+        "工业技术研究院分会场",
+        "昆山市工业技术研究院",
+        (_d(9, 25), dt.time(14)),
+        (_d(9, 25), dt.time(17)),
+        "approved",
+        ("新材料", "产学研合作"),
+    ),
+    DemoEvent(
+        "创业典型专题宣传",
+        "昆山市人社局",
+        "culture",
+        "昆山市主会场",
+        "网络投票与媒体专访",
+        (_d(10, 10), dt.time(9)),
+        (_d(10, 15), dt.time(17)),
+        "approved",
+        ("创业就业",),
+        description="采访“创业梦+就业桥”的 12 位参赛选手，展示创业项目，分享创业经历与心得。",
+    ),
+    DemoEvent(
+        "第一届昆山市工业机器人技术应用技能大赛",
+        "昆山市经济和信息化委员会",
+        "contest",
+        "登云学院分会场",
+        "昆山市登云科技职业学院",
+        (_d(10, 10), dt.time(8, 30)),
+        (_d(10, 13), dt.time(17)),
+        "submitted",
+        ("智能制造", "人才培养"),
+        co_organizers=("昆山市人社局", "昆山市总工会"),
+    ),
+    DemoEvent(
+        "组织五家创新创业企业赴广州参加“创客中国”总决赛",
+        "昆山市经济和信息化委员会",
+        "contest",
+        "广州赛场",
+        "广州",
+        (_d(10, 10), dt.time(9)),
+        (_d(10, 13), dt.time(17)),
+        "draft",
+        ("创业就业",),
+    ),
 ]
 
 
@@ -119,7 +197,10 @@ def load_demo_week(*, today: dt.date | None = None) -> DemoAccounts:
     shift = (today - BUSIEST_DAY) if today else dt.timedelta(0)
     week = _week(shift)
     venues = _venues()
-    themes = {name: Theme.objects.update_or_create(name=name, defaults={"order": i})[0] for i, name in enumerate(THEMES)}
+    themes = {
+        name: Theme.objects.update_or_create(name=name, defaults={"order": i})[0]
+        for i, name in enumerate(THEMES)
+    }
     units, organizers = _units()
     for demo in EVENTS:
         _event(week, demo, shift, venues, themes, units)
@@ -135,8 +216,14 @@ def _week(shift: dt.timedelta) -> Week:
     starts_on, ends_on = STARTS_ON + shift, ENDS_ON + shift
     if week is None:
         return Week.objects.create(
-            name=WEEK_NAME, theme=THEME, unified_title=UNIFIED_TITLE, starts_on=starts_on,
-            ends_on=ends_on, time_zone=ZONE, is_current=True, is_published=True,
+            name=WEEK_NAME,
+            theme=THEME,
+            unified_title=UNIFIED_TITLE,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            time_zone=ZONE,
+            is_current=True,
+            is_published=True,
         )
     # Widen first so that events can move without ever lying outside their week.
     week.starts_on, week.ends_on = min(week.starts_on, starts_on), max(week.ends_on, ends_on)
@@ -151,7 +238,13 @@ def _venues() -> dict[str, Venue]:
     for name, kind, parent, district, address, order in VENUES:
         venues[name], _ = Venue.objects.update_or_create(
             name=name,
-            defaults={"kind": kind, "parent": venues.get(parent), "district": district, "address": address, "order": order},
+            defaults={
+                "kind": kind,
+                "parent": venues.get(parent),
+                "district": district,
+                "address": address,
+                "order": order,
+            },
         )
     return venues
 
@@ -169,7 +262,9 @@ def _units() -> tuple[dict[str, Organizer], list[tuple[str, str, str]]]:
         if created:
             user.set_password(ORGANIZER_PASSWORD)
             user.save()
-        Membership.objects.get_or_create(organizer=unit, user=user, defaults={"role": Membership.Role.MANAGER})
+        Membership.objects.get_or_create(
+            organizer=unit, user=user, defaults={"role": Membership.Role.MANAGER}
+        )
         units[name] = unit
         accounts.append((name, login, ORGANIZER_PASSWORD))
     return units, accounts
@@ -202,7 +297,9 @@ def _event(week, demo: DemoEvent, shift, venues, themes, units) -> Event:
     event.themes.set([themes[name] for name in demo.themes])
     for order, name in enumerate(demo.co_organizers):
         EventPartner.objects.get_or_create(
-            event=event, organizer=units[name], defaults={"role": EventPartner.Role.CO_ORGANIZER, "order": order}
+            event=event,
+            organizer=units[name],
+            defaults={"role": EventPartner.Role.CO_ORGANIZER, "order": order},
         )
     return event
 

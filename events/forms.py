@@ -1,8 +1,6 @@
 """Forms of the organizer and office areas (crispy, Bootstrap 5), with Chinese messages."""
-from __future__ import annotations
 
-import datetime as dt
-import re
+from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
@@ -46,41 +44,69 @@ class EventForm(forms.ModelForm):
         label=_("主题标签"), queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     starts_at = forms.DateTimeField(
-        label=_("开始时间"), input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M"],
+        label=_("开始时间"),
+        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
     )
     ends_at = forms.DateTimeField(
-        label=_("结束时间"), input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M"],
+        label=_("结束时间"),
+        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
     )
     undertakers = OrganizerChoiceField(
-        label=_("承办单位（已在平台的单位）"), queryset=Organizer.objects.all(), required=False,
+        label=_("承办单位（已在平台的单位）"),
+        queryset=Organizer.objects.all(),
+        required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
     undertaker_names = forms.CharField(
-        label=_("其他承办单位"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("其他承办单位"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("尚无账号的单位，每行一个。"),
     )
     co_organizers = OrganizerChoiceField(
-        label=_("协办单位（已在平台的单位）"), queryset=Organizer.objects.all(), required=False,
+        label=_("协办单位（已在平台的单位）"),
+        queryset=Organizer.objects.all(),
+        required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
     co_organizer_names = forms.CharField(
-        label=_("其他协办单位"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("其他协办单位"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("尚无账号的单位，每行一个。"),
     )
     contact_phone = PhoneField(label=_("联系人电话"), required=False, max_length=32)
-    live_url = forms.URLField(label=_("直播或回放链接"), required=False, assume_scheme="https", max_length=200)
+    live_url = forms.URLField(
+        label=_("直播或回放链接"), required=False, assume_scheme="https", max_length=200
+    )
     reporter = MemberChoiceField(
-        label=_("信息报送员"), queryset=User.objects.none(), required=False,
+        label=_("信息报送员"),
+        queryset=User.objects.none(),
+        required=False,
         help_text=_("本单位成员；每日报送提醒发给此人。"),
     )
 
     class Meta:
         model = Event
         fields = [
-            "subtitle", "form", "themes", "venue", "place", "address", "starts_at", "ends_at", "host",
-            "contact_name", "contact_phone", "contact_email", "reporter", "live_url", "description", "cover",
+            "subtitle",
+            "form",
+            "themes",
+            "venue",
+            "place",
+            "address",
+            "starts_at",
+            "ends_at",
+            "host",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "reporter",
+            "live_url",
+            "description",
+            "cover",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
         help_texts = {"description": _("纯文本，空一行分段。")}
@@ -91,18 +117,33 @@ class EventForm(forms.ModelForm):
         units = Organizer.objects.filter(memberships__user=user).order_by("name")
         self.fields["host"].queryset = units
         self.fields["reporter"].queryset = (
-            User.objects.filter(memberships__organizer__in=units, is_active=True).distinct().order_by("full_name", "id")
+            User.objects.filter(memberships__organizer__in=units, is_active=True)
+            .distinct()
+            .order_by("full_name", "id")
         )
-        self.fields["venue"].queryset = self.fields["venue"].queryset.select_related("parent").order_by("order", "id")
+        self.fields["venue"].queryset = (
+            self.fields["venue"].queryset.select_related("parent").order_by("order", "id")
+        )
         self.fields["venue"].label_from_instance = lambda v: f"{v.name}（{v.get_kind_display()}）"
         self.fields["form"].choices = Event.Form.choices
         self.fields["subtitle"].widget.attrs.update({"data-full-title-source": "1", "autocomplete": "off"})
         if self.instance.pk:
             partners = list(self.instance.partners.all())
-            self.initial.setdefault("undertakers", [p.organizer_id for p in partners if p.role == "undertaker" and p.organizer_id])
-            self.initial.setdefault("co_organizers", [p.organizer_id for p in partners if p.role == "co_organizer" and p.organizer_id])
-            self.initial.setdefault("undertaker_names", "\n".join(p.name for p in partners if p.role == "undertaker" and not p.organizer_id))
-            self.initial.setdefault("co_organizer_names", "\n".join(p.name for p in partners if p.role == "co_organizer" and not p.organizer_id))
+            self.initial.setdefault(
+                "undertakers", [p.organizer_id for p in partners if p.role == "undertaker" and p.organizer_id]
+            )
+            self.initial.setdefault(
+                "co_organizers",
+                [p.organizer_id for p in partners if p.role == "co_organizer" and p.organizer_id],
+            )
+            self.initial.setdefault(
+                "undertaker_names",
+                "\n".join(p.name for p in partners if p.role == "undertaker" and not p.organizer_id),
+            )
+            self.initial.setdefault(
+                "co_organizer_names",
+                "\n".join(p.name for p in partners if p.role == "co_organizer" and not p.organizer_id),
+            )
         elif units:
             self.initial.setdefault("host", units[0].pk)
         self.helper = FormHelper()
@@ -115,9 +156,25 @@ class EventForm(forms.ModelForm):
                 "form",
                 Div("themes", css_class="themes-inline"),
             ),
-            Fieldset(_("时间与地点"), Div(Div("starts_at", css_class="col-sm-6"), Div("ends_at", css_class="col-sm-6"), css_class="row"),
-                     "venue", "place", "address"),
-            Fieldset(_("主办、承办与协办"), "host", "undertakers", "undertaker_names", "co_organizers", "co_organizer_names"),
+            Fieldset(
+                _("时间与地点"),
+                Div(
+                    Div("starts_at", css_class="col-sm-6"),
+                    Div("ends_at", css_class="col-sm-6"),
+                    css_class="row",
+                ),
+                "venue",
+                "place",
+                "address",
+            ),
+            Fieldset(
+                _("主办、承办与协办"),
+                "host",
+                "undertakers",
+                "undertaker_names",
+                "co_organizers",
+                "co_organizer_names",
+            ),
             Fieldset(_("联系人与信息报送员"), "contact_name", "contact_phone", "contact_email", "reporter"),
             Fieldset(_("介绍"), "live_url", "description", "cover"),
         )
@@ -133,13 +190,17 @@ class EventForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        for field, message in week_range_errors(self.week, cleaned.get("starts_at"), cleaned.get("ends_at")).items():
+        for field, message in week_range_errors(
+            self.week, cleaned.get("starts_at"), cleaned.get("ends_at")
+        ).items():
             self.add_error(field, message)
         host, reporter = cleaned.get("host"), cleaned.get("reporter")
         if host and reporter and not Membership.objects.filter(organizer=host, user=reporter).exists():
             self.add_error("reporter", _("信息报送员须是主办单位的成员。"))
         partner_errors = host_as_partner_errors(
-            host, undertakers=cleaned.get("undertakers") or [], co_organizers=cleaned.get("co_organizers") or []
+            host,
+            undertakers=cleaned.get("undertakers") or [],
+            co_organizers=cleaned.get("co_organizers") or [],
         )
         for field, message in partner_errors.items():
             self.add_error(field, message)
@@ -176,7 +237,9 @@ class ReasonForm(forms.Form):
         if label:
             self.fields["comment"].label = label
         self.fields["comment"].required = required
-        self.fields["comment"].error_messages["required"] = _("请填写%(what)s。") % {"what": self.fields["comment"].label}
+        self.fields["comment"].error_messages["required"] = _("请填写%(what)s。") % {
+            "what": self.fields["comment"].label
+        }
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -221,8 +284,12 @@ class ApplicationForm(forms.ModelForm):
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         if Organizer.objects.filter(name=name).exists():
-            raise ValidationError(_("该单位已在平台上，请联系单位管理员或市发改委邀请您加入。"), code="exists")
-        if OrganizerApplication.objects.filter(name=name, status=OrganizerApplication.Status.PENDING).exists():
+            raise ValidationError(
+                _("该单位已在平台上，请联系单位管理员或市发改委邀请您加入。"), code="exists"
+            )
+        if OrganizerApplication.objects.filter(
+            name=name, status=OrganizerApplication.Status.PENDING
+        ).exists():
             raise ValidationError(_("该单位的申请正在处理中，请耐心等待。"), code="pending")
         return name
 
@@ -230,8 +297,12 @@ class ApplicationForm(forms.ModelForm):
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(label=_("姓名"), max_length=60)
     phone = PhoneField(label=_("手机或电话"), required=False, max_length=32)
-    password1 = forms.CharField(label=_("设置密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label=_("确认密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label=_("设置密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("确认密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def __init__(self, *args, email: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -254,7 +325,8 @@ def _chinese_password_error(error: ValidationError) -> ValidationError:
     # Django's zh_Hans catalogue lacks the minimum-length message; say it in Chinese here.
     if error.code == "password_too_short":
         return ValidationError(
-            _("密码太短，至少需要 %(min_length)d 个字符。") % (error.params or {"min_length": 8}), code=error.code
+            _("密码太短，至少需要 %(min_length)d 个字符。") % (error.params or {"min_length": 8}),
+            code=error.code,
         )
     return error
 
@@ -262,7 +334,8 @@ def _chinese_password_error(error: ValidationError) -> ValidationError:
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("活动计划表（.xlsx）"))
     publish = forms.BooleanField(
-        label=_("导入后直接发布"), required=False,
+        label=_("导入后直接发布"),
+        required=False,
         help_text=_("不勾选时，活动以草稿导入，由主办单位补全后提交审核。"),
     )
 

@@ -6,6 +6,7 @@ none. Each event gets an ``import_key`` from its host, subtitle and start, so im
 same file again finds the events it made and creates nothing new (even after the units
 edited other fields of them).
 """
+
 from __future__ import annotations
 
 import base64
@@ -16,11 +17,11 @@ from dataclasses import dataclass, field
 
 import openpyxl
 from django.core.exceptions import ValidationError
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
 from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from venues.models import Venue
 
@@ -47,7 +48,13 @@ COLUMNS = [
     ("live_url", gettext_lazy("直播或回放链接"), False),
     ("description", gettext_lazy("活动简介"), False),
 ]
-DATETIME_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y.%m.%d %H:%M", "%Y年%m月%d日 %H:%M"]
+DATETIME_FORMATS = [
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y.%m.%d %H:%M",
+    "%Y年%m月%d日 %H:%M",
+]
 MAX_ROWS = 1000
 
 
@@ -81,7 +88,9 @@ class ImportPreview:
         """Every problem as one line of Chinese, for the management command."""
         lines = list(self.file_errors)
         for row in self.rows:
-            lines += [_("第 %(row)d 行：%(error)s") % {"row": row.number, "error": error} for error in row.errors]
+            lines += [
+                _("第 %(row)d 行：%(error)s") % {"row": row.number, "error": error} for error in row.errors
+            ]
         return lines
 
 
@@ -124,7 +133,9 @@ def preview(*, content: bytes, week: Week) -> ImportPreview:
     positions = {str(title).strip(): index for index, title in enumerate(header) if title is not None}
     missing = [str(title) for key, title, required in COLUMNS if required and str(title) not in positions]
     if missing:
-        result.file_errors.append(_("表头缺少以下列：%(columns)s。请使用下载的模板。") % {"columns": "、".join(missing)})
+        result.file_errors.append(
+            _("表头缺少以下列：%(columns)s。请使用下载的模板。") % {"columns": "、".join(missing)}
+        )
         return result
     lookups = _Lookups(week)
     seen: dict[str, int] = {}
@@ -140,7 +151,10 @@ def preview(*, content: bytes, week: Week) -> ImportPreview:
         if row.event is not None and not row.errors:
             key = row.event.import_key
             if key in seen:
-                row.errors.append(_("与第 %(other)d 行是同一活动（主办单位、副标题、开始时间相同）。") % {"other": seen[key]})
+                row.errors.append(
+                    _("与第 %(other)d 行是同一活动（主办单位、副标题、开始时间相同）。")
+                    % {"other": seen[key]}
+                )
             seen.setdefault(key, number)
             row.exists = key in lookups.existing_keys
         result.rows.append(row)
@@ -155,9 +169,7 @@ def import_events(*, content: bytes, week: Week, by: User | None, publish: bool 
     if not checked.is_valid:
         raise ImportRejected(checked)
     new = checked.new_rows
-    event_import_rows(
-        rows=[(row.event, row.themes, row.partners) for row in new], by=by, publish=publish
-    )
+    event_import_rows(rows=[(row.event, row.themes, row.partners) for row in new], by=by, publish=publish)
     return ImportResult(created=len(new), skipped=len(checked.rows) - len(new))
 
 
@@ -246,23 +258,44 @@ def _check(row: ImportRow, line, positions, week: Week, lookups: _Lookups) -> No
             URLValidator(schemes=["http", "https"])(v["live_url"])
         except ValidationError:
             errors.append(_("直播或回放链接须以 http:// 或 https:// 开头。"))
-    for key, model_field in (("subtitle", "subtitle"), ("place", "place"), ("address", "address"), ("contact_name", "contact_name")):
+    for key, model_field in (
+        ("subtitle", "subtitle"),
+        ("place", "place"),
+        ("address", "address"),
+        ("contact_name", "contact_name"),
+    ):
         limit = Event._meta.get_field(model_field).max_length
         if len(v[key]) > limit:
-            errors.append(_("%(column)s不能超过 %(limit)d 个字。") % {"column": dict((k, t) for k, t, _r in COLUMNS)[key], "limit": limit})
+            errors.append(
+                _("%(column)s不能超过 %(limit)d 个字。")
+                % {"column": dict((k, t) for k, t, _r in COLUMNS)[key], "limit": limit}
+            )
     if errors:
         return
     row.themes = themes
     row.partners = [
         PartnerSpec(role=role, organizer=lookups.units.get(name), name="" if name in lookups.units else name)
-        for role, key in ((EventPartner.Role.UNDERTAKER, "undertakers"), (EventPartner.Role.CO_ORGANIZER, "co_organizers"))
+        for role, key in (
+            (EventPartner.Role.UNDERTAKER, "undertakers"),
+            (EventPartner.Role.CO_ORGANIZER, "co_organizers"),
+        )
         for name in split_names(v[key])
     ]
     row.event = Event(
-        week=week, host=host, subtitle=v["subtitle"], form=form, venue=venue, place=v["place"], address=v["address"],
-        starts_at=starts_at, ends_at=ends_at, contact_name=v["contact_name"],
+        week=week,
+        host=host,
+        subtitle=v["subtitle"],
+        form=form,
+        venue=venue,
+        place=v["place"],
+        address=v["address"],
+        starts_at=starts_at,
+        ends_at=ends_at,
+        contact_name=v["contact_name"],
         contact_phone=validate_phone(v["contact_phone"]) if v["contact_phone"] else "",
-        contact_email=v["contact_email"], live_url=v["live_url"], description=v["description"],
+        contact_email=v["contact_email"],
+        live_url=v["live_url"],
+        description=v["description"],
         import_key=import_key(host=host.name, subtitle=v["subtitle"], starts_at=starts_at),
     )
 
@@ -273,19 +306,36 @@ def template_workbook(*, week: Week | None) -> bytes:
     sheet = workbook.active
     sheet.title = _("活动")
     sheet.append([str(title) for _key, title, _required in COLUMNS])
-    for cell, (_key, _title, required) in zip(sheet[1], COLUMNS):
+    for cell, (_key, _title, required) in zip(sheet[1], COLUMNS, strict=True):
         cell.font = Font(bold=True, color="B3161B" if required else "000000")
         cell.fill = PatternFill("solid", fgColor="FFF2CC")
     day = week.starts_on if week else dt.date.today()
     venue = Venue.objects.order_by("order", "id").first()
-    sheet.append([
-        _("示例：孵化基地创业孵化培训会"), str(Event.Form.SERVICE.label), _("昆山市人社局"), "", "",
-        venue.name if venue else _("昆山市主会场"), _("科技广场"), _("前进东路科技广场"),
-        f"{day:%Y-%m-%d} 09:00", f"{day:%Y-%m-%d} 11:30", "", _("李娜"), "13800000002", "", "", "",
-    ])
+    sheet.append(
+        [
+            _("示例：孵化基地创业孵化培训会"),
+            str(Event.Form.SERVICE.label),
+            _("昆山市人社局"),
+            "",
+            "",
+            venue.name if venue else _("昆山市主会场"),
+            _("科技广场"),
+            _("前进东路科技广场"),
+            f"{day:%Y-%m-%d} 09:00",
+            f"{day:%Y-%m-%d} 11:30",
+            "",
+            _("李娜"),
+            "13800000002",
+            "",
+            "",
+            "",
+        ]
+    )
     for index, _column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = 20
-    choices = DataValidation(type="list", formula1='"%s"' % ",".join(str(label) for _v, label in Event.Form.choices))
+    choices = DataValidation(
+        type="list", formula1='"%s"' % ",".join(str(label) for _v, label in Event.Form.choices)
+    )
     sheet.add_data_validation(choices)
     choices.add("B2:B1000")
     help_sheet = workbook.create_sheet(_("填写说明"))

@@ -1,4 +1,5 @@
 """Week, organizer units and their members, events, and the notices users receive."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -117,7 +118,7 @@ class Week(models.Model):
         try:
             ZoneInfo(self.time_zone)
         except (KeyError, ValueError):
-            raise ValidationError({"time_zone": _("未知的时区：%(tz)s") % {"tz": self.time_zone}})
+            raise ValidationError({"time_zone": _("未知的时区：%(tz)s") % {"tz": self.time_zone}}) from None
         if not isinstance(self.reminder_times, list) or not all(
             _is_hh_mm(value) for value in self.reminder_times
         ):
@@ -207,7 +208,9 @@ class Organizer(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["government", "district", "enterprise", "association", "academic", "other"]),
+                condition=Q(
+                    kind__in=["government", "district", "enterprise", "association", "academic", "other"]
+                ),
                 name="organizer_kind_known",
             ),
         ]
@@ -240,9 +243,7 @@ class Membership(models.Model):
         verbose_name_plural = _("单位成员")
         constraints = [
             models.UniqueConstraint(fields=["organizer", "user"], name="membership_once_per_unit"),
-            models.CheckConstraint(
-                condition=Q(role__in=["manager", "member"]), name="membership_role_known"
-            ),
+            models.CheckConstraint(condition=Q(role__in=["manager", "member"]), name="membership_role_known"),
         ]
 
     def __str__(self) -> str:
@@ -334,9 +335,7 @@ class Event(models.Model):
         ordering = ["starts_at", "id"]
         indexes = [models.Index(fields=["week", "status", "starts_at"], name="event_week_status_start")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"
-            ),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"),
             models.CheckConstraint(
                 condition=Q(form__in=["exhibition", "forum", "culture", "roadshow", "contest", "service"]),
                 name="event_form_known",
@@ -350,7 +349,9 @@ class Event(models.Model):
                 name="event_cancelled_has_reason",
             ),
             models.UniqueConstraint(
-                fields=["week", "import_key"], condition=~Q(import_key=""), name="event_import_key_once_per_week"
+                fields=["week", "import_key"],
+                condition=~Q(import_key=""),
+                name="event_import_key_once_per_week",
             ),
         ]
 
@@ -395,12 +396,16 @@ class EventPartner(models.Model):
         UNDERTAKER = "undertaker", _("承办单位")
         CO_ORGANIZER = "co_organizer", _("协办单位")
 
-    event = models.ForeignKey(Event, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="partners")
+    event = models.ForeignKey(
+        Event, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="partners"
+    )
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
     organizer = models.ForeignKey(
         Organizer, verbose_name=_("单位"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    name = models.CharField(_("单位名称"), max_length=120, blank=True, help_text=_("单位尚无账号时填写名称。"))
+    name = models.CharField(
+        _("单位名称"), max_length=120, blank=True, help_text=_("单位尚无账号时填写名称。")
+    )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -431,7 +436,11 @@ class EventStatusChange(models.Model):
     from_status = models.CharField(_("原状态"), max_length=16, choices=Event.Status.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, choices=Event.Status.choices)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     at = models.DateTimeField(_("时间"), default=timezone.now)
     comment = models.TextField(_("意见"), blank=True)
@@ -487,7 +496,11 @@ class OrganizerApplication(models.Model):
         Organizer, verbose_name=_("单位"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
@@ -502,7 +515,8 @@ class OrganizerApplication(models.Model):
                 condition=Q(status__in=["pending", "accepted", "declined"]), name="application_status_known"
             ),
             models.CheckConstraint(
-                condition=~Q(status="declined") | ~Q(decline_reason=""), name="application_declined_has_reason"
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="application_declined_has_reason",
             ),
         ]
 
@@ -523,14 +537,22 @@ class Invitation(models.Model):
     email = models.EmailField(_("邮箱"))
     full_name = models.CharField(_("姓名"), max_length=60, blank=True)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("邀请人"), on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("邀请人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(_("邀请时间"), default=timezone.now)
     used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("接受邀请的用户"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接受邀请的用户"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -566,16 +588,26 @@ class EventChangeRequest(models.Model):
         ACCEPTED = "accepted", _("已通过")
         REJECTED = "rejected", _("未通过")
 
-    event = models.ForeignKey(Event, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="change_requests")
+    event = models.ForeignKey(
+        Event, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="change_requests"
+    )
     proposed = models.JSONField(_("申请变更为"))
     previous = models.JSONField(_("原内容"))
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
@@ -590,7 +622,8 @@ class EventChangeRequest(models.Model):
                 fields=["event"], condition=Q(status="pending"), name="change_request_one_pending_per_event"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "accepted", "rejected"]), name="change_request_status_known"
+                condition=Q(status__in=["pending", "accepted", "rejected"]),
+                name="change_request_status_known",
             ),
         ]
 

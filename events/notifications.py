@@ -16,6 +16,7 @@ and ``<base>.html``. Both get ``context`` plus ``recipient`` (the user or None),
 Chinese, the portal's first language) and handed to the mail backend on commit, so a
 rolled-back action sends nothing; a failing mail server is logged, never undoes the action.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -25,7 +26,9 @@ from core.mail import render_message, send_email
 from .models import Notice, User
 
 
-def notify(*, users: Iterable[User | None], subject: str, template_base: str, context: dict, url: str = "") -> list[Notice]:
+def notify(
+    *, users: Iterable[User | None], subject: str, template_base: str, context: dict, url: str = ""
+) -> list[Notice]:
     """Notify each distinct user by e-mail (when they have an address) and by an in-site notice.
 
     Side effects: one ``Notice`` per user, created now; one e-mail per user with an address,

@@ -6,6 +6,7 @@ The permission matrix test walks every role against every state through them.
 Organizer views also scope their querysets to the user's units, so another unit's event
 answers 404 before any of these rules is asked.
 """
+
 import rules
 
 from core.roles import is_office_reviewer as _is_office_reviewer

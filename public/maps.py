@@ -9,6 +9,12 @@ def map_links(where: str, *, district: str = "") -> list[dict]:
     """Search links on Amap (高德) and Baidu Maps: they open the app on a phone if installed."""
     keyword = f"{district} {where}".strip() if district and district not in where else where
     return [
-        {"name": _("高德地图"), "url": f"https://uri.amap.com/search?keyword={quote(keyword)}&src=shuangchuang"},
-        {"name": _("百度地图"), "url": f"https://map.baidu.com/search/{quote(keyword)}?querytype=s&wd={quote(keyword)}"},
+        {
+            "name": _("高德地图"),
+            "url": f"https://uri.amap.com/search?keyword={quote(keyword)}&src=shuangchuang",
+        },
+        {
+            "name": _("百度地图"),
+            "url": f"https://map.baidu.com/search/{quote(keyword)}?querytype=s&wd={quote(keyword)}",
+        },
     ]

@@ -1,4 +1,5 @@
 """The Celery app. Tasks live in each app's ``tasks.py`` and are found by autodiscovery."""
+
 import os
 from pathlib import Path
 

@@ -3,6 +3,7 @@
 The task id becomes the log lines' ``request_id`` while the task runs, and the worker's own
 handlers are switched to the JSON lines the web processes write.
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,21 +27,35 @@ def _task_started(task_id=None, task=None, kwargs=None, **_):
 def _task_finished(task_id=None, task=None, state=None, **_):
     started, token = _started.pop(task_id, (None, None))
     seconds = round(time.monotonic() - started, 3) if started is not None else None
-    log.info("task finished", extra={"task": task.name, "task_id": task_id, "outcome": state, "seconds": seconds})
+    log.info(
+        "task finished", extra={"task": task.name, "task_id": task_id, "outcome": state, "seconds": seconds}
+    )
     if token is not None:
         request_id.reset(token)
 
 
 @signals.task_failure.connect
 def _task_failed(task_id=None, sender=None, exception=None, **_):
-    log.error("task failed", extra={"task": getattr(sender, "name", "?"), "task_id": task_id,
-                                    "error": f"{type(exception).__name__}: {exception}"})
+    log.error(
+        "task failed",
+        extra={
+            "task": getattr(sender, "name", "?"),
+            "task_id": task_id,
+            "error": f"{type(exception).__name__}: {exception}",
+        },
+    )
 
 
 @signals.task_retry.connect
 def _task_retried(request=None, reason=None, sender=None, **_):
-    log.warning("task retried", extra={"task": getattr(sender, "name", "?"),
-                                       "task_id": getattr(request, "id", None), "reason": str(reason)})
+    log.warning(
+        "task retried",
+        extra={
+            "task": getattr(sender, "name", "?"),
+            "task_id": getattr(request, "id", None),
+            "reason": str(reason),
+        },
+    )
 
 
 @signals.after_setup_logger.connect

@@ -6,6 +6,7 @@ the entry ``CLIENT_IP_PROXY_COUNT`` places from the right is used, which our own
 appended. Whatever a client puts to the left of it is ignored, so forging a header cannot
 give a guesser a fresh address (and a fresh failure count).
 """
+
 from __future__ import annotations
 
 import ipaddress

@@ -4,6 +4,7 @@ Django calls ``server_error`` from inside its exception handling, for exceptions
 views and in middleware alike (a session saved while PostgreSQL restarts), so the exception
 is still at hand. Both pages render without the database and without a request context.
 """
+
 from __future__ import annotations
 
 import sys

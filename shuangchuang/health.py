@@ -1,4 +1,5 @@
 """``GET /healthz``: is the database up, is the broker reachable, does a worker answer."""
+
 from __future__ import annotations
 
 from django.db import connection
@@ -44,7 +45,7 @@ def _broker_state() -> str:
 
 
 def _worker_state() -> str:
-    """"ok" when a worker answers a ping; the file-system broker cannot broadcast a ping."""
+    """ "ok" when a worker answers a ping; the file-system broker cannot broadcast a ping."""
     if celery_app.conf.broker_url.startswith("filesystem://"):
         return "unknown"
     try:

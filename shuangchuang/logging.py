@@ -3,6 +3,7 @@
 The id lives in a context variable set by ``RequestIdMiddleware`` (web) or by the task
 signals in ``celery_logging`` (workers), so every logger, ours or a library's, gets it.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -26,7 +27,7 @@ class RequestIdFilter(logging.Filter):
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line = {
-            "ts": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(timespec="milliseconds"),
+            "ts": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "request_id": getattr(record, "request_id", None) or request_id.get(),

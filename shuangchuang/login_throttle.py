@@ -3,6 +3,7 @@
 Management commands and the test client's ``login()`` authenticate without a request; there
 is no address to throttle there, so the gate stands aside instead of refusing them.
 """
+
 from __future__ import annotations
 
 from axes.backends import AxesStandaloneBackend

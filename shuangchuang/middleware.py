@@ -1,4 +1,5 @@
 """Request ids: every request gets one, every log line carries it, the response echoes it."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Settings for the test suite: the real settings, made fast and self-contained."""
+
 import os
 import tempfile
 import uuid
@@ -6,7 +7,7 @@ import uuid
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 
 from .settings import *  # noqa: E402,F403
-from .settings import STORAGES, VAR_DIR  # noqa: E402
+from .settings import STORAGES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

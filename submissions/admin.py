@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .services.review import media_set_public
 from .models import DailyDispatch, DailyReport, MediaFile, Reminder, ReportLeader, ReportLogEntry
+from .services.review import media_set_public
 
 
 class ReportLeaderInline(admin.TabularInline):

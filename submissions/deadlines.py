@@ -4,6 +4,7 @@ All arithmetic happens in the week's zone: 16:00 means 16:00 Asia/Shanghai whate
 server's clock zone is. An event day whose activity only starts at or after the deadline
 (an evening forum) is due at the next day's deadline instead.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Forms the reporter fills: the day's report, its leaders, and file uploads."""
+
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
@@ -62,7 +63,9 @@ LeaderFormSet = forms.formset_factory(LeaderForm, formset=BaseLeaderFormSet, ext
 
 
 def leader_initial(report: DailyReport) -> list[dict]:
-    return [{"name": leader.name, "post": leader.post, "level": leader.level} for leader in report.leaders.all()]
+    return [
+        {"name": leader.name, "post": leader.post, "level": leader.level} for leader in report.leaders.all()
+    ]
 
 
 class MultipleFileInput(forms.ClearableFileInput):

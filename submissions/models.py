@@ -1,4 +1,5 @@
 """Daily reports, their media files, and the reminders sent about them."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -114,7 +115,11 @@ class ReportLogEntry(models.Model):
     )
     action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     at = models.DateTimeField(_("时间"), default=timezone.now)
     comment = models.TextField(_("意见"), blank=True)
@@ -176,7 +181,11 @@ class MediaFile(models.Model):
     checked_at = models.DateTimeField(_("检查完成时间"), null=True, blank=True)
     is_public = models.BooleanField(_("公开展示"), default=False)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
@@ -227,7 +236,9 @@ class Reminder(models.Model):
         "events.Event", verbose_name=_("活动"), on_delete=models.CASCADE, related_name="reminders"
     )
     day = models.DateField(_("日期"))
-    slot = models.CharField(_("时段"), max_length=16, help_text=_("提醒时间如 14:00，或 overdue（逾期通知）。"))
+    slot = models.CharField(
+        _("时段"), max_length=16, help_text=_("提醒时间如 14:00，或 overdue（逾期通知）。")
+    )
     channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,4 +1,5 @@
 """How a media file is described to the report page's script and to templates."""
+
 from __future__ import annotations
 
 from django.urls import reverse

@@ -1,4 +1,5 @@
 """Receiving uploaded files: streamed to disk, hashed and size-limited while they arrive."""
+
 from __future__ import annotations
 
 import hashlib

@@ -3,6 +3,7 @@
 They share the test database (PostgreSQL: a subprocess cannot see SQLite's in-memory
 test database), the test media folder and a queue of their own on the real Redis.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,13 +40,30 @@ def worker_environment(*, redis_url: str, queue: str, **extra: str) -> dict[str,
 class CeleryProcess:
     """One ``celery`` process in its own process group, with a pidfile and a log file."""
 
-    def __init__(self, args: list[str], *, env: dict[str, str], folder: Path, name: str, app: str = "shuangchuang"):
+    def __init__(
+        self, args: list[str], *, env: dict[str, str], folder: Path, name: str, app: str = "shuangchuang"
+    ):
         self.pidfile = folder / f"{name}.pid"
         self.logfile = folder / f"{name}.log"
-        command = [sys.executable, "-m", "celery", "-A", app, *args,
-                   f"--pidfile={self.pidfile}", f"--logfile={self.logfile}", "--loglevel=INFO"]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            app,
+            *args,
+            f"--pidfile={self.pidfile}",
+            f"--logfile={self.logfile}",
+            "--loglevel=INFO",
+        ]
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
 
     def wait_for(self, text: str, timeout: float = READY_TIMEOUT) -> None:
         deadline = time.monotonic() + timeout
@@ -82,17 +100,31 @@ class CeleryProcess:
             pass
 
 
-def start_worker(*, env: dict[str, str], folder: Path, name: str = "worker", app: str = "shuangchuang") -> CeleryProcess:
+def start_worker(
+    *, env: dict[str, str], folder: Path, name: str = "worker", app: str = "shuangchuang"
+) -> CeleryProcess:
     worker = CeleryProcess(
-        ["worker", "-Q", env["CELERY_QUEUE"], "--concurrency=1", "--pool=prefork", f"--hostname={name}-{uuid.uuid4().hex[:6]}@%h"],
-        env=env, folder=folder, name=name, app=app,
+        [
+            "worker",
+            "-Q",
+            env["CELERY_QUEUE"],
+            "--concurrency=1",
+            "--pool=prefork",
+            f"--hostname={name}-{uuid.uuid4().hex[:6]}@%h",
+        ],
+        env=env,
+        folder=folder,
+        name=name,
+        app=app,
     )
     worker.wait_for("ready.")
     return worker
 
 
 def start_beat(*, env: dict[str, str], folder: Path, name: str = "beat") -> CeleryProcess:
-    beat = CeleryProcess(["beat", f"--schedule={folder / (name + '-schedule')}"], env=env, folder=folder, name=name)
+    beat = CeleryProcess(
+        ["beat", f"--schedule={folder / (name + '-schedule')}"], env=env, folder=folder, name=name
+    )
     beat.wait_for("beat: Starting...")
     return beat
 

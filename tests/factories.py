@@ -1,4 +1,5 @@
 """Small builders for test data: every argument has a sensible default."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,8 +7,8 @@ import itertools
 
 from django.contrib.auth.models import Group
 
-from events.models import Event, Membership, Organizer, User, Week
 from core.roles import OFFICE_GROUP
+from events.models import Event, Membership, Organizer, User, Week
 from venues.models import Venue
 
 _sequence = itertools.count(1)
@@ -36,7 +37,11 @@ def venue(**fields) -> Venue:
 
 def user(**fields) -> User:
     number = next(_sequence)
-    defaults = {"username": f"user{number}", "full_name": f"用户{number}", "email": f"user{number}@example.com"}
+    defaults = {
+        "username": f"user{number}",
+        "full_name": f"用户{number}",
+        "email": f"user{number}@example.com",
+    }
     person = User(**{**defaults, **fields})
     person.set_password(PASSWORD)
     person.save()
@@ -131,8 +136,16 @@ def many_events(*, week: Week, count: int, venues: list[Venue] | None = None, **
     return created
 
 
-def public_media(*, event: Event, kind: str = "photo", is_public: bool = True, status: str = "passed",
-                 content: bytes = b"\xff\xd8\xff\xe0 jpeg bytes", name: str = "photo.jpg", preview: bool = True):
+def public_media(
+    *,
+    event: Event,
+    kind: str = "photo",
+    is_public: bool = True,
+    status: str = "passed",
+    content: bytes = b"\xff\xd8\xff\xe0 jpeg bytes",
+    name: str = "photo.jpg",
+    preview: bool = True,
+):
     """A checked media file of the event's first day's report, with an optional preview."""
     import hashlib
 
@@ -223,9 +236,21 @@ def application(**fields):
 # --- Added for the office board, review and exports (issue 6) ------------------------------
 
 
-def report(*, event: Event, day: dt.date | None = None, status: str = "draft", submitted_at: dt.datetime | None = None,
-           is_late: bool | None = None, leaders: list[tuple[str, str, str]] = (), photos: int = 0, videos: int = 0,
-           failed: int = 0, text: str = "活动顺利举行，签约项目 3 个。", reviewed_by: User | None = None, **fields):
+def report(
+    *,
+    event: Event,
+    day: dt.date | None = None,
+    status: str = "draft",
+    submitted_at: dt.datetime | None = None,
+    is_late: bool | None = None,
+    leaders: list[tuple[str, str, str]] = (),
+    photos: int = 0,
+    videos: int = 0,
+    failed: int = 0,
+    text: str = "活动顺利举行，签约项目 3 个。",
+    reviewed_by: User | None = None,
+    **fields,
+):
     """A daily report in any state, with leaders ``(name, post, level)`` and media rows
     (checked, files not on disk: enough for the board; exports write real files themselves)."""
     from django.utils import timezone
@@ -237,20 +262,43 @@ def report(*, event: Event, day: dt.date | None = None, status: str = "draft", s
         submitted_at = at(day, 15)
     if status != "draft" and is_late is None:
         is_late = False
-    reviewed = {"reviewed_at": timezone.now(), "reviewed_by": reviewed_by} if status in ("accepted", "returned") else {}
+    reviewed = (
+        {"reviewed_at": timezone.now(), "reviewed_by": reviewed_by}
+        if status in ("accepted", "returned")
+        else {}
+    )
     made = DailyReport.objects.create(
-        event=event, day=day, status=status, text=text, submitted_at=submitted_at,
-        first_submitted_at=submitted_at, is_late=is_late, no_leaders=not leaders, **reviewed, **fields,
+        event=event,
+        day=day,
+        status=status,
+        text=text,
+        submitted_at=submitted_at,
+        first_submitted_at=submitted_at,
+        is_late=is_late,
+        no_leaders=not leaders,
+        **reviewed,
+        **fields,
     )
     ReportLeader.objects.bulk_create(
-        ReportLeader(report=made, name=name, post=post, level=level, order=n) for n, (name, post, level) in enumerate(leaders)
+        ReportLeader(report=made, name=name, post=post, level=level, order=n)
+        for n, (name, post, level) in enumerate(leaders)
     )
     number = next(_sequence)
     rows = [("photo", "passed")] * photos + [("video", "passed")] * videos + [("photo", "failed")] * failed
     MediaFile.objects.bulk_create(
-        MediaFile(report=made, kind=kind, file=f"reports/{number}-{n}.jpg", original_name=f"现场{n + 1}.jpg",
-                  size=3 * 1024 * 1024, sha256=f"{number:032d}{n:032d}", status=verdict, checked_at=timezone.now(),
-                  reasons=[{"code": "photo_too_small", "params": {"size": 1, "minimum": 2}}] if verdict == "failed" else [])
+        MediaFile(
+            report=made,
+            kind=kind,
+            file=f"reports/{number}-{n}.jpg",
+            original_name=f"现场{n + 1}.jpg",
+            size=3 * 1024 * 1024,
+            sha256=f"{number:032d}{n:032d}",
+            status=verdict,
+            checked_at=timezone.now(),
+            reasons=[{"code": "photo_too_small", "params": {"size": 1, "minimum": 2}}]
+            if verdict == "failed"
+            else [],
+        )
         for n, (kind, verdict) in enumerate(rows)
     )
     return made
@@ -264,11 +312,25 @@ def board_events(*, week: Week, day: dt.date, count: int, **fields) -> list[Even
     reporters = [member(unit, phone="13800000000") for unit in units]
     events = []
     for n in range(count):
-        made = event(week=week, host=units[n % 3], reporter=reporters[n % 3], venue=venues[n % 3],
-                     starts_at=at(day, 8 + n % 8), ends_at=at(day, 9 + n % 8), form=Event.Form.values[n % 6], **fields)
+        made = event(
+            week=week,
+            host=units[n % 3],
+            reporter=reporters[n % 3],
+            venue=venues[n % 3],
+            starts_at=at(day, 8 + n % 8),
+            ends_at=at(day, 9 + n % 8),
+            form=Event.Form.values[n % 6],
+            **fields,
+        )
         if n % 2:
-            report(event=made, day=day, status="submitted", leaders=[(f"领导{n}", "副市长", "municipal")],
-                   photos=1, videos=1)
+            report(
+                event=made,
+                day=day,
+                status="submitted",
+                leaders=[(f"领导{n}", "副市长", "municipal")],
+                photos=1,
+                videos=1,
+            )
         events.append(made)
     return events
 

@@ -3,6 +3,7 @@
 Outside CI a missing service skips the tests that need it, with the reason; with
 REQUIRE_SERVICES=1 (set by .ci/run) it fails them instead, so CI proves the real stack.
 """
+
 from __future__ import annotations
 
 import os

@@ -12,7 +12,9 @@ def venues_in_order() -> QuerySet[Venue]:
         default=Value(2),
         output_field=IntegerField(),
     )
-    return Venue.objects.select_related("parent").annotate(kind_rank=rank).order_by("kind_rank", "order", "id")
+    return (
+        Venue.objects.select_related("parent").annotate(kind_rank=rank).order_by("kind_rank", "order", "id")
+    )
 
 
 def venue_tree() -> list[tuple[Venue, list[Venue]]]:

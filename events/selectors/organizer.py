@@ -1,11 +1,13 @@
 """Reads for the organizer area."""
+
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from ..models import Event, EventChangeRequest, Notice
 from core.roles import organizer_ids
+
+from ..models import Event, EventChangeRequest, Notice
 from .public import with_relations
 
 PENDING = EventChangeRequest.Status.PENDING
@@ -34,9 +36,9 @@ def events_for_units(*, user) -> QuerySet[Event]:
 
 def event_for_unit_detail(*, user, pk: int) -> QuerySet[Event]:
     return with_pending_change(
-        with_relations(unit_events(user=user)).select_related("reporter").prefetch_related(
-            "partners__organizer", "history__by"
-        )
+        with_relations(unit_events(user=user))
+        .select_related("reporter")
+        .prefetch_related("partners__organizer", "history__by")
     ).filter(pk=pk)
 
 
@@ -52,8 +54,11 @@ def overlapping_events(*, event: Event) -> QuerySet[Event]:
     """Other live events booked at the same place (venue and place name) at overlapping times."""
     return (
         Event.objects.filter(
-            week_id=event.week_id, venue_id=event.venue_id, place=event.place,
-            starts_at__lt=event.ends_at, ends_at__gt=event.starts_at,
+            week_id=event.week_id,
+            venue_id=event.venue_id,
+            place=event.place,
+            starts_at__lt=event.ends_at,
+            ends_at__gt=event.starts_at,
         )
         .exclude(pk=event.pk)
         .exclude(status=Event.Status.CANCELLED)
@@ -80,5 +85,7 @@ def event_warnings(*, event: Event, user) -> list[str]:
     if anonymous:
         warnings.append(_("同一地点“%(place)s”在重叠时间已被其他单位的活动预订。") % {"place": event.place})
     if event.reporter_id and not event.reporter.email:
-        warnings.append(_("信息报送员 %(name)s 没有邮箱，将收不到报送提醒邮件。") % {"name": event.reporter.display_name})
+        warnings.append(
+            _("信息报送员 %(name)s 没有邮箱，将收不到报送提醒邮件。") % {"name": event.reporter.display_name}
+        )
     return warnings

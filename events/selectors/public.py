@@ -4,14 +4,14 @@ Every function here returns only what the public may see: approved and cancelled
 of published weeks (``Event.objects.public()``), and media the office marked public that
 passed its checks. The number of queries never grows with the number of events.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -171,9 +171,11 @@ def days_with_events(*, week: Week) -> list[dt.date]:
 def filter_choices(*, week: Week) -> dict:
     """The venues and themes that the week's public events use, for the filter form."""
     public = Event.objects.public().filter(week=week)
-    venues = venues_in_order().filter(
-        Q(pk__in=public.values("venue_id")) | Q(sub_venues__in=public.values("venue_id"))
-    ).distinct()
+    venues = (
+        venues_in_order()
+        .filter(Q(pk__in=public.values("venue_id")) | Q(sub_venues__in=public.values("venue_id")))
+        .distinct()
+    )
     themes = Theme.objects.filter(events__in=public).distinct().order_by("order", "id")
     return {"venues": list(venues), "themes": list(themes), "forms": Event.Form.choices}
 
@@ -207,7 +209,7 @@ def public_event(*, pk: int) -> Event:
     try:
         return with_public_details(Event.objects.public()).get(pk=pk)
     except Event.DoesNotExist:
-        raise Http404("No such public event")
+        raise Http404("No such public event") from None
 
 
 # --- Venues ------------------------------------------------------------------------------
@@ -226,7 +228,7 @@ def public_week(*, pk: int) -> Week:
     try:
         return Week.objects.filter(is_published=True).get(pk=pk)
     except Week.DoesNotExist:
-        raise Http404("No such published week")
+        raise Http404("No such published week") from None
 
 
 def archive_weeks_query() -> QuerySet[Week]:
@@ -249,4 +251,6 @@ def ended_weeks(weeks) -> list[Week]:
 
 
 def week_events(*, week: Week) -> list[Event]:
-    return mark_for_display(with_public_details(Event.objects.public().filter(week=week)).order_by("starts_at", "id"))
+    return mark_for_display(
+        with_public_details(Event.objects.public().filter(week=week)).order_by("starts_at", "id")
+    )

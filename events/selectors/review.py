@@ -1,4 +1,5 @@
 """Reads for the office's review area."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,9 +21,11 @@ def submitted_events() -> QuerySet[Event]:
 
 
 def pending_change_requests() -> QuerySet[EventChangeRequest]:
-    return EventChangeRequest.objects.filter(status=EventChangeRequest.Status.PENDING).select_related(
-        "event__host", "event__venue", "event__week", "requested_by"
-    ).order_by("requested_at", "id")
+    return (
+        EventChangeRequest.objects.filter(status=EventChangeRequest.Status.PENDING)
+        .select_related("event__host", "event__venue", "event__week", "requested_by")
+        .order_by("requested_at", "id")
+    )
 
 
 def events_by_status(*, status: str = "") -> QuerySet[Event]:
@@ -34,7 +37,12 @@ def event_for_review(*, pk: int) -> QuerySet[Event]:
     return (
         with_relations(Event.objects.all())
         .select_related("reporter")
-        .prefetch_related("partners__organizer", "history__by", "change_requests__requested_by", "change_requests__decided_by")
+        .prefetch_related(
+            "partners__organizer",
+            "history__by",
+            "change_requests__requested_by",
+            "change_requests__decided_by",
+        )
         .filter(pk=pk)
     )
 
@@ -54,13 +62,17 @@ def organizer_detail(*, pk: int) -> QuerySet[Organizer]:
 
 
 def pending_applications() -> QuerySet[OrganizerApplication]:
-    return OrganizerApplication.objects.filter(status=OrganizerApplication.Status.PENDING).order_by("created_at")
+    return OrganizerApplication.objects.filter(status=OrganizerApplication.Status.PENDING).order_by(
+        "created_at"
+    )
 
 
 def decided_applications(*, limit: int = 20) -> QuerySet[OrganizerApplication]:
-    return OrganizerApplication.objects.exclude(status=OrganizerApplication.Status.PENDING).select_related(
-        "decided_by", "organizer"
-    ).order_by("-decided_at")[:limit]
+    return (
+        OrganizerApplication.objects.exclude(status=OrganizerApplication.Status.PENDING)
+        .select_related("decided_by", "organizer")
+        .order_by("-decided_at")[:limit]
+    )
 
 
 CHANGE_LABELS = {

@@ -9,6 +9,7 @@ who may call them is decided in ``rules.py``, not here.
 ``workflow`` an event's life from draft to approval, change requests and bulk import. Both
 are re-exported here, so callers write ``services.event_approve(...)``.
 """
+
 from .people import (
     application_accept,
     application_decline,

@@ -1,6 +1,7 @@
 """Office reviewers, organizer units, their invitations, applications and members, and the
 notices people read.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -13,6 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.mail import email_addresses
+from core.roles import OFFICE_GROUP
+
 from ..models import (
     INVITATION_MAX_AGE,
     Event,
@@ -23,10 +27,7 @@ from ..models import (
     OrganizerApplication,
     User,
 )
-from core.mail import email_addresses
-
 from ..notifications import notify
-from core.roles import OFFICE_GROUP
 
 
 @transaction.atomic
@@ -50,19 +51,27 @@ def office_reviewers() -> list[User]:
     return list(User.objects.filter(groups__name=OFFICE_GROUP, is_active=True).distinct())
 
 
-
-
 # --- Units, invitations and applications ---------------------------------------------------
 
 INVITATION_SALT = "events.invitation"
 
 
 def organizer_create(
-    *, name: str, kind: str, by: User | None, contact_name: str = "", contact_phone: str = "", contact_email: str = ""
+    *,
+    name: str,
+    kind: str,
+    by: User | None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
 ) -> Organizer:
     """Add an organizer unit. Side effects: none beyond the new row."""
     return Organizer.objects.create(
-        name=name, kind=kind, contact_name=contact_name, contact_phone=contact_phone, contact_email=contact_email
+        name=name,
+        kind=kind,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
     )
 
 
@@ -80,9 +89,11 @@ def invitation_for_token(token: str) -> Invitation:
     try:
         pk = signer.unsign(token, max_age=INVITATION_MAX_AGE)
     except signing.SignatureExpired:
-        raise ValidationError(_("邀请链接已过期（有效期 7 天），请联系市发改委重新发送邀请。"), code="expired")
+        raise ValidationError(
+            _("邀请链接已过期（有效期 7 天），请联系市发改委重新发送邀请。"), code="expired"
+        ) from None
     except signing.BadSignature:
-        raise ValidationError(_("邀请链接无效，请检查链接是否完整。"), code="invalid")
+        raise ValidationError(_("邀请链接无效，请检查链接是否完整。"), code="invalid") from None
     invitation = Invitation.objects.select_related("organizer").filter(pk=pk).first()
     if invitation is None:
         raise ValidationError(_("邀请链接无效，请检查链接是否完整。"), code="invalid")
@@ -92,12 +103,16 @@ def invitation_for_token(token: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_create(*, organizer: Organizer, email: str, by: User | None, full_name: str = "") -> Invitation:
+def invitation_create(
+    *, organizer: Organizer, email: str, by: User | None, full_name: str = ""
+) -> Invitation:
     """Invite one person to join ``organizer``.
 
     Side effects: an ``Invitation``; an e-mail with the signed link (valid 7 days) to ``email``.
     """
-    invitation = Invitation.objects.create(organizer=organizer, email=email, full_name=full_name, invited_by=by)
+    invitation = Invitation.objects.create(
+        organizer=organizer, email=email, full_name=full_name, invited_by=by
+    )
     email_addresses(
         to=[email],
         subject=_("邀请您加入“%(unit)s”，登记双创周活动") % {"unit": organizer.name},
@@ -120,19 +135,23 @@ def invitation_existing_user(*, invitation: Invitation) -> User | None:
     if user is None:
         if User.objects.filter(username__iexact=email).exists():
             raise ValidationError(
-                _("邮箱 %(email)s 已是另一个账号的登录名，无法用此邀请创建账号，请联系市发改委。") % {"email": email},
+                _("邮箱 %(email)s 已是另一个账号的登录名，无法用此邀请创建账号，请联系市发改委。")
+                % {"email": email},
                 code="username_taken",
             )
         return None
     if not user.is_active:
         raise ValidationError(
-            _("邮箱 %(email)s 的账号已停用，不能通过邀请重新启用，请联系市发改委。") % {"email": email}, code="inactive"
+            _("邮箱 %(email)s 的账号已停用，不能通过邀请重新启用，请联系市发改委。") % {"email": email},
+            code="inactive",
         )
     return user
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, password: str = "", full_name: str = "", phone: str = "") -> User:
+def invitation_accept(
+    *, invitation: Invitation, password: str = "", full_name: str = "", phone: str = ""
+) -> User:
     """Use an invitation: join the unit with the e-mail's account, creating it if there is none.
 
     An existing (active) account only gains the membership: its password, name and state are
@@ -150,8 +169,10 @@ def invitation_accept(*, invitation: Invitation, password: str = "", full_name: 
         if not password:
             raise ValidationError(_("请设置密码。"), code="password")
         user = User(
-            username=invitation.email.lower(), email=invitation.email,
-            full_name=full_name or invitation.full_name, phone=phone,
+            username=invitation.email.lower(),
+            email=invitation.email,
+            full_name=full_name or invitation.full_name,
+            phone=phone,
         )
         user.set_password(password)
         user.save()
@@ -176,8 +197,12 @@ def application_submit(
 ) -> OrganizerApplication:
     """A unit applies to take part. Side effects: the application; every office reviewer is notified."""
     application = OrganizerApplication.objects.create(
-        name=name, kind=kind, contact_name=contact_name, contact_phone=contact_phone,
-        contact_email=contact_email, note=note,
+        name=name,
+        kind=kind,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+        note=note,
     )
     notify(
         users=office_reviewers(),
@@ -209,13 +234,18 @@ def application_accept(*, application: OrganizerApplication, by: User) -> Invita
     application = _pending_application(application)
     if Organizer.objects.filter(name=application.name).exists():
         raise ValidationError(
-            _("单位“%(name)s”已在平台上，不能再按申请新建；如需让申请人加入该单位，请在单位页面向其发送邀请。")
+            _(
+                "单位“%(name)s”已在平台上，不能再按申请新建；如需让申请人加入该单位，请在单位页面向其发送邀请。"
+            )
             % {"name": application.name},
             code="unit_exists",
         )
     organizer = Organizer.objects.create(
-        name=application.name, kind=application.kind, contact_name=application.contact_name,
-        contact_phone=application.contact_phone, contact_email=application.contact_email,
+        name=application.name,
+        kind=application.kind,
+        contact_name=application.contact_name,
+        contact_phone=application.contact_phone,
+        contact_email=application.contact_email,
     )
     application.status = OrganizerApplication.Status.ACCEPTED
     application.organizer = organizer
@@ -245,8 +275,6 @@ def application_decline(*, application: OrganizerApplication, by: User, reason: 
         context={"application": application},
     )
     return application
-
-
 
 
 def notices_mark_read(*, user: User, notices: Iterable) -> int:

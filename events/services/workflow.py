@@ -1,6 +1,7 @@
 """An event's life: saved and submitted by its unit, approved, returned or cancelled by the
 office, changed after approval through a change request, or imported in bulk.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.public_cache import bump_public_version
+
 from ..models import (
     Event,
     EventChangeRequest,
@@ -25,8 +28,6 @@ from ..models import (
 )
 from ..notifications import notify
 from ..selectors.review import with_diffs
-from core.public_cache import bump_public_version
-
 
 S = Event.Status
 
@@ -101,7 +102,11 @@ def _lock(event: Event) -> Event:
 
 def _record(event: Event, *, to: str, by: User | None, comment: str = "", source: str | None = None) -> None:
     EventStatusChange.objects.create(
-        event=event, from_status=event.status if source is None else source, to_status=to, by=by, comment=comment
+        event=event,
+        from_status=event.status if source is None else source,
+        to_status=to,
+        by=by,
+        comment=comment,
     )
     event.status = to
 
@@ -127,7 +132,11 @@ def _tell_organizer(event: Event, *, subject: str, decision: str, comment: str =
 
 @transaction.atomic
 def event_save(
-    *, event: Event, by: User, themes: Iterable[Theme] | None = None, partners: Iterable[PartnerSpec] | None = None
+    *,
+    event: Event,
+    by: User,
+    themes: Iterable[Theme] | None = None,
+    partners: Iterable[PartnerSpec] | None = None,
 ) -> EventChangeRequest | None:
     """Save an organizer's new or edited event (``event`` carries the form's values).
 
@@ -225,8 +234,10 @@ def event_approve(*, event: Event, by: User, comment: str = "") -> Event:
     _record(event, to=S.APPROVED, by=by, comment=comment)
     event.save(update_fields=["status", "updated_at"])
     _tell_organizer(
-        event, subject=_("活动已审核通过并发布：%(title)s") % {"title": event.subtitle},
-        decision=_("已审核通过，并在活动日程中公开发布"), comment=comment,
+        event,
+        subject=_("活动已审核通过并发布：%(title)s") % {"title": event.subtitle},
+        decision=_("已审核通过，并在活动日程中公开发布"),
+        comment=comment,
     )
     _bump_public_after_commit()
     return event
@@ -260,8 +271,10 @@ def event_return(*, event: Event, by: User, comment: str) -> Event:
     _record(event, to=S.RETURNED, by=by, comment=comment)
     event.save(update_fields=["status", "updated_at"])
     _tell_organizer(
-        event, subject=_("活动被退回修改：%(title)s") % {"title": event.subtitle},
-        decision=_("被退回，请按意见修改后重新提交"), comment=comment,
+        event,
+        subject=_("活动被退回修改：%(title)s") % {"title": event.subtitle},
+        decision=_("被退回，请按意见修改后重新提交"),
+        comment=comment,
     )
     return event
 
@@ -279,23 +292,27 @@ def event_cancel(*, event: Event, by: User, reason: str) -> Event:
     if not reason.strip():
         raise ValidationError(_("请填写取消原因。"), code="reason")
     event.change_requests.filter(status=EventChangeRequest.Status.PENDING).update(
-        status=EventChangeRequest.Status.REJECTED, decided_by=by, decided_at=timezone.now(),
+        status=EventChangeRequest.Status.REJECTED,
+        decided_by=by,
+        decided_at=timezone.now(),
         comment=_("活动已取消"),
     )
     _record(event, to=S.CANCELLED, by=by, comment=reason)
     event.cancel_reason = reason
     event.save(update_fields=["status", "cancel_reason", "updated_at"])
     _tell_organizer(
-        event, subject=_("活动已取消：%(title)s") % {"title": event.subtitle},
-        decision=_("已被取消，公开页面将显示“已取消”"), comment=reason,
+        event,
+        subject=_("活动已取消：%(title)s") % {"title": event.subtitle},
+        decision=_("已被取消，公开页面将显示“已取消”"),
+        comment=reason,
     )
     _bump_public_after_commit()
     return event
 
 
 def _pending_change(change_request: EventChangeRequest) -> EventChangeRequest:
-    change_request = EventChangeRequest.objects.select_for_update().select_related("event__week").get(
-        pk=change_request.pk
+    change_request = (
+        EventChangeRequest.objects.select_for_update().select_related("event__week").get(pk=change_request.pk)
     )
     if change_request.status != EventChangeRequest.Status.PENDING:
         raise ValidationError(_("该变更申请已处理过。"), code="decided")
@@ -321,15 +338,20 @@ def change_request_accept(*, change_request: EventChangeRequest, by: User, comme
     change_request.decided_by, change_request.decided_at, change_request.comment = by, timezone.now(), comment
     change_request.save()
     _tell_organizer(
-        event, subject=_("活动变更已通过：%(title)s") % {"title": event.subtitle},
-        decision=_("的时间、地点或会场变更已通过，公开页面已更新"), comment=comment, change=change_request,
+        event,
+        subject=_("活动变更已通过：%(title)s") % {"title": event.subtitle},
+        decision=_("的时间、地点或会场变更已通过，公开页面已更新"),
+        comment=comment,
+        change=change_request,
     )
     _bump_public_after_commit()
     return event
 
 
 @transaction.atomic
-def change_request_reject(*, change_request: EventChangeRequest, by: User, comment: str) -> EventChangeRequest:
+def change_request_reject(
+    *, change_request: EventChangeRequest, by: User, comment: str
+) -> EventChangeRequest:
     """Refuse a pending change; the event keeps its approved values.
 
     Side effects: the request is rejected with the comment; e-mail + notice to the unit.
@@ -342,12 +364,13 @@ def change_request_reject(*, change_request: EventChangeRequest, by: User, comme
     change_request.save()
     event = change_request.event
     _tell_organizer(
-        event, subject=_("活动变更未通过：%(title)s") % {"title": event.subtitle},
-        decision=_("的变更申请未通过，仍按原审核内容举办"), comment=comment, change=change_request,
+        event,
+        subject=_("活动变更未通过：%(title)s") % {"title": event.subtitle},
+        decision=_("的变更申请未通过，仍按原审核内容举办"),
+        comment=comment,
+        change=change_request,
     )
     return change_request
-
-
 
 
 @transaction.atomic

@@ -17,8 +17,14 @@ urlpatterns = [
     path("import/template.xlsx", review.ImportTemplateView.as_view(), name="import_template"),
     path("units/", review.OrganizerListView.as_view(), name="organizers"),
     path("units/<int:pk>/", review.OrganizerDetailView.as_view(), name="organizer_detail"),
-    path("units/<int:pk>/members/<int:membership_pk>/remove/", review.MemberRemoveView.as_view(), name="member_remove"),
+    path(
+        "units/<int:pk>/members/<int:membership_pk>/remove/",
+        review.MemberRemoveView.as_view(),
+        name="member_remove",
+    ),
     path("applications/", review.ApplicationListView.as_view(), name="applications"),
     path("applications/<int:pk>/accept/", review.ApplicationAcceptView.as_view(), name="application_accept"),
-    path("applications/<int:pk>/decline/", review.ApplicationDeclineView.as_view(), name="application_decline"),
+    path(
+        "applications/<int:pk>/decline/", review.ApplicationDeclineView.as_view(), name="application_decline"
+    ),
 ]

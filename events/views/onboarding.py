@@ -1,4 +1,5 @@
 """Joining the portal: a unit applies on its own, a person accepts an invitation."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -56,7 +57,9 @@ def accept_invitation(request, token: str):
             return _invalid(request, error)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
-            request, _("欢迎！您已加入“%(unit)s”，登录名为 %(username)s。") % {"unit": invitation.organizer.name, "username": user.username}
+            request,
+            _("欢迎！您已加入“%(unit)s”，登录名为 %(username)s。")
+            % {"unit": invitation.organizer.name, "username": user.username},
         )
         return redirect("organizer:dashboard")
     return render(request, "events/organizer/invitation.html", {"form": form, "invitation": invitation})
@@ -74,8 +77,12 @@ def _join_with_existing_account(request, invitation, user):
             % {"unit": invitation.organizer.name, "username": user.username},
         )
         return redirect("login")
-    return render(request, "events/organizer/invitation.html", {"invitation": invitation, "existing_user": user})
+    return render(
+        request, "events/organizer/invitation.html", {"invitation": invitation, "existing_user": user}
+    )
 
 
 def _invalid(request, error: ValidationError):
-    return render(request, "events/organizer/invitation_invalid.html", {"message": error.messages[0]}, status=410)
+    return render(
+        request, "events/organizer/invitation_invalid.html", {"message": error.messages[0]}, status=410
+    )

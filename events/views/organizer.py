@@ -4,6 +4,7 @@ also shows the day's reports, is ``submissions.views.dashboard``.)
 Every event view starts from the user's own units' events, so another unit's event is a
 404; what the user may do with their own event is asked of ``rules.py``.
 """
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -11,19 +12,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView
+
+from core.views import ObjectPermissionMixin, PortalPermissionMixin
 
 from .. import services
 from ..context_processors import current_week
 from ..forms import EventForm
 from ..models import Event, EventChangeRequest
+from ..presenters import next_step
+from ..selectors import organizer as selectors
+from ..selectors.review import with_diffs
 
 S = Event.Status
-from ..selectors import organizer as selectors
-from ..presenters import next_step
-from ..selectors.review import with_diffs
-from core.views import ObjectPermissionMixin, PortalPermissionMixin
+
 
 class EventFormMixin:
     template_name = "events/organizer/event_form.html"
@@ -45,7 +47,10 @@ class EventFormMixin:
         try:
             with transaction.atomic():
                 change = services.event_save(
-                    event=event, by=self.request.user, themes=form.cleaned_data["themes"], partners=form.partners()
+                    event=event,
+                    by=self.request.user,
+                    themes=form.cleaned_data["themes"],
+                    partners=form.partners(),
                 )
                 if form.submitting and event.status in (S.DRAFT, S.RETURNED):
                     services.event_submit(event=event, by=self.request.user)
@@ -94,7 +99,9 @@ class EventEditView(ObjectPermissionMixin, EventFormMixin, UpdateView):
     context_object_name = "event"
 
     def get_queryset(self):
-        return selectors.with_pending_change(selectors.unit_events(user=self.request.user)).select_related("week")
+        return selectors.with_pending_change(selectors.unit_events(user=self.request.user)).select_related(
+            "week"
+        )
 
     def get_form_kwargs(self):
         self.week = self.object.week
@@ -118,13 +125,17 @@ class EventDetailView(ObjectPermissionMixin, DetailView):
         event = self.object
         context["next_step"] = next_step(event)
         context["pending_changes"] = with_diffs(event.pending_changes)
-        context["missing"] = services.missing_for_submit(event) if event.status in (S.DRAFT, S.RETURNED) else []
+        context["missing"] = (
+            services.missing_for_submit(event) if event.status in (S.DRAFT, S.RETURNED) else []
+        )
         context["warnings"] = selectors.event_warnings(event=event, user=self.request.user)
         history = list(event.history.all())
         if event.status == S.RETURNED and history:
             context["return_comment"] = history[-1].comment
         context["last_decisions"] = with_diffs(
-            event.change_requests.exclude(status=EventChangeRequest.Status.PENDING).order_by("-decided_at")[:3]
+            event.change_requests.exclude(status=EventChangeRequest.Status.PENDING).order_by("-decided_at")[
+                :3
+            ]
         )
         return context
 
@@ -177,5 +188,3 @@ class NoticeListView(PortalPermissionMixin, TemplateView):
         services.notices_mark_read(user=self.request.user, notices=notices)
         context["unread_notice_count"] = 0
         return context
-
-

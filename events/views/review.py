@@ -1,4 +1,5 @@
 """The office's event review: queue, decisions, history, units and invitations, bulk import."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -9,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
+from core.views import ObjectPermissionMixin, PortalPermissionMixin
+
 from .. import importing, services
 from ..context_processors import current_week
 from ..forms import ImportForm, InvitationForm, OrganizerForm, ReasonForm
 from ..models import Event, EventChangeRequest, Membership, OrganizerApplication
 from ..selectors import review as selectors
-from core.views import ObjectPermissionMixin, PortalPermissionMixin
 
 S = Event.Status
 
@@ -92,7 +94,9 @@ class DecisionView(ObjectPermissionMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(event=self.get_object(), heading=self.heading, button=self.button, button_class=self.button_class)
+        context.update(
+            event=self.get_object(), heading=self.heading, button=self.button, button_class=self.button_class
+        )
         return context
 
     def form_valid(self, form):
@@ -191,10 +195,14 @@ class ChangeDecisionView(ObjectPermissionMixin, FormView):
         change = self.get_object()
         try:
             if self.accept:
-                services.change_request_accept(change_request=change, by=self.request.user, comment=form.cleaned_data["comment"])
+                services.change_request_accept(
+                    change_request=change, by=self.request.user, comment=form.cleaned_data["comment"]
+                )
                 messages.success(self.request, _("变更已通过，公开页面已更新。"))
             else:
-                services.change_request_reject(change_request=change, by=self.request.user, comment=form.cleaned_data["comment"])
+                services.change_request_reject(
+                    change_request=change, by=self.request.user, comment=form.cleaned_data["comment"]
+                )
                 messages.success(self.request, _("已不同意该变更，活动保持原审核内容。"))
         except ValidationError as error:
             form.add_error(None, error)
@@ -243,7 +251,9 @@ class OrganizerDetailView(ReviewAreaMixin, FormView):
 
     def form_valid(self, form):
         services.invitation_create(organizer=self.unit, by=self.request.user, **form.cleaned_data)
-        messages.success(self.request, _("邀请已发送至 %(email)s，7 天内有效。") % {"email": form.cleaned_data["email"]})
+        messages.success(
+            self.request, _("邀请已发送至 %(email)s，7 天内有效。") % {"email": form.cleaned_data["email"]}
+        )
         return redirect("review_events:organizer_detail", pk=self.unit.pk)
 
 
@@ -252,7 +262,9 @@ class MemberRemoveView(ReviewAreaMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int, membership_pk: int):
-        membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_pk, organizer_id=pk)
+        membership = get_object_or_404(
+            Membership.objects.select_related("user"), pk=membership_pk, organizer_id=pk
+        )
         services.membership_remove(membership=membership, by=request.user)
         messages.success(request, _("已移除成员：%(name)s") % {"name": membership.user.display_name})
         return redirect("review_events:organizer_detail", pk=pk)
@@ -281,7 +293,9 @@ class ApplicationAcceptView(ReviewAreaMixin, View):
             messages.error(request, error.messages[0])
             return redirect("review_events:applications")
         messages.success(
-            request, _("已接受“%(name)s”的申请，邀请已发送至 %(email)s。") % {"name": application.name, "email": invitation.email}
+            request,
+            _("已接受“%(name)s”的申请，邀请已发送至 %(email)s。")
+            % {"name": application.name, "email": invitation.email},
         )
         return redirect("review_events:organizer_detail", pk=invitation.organizer_id)
 
@@ -304,11 +318,15 @@ class ApplicationDeclineView(ReviewAreaMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.application_decline(application=self.application, by=self.request.user, reason=form.cleaned_data["comment"])
+            services.application_decline(
+                application=self.application, by=self.request.user, reason=form.cleaned_data["comment"]
+            )
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("已拒绝“%(name)s”的申请，并已邮件告知原因。") % {"name": self.application.name})
+        messages.success(
+            self.request, _("已拒绝“%(name)s”的申请，并已邮件告知原因。") % {"name": self.application.name}
+        )
         return redirect("review_events:applications")
 
 
@@ -365,14 +383,17 @@ class ImportView(ReviewAreaMixin, FormView):
             return redirect("review_events:import")
         try:
             result = importing.import_events(
-                content=importing.decode(pending["content"]), week=self.week, by=self.request.user,
+                content=importing.decode(pending["content"]),
+                week=self.week,
+                by=self.request.user,
                 publish=pending["publish"],
             )
         except importing.ImportRejected as rejected:
             return self.render_to_response(self.get_context_data(preview=rejected.preview))
         messages.success(
             self.request,
-            _("导入完成：新建 %(created)d 项，已存在跳过 %(skipped)d 项。") % {"created": result.created, "skipped": result.skipped},
+            _("导入完成：新建 %(created)d 项，已存在跳过 %(skipped)d 项。")
+            % {"created": result.created, "skipped": result.skipped},
         )
         return redirect("review_events:list")
 
@@ -385,7 +406,7 @@ class ImportTemplateView(ReviewAreaMixin, View):
             importing.template_workbook(week=current_week(request)),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = "attachment; filename*=UTF-8''%E6%B4%BB%E5%8A%A8%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+        response["Content-Disposition"] = (
+            "attachment; filename*=UTF-8''%E6%B4%BB%E5%8A%A8%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+        )
         return response
-
-

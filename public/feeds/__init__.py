@@ -3,6 +3,7 @@
 Each module turns already-selected events into bytes or plain data; it runs no query of its
 own (the selectors did the joins), so a feed costs the same number of queries at any size.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

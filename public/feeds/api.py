@@ -3,6 +3,7 @@
 ``api_version`` changes only when a field is removed or changes meaning; new fields may
 appear at any time and clients should ignore what they do not know.
 """
+
 from __future__ import annotations
 
 from events.models import Event

@@ -6,6 +6,7 @@ a day at a time): daily from its start to its end time when those make a window,
 from the start to midnight, whole days, and midnight to the end. Slot ``n`` of event ``pk``
 has the id ``pk * 100 + n`` and a guid derived from the event's URL, so both are stable.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -172,7 +173,9 @@ def schedule_json(events, *, week) -> dict:
             rooms.setdefault(place, {"name": place, "guid": _room_guid(place)})
             json_rooms[place] = [_json_event(slot, week) for slot in room_slots]
             for slot in room_slots:
-                tracks.setdefault(slot.event.form, {"name": slot.event.get_form_display(), "slug": slot.event.form})
+                tracks.setdefault(
+                    slot.event.form, {"name": slot.event.get_form_display(), "slug": slot.event.form}
+                )
         days.append(
             {
                 "index": index,

@@ -5,11 +5,13 @@ imported one event, updates the entry instead of adding a second one. SEQUENCE g
 every save of the event (seconds between creation and last change), DTSTAMP and
 LAST-MODIFIED are the last change, and a cancelled event carries STATUS:CANCELLED.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 
-from icalendar import Calendar, Event as VEvent
+from icalendar import Calendar
+from icalendar import Event as VEvent
 from icalendar.prop import vUri
 
 from . import event_url, location_of, site_host
@@ -38,9 +40,9 @@ def _vevent(event) -> VEvent:
     zone = event.week.zone
     item = VEvent()
     item.add("uid", f"event-{event.pk}@{site_host()}")
-    item.add("dtstamp", event.updated_at.astimezone(dt.timezone.utc))
-    item.add("last-modified", event.updated_at.astimezone(dt.timezone.utc))
-    item.add("created", event.created_at.astimezone(dt.timezone.utc))
+    item.add("dtstamp", event.updated_at.astimezone(dt.UTC))
+    item.add("last-modified", event.updated_at.astimezone(dt.UTC))
+    item.add("created", event.created_at.astimezone(dt.UTC))
     item.add("sequence", max(0, int((event.updated_at - event.created_at).total_seconds())))
     item.add("dtstart", event.starts_at.astimezone(zone))
     item.add("dtend", event.ends_at.astimezone(zone))

@@ -1,4 +1,5 @@
 """Calendar feeds, the frab schedule and the JSON API: read-only, cached, CORS open."""
+
 from __future__ import annotations
 
 import json
@@ -6,12 +7,11 @@ import json
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 
-from venues.models import Venue
-from venues.selectors import venues_in_order
-
 from core.public_cache import FEED_TIMEOUT, public_cached
 from events.context_processors import current_week
 from events.selectors import public as selectors
+from venues.models import Venue
+from venues.selectors import venues_in_order
 
 from ..feeds import api, frab, ics
 

@@ -4,6 +4,7 @@ Only files with ``is_public`` and a passed check, of public events, are served; 
 never linked. Videos answer single byte ranges (206), which iOS and WeChat's browser need to
 play and seek them.
 """
+
 from __future__ import annotations
 
 import mimetypes

@@ -3,18 +3,17 @@
 Every page is wrapped in ``public_cached``: anonymous visitors get a cached copy keyed by
 the public version and the language (see ``core.public_cache``).
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import qrcode
+import qrcode.image.svg
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-
-import qrcode
-import qrcode.image.svg
 
 from core.public_cache import FEED_TIMEOUT, public_cached
 from events.context_processors import current_week, public_current_week
@@ -40,7 +39,9 @@ def home(request):
         now = timezone.now()
         context.update(
             today=today,
-            today_events=selectors.mark_for_display(selectors.public_events_on(week=week, day=today), now=now),
+            today_events=selectors.mark_for_display(
+                selectors.public_events_on(week=week, day=today), now=now
+            ),
             upcoming_events=selectors.mark_for_display(
                 selectors.public_events_from(week=week, moment=now, limit=UPCOMING_LIMIT), now=now
             ),
@@ -77,8 +78,12 @@ def schedule(request):
         "events": events,
         "grouped": selectors.group_by_day(events, week=week) if filters.all_days else None,
         "day_tabs": [
-            {"day": day, "url": "?" + urlencode(filters.as_params(day=day.isoformat())),
-             "active": not filters.all_days and day == filters.day, "is_today": day == today}
+            {
+                "day": day,
+                "url": "?" + urlencode(filters.as_params(day=day.isoformat())),
+                "active": not filters.all_days and day == filters.day,
+                "is_today": day == today,
+            }
             for day in tab_days
         ],
         "all_days_url": "?" + urlencode(filters.as_params(day="all")),

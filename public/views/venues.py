@@ -1,4 +1,5 @@
 """Public venue pages: the list (main venue first) and each venue with its events by day."""
+
 from django.shortcuts import render
 
 from core.public_cache import public_cached

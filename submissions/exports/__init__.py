@@ -6,6 +6,7 @@
 
 Reads go through ``submissions.selectors.board``; nothing here writes to the database.
 """
+
 from __future__ import annotations
 
 import datetime as dt

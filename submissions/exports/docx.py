@@ -8,6 +8,7 @@ section per accepted report: its text (仿宋_GB2312, 三号, first-line indent 
 and its first photo. Every run names an East Asian font (``w:eastAsia``), so Word and WPS
 pick the Chinese font rather than a Latin fallback; both open the file as is.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -61,8 +62,18 @@ def _font(run, name: str, size: float, *, bold: bool = False, color: RGBColor | 
     fonts.set(qn("w:hint"), "eastAsia")
 
 
-def _paragraph(doc, text: str = "", *, font: str = BODY_FONT, size: float = 16, bold: bool = False,
-               align=None, color: RGBColor | None = None, indent: bool = False, after: float = 0):
+def _paragraph(
+    doc,
+    text: str = "",
+    *,
+    font: str = BODY_FONT,
+    size: float = 16,
+    bold: bool = False,
+    align=None,
+    color: RGBColor | None = None,
+    indent: bool = False,
+    after: float = 0,
+):
     paragraph = doc.add_paragraph()
     if align is not None:
         paragraph.alignment = align
@@ -133,7 +144,9 @@ def bulletin_document(*, week: Week, day: dt.date, now: dt.datetime, issue: int 
     _paragraph(doc, after=6)
 
     _paragraph(doc, week.unified_title, font=TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(doc, f"{day_label(day)}活动情况", font=TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, after=16)
+    _paragraph(
+        doc, f"{day_label(day)}活动情况", font=TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, after=16
+    )
 
     _paragraph(doc, summary_text(week=week, day=day, counts=counts), indent=True)
 
@@ -169,7 +182,14 @@ def summary_text(*, week: Week, day: dt.date, counts: dict) -> str:
 
 def _report_section(doc, number: int, row: BoardRow) -> None:
     event, report = row.event, row.report
-    _paragraph(doc, f"（{chinese_number(number)}）{event.subtitle}", font=SUBHEADING_FONT, size=16, bold=True, indent=True)
+    _paragraph(
+        doc,
+        f"（{chinese_number(number)}）{event.subtitle}",
+        font=SUBHEADING_FONT,
+        size=16,
+        bold=True,
+        indent=True,
+    )
     facts = f"主办单位：{event.host.name}；会场：{event.venue.name}；地点：{event.place}"
     if report.attendance:
         facts += f"；参加人数：约{report.attendance}人"
@@ -187,4 +207,11 @@ def _report_section(doc, number: int, row: BoardRow) -> None:
             logger.warning("Bulletin: could not embed media %s", photo.pk, exc_info=True)
         else:
             if photo.caption:
-                _paragraph(doc, photo.caption, font=SUBHEADING_FONT, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, after=8)
+                _paragraph(
+                    doc,
+                    photo.caption,
+                    font=SUBHEADING_FONT,
+                    size=12,
+                    align=WD_ALIGN_PARAGRAPH.CENTER,
+                    after=8,
+                )

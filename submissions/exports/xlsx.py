@@ -5,6 +5,7 @@ has no time zones), reviewer, leaders, attendance, photo and video counts.
 Sheet 2 (全周各单位报送情况): per host unit over the week so far: event days due, on time,
 late, missing, on-time rate, and event days not yet due.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,9 +25,25 @@ from . import day_label
 DAY_SHEET = "当日报送"
 WEEK_SHEET = "全周各单位报送情况"
 DAY_HEADERS = [
-    "序号", "活动", "会场", "主办单位", "信息报送员", "联系电话", "状态", "截止时间", "首次报送时间",
-    "最近报送时间", "审核时间", "审核人", "出席领导", "参加人数", "合格照片", "照片总数", "合格视频",
-    "视频总数", "退回意见",
+    "序号",
+    "活动",
+    "会场",
+    "主办单位",
+    "信息报送员",
+    "联系电话",
+    "状态",
+    "截止时间",
+    "首次报送时间",
+    "最近报送时间",
+    "审核时间",
+    "审核人",
+    "出席领导",
+    "参加人数",
+    "合格照片",
+    "照片总数",
+    "合格视频",
+    "视频总数",
+    "退回意见",
 ]
 WEEK_HEADERS = ["单位", "应报送", "按时报送", "逾期报送", "未报送", "按时率", "尚未到截止时间"]
 WIDTHS = {"活动": 40, "主办单位": 22, "会场": 16, "出席领导": 36, "退回意见": 30, "单位": 26}
@@ -56,32 +73,55 @@ def day_workbook(*, week: Week, day: dt.date, now: dt.datetime) -> bytes:
         leaders = "；".join(f"{leader.post} {leader.name}" for leader in row.leaders)
         if report is not None and report.no_leaders:
             leaders = "无领导出席"
-        _append(sheet, [
-            number, event.full_title, event.venue.name, event.host.name,
-            reporter.display_name if reporter else "", event.phone_to_call,
-            str(DayState.LABELS[row.state]), _local(row.due, week),
-            _local(report.first_submitted_at if report else None, week),
-            _local(report.submitted_at if report else None, week),
-            _local(report.reviewed_at if report else None, week),
-            report.reviewed_by.display_name if report and report.reviewed_by else "",
-            leaders, report.attendance if report else None,
-            _passed(row.photos), len(row.photos), _passed(row.videos), len(row.videos),
-            report.review_comment if report else "",
-        ])
+        _append(
+            sheet,
+            [
+                number,
+                event.full_title,
+                event.venue.name,
+                event.host.name,
+                reporter.display_name if reporter else "",
+                event.phone_to_call,
+                str(DayState.LABELS[row.state]),
+                _local(row.due, week),
+                _local(report.first_submitted_at if report else None, week),
+                _local(report.submitted_at if report else None, week),
+                _local(report.reviewed_at if report else None, week),
+                report.reviewed_by.display_name if report and report.reviewed_by else "",
+                leaders,
+                report.attendance if report else None,
+                _passed(row.photos),
+                len(row.photos),
+                _passed(row.videos),
+                len(row.videos),
+                report.review_comment if report else "",
+            ],
+        )
     for column in (8, 9, 10, 11):
         for cell in sheet.iter_rows(min_row=3, min_col=column, max_col=column):
             cell[0].number_format = TIME_FORMAT
     counts = board.filing
     sheet.append([])
-    _append(sheet, [
-        "合计", f"应报送 {counts['due']} 份；按时 {counts['on_time']} 份；逾期 {counts['late']} 份；"
-        f"未报送 {counts['missing']} 份；已采用 {counts['accepted']} 份；已退回 {counts['returned']} 份",
-    ])
+    _append(
+        sheet,
+        [
+            "合计",
+            f"应报送 {counts['due']} 份；按时 {counts['on_time']} 份；逾期 {counts['late']} 份；"
+            f"未报送 {counts['missing']} 份；已采用 {counts['accepted']} 份；已退回 {counts['returned']} 份",
+        ],
+    )
 
     compliance = book.create_sheet(WEEK_SHEET)
-    _header(compliance, f"{week.unified_title} 全周各单位报送情况（截至 {_local(now, week):%Y-%m-%d %H:%M}）", WEEK_HEADERS)
+    _header(
+        compliance,
+        f"{week.unified_title} 全周各单位报送情况（截至 {_local(now, week):%Y-%m-%d %H:%M}）",
+        WEEK_HEADERS,
+    )
     for unit in week_compliance(week=week, now=now):
-        _append(compliance, [unit.name, unit.due, unit.on_time, unit.late, unit.missing, unit.on_time_rate, unit.pending])
+        _append(
+            compliance,
+            [unit.name, unit.due, unit.on_time, unit.late, unit.missing, unit.on_time_rate, unit.pending],
+        )
     for cell in compliance.iter_rows(min_row=3, min_col=6, max_col=6):
         cell[0].number_format = "0.0%"
     out = io.BytesIO()
@@ -108,5 +148,7 @@ def _header(sheet, title: str, headers: list[str]) -> None:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(name, 14 if len(name) > 3 else 10)
+        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(
+            name, 14 if len(name) > 3 else 10
+        )
     sheet.freeze_panes = "A3"

@@ -16,6 +16,7 @@ Layout::
     01_<event>/信息.txt       the report's text, leaders, attendance
     01_<event>/<event>_照片01.jpg, <event>_视频01.mp4, ...
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -93,16 +94,38 @@ def plan(*, week: Week, day: dt.date) -> tuple[list[Entry], dict]:
             word = "照片" if media.kind == MediaFile.Kind.PHOTO else "视频"
             name = f"{folder}/{stem}_{word}{counters[media.kind]:02d}{_extension(media)}"
             entries.append(Entry(name=name, media=media, when=media.uploaded_at.astimezone(zone)))
-            files.append({"file": name, "kind": media.kind, "caption": media.caption,
-                          "original_name": media.original_name, "size": media.size, "sha256": media.sha256})
-        leaders = [{"name": leader.name, "post": leader.post, "level": leader.get_level_display()}
-                   for leader in row.leaders]
-        manifest["events"].append({
-            "folder": folder, "title": event.full_title, "subtitle": event.subtitle, "host": event.host.name,
-            "venue": event.venue.name, "place": event.place, "no_leaders": report.no_leaders, "leaders": leaders,
-            "attendance": report.attendance, "text": report.text, "files": files,
-        })
-        entries.insert(len(entries) - len(files), Entry(name=f"{folder}/信息.txt", data=_report_text(row).encode()))
+            files.append(
+                {
+                    "file": name,
+                    "kind": media.kind,
+                    "caption": media.caption,
+                    "original_name": media.original_name,
+                    "size": media.size,
+                    "sha256": media.sha256,
+                }
+            )
+        leaders = [
+            {"name": leader.name, "post": leader.post, "level": leader.get_level_display()}
+            for leader in row.leaders
+        ]
+        manifest["events"].append(
+            {
+                "folder": folder,
+                "title": event.full_title,
+                "subtitle": event.subtitle,
+                "host": event.host.name,
+                "venue": event.venue.name,
+                "place": event.place,
+                "no_leaders": report.no_leaders,
+                "leaders": leaders,
+                "attendance": report.attendance,
+                "text": report.text,
+                "files": files,
+            }
+        )
+        entries.insert(
+            len(entries) - len(files), Entry(name=f"{folder}/信息.txt", data=_report_text(row).encode())
+        )
     head = [
         Entry(name="清单.txt", data=_manifest_text(week, day, manifest).encode()),
         Entry(name="manifest.json", data=json.dumps(manifest, ensure_ascii=False, indent=2).encode()),
@@ -129,7 +152,10 @@ def stream_entries(entries: list[Entry], *, chunk_size: int = CHUNK_SIZE) -> Ite
                 yield sink.drain()
                 continue
             info.file_size = entry.media.size  # lets zipfile choose ZIP64 headers up front
-            with entry.media.file.storage.open(entry.media.file.name, "rb") as source, archive.open(info, "w") as dest:
+            with (
+                entry.media.file.storage.open(entry.media.file.name, "rb") as source,
+                archive.open(info, "w") as dest,
+            ):
                 for chunk in source.chunks(chunk_size):
                     dest.write(chunk)
                     data = sink.drain()
@@ -153,7 +179,10 @@ def _leader_line(leader) -> str:
 def _report_text(row: BoardRow) -> str:
     report = row.report
     lines = [row.event.full_title, f"{row.event.host.name} · {row.event.venue.name} · {row.event.place}", ""]
-    lines.append("出席领导：" + ("无" if report.no_leaders or not row.leaders else "；".join(map(_leader_line, row.leaders))))
+    lines.append(
+        "出席领导："
+        + ("无" if report.no_leaders or not row.leaders else "；".join(map(_leader_line, row.leaders)))
+    )
     if report.attendance:
         lines.append(f"参加人数：{report.attendance}")
     lines += ["", report.text, ""]

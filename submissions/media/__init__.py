@@ -6,6 +6,7 @@
 process (``sandbox``); its limits are ``sandbox.TIME_LIMIT_SECONDS`` and
 ``sandbox.MEMORY_LIMIT_BYTES``, or a ``ChildLimits`` passed to ``inspect_file``.
 """
+
 from __future__ import annotations
 
 import importlib

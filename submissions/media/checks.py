@@ -4,6 +4,7 @@ The caller's process only reads the first bytes and the file size; anything that
 image or video data runs in the sandboxed child. Rules about numbers (bytes, HD) are
 judged here from what the child measured, so the child stays a plain measuring tool.
 """
+
 from __future__ import annotations
 
 import os
@@ -94,7 +95,9 @@ def _check_video(verdict: Verdict, *, path, sniffed: Sniffed, rules: Rules, limi
         return
     if verdict.size > rules.video_max_bytes:
         verdict.fail("video_too_large", size=verdict.size, maximum=rules.video_max_bytes)
-    examined = _examine(verdict, path=path, request={"kind": VIDEO, "demuxer": sniffed.demuxer}, limits=limits)
+    examined = _examine(
+        verdict, path=path, request={"kind": VIDEO, "demuxer": sniffed.demuxer}, limits=limits
+    )
     if not examined:
         return
     if not verdict.duration or verdict.duration <= 0:

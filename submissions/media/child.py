@@ -4,6 +4,7 @@ Request (stdin): {"path", "kind": "photo"|"video", "demuxer", "max_pixels", "pre
 Answer (stdout): ``Findings.to_json()``. Anything else (no answer, a non-zero exit, a
 signal) is the parent's to interpret as a crash.
 """
+
 from __future__ import annotations
 
 import ctypes

@@ -3,6 +3,7 @@
 This is the whole child protocol's output, kept to plain JSON so a misbehaving child can
 at worst send back something that fails to parse.
 """
+
 from __future__ import annotations
 
 import base64

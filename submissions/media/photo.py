@@ -5,6 +5,7 @@ in JPEG draft mode: libjpeg scales by 1/2, 1/4 or 1/8 inside the DCT, so a 12-me
 photo costs a fraction of a full decode, yet every scan is still read to its end, which
 is what catches a truncated upload.
 """
+
 from __future__ import annotations
 
 import io
@@ -32,9 +33,7 @@ def examine_photo(path: str | os.PathLike, *, max_pixels: int, preview_long_side
     findings.measure(width=width, height=height, orientation=orientation)
     with image:
         if width * height > max_pixels:
-            return findings.problem(
-                "photo_too_many_pixels", width=width, height=height, limit=max_pixels
-            )
+            return findings.problem("photo_too_many_pixels", width=width, height=height, limit=max_pixels)
         try:
             findings.preview_jpeg = _thumbnail(image, long_side=preview_long_side, ops=ImageOps)
         except (OSError, SyntaxError, ValueError, EOFError) as error:

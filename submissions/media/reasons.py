@@ -4,6 +4,7 @@ The code and parameters are what gets stored (``MediaFile.reasons``); the senten
 when it is shown, in the reader's active language, so stored verdicts follow a language
 switch and a later English catalogue.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -119,12 +120,15 @@ _RENDERERS: dict[str, Callable[[dict], str]] = {
     "file_missing": lambda p: _("找不到文件，或无权读取"),
     "empty_file": lambda p: _("文件是空的（0 字节）"),
     "unknown_format": lambda p: _("无法识别文件格式：既不是常见的照片格式，也不是常见的视频格式"),
-    "playlist_not_media": lambda p: _("这是播放列表文件（%(detected)s），不是视频本身，请上传视频文件")
-    % {"detected": p["detected"]},
-    "photo_slot_got_video": lambda p: _("这是视频文件（%(detected)s），请在视频栏上传")
-    % {"detected": p["detected"]},
-    "video_slot_got_photo": lambda p: _("这是照片文件（%(detected)s），请在照片栏上传")
-    % {"detected": p["detected"]},
+    "playlist_not_media": lambda p: (
+        _("这是播放列表文件（%(detected)s），不是视频本身，请上传视频文件") % {"detected": p["detected"]}
+    ),
+    "photo_slot_got_video": lambda p: (
+        _("这是视频文件（%(detected)s），请在视频栏上传") % {"detected": p["detected"]}
+    ),
+    "video_slot_got_photo": lambda p: (
+        _("这是照片文件（%(detected)s），请在照片栏上传") % {"detected": p["detected"]}
+    ),
     "photo_not_jpeg": _photo_not_jpeg,
     "photo_too_small": _photo_too_small,
     "photo_too_large": _photo_too_large,
@@ -136,12 +140,14 @@ _RENDERERS: dict[str, Callable[[dict], str]] = {
     "video_not_hd": _video_not_hd,
     "video_too_large": _video_too_large,
     "video_damaged": lambda p: _("视频无法解码出画面，文件可能已损坏"),
-    "check_timed_out": lambda p: _("文件无法解析：检查超过 %(seconds)s 秒仍未完成")
-    % {"seconds": _seconds(p["seconds"])},
+    "check_timed_out": lambda p: (
+        _("文件无法解析：检查超过 %(seconds)s 秒仍未完成") % {"seconds": _seconds(p["seconds"])}
+    ),
     "check_crashed": lambda p: _("文件无法解析：检查进程异常退出（文件可能已损坏，或解码所需内存超出上限）"),
     # Written by the Celery task (submissions.services.media), not by inspect_file.
-    "check_keeps_crashing": lambda p: _("文件无法解析：连续 %(attempts)s 次检查都未能完成")
-    % {"attempts": p["attempts"]},
+    "check_keeps_crashing": lambda p: (
+        _("文件无法解析：连续 %(attempts)s 次检查都未能完成") % {"attempts": p["attempts"]}
+    ),
 }
 
 REASON_CODES = frozenset(_RENDERERS)

@@ -1,4 +1,5 @@
 """The week's rules a photo or video is checked against."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

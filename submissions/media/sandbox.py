@@ -5,6 +5,7 @@ child is a fresh interpreter (never a fork of a Celery worker or a web process, 
 state and threads it would inherit); ``child.main`` caps its address space before it
 reads the request. Whatever happens to it, the caller gets ``Findings`` or ``ChildFailed``.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,8 +50,16 @@ class ChildFailed(Exception):
 def child_command(*, limits: ChildLimits, bootstrap: str = _BOOTSTRAP) -> list[str]:
     """The child's command line; it reads one request on stdin (see ``child``)."""
     cpu_seconds = math.ceil(limits.seconds) + 1
-    return [sys.executable, "-I", "-c", bootstrap, _PROJECT_ROOT, str(limits.memory_bytes), str(cpu_seconds),
-            str(os.getpid())]
+    return [
+        sys.executable,
+        "-I",
+        "-c",
+        bootstrap,
+        _PROJECT_ROOT,
+        str(limits.memory_bytes),
+        str(cpu_seconds),
+        str(os.getpid()),
+    ]
 
 
 def run_examination(request: dict, *, limits: ChildLimits) -> Findings:

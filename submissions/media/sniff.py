@@ -5,6 +5,7 @@ This runs in the caller's process, so it only compares bytes. It decides the con
 video may be opened with: FFmpeg then never probes, so a playlist or a concat script
 renamed ``.mp4`` cannot make it follow references to other files or the network.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The outcome of checking one file: what it is, what was measured, and why it failed."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -7,6 +7,7 @@ poster frame, which also carries the display matrix that says how the frame is r
 Width and height are the coded frame's (then swapped for a quarter turn); a non-square
 sample aspect ratio is not applied, since HD is about the pixels actually recorded.
 """
+
 from __future__ import annotations
 
 import io
@@ -71,7 +72,9 @@ def _main_video_stream(container: Any) -> Any | None:
         for s in container.streams.video
         if not s.disposition & av.stream.Disposition.attached_pic  # cover art of an audio file
     ]
-    return max(moving, key=lambda s: (s.codec_context.width or 0) * (s.codec_context.height or 0), default=None)
+    return max(
+        moving, key=lambda s: (s.codec_context.width or 0) * (s.codec_context.height or 0), default=None
+    )
 
 
 def _duration(container: Any, stream: Any) -> float | None:
@@ -121,7 +124,11 @@ def _poster(frame: Any, *, rotation: int, long_side: int) -> bytes:
     width, height = max(2, round(frame.width * scale)), max(2, round(frame.height * scale))
     image = frame.reformat(width=width, height=height, format="rgb24").to_image()
     if rotation:
-        turn = {90: Image.Transpose.ROTATE_90, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_270}
+        turn = {
+            90: Image.Transpose.ROTATE_90,
+            180: Image.Transpose.ROTATE_180,
+            270: Image.Transpose.ROTATE_270,
+        }
         image = image.transpose(turn[rotation])
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=JPEG_QUALITY)

@@ -6,6 +6,7 @@ events (with venue, host, reporter), their reports of that day, the reports' med
 leaders, and nothing per row. States are computed in Python with ``day_state``, so the
 board, the reporter's pages, the exports and the bulletin agree on what "late" means.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -101,8 +102,13 @@ class Board:
     def filing(self) -> dict[str, int]:
         """Counts for the bulletin and the xlsx: lateness of every filed report (accepted and
         returned ones included, judged on the first filing), not only of those still waiting."""
-        filed = [row.report for row in self.all_rows if row.report is not None and row.state != DayState.DRAFT
-                 and row.report.status != DailyReport.Status.DRAFT]
+        filed = [
+            row.report
+            for row in self.all_rows
+            if row.report is not None
+            and row.state != DayState.DRAFT
+            and row.report.status != DailyReport.Status.DRAFT
+        ]
         return {
             "due": len(self.all_rows),
             "filed": len(filed),
@@ -122,13 +128,17 @@ class Board:
             if row.report is not None and row.report.status in FILED_STATUSES
             for leader in row.leaders
         ]
-        present.sort(key=lambda p: (LEVEL_ORDER.get(p.leader.level, 99), p.row.event.starts_at, p.leader.order))
+        present.sort(
+            key=lambda p: (LEVEL_ORDER.get(p.leader.level, 99), p.row.event.starts_at, p.leader.order)
+        )
         return present
 
     @property
     def queue(self) -> list[int]:
         """Report ids in board order, for next/previous on the report page."""
-        return [row.report.pk for row in self.all_rows if row.report is not None and row.state != DayState.DRAFT]
+        return [
+            row.report.pk for row in self.all_rows if row.report is not None and row.state != DayState.DRAFT
+        ]
 
 
 def _int(value) -> int | None:
@@ -143,7 +153,9 @@ def events_on_day(*, week: Week, day: dt.date) -> QuerySet[Event]:
     day_start = week.at(day, dt.time.min)
     next_start = week.at(day + dt.timedelta(days=1), dt.time.min)
     return (
-        Event.objects.filter(week=week, status=Event.Status.APPROVED, starts_at__lt=next_start, ends_at__gt=day_start)
+        Event.objects.filter(
+            week=week, status=Event.Status.APPROVED, starts_at__lt=next_start, ends_at__gt=day_start
+        )
         .select_related("venue", "host", "reporter")
         .order_by("starts_at", "id")
     )
@@ -167,20 +179,25 @@ def _reports(*, events: QuerySet[Event], day: dt.date, light: bool) -> tuple[dic
     else:
         reports = reports.select_related("reviewed_by")
     by_event = {report.event_id: report for report in reports}
-    media_rows = MediaFile.objects.filter(report__event__in=events, report__day=day).order_by("uploaded_at", "id")
+    media_rows = MediaFile.objects.filter(report__event__in=events, report__day=day).order_by(
+        "uploaded_at", "id"
+    )
     if light:
         media_rows = media_rows.only(*LIGHT_MEDIA_FIELDS)
     media: dict[int, list[MediaFile]] = {}
     for item in media_rows:
         media.setdefault(item.report_id, []).append(item)
     leaders: dict[int, list[ReportLeader]] = {}
-    for leader in ReportLeader.objects.filter(report__event__in=events, report__day=day).order_by("order", "id"):
+    for leader in ReportLeader.objects.filter(report__event__in=events, report__day=day).order_by(
+        "order", "id"
+    ):
         leaders.setdefault(leader.report_id, []).append(leader)
     return by_event, media, leaders
 
 
-def board_for_day(*, week: Week, day: dt.date, now: dt.datetime, filters: Filters = Filters(),
-                  light: bool = False) -> Board:
+def board_for_day(
+    *, week: Week, day: dt.date, now: dt.datetime, filters: Filters = Filters(), light: bool = False
+) -> Board:
     """The board of one day: every approved event running that day, its report and state.
 
     Four queries: events, the day's reports, their media, their leaders. ``light`` loads
@@ -242,7 +259,9 @@ def filter_choices(*, week: Week) -> dict[str, list[tuple]]:
 def report_for_review(*, pk: int) -> DailyReport:
     """One report with its event, media, leaders and history (log with who)."""
     return (
-        DailyReport.objects.select_related("event__week", "event__venue", "event__host", "event__reporter", "reviewed_by")
+        DailyReport.objects.select_related(
+            "event__week", "event__venue", "event__host", "event__reporter", "reviewed_by"
+        )
         .prefetch_related(
             Prefetch("leaders", queryset=ReportLeader.objects.order_by("order", "id")),
             Prefetch("media", queryset=MediaFile.objects.order_by("kind", "uploaded_at", "id")),
@@ -279,7 +298,9 @@ def week_compliance(*, week: Week, now: dt.datetime) -> list[UnitCompliance]:
     ("due"), filed on time, filed late (first filing after the deadline), and missing.
     Event days not yet due count as ``pending``. Two queries however long the week."""
     events = list(
-        Event.objects.filter(week=week, status=Event.Status.APPROVED).select_related("host").order_by("host__name", "id")
+        Event.objects.filter(week=week, status=Event.Status.APPROVED)
+        .select_related("host")
+        .order_by("host__name", "id")
     )
     reports = {
         (r.event_id, r.day): r

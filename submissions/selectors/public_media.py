@@ -33,7 +33,7 @@ def public_media_file(*, pk: int) -> MediaFile:
     try:
         return _published_media().get(pk=pk)
     except MediaFile.DoesNotExist:
-        raise Http404("No such public media file")
+        raise Http404("No such public media file") from None
 
 
 def with_public_media_count(weeks: QuerySet[Week]) -> QuerySet[Week]:

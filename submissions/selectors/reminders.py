@@ -1,4 +1,5 @@
 """Reads for the office's reminder log: every reminder of a day, and the day's mailings."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +14,9 @@ from ..models import DailyDispatch, Reminder
 
 def reminders_for_day(*, week: Week, day: dt.date, status: str = "", slot: str = "") -> QuerySet[Reminder]:
     """The week's reminders for one event day, failures first, then by slot and event."""
-    rows = Reminder.objects.filter(event__week=week, day=day).select_related("event__week", "event__host", "recipient")
+    rows = Reminder.objects.filter(event__week=week, day=day).select_related(
+        "event__week", "event__host", "recipient"
+    )
     if status:
         rows = rows.filter(status=status)
     if slot:

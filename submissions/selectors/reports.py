@@ -1,4 +1,5 @@
 """Reads for the reporter: every event day of the user's units with its report and state."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -78,6 +79,7 @@ def todays_report_rows(*, user, week: Week | None) -> list[EventDay]:
         return []
     today = week.today()
     events = reportable_events(user=user, week=week).filter(
-        starts_at__lt=week.at(today + dt.timedelta(days=1), dt.time.min), ends_at__gt=week.at(today, dt.time.min)
+        starts_at__lt=week.at(today + dt.timedelta(days=1), dt.time.min),
+        ends_at__gt=week.at(today, dt.time.min),
     )
     return [row for row in event_days(events=events, now=timezone.now()) if row.day == today]

@@ -6,8 +6,8 @@ One of the minute tick's ``due_work()`` entries (``submissions/services/reminder
 and the dispatch task calls ``bulletin_send`` (retried with backoff while the mail server
 is away).
 """
-from __future__ import annotations
 
+from __future__ import annotations
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -60,14 +60,24 @@ def bulletin_send(*, dispatch: DailyDispatch) -> str | None:
     now = timezone.now()
     counts = board_for_day(week=week, day=day, now=now).filing
     with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string("submissions/emails/bulletin_daily.txt", {"week": week, "day": day, "counts": counts})
+        body = render_to_string(
+            "submissions/emails/bulletin_daily.txt", {"week": week, "day": day, "counts": counts}
+        )
     email_send(
         to=recipients,
         subject=f"{week.unified_title}每日简报（{day_label(day)}）",
         text=body.strip() + "\n",
         attachments=[
-            (f"{export_basename(week, day, '每日简报')}.docx", bulletin_document(week=week, day=day, now=now), DOCX_TYPE),
-            (f"{export_basename(week, day, '报送情况')}.xlsx", day_workbook(week=week, day=day, now=now), XLSX_TYPE),
+            (
+                f"{export_basename(week, day, '每日简报')}.docx",
+                bulletin_document(week=week, day=day, now=now),
+                DOCX_TYPE,
+            ),
+            (
+                f"{export_basename(week, day, '报送情况')}.xlsx",
+                day_workbook(week=week, day=day, now=now),
+                XLSX_TYPE,
+            ),
         ],
     )
     return None

@@ -3,6 +3,7 @@
 Both raise ``TemporarySendError`` for failures that may pass (the caller retries with
 backoff) and let anything else through to be recorded as it is.
 """
+
 from __future__ import annotations
 
 import json
@@ -65,7 +66,9 @@ def webhook_post(*, url: str, content: str) -> None:
     WebhookRejected on other 4xx answers or an ``errcode`` other than 0.
     """
     body = json.dumps({"msgtype": "text", "text": {"content": content}}, ensure_ascii=False).encode()
-    request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "application/json; charset=utf-8"})
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310 - office-configured URL
             answer = response.read(65536)
@@ -74,7 +77,9 @@ def webhook_post(*, url: str, content: str) -> None:
             raise TemporarySendError(_("群机器人返回 HTTP %(code)d。") % {"code": error.code}) from error
         raise WebhookRejected(_("群机器人拒绝了消息：HTTP %(code)d。") % {"code": error.code}) from error
     except (urllib.error.URLError, OSError) as error:
-        raise TemporarySendError(_("无法连接群机器人：%(error)s") % {"error": describe_error(error)}) from error
+        raise TemporarySendError(
+            _("无法连接群机器人：%(error)s") % {"error": describe_error(error)}
+        ) from error
     try:
         payload = json.loads(answer or b"{}")
     except ValueError:
@@ -82,7 +87,10 @@ def webhook_post(*, url: str, content: str) -> None:
     code = payload.get("errcode", 0) if isinstance(payload, dict) else 0
     if code in (0, None):
         return
-    message = _("群机器人返回错误 %(code)s：%(message)s") % {"code": code, "message": payload.get("errmsg", "")}
+    message = _("群机器人返回错误 %(code)s：%(message)s") % {
+        "code": code,
+        "message": payload.get("errmsg", ""),
+    }
     if code in WEBHOOK_RATE_LIMIT_CODES:
         raise TemporarySendError(message)
     raise WebhookRejected(message)

@@ -6,6 +6,7 @@ evening's): how many came on time, late, are missing or not due; the missing eve
 their reporter's phone; and the leaders present reported so far. The tick claims it as a
 ``DailyDispatch`` (one per week, day and kind), so it goes once.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,15 +17,15 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from events.models import Event, User, Week
 from core.mail import absolute_url, render_message
 from core.roles import OFFICE_GROUP
+from events.models import Event, User, Week
 
 from .. import deadlines
 from ..models import DailyDispatch, DailyReport, ReportLeader
+from ..states import DayState, day_state
 from .channels import email_send
 from .tick_scope import TickScope
-from ..states import DayState, day_state
 
 
 @dataclass
@@ -93,7 +94,9 @@ def digest_build(*, week: Week, day: dt.date, now: dt.datetime) -> Digest:
     )
     reports = {
         (report.event_id, report.day): report
-        for report in DailyReport.objects.filter(event__in=events, day__range=(yesterday, day)).prefetch_related("leaders")
+        for report in DailyReport.objects.filter(
+            event__in=events, day__range=(yesterday, day)
+        ).prefetch_related("leaders")
     }
     digest = Digest(week=week, day=day, at=now)
     for event in events:
@@ -104,7 +107,9 @@ def digest_build(*, week: Week, day: dt.date, now: dt.datetime) -> Digest:
             if event_day != day and due.date() != day:
                 continue  # yesterday's day-time events were in yesterday's digest
             report = reports.get((event.pk, event_day))
-            row = DigestRow(event=event, day=event_day, due=due, report=report, state=day_state(report, due=due, now=now))
+            row = DigestRow(
+                event=event, day=event_day, due=due, report=report, state=day_state(report, due=due, now=now)
+            )
             _file(digest, row)
     return digest
 

@@ -1,16 +1,16 @@
 """Uploading a report's photos and videos, and applying a worker's verdict to them."""
+
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import datetime as dt
+import hashlib
 import logging
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -232,11 +232,13 @@ def media_sweep_stuck(*, older_than_minutes: int = 10) -> list[int]:
     cutoff = now - dt.timedelta(minutes=older_than_minutes)
     dead_before = min(cutoff, now - dt.timedelta(seconds=CHECK_TIME_LIMIT))
     stuck = list(
-        MediaFile.objects.filter(status=MediaFile.Status.QUEUED, queued_at__lt=cutoff).values_list("pk", flat=True)
-    ) + list(
-        MediaFile.objects.filter(status=MediaFile.Status.CHECKING, check_started_at__lt=dead_before).values_list(
+        MediaFile.objects.filter(status=MediaFile.Status.QUEUED, queued_at__lt=cutoff).values_list(
             "pk", flat=True
         )
+    ) + list(
+        MediaFile.objects.filter(
+            status=MediaFile.Status.CHECKING, check_started_at__lt=dead_before
+        ).values_list("pk", flat=True)
     )
     for media_id in stuck:
         enqueue_check(media_id=media_id)
@@ -271,4 +273,3 @@ def _sha256_of(uploaded) -> str:
         digest.update(chunk)
     uploaded.seek(0)
     return digest.hexdigest()
-

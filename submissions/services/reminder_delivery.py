@@ -5,6 +5,7 @@ row lock), so a task delivered twice sends once. It re-checks that each notice i
 wanted (report not submitted meanwhile, event still approved, slot not stale after a
 worker outage) and records per row: sent, skipped or failed, with the reason.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,8 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from events.models import Event, Notice, Week
 from core.mail import absolute_url, render_message
+from events.models import Event, Notice, Week
 
 from .. import deadlines
 from ..models import DailyReport, Reminder
@@ -64,7 +65,9 @@ def reminders_deliver(*, reminder_ids: Sequence[int], attempt: int = 1, final: b
     if not claimed:
         return []
     rows = list(
-        Reminder.objects.filter(pk__in=claimed).select_related("event__week", "event__host", "recipient").order_by("pk")
+        Reminder.objects.filter(pk__in=claimed)
+        .select_related("event__week", "event__host", "recipient")
+        .order_by("pk")
     )
     reports = _reports_for(rows)
     now = timezone.now()
@@ -99,7 +102,9 @@ def _deliver_guarded(rows: list[Reminder], deliver, outcome: _Outcome) -> None:
     try:
         deliver(rows)
     except Exception as error:  # noqa: BLE001 - recorded on the rows for the office
-        log.exception("reminders: delivery of %d %s reminders failed", len(rows), rows[0].channel if rows else "")
+        log.exception(
+            "reminders: delivery of %d %s reminders failed", len(rows), rows[0].channel if rows else ""
+        )
         done = set(outcome.sent)
         for ids in (*outcome.skipped.values(), *outcome.failed.values(), *outcome.retry.values()):
             done.update(ids)
@@ -205,10 +210,20 @@ def _deliver_site(rows: list[Reminder], messages: _Messages, *, now: dt.datetime
     notices = []
     for row in rows:
         message = messages.for_row(row)
-        notices.append(Notice(recipient=row.recipient, title=message.subject[:200], body=message.text, url=message.url, created_at=now))
+        notices.append(
+            Notice(
+                recipient=row.recipient,
+                title=message.subject[:200],
+                body=message.text,
+                url=message.url,
+                created_at=now,
+            )
+        )
     with transaction.atomic():
         Notice.objects.bulk_create(notices)
-        Reminder.objects.filter(pk__in=[row.pk for row in rows]).update(status=Reminder.Status.SENT, sent_at=now, reason="")
+        Reminder.objects.filter(pk__in=[row.pk for row in rows]).update(
+            status=Reminder.Status.SENT, sent_at=now, reason=""
+        )
 
 
 def _deliver_email(rows: list[Reminder], messages: _Messages, outcome: _Outcome) -> None:
@@ -226,7 +241,13 @@ def _deliver_email(rows: list[Reminder], messages: _Messages, outcome: _Outcome)
         for row in rows:
             message = messages.for_row(row)
             try:
-                email_send(to=[row.address], subject=message.subject, text=message.text, html=message.html, connection=connection)
+                email_send(
+                    to=[row.address],
+                    subject=message.subject,
+                    text=message.text,
+                    html=message.html,
+                    connection=connection,
+                )
             except TemporarySendError as error:
                 outcome.retry[str(error)].append(row.pk)
             except Exception as error:  # noqa: BLE001 - recorded on the row, never blocks the others
@@ -257,7 +278,9 @@ def _deliver_webhooks(rows: list[Reminder], messages: _Messages, outcome: _Outco
             except TemporarySendError as error:
                 outcome.retry[str(error)] += ids
             except Exception as error:  # noqa: BLE001 - recorded on the rows
-                outcome.failed[str(error) if isinstance(error, WebhookRejected) else describe_error(error)] += ids
+                outcome.failed[
+                    str(error) if isinstance(error, WebhookRejected) else describe_error(error)
+                ] += ids
             else:
                 outcome.sent += ids
 
@@ -270,9 +293,13 @@ def _webhook_text(rows: list[Reminder], messages: _Messages) -> str:
         context = messages.context(row)
         reporter = row.event.reporter
         context["name"] = reporter.display_name if reporter else row.event.contact_name
-        items.append({**context, "url": absolute_url(reverse("reports:detail", args=[row.event_id, row.day]))})
+        items.append(
+            {**context, "url": absolute_url(reverse("reports:detail", args=[row.event_id, row.day]))}
+        )
     with translation.override(settings.LANGUAGE_CODE), timezone.override(week.zone):
-        text = render_to_string("submissions/reminders/webhook.txt", {"items": items, "overdue": first.slot == OVERDUE}).strip()
+        text = render_to_string(
+            "submissions/reminders/webhook.txt", {"items": items, "overdue": first.slot == OVERDUE}
+        ).strip()
     encoded = text.encode()
     if len(encoded) > WEBHOOK_MAX_BYTES:
         text = encoded[: WEBHOOK_MAX_BYTES - 3].decode(errors="ignore") + "…"
@@ -281,7 +308,9 @@ def _webhook_text(rows: list[Reminder], messages: _Messages) -> str:
 
 def _record(outcome: _Outcome, *, now: dt.datetime, attempt: int, final: bool) -> list[int]:
     if outcome.sent:
-        Reminder.objects.filter(pk__in=outcome.sent).update(status=Reminder.Status.SENT, sent_at=now, reason="")
+        Reminder.objects.filter(pk__in=outcome.sent).update(
+            status=Reminder.Status.SENT, sent_at=now, reason=""
+        )
     for reason, ids in outcome.skipped.items():
         Reminder.objects.filter(pk__in=ids).update(status=Reminder.Status.SKIPPED, reason=reason)
     for reason, ids in outcome.failed.items():
@@ -292,7 +321,10 @@ def _record(outcome: _Outcome, *, now: dt.datetime, attempt: int, final: bool) -
             text = _("%(reason)s（共尝试 %(attempts)d 次，已放弃）") % {"reason": reason, "attempts": attempt}
             Reminder.objects.filter(pk__in=ids).update(status=Reminder.Status.FAILED, reason=text)
         else:
-            text = _("第 %(attempt)d 次发送失败：%(reason)s 稍后重试。") % {"attempt": attempt, "reason": reason}
+            text = _("第 %(attempt)d 次发送失败：%(reason)s 稍后重试。") % {
+                "attempt": attempt,
+                "reason": reason,
+            }
             Reminder.objects.filter(pk__in=ids).update(reason=text)
             retry += ids
     return retry

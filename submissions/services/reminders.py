@@ -16,6 +16,7 @@ Sending is ``reminder_delivery.reminders_deliver`` (reminders) and ``dispatch_se
 (the office's digest and bulletin); failures that may pass are retried with backoff a
 bounded number of times by the tasks in ``tasks/reminders.py``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,8 +34,7 @@ from kombu.exceptions import OperationalError
 
 from core.dispatch import enqueue
 
-from .. import deadlines
-from ..models import DailyDispatch, DailyReport, Reminder
+from ..models import DailyDispatch, Reminder
 from . import bulletins, digest
 from .channels import TemporarySendError, describe_error
 from .tick_scope import DueDay, TickScope, tick_scope
@@ -97,8 +97,14 @@ def _recipient_rows(due_day: DueDay, *, slot: str, contact: bool) -> list[Remind
 
     def row(channel: str, *, recipient=None, address: str = "", skip: str = "") -> Reminder:
         return Reminder(
-            event=event, day=due_day.day, slot=slot, channel=channel, recipient=recipient, address=address,
-            status=Reminder.Status.SKIPPED if skip else Reminder.Status.PENDING, reason=skip,
+            event=event,
+            day=due_day.day,
+            slot=slot,
+            channel=channel,
+            recipient=recipient,
+            address=address,
+            status=Reminder.Status.SKIPPED if skip else Reminder.Status.PENDING,
+            reason=skip,
         )
 
     rows = []
@@ -110,7 +116,9 @@ def _recipient_rows(due_day: DueDay, *, slot: str, contact: bool) -> list[Remind
         rows.append(row(Reminder.Channel.SITE, recipient=reporter))
         rows.append(
             row(
-                Reminder.Channel.EMAIL, recipient=reporter, address=reporter.email,
+                Reminder.Channel.EMAIL,
+                recipient=reporter,
+                address=reporter.email,
                 skip="" if reporter.email else _("信息报送员没有填写邮箱地址。"),
             )
         )
@@ -120,7 +128,11 @@ def _recipient_rows(due_day: DueDay, *, slot: str, contact: bool) -> list[Remind
     same_person = bool(contact_email) and contact_email.lower() == reporter_email
     if contact and not same_person:
         rows.append(
-            row(Reminder.Channel.EMAIL, address=contact_email, skip="" if contact_email else _("联系人没有填写邮箱地址。"))
+            row(
+                Reminder.Channel.EMAIL,
+                address=contact_email,
+                skip="" if contact_email else _("联系人没有填写邮箱地址。"),
+            )
         )
     if event.host.webhook_url:
         rows.append(row(Reminder.Channel.WEBHOOK, address=event.host.webhook_url))
@@ -193,7 +205,9 @@ def reminders_tick(*, now: dt.datetime, dry_run: bool = False) -> TickResult:
         return result
     stamp = timezone.now()
     with transaction.atomic():
-        reminder_ids = _claim(Reminder, result.reminders, stamp=stamp, scope_filter=_reminder_filter(result.reminders))
+        reminder_ids = _claim(
+            Reminder, result.reminders, stamp=stamp, scope_filter=_reminder_filter(result.reminders)
+        )
         dispatch_ids = _claim(
             DailyDispatch, result.dispatches, stamp=stamp, scope_filter=_dispatch_filter(result.dispatches)
         )
@@ -224,7 +238,9 @@ def _unclaimed_reminders(rows: list[Reminder]) -> list[Reminder]:
     if not rows:
         return []
     taken = set(
-        Reminder.objects.filter(_reminder_filter(rows)).values_list("event_id", "day", "slot", "channel", "recipient_id")
+        Reminder.objects.filter(_reminder_filter(rows)).values_list(
+            "event_id", "day", "slot", "channel", "recipient_id"
+        )
     )
     fresh = {}
     for row in rows:
@@ -265,18 +281,27 @@ def _enqueue(*, reminder_ids: list[int], dispatch_ids: list[int]) -> None:
         try:
             enqueue("submissions.deliver_reminders", reminder_ids=chunk)
         except BROKER_ERRORS:
-            log.warning("reminders: could not enqueue %d sends; unclaimed for the next tick", len(chunk), exc_info=True)
+            log.warning(
+                "reminders: could not enqueue %d sends; unclaimed for the next tick",
+                len(chunk),
+                exc_info=True,
+            )
             Reminder.objects.filter(pk__in=chunk, status=Reminder.Status.PENDING, attempts=0).delete()
     for dispatch_id in dispatch_ids:
         try:
             enqueue("submissions.send_dispatch", dispatch_id=dispatch_id)
         except BROKER_ERRORS:
-            log.warning("dispatch %s: could not enqueue; unclaimed for the next tick", dispatch_id, exc_info=True)
+            log.warning(
+                "dispatch %s: could not enqueue; unclaimed for the next tick", dispatch_id, exc_info=True
+            )
             DailyDispatch.objects.filter(pk=dispatch_id, status=Reminder.Status.PENDING).delete()
 
 
 def reminders_sweep_stuck(
-    *, older_than_minutes: int = 10, interrupted_after: dt.timedelta | None = None, now: dt.datetime | None = None
+    *,
+    older_than_minutes: int = 10,
+    interrupted_after: dt.timedelta | None = None,
+    now: dt.datetime | None = None,
 ) -> tuple[list[int], list[int]]:
     """Enqueue again the sends claimed but never delivered (a process died between the
     tick's commit and its enqueue, or the message was lost with the broker), and give up on

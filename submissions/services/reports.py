@@ -1,4 +1,5 @@
 """Filing a day's report: drafts, leaders, submission, and the report's state."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from events.models import Event
 
@@ -64,7 +64,9 @@ def report_save_draft(
     report.save(update_fields=["text", "no_leaders", "attendance", "updated_at"])
     report.leaders.all().delete()
     ReportLeader.objects.bulk_create(
-        ReportLeader(report=report, name=row.name.strip(), post=row.post.strip(), level=row.level, order=index)
+        ReportLeader(
+            report=report, name=row.name.strip(), post=row.post.strip(), level=row.level, order=index
+        )
         for index, row in enumerate(leaders)
     )
     return report
@@ -78,8 +80,12 @@ def missing_items(report: DailyReport | None, *, media: list[MediaFile] | None =
     saved = report.pk is not None  # an unsaved report is the day nobody has started yet
     if media is None:
         media = list(report.media.all()) if saved else []
-    passed_photos = sum(1 for m in media if m.kind == MediaFile.Kind.PHOTO and m.status == MediaFile.Status.PASSED)
-    passed_videos = sum(1 for m in media if m.kind == MediaFile.Kind.VIDEO and m.status == MediaFile.Status.PASSED)
+    passed_photos = sum(
+        1 for m in media if m.kind == MediaFile.Kind.PHOTO and m.status == MediaFile.Status.PASSED
+    )
+    passed_videos = sum(
+        1 for m in media if m.kind == MediaFile.Kind.VIDEO and m.status == MediaFile.Status.PASSED
+    )
     missing = []
     if not report.text.strip():
         missing.append(_("活动信息"))
@@ -103,7 +109,9 @@ def report_submit(*, report: DailyReport, by, now: dt.datetime | None = None) ->
     lateness is judged against the deadline in the week's zone, a log entry is written.
     """
     # Only the report row: locking the joined event and week would queue every submit of the week.
-    report = DailyReport.objects.select_for_update(of=("self",)).select_related("event__week").get(pk=report.pk)
+    report = (
+        DailyReport.objects.select_for_update(of=("self",)).select_related("event__week").get(pk=report.pk)
+    )
     _require_editable(report)
     missing = missing_items(report)
     if missing:

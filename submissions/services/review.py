@@ -3,6 +3,7 @@
 Each action locks the report row, checks its state, records a ``ReportLogEntry`` and tells
 the organizer (e-mail after commit and an in-site notice, through ``events.notifications``).
 """
+
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -11,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.public_cache import bump_public_version
 from events.models import User
 from events.notifications import notify
-from core.public_cache import bump_public_version
 
 from ..models import DailyReport, MediaFile, ReportLogEntry
 
@@ -65,7 +66,9 @@ def report_accept(*, report: DailyReport, by: User, checklist: list[str]) -> Dai
     report = _locked(report)
     _require_submitted(report)
     # Both sides stripped: an item saved with a stray space must still match its tick box.
-    required = [str(item).strip() for item in (report.event.week.publication_checklist or []) if str(item).strip()]
+    required = [
+        str(item).strip() for item in (report.event.week.publication_checklist or []) if str(item).strip()
+    ]
     ticked = {str(item).strip() for item in checklist}
     unticked = [item for item in required if item not in ticked]
     if unticked:
@@ -108,7 +111,9 @@ def report_return(*, report: DailyReport, by: User, comment: str) -> DailyReport
     report.reviewed_by = by
     report.review_comment = comment
     report.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "updated_at"])
-    ReportLogEntry.objects.create(report=report, action=ReportLogEntry.Action.RETURNED, by=by, at=now, comment=comment)
+    ReportLogEntry.objects.create(
+        report=report, action=ReportLogEntry.Action.RETURNED, by=by, at=now, comment=comment
+    )
     _tell_organizer(
         report,
         subject=_("每日信息被退回，请修改后重新报送：%(title)s（%(day)s）") % _subject_args(report),

@@ -46,7 +46,9 @@ def tick_scope(*, now: dt.datetime) -> TickScope:
     yesterday to today (an evening event's day is due the next day, and overdue notices are
     caught up for a day). Three queries, whatever the number of event days."""
     weeks = list(
-        Week.objects.filter(starts_on__lte=now.date() + dt.timedelta(days=1), ends_on__gte=now.date() - dt.timedelta(days=3))
+        Week.objects.filter(
+            starts_on__lte=now.date() + dt.timedelta(days=1), ends_on__gte=now.date() - dt.timedelta(days=3)
+        )
     )
     if not weeks:
         return TickScope(now=now, weeks=[], event_days=[])
@@ -75,7 +77,9 @@ def tick_scope(*, now: dt.datetime) -> TickScope:
         for day in event.days:
             if lo <= day <= hi:
                 due = deadlines.due_at(event, day)
-                event_days.append(DueDay(event=event, day=day, due=due, report_status=statuses.get((event.pk, day))))
+                event_days.append(
+                    DueDay(event=event, day=day, due=due, report_status=statuses.get((event.pk, day)))
+                )
     return TickScope(now=now, weeks=weeks, event_days=event_days)
 
 

@@ -1,4 +1,5 @@
 """Celery tasks of the submissions app, one module per subject; autodiscovery imports this."""
+
 from .media import check_media_task, sweep_stuck_checks_task
 from .reminders import (
     deliver_reminders_task,

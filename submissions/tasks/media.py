@@ -1,4 +1,5 @@
 """Thin tasks over the media services. Ids in, nothing out; safe to run twice."""
+
 from celery import shared_task
 
 from ..services import media as media_services

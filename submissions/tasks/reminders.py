@@ -5,6 +5,7 @@ task per batch of reminders) and ``send_dispatch`` (one per office mailing). Sen
 fail in a way that may pass go to ``retry_reminders``, which retries with exponential
 backoff until ``MAX_SEND_ATTEMPTS`` attempts in all.
 """
+
 from celery import shared_task
 from django.utils import timezone
 

@@ -45,7 +45,12 @@ class Labels:
             forms={value: str(label) for value, label in Event.Form.choices},
             states={value: str(label) for value, label in DayState.LABELS.items()},
             media={"passed": _("合格"), "failed": _("不合格"), "waiting": _("检查中")},
-            words={"due_next_day": _("次日截止"), "unassigned": _("未指定"), "late": _("逾期"), "due": _("截止")},
+            words={
+                "due_next_day": _("次日截止"),
+                "unassigned": _("未指定"),
+                "late": _("逾期"),
+                "due": _("截止"),
+            },
         )
 
 
@@ -65,8 +70,11 @@ def media_summary(media: list[MediaFile], *, titles: dict[str, str]) -> SafeStri
         )
         if n
     ]
-    return format_html('<span class="mc mc-total">{}</span><span class="mc-detail">（{}）</span>', len(media),
-                       mark_safe("".join(parts)))
+    return format_html(
+        '<span class="mc mc-total">{}</span><span class="mc-detail">（{}）</span>',
+        len(media),
+        mark_safe("".join(parts)),
+    )
 
 
 def _datetime(value) -> str:
@@ -89,7 +97,7 @@ def board_row_html(row, labels: Labels) -> str:
     return (
         f'<tr class="board-row state-{state}" data-state="{state}" data-event="{event.pk}">'
         f'<td class="event-cell">{title}<div class="small text-muted">{escape(form_label)} · '
-        f'{timezone.localtime(event.starts_at):%H:%M}{due_note}</div></td>'
+        f"{timezone.localtime(event.starts_at):%H:%M}{due_note}</div></td>"
         f"<td>{escape(event.venue.name)}</td><td>{escape(event.host.name)}</td><td>{_reporter(event, words)}</td>"
         f'<td><span class="badge day-state day-state-{state}">{escape(state_label)}</span></td>'
         f'<td class="media-counts">{photo_summary}</td><td class="media-counts">{video_summary}</td>'

@@ -3,6 +3,7 @@
 ``home`` renders the page; ``live`` renders only the part that changes (counts, leaders,
 rows) for ``static/js/board.js``, which polls it with the page's own query string.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,11 +42,24 @@ def _context(request) -> dict:
     day = board_day(week, request.GET.get("day"))
     filters = selectors.Filters.from_query(request.GET)
     board = selectors.board_for_day(week=week, day=day, now=timezone.now(), filters=filters, light=True)
-    kept = {key: value for key, value in request.GET.items() if key in ("venue", "unit", "form", "state") and value}
-    return {"week": week, "day": day, "board": board, "filters": filters, "counts": board.counts,
-            "today": week.today(), "now": board.now, "poll_seconds": POLL_SECONDS,
-            "filter_query": urlencode(kept), "query": urlencode({"day": day.isoformat(), **kept}),
-            "base_query": urlencode({"day": day.isoformat(), **{k: v for k, v in kept.items() if k != "state"}})}
+    kept = {
+        key: value
+        for key, value in request.GET.items()
+        if key in ("venue", "unit", "form", "state") and value
+    }
+    return {
+        "week": week,
+        "day": day,
+        "board": board,
+        "filters": filters,
+        "counts": board.counts,
+        "today": week.today(),
+        "now": board.now,
+        "poll_seconds": POLL_SECONDS,
+        "filter_query": urlencode(kept),
+        "query": urlencode({"day": day.isoformat(), **kept}),
+        "base_query": urlencode({"day": day.isoformat(), **{k: v for k, v in kept.items() if k != "state"}}),
+    }
 
 
 @login_required

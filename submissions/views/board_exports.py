@@ -1,4 +1,5 @@
 """Downloads of the day's material: the zip (streamed), the .xlsx and the bulletin .docx."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,7 +34,7 @@ def export(request, day: str, fmt: str):
     try:
         day = dt.date.fromisoformat(day)
     except ValueError:
-        raise Http404
+        raise Http404 from None
     if week is None or fmt not in TYPES or day not in week.days:
         raise Http404
     filename = f"{export_basename(week, day, NAMES[fmt])}.{fmt}"
@@ -42,7 +43,9 @@ def export(request, day: str, fmt: str):
     elif fmt == "xlsx":
         response = HttpResponse(day_workbook(week=week, day=day, now=timezone.now()), content_type=TYPES[fmt])
     else:
-        response = HttpResponse(bulletin_document(week=week, day=day, now=timezone.now()), content_type=TYPES[fmt])
+        response = HttpResponse(
+            bulletin_document(week=week, day=day, now=timezone.now()), content_type=TYPES[fmt]
+        )
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     response["Cache-Control"] = "private, no-store"
     return response

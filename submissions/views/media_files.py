@@ -1,12 +1,14 @@
 """Serving uploaded files only to those allowed to see them, never from a guessable path."""
+
 from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from ..models import MediaFile
 from core.serving import file_response
+
+from ..models import MediaFile
 
 # Keyed by the sniffer's labels (``media/sniff.py``), lower-cased; others are only downloaded.
 VIDEO_TYPES = {
@@ -40,8 +42,13 @@ def _original(request, media: MediaFile):
     if content_type:
         return file_response(request, media.file, content_type=content_type, filename=media.original_name)
     # Anything not proven to be the image or video it claims is only ever downloaded.
-    return file_response(request, media.file, content_type="application/octet-stream",
-                         filename=media.original_name, as_attachment=True)
+    return file_response(
+        request,
+        media.file,
+        content_type="application/octet-stream",
+        filename=media.original_name,
+        as_attachment=True,
+    )
 
 
 def _checked_type(media: MediaFile) -> str | None:

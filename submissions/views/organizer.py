@@ -1,4 +1,5 @@
 """The reporter's pages: every event day to report, and one day's report with its files."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +19,8 @@ from rules.contrib.views import permission_required
 from events.context_processors import current_week
 from events.models import Event
 
-from ..media import format_size
 from ..forms import LeaderFormSet, ReportForm, UploadForm, leader_initial
+from ..media import format_size
 from ..models import DailyReport, MediaFile
 from ..presenters import media_as_json
 from ..selectors.reports import event_days, reportable_events
@@ -33,7 +34,9 @@ organizer_area = permission_required("events.use_organizer_area", raise_exceptio
 def _unit_event(request, event_id: int) -> Event:
     """The event, if it belongs to one of the user's units: another unit's event is a 404."""
     event = get_object_or_404(
-        Event.objects.select_related("week", "venue", "host").filter(host__memberships__user=request.user).distinct(),
+        Event.objects.select_related("week", "venue", "host")
+        .filter(host__memberships__user=request.user)
+        .distinct(),
         pk=event_id,
     )
     if not request.user.has_perm("submissions.file_report", event):
@@ -54,9 +57,13 @@ def _event_day(request, event_id: int, day: dt.date):
 @require_GET
 def report_list(request):
     week = current_week(request)
-    rows = event_days(events=reportable_events(user=request.user, week=week), now=timezone.now()) if week else []
+    rows = (
+        event_days(events=reportable_events(user=request.user, week=week), now=timezone.now()) if week else []
+    )
     today = week.today() if week else None
-    return render(request, "submissions/organizer/report/list.html", {"rows": rows, "today": today, "week": week})
+    return render(
+        request, "submissions/organizer/report/list.html", {"rows": rows, "today": today, "week": week}
+    )
 
 
 @login_required
@@ -72,7 +79,9 @@ def report_detail(request, event_id: int, day: dt.date):
             report = DailyReport(event=event, day=day)
     editable = report.status in report_services.EDITABLE_STATUSES
     form = ReportForm(request.POST or None, instance=report, prefix="report")
-    leaders = LeaderFormSet(request.POST or None, initial=leader_initial(report) if report.pk else [], prefix="leaders")
+    leaders = LeaderFormSet(
+        request.POST or None, initial=leader_initial(report) if report.pk else [], prefix="leaders"
+    )
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
@@ -97,8 +106,11 @@ def report_detail(request, event_id: int, day: dt.date):
         "upload_form": UploadForm(),
         "missing": report_services.missing_items(report, media=row.media),
         "history": report.log.select_related("by") if report.pk else [],
-        "limits": {"photo_min": event.week.photo_min_bytes, "photo_max": event.week.photo_max_bytes,
-                   "video_max": event.week.video_max_bytes},
+        "limits": {
+            "photo_min": event.week.photo_min_bytes,
+            "photo_max": event.week.photo_max_bytes,
+            "video_max": event.week.video_max_bytes,
+        },
     }
     return render(request, "submissions/organizer/report/detail.html", context)
 
@@ -133,7 +145,9 @@ def media_upload(request, event_id: int, day: dt.date):
     event = _unit_event(request, event_id)
     week = event.week
     request.upload_handlers = [
-        HashingLimitedUploadHandler(request, limits={"photos": week.photo_max_bytes, "videos": week.video_max_bytes})
+        HashingLimitedUploadHandler(
+            request, limits={"photos": week.photo_max_bytes, "videos": week.video_max_bytes}
+        )
     ]
     return _media_upload(request, event, day)
 
@@ -145,7 +159,7 @@ def _media_upload(request, event: Event, day: dt.date):
     try:
         report = report_services.report_for_day(event=event, day=day)
     except ValidationError:
-        raise Http404
+        raise Http404 from None
     form = UploadForm(request.POST, request.FILES)
     valid = form.is_valid()  # reads the body: only now are refused uploads known
     errors: list[str] = [
@@ -158,14 +172,19 @@ def _media_upload(request, event: Event, day: dt.date):
                 try:
                     created.append(
                         media_services.media_upload(
-                            report=report, uploaded=uploaded, kind=kind, by=request.user,
+                            report=report,
+                            uploaded=uploaded,
+                            kind=kind,
+                            by=request.user,
                             caption=form.cleaned_data["caption"],
                         )
                     )
                 except (ValidationError, PermissionDenied) as error:
                     errors.extend(getattr(error, "messages", [str(error)]))
                 except OSError:
-                    errors.append(_("“%(name)s”保存失败（存储空间不可用），请稍后重试。") % {"name": uploaded.name})
+                    errors.append(
+                        _("“%(name)s”保存失败（存储空间不可用），请稍后重试。") % {"name": uploaded.name}
+                    )
     elif not errors:
         errors.extend(message for messages_ in form.errors.values() for message in messages_)
     if wants_json:

@@ -1,4 +1,5 @@
 """The office's reminder log: per day, every reminder sent, skipped or failed."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -45,4 +46,3 @@ def day(request):
             overdue=OVERDUE,
         )
     return render(request, "submissions/reminders/day.html", context)
-

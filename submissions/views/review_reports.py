@@ -1,4 +1,5 @@
 """The office's page for one report: read it, accept or return it, choose public media."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -23,7 +24,7 @@ def _report(pk: int) -> DailyReport:
     try:
         return selectors.report_for_review(pk=pk)
     except DailyReport.DoesNotExist:
-        raise Http404
+        raise Http404 from None
 
 
 def _neighbours(report: DailyReport) -> tuple[int | None, int | None, int, int]:
@@ -73,8 +74,12 @@ def _after_decision(request, report: DailyReport):
     still waits for review (a decided report moves down the board, so "next in the queue"
     means the next one needing action, not the neighbour in the old order)."""
     if request.POST.get("then") == "next":
-        board = selectors.board_for_day(week=report.event.week, day=report.day, now=timezone.now(), light=True)
-        waiting = next((row.report.pk for row in board.all_rows if row.needs_review and row.report.pk != report.pk), None)
+        board = selectors.board_for_day(
+            week=report.event.week, day=report.day, now=timezone.now(), light=True
+        )
+        waiting = next(
+            (row.report.pk for row in board.all_rows if row.needs_review and row.report.pk != report.pk), None
+        )
         if waiting:
             return redirect("board:report", pk=waiting)
         messages.info(request, _("当日已没有待审核的报送。"))
@@ -88,7 +93,9 @@ def _after_decision(request, report: DailyReport):
 def accept(request, pk: int):
     report = get_object_or_404(DailyReport, pk=pk)
     try:
-        report = review_services.report_accept(report=report, by=request.user, checklist=request.POST.getlist("checklist"))
+        report = review_services.report_accept(
+            report=report, by=request.user, checklist=request.POST.getlist("checklist")
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -103,7 +110,9 @@ def accept(request, pk: int):
 def return_report(request, pk: int):
     report = get_object_or_404(DailyReport, pk=pk)
     try:
-        report = review_services.report_return(report=report, by=request.user, comment=request.POST.get("comment", ""))
+        report = review_services.report_return(
+            report=report, by=request.user, comment=request.POST.get("comment", "")
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -125,7 +134,9 @@ def media_public(request, pk: int):
             messages.error(request, message)
     else:
         if public:
-            messages.success(request, _("“%(name)s”已设为公开，将出现在活动档案中。") % {"name": media.original_name})
+            messages.success(
+                request, _("“%(name)s”已设为公开，将出现在活动档案中。") % {"name": media.original_name}
+            )
         else:
             messages.success(request, _("“%(name)s”已取消公开。") % {"name": media.original_name})
     return redirect(f"{reverse('board:report', kwargs={'pk': media.report_id})}#media-{media.pk}")

@@ -3,6 +3,7 @@
 The browser is Debian's, installed by ``make browser`` (which ``.ci/run`` calls). A machine
 without it skips these tests with the reason; in CI (REQUIRE_SERVICES=1) that is a failure. Screenshots go to ``test-output/<test name>/``.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,5 +1,6 @@
 """The office's day: open the board, open a report, return it with a comment; the organizer
 sees the comment and resubmits; the office accepts it and downloads the bulletin."""
+
 import datetime as dt
 import hashlib
 import io
@@ -28,33 +29,78 @@ def _preview(color) -> bytes:
 
 
 def _media(report, *, kind, name, caption, content, preview):
-    media = MediaFile(report=report, kind=kind, original_name=name, caption=caption, size=len(content),
-                      sha256=hashlib.sha256(content).hexdigest(), status="passed", checked_at=timezone.now(),
-                      width=1280, height=720 if kind == "video" else 853, duration=1.0 if kind == "video" else None)
+    media = MediaFile(
+        report=report,
+        kind=kind,
+        original_name=name,
+        caption=caption,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        status="passed",
+        checked_at=timezone.now(),
+        width=1280,
+        height=720 if kind == "video" else 853,
+        duration=1.0 if kind == "video" else None,
+    )
     media.file.save(name, ContentFile(content), save=False)
     media.preview.save("preview.jpg", ContentFile(preview), save=False)
     media.save()
     return media
 
 
-def test_review_return_resubmit_accept_and_bulletin(live_server, browser, page, login, screenshot_dir, tmp_path):
+def test_review_return_resubmit_accept_and_bulletin(
+    live_server, browser, page, login, screenshot_dir, tmp_path
+):
     today = timezone.now().astimezone(SHANGHAI).date()
     week = factories.week(starts_on=today - dt.timedelta(days=1), ends_on=today + dt.timedelta(days=3))
     unit = factories.organizer(name="昆山市科技局")
     reporter = factories.member(unit, full_name="王晓明", phone="13800000001")
     reviewer = factories.office_user(full_name="胡丹")
-    event = factories.event(week=week, host=unit, reporter=reporter, subtitle="沪昆新材料产学研沙龙",
-                            venue=factories.venue(name="昆山国际会展中心"),
-                            starts_at=factories.at(today, 9), ends_at=factories.at(today, 12))
-    factories.event(week=week, subtitle="专利服务进园区", starts_at=factories.at(today, 9), ends_at=factories.at(today, 11))
-    report = DailyReport.objects.create(event=event, day=today, text="沙龙邀请沪昆两地 30 家企业，签约合作项目 3 个。",
-                                        attendance=120)
+    event = factories.event(
+        week=week,
+        host=unit,
+        reporter=reporter,
+        subtitle="沪昆新材料产学研沙龙",
+        venue=factories.venue(name="昆山国际会展中心"),
+        starts_at=factories.at(today, 9),
+        ends_at=factories.at(today, 12),
+    )
+    factories.event(
+        week=week,
+        subtitle="专利服务进园区",
+        starts_at=factories.at(today, 9),
+        ends_at=factories.at(today, 11),
+    )
+    report = DailyReport.objects.create(
+        event=event, day=today, text="沙龙邀请沪昆两地 30 家企业，签约合作项目 3 个。", attendance=120
+    )
     ReportLeader.objects.create(report=report, name="周海", post="副市长", level="municipal")
     photo = media_samples.make_jpeg(tmp_path / "签约.jpg", width=1280, height=853).read_bytes()
-    _media(report, kind="photo", name="签约仪式.jpg", caption="签约仪式", content=photo, preview=_preview((180, 40, 40)))
-    _media(report, kind="photo", name="合影.jpg", caption="嘉宾合影", content=photo + b"1", preview=_preview((40, 90, 160)))
+    _media(
+        report,
+        kind="photo",
+        name="签约仪式.jpg",
+        caption="签约仪式",
+        content=photo,
+        preview=_preview((180, 40, 40)),
+    )
+    _media(
+        report,
+        kind="photo",
+        name="合影.jpg",
+        caption="嘉宾合影",
+        content=photo + b"1",
+        preview=_preview((40, 90, 160)),
+    )
     video = media_samples.make_video(tmp_path / "沙龙.mp4", width=1280, height=720, seconds=1).read_bytes()
-    _media(report, kind="video", name="沙龙.mp4", caption="沙龙视频", content=video, preview=_preview((30, 30, 30)))
+    _media(
+        report,
+        kind="video",
+        name="沙龙.mp4",
+        caption="沙龙视频",
+        content=video,
+        preview=_preview((30, 30, 30)),
+    )
 
     with time_machine.travel(dt.datetime.combine(today, dt.time(15, 0), tzinfo=SHANGHAI), tick=True):
         report_submit(report=report, by=reporter)
@@ -82,13 +128,17 @@ def test_review_return_resubmit_accept_and_bulletin(live_server, browser, page, 
         assert "已退回" in page.inner_text("main")
 
         # The organizer sees the comment, fixes the text and resubmits.
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}, timezone_id="Asia/Shanghai")
+        context = browser.new_context(
+            locale="zh-CN", viewport={"width": 1366, "height": 900}, timezone_id="Asia/Shanghai"
+        )
         organizer_page = context.new_page()
         login(organizer_page, reporter)
         organizer_page.goto(f"{live_server.url}/organizer/reports/{event.pk}/{today.isoformat()}/")
         assert "请补充副市长周海的讲话要点和参加企业名单。" in organizer_page.inner_text(".alert-warning")
-        organizer_page.fill("textarea[name=report-text]",
-                            "沙龙邀请沪昆两地 30 家企业。副市长周海在致辞中希望两地企业深化产学研合作。")
+        organizer_page.fill(
+            "textarea[name=report-text]",
+            "沙龙邀请沪昆两地 30 家企业。副市长周海在致辞中希望两地企业深化产学研合作。",
+        )
         organizer_page.click("button[name=action][value=submit]")
         organizer_page.wait_for_load_state()
         assert "按时报送" in organizer_page.inner_text(".day-state")

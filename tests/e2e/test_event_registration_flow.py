@@ -2,6 +2,7 @@
 registers and submits an event on a phone, the office approves it from the queue, and the
 event shows on the public schedule (/schedule/) and the home page.
 """
+
 import datetime as dt
 import re
 
@@ -18,7 +19,9 @@ PASSWORD = "Shuangchuang-2026!"
 
 def test_invite_register_submit_approve_publish(live_server, page, phone_page, login, screenshot_dir):
     today = timezone.localdate()
-    week = factories.week(starts_on=today, ends_on=today + dt.timedelta(days=6), theme="创梦新天地，发展新经济")
+    week = factories.week(
+        starts_on=today, ends_on=today + dt.timedelta(days=6), theme="创梦新天地，发展新经济"
+    )
     factories.venue(name="科技广场分会场", kind="main")
     factories.theme(name="创业就业")
     office = factories.office_user(full_name="胡丹")

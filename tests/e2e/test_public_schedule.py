@@ -1,15 +1,15 @@
 """A visitor on a phone (375x812) and on a desktop: schedule, day tabs, venue filter, search,
 an event page and its .ics download. Screenshots go to test-output/<test>/."""
+
 import datetime as dt
 
 import icalendar
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 
-from django.contrib.auth.models import Group
-
-from events.demo import load_demo_week
 from core.roles import OFFICE_GROUP
+from events.demo import load_demo_week
 from venues.models import Venue
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -25,7 +25,9 @@ def demo_week(db):
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
-def test_visitor_browses_filters_searches_and_downloads_an_event(live_server, request, screenshot_dir, demo_week, size):
+def test_visitor_browses_filters_searches_and_downloads_an_event(
+    live_server, request, screenshot_dir, demo_week, size
+):
     page = request.getfixturevalue("phone_page" if size == "phone" else "page")
     shots = screenshot_dir
 
@@ -38,7 +40,9 @@ def test_visitor_browses_filters_searches_and_downloads_an_event(live_server, re
 
     # Switch day: the tab after today's.
     tabs = page.locator(".day-tabs .nav-link")
-    active_index = [i for i in range(tabs.count()) if "active" in (tabs.nth(i).get_attribute("class") or "")][0]
+    active_index = [i for i in range(tabs.count()) if "active" in (tabs.nth(i).get_attribute("class") or "")][
+        0
+    ]
     tabs.nth(active_index + 1).click()
     page.wait_for_load_state()
     assert "day=" in page.url
@@ -86,7 +90,9 @@ def test_visitor_browses_filters_searches_and_downloads_an_event(live_server, re
 
 def test_event_page_and_home_without_javascript(live_server, browser, screenshot_dir, demo_week):
     """Reading works with JavaScript off; the filter button submits the form."""
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 812}, locale="zh-CN")
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 375, "height": 812}, locale="zh-CN"
+    )
     page = context.new_page()
     page.goto(f"{live_server.url}/")
     assert "今日活动" in page.inner_text("main")

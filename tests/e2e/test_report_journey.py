@@ -1,4 +1,5 @@
 """The reporter's day: upload a photo and a video, watch both pass their checks, submit on time."""
+
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -14,14 +15,20 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 MIB = 1024 * 1024
 
 
-def test_reporter_uploads_photo_and_video_and_submits_on_time(live_server, page, login, screenshot_dir, tmp_path):
+def test_reporter_uploads_photo_and_video_and_submits_on_time(
+    live_server, page, login, screenshot_dir, tmp_path
+):
     today = timezone.now().astimezone(SHANGHAI).date()
     week = factories.week(starts_on=today - dt.timedelta(days=1), ends_on=today + dt.timedelta(days=3))
     unit = factories.organizer(name="昆山市科技局")
     reporter = factories.member(unit, full_name="王晓明")
     event = factories.event(
-        week=week, host=unit, reporter=reporter, subtitle="沪昆新材料产学研沙龙",
-        starts_at=factories.at(today, 9), ends_at=factories.at(today, 12),
+        week=week,
+        host=unit,
+        reporter=reporter,
+        subtitle="沪昆新材料产学研沙龙",
+        starts_at=factories.at(today, 9),
+        ends_at=factories.at(today, 12),
     )
     photo = media_samples.make_jpeg(tmp_path / "沙龙现场.jpg", size_bytes=int(2.2 * MIB))
     small = media_samples.make_jpeg(tmp_path / "太小.jpg", size_bytes=int(1.5 * MIB))
@@ -60,12 +67,22 @@ def test_reporter_uploads_photo_and_video_and_submits_on_time(live_server, page,
 def report_page(live_server, page, login, tmp_path):
     """The reporter on today's report page of a week whose photos may be 1-2 MiB."""
     today = timezone.now().astimezone(SHANGHAI).date()
-    week = factories.week(starts_on=today - dt.timedelta(days=1), ends_on=today + dt.timedelta(days=3),
-                          photo_min_bytes=1 * MIB, photo_max_bytes=2 * MIB)
+    week = factories.week(
+        starts_on=today - dt.timedelta(days=1),
+        ends_on=today + dt.timedelta(days=3),
+        photo_min_bytes=1 * MIB,
+        photo_max_bytes=2 * MIB,
+    )
     unit = factories.organizer()
     reporter = factories.member(unit)
-    event = factories.event(week=week, host=unit, reporter=reporter, subtitle="青年创业项目路演",
-                            starts_at=factories.at(today, 9), ends_at=factories.at(today, 12))
+    event = factories.event(
+        week=week,
+        host=unit,
+        reporter=reporter,
+        subtitle="青年创业项目路演",
+        starts_at=factories.at(today, 9),
+        ends_at=factories.at(today, 12),
+    )
     login(page, reporter)
     page.goto(f"{live_server.url}/organizer/reports/")
     page.click(f"text={event.subtitle}")
@@ -77,8 +94,12 @@ def test_an_answer_that_is_not_the_upload_json_is_shown_as_a_failure(report_page
     page = report_page
     photo = media_samples.make_jpeg(tmp_path / "现场.jpg", size_bytes=int(1.5 * MIB))
     # The session ended meanwhile: the server answers with a login page, or a CSRF 403 page.
-    page.route("**/upload/**", lambda route: route.fulfill(status=403, content_type="text/html",
-                                                           body="<html>CSRF verification failed</html>"))
+    page.route(
+        "**/upload/**",
+        lambda route: route.fulfill(
+            status=403, content_type="text/html", body="<html>CSRF verification failed</html>"
+        ),
+    )
 
     page.set_input_files("input[name=photos]", str(photo))
     page.click("#upload-form button[type=submit]")

@@ -1,10 +1,11 @@
 """The admin: an event's state is decided in the review area; saves and deletes refresh public pages."""
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from events.models import Event, Organizer, Theme, Week
 from core.public_cache import public_version
+from events.models import Event, Organizer, Theme, Week
 from tests import factories
 from venues.models import Venue
 
@@ -27,7 +28,9 @@ def test_event_state_and_cancel_reason_are_read_only_in_the_admin(client, staff,
     assert {"status", "cancel_reason"} <= set(response.context["adminform"].readonly_fields)
 
 
-def test_saving_in_the_admin_refreshes_public_pages_after_commit(client, staff, django_capture_on_commit_callbacks):
+def test_saving_in_the_admin_refreshes_public_pages_after_commit(
+    client, staff, django_capture_on_commit_callbacks
+):
     client.force_login(staff)
     before = public_version()
 
@@ -39,7 +42,9 @@ def test_saving_in_the_admin_refreshes_public_pages_after_commit(client, staff, 
     assert public_version() == before + 1
 
 
-def test_deleting_in_the_admin_refreshes_public_pages_after_commit(client, staff, django_capture_on_commit_callbacks):
+def test_deleting_in_the_admin_refreshes_public_pages_after_commit(
+    client, staff, django_capture_on_commit_callbacks
+):
     theme = factories.theme(name="将删除的主题")
     client.force_login(staff)
     before = public_version()
@@ -52,7 +57,9 @@ def test_deleting_in_the_admin_refreshes_public_pages_after_commit(client, staff
 
 
 @pytest.mark.parametrize("model", [Event, Week, Venue, Theme, Organizer], ids=lambda m: m.__name__)
-def test_every_public_models_admin_bumps_the_version_on_save_and_delete(rf, staff, week, model, django_capture_on_commit_callbacks):
+def test_every_public_models_admin_bumps_the_version_on_save_and_delete(
+    rf, staff, week, model, django_capture_on_commit_callbacks
+):
     obj = {
         Event: lambda: factories.event(week=week),
         Week: lambda: factories.week(is_current=False),

@@ -1,4 +1,5 @@
 """An organizer registers, saves, submits, withdraws and edits the unit's events."""
+
 import datetime as dt
 
 import pytest
@@ -48,8 +49,13 @@ def test_saving_a_draft_creates_the_event_partners_and_history(client, member, o
     client.force_login(member)
     other_unit = factories.organizer(name="昆山市总工会")
     data = form_data(
-        week, venue, host=organizer.pk, reporter=member.pk, undertakers=[other_unit.pk],
-        undertaker_names="东创蒲公英", co_organizer_names="创酷空间、青年创业协会",
+        week,
+        venue,
+        host=organizer.pk,
+        reporter=member.pk,
+        undertakers=[other_unit.pk],
+        undertaker_names="东创蒲公英",
+        co_organizer_names="创酷空间、青年创业协会",
     )
 
     response = client.post(reverse("organizer:event_create"), data)
@@ -64,23 +70,31 @@ def test_saving_a_draft_creates_the_event_partners_and_history(client, member, o
         (EventPartner.Role.CO_ORGANIZER, "创酷空间"),
         (EventPartner.Role.CO_ORGANIZER, "青年创业协会"),
     ]
-    assert list(EventStatusChange.objects.values_list("from_status", "to_status", "by")) == [("", "draft", member.pk)]
+    assert list(EventStatusChange.objects.values_list("from_status", "to_status", "by")) == [
+        ("", "draft", member.pk)
+    ]
 
 
 def test_the_host_is_not_also_its_own_partner(client, member, organizer, week, venue):
     client.force_login(member)
 
-    response = client.post(reverse("organizer:event_create"), form_data(
-        week, venue, host=organizer.pk, reporter=member.pk, co_organizers=[organizer.pk]))
+    response = client.post(
+        reverse("organizer:event_create"),
+        form_data(week, venue, host=organizer.pk, reporter=member.pk, co_organizers=[organizer.pk]),
+    )
 
     assert response.status_code == 200
     assert response.context["form"].errors["co_organizers"] == ["主办单位不必再列为承办或协办单位。"]
     assert not Event.objects.exists()
 
 
-def test_a_draft_may_be_incomplete_but_submitting_names_each_missing_field(client, member, organizer, week, venue):
+def test_a_draft_may_be_incomplete_but_submitting_names_each_missing_field(
+    client, member, organizer, week, venue
+):
     client.force_login(member)
-    data = form_data(week, venue, host=organizer.pk, contact_name="", contact_phone="", description="", action="submit")
+    data = form_data(
+        week, venue, host=organizer.pk, contact_name="", contact_phone="", description="", action="submit"
+    )
 
     response = client.post(reverse("organizer:event_create"), data)
 
@@ -96,7 +110,10 @@ def test_a_draft_may_be_incomplete_but_submitting_names_each_missing_field(clien
 def test_submit_button_saves_and_submits_in_one_go(client, member, organizer, week, venue):
     client.force_login(member)
 
-    client.post(reverse("organizer:event_create"), form_data(week, venue, host=organizer.pk, reporter=member.pk, action="submit"))
+    client.post(
+        reverse("organizer:event_create"),
+        form_data(week, venue, host=organizer.pk, reporter=member.pk, action="submit"),
+    )
 
     event = Event.objects.get()
     assert event.status == "submitted"
@@ -107,19 +124,31 @@ def test_submit_button_saves_and_submits_in_one_go(client, member, organizer, we
     ("overrides", "field", "message"),
     [
         ({"ends_at": "2026-09-20T08:00"}, "ends_at", "结束时间须晚于开始时间。"),
-        ({"starts_at": "2026-09-19T09:00"}, "starts_at", "开始时间须在活动周（2026-09-20 至 2026-09-26）之内。"),
+        (
+            {"starts_at": "2026-09-19T09:00"},
+            "starts_at",
+            "开始时间须在活动周（2026-09-20 至 2026-09-26）之内。",
+        ),
         ({"ends_at": "2026-09-27T10:00"}, "ends_at", "结束时间须在活动周（2026-09-20 至 2026-09-26）之内。"),
-        ({"contact_phone": "12345"}, "contact_phone", "请填写有效的手机号（如 13812345678）或固定电话（如 0512-57303063，可带分机号）。"),
+        (
+            {"contact_phone": "12345"},
+            "contact_phone",
+            "请填写有效的手机号（如 13812345678）或固定电话（如 0512-57303063，可带分机号）。",
+        ),
         ({"subtitle": ""}, "subtitle", "这个字段是必填项。"),
         ({"form": "party"}, "form", "选择一个有效的选项。 party 不在可用的选项中。"),
         ({"live_url": "not a url"}, "live_url", "输入一个有效的 URL。"),
         ({"contact_email": "nobody"}, "contact_email", "输入一个有效的 Email 地址。"),
     ],
 )
-def test_each_validation_message_is_in_chinese(client, member, organizer, week, venue, overrides, field, message):
+def test_each_validation_message_is_in_chinese(
+    client, member, organizer, week, venue, overrides, field, message
+):
     client.force_login(member)
 
-    response = client.post(reverse("organizer:event_create"), form_data(week, venue, host=organizer.pk, **overrides))
+    response = client.post(
+        reverse("organizer:event_create"), form_data(week, venue, host=organizer.pk, **overrides)
+    )
 
     assert response.status_code == 200
     assert response.context["form"].errors[field] == [message]
@@ -132,7 +161,9 @@ def test_reporter_must_belong_to_the_host_unit(client, member, organizer, week, 
     outsider = factories.member(second_unit)
     client.force_login(member)
 
-    response = client.post(reverse("organizer:event_create"), form_data(week, venue, host=organizer.pk, reporter=outsider.pk))
+    response = client.post(
+        reverse("organizer:event_create"), form_data(week, venue, host=organizer.pk, reporter=outsider.pk)
+    )
 
     assert response.context["form"].errors["reporter"] == ["信息报送员须是主办单位的成员。"]
 
@@ -143,9 +174,13 @@ def test_cover_must_be_a_real_image(client, member, organizer, week, venue):
     client.force_login(member)
     fake = SimpleUploadedFile("cover.jpg", b"<?php echo 1; ?>", content_type="image/jpeg")
 
-    response = client.post(reverse("organizer:event_create"), {**form_data(week, venue, host=organizer.pk), "cover": fake})
+    response = client.post(
+        reverse("organizer:event_create"), {**form_data(week, venue, host=organizer.pk), "cover": fake}
+    )
 
-    assert response.context["form"].errors["cover"] == ["请上传一张有效的图片。您所上传的文件不是图片或者是已损坏的图片。"]
+    assert response.context["form"].errors["cover"] == [
+        "请上传一张有效的图片。您所上传的文件不是图片或者是已损坏的图片。"
+    ]
 
 
 def test_cover_must_be_jpeg_or_png(client, member, organizer, week, venue):
@@ -159,7 +194,9 @@ def test_cover_must_be_jpeg_or_png(client, member, organizer, week, venue):
     client.force_login(member)
     gif = SimpleUploadedFile("cover.gif", buffer.getvalue(), content_type="image/gif")
 
-    response = client.post(reverse("organizer:event_create"), {**form_data(week, venue, host=organizer.pk), "cover": gif})
+    response = client.post(
+        reverse("organizer:event_create"), {**form_data(week, venue, host=organizer.pk), "cover": gif}
+    )
 
     assert response.context["form"].errors["cover"] == ["封面图须为 JPG 或 PNG 图片。"]
 
@@ -177,12 +214,20 @@ def test_description_is_plain_text_with_paragraphs(client, member, draft):
 
 def test_warnings_for_a_double_booked_place_and_a_reporter_without_email(client, organizer, week, venue):
     reporter = factories.member(organizer, email="")
-    factories.event(week=week, venue=venue, place="科技广场", subtitle="已有活动",
-                    starts_at=factories.at(week.starts_on, 10), ends_at=factories.at(week.starts_on, 12))
+    factories.event(
+        week=week,
+        venue=venue,
+        place="科技广场",
+        subtitle="已有活动",
+        starts_at=factories.at(week.starts_on, 10),
+        ends_at=factories.at(week.starts_on, 12),
+    )
     client.force_login(reporter)
 
     response = client.post(
-        reverse("organizer:event_create"), form_data(week, venue, host=organizer.pk, reporter=reporter.pk), follow=True
+        reverse("organizer:event_create"),
+        form_data(week, venue, host=organizer.pk, reporter=reporter.pk),
+        follow=True,
     )
 
     texts = [str(m) for m in response.context["messages"]]
@@ -192,15 +237,26 @@ def test_warnings_for_a_double_booked_place_and_a_reporter_without_email(client,
     assert Event.objects.count() == 2
 
 
-def test_double_booking_by_another_units_unpublished_event_names_neither_event_nor_unit(client, member, week, venue):
+def test_double_booking_by_another_units_unpublished_event_names_neither_event_nor_unit(
+    client, member, week, venue
+):
     other_unit = factories.organizer(name="昆山市保密局")
-    factories.event(week=week, host=other_unit, venue=venue, place="科技广场", subtitle="尚未公开的草稿",
-                    status=Event.Status.DRAFT,
-                    starts_at=factories.at(week.starts_on, 10), ends_at=factories.at(week.starts_on, 12))
+    factories.event(
+        week=week,
+        host=other_unit,
+        venue=venue,
+        place="科技广场",
+        subtitle="尚未公开的草稿",
+        status=Event.Status.DRAFT,
+        starts_at=factories.at(week.starts_on, 10),
+        ends_at=factories.at(week.starts_on, 12),
+    )
     client.force_login(member)
 
     response = client.post(
-        reverse("organizer:event_create"), form_data(week, venue, host=member.organizers.get().pk), follow=True
+        reverse("organizer:event_create"),
+        form_data(week, venue, host=member.organizers.get().pk),
+        follow=True,
     )
 
     texts = [str(m) for m in response.context["messages"]]
@@ -210,12 +266,21 @@ def test_double_booking_by_another_units_unpublished_event_names_neither_event_n
 
 
 def test_double_booking_by_an_own_units_draft_is_named(client, organizer, member, week, venue):
-    factories.event(week=week, host=organizer, venue=venue, place="科技广场", subtitle="本单位草稿",
-                    status=Event.Status.DRAFT,
-                    starts_at=factories.at(week.starts_on, 10), ends_at=factories.at(week.starts_on, 12))
+    factories.event(
+        week=week,
+        host=organizer,
+        venue=venue,
+        place="科技广场",
+        subtitle="本单位草稿",
+        status=Event.Status.DRAFT,
+        starts_at=factories.at(week.starts_on, 10),
+        ends_at=factories.at(week.starts_on, 12),
+    )
     client.force_login(member)
 
-    response = client.post(reverse("organizer:event_create"), form_data(week, venue, host=organizer.pk), follow=True)
+    response = client.post(
+        reverse("organizer:event_create"), form_data(week, venue, host=organizer.pk), follow=True
+    )
 
     texts = [str(m) for m in response.context["messages"]]
     assert f"同一地点“科技广场”在重叠时间已有活动：本单位草稿（{organizer.name}）。" in texts
@@ -231,7 +296,10 @@ def test_submit_and_withdraw_from_the_event_page(client, member, draft):
     client.post(reverse("organizer:event_withdraw", args=[draft.pk]))
     draft.refresh_from_db()
     assert draft.status == "draft"
-    assert list(draft.history.values_list("from_status", "to_status")) == [("draft", "submitted"), ("submitted", "draft")]
+    assert list(draft.history.values_list("from_status", "to_status")) == [
+        ("draft", "submitted"),
+        ("submitted", "draft"),
+    ]
 
 
 def test_submitting_an_incomplete_draft_says_what_is_missing(client, member, organizer, week):
@@ -242,21 +310,39 @@ def test_submitting_an_incomplete_draft_says_what_is_missing(client, member, org
 
     event.refresh_from_db()
     assert event.status == "draft"
-    assert [str(m) for m in response.context["messages"]] == ["提交审核前请补全：联系人、联系人电话、信息报送员、活动简介。"]
+    assert [str(m) for m in response.context["messages"]] == [
+        "提交审核前请补全：联系人、联系人电话、信息报送员、活动简介。"
+    ]
 
 
-def test_editing_time_of_an_approved_event_makes_a_change_request_and_keeps_public_values(client, member, draft, week):
+def test_editing_time_of_an_approved_event_makes_a_change_request_and_keeps_public_values(
+    client, member, draft, week
+):
     draft.status = "approved"
     draft.save()
     approved_start = draft.starts_at
     client.force_login(member)
-    data = form_data(week, draft.venue, host=draft.host_id, reporter=member.pk, subtitle="新副标题", place="新地点",
-                     starts_at=f"{week.starts_on:%Y-%m-%d}T14:00", ends_at=f"{week.starts_on:%Y-%m-%d}T16:00", action="save")
+    data = form_data(
+        week,
+        draft.venue,
+        host=draft.host_id,
+        reporter=member.pk,
+        subtitle="新副标题",
+        place="新地点",
+        starts_at=f"{week.starts_on:%Y-%m-%d}T14:00",
+        ends_at=f"{week.starts_on:%Y-%m-%d}T16:00",
+        action="save",
+    )
 
     response = client.post(reverse("organizer:event_edit", args=[draft.pk]), data, follow=True)
 
     draft.refresh_from_db()
-    assert (draft.subtitle, draft.place, draft.starts_at, draft.status) == ("新副标题", "创酷空间", approved_start, "approved")
+    assert (draft.subtitle, draft.place, draft.starts_at, draft.status) == (
+        "新副标题",
+        "创酷空间",
+        approved_start,
+        "approved",
+    )
     change = EventChangeRequest.objects.get()
     assert change.status == "pending"
     assert change.proposed["place"] == "新地点"
@@ -270,13 +356,24 @@ def test_editing_time_of_an_approved_event_makes_a_change_request_and_keeps_publ
     assert form.initial["place"] == "新地点"
 
 
-def test_editing_an_approved_event_back_to_its_approved_values_withdraws_the_change_request(client, member, draft, week):
+def test_editing_an_approved_event_back_to_its_approved_values_withdraws_the_change_request(
+    client, member, draft, week
+):
     draft.status = "approved"
     draft.save()
     factories.change_request(event=draft, by=member, place="新地点")
     client.force_login(member)
-    data = form_data(week, draft.venue, host=draft.host_id, reporter=member.pk, place=draft.place, address=draft.address,
-                     starts_at=f"{week.starts_on:%Y-%m-%d}T09:00", ends_at=f"{week.starts_on:%Y-%m-%d}T17:00", action="save")
+    data = form_data(
+        week,
+        draft.venue,
+        host=draft.host_id,
+        reporter=member.pk,
+        place=draft.place,
+        address=draft.address,
+        starts_at=f"{week.starts_on:%Y-%m-%d}T09:00",
+        ends_at=f"{week.starts_on:%Y-%m-%d}T17:00",
+        action="save",
+    )
 
     client.post(reverse("organizer:event_edit", args=[draft.pk]), data)
 

@@ -1,4 +1,5 @@
 """Bulk import from .xlsx: template, preview with row-by-row Chinese errors, all or nothing, idempotent."""
+
 import io
 
 import openpyxl
@@ -27,10 +28,22 @@ def plan(week):
 
 def row(**values):
     base = {
-        "副标题": "孵化基地创业孵化培训会", "活动形式": "专业服务", "主办单位": "昆山市人社局", "承办单位": "昆山市总工会",
-        "协办单位": "东创蒲公英", "会场": "科技广场分会场", "活动地点": "科技广场", "详细地址": "前进东路",
-        "开始时间": "2026-09-23 09:00", "结束时间": "2026-09-23 11:30", "主题标签": "创业就业", "联系人": "李娜",
-        "联系电话": "0512-57303063", "联系邮箱": "lina@example.com", "直播或回放链接": "", "活动简介": "培训",
+        "副标题": "孵化基地创业孵化培训会",
+        "活动形式": "专业服务",
+        "主办单位": "昆山市人社局",
+        "承办单位": "昆山市总工会",
+        "协办单位": "东创蒲公英",
+        "会场": "科技广场分会场",
+        "活动地点": "科技广场",
+        "详细地址": "前进东路",
+        "开始时间": "2026-09-23 09:00",
+        "结束时间": "2026-09-23 11:30",
+        "主题标签": "创业就业",
+        "联系人": "李娜",
+        "联系电话": "0512-57303063",
+        "联系邮箱": "lina@example.com",
+        "直播或回放链接": "",
+        "活动简介": "培训",
     }
     base.update(values)
     return [base[h] for h in HEADERS]
@@ -70,7 +83,9 @@ def test_the_template_example_row_itself_imports_once_its_units_exist(reviewer, 
 
 def test_preview_then_import_creates_events_with_partners_themes_and_history(client, reviewer, plan):
     client.force_login(reviewer)
-    content = workbook(row(), row(副标题="第二届青年创业大赛预赛", 开始时间="2026-09-22 09:00", 结束时间="2026-09-22 17:00"))
+    content = workbook(
+        row(), row(副标题="第二届青年创业大赛预赛", 开始时间="2026-09-22 09:00", 结束时间="2026-09-22 17:00")
+    )
 
     preview = client.post(reverse("review_events:import"), {"file": SimpleUploadedFile("plan.xlsx", content)})
     assert preview.status_code == 200
@@ -80,10 +95,16 @@ def test_preview_then_import_creates_events_with_partners_themes_and_history(cli
 
     assert response["Location"] == reverse("review_events:list")
     event = Event.objects.get(subtitle="孵化基地创业孵化培训会")
-    assert (event.status, event.host.name, event.venue.name, event.form) == ("draft", "昆山市人社局", "科技广场分会场", "service")
+    assert (event.status, event.host.name, event.venue.name, event.form) == (
+        "draft",
+        "昆山市人社局",
+        "科技广场分会场",
+        "service",
+    )
     assert event.starts_at == factories.at(plan.starts_on.replace(day=23), 9)
     assert [(p.role, p.display_name, p.organizer_id is not None) for p in event.partners.all()] == [
-        (EventPartner.Role.UNDERTAKER, "昆山市总工会", True), (EventPartner.Role.CO_ORGANIZER, "东创蒲公英", False),
+        (EventPartner.Role.UNDERTAKER, "昆山市总工会", True),
+        (EventPartner.Role.CO_ORGANIZER, "东创蒲公英", False),
     ]
     assert [t.name for t in event.themes.all()] == ["创业就业"]
     assert EventStatusChange.objects.filter(event=event, to_status="draft", comment="批量导入").exists()
@@ -114,14 +135,30 @@ def test_one_bad_row_rejects_the_whole_file_with_row_by_row_chinese_errors(clien
     client.force_login(reviewer)
     content = workbook(
         row(),
-        row(副标题="", 活动形式="联欢", 主办单位="不存在局", 会场="月球", 开始时间="明天", 结束时间="2026-09-23 08:00"),
-        row(副标题="时间颠倒", 开始时间="2026-09-23 12:00", 结束时间="2026-09-23 10:00", 联系电话="123", 联系邮箱="x",
-            直播或回放链接="ftp://x", 主题标签="不存在主题"),
+        row(
+            副标题="",
+            活动形式="联欢",
+            主办单位="不存在局",
+            会场="月球",
+            开始时间="明天",
+            结束时间="2026-09-23 08:00",
+        ),
+        row(
+            副标题="时间颠倒",
+            开始时间="2026-09-23 12:00",
+            结束时间="2026-09-23 10:00",
+            联系电话="123",
+            联系邮箱="x",
+            直播或回放链接="ftp://x",
+            主题标签="不存在主题",
+        ),
         row(副标题="周外", 开始时间="2026-10-01 09:00", 结束时间="2026-10-01 10:00"),
         row(),
     )
 
-    response = client.post(reverse("review_events:import"), {"file": SimpleUploadedFile("plan.xlsx", content)})
+    response = client.post(
+        reverse("review_events:import"), {"file": SimpleUploadedFile("plan.xlsx", content)}
+    )
 
     preview = response.context["preview"]
     assert not preview.is_valid
@@ -141,7 +178,10 @@ def test_one_bad_row_rejects_the_whole_file_with_row_by_row_chinese_errors(clien
         "联系邮箱“x”格式不正确。",
         "直播或回放链接须以 http:// 或 https:// 开头。",
     ]
-    assert errors[5] == ["开始时间须在活动周（2026-09-20 至 2026-09-26）之内。", "结束时间须在活动周（2026-09-20 至 2026-09-26）之内。"]
+    assert errors[5] == [
+        "开始时间须在活动周（2026-09-20 至 2026-09-26）之内。",
+        "结束时间须在活动周（2026-09-20 至 2026-09-26）之内。",
+    ]
     assert errors[6] == ["与第 2 行是同一活动（主办单位、副标题、开始时间相同）。"]
     assert "文件有错误，未导入任何活动。" in response.content.decode()
     assert not Event.objects.exists()
@@ -155,7 +195,9 @@ def test_missing_columns_and_unreadable_files(reviewer, plan):
     garbage = importing.preview(content=b"not a workbook", week=plan)
     empty = importing.preview(content=workbook(), week=plan)
 
-    assert missing.file_errors == ["表头缺少以下列：活动形式、主办单位、会场、活动地点、开始时间、结束时间。请使用下载的模板。"]
+    assert missing.file_errors == [
+        "表头缺少以下列：活动形式、主办单位、会场、活动地点、开始时间、结束时间。请使用下载的模板。"
+    ]
     assert garbage.file_errors == ["无法读取该文件，请上传由模板填写的 .xlsx 文件。"]
     assert empty.file_errors == ["文件中没有活动数据。"]
 
@@ -168,7 +210,9 @@ def test_upload_must_be_xlsx(client, reviewer, plan):
     assert response.context["form"].errors["file"] == ["请上传 .xlsx 格式的 Excel 文件。"]
 
 
-def test_import_with_publish_approves_and_bumps_the_public_version(reviewer, plan, django_capture_on_commit_callbacks):
+def test_import_with_publish_approves_and_bumps_the_public_version(
+    reviewer, plan, django_capture_on_commit_callbacks
+):
     from core.public_cache import public_version
 
     version = public_version()

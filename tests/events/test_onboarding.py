@@ -1,4 +1,5 @@
 """Units, invitations (signed, single use, 7 days) and self-applications."""
+
 import datetime as dt
 
 import pytest
@@ -17,25 +18,42 @@ NEW_PASSWORD = "Shuangchuang-2026!"
 def test_office_adds_a_unit_and_invites_a_member_by_email(client, reviewer, mailbox):
     client.force_login(reviewer)
 
-    response = client.post(reverse("review_events:organizers"), {
-        "name": "昆山市科技局", "kind": "government", "contact_name": "王晓明", "contact_phone": "0512-57303063",
-        "contact_email": "kjj@example.com",
-    })
+    response = client.post(
+        reverse("review_events:organizers"),
+        {
+            "name": "昆山市科技局",
+            "kind": "government",
+            "contact_name": "王晓明",
+            "contact_phone": "0512-57303063",
+            "contact_email": "kjj@example.com",
+        },
+    )
     unit = Organizer.objects.get(name="昆山市科技局")
     assert response["Location"] == reverse("review_events:organizer_detail", args=[unit.pk])
     with mailbox.sending():
-        client.post(reverse("review_events:organizer_detail", args=[unit.pk]), {"email": "wang@example.com", "full_name": "王晓明"})
+        client.post(
+            reverse("review_events:organizer_detail", args=[unit.pk]),
+            {"email": "wang@example.com", "full_name": "王晓明"},
+        )
 
     invitation = Invitation.objects.get()
-    assert (invitation.organizer, invitation.email, invitation.invited_by) == (unit, "wang@example.com", reviewer)
-    assert [(m.to, m.subject) for m in mailbox] == [(["wang@example.com"], "邀请您加入“昆山市科技局”，登记双创周活动")]
+    assert (invitation.organizer, invitation.email, invitation.invited_by) == (
+        unit,
+        "wang@example.com",
+        reviewer,
+    )
+    assert [(m.to, m.subject) for m in mailbox] == [
+        (["wang@example.com"], "邀请您加入“昆山市科技局”，登记双创周活动")
+    ]
     assert services.invitation_url(invitation) in mailbox[0].body
 
 
 def test_invalid_unit_phone_is_refused(client, reviewer):
     client.force_login(reviewer)
 
-    response = client.post(reverse("review_events:organizers"), {"name": "某局", "kind": "government", "contact_phone": "5730"})
+    response = client.post(
+        reverse("review_events:organizers"), {"name": "某局", "kind": "government", "contact_phone": "5730"}
+    )
 
     assert response.context["form"].errors["contact_phone"] == [
         "请填写有效的手机号（如 13812345678）或固定电话（如 0512-57303063，可带分机号）。"
@@ -45,9 +63,15 @@ def test_invalid_unit_phone_is_refused(client, reviewer):
 def test_invitation_link_sets_a_password_and_lands_in_the_organizer_area(client, organizer):
     invitation = factories.invitation(organizer=organizer, email="new@example.com", full_name="新成员")
 
-    response = client.post(services.invitation_url(invitation), {
-        "full_name": "新成员", "phone": "13912345678", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
-    })
+    response = client.post(
+        services.invitation_url(invitation),
+        {
+            "full_name": "新成员",
+            "phone": "13912345678",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
 
     assert response["Location"] == reverse("organizer:dashboard")
     user = User.objects.get(email="new@example.com")
@@ -79,8 +103,11 @@ def test_invitation_for_an_existing_account_adds_the_membership_and_keeps_the_pa
 def test_invitation_service_never_overwrites_an_existing_accounts_password(organizer):
     person = factories.user(email="old@example.com")
 
-    user = services.invitation_accept(invitation=factories.invitation(organizer=organizer, email="old@example.com"),
-                                      password=NEW_PASSWORD, full_name="别人")
+    user = services.invitation_accept(
+        invitation=factories.invitation(organizer=organizer, email="old@example.com"),
+        password=NEW_PASSWORD,
+        full_name="别人",
+    )
 
     person.refresh_from_db()
     assert user == person
@@ -103,14 +130,19 @@ def test_invitation_for_a_deactivated_account_is_refused(client, organizer):
     assert not Invitation.objects.filter(used_at__isnull=False).exists()
 
 
-def test_invitation_for_an_address_that_is_another_accounts_login_name_is_refused_not_a_500(client, organizer):
+def test_invitation_for_an_address_that_is_another_accounts_login_name_is_refused_not_a_500(
+    client, organizer
+):
     factories.user(username="taken@example.com", email="other@example.com")
     url = services.invitation_url(factories.invitation(organizer=organizer, email="taken@example.com"))
 
     response = client.post(url, {"full_name": "甲", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
 
     assert response.status_code == 410
-    assert "邮箱 taken@example.com 已是另一个账号的登录名，无法用此邀请创建账号，请联系市发改委。" in response.content.decode()
+    assert (
+        "邮箱 taken@example.com 已是另一个账号的登录名，无法用此邀请创建账号，请联系市发改委。"
+        in response.content.decode()
+    )
     assert User.objects.count() == 1
 
 
@@ -173,28 +205,47 @@ def test_office_removes_a_member(client, reviewer, organizer, member, draft):
 
 def test_unit_applies_and_the_office_is_told(client, reviewer, mailbox):
     with mailbox.sending():
-        response = client.post(reverse("organizer:apply"), {
-        "name": "昆山市自主创业者联谊会", "kind": "association", "contact_name": "刘洋",
-        "contact_phone": "13800000004", "contact_email": "ly@example.com", "note": "创协联谊活动",
-    })
+        response = client.post(
+            reverse("organizer:apply"),
+            {
+                "name": "昆山市自主创业者联谊会",
+                "kind": "association",
+                "contact_name": "刘洋",
+                "contact_phone": "13800000004",
+                "contact_email": "ly@example.com",
+                "note": "创协联谊活动",
+            },
+        )
 
     assert response["Location"] == reverse("organizer:apply_done")
     application = OrganizerApplication.objects.get()
     assert application.status == "pending"
-    assert [(m.to, m.subject) for m in mailbox] == [([reviewer.email], "新的单位申请：昆山市自主创业者联谊会")]
+    assert [(m.to, m.subject) for m in mailbox] == [
+        ([reviewer.email], "新的单位申请：昆山市自主创业者联谊会")
+    ]
 
 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("contact_phone", "110", "请填写有效的手机号（如 13812345678）或固定电话（如 0512-57303063，可带分机号）。"),
+        (
+            "contact_phone",
+            "110",
+            "请填写有效的手机号（如 13812345678）或固定电话（如 0512-57303063，可带分机号）。",
+        ),
         ("contact_email", "x", "输入一个有效的 Email 地址。"),
         ("contact_name", "", "这个字段是必填项。"),
     ],
 )
 def test_application_validation_messages(client, db, field, value, message):
-    data = {"name": "某公司", "kind": "enterprise", "contact_name": "甲", "contact_phone": "13800000000",
-            "contact_email": "a@example.com", field: value}
+    data = {
+        "name": "某公司",
+        "kind": "enterprise",
+        "contact_name": "甲",
+        "contact_phone": "13800000000",
+        "contact_email": "a@example.com",
+        field: value,
+    }
 
     response = client.post(reverse("organizer:apply"), data)
 
@@ -202,12 +253,20 @@ def test_application_validation_messages(client, db, field, value, message):
 
 
 def test_application_for_a_unit_already_on_the_platform_is_refused(client, organizer):
-    response = client.post(reverse("organizer:apply"), {
-        "name": organizer.name, "kind": "government", "contact_name": "甲", "contact_phone": "13800000000",
-        "contact_email": "a@example.com",
-    })
+    response = client.post(
+        reverse("organizer:apply"),
+        {
+            "name": organizer.name,
+            "kind": "government",
+            "contact_name": "甲",
+            "contact_phone": "13800000000",
+            "contact_email": "a@example.com",
+        },
+    )
 
-    assert response.context["form"].errors["name"] == ["该单位已在平台上，请联系单位管理员或市发改委邀请您加入。"]
+    assert response.context["form"].errors["name"] == [
+        "该单位已在平台上，请联系单位管理员或市发改委邀请您加入。"
+    ]
 
 
 def test_accepting_an_application_creates_the_unit_and_sends_the_invitation(client, reviewer, mailbox):
@@ -221,15 +280,21 @@ def test_accepting_an_application_creates_the_unit_and_sends_the_invitation(clie
     assert application.status == "accepted"
     assert application.organizer.name == "昆山市总工会"
     assert Invitation.objects.get().email == "zgh@example.com"
-    assert [(m.to, m.subject) for m in mailbox] == [(["zgh@example.com"], "邀请您加入“昆山市总工会”，登记双创周活动")]
+    assert [(m.to, m.subject) for m in mailbox] == [
+        (["zgh@example.com"], "邀请您加入“昆山市总工会”，登记双创周活动")
+    ]
 
 
-def test_accepting_an_application_under_an_existing_units_name_is_refused(client, reviewer, organizer, mailbox):
+def test_accepting_an_application_under_an_existing_units_name_is_refused(
+    client, reviewer, organizer, mailbox
+):
     application = factories.application(name=organizer.name, contact_email="stranger@example.com")
     client.force_login(reviewer)
 
     with mailbox.sending():
-        response = client.post(reverse("review_events:application_accept", args=[application.pk]), follow=True)
+        response = client.post(
+            reverse("review_events:application_accept", args=[application.pk]), follow=True
+        )
 
     application.refresh_from_db()
     assert application.status == "pending"
@@ -243,10 +308,14 @@ def test_declining_an_application_needs_a_reason_and_emails_it(client, reviewer,
     application = factories.application(name="某公司", contact_email="x@example.com")
     client.force_login(reviewer)
 
-    response = client.post(reverse("review_events:application_decline", args=[application.pk]), {"comment": ""})
+    response = client.post(
+        reverse("review_events:application_decline", args=[application.pk]), {"comment": ""}
+    )
     assert response.context["form"].errors["comment"] == ["请填写拒绝原因。"]
     with mailbox.sending():
-        client.post(reverse("review_events:application_decline", args=[application.pk]), {"comment": "不属于本市单位"})
+        client.post(
+            reverse("review_events:application_decline", args=[application.pk]), {"comment": "不属于本市单位"}
+        )
 
     application.refresh_from_db()
     assert (application.status, application.decline_reason) == ("declined", "不属于本市单位")
@@ -258,9 +327,18 @@ def test_declining_an_application_needs_a_reason_and_emails_it(client, reviewer,
 @pytest.mark.parametrize(
     ("value", "valid"),
     [
-        ("13812345678", True), ("19912345678", True), ("12812345678", False), ("1381234567", False),
-        ("0512-57303063", True), ("051257303063", True), ("010-12345678", True), ("0512-57303063-123", True),
-        ("0512-57303063转8001", True), ("57303063", False), ("+8613812345678", False), ("abc", False),
+        ("13812345678", True),
+        ("19912345678", True),
+        ("12812345678", False),
+        ("1381234567", False),
+        ("0512-57303063", True),
+        ("051257303063", True),
+        ("010-12345678", True),
+        ("0512-57303063-123", True),
+        ("0512-57303063转8001", True),
+        ("57303063", False),
+        ("+8613812345678", False),
+        ("abc", False),
     ],
 )
 def test_phone_numbers(value, valid):

@@ -3,6 +3,7 @@
 Expected answers: anonymous → the login page (302); another unit's event in the organizer
 area → 404; an action the role may not take, or not in this state → 403.
 """
+
 import pytest
 from django.urls import get_resolver, reverse
 
@@ -96,7 +97,9 @@ def test_permission_matrix(client, week, state, name):
         "admin": factories.superuser(),
     }
     fields = {"cancel_reason": "取消"} if state == "cancelled" else {}
-    event = factories.complete_event(week=week, host=unit_a, reporter=people["member_a"], status=state, **fields)
+    event = factories.complete_event(
+        week=week, host=unit_a, reporter=people["member_a"], status=state, **fields
+    )
     change = factories.change_request(event=event, place="新地点")
     targets = {
         "event": lambda: {"pk": event.pk},
@@ -153,12 +156,28 @@ def test_visible_to_agrees_with_the_see_event_rule(week, organizer, member, stat
     fields = {"cancel_reason": "取消"} if state == "cancelled" else {}
     event = factories.event(week=week, host=organizer, status=state, **fields)
     other_units_member = factories.member(factories.organizer())
-    people = {"anonymous": AnonymousUser(), "signed_in_nobody": factories.user(), "other_unit": other_units_member,
-              "member": member, "office": factories.office_user()}
+    people = {
+        "anonymous": AnonymousUser(),
+        "signed_in_nobody": factories.user(),
+        "other_unit": other_units_member,
+        "member": member,
+        "office": factories.office_user(),
+    }
 
-    visible = {name: Event.objects.visible_to(person).filter(pk=event.pk).exists() for name, person in people.items()}
+    visible = {
+        name: Event.objects.visible_to(person).filter(pk=event.pk).exists() for name, person in people.items()
+    }
     allowed = {name: rules.test_rule("events.see_event", person, event) for name, person in people.items()}
 
     is_public = published and state in ("approved", "cancelled")
-    assert visible == allowed == {"anonymous": is_public, "signed_in_nobody": is_public, "other_unit": is_public,
-                                  "member": True, "office": True}
+    assert (
+        visible
+        == allowed
+        == {
+            "anonymous": is_public,
+            "signed_in_nobody": is_public,
+            "other_unit": is_public,
+            "member": True,
+            "office": True,
+        }
+    )

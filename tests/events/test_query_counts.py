@@ -1,5 +1,6 @@
 """List pages cost the same number of queries for 3 events as for 30 (units and applications:
 for 5 as for 50)."""
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -25,8 +26,16 @@ def test_organizer_dashboard_query_count(client, week, organizer, member, count,
     theme = factories.theme()
     venue = factories.venue()
     for n in range(count):
-        event = _themed(factories.complete_event(week=week, host=organizer, reporter=member, venue=venue,
-                                                 status="approved" if n % 2 else "draft"), theme)
+        event = _themed(
+            factories.complete_event(
+                week=week,
+                host=organizer,
+                reporter=member,
+                venue=venue,
+                status="approved" if n % 2 else "draft",
+            ),
+            theme,
+        )
         if n % 2:
             factories.change_request(event=event, place=f"地点 {n}")
     client.force_login(member)
@@ -96,11 +105,16 @@ def test_office_application_list_query_count(client, reviewer, count, django_ass
         if n % 2 == 0:
             factories.application(note=f"说明 {n}")
         elif n % 4 == 1:
-            factories.application(status="accepted", organizer=factories.organizer(), decided_by=reviewer,
-                                  decided_at=timezone.now())
+            factories.application(
+                status="accepted",
+                organizer=factories.organizer(),
+                decided_by=reviewer,
+                decided_at=timezone.now(),
+            )
         else:
-            factories.application(status="declined", decline_reason="不符合条件", decided_by=reviewer,
-                                  decided_at=timezone.now())
+            factories.application(
+                status="declined", decline_reason="不符合条件", decided_by=reviewer, decided_at=timezone.now()
+            )
     client.force_login(reviewer)
 
     with django_assert_num_queries(APPLICATION_LIST_QUERIES):

@@ -1,9 +1,10 @@
 """The office reviews: approve, return, cancel, bulk approve, change requests; history; e-mails and notices."""
+
 import pytest
 from django.urls import reverse
 
-from events.models import Event, EventChangeRequest, Notice
 from core.public_cache import public_version
+from events.models import Event, EventChangeRequest, Notice
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -36,12 +37,19 @@ def test_approve_publishes_records_history_and_tells_the_unit(client, reviewer, 
     assert submitted.status == "approved"
     assert Event.objects.public().filter(pk=submitted.pk).exists()
     step = submitted.history.get()
-    assert (step.from_status, step.to_status, step.by, step.comment) == ("submitted", "approved", reviewer, "同意")
+    assert (step.from_status, step.to_status, step.by, step.comment) == (
+        "submitted",
+        "approved",
+        reviewer,
+        "同意",
+    )
     assert sorted(m.to[0] for m in mailbox) == sorted([member.email, colleague.email])
     assert {m.subject for m in mailbox} == {f"活动已审核通过并发布：{submitted.subtitle}"}
     assert mailbox[0].alternatives[0].mimetype == "text/html"
     assert "意见：同意" in mailbox[0].body
-    assert Notice.objects.filter(recipient=member, title=f"活动已审核通过并发布：{submitted.subtitle}").exists()
+    assert Notice.objects.filter(
+        recipient=member, title=f"活动已审核通过并发布：{submitted.subtitle}"
+    ).exists()
     assert public_version() > version
 
 
@@ -96,12 +104,18 @@ def test_bulk_approve_approves_only_the_ticked_submitted_events(client, reviewer
         reverse("review_events:bulk_approve"), {"event": [events[0].pk, events[1].pk, draft.pk]}, follow=True
     )
 
-    assert [e.status for e in Event.objects.filter(pk__in=[e.pk for e in events]).order_by("pk")] == ["approved", "approved", "submitted"]
+    assert [e.status for e in Event.objects.filter(pk__in=[e.pk for e in events]).order_by("pk")] == [
+        "approved",
+        "approved",
+        "submitted",
+    ]
     assert Event.objects.get(pk=draft.pk).status == "draft"
     assert "已批量通过并发布 2 项活动。" in [str(m) for m in response.context["messages"]]
 
 
-def test_queue_shows_submitted_events_and_change_requests_with_what_changed(client, reviewer, submitted, approved_elsewhere):
+def test_queue_shows_submitted_events_and_change_requests_with_what_changed(
+    client, reviewer, submitted, approved_elsewhere
+):
     client.force_login(reviewer)
 
     body = client.get(reverse("review_events:queue")).content.decode()
@@ -114,12 +128,16 @@ def test_queue_shows_submitted_events_and_change_requests_with_what_changed(clie
 
 @pytest.fixture
 def approved_elsewhere(week):
-    event = factories.complete_event(week=week, host=factories.organizer(), status="approved", subtitle="已发布活动")
+    event = factories.complete_event(
+        week=week, host=factories.organizer(), status="approved", subtitle="已发布活动"
+    )
     factories.change_request(event=event, place="新地点")
     return event
 
 
-def test_accepting_a_change_request_applies_it_and_tells_the_unit(client, reviewer, approved, member, mailbox):
+def test_accepting_a_change_request_applies_it_and_tells_the_unit(
+    client, reviewer, approved, member, mailbox
+):
     change = factories.change_request(event=approved, by=member, place="新地点")
     client.force_login(reviewer)
     version = public_version()
@@ -182,8 +200,10 @@ def test_office_event_page_shows_the_whole_history(client, reviewer, member, dra
 
     history = list(response.context["event"].history.all())
     assert [(h.from_status, h.to_status, h.by) for h in history] == [
-        ("draft", "submitted", member), ("submitted", "returned", reviewer),
-        ("returned", "submitted", member), ("submitted", "approved", reviewer),
+        ("draft", "submitted", member),
+        ("submitted", "returned", reviewer),
+        ("returned", "submitted", member),
+        ("submitted", "approved", reviewer),
     ]
     assert "补充流程" in response.content.decode()
 
@@ -205,7 +225,9 @@ def test_services_refuse_actions_in_the_wrong_state(reviewer, draft, action, sta
 
     draft.status = status
     draft.save()
-    kwargs = {"comment": "x"} if action == "event_return" else {"reason": "x"} if action == "event_cancel" else {}
+    kwargs = (
+        {"comment": "x"} if action == "event_return" else {"reason": "x"} if action == "event_cancel" else {}
+    )
     with pytest.raises(ValidationError) as error:
         getattr(services, action)(event=draft, by=reviewer, **kwargs)
     assert error.value.messages == [message]
@@ -225,7 +247,9 @@ def test_notices_page_lists_and_marks_read(client, member, submitted, reviewer):
     assert client.get(reverse("organizer:dashboard")).context["unread_notice_count"] == 0
 
 
-def test_a_decision_taken_from_a_stale_page_is_refused_not_doubled(reviewer, week, organizer, django_capture_on_commit_callbacks):
+def test_a_decision_taken_from_a_stale_page_is_refused_not_doubled(
+    reviewer, week, organizer, django_capture_on_commit_callbacks
+):
     from django.core.exceptions import ValidationError
 
     from events import services
@@ -240,7 +264,9 @@ def test_a_decision_taken_from_a_stale_page_is_refused_not_doubled(reviewer, wee
     assert EventStatusChange.objects.filter(event=event, to_status=Event.Status.APPROVED).count() == 1
 
 
-def test_a_stale_edit_cannot_undo_a_cancellation(reviewer, week, organizer, django_capture_on_commit_callbacks):
+def test_a_stale_edit_cannot_undo_a_cancellation(
+    reviewer, week, organizer, django_capture_on_commit_callbacks
+):
     from django.core.exceptions import ValidationError
 
     from events import services

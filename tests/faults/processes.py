@@ -1,6 +1,7 @@
 """Servers the fault tests start for themselves, each with a pidfile, each stopped by its PID:
 a private redis-server (never the machine's on 6379), gunicorn, and a TCP proxy that can cut
 the line to PostgreSQL without touching PostgreSQL itself (other runs share it)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -63,10 +64,28 @@ class PrivateRedis:
         self.url = f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        subprocess.run(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                        "--appendonly", "no", "--daemonize", "yes", "--pidfile", str(self.pidfile),
-                        "--dir", str(self.folder), "--logfile", str(self.folder / f"redis-{self.port}.log")],
-                       check=True)
+        subprocess.run(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "yes",
+                "--pidfile",
+                str(self.pidfile),
+                "--dir",
+                str(self.folder),
+                "--logfile",
+                str(self.folder / f"redis-{self.port}.log"),
+            ],
+            check=True,
+        )
         wait_until(self._answers, what="redis-server to answer")
 
     def stop(self) -> None:
@@ -156,9 +175,26 @@ class Gunicorn:
         self.port, self.pidfile = free_port(), folder / "gunicorn.pid"
         self.logfile = folder / "gunicorn.log"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "shuangchuang.wsgi", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", "1", "--timeout", "30", "--pid", str(self.pidfile)],
-            cwd=ROOT, env=env, stdout=open(self.logfile, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "shuangchuang.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "1",
+                "--timeout",
+                "30",
+                "--pid",
+                str(self.pidfile),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=open(self.logfile, "wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         wait_until(lambda: self._up(), timeout=60, what="gunicorn to serve")
 
     def url(self, path: str) -> str:

@@ -1,6 +1,7 @@
 """The backup and restore that docs/operations.md describes, tried: shuangchuang/scripts/backup.sh on the
 test database and media folder, shuangchuang/scripts/restore.sh into a fresh database and folder, and the
 restored rows and files checked against the originals."""
+
 from __future__ import annotations
 
 import os
@@ -43,7 +44,9 @@ def restored_database():
         admin.close()
 
 
-def test_backup_then_restore_gives_back_the_rows_and_the_files(tmp_path, week, organizer, member, restored_database):
+def test_backup_then_restore_gives_back_the_rows_and_the_files(
+    tmp_path, week, organizer, member, restored_database
+):
     event = factories.event(week=week, host=organizer, reporter=member, subtitle="备份恢复演练")
     report = factories.report(event=event, status="submitted", leaders=[("王五", "市长", "municipal")])
     photo = MediaFile(report=report, kind="photo", original_name="现场.jpg", size=11, sha256="a" * 64)
@@ -51,10 +54,18 @@ def test_backup_then_restore_gives_back_the_rows_and_the_files(tmp_path, week, o
     db = connection.settings_dict
     backup, media = tmp_path / "backup", tmp_path / "restored-media"
 
-    subprocess.run([ROOT / "shuangchuang" / "scripts" / "backup.sh", backup], check=True, capture_output=True, env={
-        **os.environ, "DATABASE_URL": _url(db, db["NAME"]), "MEDIA_ROOT": str(settings.MEDIA_ROOT)})
-    subprocess.run([ROOT / "shuangchuang" / "scripts" / "restore.sh", backup], check=True, capture_output=True, env={
-        **os.environ, "DATABASE_URL": restored_database, "MEDIA_ROOT": str(media)})
+    subprocess.run(
+        [ROOT / "shuangchuang" / "scripts" / "backup.sh", backup],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "DATABASE_URL": _url(db, db["NAME"]), "MEDIA_ROOT": str(settings.MEDIA_ROOT)},
+    )
+    subprocess.run(
+        [ROOT / "shuangchuang" / "scripts" / "restore.sh", backup],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "DATABASE_URL": restored_database, "MEDIA_ROOT": str(media)},
+    )
 
     with psycopg2.connect(restored_database) as conn, conn.cursor() as cursor:
         cursor.execute("SELECT subtitle FROM events_event WHERE id = %s", [event.pk])
@@ -74,12 +85,20 @@ def test_restore_refuses_a_damaged_backup(tmp_path, restored_database):
     require_postgresql()
     db = connection.settings_dict
     backup = tmp_path / "backup"
-    subprocess.run([ROOT / "shuangchuang" / "scripts" / "backup.sh", backup], check=True, capture_output=True,
-                   env={**os.environ, "DATABASE_URL": _url(db, db["NAME"]), "MEDIA_ROOT": ""})
+    subprocess.run(
+        [ROOT / "shuangchuang" / "scripts" / "backup.sh", backup],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "DATABASE_URL": _url(db, db["NAME"]), "MEDIA_ROOT": ""},
+    )
     with open(backup / "db.dump", "ab") as dump:
         dump.write(b"garbage")
 
-    done = subprocess.run([ROOT / "shuangchuang" / "scripts" / "restore.sh", backup], capture_output=True, text=True,
-                          env={**os.environ, "DATABASE_URL": restored_database})
+    done = subprocess.run(
+        [ROOT / "shuangchuang" / "scripts" / "restore.sh", backup],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": restored_database},
+    )
 
     assert done.returncode != 0 and "FAILED" in done.stdout + done.stderr

@@ -3,6 +3,7 @@ as it is away, then the same web process serves again (CONN_HEALTH_CHECKS reconn
 
 PostgreSQL itself is shared with other runs, so the test cuts a proxy between gunicorn and
 it: every open connection dies and new ones are refused, as during a restart."""
+
 from __future__ import annotations
 
 import os
@@ -25,9 +26,15 @@ def site_through_proxy(tmp_path):
     db = connection.settings_dict
     proxy = CuttableProxy((db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)))
     proxy.start()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "shuangchuang.test_settings", "DEBUG": "0",
-           "DATABASE_URL": f"postgres://{db['USER']}@127.0.0.1:{proxy.port}/{db['NAME']}",
-           "CONN_MAX_AGE": "60", "MEDIA_ROOT": str(settings.MEDIA_ROOT), "CELERY_BROKER_URL": "memory://"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "shuangchuang.test_settings",
+        "DEBUG": "0",
+        "DATABASE_URL": f"postgres://{db['USER']}@127.0.0.1:{proxy.port}/{db['NAME']}",
+        "CONN_MAX_AGE": "60",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CELERY_BROKER_URL": "memory://",
+    }
     env.pop("REDIS_URL", None)
     web = Gunicorn(tmp_path, env)
     try:
@@ -43,7 +50,9 @@ def _signed_in_cookie(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
-def test_database_away_gives_a_chinese_503_then_the_same_process_recovers(site_through_proxy, week, organizer):
+def test_database_away_gives_a_chinese_503_then_the_same_process_recovers(
+    site_through_proxy, week, organizer
+):
     web, proxy = site_through_proxy
     member = factories.member(organizer)
     factories.event(week=week, host=organizer, reporter=member)

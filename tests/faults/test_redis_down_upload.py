@@ -2,6 +2,7 @@
 queued; Redis comes back and the sweep (on a real worker) runs the check.
 
 The Redis is a private redis-server on a free port started by this test, never the machine's."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,7 +44,8 @@ def _wait_for(media: MediaFile, statuses: set[str], timeout: float = 90) -> Medi
 
 
 def test_upload_with_redis_stopped_is_saved_queued_and_checked_by_the_sweep_when_redis_returns(
-        client, member, event, tmp_path, private_redis):
+    client, member, event, tmp_path, private_redis
+):
     queue = celery_processes.new_queue()
     photo = media_samples.make_jpeg(tmp_path / "现场.jpg", size_bytes=int(2.1 * MIB))
     day = event.days[0]
@@ -54,7 +56,9 @@ def test_upload_with_redis_stopped_is_saved_queued_and_checked_by_the_sweep_when
 
         started = time.monotonic()
         with open(photo, "rb") as handle:
-            response = client.post(reverse("reports:upload", args=[event.pk, day]), {"photos": [handle]}, follow=True)
+            response = client.post(
+                reverse("reports:upload", args=[event.pk, day]), {"photos": [handle]}, follow=True
+            )
         took = time.monotonic() - started
 
         page = response.content.decode()
@@ -77,4 +81,8 @@ def test_upload_with_redis_stopped_is_saved_queued_and_checked_by_the_sweep_when
 
     assert media.status == MediaFile.Status.PASSED and media.attempts == 1
     log = worker.log()
-    assert '"msg": "task finished"' in log and '"task": "submissions.check_media"' in log and '"outcome": "SUCCESS"' in log
+    assert (
+        '"msg": "task finished"' in log
+        and '"task": "submissions.check_media"' in log
+        and '"outcome": "SUCCESS"' in log
+    )

@@ -1,5 +1,6 @@
 """The disk fills up while an uploaded file is written to storage: the organizer reads a clear
 Chinese message, no row refers to the file, and the half-written file does not stay behind."""
+
 from __future__ import annotations
 
 import errno
@@ -20,10 +21,14 @@ def _files() -> set[Path]:
     return {path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()}
 
 
-def test_disk_full_mid_write_gives_a_chinese_message_and_leaves_nothing(client, member, event, tmp_path, monkeypatch):
+def test_disk_full_mid_write_gives_a_chinese_message_and_leaves_nothing(
+    client, member, event, tmp_path, monkeypatch
+):
     import django.core.files.storage.filesystem as filesystem
 
-    def copy_until_the_disk_is_full(old_file_name, new_file_name, chunk_size=64 * 1024, allow_overwrite=False):
+    def copy_until_the_disk_is_full(
+        old_file_name, new_file_name, chunk_size=64 * 1024, allow_overwrite=False
+    ):
         # Storage moves the streamed temporary file into place; across file systems that is a
         # copy, and here the disk fills up halfway through it.
         data = Path(old_file_name).read_bytes()
@@ -36,8 +41,9 @@ def test_disk_full_mid_write_gives_a_chinese_message_and_leaves_nothing(client, 
     before = _files()
 
     with open(photo, "rb") as handle:
-        response = client.post(reverse("reports:upload", args=[event.pk, event.days[0]]), {"photos": [handle]},
-                               follow=True)
+        response = client.post(
+            reverse("reports:upload", args=[event.pk, event.days[0]]), {"photos": [handle]}, follow=True
+        )
 
     assert response.status_code == 200
     assert "“现场.jpg”保存失败（存储空间不可用），请稍后重试。" in response.content.decode()
@@ -56,8 +62,11 @@ def test_disk_full_answers_the_upload_script_in_json_too(client, member, event, 
     client.force_login(member)
 
     with open(photo, "rb") as handle:
-        response = client.post(reverse("reports:upload", args=[event.pk, event.days[0]]), {"photos": [handle]},
-                               HTTP_ACCEPT="application/json")
+        response = client.post(
+            reverse("reports:upload", args=[event.pk, event.days[0]]),
+            {"photos": [handle]},
+            HTTP_ACCEPT="application/json",
+        )
 
     assert response.status_code == 400
     assert response.json() == {"created": [], "errors": ["“a.jpg”保存失败（存储空间不可用），请稍后重试。"]}

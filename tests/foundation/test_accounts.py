@@ -1,10 +1,11 @@
 """Signing in, out, changing and resetting passwords, in Chinese; operators' command."""
+
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from events.models import User
 from core.roles import is_office_reviewer
+from events.models import User
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_login_page_is_in_chinese(client):
     html = client.get("/accounts/login/").content.decode()
 
-    assert "<h1 class=\"h4 mb-3\">登录</h1>" in html
+    assert '<h1 class="h4 mb-3">登录</h1>' in html
     assert "忘记密码？" in html
 
 
@@ -56,7 +57,11 @@ def test_password_change_requires_the_old_password(client, member):
 
     response = client.post(
         "/accounts/password/change/",
-        {"old_password": "wrong", "new_password1": "a-new-long-pass-2026", "new_password2": "a-new-long-pass-2026"},
+        {
+            "old_password": "wrong",
+            "new_password1": "a-new-long-pass-2026",
+            "new_password2": "a-new-long-pass-2026",
+        },
     )
 
     assert response.status_code == 200
@@ -71,7 +76,9 @@ def test_logout_is_a_post(client, member):
 
 
 def test_create_office_user_command_makes_a_reviewer():
-    call_command("create_office_user", "chenli", "--email", "chenli@example.com", "--password", "Strong-pass-2026!")
+    call_command(
+        "create_office_user", "chenli", "--email", "chenli@example.com", "--password", "Strong-pass-2026!"
+    )
 
     user = User.objects.get(username="chenli")
     assert user.is_staff and user.check_password("Strong-pass-2026!")

@@ -1,4 +1,5 @@
 """The office can use the admin for every model (directly, or inline under its parent)."""
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse

@@ -1,4 +1,5 @@
 """Every invariant the domain states is refused by the database itself, not only by forms."""
+
 import datetime as dt
 
 import pytest
@@ -73,7 +74,9 @@ def test_event_must_not_end_after_its_week(week):
 
 def test_event_ending_at_midnight_after_the_last_day_is_inside(week):
     day_after = week.ends_on + dt.timedelta(days=1)
-    event = factories.event(week=week, starts_at=factories.at(week.ends_on, 20), ends_at=factories.at(day_after, 0))
+    event = factories.event(
+        week=week, starts_at=factories.at(week.ends_on, 20), ends_at=factories.at(day_after, 0)
+    )
     assert event.days == [week.ends_on]
 
 
@@ -83,7 +86,9 @@ def test_moving_an_event_outside_its_week_is_refused(event):
 
 
 def test_shrinking_a_week_away_from_its_events_is_refused(week):
-    factories.event(week=week, starts_at=factories.at(week.ends_on, 9), ends_at=factories.at(week.ends_on, 17))
+    factories.event(
+        week=week, starts_at=factories.at(week.ends_on, 9), ends_at=factories.at(week.ends_on, 17)
+    )
     week.ends_on -= dt.timedelta(days=1)
     refused(week.save)
 
@@ -96,7 +101,11 @@ def test_the_event_inside_week_triggers_survive_every_migration():
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            expected = {"events_event_inside_week_INSERT", "events_event_inside_week_UPDATE", "events_week_keeps_its_events"}
+            expected = {
+                "events_event_inside_week_INSERT",
+                "events_event_inside_week_UPDATE",
+                "events_week_keeps_its_events",
+            }
         else:
             cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
             expected = {"events_event_inside_week", "events_week_keeps_its_events"}
@@ -121,7 +130,9 @@ def test_membership_is_once_per_unit(organizer, member):
 
 def test_partner_needs_a_unit_or_a_name(event):
     refused(lambda: EventPartner.objects.create(event=event, role=EventPartner.Role.CO_ORGANIZER))
-    assert EventPartner.objects.create(event=event, role=EventPartner.Role.CO_ORGANIZER, name="昆山市总工会").pk
+    assert EventPartner.objects.create(
+        event=event, role=EventPartner.Role.CO_ORGANIZER, name="昆山市总工会"
+    ).pk
 
 
 def test_venue_only_sub_venues_hang_under_a_parent():
@@ -132,7 +143,12 @@ def test_venue_only_sub_venues_hang_under_a_parent():
 
 @pytest.mark.parametrize(
     "coordinates",
-    [{"latitude": 31.38}, {"longitude": 120.98}, {"latitude": 91, "longitude": 120}, {"latitude": 31, "longitude": 181}],
+    [
+        {"latitude": 31.38},
+        {"longitude": 120.98},
+        {"latitude": 91, "longitude": 120},
+        {"latitude": 31, "longitude": 181},
+    ],
 )
 def test_venue_coordinates_are_both_set_and_in_range(coordinates):
     refused(lambda: factories.venue(**coordinates))
@@ -190,6 +206,6 @@ def test_office_dispatch_is_once_per_day(week):
 def test_week_helpers_judge_time_in_the_weeks_zone(week):
     deadline = week.deadline_on(week.starts_on)
     assert deadline.utcoffset() == dt.timedelta(hours=8)
-    assert deadline.astimezone(dt.timezone.utc).hour == 8
+    assert deadline.astimezone(dt.UTC).hour == 8
     assert week.days[0] == week.starts_on and week.days[-1] == week.ends_on
     assert Week.objects.current() == week

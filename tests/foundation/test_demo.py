@@ -1,4 +1,5 @@
 """The demo week from the Kunshan plan: complete, idempotent, and shiftable to today."""
+
 import datetime as dt
 
 import pytest
@@ -18,7 +19,7 @@ def _snapshot() -> dict:
     for model in apps.get_models():
         if model._meta.app_label in {"events", "venues", "submissions"}:
             rows[model._meta.label] = sorted(
-                (repr(sorted(model_to_dict(obj).items(), key=str)) for obj in model.objects.all())
+                repr(sorted(model_to_dict(obj).items(), key=str)) for obj in model.objects.all()
             )
     return rows
 
@@ -30,7 +31,9 @@ def test_demo_week_holds_the_nine_events_of_the_plan():
     assert week.theme == "创梦新天地，发展新经济；创客新天堂，培育新动能"
     assert Event.objects.filter(week=week).count() == 9
     assert Event.objects.filter(subtitle__contains="SAE 2017").get().days == [
-        dt.date(2017, 9, 25), dt.date(2017, 9, 26), dt.date(2017, 9, 27)
+        dt.date(2017, 9, 25),
+        dt.date(2017, 9, 26),
+        dt.date(2017, 9, 27),
     ]
     assert all(event.reporter and event.contact_phone for event in Event.objects.all())
 
@@ -51,7 +54,10 @@ def test_today_shifts_the_week_so_that_it_runs_today():
 
     week = Week.objects.current()
     assert week.starts_on <= today <= week.ends_on
-    assert Event.objects.filter(status="approved", starts_at__date__lte=today, ends_at__date__gte=today).count() >= 3
+    assert (
+        Event.objects.filter(status="approved", starts_at__date__lte=today, ends_at__date__gte=today).count()
+        >= 3
+    )
     demo.load_demo_week(today=today)
     assert Week.objects.count() == 1 and Event.objects.count() == 9
 

@@ -1,4 +1,5 @@
 """With DEBUG off and real secrets, Django's deployment check has nothing to say."""
+
 import os
 import subprocess
 import sys
@@ -20,7 +21,11 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
 
     done = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
     assert done.returncode == 0, done.stdout + done.stderr
@@ -29,9 +34,13 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
 
 def test_settings_refuse_to_start_without_a_secret_key_in_production(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
-    env.update(DJANGO_SETTINGS_MODULE="shuangchuang.settings", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
+    env.update(
+        DJANGO_SETTINGS_MODULE="shuangchuang.settings", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3"
+    )
 
-    done = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
     assert done.returncode != 0
     assert "SECRET_KEY must be set" in done.stderr

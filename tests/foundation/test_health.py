@@ -1,4 +1,5 @@
 """``GET /healthz`` reports the database, the broker and the workers."""
+
 import json
 import os
 import subprocess
@@ -31,7 +32,9 @@ def _healthz_in_a_process_with(database_url: str) -> tuple[int, dict]:
         "print(r.status_code); print(r.content.decode())"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "shuangchuang.test_settings", "DATABASE_URL": database_url}
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     status, body = done.stdout.strip().splitlines()[-2:]
     return int(status), json.loads(body)
 

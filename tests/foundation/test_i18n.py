@@ -1,6 +1,7 @@
 """Chinese first, English second."""
-import pytest
+
 import polib
+import pytest
 from django.conf import settings
 
 from tests import factories

@@ -1,5 +1,6 @@
 """What `make run` serves, with no server installed: SQLite, and a real Celery worker and beat
 on the file-system broker, checking an uploaded photo. Runs everywhere (no PostgreSQL, no Redis)."""
+
 import os
 import sqlite3
 import subprocess
@@ -29,8 +30,15 @@ print(media.pk)
 
 
 def _manage(env, *args):
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                          capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def test_make_run_checks_uploads_with_a_worker_on_the_file_system_broker(tmp_path):
@@ -38,19 +46,42 @@ def test_make_run_checks_uploads_with_a_worker_on_the_file_system_broker(tmp_pat
 
     var = tmp_path / "var"
     var.mkdir()  # as `make run` does before migrating; everything else the stack makes itself
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE",
-                          "DJANGO_ALLOW_ASYNC_UNSAFE", "MEDIA_ROOT")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in (
+            "DATABASE_URL",
+            "REDIS_URL",
+            "CELERY_BROKER_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "MEDIA_ROOT",
+        )
+    }
     env.update(DEBUG="1", VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="shuangchuang.settings")
     _manage(env, "migrate", "--noinput")
     _manage(env, "load_demo_week", "--today")
     photo = media_samples.make_jpeg(tmp_path / "photo.jpg", size_bytes=int(2.1 * 1024 * 1024))
-    worker = celery_processes.CeleryProcess(["worker", "--beat", "--concurrency=1", f"--schedule={tmp_path / 'beat'}"],
-                                            env=env, folder=tmp_path, name="run-worker")
+    worker = celery_processes.CeleryProcess(
+        ["worker", "--beat", "--concurrency=1", f"--schedule={tmp_path / 'beat'}"],
+        env=env,
+        folder=tmp_path,
+        name="run-worker",
+    )
     try:
         worker.wait_for("ready.")
-        media_id = int(subprocess.run([sys.executable, "-c", UPLOAD.format(photo=str(photo))], cwd=ROOT, env=env,
-                                      check=True, capture_output=True, text=True, timeout=120).stdout.split()[-1])
+        media_id = int(
+            subprocess.run(
+                [sys.executable, "-c", UPLOAD.format(photo=str(photo))],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            ).stdout.split()[-1]
+        )
         status = _wait_for_verdict(var / "db.sqlite3", media_id)
     finally:
         worker.stop()
@@ -64,7 +95,9 @@ def _wait_for_verdict(database: Path, media_id: int, timeout: float = 90) -> str
     status = ""
     while time.monotonic() < deadline:
         with sqlite3.connect(database) as connection:
-            (status,) = connection.execute("SELECT status FROM submissions_mediafile WHERE id = ?", (media_id,)).fetchone()
+            (status,) = connection.execute(
+                "SELECT status FROM submissions_mediafile WHERE id = ?", (media_id,)
+            ).fetchone()
         if status in ("passed", "failed"):
             return status
         time.sleep(0.2)

@@ -1,4 +1,5 @@
 """The production cache backend against a real Redis: it behaves like Django's, with one client."""
+
 import pytest
 
 from shuangchuang.redis_cache import PortalRedisCache

@@ -1,19 +1,28 @@
 """The anonymous page cache: no SQL on a hit, immediate invalidation, 304s, nobody else's page."""
+
 import re
 
 import pytest
 from django.urls import reverse
 from django.utils.http import http_date
 
+from core.public_cache import bump_public_version, public_version
 from events import services
 from events.models import Event
-from core.public_cache import bump_public_version, public_version
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["home", "schedule", "archive", "venues:list", "schedule_ics", "schedule_xml", "schedule_frab_json",
-         "api_schedule"]
+PAGES = [
+    "home",
+    "schedule",
+    "archive",
+    "venues:list",
+    "schedule_ics",
+    "schedule_xml",
+    "schedule_frab_json",
+    "api_schedule",
+]
 
 
 @pytest.fixture
@@ -27,16 +36,25 @@ def without_token(response) -> str:
 
 
 def event_urls(event) -> list[str]:
-    return [reverse("event_detail", args=[event.pk]), reverse("event_ics", args=[event.pk]),
-            reverse("event_qr", args=[event.pk]), reverse("venues:detail", args=[event.venue_id]),
-            reverse("venues:ics", args=[event.venue_id]), reverse("archive_week", args=[event.week_id])]
+    return [
+        reverse("event_detail", args=[event.pk]),
+        reverse("event_ics", args=[event.pk]),
+        reverse("event_qr", args=[event.pk]),
+        reverse("venues:detail", args=[event.venue_id]),
+        reverse("venues:ics", args=[event.venue_id]),
+        reverse("archive_week", args=[event.week_id]),
+    ]
 
 
 def all_urls(event) -> list[str]:
-    return [reverse(name) for name in PAGES] + event_urls(event) + [reverse("schedule") + "?q=缓存&form=forum"]
+    return (
+        [reverse(name) for name in PAGES] + event_urls(event) + [reverse("schedule") + "?q=缓存&form=forum"]
+    )
 
 
-def test_a_warm_cache_answers_every_public_page_and_feed_without_sql(client, event, django_assert_num_queries):
+def test_a_warm_cache_answers_every_public_page_and_feed_without_sql(
+    client, event, django_assert_num_queries
+):
     for url in all_urls(event):
         first = client.get(url)
         assert first.status_code == 200, url
@@ -62,8 +80,11 @@ def test_cached_page_gets_a_fresh_csrf_token_for_each_visitor(client, event):
 
 @pytest.mark.parametrize("change", ["approve", "change", "cancel"])
 def test_approve_change_and_cancel_show_at_once(client, week, change):
-    event = factories.event(week=week, subtitle="原来的名称",
-                            status=Event.Status.SUBMITTED if change == "approve" else Event.Status.APPROVED)
+    event = factories.event(
+        week=week,
+        subtitle="原来的名称",
+        status=Event.Status.SUBMITTED if change == "approve" else Event.Status.APPROVED,
+    )
     before = without_token(client.get(reverse("schedule"), {"day": "all"}))
 
     if change == "approve":
@@ -87,7 +108,8 @@ def test_approve_change_and_cancel_show_at_once(client, week, change):
 
 
 def test_the_approval_services_invalidate_the_cache_when_they_commit(
-        client, week, office_user, django_capture_on_commit_callbacks):
+    client, week, office_user, django_capture_on_commit_callbacks
+):
     event = factories.event(week=week, subtitle="服务审核的活动", status=Event.Status.SUBMITTED)
     assert "服务审核的活动" not in client.get(reverse("schedule"), {"day": "all"}).content.decode()
 
@@ -148,8 +170,18 @@ def test_cache_key_keeps_only_the_declared_parameters_sorted(rf):
 
     assert key("/schedule/?day=all&x=1") == key("/schedule/?x=2&day=all") == key("/schedule/?day=all")
     assert key("/schedule/?form=forum&day=all") == key("/schedule/?day=all&form=forum")
-    assert len({key("/schedule/?day=all"), key("/schedule/?day=all&form=forum"), key("/schedule/?day=all&q=a"),
-                key("/schedule/?day=2026-09-20"), key("/schedule/")}) == 5
+    assert (
+        len(
+            {
+                key("/schedule/?day=all"),
+                key("/schedule/?day=all&form=forum"),
+                key("/schedule/?day=all&q=a"),
+                key("/schedule/?day=2026-09-20"),
+                key("/schedule/"),
+            }
+        )
+        == 5
+    )
     assert cache_key(rf.get("/?x=1")) == cache_key(rf.get("/?x=2")) == cache_key(rf.get("/"))
 
 

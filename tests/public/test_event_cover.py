@@ -1,4 +1,5 @@
 """An event's cover image: shown on its page, served only to those who may see the event."""
+
 import pytest
 from django.urls import reverse
 

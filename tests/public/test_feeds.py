@@ -1,4 +1,5 @@
 """Feeds: iCalendar parsed back, frab XML/JSON validated against the format's schemas, the JSON API's shape."""
+
 import datetime as dt
 import json
 from pathlib import Path
@@ -20,16 +21,37 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 @pytest.fixture
 def feed_events(week, main_venue, sub_venue):
-    one = factories.event(week=week, venue=main_venue, subtitle="智能制造论坛", place="创酷空间",
-                          address="创业路 1 号", live_url="https://live.example.com/a",
-                          starts_at=factories.at(week.starts_on, 9), ends_at=factories.at(week.starts_on, 11, 30))
+    one = factories.event(
+        week=week,
+        venue=main_venue,
+        subtitle="智能制造论坛",
+        place="创酷空间",
+        address="创业路 1 号",
+        live_url="https://live.example.com/a",
+        starts_at=factories.at(week.starts_on, 9),
+        ends_at=factories.at(week.starts_on, 11, 30),
+    )
     EventPartner.objects.create(event=one, role=EventPartner.Role.UNDERTAKER, name="昆山创业服务中心")
-    multi = factories.event(week=week, venue=sub_venue, subtitle="成果展", form="exhibition", place="展厅",
-                            starts_at=factories.at(week.starts_on, 9),
-                            ends_at=factories.at(week.starts_on + dt.timedelta(days=2), 17))
-    cancelled = factories.event(week=week, venue=sub_venue, subtitle="取消的路演", form="roadshow",
-                                place="创酷空间", status="cancelled", cancel_reason="天气原因",
-                                starts_at=factories.at(week.starts_on, 14), ends_at=factories.at(week.starts_on, 15))
+    multi = factories.event(
+        week=week,
+        venue=sub_venue,
+        subtitle="成果展",
+        form="exhibition",
+        place="展厅",
+        starts_at=factories.at(week.starts_on, 9),
+        ends_at=factories.at(week.starts_on + dt.timedelta(days=2), 17),
+    )
+    cancelled = factories.event(
+        week=week,
+        venue=sub_venue,
+        subtitle="取消的路演",
+        form="roadshow",
+        place="创酷空间",
+        status="cancelled",
+        cancel_reason="天气原因",
+        starts_at=factories.at(week.starts_on, 14),
+        ends_at=factories.at(week.starts_on, 15),
+    )
     factories.event(week=week, venue=sub_venue, subtitle="草稿活动", status="draft")
     return [one, multi, cancelled]
 
@@ -68,6 +90,7 @@ def test_uids_stay_the_same_after_a_change(client, feed_events):
     feed_events[0].place = "新地点"
     feed_events[0].save()
     from core.public_cache import bump_public_version
+
     bump_public_version()
 
     calendar = parse_ics(client.get(reverse("schedule_ics")))
@@ -89,7 +112,8 @@ def test_venue_ics_has_that_venues_events(client, feed_events, sub_venue):
     calendar = parse_ics(client.get(reverse("venues:ics", args=[sub_venue.pk])))
 
     assert sorted(str(e["summary"]) for e in calendar.walk("VEVENT")) == sorted(
-        [feed_events[1].full_title, feed_events[2].full_title])
+        [feed_events[1].full_title, feed_events[2].full_title]
+    )
 
 
 def test_frab_xml_is_valid_against_the_xsd(client, feed_events):
@@ -103,20 +127,32 @@ def test_frab_xml_is_valid_against_the_xsd(client, feed_events):
     assert len(data["day"]) == 7
     first_day = data["day"][0]
     rooms = {room["@name"]: [event["title"] for event in room.get("event", [])] for room in first_day["room"]}
-    assert rooms == {"创酷空间": [feed_events[0].full_title, feed_events[2].full_title],
-                     "展厅": [feed_events[1].full_title]}
+    assert rooms == {
+        "创酷空间": [feed_events[0].full_title, feed_events[2].full_title],
+        "展厅": [feed_events[1].full_title],
+    }
     forum = first_day["room"][0]["event"][0]
     assert (forum["start"], forum["duration"], forum["track"]) == ("09:00", "02:30", "会议论坛")
     assert forum["date"] == "2026-09-20T09:00:00+08:00"
 
 
 def test_frab_xml_splits_a_multi_day_event_into_one_slot_per_day(client, feed_events):
-    data = xmlschema.XMLSchema(SCHEMAS / "schedule.xml.xsd").to_dict(client.get(reverse("schedule_xml")).content.decode())
+    data = xmlschema.XMLSchema(SCHEMAS / "schedule.xml.xsd").to_dict(
+        client.get(reverse("schedule_xml")).content.decode()
+    )
 
-    slots = [(day["@date"], event["start"], event["duration"])
-             for day in data["day"] for room in day.get("room", []) for event in room.get("event", [])
-             if event["title"] == feed_events[1].full_title]
-    assert slots == [("2026-09-20", "09:00", "08:00"), ("2026-09-21", "09:00", "08:00"), ("2026-09-22", "09:00", "08:00")]
+    slots = [
+        (day["@date"], event["start"], event["duration"])
+        for day in data["day"]
+        for room in day.get("room", [])
+        for event in room.get("event", [])
+        if event["title"] == feed_events[1].full_title
+    ]
+    assert slots == [
+        ("2026-09-20", "09:00", "08:00"),
+        ("2026-09-21", "09:00", "08:00"),
+        ("2026-09-22", "09:00", "08:00"),
+    ]
 
 
 def test_frab_json_is_valid_against_the_json_schema(client, feed_events):
@@ -142,12 +178,36 @@ def test_api_json_has_the_documented_shape(client, feed_events, main_venue, sub_
     data = response.json()
     assert sorted(data) == ["api_version", "events", "forms", "venues", "week"]
     assert data["api_version"] == "1.0"
-    assert sorted(data["week"]) == ["ends_on", "id", "name", "starts_on", "theme", "time_zone", "unified_title", "url"]
+    assert sorted(data["week"]) == [
+        "ends_on",
+        "id",
+        "name",
+        "starts_on",
+        "theme",
+        "time_zone",
+        "unified_title",
+        "url",
+    ]
     assert [venue["id"] for venue in data["venues"]] == [main_venue.pk, sub_venue.pk]
-    assert sorted(data["venues"][1]) == ["address", "district", "id", "kind", "latitude", "longitude", "name",
-                                         "parent_id", "url"]
-    assert [form["id"] for form in data["forms"]] == ["exhibition", "forum", "culture", "roadshow", "contest",
-                                                      "service"]
+    assert sorted(data["venues"][1]) == [
+        "address",
+        "district",
+        "id",
+        "kind",
+        "latitude",
+        "longitude",
+        "name",
+        "parent_id",
+        "url",
+    ]
+    assert [form["id"] for form in data["forms"]] == [
+        "exhibition",
+        "forum",
+        "culture",
+        "roadshow",
+        "contest",
+        "service",
+    ]
     by_id = {event["id"]: event for event in data["events"]}
     assert set(by_id) == {e.pk for e in feed_events}
     forum = by_id[feed_events[0].pk]
@@ -155,18 +215,41 @@ def test_api_json_has_the_documented_shape(client, feed_events, main_venue, sub_
     assert forum["starts_at"] == "2026-09-20T09:00:00+08:00"
     assert forum["ends_at"] == "2026-09-20T11:30:00+08:00"
     assert dt.datetime.fromisoformat(forum["starts_at"]).utcoffset() == dt.timedelta(hours=8)
-    assert forum["units"] == [{"role": "host", "name": feed_events[0].host.name},
-                              {"role": "undertaker", "name": "昆山创业服务中心"}]
+    assert forum["units"] == [
+        {"role": "host", "name": feed_events[0].host.name},
+        {"role": "undertaker", "name": "昆山创业服务中心"},
+    ]
     assert forum["live_url"] == "https://live.example.com/a"
     assert forum["url"] == f"https://scz.example.cn/events/{feed_events[0].pk}/"
     assert (forum["status"], forum["cancel_reason"]) == ("approved", None)
     cancelled = by_id[feed_events[2].pk]
-    assert (cancelled["status"], cancelled["cancel_reason"], cancelled["live_url"]) == ("cancelled", "天气原因", None)
+    assert (cancelled["status"], cancelled["cancel_reason"], cancelled["live_url"]) == (
+        "cancelled",
+        "天气原因",
+        None,
+    )
 
 
 DOCUMENTED_EVENT_FIELDS = [
-    "id", "title", "subtitle", "form", "themes", "venue_id", "place", "address", "starts_at", "ends_at", "host",
-    "units", "live_url", "status", "cancel_reason", "description", "url", "ics_url", "updated_at",
+    "id",
+    "title",
+    "subtitle",
+    "form",
+    "themes",
+    "venue_id",
+    "place",
+    "address",
+    "starts_at",
+    "ends_at",
+    "host",
+    "units",
+    "live_url",
+    "status",
+    "cancel_reason",
+    "description",
+    "url",
+    "ics_url",
+    "updated_at",
 ]
 
 
@@ -183,8 +266,11 @@ def test_api_example_in_docs_matches_the_shape(client, feed_events):
 
 
 def test_feeds_answer_cors_preflight(client, feed_events):
-    response = client.options(reverse("api_schedule"), HTTP_ORIGIN="https://other.example.org",
-                              HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
+    response = client.options(
+        reverse("api_schedule"),
+        HTTP_ORIGIN="https://other.example.org",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+    )
 
     assert response.status_code == 204
     assert response["Access-Control-Allow-Origin"] == "*"

@@ -1,4 +1,5 @@
 """The public gallery: only public, passed media of public events, through our own view."""
+
 import pytest
 from django.urls import reverse
 
@@ -39,8 +40,12 @@ def test_preview_is_served(client, event):
 
 @pytest.mark.parametrize(
     ("is_public", "status", "event_status"),
-    [(False, "passed", "approved"), (False, "failed", "approved"), (True, "passed", "draft"),
-     (True, "passed", "returned")],
+    [
+        (False, "passed", "approved"),
+        (False, "failed", "approved"),
+        (True, "passed", "draft"),
+        (True, "passed", "returned"),
+    ],
 )
 def test_non_public_media_is_404(client, week, is_public, status, event_status):
     event = factories.event(week=week, status=event_status)

@@ -1,4 +1,5 @@
 """The public pages: only public states, filters and search, badges, event, venue and archive pages."""
+
 import datetime as dt
 
 import pytest
@@ -25,27 +26,67 @@ def events(week, main_venue, sub_venue):
     science = factories.organizer(name="昆山市科学技术局")
     labour = factories.organizer(name="昆山市人力资源和社会保障局")
     theme = Theme.objects.create(name="智能制造")
-    forum = factories.event(week=week, host=science, venue=main_venue, subtitle="2026智能制造高峰论坛",
-                            form=Event.Form.FORUM, place="创酷空间", starts_at=factories.at(DAY1, 9),
-                            ends_at=factories.at(DAY1, 11))
+    forum = factories.event(
+        week=week,
+        host=science,
+        venue=main_venue,
+        subtitle="2026智能制造高峰论坛",
+        form=Event.Form.FORUM,
+        place="创酷空间",
+        starts_at=factories.at(DAY1, 9),
+        ends_at=factories.at(DAY1, 11),
+    )
     forum.themes.add(theme)
-    contest = factories.event(week=week, host=labour, venue=sub_venue, subtitle="青年创业大赛预赛",
-                              form=Event.Form.CONTEST, place="金陵大饭店", starts_at=factories.at(DAY1, 14),
-                              ends_at=factories.at(DAY1, 17))
-    roadshow = factories.event(week=week, host=science, venue=sub_venue, subtitle="科技项目路演",
-                               form=Event.Form.ROADSHOW, place="科技广场", starts_at=factories.at(DAY2, 9),
-                               ends_at=factories.at(DAY2, 12))
+    contest = factories.event(
+        week=week,
+        host=labour,
+        venue=sub_venue,
+        subtitle="青年创业大赛预赛",
+        form=Event.Form.CONTEST,
+        place="金陵大饭店",
+        starts_at=factories.at(DAY1, 14),
+        ends_at=factories.at(DAY1, 17),
+    )
+    roadshow = factories.event(
+        week=week,
+        host=science,
+        venue=sub_venue,
+        subtitle="科技项目路演",
+        form=Event.Form.ROADSHOW,
+        place="科技广场",
+        starts_at=factories.at(DAY2, 9),
+        ends_at=factories.at(DAY2, 12),
+    )
     EventPartner.objects.create(event=roadshow, role=EventPartner.Role.CO_ORGANIZER, name="东创蒲公英孵化器")
-    cancelled = factories.event(week=week, host=labour, venue=main_venue, subtitle="已取消的讲座",
-                                starts_at=factories.at(DAY1, 15), ends_at=factories.at(DAY1, 16),
-                                status=Event.Status.CANCELLED, cancel_reason="场地改造")
+    cancelled = factories.event(
+        week=week,
+        host=labour,
+        venue=main_venue,
+        subtitle="已取消的讲座",
+        starts_at=factories.at(DAY1, 15),
+        ends_at=factories.at(DAY1, 16),
+        status=Event.Status.CANCELLED,
+        cancel_reason="场地改造",
+    )
     hidden = [
-        factories.event(week=week, venue=main_venue, subtitle=f"不公开 {status}", status=status,
-                        starts_at=factories.at(DAY1, 10), ends_at=factories.at(DAY1, 12))
+        factories.event(
+            week=week,
+            venue=main_venue,
+            subtitle=f"不公开 {status}",
+            status=status,
+            starts_at=factories.at(DAY1, 10),
+            ends_at=factories.at(DAY1, 12),
+        )
         for status in (Event.Status.DRAFT, Event.Status.SUBMITTED, Event.Status.RETURNED)
     ]
-    return {"forum": forum, "contest": contest, "roadshow": roadshow, "cancelled": cancelled,
-            "hidden": hidden, "theme": theme}
+    return {
+        "forum": forum,
+        "contest": contest,
+        "roadshow": roadshow,
+        "cancelled": cancelled,
+        "hidden": hidden,
+        "theme": theme,
+    }
 
 
 def test_schedule_shows_only_approved_and_cancelled_events(client, events):
@@ -67,10 +108,19 @@ def test_an_unpublished_week_shows_nothing(client, events, week):
 
 
 def test_an_unpublished_current_week_is_not_shown_to_the_public(client, main_venue):
-    week = factories.week(name="2026年昆山双创周（筹备中）", theme="尚未公布的主题", unified_title="尚未公布的冠名",
-                          is_published=False)
+    week = factories.week(
+        name="2026年昆山双创周（筹备中）",
+        theme="尚未公布的主题",
+        unified_title="尚未公布的冠名",
+        is_published=False,
+    )
     outsider = factories.user()
-    pages = [reverse("home"), reverse("archive"), reverse("venues:list"), reverse("venues:detail", args=[main_venue.pk])]
+    pages = [
+        reverse("home"),
+        reverse("archive"),
+        reverse("venues:list"),
+        reverse("venues:detail", args=[main_venue.pk]),
+    ]
 
     answers = [client.get(url) for url in pages]
     client.force_login(outsider)
@@ -83,7 +133,9 @@ def test_an_unpublished_current_week_is_not_shown_to_the_public(client, main_ven
         assert week.name not in html and week.theme not in html and week.unified_title not in html
 
 
-def test_organizers_and_the_office_still_see_the_unpublished_current_week(client, organizer, member, office_user):
+def test_organizers_and_the_office_still_see_the_unpublished_current_week(
+    client, organizer, member, office_user
+):
     week = factories.week(name="2026年昆山双创周（筹备中）", theme="尚未公布的主题", is_published=False)
 
     for person in (member, office_user):
@@ -146,7 +198,9 @@ def test_filter_by_theme(client, events):
 
 
 def test_filters_combine_and_are_kept_in_day_tab_links(client, events, sub_venue):
-    response = client.get(reverse("schedule"), {"day": "2026-09-20", "venue": sub_venue.pk, "form": "contest"})
+    response = client.get(
+        reverse("schedule"), {"day": "2026-09-20", "venue": sub_venue.pk, "form": "contest"}
+    )
 
     assert titles(response) == ["青年创业大赛预赛"]
     tab_urls = [tab["url"] for tab in response.context["day_tabs"]]
@@ -179,7 +233,9 @@ def test_search_within_a_day(client, events):
 
 
 def test_bad_filter_values_are_ignored(client, events):
-    response = client.get(reverse("schedule"), {"day": "1999-01-01", "venue": "x", "form": "<b>", "theme": "-3"})
+    response = client.get(
+        reverse("schedule"), {"day": "1999-01-01", "venue": "x", "form": "<b>", "theme": "-3"}
+    )
 
     assert response.status_code == 200
     filters = response.context["filters"]
@@ -196,8 +252,14 @@ def test_cancelled_event_is_marked_in_the_schedule_and_on_its_page(client, event
 
 
 def test_live_badge_and_link_while_the_event_runs(client, week, main_venue):
-    factories.event(week=week, venue=main_venue, subtitle="直播中的论坛", live_url="https://live.example.com/1",
-                    starts_at=factories.at(DAY1, 9), ends_at=factories.at(DAY1, 11))
+    factories.event(
+        week=week,
+        venue=main_venue,
+        subtitle="直播中的论坛",
+        live_url="https://live.example.com/1",
+        starts_at=factories.at(DAY1, 9),
+        ends_at=factories.at(DAY1, 11),
+    )
 
     with time_machine.travel(factories.at(DAY1, 10), tick=False):
         running = client.get(reverse("schedule"), {"day": "2026-09-20"}).content.decode()
@@ -216,10 +278,21 @@ def changed_titles(response, key) -> list[str]:
 def test_an_accepted_change_gets_the_changed_badge_on_every_public_list(client, week, main_venue):
     from events import services
 
-    moved = factories.event(week=week, venue=main_venue, subtitle="改期的活动", place="创酷空间",
-                            starts_at=factories.at(DAY1, 9), ends_at=factories.at(DAY1, 11))
-    factories.event(week=week, venue=main_venue, subtitle="照常的活动",
-                    starts_at=factories.at(DAY1, 13), ends_at=factories.at(DAY1, 15))
+    moved = factories.event(
+        week=week,
+        venue=main_venue,
+        subtitle="改期的活动",
+        place="创酷空间",
+        starts_at=factories.at(DAY1, 9),
+        ends_at=factories.at(DAY1, 11),
+    )
+    factories.event(
+        week=week,
+        venue=main_venue,
+        subtitle="照常的活动",
+        starts_at=factories.at(DAY1, 13),
+        ends_at=factories.at(DAY1, 15),
+    )
     services.change_request_accept(
         change_request=factories.change_request(event=moved, place="科技广场"), by=factories.office_user()
     )
@@ -233,7 +306,9 @@ def test_an_accepted_change_gets_the_changed_badge_on_every_public_list(client, 
     assert changed_titles(home, "today_events") == ["改期的活动"]
     assert changed_titles(home, "upcoming_events") == ["改期的活动"]
     assert changed_titles(schedule, "events") == ["改期的活动"]
-    assert [e.subtitle for _day, events in venue.context["grouped"] for e in events if e.is_changed] == ["改期的活动"]
+    assert [e.subtitle for _day, events in venue.context["grouped"] for e in events if e.is_changed] == [
+        "改期的活动"
+    ]
     assert page.context["event"].is_changed is True
     for response in (home, schedule, venue, page):
         assert "有变更" in response.content.decode()
@@ -243,8 +318,12 @@ def test_a_pending_change_or_a_plain_edit_is_not_marked_changed(client, week, ma
     pending = factories.event(week=week, venue=main_venue, subtitle="待审变更的活动")
     factories.change_request(event=pending, place="科技广场")
     edited = factories.event(week=week, venue=main_venue, subtitle="改了简介的活动")
-    EventStatusChange.objects.create(event=edited, from_status="submitted", to_status="approved",
-                                     at=factories.at(DAY1, 8) - dt.timedelta(days=30))
+    EventStatusChange.objects.create(
+        event=edited,
+        from_status="submitted",
+        to_status="approved",
+        at=factories.at(DAY1, 8) - dt.timedelta(days=30),
+    )
     edited.description = "新的简介"
     edited.save()
 
@@ -281,8 +360,12 @@ def test_qr_code_encodes_the_event_page_url(client, events, settings):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"
-    expected = qrcode.make(f"https://scz.example.cn/events/{events['forum'].pk}/",
-                           image_factory=qrcode.image.svg.SvgPathFillImage, box_size=10, border=2)
+    expected = qrcode.make(
+        f"https://scz.example.cn/events/{events['forum'].pk}/",
+        image_factory=qrcode.image.svg.SvgPathFillImage,
+        box_size=10,
+        border=2,
+    )
     assert response.content == expected.to_string()
 
 
@@ -292,7 +375,10 @@ def test_home_shows_today_and_venues_main_first(client, events, main_venue, sub_
 
     html = response.content.decode()
     assert [e.subtitle for e in response.context["today_events"]] == [
-        "2026智能制造高峰论坛", "青年创业大赛预赛", "已取消的讲座"]
+        "2026智能制造高峰论坛",
+        "青年创业大赛预赛",
+        "已取消的讲座",
+    ]
     assert list(response.context["venues"]) == [main_venue, sub_venue]
     assert reverse("schedule") in html and reverse("archive") in html
 
@@ -318,15 +404,26 @@ def test_pages_render_in_english(client, events):
 
 
 def test_archive_lists_past_weeks_with_counts(client, db):
-    past = factories.week(name="2025年双创周", is_current=False, starts_on=dt.date(2025, 9, 1),
-                          ends_on=dt.date(2025, 9, 7))
-    unpublished = factories.week(name="未发布的一届", is_current=False, is_published=False,
-                                 starts_on=dt.date(2024, 9, 1), ends_on=dt.date(2024, 9, 7))
+    past = factories.week(
+        name="2025年双创周", is_current=False, starts_on=dt.date(2025, 9, 1), ends_on=dt.date(2025, 9, 7)
+    )
+    unpublished = factories.week(
+        name="未发布的一届",
+        is_current=False,
+        is_published=False,
+        starts_on=dt.date(2024, 9, 1),
+        ends_on=dt.date(2024, 9, 7),
+    )
     current = factories.week(name="本届")
-    event = factories.event(week=past, starts_at=factories.at(past.starts_on, 9),
-                            ends_at=factories.at(past.starts_on, 10))
-    factories.event(week=past, status="draft", starts_at=factories.at(past.starts_on, 9),
-                    ends_at=factories.at(past.starts_on, 10))
+    event = factories.event(
+        week=past, starts_at=factories.at(past.starts_on, 9), ends_at=factories.at(past.starts_on, 10)
+    )
+    factories.event(
+        week=past,
+        status="draft",
+        starts_at=factories.at(past.starts_on, 9),
+        ends_at=factories.at(past.starts_on, 10),
+    )
     factories.public_media(event=event)
     factories.public_media(event=event, name="hidden.jpg", is_public=False)
 
@@ -340,12 +437,19 @@ def test_archive_lists_past_weeks_with_counts(client, db):
 
 
 def test_archive_holds_only_weeks_that_have_ended_in_their_own_zone(client, db):
-    ended = factories.week(name="2025年双创周", is_current=False, starts_on=dt.date(2025, 9, 1),
-                           ends_on=dt.date(2025, 9, 7))
-    still_running_there = factories.week(name="洛杉矶的一届", is_current=False, time_zone="America/Los_Angeles",
-                                         starts_on=dt.date(2025, 9, 1), ends_on=dt.date(2025, 9, 7))
-    future = factories.week(name="下一届", is_current=False, starts_on=dt.date(2026, 9, 20),
-                            ends_on=dt.date(2026, 9, 26))
+    ended = factories.week(
+        name="2025年双创周", is_current=False, starts_on=dt.date(2025, 9, 1), ends_on=dt.date(2025, 9, 7)
+    )
+    still_running_there = factories.week(
+        name="洛杉矶的一届",
+        is_current=False,
+        time_zone="America/Los_Angeles",
+        starts_on=dt.date(2025, 9, 1),
+        ends_on=dt.date(2025, 9, 7),
+    )
+    future = factories.week(
+        name="下一届", is_current=False, starts_on=dt.date(2026, 9, 20), ends_on=dt.date(2026, 9, 26)
+    )
 
     # 08:00 on 8 September in Shanghai is still the 7th in Los Angeles.
     with time_machine.travel(factories.at(dt.date(2025, 9, 8), 8), tick=False):
@@ -357,10 +461,15 @@ def test_archive_holds_only_weeks_that_have_ended_in_their_own_zone(client, db):
 
 
 def test_archive_week_shows_schedule_and_public_media(client, db):
-    past = factories.week(name="2025年双创周", is_current=False, starts_on=dt.date(2025, 9, 1),
-                          ends_on=dt.date(2025, 9, 7))
-    event = factories.event(week=past, subtitle="往届论坛", starts_at=factories.at(past.starts_on, 9),
-                            ends_at=factories.at(past.starts_on, 10))
+    past = factories.week(
+        name="2025年双创周", is_current=False, starts_on=dt.date(2025, 9, 1), ends_on=dt.date(2025, 9, 7)
+    )
+    event = factories.event(
+        week=past,
+        subtitle="往届论坛",
+        starts_at=factories.at(past.starts_on, 9),
+        ends_at=factories.at(past.starts_on, 10),
+    )
     shown = factories.public_media(event=event)
     hidden = factories.public_media(event=event, name="hidden.jpg", is_public=False)
     failed = factories.public_media(event=event, name="failed.jpg", status="failed", is_public=False)

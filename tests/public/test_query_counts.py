@@ -1,4 +1,5 @@
 """Every public page and feed runs the same number of queries at 10 and at 300 events."""
+
 import pytest
 from django.core.cache import cache
 from django.db import connection

@@ -1,4 +1,5 @@
 """What "no inline script" means for a rendered page, in one place for every security test."""
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -26,8 +27,11 @@ class _InlineFinder(HTMLParser):
         if tag == "style":
             self.problems.append("<style> element")
         if tag == "script":
-            self._in_script = "data" if (names.get("type") or "").lower() in DATA_SCRIPT_TYPES else (
-                "external" if names.get("src") else "inline")
+            self._in_script = (
+                "data"
+                if (names.get("type") or "").lower() in DATA_SCRIPT_TYPES
+                else ("external" if names.get("src") else "inline")
+            )
             self._body = ""
 
     def handle_data(self, data):

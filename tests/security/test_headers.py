@@ -1,4 +1,5 @@
 """Every HTML page carries the CSP and the hardening headers, and no page runs inline code."""
+
 import logging
 import re
 from pathlib import Path
@@ -17,25 +18,53 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def site(week, organizer, member, event, office_user):
-    report = factories.report(event=event, status="submitted", photos=1, leaders=[("张三", "副市长", "municipal")])
+    report = factories.report(
+        event=event, status="submitted", photos=1, leaders=[("张三", "副市长", "municipal")]
+    )
     factories.public_media(event=event)
-    return {"week": week, "event": event, "member": member, "office": office_user, "report": report,
-            "venue": event.venue, "admin": factories.superuser()}
+    return {
+        "week": week,
+        "event": event,
+        "member": member,
+        "office": office_user,
+        "report": report,
+        "venue": event.venue,
+        "admin": factories.superuser(),
+    }
 
 
 def _pages(site):
     event, day = site["event"], site["event"].days[0]
-    anonymous = [reverse("home"), reverse("schedule"), reverse("event_detail", args=[event.pk]),
-                 reverse("venues:list"), reverse("venues:detail", args=[site["venue"].pk]), reverse("archive"),
-                 reverse("archive_week", args=[site["week"].pk]), reverse("login"), reverse("password_reset"),
-                 reverse("organizer:apply")]
-    organizer = [reverse("organizer:dashboard"), reverse("organizer:event_create"),
-                 reverse("organizer:event_detail", args=[event.pk]), reverse("organizer:event_edit", args=[event.pk]),
-                 reverse("reports:list"), reverse("reports:detail", args=[event.pk, day]),
-                 reverse("password_change")]
-    office = [reverse("board:home"), reverse("board:report", args=[site["report"].pk]), reverse("review_events:queue"),
-              reverse("review_events:list"), reverse("review_events:detail", args=[event.pk]),
-              reverse("review_events:organizers"), reverse("review_events:import")]
+    anonymous = [
+        reverse("home"),
+        reverse("schedule"),
+        reverse("event_detail", args=[event.pk]),
+        reverse("venues:list"),
+        reverse("venues:detail", args=[site["venue"].pk]),
+        reverse("archive"),
+        reverse("archive_week", args=[site["week"].pk]),
+        reverse("login"),
+        reverse("password_reset"),
+        reverse("organizer:apply"),
+    ]
+    organizer = [
+        reverse("organizer:dashboard"),
+        reverse("organizer:event_create"),
+        reverse("organizer:event_detail", args=[event.pk]),
+        reverse("organizer:event_edit", args=[event.pk]),
+        reverse("reports:list"),
+        reverse("reports:detail", args=[event.pk, day]),
+        reverse("password_change"),
+    ]
+    office = [
+        reverse("board:home"),
+        reverse("board:report", args=[site["report"].pk]),
+        reverse("review_events:queue"),
+        reverse("review_events:list"),
+        reverse("review_events:detail", args=[event.pk]),
+        reverse("review_events:organizers"),
+        reverse("review_events:import"),
+    ]
     return [(None, anonymous), (site["member"], organizer), (site["office"], office)]
 
 
@@ -106,12 +135,15 @@ def test_log_lines_are_json_with_the_request_id(caplog):
     logger = logging.getLogger("tests.security.request_id")
     logger.addHandler(handler)
     try:
+
         def view(request):
             logger.warning("报送 %s", "已收到", extra={"media_id": 7})
             from django.http import HttpResponse
+
             return HttpResponse("ok")
 
         from django.test import RequestFactory
+
         response = RequestIdMiddleware(view)(RequestFactory().get("/", HTTP_X_REQUEST_ID="abcdef0123456789"))
     finally:
         logger.removeHandler(handler)

@@ -1,5 +1,6 @@
 """Login throttling (django-axes): locked by username *and* address, for a set cool-off, and a
 forged proxy header neither moves the lock nor resets the count."""
+
 import datetime as dt
 
 import pytest
@@ -20,7 +21,9 @@ def person(db):
 
 
 def _login(password, *, ip=OFFICE_IP, username="kjj-reporter", **headers):
-    return Client(REMOTE_ADDR=ip).post(reverse("login"), {"username": username, "password": password}, **headers)
+    return Client(REMOTE_ADDR=ip).post(
+        reverse("login"), {"username": username, "password": password}, **headers
+    )
 
 
 def _guess(times, **kwargs):
@@ -84,7 +87,9 @@ def test_behind_the_proxy_a_forged_left_hand_entry_does_not_reset_the_count(sett
     for n in range(5):
         _login("wrong-password", ip=proxy, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, {ELSEWHERE}")
 
-    assert _login(factories.PASSWORD, ip=proxy, HTTP_X_FORWARDED_FOR=f"8.8.8.8, {ELSEWHERE}").status_code == 429
+    assert (
+        _login(factories.PASSWORD, ip=proxy, HTTP_X_FORWARDED_FOR=f"8.8.8.8, {ELSEWHERE}").status_code == 429
+    )
     # The office behind the same proxy still gets in: the lock is on the guesser's address.
     assert _login(factories.PASSWORD, ip=proxy, HTTP_X_FORWARDED_FOR=OFFICE_IP).status_code == 302
 

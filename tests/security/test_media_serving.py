@@ -1,5 +1,6 @@
 """Media leaves only through the two views that decide who may see it, and with
 MEDIA_ACCEL_REDIRECT_PREFIX set both hand the bytes to nginx through one helper."""
+
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,9 @@ def stored(event):
     return passed, failed
 
 
-def test_checked_photo_is_handed_to_nginx_inline_and_a_failed_file_as_an_attachment(settings, client, member, stored):
+def test_checked_photo_is_handed_to_nginx_inline_and_a_failed_file_as_an_attachment(
+    settings, client, member, stored
+):
     settings.MEDIA_ACCEL_REDIRECT_PREFIX = PREFIX
     passed, failed = stored
     client.force_login(member)
@@ -39,7 +42,9 @@ def test_checked_photo_is_handed_to_nginx_inline_and_a_failed_file_as_an_attachm
     assert good["Content-Type"] == "image/jpeg" and good["X-Content-Type-Options"] == "nosniff"
     assert good["Content-Disposition"].startswith("inline")
     assert bad["X-Accel-Redirect"] == f"{PREFIX}/{failed.file.name}"
-    assert bad["Content-Type"] == "application/octet-stream" and bad["Content-Disposition"].startswith("attachment")
+    assert bad["Content-Type"] == "application/octet-stream" and bad["Content-Disposition"].startswith(
+        "attachment"
+    )
 
 
 def test_public_media_uses_the_same_helper_and_only_for_media_made_public(settings, event, stored):
@@ -72,7 +77,10 @@ def test_without_the_prefix_the_file_is_streamed(client, member, stored):
 
     response = client.get(reverse("media_files:serve", args=[passed.pk, "original"]))
 
-    assert b"".join(response.streaming_content) == b"\xff\xd8\xff\xe0 bytes" and "X-Accel-Redirect" not in response
+    assert (
+        b"".join(response.streaming_content) == b"\xff\xd8\xff\xe0 bytes"
+        and "X-Accel-Redirect" not in response
+    )
 
 
 def test_media_url_is_not_served_at_all(stored):
@@ -109,10 +117,17 @@ def test_other_errors_get_the_plain_500_page(monkeypatch, week):
 
 @pytest.mark.parametrize(
     ("label", "content_type"),
-    [("MP4", "video/mp4"), ("M4V", "video/mp4"), ("MOV", "video/quicktime"), ("WebM", "video/webm"),
-     ("MKV", "video/x-matroska")],
+    [
+        ("MP4", "video/mp4"),
+        ("M4V", "video/mp4"),
+        ("MOV", "video/quicktime"),
+        ("WebM", "video/webm"),
+        ("MKV", "video/x-matroska"),
+    ],
 )
-def test_passed_video_plays_inline_with_the_type_of_its_sniffed_format(client, member, event, label, content_type):
+def test_passed_video_plays_inline_with_the_type_of_its_sniffed_format(
+    client, member, event, label, content_type
+):
     report = factories.report(event=event, status="submitted", videos=1)
     video = report.media.get()
     video.detected_format = label

@@ -6,12 +6,13 @@ enforce CSRF like a browser does: POSTs carry a valid token, and a POST without 
 refused for every pattern. A role outside a row's set must never get a 200, nor a redirect
 other than to the login page, and its POSTs must change nothing in the database.
 """
+
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -40,7 +41,7 @@ NOBODY = frozenset()
 @dataclass(frozen=True)
 class Row:
     args: Callable[[dict], dict] = lambda objs: {}
-    get: frozenset = NOBODY   # roles that may see a 200
+    get: frozenset = NOBODY  # roles that may see a 200
     post: frozenset = NOBODY  # roles whose POST may succeed (not posted: it would change the data)
 
 
@@ -62,7 +63,9 @@ TABLE: dict[str, Row] = {
     "password_change_done": Row(get=SIGNED_IN),
     "password_reset": Row(get=EVERYONE, post=EVERYONE),
     "password_reset_done": Row(get=EVERYONE),
-    "password_reset_confirm": Row(lambda o: {"uidb64": "MQ", "token": "set-password"}, get=EVERYONE, post=EVERYONE),
+    "password_reset_confirm": Row(
+        lambda o: {"uidb64": "MQ", "token": "set-password"}, get=EVERYONE, post=EVERYONE
+    ),
     "password_reset_complete": Row(get=EVERYONE),
     # The unit's reporter pages: only unit B's own members, for unit B's event.
     "reports:list": Row(get=MEMBERS | {ADMIN}),  # a superuser sees an empty list
@@ -96,8 +99,9 @@ TABLE: dict[str, Row] = {
     "review_events:import_template": Row(get=REVIEW),
     "review_events:organizers": Row(get=REVIEW),
     "review_events:organizer_detail": Row(lambda o: {"pk": o["unit_b"].pk}, get=REVIEW, post=REVIEW),
-    "review_events:member_remove": Row(lambda o: {"pk": o["unit_b"].pk, "membership_pk": o["membership_b"].pk},
-                                       post=REVIEW),
+    "review_events:member_remove": Row(
+        lambda o: {"pk": o["unit_b"].pk, "membership_pk": o["membership_b"].pk}, post=REVIEW
+    ),
     "review_events:applications": Row(get=REVIEW),
     "review_events:application_accept": Row(lambda o: {"pk": o["application"].pk}, post=REVIEW),
     "review_events:application_decline": Row(lambda o: {"pk": o["application"].pk}, get=REVIEW, post=REVIEW),
@@ -131,22 +135,35 @@ TABLE: dict[str, Row] = {
 # Django admin: staff only (the office group sees what its model permissions allow).
 ADMIN_ROW = Row(get=REVIEW, post=REVIEW)  # what the office may change there is the group's model permissions
 ADMIN_ROWS = {"admin:login": Row(get=EVERYONE, post=EVERYONE), "admin:logout": Row(post=EVERYONE)}
-ADMIN_ARGS = {"app_label": lambda o, model: model._meta.app_label if model else "events",
-              "object_id": lambda o, model: str(model._default_manager.order_by("pk").values_list("pk", flat=True)[0])
-              if model and model._default_manager.exists() else "1",
-              "content_type_id": lambda o, model: str(ContentType.objects.get_for_model(Event).pk),
-              "id": lambda o, model: str(o["membership_b"].user_id),  # the user admin's password page
-              "url": lambda o, model: "nowhere/"}
+ADMIN_ARGS = {
+    "app_label": lambda o, model: model._meta.app_label if model else "events",
+    "object_id": lambda o, model: (
+        str(model._default_manager.order_by("pk").values_list("pk", flat=True)[0])
+        if model and model._default_manager.exists()
+        else "1"
+    ),
+    "content_type_id": lambda o, model: str(ContentType.objects.get_for_model(Event).pk),
+    "id": lambda o, model: str(o["membership_b"].user_id),  # the user admin's password page
+    "url": lambda o, model: "nowhere/",
+}
 
 
 def _patterns(resolver=None, prefix="", namespace=""):
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
-            inner = f"{namespace}:{entry.namespace}" if entry.namespace and namespace else (entry.namespace or namespace)
+            inner = (
+                f"{namespace}:{entry.namespace}"
+                if entry.namespace and namespace
+                else (entry.namespace or namespace)
+            )
             yield from _patterns(entry, prefix + str(entry.pattern), inner)
         elif isinstance(entry, URLPattern):
-            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or f"{namespace}:<unnamed>")
+            name = (
+                f"{namespace}:{entry.name}"
+                if namespace and entry.name
+                else (entry.name or f"{namespace}:<unnamed>")
+            )
             yield name, prefix + str(entry.pattern), entry
 
 
@@ -197,7 +214,9 @@ def world(tmp_path):
     week = factories.week()
     unit_a, unit_b = factories.organizer(), factories.organizer()
     member_a, member_b = factories.member(unit_a), factories.member(unit_b)
-    event_b = factories.complete_event(week=week, host=unit_b, reporter=member_b, status=Event.Status.APPROVED)
+    event_b = factories.complete_event(
+        week=week, host=unit_b, reporter=member_b, status=Event.Status.APPROVED
+    )
     report_b = factories.report(event=event_b, status="submitted", photos=1)
     media_b = report_b.media.get()
     stored = Path(settings.MEDIA_ROOT) / media_b.file.name  # the factory's row names a file: write it
@@ -208,13 +227,25 @@ def world(tmp_path):
     draft_b.cover.save("cover.png", factories.png_file())
     invitation = factories.invitation(organizer=unit_b)
     objs = {
-        "week": week, "unit_b": unit_b, "event_b": event_b, "report_b": report_b, "media_b": media_b,
-        "public_media_b": public_media_b, "draft_b": draft_b, "change_b": factories.change_request(event=event_b, place="别处"),
-        "membership_b": Membership.objects.get(user=member_b), "application": factories.application(),
+        "week": week,
+        "unit_b": unit_b,
+        "event_b": event_b,
+        "report_b": report_b,
+        "media_b": media_b,
+        "public_media_b": public_media_b,
+        "draft_b": draft_b,
+        "change_b": factories.change_request(event=event_b, place="别处"),
+        "membership_b": Membership.objects.get(user=member_b),
+        "application": factories.application(),
         "invitation_token": event_services.invitation_token(invitation),
     }
-    users = {ANON: None, MEMBER_A: member_a, MEMBER_B: member_b, OFFICE: factories.office_user(),
-             ADMIN: factories.superuser()}
+    users = {
+        ANON: None,
+        MEMBER_A: member_a,
+        MEMBER_B: member_b,
+        OFFICE: factories.office_user(),
+        ADMIN: factories.superuser(),
+    }
     return objs, users
 
 
@@ -246,7 +277,11 @@ def test_every_url_as_every_role_against_another_units_objects(world):
                 seen_ok.setdefault(name, set()).add(role)
                 if role not in row.get:
                     wrong.append(f"GET {path} ({name}) as {role}: 200")
-            elif role not in row.get and not _refused(response, role) and response.status_code not in (204, 301, 302):
+            elif (
+                role not in row.get
+                and not _refused(response, role)
+                and response.status_code not in (204, 301, 302)
+            ):
                 wrong.append(f"GET {path} ({name}) as {role}: {response.status_code}")
             elif response.status_code == 302 and role not in row.get and not _refused(response, role):
                 # Redirects of the unauthorised must go to the login page, never to a result.

@@ -18,8 +18,14 @@ def ready_report():
     def build(event, day) -> DailyReport:
         report = DailyReport.objects.create(event=event, day=day, text="活动顺利举行。", no_leaders=True)
         MediaFile.objects.create(
-            report=report, kind="photo", file="reports/x.jpg", original_name="现场.jpg", size=3 * 1024 * 1024,
-            sha256="0" * 64, status="passed", checked_at=timezone.now(),
+            report=report,
+            kind="photo",
+            file="reports/x.jpg",
+            original_name="现场.jpg",
+            size=3 * 1024 * 1024,
+            sha256="0" * 64,
+            status="passed",
+            checked_at=timezone.now(),
         )
         return report
 
@@ -38,12 +44,22 @@ def day_events(week, ready_report):
     def make(name, starts=(9, 0), ends=(17, 0), day=DAY, phone="", **fields):
         reporter = factories.member(unit, email=f"{name}@example.com", full_name=name, phone=phone)
         return factories.event(
-            week=week, host=unit, reporter=reporter, subtitle=f"活动{name}",
-            starts_at=local(*starts, day=day), ends_at=local(*ends, day=day), **fields,
+            week=week,
+            host=unit,
+            reporter=reporter,
+            subtitle=f"活动{name}",
+            starts_at=local(*starts, day=day),
+            ends_at=local(*ends, day=day),
+            **fields,
         )
 
-    open_event = make("open", phone="13800000001", contact_name="联系人甲",
-                      contact_email="contact-open@example.com", contact_phone="139")
+    open_event = make(
+        "open",
+        phone="13800000001",
+        contact_name="联系人甲",
+        contact_email="contact-open@example.com",
+        contact_phone="139",
+    )
     DailyReport.objects.create(event=open_event, day=DAY, text="上午开幕。")
     submitted = make("done", contact_email="contact-done@example.com")
     report = ready_report(submitted, DAY)
@@ -52,12 +68,22 @@ def day_events(week, ready_report):
     ReportLeader.objects.create(report=report, name="王强", post="副市长")
     with time_machine.travel(local(13), tick=False):
         report_submit(report=report, by=submitted.reporter)
-    cancelled = make("gone", contact_email="contact-gone@example.com", status=Event.Status.CANCELLED,
-                     cancel_reason="场地调整")
+    cancelled = make(
+        "gone",
+        contact_email="contact-gone@example.com",
+        status=Event.Status.CANCELLED,
+        cancel_reason="场地调整",
+    )
     other_day = make("later", day=DAY + dt.timedelta(days=1), contact_email="contact-later@example.com")
     evening = make("night", starts=(18, 30), ends=(21, 0), contact_email="contact-night@example.com")
-    return {"open": open_event, "done": submitted, "gone": cancelled, "later": other_day, "night": evening,
-            "office": office}
+    return {
+        "open": open_event,
+        "done": submitted,
+        "gone": cancelled,
+        "later": other_day,
+        "night": evening,
+        "office": office,
+    }
 
 
 @pytest.fixture

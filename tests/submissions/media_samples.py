@@ -8,6 +8,7 @@ land just under the target, then the few remaining bytes are filled with COM (co
 segments, which every JPEG reader skips. The result is a genuine JPEG that Pillow and
 libjpeg read to the end, with image data making up nearly all of it.
 """
+
 from __future__ import annotations
 
 import array
@@ -93,7 +94,9 @@ def make_heic_named_jpg(path: str | os.PathLike, *, size_bytes: int = 3 * MIB) -
 
 def make_truncated_jpeg(path: str | os.PathLike, *, size_bytes: int = 3 * MIB, keep: float = 0.8) -> Path:
     """A JPEG of ``size_bytes`` cut to its first ``keep`` share, as an aborted upload is."""
-    full = pad_jpeg(_jpeg_near(size_bytes, mode="RGB", width=None, height=None, options={}), size_bytes=size_bytes)
+    full = pad_jpeg(
+        _jpeg_near(size_bytes, mode="RGB", width=None, height=None, options={}), size_bytes=size_bytes
+    )
     return _write(path, full[: int(len(full) * keep)])
 
 
@@ -238,7 +241,9 @@ def _noise(mode: str, width: int, height: int) -> Image.Image:
 
 def _pattern(mode: str, width: int, height: int) -> Image.Image:
     gradient = Image.linear_gradient("L").resize((width, height))
-    rgb = Image.merge("RGB", (gradient, gradient.transpose(Image.Transpose.ROTATE_90).resize((width, height)), gradient))
+    rgb = Image.merge(
+        "RGB", (gradient, gradient.transpose(Image.Transpose.ROTATE_90).resize((width, height)), gradient)
+    )
     return rgb.convert(mode) if mode != "RGB" else rgb
 
 
@@ -280,7 +285,9 @@ def _write_tone(out, stream, *, seconds: float) -> None:
     rate, samples_per_frame = 48000, stream.codec_context.frame_size or 960
     for start in range(0, int(seconds * rate), samples_per_frame):
         frame = av.AudioFrame(format="fltp", layout="mono", samples=samples_per_frame)
-        tone = array.array("f", (0.2 * math.sin(2 * math.pi * 440 * (start + i) / rate) for i in range(samples_per_frame)))
+        tone = array.array(
+            "f", (0.2 * math.sin(2 * math.pi * 440 * (start + i) / rate) for i in range(samples_per_frame))
+        )
         frame.planes[0].update(tone.tobytes())
         frame.sample_rate, frame.pts = rate, start
         out.mux(stream.encode(frame))

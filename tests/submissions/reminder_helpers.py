@@ -1,5 +1,6 @@
 """Plain helpers shared by the reminder, digest, webhook and bulletin tests: the day they run
 on and the clock in the week's zone. Fixtures live in conftest.py."""
+
 import datetime as dt
 
 import time_machine

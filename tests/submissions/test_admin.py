@@ -1,4 +1,5 @@
 """The admin: a file's check state and public flag change only through the service."""
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -25,7 +26,9 @@ def test_status_and_public_flag_are_read_only_in_the_admin_and_its_inline(client
     inline_page = client.get(reverse("admin:submissions_dailyreport_change", args=[report.pk]))
 
     assert not {"status", "is_public"} & set(page.context["adminform"].form.fields)
-    [files] = [formset for formset in inline_page.context["inline_admin_formsets"] if formset.opts.model is MediaFile]
+    [files] = [
+        formset for formset in inline_page.context["inline_admin_formsets"] if formset.opts.model is MediaFile
+    ]
     assert not {"status", "is_public"} & set(files.formset.forms[0].fields)
 
 
@@ -54,13 +57,17 @@ def test_admin_action_publishes_through_the_service_and_reports_refusals(
     assert any(pending.original_name in text and "报送采用后" in text for text in texts)
 
 
-def test_admin_action_takes_files_out_of_the_archive(client, staff, event, django_capture_on_commit_callbacks):
+def test_admin_action_takes_files_out_of_the_archive(
+    client, staff, event, django_capture_on_commit_callbacks
+):
     media = factories.report(event=event, status="accepted", photos=1).media.get()
     MediaFile.objects.filter(pk=media.pk).update(is_public=True)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("admin:submissions_mediafile_changelist"),
-                    {"action": "make_private", "_selected_action": [media.pk]})
+        client.post(
+            reverse("admin:submissions_mediafile_changelist"),
+            {"action": "make_private", "_selected_action": [media.pk]},
+        )
 
     media.refresh_from_db()
     assert media.is_public is False

@@ -1,5 +1,6 @@
 """The office board: who may see it, each state (at the deadline's very second), leaders
 first, filters, order, live refresh, and a query count that does not grow with rows."""
+
 import datetime as dt
 import re
 from zoneinfo import ZoneInfo
@@ -29,8 +30,14 @@ def office(client, office_user):
 
 @pytest.fixture
 def day_event(week, organizer, member):
-    return factories.event(week=week, host=organizer, reporter=member, subtitle="沪昆新材料沙龙",
-                           starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 12))
+    return factories.event(
+        week=week,
+        host=organizer,
+        reporter=member,
+        subtitle="沪昆新材料沙龙",
+        starts_at=factories.at(DAY, 9),
+        ends_at=factories.at(DAY, 12),
+    )
 
 
 def rows(response):
@@ -40,7 +47,9 @@ def rows(response):
 # --- access --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name,args", [("board:home", []), ("board:live", []), ("board:export", ["2026-09-21", "xlsx"])])
+@pytest.mark.parametrize(
+    "name,args", [("board:home", []), ("board:live", []), ("board:export", ["2026-09-21", "xlsx"])]
+)
 def test_anonymous_is_sent_to_login(client, week, name, args):
     response = client.get(reverse(name, args=args))
 
@@ -48,7 +57,9 @@ def test_anonymous_is_sent_to_login(client, week, name, args):
     assert response.url.startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("name,args", [("board:home", []), ("board:live", []), ("board:export", ["2026-09-21", "zip"])])
+@pytest.mark.parametrize(
+    "name,args", [("board:home", []), ("board:live", []), ("board:export", ["2026-09-21", "zip"])]
+)
 def test_organizer_gets_403(client, week, member, name, args):
     client.force_login(member)
 
@@ -88,12 +99,15 @@ def test_any_day_can_be_picked_and_is_kept_inside_the_week(office, week, day_eve
     assert outside.context["day"] == week.ends_on
 
 
-@pytest.mark.parametrize("now,expected", [
-    (shanghai(15, 59, 59), "not_started"),
-    (shanghai(16, 0, 0), "not_started"),            # the deadline's very second: not missing yet
-    (shanghai(16, 0, 0, 1), "missing"),
-    (shanghai(16, 0, 1), "missing"),
-])
+@pytest.mark.parametrize(
+    "now,expected",
+    [
+        (shanghai(15, 59, 59), "not_started"),
+        (shanghai(16, 0, 0), "not_started"),  # the deadline's very second: not missing yet
+        (shanghai(16, 0, 0, 1), "missing"),
+        (shanghai(16, 0, 1), "missing"),
+    ],
+)
 def test_missing_starts_just_after_the_deadline(office, week, day_event, now, expected):
     with time_machine.travel(now, tick=False):
         response = office.get(BOARD)
@@ -101,10 +115,13 @@ def test_missing_starts_just_after_the_deadline(office, week, day_event, now, ex
     assert rows(response) == {"沪昆新材料沙龙": expected}
 
 
-@pytest.mark.parametrize("submitted,expected", [
-    (shanghai(16, 0, 0), "on_time"),                # filed at the deadline's very second
-    (shanghai(16, 0, 1), "late"),
-])
+@pytest.mark.parametrize(
+    "submitted,expected",
+    [
+        (shanghai(16, 0, 0), "on_time"),  # filed at the deadline's very second
+        (shanghai(16, 0, 1), "late"),
+    ],
+)
 def test_on_time_and_late_at_the_deadline(office, week, member, day_event, ready_report, submitted, expected):
     report = ready_report(day_event, DAY)
     report_submit(report=report, by=member, now=submitted)
@@ -117,12 +134,30 @@ def test_on_time_and_late_at_the_deadline(office, week, member, day_event, ready
 
 
 def test_every_state_is_shown_and_counted(office, week, office_user):
-    states = {"draft": "draft", "submitted": "on_time", "late": "late", "accepted": "accepted", "returned": "returned"}
-    for name, status in [("草稿", "draft"), ("按时", "submitted"), ("逾期", "submitted"), ("采用", "accepted"),
-                         ("退回", "returned")]:
-        made = factories.event(week=week, subtitle=name, starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 11))
-        factories.report(event=made, day=DAY, status=status, is_late=(name == "逾期") if status != "draft" else None,
-                         reviewed_by=office_user)
+    states = {
+        "draft": "draft",
+        "submitted": "on_time",
+        "late": "late",
+        "accepted": "accepted",
+        "returned": "returned",
+    }
+    for name, status in [
+        ("草稿", "draft"),
+        ("按时", "submitted"),
+        ("逾期", "submitted"),
+        ("采用", "accepted"),
+        ("退回", "returned"),
+    ]:
+        made = factories.event(
+            week=week, subtitle=name, starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 11)
+        )
+        factories.report(
+            event=made,
+            day=DAY,
+            status=status,
+            is_late=(name == "逾期") if status != "draft" else None,
+            reviewed_by=office_user,
+        )
     factories.event(week=week, subtitle="缺报", starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 11))
 
     with time_machine.travel(shanghai(15), tick=False):
@@ -130,12 +165,31 @@ def test_every_state_is_shown_and_counted(office, week, office_user):
     with time_machine.travel(shanghai(17), tick=False):
         after = office.get(BOARD)
 
-    assert rows(before) == {"草稿": "draft", "按时": "on_time", "逾期": "late", "采用": "accepted", "退回": "returned",
-                            "缺报": "not_started"}
-    assert rows(after) == {"草稿": "missing", "按时": "on_time", "逾期": "late", "采用": "accepted", "退回": "returned",
-                           "缺报": "missing"}
-    assert after.context["counts"] == {"due": 6, "on_time": 1, "late": 1, "missing": 2, "accepted": 1, "returned": 1,
-                                       "draft": 0}
+    assert rows(before) == {
+        "草稿": "draft",
+        "按时": "on_time",
+        "逾期": "late",
+        "采用": "accepted",
+        "退回": "returned",
+        "缺报": "not_started",
+    }
+    assert rows(after) == {
+        "草稿": "missing",
+        "按时": "on_time",
+        "逾期": "late",
+        "采用": "accepted",
+        "退回": "returned",
+        "缺报": "missing",
+    }
+    assert after.context["counts"] == {
+        "due": 6,
+        "on_time": 1,
+        "late": 1,
+        "missing": 2,
+        "accepted": 1,
+        "returned": 1,
+        "draft": 0,
+    }
     html = after.content.decode()
     for label in ("按时报送", "逾期报送", "未报送", "已采用", "已退回"):
         assert label in html
@@ -143,7 +197,9 @@ def test_every_state_is_shown_and_counted(office, week, office_user):
 
 
 def test_evening_event_is_due_next_day_and_not_missing_at_todays_deadline(office, week):
-    factories.event(week=week, subtitle="晚间路演", starts_at=factories.at(DAY, 19), ends_at=factories.at(DAY, 21))
+    factories.event(
+        week=week, subtitle="晚间路演", starts_at=factories.at(DAY, 19), ends_at=factories.at(DAY, 21)
+    )
 
     with time_machine.travel(shanghai(17), tick=False):
         response = office.get(BOARD)
@@ -153,29 +209,53 @@ def test_evening_event_is_due_next_day_and_not_missing_at_todays_deadline(office
 
 
 def test_needs_action_first(office, week, office_user):
-    order = [("采用", "accepted", False), ("缺报", None, None), ("按时", "submitted", False), ("逾期", "submitted", True),
-             ("退回", "returned", False)]
+    order = [
+        ("采用", "accepted", False),
+        ("缺报", None, None),
+        ("按时", "submitted", False),
+        ("逾期", "submitted", True),
+        ("退回", "returned", False),
+    ]
     for name, status, late in order:
-        made = factories.event(week=week, subtitle=name, starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 11))
+        made = factories.event(
+            week=week, subtitle=name, starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 11)
+        )
         if status:
             factories.report(event=made, day=DAY, status=status, is_late=late, reviewed_by=office_user)
 
     with time_machine.travel(shanghai(17), tick=False):
         response = office.get(BOARD)
 
-    assert [row.event.subtitle for row in response.context["board"].rows] == ["逾期", "按时", "缺报", "退回", "采用"]
+    assert [row.event.subtitle for row in response.context["board"].rows] == [
+        "逾期",
+        "按时",
+        "缺报",
+        "退回",
+        "采用",
+    ]
 
 
 # --- leaders -------------------------------------------------------------------------------
 
 
 def test_leaders_present_are_listed_first_highest_level_first(office, week):
-    city = factories.event(week=week, subtitle="市级论坛", starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 11))
-    province = factories.event(week=week, subtitle="省级展示", starts_at=factories.at(DAY, 10), ends_at=factories.at(DAY, 11))
-    draft = factories.event(week=week, subtitle="草稿活动", starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 11))
+    city = factories.event(
+        week=week, subtitle="市级论坛", starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 11)
+    )
+    province = factories.event(
+        week=week, subtitle="省级展示", starts_at=factories.at(DAY, 10), ends_at=factories.at(DAY, 11)
+    )
+    draft = factories.event(
+        week=week, subtitle="草稿活动", starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 11)
+    )
     factories.report(event=city, day=DAY, status="submitted", leaders=[("周海", "副市长", "municipal")])
-    factories.report(event=province, day=DAY, status="accepted", leaders=[("李强", "副省长", "provincial")],
-                     reviewed_by=None)
+    factories.report(
+        event=province,
+        day=DAY,
+        status="accepted",
+        leaders=[("李强", "副省长", "provincial")],
+        reviewed_by=None,
+    )
     factories.report(event=draft, day=DAY, status="draft", leaders=[("草拟者", "局长", "county")])
 
     with time_machine.travel(shanghai(15), tick=False):
@@ -195,10 +275,24 @@ def test_leaders_present_are_listed_first_highest_level_first(office, week):
 def test_filters_by_venue_unit_form_and_state_in_the_url(office, week, office_user):
     hall, park = factories.venue(name="会展中心"), factories.venue(name="科技园")
     tech, youth = factories.organizer(name="科技局"), factories.organizer(name="团市委")
-    a = factories.event(week=week, subtitle="甲", venue=hall, host=tech, form="forum",
-                        starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 11))
-    factories.event(week=week, subtitle="乙", venue=park, host=youth, form="roadshow",
-                    starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 11))
+    a = factories.event(
+        week=week,
+        subtitle="甲",
+        venue=hall,
+        host=tech,
+        form="forum",
+        starts_at=factories.at(DAY, 9),
+        ends_at=factories.at(DAY, 11),
+    )
+    factories.event(
+        week=week,
+        subtitle="乙",
+        venue=park,
+        host=youth,
+        form="roadshow",
+        starts_at=factories.at(DAY, 9),
+        ends_at=factories.at(DAY, 11),
+    )
     factories.report(event=a, day=DAY, status="submitted")
 
     with time_machine.travel(shanghai(17), tick=False):
@@ -217,7 +311,10 @@ def test_filters_by_venue_unit_form_and_state_in_the_url(office, week, office_us
     assert sorted(rows(nonsense)) == ["乙", "甲"]
     # Counts describe the whole day, whatever the filter shows.
     assert by_state.context["counts"]["due"] == 2
-    assert 'data-url="/review/live/?day=2026-09-21&amp;venue=%d&amp;state=on_time"' % hall.pk in combined.content.decode()
+    assert (
+        'data-url="/review/live/?day=2026-09-21&amp;venue=%d&amp;state=on_time"' % hall.pk
+        in combined.content.decode()
+    )
 
 
 def test_live_fragment_has_counts_leaders_and_rows_but_no_layout(office, week, day_event):

@@ -1,5 +1,6 @@
 """The daily bulletin mail: sent by the minute tick once a day at the week's time, both files
 attached, claimed first."""
+
 import datetime as dt
 import io
 from zoneinfo import ZoneInfo
@@ -26,9 +27,16 @@ def shanghai(hour, minute=0, second=0, day=DAY):
 def mailing_week(week, office_user):
     week.bulletin_recipients = ["huda@kunshan.gov.cn", "chenli@kunshan.gov.cn"]
     week.save()
-    made = factories.event(week=week, subtitle="沪昆新材料沙龙", starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 12))
-    factories.report(event=made, day=DAY, status="accepted", reviewed_by=office_user,
-                     leaders=[("周海", "副市长", "municipal")])
+    made = factories.event(
+        week=week, subtitle="沪昆新材料沙龙", starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 12)
+    )
+    factories.report(
+        event=made,
+        day=DAY,
+        status="accepted",
+        reviewed_by=office_user,
+        leaders=[("周海", "副市长", "municipal")],
+    )
     return week
 
 
@@ -74,15 +82,16 @@ def test_each_day_of_the_week_gets_its_own(mailing_week, tick):
     tick(shanghai(16, 30, day=DAY + dt.timedelta(days=1)))
 
     assert sorted(DailyDispatch.objects.filter(kind="bulletin").values_list("day", flat=True)) == [
-        DAY, DAY + dt.timedelta(days=1)
+        DAY,
+        DAY + dt.timedelta(days=1),
     ]
     assert len([m for m in mail.outbox if "简报" in m.subject]) == 2
 
 
 def test_time_is_the_weeks_zone_not_the_servers(mailing_week, tick):
     # 16:30 in Shanghai is 08:30 UTC; 16:30 UTC would be past midnight in Shanghai, the next day.
-    assert tick(dt.datetime(2026, 9, 21, 8, 29, tzinfo=dt.timezone.utc)) == []
-    assert [d.day for d in tick(dt.datetime(2026, 9, 21, 8, 30, tzinfo=dt.timezone.utc))] == [DAY]
+    assert tick(dt.datetime(2026, 9, 21, 8, 29, tzinfo=dt.UTC)) == []
+    assert [d.day for d in tick(dt.datetime(2026, 9, 21, 8, 30, tzinfo=dt.UTC))] == [DAY]
 
 
 def test_catches_up_later_the_same_day_but_not_the_next_day(mailing_week, tick):
@@ -116,7 +125,9 @@ class RefusingBackend:
         raise ConnectionRefusedError("smtp down")
 
 
-def test_a_mail_server_that_stays_down_is_retried_then_recorded_as_failed(mailing_week, settings, eager_retries, tick):
+def test_a_mail_server_that_stays_down_is_retried_then_recorded_as_failed(
+    mailing_week, settings, eager_retries, tick
+):
     settings.EMAIL_BACKEND = "tests.submissions.test_bulletins.RefusingBackend"
 
     [dispatch] = tick(shanghai(16, 30))

@@ -1,4 +1,5 @@
 """python manage.py check_media: verdicts for files that came by other channels."""
+
 import json
 
 import pytest

@@ -1,4 +1,5 @@
 """Media checks on a real Celery worker and real Redis, including a worker killed mid-check."""
+
 import time
 
 import pytest
@@ -60,7 +61,9 @@ def test_check_killed_with_its_worker_completes_on_the_next_worker(client, membe
     slow = celery_processes.worker_environment(
         redis_url=stack["redis"], queue=stack["queue"], SLOW_CHECK_SECONDS="30", CELERY_VISIBILITY_TIMEOUT="5"
     )
-    first = celery_processes.start_worker(env=slow, folder=stack["folder"], name="doomed", app="tests.slow_check_worker")
+    first = celery_processes.start_worker(
+        env=slow, folder=stack["folder"], name="doomed", app="tests.slow_check_worker"
+    )
     try:
         client.force_login(member)
         media = _wait_for(_upload_photo(client, event, stack["folder"]), {MediaFile.Status.CHECKING})
@@ -70,8 +73,11 @@ def test_check_killed_with_its_worker_completes_on_the_next_worker(client, membe
     assert media.status == MediaFile.Status.CHECKING and media.attempts == 1
 
     normal = celery_processes.worker_environment(
-        redis_url=stack["redis"], queue=stack["queue"], CELERY_VISIBILITY_TIMEOUT="5",
-        CELERY_UNACKED_RESTORE_INTERVAL="1", CELERY_UNACKED_RESTORE_THROTTLE="1",
+        redis_url=stack["redis"],
+        queue=stack["queue"],
+        CELERY_VISIBILITY_TIMEOUT="5",
+        CELERY_UNACKED_RESTORE_INTERVAL="1",
+        CELERY_UNACKED_RESTORE_THROTTLE="1",
     )
     second = celery_processes.start_worker(env=normal, folder=stack["folder"], name="successor")
     try:

@@ -1,4 +1,5 @@
 """Due times and lateness are judged in the week's zone, whatever the server's clock zone."""
+
 import datetime as dt
 import os
 import time
@@ -42,7 +43,7 @@ def test_day_is_due_at_sixteen_hundred_shanghai(process_zone, event):
     due = deadlines.due_at(event, day)
 
     assert due == _local(day, 16)
-    assert due.astimezone(dt.timezone.utc).hour == 8
+    assert due.astimezone(dt.UTC).hour == 8
 
 
 @pytest.mark.parametrize("second, late", [((15, 59, 59), False), ((16, 0, 0), False), ((16, 0, 1), True)])
@@ -67,7 +68,9 @@ def test_evening_event_is_due_at_the_next_days_deadline(process_zone, week):
 
 def test_each_day_of_a_multi_day_event_is_due_that_day(week):
     conference = factories.event(
-        week=week, starts_at=factories.at(week.starts_on, 8, 30), ends_at=factories.at(week.starts_on + dt.timedelta(days=2), 17)
+        week=week,
+        starts_at=factories.at(week.starts_on, 8, 30),
+        ends_at=factories.at(week.starts_on + dt.timedelta(days=2), 17),
     )
 
     dues = [deadlines.due_at(conference, day) for day in conference.days]

@@ -1,4 +1,5 @@
 """The office's daily digest: counts, who is missing with a phone, leaders, recipients."""
+
 import datetime as dt
 
 import pytest
@@ -15,8 +16,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_digest_counts_and_lists_missing_events_with_the_reporters_phone(day_events, ready_report):
-    late = factories.event(week=day_events["open"].week, subtitle="活动late", starts_at=local(9), ends_at=local(11),
-                           reporter=factories.user(phone="13912345678"))
+    late = factories.event(
+        week=day_events["open"].week,
+        subtitle="活动late",
+        starts_at=local(9),
+        ends_at=local(11),
+        reporter=factories.user(phone="13912345678"),
+    )
     report = ready_report(late, DAY)
     with time_machine.travel(local(16, 2), tick=False):
         report_submit(report=report, by=late.reporter)
@@ -31,10 +37,15 @@ def test_digest_counts_and_lists_missing_events_with_the_reporters_phone(day_eve
 
 
 def test_yesterdays_evening_event_counts_in_todays_digest(day_events):
-    digest = digest_build(week=day_events["night"].week, day=DAY + dt.timedelta(days=1), now=local(16, 5, day=DAY + dt.timedelta(days=1)))
+    digest = digest_build(
+        week=day_events["night"].week,
+        day=DAY + dt.timedelta(days=1),
+        now=local(16, 5, day=DAY + dt.timedelta(days=1)),
+    )
 
     assert [(row.event, row.day) for row in digest.missing] == [
-        (day_events["night"], DAY), (day_events["later"], DAY + dt.timedelta(days=1)),
+        (day_events["night"], DAY),
+        (day_events["later"], DAY + dt.timedelta(days=1)),
     ]
 
 

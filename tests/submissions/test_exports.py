@@ -1,4 +1,5 @@
 """The day's exports, opened again: xlsx with openpyxl, docx with python-docx, the zip with zipfile."""
+
 import datetime as dt
 import hashlib
 import io
@@ -29,9 +30,16 @@ EVENING = dt.datetime(2026, 9, 21, 18, 0, tzinfo=SHANGHAI)
 
 
 def real_media(report, *, content: bytes, kind="photo", caption="", name="现场.jpg", preview=None):
-    media = MediaFile(report=report, kind=kind, original_name=name, caption=caption, size=len(content),
-                      sha256=hashlib.sha256(content + name.encode()).hexdigest(), status="passed",
-                      checked_at=timezone.now())
+    media = MediaFile(
+        report=report,
+        kind=kind,
+        original_name=name,
+        caption=caption,
+        size=len(content),
+        sha256=hashlib.sha256(content + name.encode()).hexdigest(),
+        status="passed",
+        checked_at=timezone.now(),
+    )
     media.file.save(name, ContentFile(content), save=False)
     if preview:
         media.preview.save("preview.jpg", ContentFile(preview), save=False)
@@ -50,26 +58,69 @@ def day_material(week, office_user, jpeg):
     tech = factories.organizer(name="昆山市科技局")
     youth = factories.organizer(name="共青团昆山市委")
     hall = factories.venue(name="昆山国际会展中心")
-    salon = factories.event(week=week, host=tech, venue=hall, subtitle="沪昆新材料产学研沙龙",
-                            reporter=factories.member(tech, full_name="王晓明", phone="13800000001"),
-                            starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 12))
-    roadshow = factories.event(week=week, host=youth, venue=hall, subtitle="青年创业项目路演",
-                               starts_at=factories.at(DAY, 13), ends_at=factories.at(DAY, 15))
-    late = factories.event(week=week, host=youth, venue=hall, subtitle="创客市集",
-                           starts_at=factories.at(DAY, 10), ends_at=factories.at(DAY, 11))
-    factories.event(week=week, host=tech, venue=hall, subtitle="专利服务进园区",
-                    starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 10))
-    first = factories.report(event=salon, day=DAY, status="accepted", reviewed_by=office_user, attendance=120,
-                             text="沙龙邀请沪昆两地 30 家企业参加。\n现场签约合作项目 3 个。",
-                             leaders=[("周海", "副市长", "municipal"), ("李强", "副省长", "provincial")])
+    salon = factories.event(
+        week=week,
+        host=tech,
+        venue=hall,
+        subtitle="沪昆新材料产学研沙龙",
+        reporter=factories.member(tech, full_name="王晓明", phone="13800000001"),
+        starts_at=factories.at(DAY, 9),
+        ends_at=factories.at(DAY, 12),
+    )
+    roadshow = factories.event(
+        week=week,
+        host=youth,
+        venue=hall,
+        subtitle="青年创业项目路演",
+        starts_at=factories.at(DAY, 13),
+        ends_at=factories.at(DAY, 15),
+    )
+    late = factories.event(
+        week=week,
+        host=youth,
+        venue=hall,
+        subtitle="创客市集",
+        starts_at=factories.at(DAY, 10),
+        ends_at=factories.at(DAY, 11),
+    )
+    factories.event(
+        week=week,
+        host=tech,
+        venue=hall,
+        subtitle="专利服务进园区",
+        starts_at=factories.at(DAY, 9),
+        ends_at=factories.at(DAY, 10),
+    )
+    first = factories.report(
+        event=salon,
+        day=DAY,
+        status="accepted",
+        reviewed_by=office_user,
+        attendance=120,
+        text="沙龙邀请沪昆两地 30 家企业参加。\n现场签约合作项目 3 个。",
+        leaders=[("周海", "副市长", "municipal"), ("李强", "副省长", "provincial")],
+    )
     real_media(first, caption="签约仪式", name="签约.jpg", content=jpeg, preview=jpeg)
     real_media(first, caption="嘉宾合影", name="合影.jpg", content=jpeg + b"2")
-    real_media(first, kind="video", caption="沙龙视频", name="沙龙.MOV", content=b"\x00\x00\x00\x18ftypqt  video")
-    second = factories.report(event=roadshow, day=DAY, status="accepted", reviewed_by=office_user,
-                              text="12 个青年创业项目现场路演。")
+    real_media(
+        first, kind="video", caption="沙龙视频", name="沙龙.MOV", content=b"\x00\x00\x00\x18ftypqt  video"
+    )
+    second = factories.report(
+        event=roadshow,
+        day=DAY,
+        status="accepted",
+        reviewed_by=office_user,
+        text="12 个青年创业项目现场路演。",
+    )
     real_media(second, name="路演.jpg", content=jpeg + b"3")
-    factories.report(event=late, day=DAY, status="submitted", is_late=True, submitted_at=factories.at(DAY, 17),
-                     leaders=[("张伟", "局长", "county")])
+    factories.report(
+        event=late,
+        day=DAY,
+        status="submitted",
+        is_late=True,
+        submitted_at=factories.at(DAY, 17),
+        leaders=[("张伟", "局长", "county")],
+    )
     return {"salon": salon, "roadshow": roadshow, "first": first, "second": second}
 
 
@@ -83,10 +134,17 @@ def test_xlsx_has_a_row_per_event_day_and_the_weeks_compliance(week, day_materia
     sheet = book[DAY_SHEET]
     assert "2026年9月21日" in sheet["A1"].value and week.unified_title in sheet["A1"].value
     assert [cell.value for cell in sheet[2]] == DAY_HEADERS
-    data = [dict(zip(DAY_HEADERS, [cell.value for cell in row])) for row in sheet.iter_rows(min_row=3, max_row=6)]
+    data = [
+        dict(zip(DAY_HEADERS, [cell.value for cell in row], strict=False))
+        for row in sheet.iter_rows(min_row=3, max_row=6)
+    ]
     by_title = {row["活动"].split("——")[1]: row for row in data}
     assert {title: row["状态"] for title, row in by_title.items()} == {
-        "沪昆新材料产学研沙龙": "已采用", "青年创业项目路演": "已采用", "创客市集": "逾期报送", "专利服务进园区": "未报送"}
+        "沪昆新材料产学研沙龙": "已采用",
+        "青年创业项目路演": "已采用",
+        "创客市集": "逾期报送",
+        "专利服务进园区": "未报送",
+    }
     salon = by_title["沪昆新材料产学研沙龙"]
     assert salon["出席领导"] == "副市长 周海；副省长 李强"
     assert (salon["信息报送员"], salon["联系电话"], salon["参加人数"]) == ("王晓明", "13800000001", 120)
@@ -128,7 +186,9 @@ def test_bulletin_docx_layout_counts_leaders_first_and_chinese_fonts(week, day_m
     masthead = doc.paragraphs[0].runs[0]
     assert masthead._element.rPr.rFonts.get(qn("w:eastAsia")) == docx_export.TITLE_FONT
     assert doc.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == docx_export.BODY_FONT
-    assert all(run._element.rPr.rFonts.get(qn("w:eastAsia")) for p in doc.paragraphs for run in p.runs if run.text)
+    assert all(
+        run._element.rPr.rFonts.get(qn("w:eastAsia")) for p in doc.paragraphs for run in p.runs if run.text
+    )
 
 
 def test_bulletin_of_a_quiet_day_still_opens(week):
@@ -156,7 +216,8 @@ def test_zip_has_folders_per_event_named_files_and_a_manifest(week, day_material
 
     assert archive.testzip() is None
     assert archive.namelist() == [
-        "清单.txt", "manifest.json",
+        "清单.txt",
+        "manifest.json",
         "01_沪昆新材料产学研沙龙/信息.txt",
         "01_沪昆新材料产学研沙龙/沪昆新材料产学研沙龙_照片01.jpg",
         "01_沪昆新材料产学研沙龙/沪昆新材料产学研沙龙_照片02.jpg",
@@ -168,10 +229,16 @@ def test_zip_has_folders_per_event_named_files_and_a_manifest(week, day_material
     salon = manifest["events"][0]
     assert [leader["name"] for leader in salon["leaders"]] == ["周海", "李强"]
     assert [(f["caption"], f["original_name"]) for f in salon["files"]] == [
-        ("签约仪式", "签约.jpg"), ("嘉宾合影", "合影.jpg"), ("沙龙视频", "沙龙.MOV")]
+        ("签约仪式", "签约.jpg"),
+        ("嘉宾合影", "合影.jpg"),
+        ("沙龙视频", "沙龙.MOV"),
+    ]
     first = day_material["first"].media.get(original_name="签约.jpg")
     assert archive.read(salon["files"][0]["file"]) == first.file.open("rb").read()
-    assert hashlib.sha256(archive.read(salon["files"][0]["file"]) + b"\xe7\xad\xbe\xe7\xba\xa6.jpg").hexdigest() == first.sha256
+    assert (
+        hashlib.sha256(archive.read(salon["files"][0]["file"]) + b"\xe7\xad\xbe\xe7\xba\xa6.jpg").hexdigest()
+        == first.sha256
+    )
     listing = archive.read("清单.txt").decode()
     assert "出席领导：副市长 周海；副省长 李强" in listing and "说明：签约仪式" in listing
     assert "副市长 周海" in archive.read("01_沪昆新材料产学研沙龙/信息.txt").decode()
@@ -199,7 +266,9 @@ def test_zip_of_a_day_without_accepted_reports_has_only_the_manifest(week):
 # --- downloads and the command ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt,kind", [("zip", "application/zip"), ("xlsx", "spreadsheetml"), ("docx", "wordprocessingml")])
+@pytest.mark.parametrize(
+    "fmt,kind", [("zip", "application/zip"), ("xlsx", "spreadsheetml"), ("docx", "wordprocessingml")]
+)
 def test_office_downloads_each_format(client, office_user, week, day_material, fmt, kind):
     client.force_login(office_user)
 
@@ -237,27 +306,48 @@ def test_export_day_command_refuses_a_day_outside_any_week(week, tmp_path):
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="not a day of any week"):
-        call_command("export_day", "--date", "2030-01-01", "--format", "zip", "--output", str(tmp_path / "x.zip"))
+        call_command(
+            "export_day", "--date", "2030-01-01", "--format", "zip", "--output", str(tmp_path / "x.zip")
+        )
 
 
 def test_xlsx_keeps_text_typed_by_organizers_as_text_not_formulas(week):
     """Formula injection: a name typed as "=HYPERLINK(...)" must not become a live formula."""
     unit = factories.organizer(name='=HYPERLINK("http://evil.example","单位")')
     reporter = factories.member(unit, full_name="=1+1", phone="=2+2")
-    event = factories.event(week=week, host=unit, subtitle="=cmd|' /C calc'!A0", reporter=reporter,
-                            starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 12))
-    factories.report(event=event, day=DAY, status="submitted", submitted_at=factories.at(DAY, 11),
-                     leaders=[("=SUM(A1:A9)", "-局长", "county")])
+    event = factories.event(
+        week=week,
+        host=unit,
+        subtitle="=cmd|' /C calc'!A0",
+        reporter=reporter,
+        starts_at=factories.at(DAY, 9),
+        ends_at=factories.at(DAY, 12),
+    )
+    factories.report(
+        event=event,
+        day=DAY,
+        status="submitted",
+        submitted_at=factories.at(DAY, 11),
+        leaders=[("=SUM(A1:A9)", "-局长", "county")],
+    )
 
     book = load_workbook(io.BytesIO(day_workbook(week=week, day=DAY, now=EVENING)))
 
-    row = {header: cell for header, cell in zip(DAY_HEADERS, book[DAY_SHEET][3])}
-    assert (row["主办单位"].value, row["主办单位"].data_type) == ('=HYPERLINK("http://evil.example","单位")', "s")
+    row = {header: cell for header, cell in zip(DAY_HEADERS, book[DAY_SHEET][3], strict=False)}
+    assert (row["主办单位"].value, row["主办单位"].data_type) == (
+        '=HYPERLINK("http://evil.example","单位")',
+        "s",
+    )
     assert (row["联系电话"].value, row["联系电话"].data_type) == ("=2+2", "s")
     assert (row["出席领导"].value, row["出席领导"].data_type) == ("-局长 =SUM(A1:A9)", "s")
     assert row["活动"].data_type == "s" and "=cmd|' /C calc'!A0" in row["活动"].value
     unit_cell = book[WEEK_SHEET]["A3"]
     assert (unit_cell.value, unit_cell.data_type) == ('=HYPERLINK("http://evil.example","单位")', "s")
-    formulas = [cell.coordinate for sheet in book for line in sheet.iter_rows() for cell in line
-                if cell.data_type == "f"]
+    formulas = [
+        cell.coordinate
+        for sheet in book
+        for line in sheet.iter_rows()
+        for cell in line
+        if cell.data_type == "f"
+    ]
     assert formulas == []

@@ -1,4 +1,5 @@
 """The check service: one verdict per file however often it runs, bounded attempts, the sweep."""
+
 import datetime as dt
 
 import pytest
@@ -49,7 +50,9 @@ def test_a_file_that_keeps_killing_workers_is_failed_after_a_few_attempts(event,
     assert media.reasons == [{"code": "check_keeps_crashing", "params": {"attempts": 3}}]
 
 
-def test_upload_succeeds_with_the_broker_down_and_the_sweep_checks_it_later(event, member, tmp_path, django_capture_on_commit_callbacks):
+def test_upload_succeeds_with_the_broker_down_and_the_sweep_checks_it_later(
+    event, member, tmp_path, django_capture_on_commit_callbacks
+):
     with celery_processes.sending_to(redis_url="redis://127.0.0.1:9/0", queue="nowhere"):
         with django_capture_on_commit_callbacks(execute=True):
             media = _stored_photo(event, member, tmp_path)
@@ -86,7 +89,9 @@ def test_storage_failure_during_upload_leaves_nothing_referenced(event, member, 
 
 def _checking_since(media, minutes: float) -> None:
     MediaFile.objects.filter(pk=media.pk).update(
-        status=MediaFile.Status.CHECKING, attempts=1, check_started_at=timezone.now() - dt.timedelta(minutes=minutes)
+        status=MediaFile.Status.CHECKING,
+        attempts=1,
+        check_started_at=timezone.now() - dt.timedelta(minutes=minutes),
     )
 
 

@@ -1,4 +1,5 @@
 """The media checks on real files made by Pillow and PyAV in the test's own folder."""
+
 import io
 import json
 import os
@@ -41,7 +42,12 @@ def test_jpeg_of_2_1_mib_passes_with_size_recorded_and_a_thumbnail(tmp_path):
 
     verdict = check(path, "photo")
 
-    assert (verdict.passed, verdict.reasons, verdict.kind, verdict.detected_format) == (True, [], "photo", "JPEG")
+    assert (verdict.passed, verdict.reasons, verdict.kind, verdict.detected_format) == (
+        True,
+        [],
+        "photo",
+        "JPEG",
+    )
     assert verdict.size == int(2.1 * MIB)
     with Image.open(path) as original:
         assert (verdict.width, verdict.height) == original.size
@@ -109,7 +115,9 @@ def test_truncated_jpeg_fails_without_a_thumbnail(tmp_path):
 @pytest.mark.parametrize(("width", "height"), [(10000, 10000), (30000, 30000)])
 def test_decompression_bomb_fails_cleanly_with_its_size(tmp_path, width, height):
     # 100 MP is over Pillow's limit (which only warns); 900 MP is over twice it (Pillow raises).
-    path = samples.make_decompression_bomb(tmp_path / "bomb.jpg", width=width, height=height, size_bytes=int(2.1 * MIB))
+    path = samples.make_decompression_bomb(
+        tmp_path / "bomb.jpg", width=width, height=height, size_bytes=int(2.1 * MIB)
+    )
 
     verdict = check(path, "photo")
 
@@ -249,7 +257,9 @@ def test_m3u8_playlist_renamed_mp4_fails_before_ffmpeg_sees_it(tmp_path):
 def test_mp4_header_glued_to_a_playlist_is_read_as_mp4_only(tmp_path):
     # Sniffed as MP4, so FFmpeg opens it with the MOV demuxer and the file protocol only.
     path = tmp_path / "clip.mp4"
-    path.write_bytes(b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + samples.make_m3u8(tmp_path / "p").read_bytes())
+    path.write_bytes(
+        b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + samples.make_m3u8(tmp_path / "p").read_bytes()
+    )
 
     verdict = check(path, "video")
 
@@ -274,7 +284,12 @@ def test_common_containers_pass(tmp_path, container, codec, label):
 
     verdict = check(path)
 
-    assert (verdict.kind, verdict.passed, verdict.detected_format, verdict.video_codec) == ("video", True, label, codec)
+    assert (verdict.kind, verdict.passed, verdict.detected_format, verdict.video_codec) == (
+        "video",
+        True,
+        label,
+        codec,
+    )
 
 
 def test_video_over_the_weeks_maximum_fails(tmp_path):
@@ -336,8 +351,11 @@ def test_verdict_as_dict_is_json_and_leaves_the_preview_out(tmp_path):
     listed = json.loads(json.dumps(verdict.as_dict()))
 
     assert listed["reasons"] == [
-        {"code": "photo_too_small", "params": {"size": int(1.9 * MIB), "minimum": 2 * MIB},
-         "message": "照片大小 1.9 MB，低于要求的 2 MB"}
+        {
+            "code": "photo_too_small",
+            "params": {"size": int(1.9 * MIB), "minimum": 2 * MIB},
+            "message": "照片大小 1.9 MB，低于要求的 2 MB",
+        }
     ]
     assert "preview_jpeg" not in listed and listed["has_preview"] is True
 

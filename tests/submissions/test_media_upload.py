@@ -1,4 +1,5 @@
 """Uploading under races: a duplicate or a submit landing while the file is being stored."""
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,7 +21,9 @@ def photo(tmp_path):
 
 def _upload(report, member, content):
     return media_services.media_upload(
-        report=report, uploaded=SimpleUploadedFile("p.jpg", content, content_type="image/jpeg"), kind="photo",
+        report=report,
+        uploaded=SimpleUploadedFile("p.jpg", content, content_type="image/jpeg"),
+        kind="photo",
         by=member,
     )
 
@@ -39,10 +42,21 @@ def _while_storing(monkeypatch, action):
     return stored
 
 
-def test_same_file_uploaded_meanwhile_is_refused_and_the_stored_copy_removed(event, member, photo, monkeypatch):
+def test_same_file_uploaded_meanwhile_is_refused_and_the_stored_copy_removed(
+    event, member, photo, monkeypatch
+):
     report = report_for_day(event=event, day=event.days[0])
-    stored = _while_storing(monkeypatch, lambda media: MediaFile.objects.create(
-        report=report, kind="photo", file="reports/other.jpg", original_name="p.jpg", size=1, sha256=media.sha256))
+    stored = _while_storing(
+        monkeypatch,
+        lambda media: MediaFile.objects.create(
+            report=report,
+            kind="photo",
+            file="reports/other.jpg",
+            original_name="p.jpg",
+            size=1,
+            sha256=media.sha256,
+        ),
+    )
 
     with pytest.raises(ValidationError, match="已经上传过"):
         _upload(report, member, photo)
@@ -55,8 +69,17 @@ def test_unique_constraint_violation_becomes_the_same_refusal(event, member, pho
     """Two uploads both past every check: the database's constraint decides, and the loser
     gets the message, not a server error."""
     report = report_for_day(event=event, day=event.days[0])
-    stored = _while_storing(monkeypatch, lambda media: MediaFile.objects.create(
-        report=report, kind="photo", file="reports/other.jpg", original_name="p.jpg", size=1, sha256=media.sha256))
+    stored = _while_storing(
+        monkeypatch,
+        lambda media: MediaFile.objects.create(
+            report=report,
+            kind="photo",
+            file="reports/other.jpg",
+            original_name="p.jpg",
+            size=1,
+            sha256=media.sha256,
+        ),
+    )
     monkeypatch.setattr(media_services, "_already_uploaded", lambda report_id, digest: False)
 
     with pytest.raises(ValidationError, match="已经上传过"):
@@ -69,8 +92,10 @@ def test_unique_constraint_violation_becomes_the_same_refusal(event, member, pho
 def test_report_submitted_while_the_file_was_stored_gets_no_new_file(event, member, photo, monkeypatch):
     report = report_for_day(event=event, day=event.days[0])
     stored = _while_storing(
-        monkeypatch, lambda media: DailyReport.objects.filter(pk=report.pk).update(
-            status=DailyReport.Status.SUBMITTED, submitted_at=timezone.now(), is_late=False)
+        monkeypatch,
+        lambda media: DailyReport.objects.filter(pk=report.pk).update(
+            status=DailyReport.Status.SUBMITTED, submitted_at=timezone.now(), is_late=False
+        ),
     )
 
     with pytest.raises(PermissionDenied):

@@ -1,6 +1,7 @@
 """One answer everywhere, seen through the pages and services that show it: the day the board
 and the reminder log pick for ``?day=``, the number to call about an event, 'due next day' for
 an evening event, and who may file an event's daily report."""
+
 import datetime as dt
 
 import pytest
@@ -20,23 +21,32 @@ pytestmark = pytest.mark.django_db
 
 def _chosen_days(client, value):
     query = {"day": value}
-    return (client.get(reverse("reminders:day"), query).context["day"],
-            client.get(reverse("board:home"), query).context["day"])
+    return (
+        client.get(reverse("reminders:day"), query).context["day"],
+        client.get(reverse("board:home"), query).context["day"],
+    )
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("2026-09-22", "in the week"),
-    ("1999-01-01", "first day"),
-    ("2099-01-01", "last day"),
-    ("bad", "today"),
-    ("2026-13-40", "today"),
-    ("", "today"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-09-22", "in the week"),
+        ("1999-01-01", "first day"),
+        ("2099-01-01", "last day"),
+        ("bad", "today"),
+        ("2026-13-40", "today"),
+        ("", "today"),
+    ],
+)
 def test_the_reminder_log_picks_its_day_like_the_board(client, week, office_user, value, expected):
     client.force_login(office_user)
     today = week.starts_on + dt.timedelta(days=3)
-    wanted = {"in the week": dt.date(2026, 9, 22), "first day": week.starts_on, "last day": week.ends_on,
-              "today": today}[expected]
+    wanted = {
+        "in the week": dt.date(2026, 9, 22),
+        "first day": week.starts_on,
+        "last day": week.ends_on,
+        "today": today,
+    }[expected]
 
     with time_machine.travel(factories.at(today, 10), tick=False):
         reminder_log_day, board_day = _chosen_days(client, value)
@@ -64,8 +74,15 @@ def phone_events(week):
     unit = factories.organizer()
 
     def make(name, reporter, contact_phone):
-        return factories.event(week=week, host=unit, reporter=reporter, contact_phone=contact_phone,
-                               subtitle=name, starts_at=factories.at(day, 9), ends_at=factories.at(day, 12))
+        return factories.event(
+            week=week,
+            host=unit,
+            reporter=reporter,
+            contact_phone=contact_phone,
+            subtitle=name,
+            starts_at=factories.at(day, 9),
+            ends_at=factories.at(day, 12),
+        )
 
     return {
         "with_phone": make("有电话", factories.member(unit, phone="13800000001"), "0512-1"),
@@ -100,10 +117,22 @@ def test_an_evening_event_is_due_next_day_in_the_report_list_and_by_its_deadline
     client, week, organizer, member
 ):
     day = week.starts_on
-    evening = factories.event(week=week, host=organizer, reporter=member, subtitle="晚间论坛",
-                              starts_at=factories.at(day, 18), ends_at=factories.at(day, 21))
-    daytime = factories.event(week=week, host=organizer, reporter=member, subtitle="上午论坛",
-                              starts_at=factories.at(day, 9), ends_at=factories.at(day, 12))
+    evening = factories.event(
+        week=week,
+        host=organizer,
+        reporter=member,
+        subtitle="晚间论坛",
+        starts_at=factories.at(day, 18),
+        ends_at=factories.at(day, 21),
+    )
+    daytime = factories.event(
+        week=week,
+        host=organizer,
+        reporter=member,
+        subtitle="上午论坛",
+        starts_at=factories.at(day, 9),
+        ends_at=factories.at(day, 12),
+    )
     client.force_login(member)
 
     with time_machine.travel(factories.at(day, 12), tick=False):
@@ -111,7 +140,9 @@ def test_an_evening_event_is_due_next_day_in_the_report_list_and_by_its_deadline
 
     rows = {row.event.subtitle: row for row in response.context["rows"] if row.day == day}
     assert rows["晚间论坛"].due_next_day is True
-    assert rows["晚间论坛"].due == deadlines.due_at(evening, day) == week.deadline_on(day + dt.timedelta(days=1))
+    assert (
+        rows["晚间论坛"].due == deadlines.due_at(evening, day) == week.deadline_on(day + dt.timedelta(days=1))
+    )
     assert rows["上午论坛"].due_next_day is False
     assert rows["上午论坛"].due == deadlines.due_at(daytime, day) == week.deadline_on(day)
     assert response.content.decode().count("晚间活动，次日截止") == 1
@@ -120,9 +151,16 @@ def test_an_evening_event_is_due_next_day_in_the_report_list_and_by_its_deadline
 # --- who may file a report ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("status", "allowed"), [
-    ("approved", True), ("draft", False), ("submitted", False), ("returned", False), ("cancelled", False),
-])
+@pytest.mark.parametrize(
+    ("status", "allowed"),
+    [
+        ("approved", True),
+        ("draft", False),
+        ("submitted", False),
+        ("returned", False),
+        ("cancelled", False),
+    ],
+)
 def test_a_host_member_may_file_reports_only_for_an_approved_event(week, organizer, member, status, allowed):
     reason = {"cancel_reason": "场地调整"} if status == "cancelled" else {}
     event = factories.event(week=week, host=organizer, reporter=member, status=status, **reason)

@@ -1,5 +1,6 @@
 """The reporter's report list, the reminder log and the board's exports cost the same number
 of queries for 5 rows as for 50. (The board and its live part are pinned in test_board.py.)"""
+
 import datetime as dt
 import io
 import zipfile
@@ -38,16 +39,30 @@ def test_report_list_query_count(client, week, organizer, member, count, django_
     for n in range(count):
         day = week.days[n % 6]
         last_day = day + dt.timedelta(days=1 if n % 3 == 0 else 0)
-        made = factories.event(week=week, host=organizer, reporter=member, venue=factories.venue(),
-                               starts_at=factories.at(day, 9), ends_at=factories.at(last_day, 12))
+        made = factories.event(
+            week=week,
+            host=organizer,
+            reporter=member,
+            venue=factories.venue(),
+            starts_at=factories.at(day, 9),
+            ends_at=factories.at(last_day, 12),
+        )
         if n % 2:
-            factories.report(event=made, day=day, status="submitted", leaders=[("周海", "副市长", "municipal")],
-                             photos=1, videos=1)
+            factories.report(
+                event=made,
+                day=day,
+                status="submitted",
+                leaders=[("周海", "副市长", "municipal")],
+                photos=1,
+                videos=1,
+            )
     factories.event(week=week, host=organizer, reporter=member, status=Event.Status.DRAFT)  # owes nothing
     client.force_login(member)
 
-    with time_machine.travel(factories.at(week.starts_on, 10), tick=False), \
-            django_assert_num_queries(REPORT_LIST_QUERIES):
+    with (
+        time_machine.travel(factories.at(week.starts_on, 10), tick=False),
+        django_assert_num_queries(REPORT_LIST_QUERIES),
+    ):
         response = client.get(reverse("reports:list"))
 
     assert response.status_code == 200
@@ -57,8 +72,9 @@ def test_report_list_query_count(client, week, organizer, member, count, django_
 
 
 @pytest.mark.parametrize("count", [5, 50])
-def test_reminder_log_query_count(client, week, office_user, count, django_capture_on_commit_callbacks,
-                                  django_assert_num_queries):
+def test_reminder_log_query_count(
+    client, week, office_user, count, django_capture_on_commit_callbacks, django_assert_num_queries
+):
     """Per event: a site notice, an e-mail to the reporter and one to the contact (three rows);
     every other event's reporter has no address, so half the e-mails are skipped."""
     week.remind_contact = True
@@ -66,8 +82,15 @@ def test_reminder_log_query_count(client, week, office_user, count, django_captu
     unit = factories.organizer(webhook_url="")
     for n in range(count):
         reporter = factories.member(unit, email="" if n % 2 else f"reporter{n}@example.com")
-        factories.event(week=week, host=unit, reporter=reporter, contact_name=f"联系人{n}",
-                        contact_email=f"contact{n}@example.com", starts_at=local(9), ends_at=local(12))
+        factories.event(
+            week=week,
+            host=unit,
+            reporter=reporter,
+            contact_name=f"联系人{n}",
+            contact_email=f"contact{n}@example.com",
+            starts_at=local(9),
+            ends_at=local(12),
+        )
     run_tick(django_capture_on_commit_callbacks, local(14))
     client.force_login(office_user)
 
@@ -87,13 +110,29 @@ def export_day(week, office_user, jpeg):
         units = [factories.organizer() for _ in range(3)]
         for n in range(count):
             unit = units[n % 3]
-            made = factories.event(week=week, host=unit, reporter=factories.member(unit, phone="13800000000"),
-                                   starts_at=local(8 + n % 8), ends_at=local(9 + n % 8))
+            made = factories.event(
+                week=week,
+                host=unit,
+                reporter=factories.member(unit, phone="13800000000"),
+                starts_at=local(8 + n % 8),
+                ends_at=local(9 + n % 8),
+            )
             if n % 2:
-                factories.report(event=made, day=DAY, status="accepted", reviewed_by=office_user,
-                                 attendance=80, leaders=[(f"领导{n}", "副市长", "municipal")])
-                factories.public_media(event=made, content=jpeg + str(n).encode(), name=f"现场{n}.jpg",
-                                       is_public=False, preview=False)
+                factories.report(
+                    event=made,
+                    day=DAY,
+                    status="accepted",
+                    reviewed_by=office_user,
+                    attendance=80,
+                    leaders=[(f"领导{n}", "副市长", "municipal")],
+                )
+                factories.public_media(
+                    event=made,
+                    content=jpeg + str(n).encode(),
+                    name=f"现场{n}.jpg",
+                    is_public=False,
+                    preview=False,
+                )
             else:
                 factories.report(event=made, day=DAY, status="submitted")
 

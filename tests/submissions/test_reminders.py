@@ -1,5 +1,6 @@
 """Reminders, overdue notices and the digest through a whole event day, the clock driven by
 time-machine in the week's zone (Asia/Shanghai) while the process runs in UTC."""
+
 import datetime as dt
 import os
 import smtplib
@@ -47,29 +48,38 @@ def sent_mail():
     """(recipient, kind) of every e-mail so far; kind from the subject."""
     kinds = []
     for message in mail.outbox:
-        kind = "digest" if "汇总" in message.subject else "overdue" if "逾期" in message.subject else "reminder"
+        kind = (
+            "digest" if "汇总" in message.subject else "overdue" if "逾期" in message.subject else "reminder"
+        )
         kinds += [(address, kind) for address in message.to]
     return kinds
 
 
-def test_a_whole_event_day_sends_each_notice_once_at_its_time(utc_process, day_events, django_capture_on_commit_callbacks):
+def test_a_whole_event_day_sends_each_notice_once_at_its_time(
+    utc_process, day_events, django_capture_on_commit_callbacks
+):
     timeline = []
     moment = local(13, 50)
     while moment <= local(16, 10):
         before = len(sent_mail())
         run_tick(django_capture_on_commit_callbacks, moment)
-        timeline += [(moment.astimezone(day_events["open"].week.zone).strftime("%H:%M"), *item) for item in sent_mail()[before:]]
+        timeline += [
+            (moment.astimezone(day_events["open"].week.zone).strftime("%H:%M"), *item)
+            for item in sent_mail()[before:]
+        ]
         moment += dt.timedelta(minutes=1)
 
-    assert sorted(timeline) == sorted([
-        ("14:00", "open@example.com", "reminder"),
-        ("14:00", "contact-open@example.com", "reminder"),
-        ("15:30", "open@example.com", "reminder"),
-        ("15:30", "contact-open@example.com", "reminder"),
-        ("16:00", "open@example.com", "overdue"),
-        ("16:00", "contact-open@example.com", "overdue"),
-        ("16:05", "office@example.com", "digest"),
-    ])
+    assert sorted(timeline) == sorted(
+        [
+            ("14:00", "open@example.com", "reminder"),
+            ("14:00", "contact-open@example.com", "reminder"),
+            ("15:30", "open@example.com", "reminder"),
+            ("15:30", "contact-open@example.com", "reminder"),
+            ("16:00", "open@example.com", "overdue"),
+            ("16:00", "contact-open@example.com", "overdue"),
+            ("16:05", "office@example.com", "digest"),
+        ]
+    )
     notices = Notice.objects.filter(recipient=day_events["open"].reporter)
     assert notices.count() == 3
     assert not Notice.objects.exclude(recipient=day_events["open"].reporter).exists()
@@ -77,7 +87,9 @@ def test_a_whole_event_day_sends_each_notice_once_at_its_time(utc_process, day_e
     assert DailyDispatch.objects.get().status == Reminder.Status.SENT
 
 
-def test_reminder_names_event_day_deadline_what_is_missing_and_links_the_report(day_events, django_capture_on_commit_callbacks):
+def test_reminder_names_event_day_deadline_what_is_missing_and_links_the_report(
+    day_events, django_capture_on_commit_callbacks
+):
     run_tick(django_capture_on_commit_callbacks, local(14))
 
     message = next(m for m in mail.outbox if m.to == ["open@example.com"])
@@ -179,7 +191,9 @@ def test_outage_from_13_50_to_16_10_sends_no_stale_reminder_but_overdue_and_dige
     assert not Reminder.objects.exclude(slot=services.OVERDUE).exists()
 
 
-def test_sends_queued_before_a_worker_outage_are_not_delivered_stale(day_events, django_capture_on_commit_callbacks):
+def test_sends_queued_before_a_worker_outage_are_not_delivered_stale(
+    day_events, django_capture_on_commit_callbacks
+):
     with time_machine.travel(local(14), tick=False), django_capture_on_commit_callbacks() as queued:
         services.reminders_tick(now=timezone.now())
 
@@ -193,12 +207,20 @@ def test_sends_queued_before_a_worker_outage_are_not_delivered_stale(day_events,
     assert all("不再补发" in row.reason for row in rows)
 
 
-def test_report_submitted_between_claim_and_send_is_not_reminded(day_events, ready_report, django_capture_on_commit_callbacks):
+def test_report_submitted_between_claim_and_send_is_not_reminded(
+    day_events, ready_report, django_capture_on_commit_callbacks
+):
     with time_machine.travel(local(14), tick=False), django_capture_on_commit_callbacks() as queued:
         services.reminders_tick(now=timezone.now())
     event = day_events["open"]
     DailyReport.objects.filter(event=event).delete()
-    with time_machine.travel(local(14, 0, ), tick=False):
+    with time_machine.travel(
+        local(
+            14,
+            0,
+        ),
+        tick=False,
+    ):
         report_submit(report=ready_report(event, DAY), by=event.reporter)
         for callback in queued:
             callback()
@@ -209,7 +231,9 @@ def test_report_submitted_between_claim_and_send_is_not_reminded(day_events, rea
 
 def test_who_cannot_be_reached_is_recorded_as_skipped(week, django_capture_on_commit_callbacks):
     unit = factories.organizer()
-    no_mail = factories.event(week=week, host=unit, reporter=factories.member(unit, email=""), starts_at=local(9), ends_at=local(12))
+    no_mail = factories.event(
+        week=week, host=unit, reporter=factories.member(unit, email=""), starts_at=local(9), ends_at=local(12)
+    )
     nobody = factories.event(week=week, host=unit, reporter=None, starts_at=local(9), ends_at=local(12))
 
     run_tick(django_capture_on_commit_callbacks, local(16))
@@ -221,16 +245,23 @@ def test_who_cannot_be_reached_is_recorded_as_skipped(week, django_capture_on_co
     assert rows[(no_mail.pk, "site")].status == Reminder.Status.SENT
     # Overdue notices go to the contact too; neither event named one with an address.
     assert rows[(nobody.pk, "site")].reason == "活动未指定信息报送员，无人可提醒。"
-    assert {row.status for (event_id, channel), row in rows.items() if channel == "email" and row.recipient_id is None} == {
-        Reminder.Status.SKIPPED
-    }
+    assert {
+        row.status
+        for (event_id, channel), row in rows.items()
+        if channel == "email" and row.recipient_id is None
+    } == {Reminder.Status.SKIPPED}
     assert mail.outbox == []
 
 
-def test_evening_event_is_reminded_before_the_next_days_deadline(day_events, django_capture_on_commit_callbacks):
+def test_evening_event_is_reminded_before_the_next_days_deadline(
+    day_events, django_capture_on_commit_callbacks
+):
     run_tick(django_capture_on_commit_callbacks, local(14, day=DAY + dt.timedelta(days=1)))
 
-    reminded = {row.event_id for row in Reminder.objects.filter(channel="email", recipient__isnull=False, slot="14:00")}
+    reminded = {
+        row.event_id
+        for row in Reminder.objects.filter(channel="email", recipient__isnull=False, slot="14:00")
+    }
     assert reminded == {day_events["night"].pk, day_events["later"].pk}
     assert Reminder.objects.filter(event=day_events["night"]).first().day == DAY
 
@@ -292,15 +323,20 @@ def test_email_that_keeps_failing_is_failed_after_the_last_attempt_and_site_noti
 def test_dry_run_claims_and_sends_nothing(day_events, django_capture_on_commit_callbacks):
     result = run_tick(django_capture_on_commit_callbacks, local(16, 5), dry_run=True)
 
-    assert {(row.slot, row.channel) for row in result.reminders} == {("overdue", "site"), ("overdue", "email")}
+    assert {(row.slot, row.channel) for row in result.reminders} == {
+        ("overdue", "site"),
+        ("overdue", "email"),
+    }
     assert [row.kind for row in result.dispatches] == ["digest"]
     assert not Reminder.objects.exists() and not DailyDispatch.objects.exists() and mail.outbox == []
 
 
 def _events(week, count):
     unit = factories.organizer(webhook_url="")
-    for n in range(count):
-        factories.event(week=week, host=unit, reporter=factories.member(unit), starts_at=local(9), ends_at=local(12))
+    for _n in range(count):
+        factories.event(
+            week=week, host=unit, reporter=factories.member(unit), starts_at=local(9), ends_at=local(12)
+        )
 
 
 def _queries(callable_):
@@ -336,13 +372,15 @@ def test_delivery_query_count_does_not_grow_with_batch_size(week, django_capture
             with django_capture_on_commit_callbacks():
                 services.reminders_tick(now=timezone.now())
             ids = list(Reminder.objects.values_list("pk", flat=True))
-            sizes.append(_queries(lambda: reminder_delivery.reminders_deliver(reminder_ids=ids)))
+            sizes.append(_queries(lambda ids=ids: reminder_delivery.reminders_deliver(reminder_ids=ids)))
         assert Reminder.objects.filter(status=Reminder.Status.SENT).count() == 2 * count
 
     assert sizes[0] == sizes[1]
 
 
-def test_sends_claimed_but_never_enqueued_are_swept_and_sent_once(day_events, django_capture_on_commit_callbacks):
+def test_sends_claimed_but_never_enqueued_are_swept_and_sent_once(
+    day_events, django_capture_on_commit_callbacks
+):
     # The tick commits its claims, then its process dies before the after-commit enqueue.
     with time_machine.travel(local(14), tick=False), django_capture_on_commit_callbacks(execute=False):
         services.reminders_tick(now=timezone.now())
@@ -372,7 +410,9 @@ def test_a_channel_that_breaks_unexpectedly_is_failed_and_the_others_still_go(
 
     site = Reminder.objects.get(channel="site", slot="14:00")
     assert site.status == Reminder.Status.FAILED and "notice table locked" in site.reason
-    assert {row.status for row in Reminder.objects.filter(channel="email", slot="14:00")} == {Reminder.Status.SENT}
+    assert {row.status for row in Reminder.objects.filter(channel="email", slot="14:00")} == {
+        Reminder.Status.SENT
+    }
     assert sorted(sent_mail()) == [("contact-open@example.com", "reminder"), ("open@example.com", "reminder")]
 
 
@@ -389,14 +429,19 @@ def test_deliveries_interrupted_mid_send_are_failed_by_the_sweep_after_the_retry
 
     with time_machine.travel(local(14, 30), tick=False), django_capture_on_commit_callbacks(execute=True):
         assert services.reminders_sweep_stuck() == ([], [])
-    assert set(Reminder.objects.filter(status=Reminder.Status.PENDING).values_list("pk", flat=True)) == interrupted
+    assert (
+        set(Reminder.objects.filter(status=Reminder.Status.PENDING).values_list("pk", flat=True))
+        == interrupted
+    )
 
     with time_machine.travel(local(14) + retry_window() + dt.timedelta(minutes=1), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             services.reminders_sweep_stuck()
 
     rows = Reminder.objects.filter(pk__in=interrupted)
-    assert {(row.status, row.reason) for row in rows} == {(Reminder.Status.FAILED, "投递中断，为免重复未再发送。")}
+    assert {(row.status, row.reason) for row in rows} == {
+        (Reminder.Status.FAILED, "投递中断，为免重复未再发送。")
+    }
     assert mail.outbox == []
 
 
@@ -404,12 +449,21 @@ def test_contact_without_address_is_skipped_even_when_the_reporter_has_none_eith
     week, django_capture_on_commit_callbacks
 ):
     unit = factories.organizer()
-    event = factories.event(week=week, host=unit, reporter=factories.member(unit, email=""), contact_email="",
-                            starts_at=local(9), ends_at=local(12))
+    event = factories.event(
+        week=week,
+        host=unit,
+        reporter=factories.member(unit, email=""),
+        contact_email="",
+        starts_at=local(9),
+        ends_at=local(12),
+    )
 
     run_tick(django_capture_on_commit_callbacks, local(16))
 
-    emails = {(row.recipient_id, row.status, row.reason) for row in Reminder.objects.filter(event=event, channel="email")}
+    emails = {
+        (row.recipient_id, row.status, row.reason)
+        for row in Reminder.objects.filter(event=event, channel="email")
+    }
     assert emails == {
         (event.reporter_id, Reminder.Status.SKIPPED, "信息报送员没有填写邮箱地址。"),
         (None, Reminder.Status.SKIPPED, "联系人没有填写邮箱地址。"),

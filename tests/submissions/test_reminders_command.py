@@ -1,4 +1,5 @@
 """python manage.py send_reminders [--at ...] [--dry-run]."""
+
 import io
 
 import pytest
@@ -23,7 +24,9 @@ def test_dry_run_lists_who_would_get_what_and_sends_nothing(day_events):
         output = run("--at", "2026-09-21 16:05", "--dry-run")
 
     assert "2026-09-21 逾期通知 · 活动open · 邮件 → open <open@example.com> · 发送" in output
-    assert "2026-09-21 逾期通知 · 活动open · 邮件 → 联系人 联系人甲 <contact-open@example.com> · 发送" in output
+    assert (
+        "2026-09-21 逾期通知 · 活动open · 邮件 → 联系人 联系人甲 <contact-open@example.com> · 发送" in output
+    )
     assert "2026-09-21 逾期通知 · 活动open · 站内通知 → open · 发送" in output
     assert "每日汇总" in output and "（演练，未发送）" in output
     assert "活动done" not in output and "活动gone" not in output

@@ -1,4 +1,5 @@
 """The office's reminder log at /review/reminders/?day=YYYY-MM-DD."""
+
 import pytest
 from django.urls import reverse
 
@@ -14,11 +15,21 @@ def url(day=DAY, **params):
     return f"{reverse('reminders:day')}?{query}"
 
 
-def test_office_sees_every_reminder_of_the_day_sent_skipped_and_failed(client, day_events, django_capture_on_commit_callbacks):
+def test_office_sees_every_reminder_of_the_day_sent_skipped_and_failed(
+    client, day_events, django_capture_on_commit_callbacks
+):
     event = day_events["open"]
-    factories.event(week=event.week, reporter=factories.user(email=""), subtitle="没有邮箱的活动", starts_at=local(9), ends_at=local(12))
+    factories.event(
+        week=event.week,
+        reporter=factories.user(email=""),
+        subtitle="没有邮箱的活动",
+        starts_at=local(9),
+        ends_at=local(12),
+    )
     run_tick(django_capture_on_commit_callbacks, local(14))
-    Reminder.objects.filter(event=event, recipient__isnull=True, channel="email").update(status="failed", reason="SMTP 550 无此用户")
+    Reminder.objects.filter(event=event, recipient__isnull=True, channel="email").update(
+        status="failed", reason="SMTP 550 无此用户"
+    )
     client.force_login(day_events["office"])
 
     response = client.get(url())
@@ -29,7 +40,9 @@ def test_office_sees_every_reminder_of_the_day_sent_skipped_and_failed(client, d
     assert "信息报送员没有填写邮箱地址。" in page and "SMTP 550 无此用户" in page
     rows = list(response.context["page"])
     assert {row.status for row in rows} == {"sent", "skipped", "failed"}
-    assert response.context["slots"] == [("14:00", [("pending", 0), ("sent", 3), ("skipped", 2), ("failed", 1)])]
+    assert response.context["slots"] == [
+        ("14:00", [("pending", 0), ("sent", 3), ("skipped", 2), ("failed", 1)])
+    ]
 
 
 def test_filters_by_status(client, day_events, django_capture_on_commit_callbacks):
@@ -50,7 +63,9 @@ def test_organizers_are_refused_and_anonymous_visitors_sent_to_log_in(client, da
     assert client.get(url()).status_code == 403
 
 
-def test_query_count_does_not_grow_with_the_number_of_reminders(client, week, django_capture_on_commit_callbacks):
+def test_query_count_does_not_grow_with_the_number_of_reminders(
+    client, week, django_capture_on_commit_callbacks
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -60,7 +75,9 @@ def test_query_count_does_not_grow_with_the_number_of_reminders(client, week, dj
     for size in (1, 6):
         unit = factories.organizer(webhook_url="")
         for _ in range(size):
-            factories.event(week=week, host=unit, reporter=factories.member(unit), starts_at=local(9), ends_at=local(12))
+            factories.event(
+                week=week, host=unit, reporter=factories.member(unit), starts_at=local(9), ends_at=local(12)
+            )
         Reminder.objects.all().delete()
         run_tick(django_capture_on_commit_callbacks, local(14))
         with CaptureQueriesContext(connection) as queries:

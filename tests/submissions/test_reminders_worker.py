@@ -1,5 +1,6 @@
 """Reminders on the real stack: a real Celery worker and real beats on Redis, PostgreSQL, and
 Django's file e-mail backend read by the test. One e-mail per reporter, also with two beats."""
+
 import datetime as dt
 import re
 import time
@@ -21,7 +22,7 @@ TICK_SECONDS = 2
 def midday_zone(now: dt.datetime) -> ZoneInfo:
     """A fixed-offset zone in which ``now`` is around noon, so a slot a minute ahead and a
     deadline an hour ahead fall on the same local day whenever the test runs."""
-    offset = 12 - now.astimezone(dt.timezone.utc).hour
+    offset = 12 - now.astimezone(dt.UTC).hour
     return ZoneInfo(f"Etc/GMT{-offset:+d}" if offset else "Etc/UTC")
 
 
@@ -51,10 +52,15 @@ def due_soon(tmp_path):
     now = timezone.now()
     zone = midday_zone(now)
     local_now = now.astimezone(zone)
-    slot = (local_now + dt.timedelta(minutes=1 if local_now.second < 50 else 2)).replace(second=0, microsecond=0)
+    slot = (local_now + dt.timedelta(minutes=1 if local_now.second < 50 else 2)).replace(
+        second=0, microsecond=0
+    )
     today = local_now.date()
     week = factories.week(
-        starts_on=today, ends_on=today, time_zone=str(zone), reminder_times=[slot.strftime("%H:%M")],
+        starts_on=today,
+        ends_on=today,
+        time_zone=str(zone),
+        reminder_times=[slot.strftime("%H:%M")],
         deadline_time=(slot + dt.timedelta(hours=1)).time(),
     )
     unit = factories.organizer()
@@ -62,12 +68,27 @@ def due_soon(tmp_path):
     reporters = []
     for n in range(3):
         reporter = factories.member(unit, email=f"reporter{n}@example.com")
-        factories.event(week=week, host=unit, reporter=reporter, starts_at=start, ends_at=start + dt.timedelta(hours=4))
+        factories.event(
+            week=week, host=unit, reporter=reporter, starts_at=start, ends_at=start + dt.timedelta(hours=4)
+        )
         reporters.append(reporter.email)
-    filed = factories.event(week=week, host=unit, reporter=factories.member(unit, email="filed@example.com"),
-                            starts_at=start, ends_at=start + dt.timedelta(hours=4))
-    DailyReport.objects.create(event=filed, day=today, text="已报送", no_leaders=True, status="submitted",
-                               submitted_at=now, first_submitted_at=now, is_late=False)
+    filed = factories.event(
+        week=week,
+        host=unit,
+        reporter=factories.member(unit, email="filed@example.com"),
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=4),
+    )
+    DailyReport.objects.create(
+        event=filed,
+        day=today,
+        text="已报送",
+        no_leaders=True,
+        status="submitted",
+        submitted_at=now,
+        first_submitted_at=now,
+        is_late=False,
+    )
     assert Event.objects.filter(status="approved").count() == 4
     return {"slot": slot, "reporters": reporters, "mail": tmp_path / "mail", "folder": tmp_path}
 
@@ -76,11 +97,14 @@ def test_real_worker_and_beat_send_one_email_per_reporter_even_with_a_second_bea
     url = redis_url()
     queue = celery_processes.new_queue()
     env = celery_processes.worker_environment(
-        redis_url=url, queue=queue,
+        redis_url=url,
+        queue=queue,
         # The production settings module, so EMAIL_URL is read as deployments read it.
-        DJANGO_SETTINGS_MODULE="shuangchuang.settings", SECRET_KEY="reminder-worker-test-secret-key-0123456789abcdef",
+        DJANGO_SETTINGS_MODULE="shuangchuang.settings",
+        SECRET_KEY="reminder-worker-test-secret-key-0123456789abcdef",
         # django-environ drops the first "/" of the path: "filemail:///" + "/abs/path".
-        EMAIL_URL=f"filemail:///{due_soon['mail']}", REMINDERS_TICK_SECONDS=str(TICK_SECONDS),
+        EMAIL_URL=f"filemail:///{due_soon['mail']}",
+        REMINDERS_TICK_SECONDS=str(TICK_SECONDS),
     )
     folder = due_soon["folder"]
     worker = celery_processes.start_worker(env=env, folder=folder)

@@ -1,4 +1,5 @@
 """Accepting and returning reports, notifications, the public flag and the history."""
+
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -24,27 +25,47 @@ CHECKLIST = ["不含涉密内容", "内容适合公开发布", "数字与事实�
 def day_event(week, organizer, member):
     member.full_name = "王晓明"
     member.save()
-    return factories.event(week=week, host=organizer, reporter=member, subtitle="沪昆新材料沙龙",
-                           starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 12))
+    return factories.event(
+        week=week,
+        host=organizer,
+        reporter=member,
+        subtitle="沪昆新材料沙龙",
+        starts_at=factories.at(DAY, 9),
+        ends_at=factories.at(DAY, 12),
+    )
 
 
 @pytest.fixture
 def submitted(day_event):
-    return factories.report(event=day_event, day=DAY, status="submitted", photos=2, videos=1,
-                            leaders=[("周海", "副市长", "municipal")])
+    return factories.report(
+        event=day_event,
+        day=DAY,
+        status="submitted",
+        photos=2,
+        videos=1,
+        leaders=[("周海", "副市长", "municipal")],
+    )
 
 
 # --- services --------------------------------------------------------------------------------
 
 
-def test_accept_records_checklist_and_tells_the_reporter(submitted, office_user, member, django_capture_on_commit_callbacks):
+def test_accept_records_checklist_and_tells_the_reporter(
+    submitted, office_user, member, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         report = review.report_accept(report=submitted, by=office_user, checklist=CHECKLIST)
 
-    assert (report.status, report.reviewed_by, report.reviewed_at is not None) == ("accepted", office_user, True)
+    assert (report.status, report.reviewed_by, report.reviewed_at is not None) == (
+        "accepted",
+        office_user,
+        True,
+    )
     entry = report.log.get()
     assert (entry.action, entry.by, entry.checklist) == ("accepted", office_user, CHECKLIST)
-    assert [(m.to, m.subject) for m in mail.outbox] == [([member.email], "每日信息已采用：沪昆新材料沙龙（9月21日）")]
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        ([member.email], "每日信息已采用：沪昆新材料沙龙（9月21日）")
+    ]
     assert Notice.objects.get(recipient=member).title == "每日信息已采用：沪昆新材料沙龙（9月21日）"
 
 
@@ -64,7 +85,9 @@ def test_accept_needs_every_checklist_item(submitted, office_user):
     with pytest.raises(ValidationError) as error:
         review.report_accept(report=submitted, by=office_user, checklist=CHECKLIST[:1])
 
-    assert error.value.messages == ["采用前请逐项确认发布审核清单，还未确认：内容适合公开发布、数字与事实准确"]
+    assert error.value.messages == [
+        "采用前请逐项确认发布审核清单，还未确认：内容适合公开发布、数字与事实准确"
+    ]
     submitted.refresh_from_db()
     assert submitted.status == "submitted" and not submitted.log.exists()
 
@@ -79,8 +102,13 @@ def test_return_needs_a_comment(submitted, office_user):
 def test_return_tells_the_reporter_who_fixes_and_resubmits(
     submitted, office_user, member, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True), time_machine.travel(dt.datetime(2026, 9, 21, 17, tzinfo=SHANGHAI)):
-        report = review.report_return(report=submitted, by=office_user, comment="请补充副市长周海的讲话要点。")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        time_machine.travel(dt.datetime(2026, 9, 21, 17, tzinfo=SHANGHAI)),
+    ):
+        report = review.report_return(
+            report=submitted, by=office_user, comment="请补充副市长周海的讲话要点。"
+        )
 
     assert (report.status, report.review_comment) == ("returned", "请补充副市长周海的讲话要点。")
     [message] = mail.outbox
@@ -100,8 +128,13 @@ def test_return_tells_the_reporter_who_fixes_and_resubmits(
 
 def test_unit_members_are_told_when_no_reporter_is_named(week, organizer, member, office_user):
     other = factories.member(organizer)
-    event = factories.event(week=week, host=organizer, reporter=None, starts_at=factories.at(DAY, 9),
-                            ends_at=factories.at(DAY, 12))
+    event = factories.event(
+        week=week,
+        host=organizer,
+        reporter=None,
+        starts_at=factories.at(DAY, 9),
+        ends_at=factories.at(DAY, 12),
+    )
     report = factories.report(event=event, day=DAY, status="submitted", photos=1)
 
     review.report_return(report=report, by=office_user, comment="照片不清晰")
@@ -113,8 +146,10 @@ def test_unit_members_are_told_when_no_reporter_is_named(week, organizer, member
 def test_only_submitted_reports_can_be_decided(day_event, office_user, status, label):
     report = factories.report(event=day_event, day=DAY, status=status, reviewed_by=office_user)
 
-    for action in (lambda: review.report_accept(report=report, by=office_user, checklist=CHECKLIST),
-                   lambda: review.report_return(report=report, by=office_user, comment="再改改")):
+    for action in (
+        lambda: review.report_accept(report=report, by=office_user, checklist=CHECKLIST),
+        lambda: review.report_return(report=report, by=office_user, comment="再改改"),
+    ):
         with pytest.raises(ValidationError) as error:
             action()
         assert error.value.messages == [f"只有已报送、待审核的报送才能采用或退回；这份报送当前为“{label}”。"]
@@ -123,8 +158,9 @@ def test_only_submitted_reports_can_be_decided(day_event, office_user, status, l
 
 def test_public_flag_only_for_passed_media_of_accepted_reports(submitted, office_user):
     photo = submitted.media.filter(kind="photo").first()
-    failed = factories.report(event=factories.event(week=submitted.event.week), status="accepted", failed=1,
-                              reviewed_by=office_user).media.get()
+    failed = factories.report(
+        event=factories.event(week=submitted.event.week), status="accepted", failed=1, reviewed_by=office_user
+    ).media.get()
 
     with pytest.raises(ValidationError) as not_accepted:
         review.media_set_public(media=photo, by=office_user, public=True)
@@ -139,7 +175,10 @@ def test_public_flag_only_for_passed_media_of_accepted_reports(submitted, office
     assert not_passed.value.messages == ["只有检查合格的照片和视频才能公开。"]
     assert (made_public.is_public, again.is_public, withdrawn.is_public) == (True, True, False)
     assert list(submitted.log.values_list("action", "comment")) == [
-        ("accepted", ""), ("media_published", photo.original_name), ("media_unpublished", photo.original_name)]
+        ("accepted", ""),
+        ("media_published", photo.original_name),
+        ("media_unpublished", photo.original_name),
+    ]
 
 
 def test_public_media_appear_on_the_public_event_page(client, submitted, office_user):
@@ -194,11 +233,17 @@ def test_report_page_shows_text_leaders_media_verdicts_and_history(office, submi
 
 
 def test_accept_by_post_and_then_next_in_the_days_queue(office, week, submitted, day_event):
-    second = factories.report(event=factories.event(week=week, starts_at=factories.at(DAY, 13),
-                                                    ends_at=factories.at(DAY, 14)), day=DAY, status="submitted",
-                              submitted_at=factories.at(DAY, 15, 30), photos=1)
+    second = factories.report(
+        event=factories.event(week=week, starts_at=factories.at(DAY, 13), ends_at=factories.at(DAY, 14)),
+        day=DAY,
+        status="submitted",
+        submitted_at=factories.at(DAY, 15, 30),
+        photos=1,
+    )
 
-    missing = office.post(reverse("board:accept", args=[submitted.pk]), {"checklist": CHECKLIST[:2]}, follow=True)
+    missing = office.post(
+        reverse("board:accept", args=[submitted.pk]), {"checklist": CHECKLIST[:2]}, follow=True
+    )
     done = office.post(reverse("board:accept", args=[submitted.pk]), {"checklist": CHECKLIST, "then": "next"})
 
     assert "还未确认：数字与事实准确" in missing.content.decode()
@@ -208,7 +253,9 @@ def test_accept_by_post_and_then_next_in_the_days_queue(office, week, submitted,
 
 
 def test_return_by_post_then_organizer_sees_the_comment(client, office, submitted, member):
-    response = office.post(reverse("board:return", args=[submitted.pk]), {"comment": "请补充参加人数。"}, follow=True)
+    response = office.post(
+        reverse("board:return", args=[submitted.pk]), {"comment": "请补充参加人数。"}, follow=True
+    )
 
     assert "已退回" in response.content.decode()
     assert "请补充参加人数。" in response.content.decode()  # in the history
@@ -231,9 +278,14 @@ def test_public_toggle_by_post(office, submitted, office_user):
 
 def test_next_and_previous_walk_the_days_queue(office, week, day_event):
     reports = [
-        factories.report(event=factories.event(week=week, subtitle=f"活动{n}", starts_at=factories.at(DAY, 9),
-                                               ends_at=factories.at(DAY, 10)),
-                         day=DAY, status="submitted", submitted_at=factories.at(DAY, 10 + n))
+        factories.report(
+            event=factories.event(
+                week=week, subtitle=f"活动{n}", starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 10)
+            ),
+            day=DAY,
+            status="submitted",
+            submitted_at=factories.at(DAY, 10 + n),
+        )
         for n in range(3)
     ]
 
@@ -245,8 +297,9 @@ def test_next_and_previous_walk_the_days_queue(office, week, day_event):
 
 
 def test_decided_report_shows_no_decision_forms(office, day_event, office_user):
-    report = factories.report(event=day_event, day=DAY, status="returned", reviewed_by=office_user,
-                              review_comment="照片太暗")
+    report = factories.report(
+        event=day_event, day=DAY, status="returned", reviewed_by=office_user, review_comment="照片太暗"
+    )
 
     html = office.get(reverse("board:report", args=[report.pk])).content.decode()
 

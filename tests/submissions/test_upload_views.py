@@ -1,4 +1,5 @@
 """The reporter's pages: uploads streamed, hashed, limited and checked; other units see 404."""
+
 import hashlib
 
 import pytest
@@ -149,9 +150,16 @@ def test_report_page_saves_a_draft_and_submits(reporter_client, event, ready_rep
     data = {
         "report-text": "沙龙顺利举行，签约项目 3 个。",
         "report-attendance": "120",
-        "leaders-TOTAL_FORMS": "2", "leaders-INITIAL_FORMS": "0", "leaders-MIN_NUM_FORMS": "0", "leaders-MAX_NUM_FORMS": "50",
-        "leaders-0-name": "周伟", "leaders-0-post": "副市长", "leaders-0-level": "municipal",
-        "leaders-1-name": "", "leaders-1-post": "", "leaders-1-level": "municipal",
+        "leaders-TOTAL_FORMS": "2",
+        "leaders-INITIAL_FORMS": "0",
+        "leaders-MIN_NUM_FORMS": "0",
+        "leaders-MAX_NUM_FORMS": "50",
+        "leaders-0-name": "周伟",
+        "leaders-0-post": "副市长",
+        "leaders-0-level": "municipal",
+        "leaders-1-name": "",
+        "leaders-1-post": "",
+        "leaders-1-level": "municipal",
         "action": "submit",
     }
 
@@ -167,8 +175,13 @@ def test_report_page_saves_a_draft_and_submits(reporter_client, event, ready_rep
 def test_half_filled_leader_row_is_explained(reporter_client, event):
     data = {
         "report-text": "x",
-        "leaders-TOTAL_FORMS": "1", "leaders-INITIAL_FORMS": "0", "leaders-MIN_NUM_FORMS": "0", "leaders-MAX_NUM_FORMS": "50",
-        "leaders-0-name": "周伟", "leaders-0-post": "", "leaders-0-level": "municipal",
+        "leaders-TOTAL_FORMS": "1",
+        "leaders-INITIAL_FORMS": "0",
+        "leaders-MIN_NUM_FORMS": "0",
+        "leaders-MAX_NUM_FORMS": "50",
+        "leaders-0-name": "周伟",
+        "leaders-0-post": "",
+        "leaders-0-level": "municipal",
         "action": "draft",
     }
 
@@ -180,7 +193,10 @@ def test_half_filled_leader_row_is_explained(reporter_client, event):
 
 def test_report_list_shows_every_day_with_its_due_time(reporter_client, week, organizer, member):
     evening = factories.event(
-        week=week, host=organizer, starts_at=factories.at(week.starts_on, 18, 30), ends_at=factories.at(week.starts_on, 21)
+        week=week,
+        host=organizer,
+        starts_at=factories.at(week.starts_on, 18, 30),
+        ends_at=factories.at(week.starts_on, 21),
     )
 
     page = reporter_client.get(reverse("reports:list")).content.decode()

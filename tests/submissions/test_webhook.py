@@ -1,4 +1,5 @@
 """The group-robot channel against a real HTTP server on 127.0.0.1 started by the test."""
+
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,8 +26,16 @@ class Robot:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 length = int(self.headers["Content-Length"])
-                robot.requests.append({"path": self.path, "type": self.headers["Content-Type"], "body": json.loads(self.rfile.read(length))})
-                status, body = robot.answers.pop(0) if robot.answers else (200, {"errcode": 0, "errmsg": "ok"})
+                robot.requests.append(
+                    {
+                        "path": self.path,
+                        "type": self.headers["Content-Type"],
+                        "body": json.loads(self.rfile.read(length)),
+                    }
+                )
+                status, body = (
+                    robot.answers.pop(0) if robot.answers else (200, {"errcode": 0, "errmsg": "ok"})
+                )
                 payload = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -59,7 +68,14 @@ def robot_unit(week):
         for n in range(events):
             reporter = factories.member(unit, full_name=f"报送员{n}")
             made.append(
-                factories.event(week=week, host=unit, reporter=reporter, subtitle=f"机器人活动{n}", starts_at=local(9), ends_at=local(12))
+                factories.event(
+                    week=week,
+                    host=unit,
+                    reporter=reporter,
+                    subtitle=f"机器人活动{n}",
+                    starts_at=local(9),
+                    ends_at=local(12),
+                )
             )
         return made
 
@@ -70,7 +86,9 @@ def webhook_rows():
     return list(Reminder.objects.filter(channel=Reminder.Channel.WEBHOOK).order_by("event_id"))
 
 
-def test_robot_gets_one_text_message_per_unit_and_slot_listing_its_events(robot_unit, django_capture_on_commit_callbacks):
+def test_robot_gets_one_text_message_per_unit_and_slot_listing_its_events(
+    robot_unit, django_capture_on_commit_callbacks
+):
     with Robot([]) as robot:
         events = robot_unit(robot.url, events=2)
         run_tick(django_capture_on_commit_callbacks, local(14))
@@ -88,7 +106,9 @@ def test_robot_gets_one_text_message_per_unit_and_slot_listing_its_events(robot_
     assert [(row.status, row.attempts) for row in webhook_rows()] == [(Reminder.Status.SENT, 1)] * 2
 
 
-def test_robot_answering_500_is_retried_until_it_accepts(robot_unit, eager_retries, django_capture_on_commit_callbacks):
+def test_robot_answering_500_is_retried_until_it_accepts(
+    robot_unit, eager_retries, django_capture_on_commit_callbacks
+):
     with Robot([(500, {}), (502, {})]) as robot:
         robot_unit(robot.url)
         run_tick(django_capture_on_commit_callbacks, local(14))
@@ -98,7 +118,9 @@ def test_robot_answering_500_is_retried_until_it_accepts(robot_unit, eager_retri
     assert (row.status, row.attempts, row.reason) == (Reminder.Status.SENT, 3, "")
 
 
-def test_robot_always_failing_is_given_up_after_the_last_attempt(robot_unit, eager_retries, django_capture_on_commit_callbacks):
+def test_robot_always_failing_is_given_up_after_the_last_attempt(
+    robot_unit, eager_retries, django_capture_on_commit_callbacks
+):
     with Robot([(503, {})] * 10) as robot:
         robot_unit(robot.url)
         run_tick(django_capture_on_commit_callbacks, local(14))
@@ -108,7 +130,9 @@ def test_robot_always_failing_is_given_up_after_the_last_attempt(robot_unit, eag
     assert row.status == Reminder.Status.FAILED and "HTTP 503" in row.reason and "已放弃" in row.reason
 
 
-def test_robot_answering_400_is_not_retried_and_other_channels_still_go(robot_unit, eager_retries, django_capture_on_commit_callbacks):
+def test_robot_answering_400_is_not_retried_and_other_channels_still_go(
+    robot_unit, eager_retries, django_capture_on_commit_callbacks
+):
     with Robot([(400, {"errcode": 40008})]) as robot:
         (event,) = robot_unit(robot.url)
         run_tick(django_capture_on_commit_callbacks, local(14))
@@ -122,7 +146,9 @@ def test_robot_answering_400_is_not_retried_and_other_channels_still_go(robot_un
 
 
 @pytest.mark.parametrize("code, retried", [(93000, False), (45009, True)])
-def test_robot_error_codes_in_a_200_answer(robot_unit, eager_retries, django_capture_on_commit_callbacks, code, retried):
+def test_robot_error_codes_in_a_200_answer(
+    robot_unit, eager_retries, django_capture_on_commit_callbacks, code, retried
+):
     with Robot([(200, {"errcode": code, "errmsg": "bad"})]) as robot:
         robot_unit(robot.url)
         run_tick(django_capture_on_commit_callbacks, local(14))
@@ -134,7 +160,9 @@ def test_robot_error_codes_in_a_200_answer(robot_unit, eager_retries, django_cap
         assert row.reason == f"群机器人返回错误 {code}：bad"
 
 
-def test_unreachable_robot_is_retried_then_failed(robot_unit, eager_retries, django_capture_on_commit_callbacks):
+def test_unreachable_robot_is_retried_then_failed(
+    robot_unit, eager_retries, django_capture_on_commit_callbacks
+):
     with Robot([]) as robot:
         closed = robot.url  # the server stops below, so the port refuses connections
     robot_unit(closed)

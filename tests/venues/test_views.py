@@ -1,4 +1,5 @@
 """Public venue pages: main venue first with its sub-venues, each venue's events by day."""
+
 import datetime as dt
 
 import pytest
@@ -36,16 +37,22 @@ def test_venue_list_puts_the_main_venue_first_with_its_sub_venues(client, venues
 def test_venue_page_lists_its_events_by_day_and_its_sub_venues(client, week, venues):
     main, sub, _ = venues
     first = factories.event(week=week, venue=main, subtitle="第一天的活动")
-    second = factories.event(week=week, venue=main, subtitle="第二天的活动",
-                             starts_at=factories.at(dt.date(2026, 9, 21), 9),
-                             ends_at=factories.at(dt.date(2026, 9, 21), 10))
+    second = factories.event(
+        week=week,
+        venue=main,
+        subtitle="第二天的活动",
+        starts_at=factories.at(dt.date(2026, 9, 21), 9),
+        ends_at=factories.at(dt.date(2026, 9, 21), 10),
+    )
     factories.event(week=week, venue=main, subtitle="草稿", status="draft")
     factories.event(week=week, venue=sub, subtitle="分会场的活动")
 
     response = client.get(reverse("venues:detail", args=[main.pk]))
 
     assert [(day, [e.subtitle for e in events]) for day, events in response.context["grouped"]] == [
-        (dt.date(2026, 9, 20), [first.subtitle]), (dt.date(2026, 9, 21), [second.subtitle])]
+        (dt.date(2026, 9, 20), [first.subtitle]),
+        (dt.date(2026, 9, 21), [second.subtitle]),
+    ]
     assert response.context["sub_venues"] == [sub]
     assert "草稿" not in response.content.decode()
 

@@ -3,6 +3,7 @@
 Django's own ``compilemessages`` needs GNU gettext's ``msgfmt``, which a fresh machine
 may lack; polib is pure Python, so ``make run`` works anywhere Python does.
 """
+
 from pathlib import Path
 
 import polib

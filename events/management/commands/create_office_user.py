@@ -1,8 +1,8 @@
 import getpass
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.contrib.auth.password_validation import validate_password
 
 from events.services import office_user_create
 
@@ -27,6 +27,6 @@ class Command(BaseCommand):
         try:
             validate_password(password)
         except ValidationError as error:
-            raise CommandError(" ".join(error.messages))
+            raise CommandError(" ".join(error.messages)) from None
         user = office_user_create(username=username, email=email, password=password, full_name=full_name)
         self.stdout.write(self.style.SUCCESS(f"Office reviewer '{user.username}' is ready."))

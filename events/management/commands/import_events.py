@@ -1,4 +1,5 @@
 """python manage.py import_events FILE.xlsx [--week ID] [--publish] [--dry-run]"""
+
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
@@ -24,14 +25,18 @@ class Command(BaseCommand):
             with open(file, "rb") as handle:
                 content = handle.read()
         except OSError as error:
-            raise CommandError(f"无法打开文件 {file}：{error}")
+            raise CommandError(f"无法打开文件 {file}：{error}") from None
         checked = importing.preview(content=content, week=target)
         if not checked.is_valid:
             for line in checked.messages():
                 self.stderr.write(line)
             raise CommandError("文件有错误，未导入任何活动。")
         if dry_run:
-            self.stdout.write(f"检查通过：新活动 {len(checked.new_rows)} 项，已存在 {len(checked.rows) - len(checked.new_rows)} 项。")
+            self.stdout.write(
+                f"检查通过：新活动 {len(checked.new_rows)} 项，已存在 {len(checked.rows) - len(checked.new_rows)} 项。"
+            )
             return
         result = importing.import_events(content=content, week=target, by=None, publish=publish)
-        self.stdout.write(self.style.SUCCESS(f"导入完成：新建 {result.created} 项，已存在跳过 {result.skipped} 项。"))
+        self.stdout.write(
+            self.style.SUCCESS(f"导入完成：新建 {result.created} 项，已存在跳过 {result.skipped} 项。")
+        )

@@ -3,14 +3,14 @@
 For offices checking material that arrived by e-mail or on a USB stick: the same checks
 uploads get, one verdict per file, exit status 1 when any file fails (2 on bad usage).
 """
+
 from __future__ import annotations
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from events.models import Week
 from submissions.media import Rules, Verdict, format_resolution, format_size, inspect_file
@@ -23,11 +23,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", help=gettext_lazy("要检查的文件"))
-        parser.add_argument("--week", type=int, help=gettext_lazy("按此活动周（ID）的要求检查；默认当前活动周，没有则用默认要求"))
         parser.add_argument(
-            "--kind", choices=["photo", "video"], help=gettext_lazy("按照片或视频栏目检查；默认由文件内容决定")
+            "--week",
+            type=int,
+            help=gettext_lazy("按此活动周（ID）的要求检查；默认当前活动周，没有则用默认要求"),
         )
-        parser.add_argument("--json", action="store_true", dest="as_json", help=gettext_lazy("输出 JSON 列表"))
+        parser.add_argument(
+            "--kind",
+            choices=["photo", "video"],
+            help=gettext_lazy("按照片或视频栏目检查；默认由文件内容决定"),
+        )
+        parser.add_argument(
+            "--json", action="store_true", dest="as_json", help=gettext_lazy("输出 JSON 列表")
+        )
 
     def handle(self, *args, paths: list[str], week: int | None, kind: str | None, as_json: bool, **options):
         rules = _rules(week_id=week)
@@ -41,7 +49,8 @@ class Command(BaseCommand):
         failed = sum(not verdict.passed for _path, verdict in verdicts)
         if failed:
             raise CommandError(
-                ngettext("%(count)d 个文件未通过检查。", "%(count)d 个文件未通过检查。", failed) % {"count": failed},
+                ngettext("%(count)d 个文件未通过检查。", "%(count)d 个文件未通过检查。", failed)
+                % {"count": failed},
                 returncode=1,
             )
 

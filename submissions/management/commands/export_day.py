@@ -1,4 +1,5 @@
 """Export a day's material: ``export_day --date 2026-09-21 --format zip|xlsx|docx --output PATH``."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,13 +20,15 @@ class Command(BaseCommand):
         parser.add_argument("--date", required=True, help="YYYY-MM-DD, in the week's zone")
         parser.add_argument("--format", required=True, choices=["zip", "xlsx", "docx"])
         parser.add_argument("--output", required=True, help="file to write; '-' for standard output")
-        parser.add_argument("--week", type=int, help="week id (default: the week that has that date, current first)")
+        parser.add_argument(
+            "--week", type=int, help="week id (default: the week that has that date, current first)"
+        )
 
     def handle(self, *args, **options):
         try:
             day = dt.date.fromisoformat(options["date"])
         except ValueError:
-            raise CommandError(f"--date must be YYYY-MM-DD, not {options['date']!r}")
+            raise CommandError(f"--date must be YYYY-MM-DD, not {options['date']!r}") from None
         week = self._week(day, options.get("week"))
         fmt = options["format"]
         now = timezone.now()
@@ -55,7 +58,11 @@ class Command(BaseCommand):
             if week is None:
                 raise CommandError(f"No week with id {week_id}.")
         else:
-            week = Week.objects.filter(starts_on__lte=day, ends_on__gte=day).order_by("-is_current", "-starts_on").first()
+            week = (
+                Week.objects.filter(starts_on__lte=day, ends_on__gte=day)
+                .order_by("-is_current", "-starts_on")
+                .first()
+            )
         if week is None or day not in week.days:
             raise CommandError(f"{day.isoformat()} is not a day of any week (or of the week given).")
         return week

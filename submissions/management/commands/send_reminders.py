@@ -5,6 +5,7 @@ The beat tick from the command line: for cron where beat does not run, and for o
 week); a time later than now is allowed only with ``--dry-run`` (an early overdue notice
 could not be taken back). The sends themselves go to the Celery workers as usual.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,7 +26,9 @@ class Command(BaseCommand):
     help = gettext_lazy("找出此刻到期的报送提醒、逾期通知和每日汇总并发送（与每分钟的定时任务相同）。")
 
     def add_arguments(self, parser):
-        parser.add_argument("--at", help=gettext_lazy("按这个时间（活动周时区，YYYY-MM-DD HH:MM）计算，默认现在"))
+        parser.add_argument(
+            "--at", help=gettext_lazy("按这个时间（活动周时区，YYYY-MM-DD HH:MM）计算，默认现在")
+        )
         parser.add_argument("--dry-run", action="store_true", help=gettext_lazy("只列出谁会收到什么，不发送"))
 
     def handle(self, *args, at: str | None, dry_run: bool, **options):
@@ -49,7 +52,9 @@ class Command(BaseCommand):
         try:
             naive = dt.datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
         except ValueError:
-            raise CommandError(_("--at 的格式应为 “YYYY-MM-DD HH:MM”，例如 2026-09-20 14:00。"), returncode=2)
+            raise CommandError(
+                _("--at 的格式应为 “YYYY-MM-DD HH:MM”，例如 2026-09-20 14:00。"), returncode=2
+            ) from None
         week = Week.objects.current()
         zone = week.zone if week else ZoneInfo(settings.TIME_ZONE)
         return naive.replace(tzinfo=zone)
@@ -63,7 +68,11 @@ class Command(BaseCommand):
         else:
             who = _("联系人 %(name)s") % {"name": row.event.contact_name or "—"}
         address = f" <{row.address}>" if row.address and row.channel == Reminder.Channel.EMAIL else ""
-        state = _("跳过：%(reason)s") % {"reason": row.reason} if row.status == Reminder.Status.SKIPPED else _("发送")
+        state = (
+            _("跳过：%(reason)s") % {"reason": row.reason}
+            if row.status == Reminder.Status.SKIPPED
+            else _("发送")
+        )
         return f"{row.day:%Y-%m-%d} {slot} · {row.event.subtitle} · {row.get_channel_display()} → {who}{address} · {state}"
 
     def _dispatch_line(self, row: DailyDispatch) -> str:
