@@ -39,6 +39,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
+from django.template.response import SimpleTemplateResponse
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import get_language
 
@@ -183,6 +184,8 @@ def public_cached(*, timeout: int = PAGE_TIMEOUT, cors: bool = False, params: tu
                 version, entry = _cached_entry(key, timeout)
             if entry is None:
                 response = view(request, *args, **kwargs)
+                if isinstance(response, SimpleTemplateResponse):
+                    response.render()  # class-based views answer lazily; the cache stores the bytes
                 if response.status_code != 200 or response.streaming:
                     return _with_cors(response, cors)
                 entry = _entry_from(response)

@@ -1,4 +1,4 @@
-"""What every organizer and office view shares: sign-in first, then rules, 403 not a redirect loop."""
+"""What views share: sign-in first, then rules, 403 not a redirect loop; the public cache for public pages."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import rules
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from rules.contrib.views import PermissionRequiredMixin
+
+from .public_cache import PAGE_TIMEOUT, public_cached
 
 
 class PortalPermissionMixin(PermissionRequiredMixin):
@@ -36,3 +38,17 @@ class ObjectPermissionMixin(PortalPermissionMixin):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return super().dispatch(request, *args, **kwargs)
+
+
+class PublicCachedMixin:
+    """A public page or feed answered from the public cache for anonymous visitors
+    (``core.public_cache``): set ``cache_params`` to every query parameter the view reads."""
+
+    cache_timeout = PAGE_TIMEOUT
+    cache_params: tuple[str, ...] = ()
+    cors = False
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        view = super().as_view(**initkwargs)
+        return public_cached(timeout=cls.cache_timeout, cors=cls.cors, params=cls.cache_params)(view)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import JsonResponse
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.generic import View
 
 from .celery import app as celery_app
 
@@ -13,14 +14,16 @@ BROKER_TIMEOUT_SECONDS = 1.0
 WORKER_PING_TIMEOUT_SECONDS = 0.5
 
 
-@never_cache
-@require_GET
-def healthz(request) -> JsonResponse:
-    database = _database_state()
-    broker = _broker_state()
-    worker = _worker_state() if broker == "ok" else "unknown"
-    status = 200 if database == "ok" else 503
-    return JsonResponse({"database": database, "broker": broker, "worker": worker}, status=status)
+@method_decorator(never_cache, name="dispatch")
+class HealthView(View):
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs) -> JsonResponse:
+        database = _database_state()
+        broker = _broker_state()
+        worker = _worker_state() if broker == "ok" else "unknown"
+        status = 200 if database == "ok" else 503
+        return JsonResponse({"database": database, "broker": broker, "worker": worker}, status=status)
 
 
 def _database_state() -> str:

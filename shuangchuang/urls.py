@@ -9,7 +9,7 @@ admin.site.site_title = _("双创周")
 admin.site.index_title = _("数据管理")
 
 urlpatterns = [
-    path("healthz", health.healthz, name="healthz"),
+    path("healthz", health.HealthView.as_view(), name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("events.urls.accounts")),
     path("admin/", admin.site.urls),

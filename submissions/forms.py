@@ -6,7 +6,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import DailyReport, ReportLeader
+from .models import DailyReport, MediaFile, ReportLeader
 from .services.reports import LeaderRow
 
 
@@ -96,3 +96,51 @@ class UploadForm(forms.Form):
         if not cleaned.get("photos") and not cleaned.get("videos") and not self.errors:
             raise forms.ValidationError(_("请选择要上传的照片或视频。"))
         return cleaned
+
+
+class CaptionsForm(forms.Form):
+    """The captions typed beside each file of the report, saved with the report's text."""
+
+    def __init__(self, data, *, media):
+        super().__init__(data)
+        self.media_files = list(media)
+        for item in self.media_files:
+            self.fields[self._name(item)] = forms.CharField(required=False, strip=False)
+
+    @staticmethod
+    def _name(media: MediaFile) -> str:
+        return f"caption-{media.pk}"
+
+    def changed(self) -> list[tuple[MediaFile, str]]:
+        """The files whose caption was sent and differs from the stored one."""
+        return [
+            (item, self.cleaned_data[self._name(item)])
+            for item in self.media_files
+            if self._name(item) in self.data and self.cleaned_data[self._name(item)] != item.caption
+        ]
+
+
+class MultipleValueField(forms.Field):
+    """Every value sent under one name (checkboxes), as strings; what they must be is the service's to say."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[str]:
+        return [str(item) for item in value or []]
+
+
+class ReportAcceptForm(forms.Form):
+    checklist = MultipleValueField(required=False)
+    then = forms.CharField(required=False)
+
+
+class ReportReturnForm(forms.Form):
+    comment = forms.CharField(required=False, strip=False)
+    then = forms.CharField(required=False)
+
+
+class MediaPublicForm(forms.Form):
+    public = forms.CharField(required=False)
+
+    def clean_public(self) -> bool:
+        return self.cleaned_data["public"] == "1"

@@ -1,4 +1,8 @@
-"""Who may file, see and review daily reports and their media (django-rules)."""
+"""Who may file, see and review daily reports and their media (django-rules).
+
+Each name is both a permission and a rule; views ask the rule (``rules.test_rule``), as in
+``events/rules.py``, so a superuser gets exactly an office reviewer's rights.
+"""
 
 import rules
 
@@ -18,6 +22,14 @@ def media_is_published(user, media) -> bool:
     )
 
 
-rules.add_perm("submissions.file_report", is_member_of_host & event_is_approved)
-rules.add_perm("submissions.see_media", is_office_reviewer | is_member_of_media_host | media_is_published)
-rules.add_perm("submissions.review_reports", is_office_reviewer)
+PERMISSIONS = {
+    # Object: the event whose day is reported.
+    "submissions.file_report": is_member_of_host & event_is_approved,
+    # Object: the media file.
+    "submissions.see_media": is_office_reviewer | is_member_of_media_host | media_is_published,
+    "submissions.review_reports": is_office_reviewer,
+}
+
+for _name, _predicate in PERMISSIONS.items():
+    rules.add_perm(_name, _predicate)
+    rules.add_rule(_name, _predicate)

@@ -6,7 +6,7 @@ from ..views import accounts
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("after-login/", accounts.after_login, name="after_login"),
+    path("after-login/", accounts.AfterLoginView.as_view(), name="after_login"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",

@@ -13,5 +13,5 @@ urlpatterns = [
     path("notices/", organizer.NoticeListView.as_view(), name="notices"),
     path("apply/", onboarding.ApplyView.as_view(), name="apply"),
     path("apply/done/", onboarding.ApplyDoneView.as_view(), name="apply_done"),
-    path("invitation/<str:token>/", onboarding.accept_invitation, name="invitation"),
+    path("invitation/<str:token>/", onboarding.InvitationView.as_view(), name="invitation"),
 ]

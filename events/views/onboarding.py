@@ -7,7 +7,7 @@ from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
 from .. import services
 from ..forms import AcceptInvitationForm, ApplicationForm
@@ -28,27 +28,38 @@ class ApplyDoneView(TemplateView):
     template_name = "events/organizer/apply_done.html"
 
 
-def accept_invitation(request, token: str):
+class InvitationView(View):
     """A signed, single-use link from an invitation e-mail.
 
     A new person sets a password and lands in /organizer/. A person who already has an
     account confirms joining the unit and then signs in with their own password: the link
     neither changes that password nor signs anybody into an existing account.
     """
-    try:
-        invitation = services.invitation_for_token(token)
-        existing = services.invitation_existing_user(invitation=invitation)
-    except ValidationError as error:
-        return _invalid(request, error)
-    if existing is not None:
-        return _join_with_existing_account(request, invitation, existing)
-    form = AcceptInvitationForm(
-        request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
-    )
-    if request.method == "POST" and form.is_valid():
+
+    http_method_names = ["get", "post", "head"]
+
+    def dispatch(self, request, *args, token: str, **kwargs):
+        try:
+            self.invitation = services.invitation_for_token(token)
+            self.existing_user = services.invitation_existing_user(invitation=self.invitation)
+        except ValidationError as error:
+            return _invalid(request, error)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if self.existing_user is not None:
+            return self._render(existing_user=self.existing_user)
+        return self._render(form=self._form(data=None))
+
+    def post(self, request, *args, **kwargs):
+        if self.existing_user is not None:
+            return self._join_with_existing_account()
+        form = self._form(data=request.POST)
+        if not form.is_valid():
+            return self._render(form=form)
         try:
             user = services.invitation_accept(
-                invitation=invitation,
+                invitation=self.invitation,
                 password=form.cleaned_data["password1"],
                 full_name=form.cleaned_data["full_name"],
                 phone=form.cleaned_data["phone"],
@@ -59,27 +70,30 @@ def accept_invitation(request, token: str):
         messages.success(
             request,
             _("欢迎！您已加入“%(unit)s”，登录名为 %(username)s。")
-            % {"unit": invitation.organizer.name, "username": user.username},
+            % {"unit": self.invitation.organizer.name, "username": user.username},
         )
         return redirect("organizer:dashboard")
-    return render(request, "events/organizer/invitation.html", {"form": form, "invitation": invitation})
 
+    def _form(self, *, data) -> AcceptInvitationForm:
+        invitation = self.invitation
+        return AcceptInvitationForm(data, email=invitation.email, initial={"full_name": invitation.full_name})
 
-def _join_with_existing_account(request, invitation, user):
-    if request.method == "POST":
+    def _join_with_existing_account(self):
         try:
-            services.invitation_accept(invitation=invitation)
+            services.invitation_accept(invitation=self.invitation)
         except ValidationError as error:
-            return _invalid(request, error)
+            return _invalid(self.request, error)
         messages.success(
-            request,
+            self.request,
             _("您已加入“%(unit)s”。请用您原有的账号（登录名 %(username)s）和原密码登录。")
-            % {"unit": invitation.organizer.name, "username": user.username},
+            % {"unit": self.invitation.organizer.name, "username": self.existing_user.username},
         )
         return redirect("login")
-    return render(
-        request, "events/organizer/invitation.html", {"invitation": invitation, "existing_user": user}
-    )
+
+    def _render(self, **context):
+        return render(
+            self.request, "events/organizer/invitation.html", {"invitation": self.invitation, **context}
+        )
 
 
 def _invalid(request, error: ValidationError):

@@ -4,7 +4,7 @@ from ..views import feeds, venues
 
 app_name = "venues"
 urlpatterns = [
-    path("venues/", venues.venue_list, name="list"),
-    path("venues/<int:pk>/", venues.venue_detail, name="detail"),
-    path("venues/<int:pk>.ics", feeds.venue_ics, name="ics"),
+    path("venues/", venues.VenueListView.as_view(), name="list"),
+    path("venues/<int:pk>/", venues.VenueDetailView.as_view(), name="detail"),
+    path("venues/<int:pk>.ics", feeds.VenueIcsView.as_view(), name="ics"),
 ]

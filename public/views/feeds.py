@@ -6,8 +6,10 @@ import json
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.views.generic import View
 
-from core.public_cache import FEED_TIMEOUT, public_cached
+from core.public_cache import FEED_TIMEOUT
+from core.views import PublicCachedMixin
 from events.context_processors import current_week
 from events.selectors import public as selectors
 from venues.models import Venue
@@ -15,7 +17,13 @@ from venues.selectors import venues_in_order
 
 from ..feeds import api, frab, ics
 
-feed = public_cached(timeout=FEED_TIMEOUT, cors=True)
+
+class FeedView(PublicCachedMixin, View):
+    """A feed: kept for ``FEED_TIMEOUT`` (it does not depend on the clock), open to other sites (CORS)."""
+
+    cache_timeout = FEED_TIMEOUT
+    cors = True
+    http_method_names = ["get", "head", "options"]
 
 
 def _week(request):
@@ -32,51 +40,51 @@ def _calendar_response(body: bytes, *, filename: str, attachment: bool = False) 
     return response
 
 
-@feed
-def schedule_ics(request):
-    week = _week(request)
-    events = selectors.week_events(week=week)
-    body = ics.calendar(events, name=week.name, time_zone=week.time_zone, description=week.theme)
-    return _calendar_response(body, filename="schedule.ics")
+class ScheduleIcsView(FeedView):
+    def get(self, request, *args, **kwargs):
+        week = _week(request)
+        events = selectors.week_events(week=week)
+        body = ics.calendar(events, name=week.name, time_zone=week.time_zone, description=week.theme)
+        return _calendar_response(body, filename="schedule.ics")
 
 
-@feed
-def event_ics(request, pk: int):
-    event = selectors.public_event(pk=pk)
-    body = ics.calendar([event], name=event.full_title, time_zone=event.week.time_zone)
-    return _calendar_response(body, filename=f"event-{event.pk}.ics", attachment=True)
+class EventIcsView(FeedView):
+    def get(self, request, *args, pk: int, **kwargs):
+        event = selectors.public_event(pk=pk)
+        body = ics.calendar([event], name=event.full_title, time_zone=event.week.time_zone)
+        return _calendar_response(body, filename=f"event-{event.pk}.ics", attachment=True)
 
 
-@feed
-def venue_ics(request, pk: int):
-    venue = get_object_or_404(Venue, pk=pk)
-    week = _week(request)
-    events = selectors.venue_events(week=week, venue=venue)
-    body = ics.calendar(events, name=f"{week.name} · {venue.name}", time_zone=week.time_zone)
-    return _calendar_response(body, filename=f"venue-{venue.pk}.ics")
+class VenueIcsView(FeedView):
+    def get(self, request, *args, pk: int, **kwargs):
+        venue = get_object_or_404(Venue, pk=pk)
+        week = _week(request)
+        events = selectors.venue_events(week=week, venue=venue)
+        body = ics.calendar(events, name=f"{week.name} · {venue.name}", time_zone=week.time_zone)
+        return _calendar_response(body, filename=f"venue-{venue.pk}.ics")
 
 
-@feed
-def schedule_xml(request):
-    week = _week(request)
-    body = frab.schedule_xml(selectors.week_events(week=week), week=week)
-    return HttpResponse(body, content_type="application/xml; charset=utf-8")
+class ScheduleXmlView(FeedView):
+    def get(self, request, *args, **kwargs):
+        week = _week(request)
+        body = frab.schedule_xml(selectors.week_events(week=week), week=week)
+        return HttpResponse(body, content_type="application/xml; charset=utf-8")
 
 
-@feed
-def schedule_frab_json(request):
-    week = _week(request)
-    data = frab.schedule_json(selectors.week_events(week=week), week=week)
-    return _json(data)
+class ScheduleFrabJsonView(FeedView):
+    def get(self, request, *args, **kwargs):
+        week = _week(request)
+        data = frab.schedule_json(selectors.week_events(week=week), week=week)
+        return _json(data)
 
 
-@feed
-def api_schedule(request):
-    week = _week(request)
-    data = api.schedule(selectors.week_events(week=week), week=week, venues=list(venues_in_order()))
-    response = _json(data)
-    response["X-API-Version"] = api.API_VERSION
-    return response
+class ApiScheduleView(FeedView):
+    def get(self, request, *args, **kwargs):
+        week = _week(request)
+        data = api.schedule(selectors.week_events(week=week), week=week, venues=list(venues_in_order()))
+        response = _json(data)
+        response["X-API-Version"] = api.API_VERSION
+        return response
 
 
 def _json(data) -> JsonResponse:

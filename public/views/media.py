@@ -12,7 +12,7 @@ import mimetypes
 import rules
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_safe
+from django.views.generic import View
 
 from core.serving import file_response
 from events.models import Event
@@ -23,30 +23,36 @@ CACHE_CONTROL = "public, max-age=300"
 PRIVATE_CACHE_CONTROL = "private, max-age=300"
 
 
-@require_safe
-def media_file(request, pk: int):
-    media = public_media_file(pk=pk)
-    return _serve(request, media.file)
+class PublicFileView(View):
+    http_method_names = ["get", "head"]
 
 
-@require_safe
-def media_preview(request, pk: int):
-    media = public_media_file(pk=pk)
-    if media.preview:
-        return _serve(request, media.preview)
-    if media.kind == media.Kind.PHOTO:
+class PublicMediaView(PublicFileView):
+    def get(self, request, *args, pk: int, **kwargs):
+        media = public_media_file(pk=pk)
         return _serve(request, media.file)
-    raise Http404("No preview for this video")
 
 
-@require_safe
-def event_cover(request, pk: int):
+class PublicMediaPreviewView(PublicFileView):
+    def get(self, request, *args, pk: int, **kwargs):
+        media = public_media_file(pk=pk)
+        if media.preview:
+            return _serve(request, media.preview)
+        if media.kind == media.Kind.PHOTO:
+            return _serve(request, media.file)
+        raise Http404("No preview for this video")
+
+
+class EventCoverView(PublicFileView):
     """An event's cover image, to whoever may see the event (the public once it is published)."""
-    event = get_object_or_404(Event.objects.select_related("week"), pk=pk)
-    if not event.cover or not rules.test_rule("events.see_event", request.user, event):
-        raise Http404("No cover")
-    is_public = event.is_public and event.week.is_published
-    return _serve(request, event.cover, cache_control=CACHE_CONTROL if is_public else PRIVATE_CACHE_CONTROL)
+
+    def get(self, request, *args, pk: int, **kwargs):
+        event = get_object_or_404(Event.objects.select_related("week"), pk=pk)
+        if not event.cover or not rules.test_rule("events.see_event", request.user, event):
+            raise Http404("No cover")
+        is_public = event.is_public and event.week.is_published
+        cache_control = CACHE_CONTROL if is_public else PRIVATE_CACHE_CONTROL
+        return _serve(request, event.cover, cache_control=cache_control)
 
 
 def _serve(request, field, *, cache_control: str = CACHE_CONTROL):

@@ -4,5 +4,5 @@ from ..views import media_files
 
 app_name = "media_files"
 urlpatterns = [
-    path("<int:pk>/<str:variant>/", media_files.serve, name="serve"),
+    path("<int:pk>/<str:variant>/", media_files.MediaFileView.as_view(), name="serve"),
 ]

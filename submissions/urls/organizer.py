@@ -7,9 +7,9 @@ register_converter(IsoDateConverter, "isodate")
 
 app_name = "reports"
 urlpatterns = [
-    path("", organizer.report_list, name="list"),
-    path("<int:event_id>/<isodate:day>/", organizer.report_detail, name="detail"),
-    path("<int:event_id>/<isodate:day>/upload/", organizer.media_upload, name="upload"),
-    path("<int:event_id>/<isodate:day>/media.json", organizer.media_status, name="media_status"),
-    path("media/<int:pk>/delete/", organizer.media_delete, name="media_delete"),
+    path("", organizer.ReportListView.as_view(), name="list"),
+    path("<int:event_id>/<isodate:day>/", organizer.ReportDetailView.as_view(), name="detail"),
+    path("<int:event_id>/<isodate:day>/upload/", organizer.MediaUploadView.as_view(), name="upload"),
+    path("<int:event_id>/<isodate:day>/media.json", organizer.MediaStatusView.as_view(), name="media_status"),
+    path("media/<int:pk>/delete/", organizer.MediaDeleteView.as_view(), name="media_delete"),
 ]

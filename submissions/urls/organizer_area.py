@@ -8,6 +8,6 @@ from ..views import dashboard
 
 app_name = "organizer"
 urlpatterns = [
-    path("", dashboard.dashboard, name="dashboard"),
+    path("", dashboard.DashboardView.as_view(), name="dashboard"),
     *event_patterns,
 ]

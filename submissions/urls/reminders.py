@@ -4,5 +4,5 @@ from ..views import reminders
 
 app_name = "reminders"
 urlpatterns = [
-    path("", reminders.day, name="day"),
+    path("", reminders.ReminderLogView.as_view(), name="day"),
 ]

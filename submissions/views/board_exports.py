@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.views.generic import View
 
 from events.context_processors import current_week
 
@@ -16,7 +15,7 @@ from ..exports import export_basename
 from ..exports.docx import bulletin_document
 from ..exports.xlsx import day_workbook
 from ..exports.zip import stream_day_zip
-from .board import office_only
+from .board import OfficeAreaMixin
 
 TYPES = {
     "zip": "application/zip",
@@ -26,26 +25,27 @@ TYPES = {
 NAMES = {"zip": "当日材料", "xlsx": "报送情况", "docx": "每日简报"}
 
 
-@login_required
-@office_only
-@require_GET
-def export(request, day: str, fmt: str):
-    week = current_week(request)
-    try:
-        day = dt.date.fromisoformat(day)
-    except ValueError:
-        raise Http404 from None
-    if week is None or fmt not in TYPES or day not in week.days:
-        raise Http404
-    filename = f"{export_basename(week, day, NAMES[fmt])}.{fmt}"
-    if fmt == "zip":
-        response = StreamingHttpResponse(stream_day_zip(week=week, day=day), content_type=TYPES[fmt])
-    elif fmt == "xlsx":
-        response = HttpResponse(day_workbook(week=week, day=day, now=timezone.now()), content_type=TYPES[fmt])
-    else:
-        response = HttpResponse(
-            bulletin_document(week=week, day=day, now=timezone.now()), content_type=TYPES[fmt]
-        )
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
+class DayExportView(OfficeAreaMixin, View):
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, day: str, fmt: str, **kwargs):
+        week = current_week(request)
+        try:
+            day = dt.date.fromisoformat(day)
+        except ValueError:
+            raise Http404 from None
+        if week is None or fmt not in TYPES or day not in week.days:
+            raise Http404
+        if fmt == "zip":
+            response = StreamingHttpResponse(stream_day_zip(week=week, day=day), content_type=TYPES[fmt])
+        elif fmt == "xlsx":
+            response = HttpResponse(
+                day_workbook(week=week, day=day, now=timezone.now()), content_type=TYPES[fmt]
+            )
+        else:
+            document = bulletin_document(week=week, day=day, now=timezone.now())
+            response = HttpResponse(document, content_type=TYPES[fmt])
+        filename = f"{export_basename(week, day, NAMES[fmt])}.{fmt}"
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -33,6 +33,3 @@ class DashboardView(PortalPermissionMixin, TemplateView):
             "week": week,
             "todays_reports": todays_report_rows(user=self.request.user, week=week),
         }
-
-
-dashboard = DashboardView.as_view()

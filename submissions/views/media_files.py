@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import rules
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.views.generic import View
 
 from core.serving import file_response
 
@@ -20,21 +21,26 @@ VIDEO_TYPES = {
 }
 
 
-@require_GET
-def serve(request, pk: int, variant: str):
-    media = get_object_or_404(MediaFile.objects.select_related("report__event__week"), pk=pk)
-    if not request.user.has_perm("submissions.see_media", media):
-        raise Http404
-    if variant == "preview":
-        if not media.preview:
+class MediaFileView(View):
+    """A report's file or its preview, to whoever may see the file (rule ``submissions.see_media``);
+    to anybody else it does not exist (404), signed in or not."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, pk: int, variant: str, **kwargs):
+        media = get_object_or_404(MediaFile.objects.select_related("report__event__week"), pk=pk)
+        if not rules.test_rule("submissions.see_media", request.user, media):
             raise Http404
-        response = file_response(request, media.preview, content_type="image/jpeg")
-    elif variant == "original":
-        response = _original(request, media)
-    else:
-        raise Http404
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+        if variant == "preview":
+            if not media.preview:
+                raise Http404
+            response = file_response(request, media.preview, content_type="image/jpeg")
+        elif variant == "original":
+            response = _original(request, media)
+        else:
+            raise Http404
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
 
 
 def _original(request, media: MediaFile):

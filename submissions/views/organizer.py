@@ -1,93 +1,100 @@
-"""The reporter's pages: every event day to report, and one day's report with its files."""
+"""The reporter's pages: every event day to report, and one day's report with its files.
+
+Every page starts from the user's own units' events, so another unit's event is a 404;
+whether the user may file reports for it is asked of the rule ``submissions.file_report``.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-
+import rules
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
-from rules.contrib.views import permission_required
+from django.views.generic import TemplateView, View
 
+from core.views import PortalPermissionMixin
 from events.context_processors import current_week
 from events.models import Event
 
-from ..forms import LeaderFormSet, ReportForm, UploadForm, leader_initial
-from ..media import format_size
+from ..forms import CaptionsForm, LeaderFormSet, ReportForm, UploadForm, leader_initial
+from ..media.reasons import format_size
 from ..models import DailyReport, MediaFile
 from ..presenters import media_as_json
-from ..selectors.reports import event_days, reportable_events
+from ..selectors.reports import EventDay, event_days, reportable_events
 from ..services import media as media_services
 from ..services import reports as report_services
 from ..uploads import HashingLimitedUploadHandler
 
-organizer_area = permission_required("events.use_organizer_area", raise_exception=True)
+
+class ReporterAreaMixin(PortalPermissionMixin):
+    permission_required = "events.use_organizer_area"
 
 
-def _unit_event(request, event_id: int) -> Event:
-    """The event, if it belongs to one of the user's units: another unit's event is a 404."""
-    event = get_object_or_404(
-        Event.objects.select_related("week", "venue", "host")
-        .filter(host__memberships__user=request.user)
-        .distinct(),
-        pk=event_id,
-    )
-    if not request.user.has_perm("submissions.file_report", event):
-        raise Http404
-    return event
+class UnitEventMixin(ReporterAreaMixin):
+    """The event of the URL, if it belongs to one of the user's units and reports may be filed."""
+
+    @cached_property
+    def event(self) -> Event:
+        event = get_object_or_404(
+            Event.objects.select_related("week", "venue", "host")
+            .filter(host__memberships__user=self.request.user)
+            .distinct(),
+            pk=self.kwargs["event_id"],
+        )
+        if not rules.test_rule("submissions.file_report", self.request.user, event):
+            raise Http404
+        return event
+
+    @cached_property
+    def event_day(self) -> EventDay:
+        day = self.kwargs["day"]
+        if day not in self.event.days:
+            raise Http404
+        [row] = [row for row in event_days(events=[self.event], now=timezone.now()) if row.day == day]
+        return row
 
 
-def _event_day(request, event_id: int, day: dt.date):
-    event = _unit_event(request, event_id)
-    if day not in event.days:
-        raise Http404
-    [row] = [row for row in event_days(events=[event], now=timezone.now()) if row.day == day]
-    return event, row
+class ReportListView(ReporterAreaMixin, TemplateView):
+    template_name = "submissions/organizer/report/list.html"
+
+    def get_context_data(self, **kwargs):
+        week = current_week(self.request)
+        events = reportable_events(user=self.request.user, week=week) if week else []
+        return {
+            **super().get_context_data(**kwargs),
+            "rows": event_days(events=events, now=timezone.now()) if week else [],
+            "today": week.today() if week else None,
+            "week": week,
+        }
 
 
-@login_required
-@organizer_area
-@require_GET
-def report_list(request):
-    week = current_week(request)
-    rows = (
-        event_days(events=reportable_events(user=request.user, week=week), now=timezone.now()) if week else []
-    )
-    today = week.today() if week else None
-    return render(
-        request, "submissions/organizer/report/list.html", {"rows": rows, "today": today, "week": week}
-    )
+class ReportDetailView(UnitEventMixin, TemplateView):
+    """The day's report: text, leaders and captions saved as a draft, or submitted."""
 
+    template_name = "submissions/organizer/report/detail.html"
 
-@login_required
-@organizer_area
-def report_detail(request, event_id: int, day: dt.date):
-    event, row = _event_day(request, event_id, day)
-    report = row.report
-    if report is None:
+    def get(self, request, *args, **kwargs):
         # Looking writes nothing: the day's report is created by its first save or upload.
-        if request.method == "POST":
-            report = report_services.report_for_day(event=event, day=day)
-        else:
-            report = DailyReport(event=event, day=day)
-    editable = report.status in report_services.EDITABLE_STATUSES
-    form = ReportForm(request.POST or None, instance=report, prefix="report")
-    leaders = LeaderFormSet(
-        request.POST or None, initial=leader_initial(report) if report.pk else [], prefix="leaders"
-    )
-    if request.method == "POST":
-        if not editable:
+        report = self.event_day.report or DailyReport(event=self.event, day=self.kwargs["day"])
+        return self._render(report, *self._forms(report, data=None))
+
+    def post(self, request, *args, **kwargs):
+        report = self.event_day.report or report_services.report_for_day(
+            event=self.event, day=self.kwargs["day"]
+        )
+        if report.status not in report_services.EDITABLE_STATUSES:
             raise PermissionDenied
-        if form.is_valid() and leaders.is_valid():
+        form, leaders = self._forms(report, data=request.POST)
+        captions = CaptionsForm(request.POST, media=report.media.all())
+        if form.is_valid() and leaders.is_valid() and captions.is_valid():
             try:
-                _save(request, report, form, leaders)
+                self._save(report, form, leaders, captions)
                 if request.POST.get("action") == "submit":
                     report = report_services.report_submit(report=report, by=request.user)
                     messages.success(request, _submitted_message(report))
@@ -96,37 +103,46 @@ def report_detail(request, event_id: int, day: dt.date):
                 return redirect(request.path)
             except ValidationError as error:
                 form.add_error(None, error)
-    context = {
-        "event": event,
-        "row": row,
-        "report": report,
-        "editable": editable,
-        "form": form,
-        "leaders": leaders,
-        "upload_form": UploadForm(),
-        "missing": report_services.missing_items(report, media=row.media),
-        "history": report.log.select_related("by") if report.pk else [],
-        "limits": {
-            "photo_min": event.week.photo_min_bytes,
-            "photo_max": event.week.photo_max_bytes,
-            "video_max": event.week.video_max_bytes,
-        },
-    }
-    return render(request, "submissions/organizer/report/detail.html", context)
+        return self._render(report, form, leaders)
 
+    def _forms(self, report: DailyReport, *, data) -> tuple[ReportForm, LeaderFormSet]:
+        initial = leader_initial(report) if report.pk else []
+        return (
+            ReportForm(data, instance=report, prefix="report"),
+            LeaderFormSet(data, initial=initial, prefix="leaders"),
+        )
 
-def _save(request, report, form, leaders) -> None:
-    report_services.report_save_draft(
-        report=report,
-        text=form.cleaned_data["text"],
-        no_leaders=form.cleaned_data["no_leaders"],
-        attendance=form.cleaned_data["attendance"],
-        leaders=leaders.rows(),
-    )
-    for media in report.media.all():
-        caption = request.POST.get(f"caption-{media.pk}")
-        if caption is not None and caption != media.caption:
+    def _save(self, report, form, leaders, captions) -> None:
+        report_services.report_save_draft(
+            report=report,
+            text=form.cleaned_data["text"],
+            no_leaders=form.cleaned_data["no_leaders"],
+            attendance=form.cleaned_data["attendance"],
+            leaders=leaders.rows(),
+        )
+        for media, caption in captions.changed():
             media_services.media_set_caption(media=media, caption=caption)
+
+    def _render(self, report: DailyReport, form: ReportForm, leaders: LeaderFormSet):
+        event, row = self.event, self.event_day
+        week = event.week
+        context = self.get_context_data(
+            event=event,
+            row=row,
+            report=report,
+            editable=report.status in report_services.EDITABLE_STATUSES,
+            form=form,
+            leaders=leaders,
+            upload_form=UploadForm(),
+            missing=report_services.missing_items(report, media=row.media),
+            history=report.log.select_related("by") if report.pk else [],
+            limits={
+                "photo_min": week.photo_min_bytes,
+                "photo_max": week.photo_max_bytes,
+                "video_max": week.video_max_bytes,
+            },
+        )
+        return self.render_to_response(context)
 
 
 def _submitted_message(report: DailyReport) -> str:
@@ -135,38 +151,53 @@ def _submitted_message(report: DailyReport) -> str:
     return _("已按时报送，市发改委将尽快审核。")
 
 
-@csrf_exempt
-@login_required
-@organizer_area
-@require_POST
-def media_upload(request, event_id: int, day: dt.date):
+@method_decorator(csrf_exempt, name="dispatch")
+class MediaUploadView(UnitEventMixin, View):
     """Receive photos and videos. Upload handlers must be set before the body is read, so
-    CSRF is checked afterwards by the inner view rather than by the middleware."""
-    event = _unit_event(request, event_id)
-    week = event.week
-    request.upload_handlers = [
-        HashingLimitedUploadHandler(
-            request, limits={"photos": week.photo_max_bytes, "videos": week.video_max_bytes}
-        )
-    ]
-    return _media_upload(request, event, day)
+    CSRF is checked after they are in place (``_checked_upload``), not by the middleware."""
 
+    http_method_names = ["post"]
 
-@csrf_protect
-def _media_upload(request, event: Event, day: dt.date):
-    wants_json = request.headers.get("Accept", "").startswith("application/json")
-    created: list[MediaFile] = []
-    try:
-        report = report_services.report_for_day(event=event, day=day)
-    except ValidationError:
-        raise Http404 from None
-    form = UploadForm(request.POST, request.FILES)
-    valid = form.is_valid()  # reads the body: only now are refused uploads known
-    errors: list[str] = [
-        _("“%(name)s”超过 %(limit)s 的上限，未保存。") % {"name": name, "limit": format_size(limit)}
-        for _field, name, limit in getattr(request, "refused_uploads", [])
-    ]
-    if valid:
+    def post(self, request, *args, **kwargs):
+        week = self.event.week
+        request.upload_handlers = [
+            HashingLimitedUploadHandler(
+                request, limits={"photos": week.photo_max_bytes, "videos": week.video_max_bytes}
+            )
+        ]
+        return csrf_protect(self._checked_upload)(request)
+
+    def _checked_upload(self, request):
+        event, day = self.event, self.kwargs["day"]
+        wants_json = request.headers.get("Accept", "").startswith("application/json")
+        try:
+            report = report_services.report_for_day(event=event, day=day)
+        except ValidationError:
+            raise Http404 from None
+        form = UploadForm(request.POST, request.FILES)
+        valid = form.is_valid()  # reads the body: only now are refused uploads known
+        errors: list[str] = [
+            _("“%(name)s”超过 %(limit)s 的上限，未保存。") % {"name": name, "limit": format_size(limit)}
+            for _field, name, limit in getattr(request, "refused_uploads", [])
+        ]
+        created: list[MediaFile] = []
+        if valid:
+            created = self._store(report, form, errors)
+        elif not errors:
+            errors.extend(message for messages_ in form.errors.values() for message in messages_)
+        if wants_json:
+            return JsonResponse(
+                {"created": [media_as_json(media) for media in created], "errors": errors},
+                status=200 if created or not errors else 400,
+            )
+        for error in errors:
+            messages.error(request, error)
+        if created:
+            messages.success(request, _("已上传 %(count)d 个文件，正在排队检查。") % {"count": len(created)})
+        return redirect("reports:detail", event_id=event.pk, day=day)
+
+    def _store(self, report: DailyReport, form: UploadForm, errors: list[str]) -> list[MediaFile]:
+        created = []
         for kind, field in ((MediaFile.Kind.PHOTO, "photos"), (MediaFile.Kind.VIDEO, "videos")):
             for uploaded in form.cleaned_data[field]:
                 try:
@@ -175,7 +206,7 @@ def _media_upload(request, event: Event, day: dt.date):
                             report=report,
                             uploaded=uploaded,
                             kind=kind,
-                            by=request.user,
+                            by=self.request.user,
                             caption=form.cleaned_data["caption"],
                         )
                     )
@@ -185,49 +216,35 @@ def _media_upload(request, event: Event, day: dt.date):
                     errors.append(
                         _("“%(name)s”保存失败（存储空间不可用），请稍后重试。") % {"name": uploaded.name}
                     )
-    elif not errors:
-        errors.extend(message for messages_ in form.errors.values() for message in messages_)
-    if wants_json:
-        return JsonResponse(
-            {"created": [media_as_json(media) for media in created], "errors": errors},
-            status=200 if created or not errors else 400,
-        )
-    for error in errors:
-        messages.error(request, error)
-    if created:
-        messages.success(request, _("已上传 %(count)d 个文件，正在排队检查。") % {"count": len(created)})
-    return redirect("reports:detail", event_id=event.pk, day=day)
+        return created
 
 
-@login_required
-@organizer_area
-@require_GET
-def media_status(request, event_id: int, day: dt.date):
+class MediaStatusView(UnitEventMixin, View):
     """The day's files and their check states, polled by the report page."""
-    event, row = _event_day(request, event_id, day)
-    return JsonResponse(
-        {
-            "media": [media_as_json(media) for media in row.media],
-            "missing": report_services.missing_items(row.report, media=row.media) if row.report else [],
-        }
-    )
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        row = self.event_day
+        missing = report_services.missing_items(row.report, media=row.media) if row.report else []
+        return JsonResponse({"media": [media_as_json(media) for media in row.media], "missing": missing})
 
 
-@login_required
-@organizer_area
-@require_POST
-def media_delete(request, pk: int):
-    media = get_object_or_404(
-        MediaFile.objects.select_related("report__event__week").filter(
-            report__event__host__memberships__user=request.user
-        ),
-        pk=pk,
-    )
-    report = media.report
-    try:
-        media_services.media_delete(media=media)
-    except PermissionDenied as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("已删除“%(name)s”，可以重新上传。") % {"name": media.original_name})
-    return redirect(reverse("reports:detail", kwargs={"event_id": report.event_id, "day": report.day}))
+class MediaDeleteView(ReporterAreaMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        media = get_object_or_404(
+            MediaFile.objects.select_related("report__event__week").filter(
+                report__event__host__memberships__user=request.user
+            ),
+            pk=self.kwargs["pk"],
+        )
+        report = media.report
+        try:
+            media_services.media_delete(media=media)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("已删除“%(name)s”，可以重新上传。") % {"name": media.original_name})
+        return redirect("reports:detail", event_id=report.event_id, day=report.day)
