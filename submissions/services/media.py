@@ -68,7 +68,7 @@ def media_upload(*, report: DailyReport, uploaded, kind: str, by, caption: str =
     digest = getattr(uploaded, "sha256", None) or _sha256_of(uploaded)
     name = clean_original_name(uploaded.name)
     duplicate = ValidationError(_("文件“%(name)s”已经上传过。") % {"name": name})
-    if _already_uploaded(report.pk, digest):  # spares storing a big file only to refuse it
+    if is_duplicate_upload(report_id=report.pk, digest=digest):  # spares storing a big file only to refuse it
         raise duplicate
     media = MediaFile(
         report=report,
@@ -84,7 +84,7 @@ def media_upload(*, report: DailyReport, uploaded, kind: str, by, caption: str =
         with transaction.atomic():
             locked = DailyReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
             _require_editable(locked)
-            if _already_uploaded(report.pk, digest):
+            if is_duplicate_upload(report_id=report.pk, digest=digest):
                 raise duplicate
             media.save()
             transaction.on_commit(lambda: enqueue_check(media_id=media.pk))
@@ -100,7 +100,8 @@ def media_upload(*, report: DailyReport, uploaded, kind: str, by, caption: str =
     return media
 
 
-def _already_uploaded(report_id: int, digest: str) -> bool:
+def is_duplicate_upload(*, report_id: int, digest: str) -> bool:
+    """The same bytes are already among the report's files."""
     return MediaFile.objects.filter(report_id=report_id, sha256=digest).exists()
 
 

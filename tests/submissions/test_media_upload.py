@@ -1,5 +1,7 @@
 """Uploading under races: a duplicate or a submit landing while the file is being stored."""
 
+import hashlib
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -29,16 +31,20 @@ def _upload(report, member, content):
 
 
 def _while_storing(monkeypatch, action):
-    """Run ``action(media)`` after the file is stored and before its row is inserted."""
+    """Run ``action()`` once the upload is written to storage, before its row is inserted
+    (what another request may do meanwhile). Returns the stored names."""
     stored = []
-    real_store = media_services._store
+    storage = MediaFile._meta.get_field("file").storage
+    real_save = storage.save
 
-    def store(media, uploaded):
-        real_store(media, uploaded)
-        stored.append(media.file.name)
-        action(media)
+    def save(name, content, max_length=None):
+        saved = real_save(name, content, max_length=max_length)
+        if name.startswith("reports/"):  # the upload itself, not a preview made after it
+            stored.append(saved)
+            action()
+        return saved
 
-    monkeypatch.setattr(media_services, "_store", store)
+    monkeypatch.setattr(storage, "save", save)
     return stored
 
 
@@ -48,13 +54,13 @@ def test_same_file_uploaded_meanwhile_is_refused_and_the_stored_copy_removed(
     report = report_for_day(event=event, day=event.days[0])
     stored = _while_storing(
         monkeypatch,
-        lambda media: MediaFile.objects.create(
+        lambda: MediaFile.objects.create(
             report=report,
             kind="photo",
             file="reports/other.jpg",
             original_name="p.jpg",
             size=1,
-            sha256=media.sha256,
+            sha256=hashlib.sha256(photo).hexdigest(),
         ),
     )
 
@@ -71,16 +77,16 @@ def test_unique_constraint_violation_becomes_the_same_refusal(event, member, pho
     report = report_for_day(event=event, day=event.days[0])
     stored = _while_storing(
         monkeypatch,
-        lambda media: MediaFile.objects.create(
+        lambda: MediaFile.objects.create(
             report=report,
             kind="photo",
             file="reports/other.jpg",
             original_name="p.jpg",
             size=1,
-            sha256=media.sha256,
+            sha256=hashlib.sha256(photo).hexdigest(),
         ),
     )
-    monkeypatch.setattr(media_services, "_already_uploaded", lambda report_id, digest: False)
+    monkeypatch.setattr(media_services, "is_duplicate_upload", lambda *, report_id, digest: False)
 
     with pytest.raises(ValidationError, match="已经上传过"):
         _upload(report, member, photo)
@@ -93,7 +99,7 @@ def test_report_submitted_while_the_file_was_stored_gets_no_new_file(event, memb
     report = report_for_day(event=event, day=event.days[0])
     stored = _while_storing(
         monkeypatch,
-        lambda media: DailyReport.objects.filter(pk=report.pk).update(
+        lambda: DailyReport.objects.filter(pk=report.pk).update(
             status=DailyReport.Status.SUBMITTED, submitted_at=timezone.now(), is_late=False
         ),
     )
@@ -109,7 +115,7 @@ def test_report_submitted_while_the_file_was_stored_gets_no_new_file(event, memb
 def test_file_is_stored_outside_any_transaction(event, member, photo, monkeypatch):
     report = report_for_day(event=event, day=event.days[0])
     during_store = []
-    _while_storing(monkeypatch, lambda media: during_store.append(connection.in_atomic_block))
+    _while_storing(monkeypatch, lambda: during_store.append(connection.in_atomic_block))
 
     media = _upload(report, member, photo)
 

@@ -401,10 +401,11 @@ def test_sends_claimed_but_never_enqueued_are_swept_and_sent_once(
 def test_a_channel_that_breaks_unexpectedly_is_failed_and_the_others_still_go(
     day_events, monkeypatch, django_capture_on_commit_callbacks
 ):
-    def broken_site(rows, messages, *, now):
+    def broken_bulk_create(objs, *args, **kwargs):
         raise RuntimeError("notice table locked")
 
-    monkeypatch.setattr(reminder_delivery, "_deliver_site", broken_site)
+    # The in-site channel writes its notices in one bulk insert: that insert breaks.
+    monkeypatch.setattr(Notice.objects, "bulk_create", broken_bulk_create)
 
     run_tick(django_capture_on_commit_callbacks, local(14))
 
