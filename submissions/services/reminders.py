@@ -310,7 +310,7 @@ def reminders_sweep_stuck(
     Safe beside a live delivery: delivery claims each attempt under a row lock, and it
     re-checks that a reminder is still wanted, so nothing goes twice or stale. A reminder
     whose delivery started (``attempts`` >= 1) but that is still pending after
-    ``interrupted_after`` (default: the whole retry window of ``tasks/reminders.py``) lost
+    ``interrupted_after`` (default: ``retry_window()``, the whole retry window of the delivery tasks) lost
     its worker mid-send or its retry message; it may or may not have gone out, so it is not
     sent again. Side effects: delivery tasks enqueued; those reminders recorded as failed
     with the reason, for the office to see. Returns the reminder and dispatch ids enqueued.

@@ -37,34 +37,43 @@ def board_day(week: Week, value: str | None) -> dt.date:
     return min(max(day, week.starts_on), week.ends_on)
 
 
-class BoardView(OfficeAreaMixin, TemplateView):
-    template_name = "submissions/board/home.html"
-    with_choices = True
+class OfficeDayMixin(OfficeAreaMixin):
+    """An office page about one day of the current week: ``?day=``, else today, kept inside it."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         week = current_week(self.request)
         context["week"] = week
-        if week is None:
-            return context
+        if week is not None:
+            day = board_day(week, self.request.GET.get("day"))
+            context.update(day=day, **self.day_context(week, day))
+        return context
+
+    def day_context(self, week: Week, day: dt.date) -> dict:
+        raise NotImplementedError
+
+
+class BoardView(OfficeDayMixin, TemplateView):
+    template_name = "submissions/board/home.html"
+    with_choices = True
+
+    def day_context(self, week: Week, day: dt.date) -> dict:
         query = self.request.GET
-        day = board_day(week, query.get("day"))
         filters = selectors.Filters.from_query(query)
         board = selectors.board_for_day(week=week, day=day, now=timezone.now(), filters=filters, light=True)
         kept = {key: value for key, value in query.items() if key in FILTER_PARAMS and value}
         unstated = {key: value for key, value in kept.items() if key != "state"}
-        context.update(
-            day=day,
-            board=board,
-            filters=filters,
-            counts=board.counts,
-            today=week.today(),
-            now=board.now,
-            poll_seconds=POLL_SECONDS,
-            filter_query=urlencode(kept),
-            query=urlencode({"day": day.isoformat(), **kept}),
-            base_query=urlencode({"day": day.isoformat(), **unstated}),
-        )
+        context = {
+            "board": board,
+            "filters": filters,
+            "counts": board.counts,
+            "today": week.today(),
+            "now": board.now,
+            "poll_seconds": POLL_SECONDS,
+            "filter_query": urlencode(kept),
+            "query": urlencode({"day": day.isoformat(), **kept}),
+            "base_query": urlencode({"day": day.isoformat(), **unstated}),
+        }
         if self.with_choices:
             context.update(choices=selectors.filter_choices(week=week), days=week.days)
         return context
