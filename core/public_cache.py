@@ -10,9 +10,12 @@ list of keys to hunt down.
   query parameters the view declares; a hit runs no SQL query and,
   when this process served the page lately, one small cache read (the version); an entry
   stored under an older version is a miss;
-- a request carrying a session or messages cookie (a signed-in user, or a pending
-  message) is never served from the cache nor stored into it, so nobody sees another
-  person's page;
+- a signed-in user, or a visitor with a pending message, is never served from the cache
+  nor stored into it, so nobody sees another person's page; a made-up session cookie is
+  looked up and served the cached page like anybody else;
+- the shared cache may fail: pages are then rendered afresh, the failure is remembered for
+  a few seconds (no timeout per request) and logged once a minute (``core.cache_guard``); bumps are
+  counted in the database, so one the cache missed starts a new version once it is back;
 - every answer has an ETag (a hash of the content, language and nothing user-specific) and
   a Last-Modified; a matching ``If-None-Match`` (or, without it, ``If-Modified-Since``)
   gets 304;
@@ -26,8 +29,10 @@ seconds; feeds, which do not depend on the clock, for ``FEED_TIMEOUT``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import logging
 import re
 import secrets
 import threading
@@ -36,14 +41,24 @@ from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db.models import F
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import get_language
 
+from .cache_guard import CacheGuard, CacheUnavailable
+from .models import PublicVersion
+
+log = logging.getLogger(__name__)
+
 VERSION_KEY = "public:version"
+# The database's count of bumps that the version in the cache has seen.
+STORED_KEY = "public:stored-bumps"
+
 PAGE_TIMEOUT = 60
 FEED_TIMEOUT = 600
 # Pages kept in each web process beside the shared cache (see _LocalEntries).
@@ -66,34 +81,86 @@ _DROPPED_HEADERS = {
 }
 
 
-def public_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
-        version = cache.get(VERSION_KEY)
+def public_version() -> int | None:
+    """The current version, or None while the shared cache cannot be reached.
+
+    A version never used before starts whenever the cache has lost it (a Redis restart keeps
+    nothing) or this process saw the cache fail (a bump may have missed it meanwhile), so no
+    page held from before counts.
+    """
+    try:
+        version = _guard.call(cache.get, VERSION_KEY)
+        if version is None or _guard.recovered():
+            version = _restart_version()
+        return version
+    except CacheUnavailable:
+        return None
+
+
+def bump_public_version() -> int | None:
+    """Call after any change to what the public sees (approve, change, cancel).
+
+    The bump is counted in the database first, so an outage of the cache cannot lose it:
+    ``resync_public_version`` (every minute, from beat) starts a new version when the cache
+    missed a counted bump. Returns the cache's new version, None while it is away."""
+    stored = _count_stored_bump()
+    try:
+        try:
+            version = _guard.call(cache.incr, VERSION_KEY)
+        except ValueError:  # the cache lost the version: start a new one
+            version = _restart_version()
+        _guard.call(cache.set, STORED_KEY, stored, timeout=None)
+        return version
+    except CacheUnavailable:
+        return None  # this process starts a new version once the cache answers again
+
+
+def resync_public_version() -> bool:
+    """Start a new version if the cache missed a bump counted in the database (it was away
+    when the bump came). True when it did."""
+    stored = PublicVersion.objects.filter(pk=1).values_list("value", flat=True).first()
+    try:
+        if stored is None or _guard.call(cache.get, STORED_KEY) == stored:
+            return False
+        _restart_version()
+        _guard.call(cache.set, STORED_KEY, stored, timeout=None)
+        return True
+    except CacheUnavailable:
+        return False
+
+
+def _restart_version() -> int:
+    version = secrets.randbits(62)
+    _guard.call(cache.set, VERSION_KEY, version, timeout=None)
     return version
 
 
-def bump_public_version() -> int:
-    """Call after any change to what the public sees (approve, change, cancel)."""
-    try:
-        return cache.incr(VERSION_KEY)
-    except ValueError:
-        return public_version()
+def _count_stored_bump() -> int:
+    if not PublicVersion.objects.filter(pk=1).update(value=F("value") + 1):
+        PublicVersion.objects.get_or_create(pk=1, defaults={"value": 1})
+    return PublicVersion.objects.values_list("value", flat=True).get(pk=1)
 
 
-def _fresh_version() -> int:
-    """A starting version never used before: after the shared cache loses its keys (a Redis
-    restart keeps nothing), pages a web process still holds must not match the new version."""
-    return secrets.randbits(62)
+_guard = CacheGuard(consequence="public pages are served without it")
 
 
 def may_use_cache(request) -> bool:
-    """Anonymous, cookie-less-session GET/HEAD only; decided without touching the database."""
+    """Anonymous GET/HEAD with no message waiting.
+
+    A session or messages cookie alone proves nothing: anybody can send a made-up one to skip
+    the cache. With such a cookie the session is looked up (one query) and the messages
+    decoded; only a signed-in user or a real pending message is answered uncached. Without
+    one, the decision touches neither the database nor the cache.
+    """
     if request.method not in ("GET", "HEAD"):
         return False
     cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+    has_session = settings.SESSION_COOKIE_NAME in cookies
+    if has_session and request.user.is_authenticated:
+        return False
+    if has_session or "messages" in cookies:
+        return not len(get_messages(request))
+    return True
 
 
 def cache_key(request, params: tuple[str, ...] = ()) -> str:
@@ -151,15 +218,19 @@ class _LocalEntries:
 _local = _LocalEntries(max_bytes=LOCAL_MAX_BYTES)
 
 
-def _cached_entry(key: str, timeout: int) -> tuple[int, dict | None]:
-    """The current public version and the entry for ``key`` if it is that version's."""
-    version = cache.get(VERSION_KEY)
+def _cached_entry(key: str, timeout: int) -> tuple[int | None, dict | None]:
+    """The current public version (None without the shared cache: nothing is cached then)
+    and the entry for ``key`` if it is that version's."""
+    version = public_version()
     if version is None:
-        return public_version(), None
+        return None, None
     entry = _local.get(key, version)
     if entry is not None:
         return version, entry
-    entry = cache.get(key)
+    try:
+        entry = _guard.call(cache.get, key)
+    except CacheUnavailable:
+        return None, None
     if entry is None or entry.get("version") != version:
         return version, None
     _local.put(key, entry, timeout)
@@ -178,7 +249,7 @@ def public_cached(*, timeout: int = PAGE_TIMEOUT, cors: bool = False, params: tu
             if cors and request.method == "OPTIONS":
                 return _preflight()
             use_cache = may_use_cache(request)
-            entry = None
+            entry, version = None, None
             if use_cache:
                 key = cache_key(request, params)
                 version, entry = _cached_entry(key, timeout)
@@ -189,10 +260,11 @@ def public_cached(*, timeout: int = PAGE_TIMEOUT, cors: bool = False, params: tu
                 if response.status_code != 200 or response.streaming:
                     return _with_cors(response, cors)
                 entry = _entry_from(response)
-                if use_cache:
+                if use_cache and version is not None:
                     # The version read before rendering: a bump meanwhile makes this entry stale.
                     entry = {**entry, "version": version}
-                    cache.set(key, entry, timeout)
+                    with contextlib.suppress(CacheUnavailable):
+                        _guard.call(cache.set, key, entry, timeout)
                     _local.put(key, entry, timeout)
             return _answer(request, entry, cors)
 

@@ -64,6 +64,9 @@ class WeekAdmin(BumpsPublicCache, admin.ModelAdmin):
                     "video_max_bytes",
                     "photos_required",
                     "video_required",
+                    "max_photos_per_report",
+                    "max_videos_per_report",
+                    "max_bytes_per_unit_day",
                 ]
             },
         ),
@@ -82,6 +85,7 @@ class WeekAdmin(BumpsPublicCache, admin.ModelAdmin):
                 ]
             },
         ),
+        (_("活动审核"), {"fields": ["review_public_changes"]}),
     ]
 
 

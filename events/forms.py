@@ -9,12 +9,21 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.text import validate_single_line
+
 from .models import Event, EventPartner, Membership, Organizer, OrganizerApplication, Theme, User, Week
 from .services import REQUIRED_TO_SUBMIT, PartnerSpec
-from .validation import host_as_partner_errors, split_names, validate_phone, week_range_errors
+from .validation import (
+    host_as_partner_errors,
+    split_names,
+    validate_phone,
+    week_range_errors,
+)
 
 COVER_MAX_BYTES = 5 * 1024 * 1024
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+# Text fields of the event form that hold one line (they reach .ics properties and headers).
+SINGLE_LINE_EVENT_FIELDS = ("subtitle", "place", "address", "contact_name")
 
 
 class PhoneField(forms.CharField):
@@ -114,6 +123,8 @@ class EventForm(forms.ModelForm):
     def __init__(self, *args, user: User, week: Week, submitting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.week, self.submitting = user, week, submitting
+        for name in SINGLE_LINE_EVENT_FIELDS:
+            self.fields[name].validators.append(validate_single_line)
         units = Organizer.objects.filter(memberships__user=user).order_by("name")
         self.fields["host"].queryset = units
         self.fields["reporter"].queryset = (
@@ -187,6 +198,19 @@ class EventForm(forms.ModelForm):
             if getattr(cover.image, "format", None) not in ("JPEG", "PNG"):
                 raise ValidationError(_("封面图须为 JPG 或 PNG 图片。"), code="cover_format")
         return cover
+
+    def clean_undertaker_names(self):
+        return self._clean_names("undertaker_names")
+
+    def clean_co_organizer_names(self):
+        return self._clean_names("co_organizer_names")
+
+    def _clean_names(self, field: str) -> str:
+        # One name a line: the lines may break, a name itself may not hold a tab or control character.
+        text = self.cleaned_data.get(field, "")
+        for name in split_names(text):
+            validate_single_line(name)
+        return text
 
     def clean(self):
         cleaned = super().clean()

@@ -23,11 +23,18 @@ from django.utils.translation import gettext_lazy
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.archives import check_office_archive
+from core.text import validate_single_line
 from venues.models import Venue
 
 from .models import Event, EventPartner, Organizer, Theme, User, Week
 from .services import PartnerSpec, event_import_rows
-from .validation import host_as_partner_errors, split_names, validate_phone, week_range_errors
+from .validation import (
+    host_as_partner_errors,
+    split_names,
+    validate_phone,
+    week_range_errors,
+)
 
 # (key, header, required)
 COLUMNS = [
@@ -56,6 +63,14 @@ DATETIME_FORMATS = [
     "%Y年%m月%d日 %H:%M",
 ]
 MAX_ROWS = 1000
+# Longest text a cell may hold: the description is free text, the lists hold several unit or
+# theme names, every other column is one line (and the model's max_length may be stricter).
+MAX_CELL_CHARS = 200
+CELL_CHARS = {"description": 2000, "undertakers": 1000, "co_organizers": 1000, "themes": 1000}
+# Columns whose text may span lines: the description, and lists (one name a line is allowed).
+MULTI_LINE = {"description"}
+NAME_LISTS = {"undertakers", "co_organizers", "themes"}
+_MODEL_LIMITED = ("subtitle", "place", "address", "contact_name")
 
 
 @dataclass
@@ -122,6 +137,15 @@ def import_key(*, host: str, subtitle: str, starts_at: dt.datetime) -> str:
 def preview(*, content: bytes, week: Week) -> ImportPreview:
     """Read and check every row; write nothing."""
     result = ImportPreview()
+    try:
+        # Before openpyxl: a zip bomb is refused from its directory, never inflated into memory.
+        check_office_archive(content)
+    except ValidationError as error:
+        if error.code == "not_zip":
+            result.file_errors.append(_("无法读取该文件，请上传由模板填写的 .xlsx 文件。"))
+        else:
+            result.file_errors += error.messages
+        return result
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:
@@ -207,8 +231,40 @@ def _datetime(text: str, week: Week) -> dt.datetime | None:
     return None
 
 
+def _text_errors(values: dict[str, str], errors: list[str]) -> bool:
+    """Cells too long or with line breaks where one line belongs. A too-long cell stops the row's
+    other checks (their messages quote the values) and is cut short for the preview page."""
+    titles = {key: title for key, title, _required in COLUMNS}
+    too_long = False
+    for key, value in values.items():
+        limit = CELL_CHARS.get(key, MAX_CELL_CHARS)
+        if key in _MODEL_LIMITED:
+            limit = min(limit, Event._meta.get_field(key).max_length)
+        if len(value) > limit:
+            errors.append(_("%(column)s不能超过 %(limit)d 个字。") % {"column": titles[key], "limit": limit})
+            values[key] = value[:limit] + "…"
+            too_long = True
+    if too_long:
+        return True
+    for key, value in values.items():
+        if key in MULTI_LINE:
+            continue
+        parts = split_names(value) if key in NAME_LISTS else [value]
+        for part in parts:
+            try:
+                validate_single_line(part)
+            except ValidationError as error:
+                errors.append(
+                    _("%(column)s：%(error)s") % {"column": titles[key], "error": error.messages[0]}
+                )
+                break
+    return False
+
+
 def _check(row: ImportRow, line, positions, week: Week, lookups: _Lookups) -> None:
     v, errors = row.values, row.errors
+    if _text_errors(v, errors):
+        return
     for key, title, required in COLUMNS:
         if required and not v[key]:
             errors.append(_("“%(column)s”不能为空。") % {"column": title})
@@ -258,18 +314,6 @@ def _check(row: ImportRow, line, positions, week: Week, lookups: _Lookups) -> No
             URLValidator(schemes=["http", "https"])(v["live_url"])
         except ValidationError:
             errors.append(_("直播或回放链接须以 http:// 或 https:// 开头。"))
-    for key, model_field in (
-        ("subtitle", "subtitle"),
-        ("place", "place"),
-        ("address", "address"),
-        ("contact_name", "contact_name"),
-    ):
-        limit = Event._meta.get_field(model_field).max_length
-        if len(v[key]) > limit:
-            errors.append(
-                _("%(column)s不能超过 %(limit)d 个字。")
-                % {"column": dict((k, t) for k, t, _r in COLUMNS)[key], "limit": limit}
-            )
     if errors:
         return
     row.themes = themes

@@ -72,6 +72,21 @@ class Week(models.Model):
     video_max_bytes = models.PositiveBigIntegerField(_("视频最大字节数"), default=2 * 1024 * MIB)
     photos_required = models.PositiveSmallIntegerField(_("每份报送至少合格照片数"), default=1)
     video_required = models.BooleanField(_("每份报送必须有视频"), default=False)
+    # Quotas against storage exhaustion. A report may hold twenty photos and three videos
+    # (the rules ask for a few of each; room is left to replace failed ones), and a unit may
+    # store 8 GiB a day: one report filled to every maximum (20 x 40 MiB + 3 x 2 GiB, about
+    # 6.8 GiB) still fits, with room for a re-upload. Failed files count until deleted.
+    max_photos_per_report = models.PositiveSmallIntegerField(
+        _("每份报送最多照片数"), default=20, help_text=_("含检查不合格但未删除的照片。")
+    )
+    max_videos_per_report = models.PositiveSmallIntegerField(
+        _("每份报送最多视频数"), default=3, help_text=_("含检查不合格但未删除的视频。")
+    )
+    max_bytes_per_unit_day = models.PositiveBigIntegerField(
+        _("每个单位每天最多上传字节数"),
+        default=8 * 1024 * MIB,
+        help_text=_("按活动周时区的自然日，合计主办单位所有活动上传的照片和视频；删除文件后释放。"),
+    )
     reminder_times = models.JSONField(
         _("提醒时间"), default=default_reminder_times, help_text=_("当地时间，如 14:00、15:30。")
     )
@@ -86,6 +101,14 @@ class Week(models.Model):
     )
     is_current = models.BooleanField(_("当前活动周"), default=False)
     is_published = models.BooleanField(_("已公开"), default=False)
+    review_public_changes = models.BooleanField(
+        _("已发布活动的公开内容变更须审核"),
+        default=True,
+        help_text=_(
+            "勾选后，已发布活动修改标题、活动简介、直播链接或封面图，与修改时间、地点一样须经审核通过才公开；"
+            "不勾选则保存后立即公开。"
+        ),
+    )
 
     objects = WeekQuerySet.as_manager()
 

@@ -1,29 +1,91 @@
-"""``GET /healthz``: is the database up, is the broker reachable, does a worker answer."""
+"""``/healthz``: liveness for load balancers, constant time, telling nothing about the inside.
+``/readyz``: every service the portal uses, for the operator's monitoring only (allowed
+addresses or a token); computed at most once every few seconds per process."""
 
 from __future__ import annotations
 
+import threading
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
+from django.utils.crypto import constant_time_compare
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import View
 
+from core.client_ip import client_ip
+from core.heartbeat import heartbeat_age
+
 from .celery import app as celery_app
 
 BROKER_TIMEOUT_SECONDS = 1.0
-WORKER_PING_TIMEOUT_SECONDS = 0.5
+STORAGE_PROBE = "readyz-probe"
 
 
 @method_decorator(never_cache, name="dispatch")
 class HealthView(View):
+    """The process answers: no database, no cache, no broker, nothing to learn from."""
+
     http_method_names = ["get", "head"]
 
     def get(self, request, *args, **kwargs) -> JsonResponse:
-        database = _database_state()
-        broker = _broker_state()
-        worker = _worker_state() if broker == "ok" else "unknown"
-        status = 200 if database == "ok" else 503
-        return JsonResponse({"database": database, "broker": broker, "worker": worker}, status=status)
+        return JsonResponse({"status": "ok"})
+
+
+@method_decorator(never_cache, name="dispatch")
+class ReadyView(View):
+    """503 when the database is down (this process cannot serve); the other services are
+    reported for monitoring: pages degrade without them rather than fail."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs) -> JsonResponse:
+        if not _may_ask(request):
+            raise Http404
+        status, body = _readiness.answer()
+        return JsonResponse(body, status=status)
+
+
+def _may_ask(request) -> bool:
+    token = settings.READYZ_TOKEN
+    if token and constant_time_compare(request.headers.get("Authorization", ""), f"Bearer {token}"):
+        return True
+    return client_ip(request) in settings.READYZ_ALLOWED_ADDRESSES
+
+
+class _Readiness:
+    """The last answer, kept for ``READYZ_CACHE_SECONDS`` so that a monitor polling hard costs
+    one round of checks every few seconds, not one per call."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.at = float("-inf")
+        self.last: tuple[int, dict] | None = None
+
+    def answer(self) -> tuple[int, dict]:
+        with self.lock:
+            if self.last is None or time.monotonic() - self.at >= settings.READYZ_CACHE_SECONDS:
+                self.last, self.at = _check_everything(), time.monotonic()
+            return self.last
+
+
+_readiness = _Readiness()
+
+
+def _check_everything() -> tuple[int, dict]:
+    database = _database_state()
+    body = {
+        "database": database,
+        "cache": _cache_state(),
+        "broker": _broker_state(),
+        "storage": _storage_state(),
+        "worker": _worker_state() if database == "ok" else "unknown",
+    }
+    return (200 if database == "ok" else 503), body
 
 
 def _database_state() -> str:
@@ -38,6 +100,14 @@ def _database_state() -> str:
     return "ok"
 
 
+def _cache_state() -> str:
+    try:
+        cache.get("readyz-probe")
+    except Exception as exc:
+        return f"error: {type(exc).__name__}"
+    return "ok"
+
+
 def _broker_state() -> str:
     try:
         with celery_app.connection_for_write() as conn:
@@ -47,12 +117,21 @@ def _broker_state() -> str:
     return "ok"
 
 
-def _worker_state() -> str:
-    """ "ok" when a worker answers a ping; the file-system broker cannot broadcast a ping."""
-    if celery_app.conf.broker_url.startswith("filesystem://"):
-        return "unknown"
+def _storage_state() -> str:
     try:
-        replies = celery_app.control.ping(timeout=WORKER_PING_TIMEOUT_SECONDS)
+        default_storage.exists(STORAGE_PROBE)
     except Exception as exc:
         return f"error: {type(exc).__name__}"
-    return "ok" if replies else "none"
+    return "ok"
+
+
+def _worker_state() -> str:
+    """ "ok" while beat's heartbeat task ran on a worker lately, else how long ago it last ran."""
+    try:
+        age = heartbeat_age()
+    except Exception as exc:
+        return f"error: {type(exc).__name__}"
+    if age is None:
+        return "never"
+    seconds = int(age.total_seconds())
+    return "ok" if seconds <= 3 * settings.HEARTBEAT_SECONDS else f"stale: {seconds} s ago"

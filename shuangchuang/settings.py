@@ -102,10 +102,18 @@ if REDIS_URL:
         "default": {
             "BACKEND": "shuangchuang.redis_cache.PortalRedisCache",
             "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
+            # A Redis that stalls must not hold a web worker: pages are served without it.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# /readyz answers these addresses (client_ip) or a request with "Authorization: Bearer READYZ_TOKEN".
+READYZ_ALLOWED_ADDRESSES = env.list("READYZ_ALLOWED_ADDRESSES", default=["127.0.0.1", "::1"])
+READYZ_TOKEN = env.str("READYZ_TOKEN", default="")
+READYZ_CACHE_SECONDS = env.float("READYZ_CACHE_SECONDS", default=5.0)
+# After the shared cache fails, each process goes on without it for this many seconds.
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5.0)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "events.User"
@@ -225,7 +233,18 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BEAT_SCHEDULE = {
-    "sweep-stuck-media-checks": {"task": "submissions.sweep_stuck_checks", "schedule": 300.0},
+    # A bump the shared cache missed while it was away starts a new public version.
+    "resync-public-version": {"task": "core.resync_public_version", "schedule": 60.0},
+    # Proof for /readyz that beat schedules and a worker runs.
+    "heartbeat": {
+        "task": "core.heartbeat",
+        "schedule": (HEARTBEAT_SECONDS := 30.0),
+        "options": {"expires": 30.0},
+    },
+    # Checks whose worker died (lease not renewed for a minute) are taken over within two.
+    "sweep-stuck-media-checks": {"task": "submissions.sweep_stuck_checks", "schedule": 60.0},
+    # Failed uploads of reports older than MEDIA_PURGE_FAILED_AFTER_DAYS (default 7), once a day.
+    "purge-failed-media": {"task": "submissions.purge_failed_media", "schedule": 24 * 3600.0},
     "sweep-stuck-reminders": {"task": "submissions.sweep_stuck_reminders", "schedule": 300.0},
     # Reminders, overdue notices and the office digest; a tick not started within its own
     # period is dropped (the next one covers it). REMINDERS_TICK_SECONDS: tests use seconds.
@@ -242,7 +261,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -281,7 +300,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_CLIENT_IP_CALLABLE = "shuangchuang.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "shuangchuang.login_throttle.lockout_page"
 AXES_VERBOSE = False
 # The client's address: REMOTE_ADDR, unless the proxy in front overwrites a header with it

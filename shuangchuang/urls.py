@@ -10,6 +10,7 @@ admin.site.index_title = _("数据管理")
 
 urlpatterns = [
     path("healthz", health.HealthView.as_view(), name="healthz"),
+    path("readyz", health.ReadyView.as_view(), name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("events.urls.accounts")),
     path("admin/", admin.site.urls),

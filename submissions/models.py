@@ -177,7 +177,8 @@ class MediaFile(models.Model):
     preview = models.FileField(_("缩略图或封面帧"), upload_to=media_preview_path, blank=True, max_length=255)
     attempts = models.PositiveSmallIntegerField(_("检查次数"), default=0)
     queued_at = models.DateTimeField(_("排队时间"), default=timezone.now)
-    check_started_at = models.DateTimeField(_("最近一次开始检查"), null=True, blank=True)
+    # Renewed every few seconds while a worker checks the file: older than the lease, the check died.
+    check_alive_at = models.DateTimeField(_("检查进行中（最近确认）"), null=True, blank=True)
     checked_at = models.DateTimeField(_("检查完成时间"), null=True, blank=True)
     is_public = models.BooleanField(_("公开展示"), default=False)
     uploaded_by = models.ForeignKey(

@@ -36,3 +36,12 @@ def pytest_configure(config):
     # The test settings name these folders; importing settings makes nothing, so they are made here.
     for folder in (settings.MEDIA_ROOT, settings.STATIC_ROOT):
         Path(folder).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache: rate-limit counts and cached pages of one test
+    must not decide another's."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import PurePosixPath
 
 from django.db.models import Count, QuerySet
 from django.utils import formats, timezone
@@ -75,19 +76,26 @@ def decided_applications(*, limit: int = 20) -> QuerySet[OrganizerApplication]:
     )
 
 
+# Translated when shown (``with_diffs``); the catalogue holds each label.
 CHANGE_LABELS = {
+    "subtitle": "标题",
     "venue": "会场",
     "place": "活动地点",
     "address": "详细地址",
     "starts_at": "开始时间",
     "ends_at": "结束时间",
+    "live_url": "直播链接",
+    "description": "活动简介",
+    "cover": "封面图",
 }
 
 
 def with_diffs(change_requests) -> list[EventChangeRequest]:
     """Give each change request ``rows``: (label, approved value, proposed value) per changed field.
 
-    Venue names are read for all requests at once, so a list costs one extra query.
+    Values are plain text (a description whole, with its line breaks; a cover by the file
+    name it is stored under), for templates to escape. Venue names are read for all requests
+    at once, so a list costs one extra query.
     """
     requests = list(change_requests)
     ids = {cr.proposed.get("venue") for cr in requests} | {cr.previous.get("venue") for cr in requests}
@@ -98,6 +106,8 @@ def with_diffs(change_requests) -> list[EventChangeRequest]:
             return names.get(value, "—")
         if field in ("starts_at", "ends_at") and value:
             return formats.date_format(timezone.localtime(dt.datetime.fromisoformat(value)), "Y-m-d H:i")
+        if field == "cover" and value:
+            return PurePosixPath(value).name
         return value or "—"
 
     for cr in requests:

@@ -28,6 +28,7 @@ from .people import (
 )
 from .workflow import (
     GUARDED_FIELDS,
+    PUBLIC_FACE_FIELDS,
     REQUIRED_TO_SUBMIT,
     PartnerSpec,
     apply_guarded_values,
@@ -47,6 +48,7 @@ from .workflow import (
 
 __all__ = [
     "GUARDED_FIELDS",
+    "PUBLIC_FACE_FIELDS",
     "REQUIRED_TO_SUBMIT",
     "PartnerSpec",
     "application_accept",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,6 +26,7 @@ from ..models import (
     Organizer,
     Theme,
     User,
+    Week,
 )
 from ..notifications import notify
 from ..selectors.review import with_diffs
@@ -36,6 +38,9 @@ S = Event.Status
 
 # Changing these on an approved event needs the office's consent (an EventChangeRequest).
 GUARDED_FIELDS = ("venue", "place", "address", "starts_at", "ends_at")
+# The public face of an approved event: guarded as well while its week's
+# ``review_public_changes`` is on. (The cover travels in a change request as a storage name.)
+PUBLIC_FACE_FIELDS = ("subtitle", "description", "live_url", "cover")
 REQUIRED_TO_SUBMIT = {
     "contact_name": gettext_lazy("联系人"),
     "contact_phone": gettext_lazy("联系人电话"),
@@ -63,19 +68,32 @@ def missing_for_submit(event: Event) -> list[str]:
     return missing
 
 
-def guarded_values(event: Event) -> dict[str, object]:
-    """The change-request fields of ``event`` as JSON-ready values."""
-    return {
-        "venue": event.venue_id,
-        "place": event.place,
-        "address": event.address,
-        "starts_at": event.starts_at.astimezone(dt.UTC).isoformat(),
-        "ends_at": event.ends_at.astimezone(dt.UTC).isoformat(),
-    }
+def reviewed_fields(week: Week) -> tuple[str, ...]:
+    """The fields whose change on an approved event of ``week`` waits for the office."""
+    return GUARDED_FIELDS + PUBLIC_FACE_FIELDS if week.review_public_changes else GUARDED_FIELDS
+
+
+def guarded_values(event: Event, *, fields: Iterable[str] | None = None) -> dict[str, object]:
+    """The change-request fields of ``event`` (by default those its week reviews) as JSON-ready
+    values: ISO datetimes in UTC, the venue's id, the cover's storage name ("" for none)."""
+    fields = reviewed_fields(event.week) if fields is None else fields
+    return {field: _json_value(event, field) for field in fields}
+
+
+def _json_value(event: Event, field: str) -> object:
+    if field == "venue":
+        return event.venue_id
+    if field in ("starts_at", "ends_at"):
+        return getattr(event, field).astimezone(dt.UTC).isoformat()
+    if field == "cover":
+        return event.cover.name or ""
+    return getattr(event, field)
 
 
 def apply_guarded_values(event: Event, values: dict[str, object]) -> None:
-    """Set the time, place or venue values of a change request on an (unsaved) event."""
+    """Set the values of a change request (time, place, venue, public face) on an unsaved event.
+
+    A cover is set by its storage name: the file is already stored, saving writes no file."""
     for field, value in values.items():
         if field == "venue":
             event.venue_id = value
@@ -83,6 +101,24 @@ def apply_guarded_values(event: Event, values: dict[str, object]) -> None:
             setattr(event, field, dt.datetime.fromisoformat(value))
         else:
             setattr(event, field, value)
+
+
+def _store_new_cover(event: Event) -> None:
+    """Store a cover just uploaded with ``event`` now, under its generated name (as saving the
+    event would), so a change request can name it while the event keeps its approved cover."""
+    cover = event.cover
+    if cover and not cover._committed:
+        cover.save(cover.name, cover.file, save=False)
+
+
+def _discard_covers_after_commit(change_requests: Iterable[EventChangeRequest], *, keep: set[str]) -> None:
+    """Delete, once the transaction commits, the covers uploaded for ``change_requests`` (a
+    proposed cover other than the approved one of its time) that nothing in ``keep`` uses."""
+    storage = Event._meta.get_field("cover").storage
+    for change_request in change_requests:
+        name = change_request.proposed.get("cover") or ""
+        if name and name != change_request.previous.get("cover") and name not in keep:
+            transaction.on_commit(partial(storage.delete, name), robust=True)
 
 
 def _bump_public_after_commit() -> None:
@@ -141,12 +177,17 @@ def event_save(
     """Save an organizer's new or edited event (``event`` carries the form's values).
 
     Draft and returned events take every value. An approved event takes every value except
-    time, place and venue (``GUARDED_FIELDS``): those keep their approved values and the new
-    ones go into a pending ``EventChangeRequest`` (replacing an earlier pending one, or
-    withdrawing it when the values are back to the approved ones), returned here.
+    time, place and venue (``GUARDED_FIELDS``) and, while its week's ``review_public_changes``
+    is on, its public face: title, description, live link and cover (``PUBLIC_FACE_FIELDS``).
+    Those keep their approved values and the new ones go into a pending ``EventChangeRequest``
+    (replacing an earlier pending one, or withdrawing it when the values are back to the
+    approved ones), returned here. A new cover is stored at once under its generated name and
+    named in the request; the event keeps serving its approved cover.
 
     Side effects: the event row, its themes and partners; a history entry "→ draft" for a new
-    event; ``bump_public_version()`` after commit when an approved event changed.
+    event; a new cover file of an approved event; after commit, deletion of a cover file that
+    a replaced or withdrawn request had proposed and nothing uses any more;
+    ``bump_public_version()`` after commit when an approved event changed.
     """
     is_new = event.pk is None
     if not is_new:
@@ -173,11 +214,19 @@ def event_save(
 
 
 def _split_change_request(event: Event, *, by: User) -> EventChangeRequest | None:
-    stored = Event.objects.get(pk=event.pk)
-    approved = guarded_values(stored)
-    wanted = guarded_values(event)
+    stored = Event.objects.select_related("week").get(pk=event.pk)
+    fields = reviewed_fields(stored.week)
+    if "cover" in fields:
+        _store_new_cover(event)
+    approved = guarded_values(stored, fields=fields)
+    wanted = guarded_values(event, fields=fields)
     apply_guarded_values(event, approved)
     pending = event.change_requests.filter(status=EventChangeRequest.Status.PENDING).first()
+    if pending:
+        # A cover uploaded for the earlier request that neither the new request nor the saved
+        # event uses will never be shown.
+        in_use = {stored.cover.name, event.cover.name, str(wanted.get("cover", ""))}
+        _discard_covers_after_commit([pending], keep=in_use)
     changed = {field: value for field, value in wanted.items() if value != approved[field]}
     if not changed:
         if pending:
@@ -284,14 +333,17 @@ def event_cancel(*, event: Event, by: User, reason: str) -> Event:
     """Cancel an approved event. It stays public, marked cancelled with the reason; never deleted.
 
     Side effects: status → cancelled with ``cancel_reason``; history; a pending change
-    request is rejected; e-mail + notice to the unit; ``bump_public_version()`` after commit.
+    request is rejected (a cover uploaded for it deleted after commit); e-mail + notice to
+    the unit; ``bump_public_version()`` after commit.
     """
     _lock(event)
     if event.status != S.APPROVED:
         raise ValidationError(_("只有已发布的活动可以取消。"), code="state")
     if not reason.strip():
         raise ValidationError(_("请填写取消原因。"), code="reason")
-    event.change_requests.filter(status=EventChangeRequest.Status.PENDING).update(
+    pending = event.change_requests.filter(status=EventChangeRequest.Status.PENDING)
+    _discard_covers_after_commit(pending, keep={Event.objects.get(pk=event.pk).cover.name})
+    pending.update(
         status=EventChangeRequest.Status.REJECTED,
         decided_by=by,
         decided_at=timezone.now(),
@@ -321,18 +373,22 @@ def _pending_change(change_request: EventChangeRequest) -> EventChangeRequest:
 
 @transaction.atomic
 def change_request_accept(*, change_request: EventChangeRequest, by: User, comment: str = "") -> Event:
-    """Apply a pending change of time, place or venue to its approved event.
+    """Apply a pending change (time, place, venue or public face) to its approved event.
 
-    Side effects: the event takes the proposed values and ``changed_at`` (the public "有变更"
-    badge); the request is accepted; e-mail + notice to the unit; ``bump_public_version()``
-    after commit.
+    Side effects: the event takes the values the request changes (a new cover by the name it
+    was stored under); a change of time, place or venue also sets ``changed_at`` (the public
+    "有变更" badge); the request is accepted; e-mail + notice to the unit;
+    ``bump_public_version()`` after commit.
     """
     change_request = _pending_change(change_request)
     event = _lock(change_request.event)
     if event.status != S.APPROVED:
         raise ValidationError(_("活动已不是已发布状态，不能接受变更。"), code="state")
-    apply_guarded_values(event, change_request.proposed)
-    event.changed_at = timezone.now()
+    previous = change_request.previous
+    changes = {f: v for f, v in change_request.proposed.items() if f not in previous or v != previous[f]}
+    apply_guarded_values(event, changes)
+    if any(field in GUARDED_FIELDS for field in changes):
+        event.changed_at = timezone.now()
     event.save()
     change_request.status = EventChangeRequest.Status.ACCEPTED
     change_request.decided_by, change_request.decided_at, change_request.comment = by, timezone.now(), comment
@@ -340,7 +396,7 @@ def change_request_accept(*, change_request: EventChangeRequest, by: User, comme
     _tell_organizer(
         event,
         subject=_("活动变更已通过：%(title)s") % {"title": event.subtitle},
-        decision=_("的时间、地点或会场变更已通过，公开页面已更新"),
+        decision=_("的变更申请已通过，公开页面已更新"),
         comment=comment,
         change=change_request,
     )
@@ -354,7 +410,8 @@ def change_request_reject(
 ) -> EventChangeRequest:
     """Refuse a pending change; the event keeps its approved values.
 
-    Side effects: the request is rejected with the comment; e-mail + notice to the unit.
+    Side effects: the request is rejected with the comment; a cover uploaded for it is
+    deleted after commit; e-mail + notice to the unit.
     """
     if not comment.strip():
         raise ValidationError(_("请填写不同意变更的理由。"), code="comment")
@@ -363,6 +420,7 @@ def change_request_reject(
     change_request.decided_by, change_request.decided_at, change_request.comment = by, timezone.now(), comment
     change_request.save()
     event = change_request.event
+    _discard_covers_after_commit([change_request], keep={event.cover.name})
     _tell_organizer(
         event,
         subject=_("活动变更未通过：%(title)s") % {"title": event.subtitle},

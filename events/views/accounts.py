@@ -1,8 +1,52 @@
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.views.generic import View
 
+from core import ratelimit
+from core.ratelimit import RateLimitedPostMixin
 from core.roles import is_office_reviewer, is_organizer_member
+
+
+class LoginView(RateLimitedPostMixin, auth_views.LoginView):
+    """Django's sign-in with two soft limits beside django-axes' lock of a username at an address.
+
+    A failed sign-in counts its username once per address (``LOGIN_PER_ADDRESS``: a guesser
+    trying a new username each time) and its address once per username
+    (``LOGIN_PER_USERNAME``: one account guessed at from many places). While either is spent,
+    that address, or that username from anywhere, gets 429 until the window ends.
+    """
+
+    def rate_limit_checks(self):
+        checks = [(ratelimit.LOGIN_PER_ADDRESS, self.client_address)]
+        # Looked at before the form authenticates: validating it would check the password.
+        username = ratelimit.normalised(self.request.POST.get("username"))
+        if username:
+            checks.append((ratelimit.LOGIN_PER_USERNAME, username))
+        return checks
+
+    def form_invalid(self, form):
+        username = ratelimit.normalised(form.data.get("username"))
+        if username and form.data.get("password"):  # a password was checked (or axes refused it)
+            ratelimit.spend_distinct(ratelimit.LOGIN_PER_ADDRESS, self.client_address, member=username)
+            ratelimit.spend_distinct(ratelimit.LOGIN_PER_USERNAME, username, member=self.client_address)
+        return super().form_invalid(form)
+
+
+class PasswordResetView(RateLimitedPostMixin, auth_views.PasswordResetView):
+    """Django's reset form: requests per address are limited (429); mails per e-mail address
+    are limited silently (the usual "sent" page, as for an address nobody has)."""
+
+    rate_limits = (ratelimit.PASSWORD_RESET_PER_ADDRESS,)
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        email = ratelimit.normalised(form.cleaned_data["email"])
+        if not ratelimit.spend(ratelimit.PASSWORD_RESET_PER_EMAIL, email):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class AfterLoginView(LoginRequiredMixin, View):

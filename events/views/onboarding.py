@@ -9,17 +9,29 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
+from core import ratelimit
+from core.ratelimit import RateLimitedPostMixin
+
 from .. import services
 from ..forms import AcceptInvitationForm, ApplicationForm
 
 
-class ApplyView(FormView):
-    """Open to anyone: a unit asks to take part; the office decides."""
+class ApplyView(RateLimitedPostMixin, FormView):
+    """Open to anyone: a unit asks to take part; the office decides.
+
+    Each accepted application mails the office, so they are limited per client address
+    (``APPLICATION_PER_ADDRESS``); a form sent back for corrections counts nothing.
+    """
 
     template_name = "events/organizer/apply.html"
     form_class = ApplicationForm
 
+    def rate_limit_checks(self):
+        return [(ratelimit.APPLICATION_PER_ADDRESS, self.client_address)]
+
     def form_valid(self, form):
+        if not ratelimit.spend(ratelimit.APPLICATION_PER_ADDRESS, self.client_address):
+            return self.rate_limited(ratelimit.APPLICATION_PER_ADDRESS)
         services.application_submit(**form.cleaned_data)
         return redirect("organizer:apply_done")
 

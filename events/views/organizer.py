@@ -66,10 +66,14 @@ class EventFormMixin:
         if event.status == S.SUBMITTED:
             messages.success(self.request, _("已提交审核，市发改委审核后会通知您。"))
         elif change is not None:
-            messages.success(
-                self.request,
-                _("时间、地点或会场的变更已提交市发改委审核；审核通过前，公开页面仍显示原内容。"),
-            )
+            changed = {
+                field for field, value in change.proposed.items() if value != change.previous.get(field)
+            }
+            if changed & set(services.PUBLIC_FACE_FIELDS):
+                message = _("变更已提交市发改委审核；审核通过前，公开页面仍显示原内容。")
+            else:
+                message = _("时间、地点或会场的变更已提交市发改委审核；审核通过前，公开页面仍显示原内容。")
+            messages.success(self.request, message)
         elif event.status == S.APPROVED:
             messages.success(self.request, _("已保存，公开页面已更新。"))
         else:

@@ -4,11 +4,17 @@ UIDs are ``event-<pk>@<site host>`` so a calendar app that subscribed to the sch
 imported one event, updates the entry instead of adding a second one. SEQUENCE grows with
 every save of the event (seconds between creation and last change), DTSTAMP and
 LAST-MODIFIED are the last change, and a cancelled event carries STATUS:CANCELLED.
+
+Text is cleaned on the way out, whatever is stored: one-line properties (the calendar name,
+SUMMARY, LOCATION, CATEGORIES) get every line break or control character turned into a space,
+and the description keeps its line breaks (escaped by icalendar) but loses other controls, so
+an old subtitle or venue name with a "\\n" in it still makes a valid file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from icalendar import Calendar
 from icalendar import Event as VEvent
@@ -17,6 +23,21 @@ from icalendar.prop import vUri
 from . import event_url, location_of, site_host
 
 PRODID = "-//shuangchuang portal//schedule//ZH"
+# Category Cc and the Unicode line/paragraph separators; a run of them becomes one space.
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+# In multi-line text only LF stays (icalendar writes it as \n); TAB is allowed by RFC 5545.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def one_line(text: str) -> str:
+    """Text for a one-line property: line breaks and control characters become a space."""
+    return _BREAKS.sub(" ", text or "").strip()
+
+
+def multi_line(text: str) -> str:
+    """Text for DESCRIPTION: CRLF, CR and the Unicode separators become LF, other controls go."""
+    text = re.sub(r"\r\n?|[\u2028\u2029\x85]", "\n", text or "")
+    return _CONTROLS.sub("", text)
 
 
 def calendar(events, *, name: str, time_zone: str, description: str = "") -> bytes:
@@ -25,10 +46,10 @@ def calendar(events, *, name: str, time_zone: str, description: str = "") -> byt
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", one_line(name))
     cal.add("x-wr-timezone", time_zone)
     if description:
-        cal.add("x-wr-caldesc", description)
+        cal.add("x-wr-caldesc", one_line(description))
     cal.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     for event in events:
         cal.add_component(_vevent(event))
@@ -46,8 +67,8 @@ def _vevent(event) -> VEvent:
     item.add("sequence", max(0, int((event.updated_at - event.created_at).total_seconds())))
     item.add("dtstart", event.starts_at.astimezone(zone))
     item.add("dtend", event.ends_at.astimezone(zone))
-    item.add("summary", event.full_title)
-    item.add("location", location_of(event))
+    item.add("summary", one_line(event.full_title))
+    item.add("location", one_line(location_of(event)))
     url = event_url(event)
     item.add("url", vUri(url))
     lines = [f"{event.get_form_display()} · {event.host.name}"]
@@ -58,8 +79,8 @@ def _vevent(event) -> VEvent:
     if event.status == event.Status.CANCELLED:
         lines.insert(0, event.cancel_reason)
     lines.append(url)
-    item.add("description", "\n\n".join(lines))
-    item.add("categories", [event.get_form_display()])
+    item.add("description", multi_line("\n\n".join(lines)))
+    item.add("categories", [one_line(event.get_form_display())])
     item.add("status", "CANCELLED" if event.status == event.Status.CANCELLED else "CONFIRMED")
     if event.venue.latitude is not None and event.venue.longitude is not None and event.venue_id:
         item.add("geo", (float(event.venue.latitude), float(event.venue.longitude)))

@@ -9,16 +9,19 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dispatch import enqueue
+from events.models import Organizer
 
 from ..media.checks import inspect_file
 from ..media.reasons import format_size
@@ -32,10 +35,17 @@ log = logging.getLogger(__name__)
 
 # A file whose check has been started this often without a verdict keeps killing workers.
 MAX_CHECK_ATTEMPTS = 3
-# The check task's hard time limit (seconds). A check started longer ago than this is dead;
-# a younger one may still be running and is neither re-claimed nor swept.
+# The check task's hard time limit (seconds).
 CHECK_TIME_LIMIT = 900
+# While a check runs, its worker renews the file's lease (``check_alive_at``) this often; a
+# check whose lease is older than CHECK_LEASE_SECONDS lost its worker and is taken over (by the
+# sweep every minute), so a killed worker delays a report by two minutes, not fifteen.
+CHECK_LEASE_RENEW_SECONDS = 15
+CHECK_LEASE_SECONDS = 60
 CHUNK = 1024 * 1024
+# Failed files of reports older than this many days are purged (MEDIA_PURGE_FAILED_AFTER_DAYS).
+PURGE_FAILED_AFTER_DAYS = 7
+PURGE_BATCH = 500
 
 
 def kind_limit(week, kind: str) -> int:
@@ -49,16 +59,19 @@ def media_upload(*, report: DailyReport, uploaded, kind: str, by, caption: str =
     when it streamed in, and is computed here otherwise. Raises ValidationError for a file
     already in the report, over the kind's size limit, or that is plainly no photo or video
     at all (text, a web page, a script, a playlist: judged from its first bytes, nothing is
-    decoded here); PermissionDenied once the report is no longer editable. Real media that
-    breaks the week's rules is kept and flagged by the check instead, so it can be seen and
-    replaced.
+    decoded here), or over one of the week's quotas (photos or videos per report, bytes the
+    event's host unit uploaded that day in the week's zone, this file included; failed files
+    count until deleted); PermissionDenied once the report is no longer editable. Real media
+    that breaks the week's rules is kept and flagged by the check instead, so it can be seen
+    and replaced.
 
     The copy into storage (up to gigabytes, maybe to object storage) happens before and
     outside the transaction; a short transaction then locks the report row, checks again
-    that it is editable and that the file is not in it yet (a submit or the same upload
-    may have raced this one), and inserts the row. Side effects: the file is written to
-    storage under a generated name (deleted again if the row is not inserted); a check is
-    enqueued after commit.
+    that it is editable, that the file is not in it yet and that the quotas still hold (a
+    submit, the same upload or another upload of the unit may have raced this one; the host
+    unit's row is locked too, so its uploads are counted one at a time), and inserts the
+    row. Side effects: the file is written to storage under a generated name (deleted again
+    if the row is not inserted); a check is enqueued after commit.
     """
     _require_editable(report)
     limit = kind_limit(report.event.week, kind)
@@ -70,6 +83,7 @@ def media_upload(*, report: DailyReport, uploaded, kind: str, by, caption: str =
     duplicate = ValidationError(_("文件“%(name)s”已经上传过。") % {"name": name})
     if is_duplicate_upload(report_id=report.pk, digest=digest):  # spares storing a big file only to refuse it
         raise duplicate
+    _require_within_quota(report, kind=kind, size=uploaded.size, name=name)  # before a byte is stored
     media = MediaFile(
         report=report,
         kind=kind,
@@ -86,6 +100,8 @@ def media_upload(*, report: DailyReport, uploaded, kind: str, by, caption: str =
             _require_editable(locked)
             if is_duplicate_upload(report_id=report.pk, digest=digest):
                 raise duplicate
+            list(Organizer.objects.select_for_update().filter(pk=report.event.host_id).values_list("pk"))
+            _require_within_quota(report, kind=kind, size=uploaded.size, name=name)
             media.save()
             transaction.on_commit(lambda: enqueue_check(media_id=media.pk))
     except IntegrityError:
@@ -103,6 +119,52 @@ def media_upload(*, report: DailyReport, uploaded, kind: str, by, caption: str =
 def is_duplicate_upload(*, report_id: int, digest: str) -> bool:
     """The same bytes are already among the report's files."""
     return MediaFile.objects.filter(report_id=report_id, sha256=digest).exists()
+
+
+def _require_within_quota(report: DailyReport, *, kind: str, size: int, name: str) -> None:
+    """Refuse a file over the week's per-report count of its kind or the host unit's bytes
+    for today (the week's calendar day, this file included). Every stored file counts,
+    failed ones too, until it is deleted."""
+    week = report.event.week
+    if kind == MediaFile.Kind.PHOTO:
+        limit = week.max_photos_per_report
+        message = _(
+            "每份报送最多 %(limit)d 张照片，已有 %(count)d 张（含不合格的，删除后可再传），“%(name)s”未保存。"
+        )
+    else:
+        limit = week.max_videos_per_report
+        message = _(
+            "每份报送最多 %(limit)d 个视频，已有 %(count)d 个（含不合格的，删除后可再传），“%(name)s”未保存。"
+        )
+    count = MediaFile.objects.filter(report_id=report.pk, kind=kind).count()
+    if count >= limit:
+        raise ValidationError(message % {"limit": limit, "count": count, "name": name})
+    used = unit_bytes_today(organizer_id=report.event.host_id, week=week)
+    if used + size > week.max_bytes_per_unit_day:
+        raise ValidationError(
+            _(
+                "本单位今天已上传 %(used)s，加上“%(name)s”（%(size)s）将超过每日 %(limit)s 的上限，未保存。"
+                "请删除不需要的文件，或明天再传。"
+            )
+            % {
+                "used": format_size(used),
+                "name": name,
+                "size": format_size(size),
+                "limit": format_size(week.max_bytes_per_unit_day),
+            }
+        )
+
+
+def unit_bytes_today(*, organizer_id: int, week, now: dt.datetime | None = None) -> int:
+    """Bytes of the files still stored that were uploaded to the unit's events on the
+    current calendar day of ``week``'s zone."""
+    local = (now or timezone.now()).astimezone(week.zone)
+    start = dt.datetime.combine(local.date(), dt.time.min, tzinfo=week.zone)
+    end = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time.min, tzinfo=week.zone)
+    total = MediaFile.objects.filter(
+        report__event__host_id=organizer_id, uploaded_at__gte=start, uploaded_at__lt=end
+    ).aggregate(total=Sum("size"))["total"]
+    return total or 0
 
 
 def _store(media: MediaFile, uploaded) -> None:
@@ -150,6 +212,49 @@ def media_delete(*, media: MediaFile) -> None:
     transaction.on_commit(lambda: [storage.delete(name) for name in (stored, preview) if name])
 
 
+def media_purge_failed(*, older_than_days: int | None = None, now: dt.datetime | None = None) -> int:
+    """Delete the files that failed their check, of reports whose day is more than
+    ``older_than_days`` days ago (default: the MEDIA_PURGE_FAILED_AFTER_DAYS setting, else 7)
+    and whose verdict is that old too, so a file just failed is never taken from under the
+    reporter. Passed files and files not yet checked are kept.
+
+    Side effects: the rows are deleted in batches, each batch's stored files and previews
+    after its commit (a storage that refuses is logged, not raised); the count is logged.
+    Returns the number of files deleted.
+    """
+    if older_than_days is None:
+        older_than_days = getattr(settings, "MEDIA_PURGE_FAILED_AFTER_DAYS", PURGE_FAILED_AFTER_DAYS)
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=older_than_days)
+    old_failed = MediaFile.objects.filter(
+        status=MediaFile.Status.FAILED,
+        report__day__lt=timezone.localdate(cutoff),
+        checked_at__lt=cutoff,
+    )
+    purged = 0
+    while batch := list(old_failed.values_list("pk", "file", "preview")[:PURGE_BATCH]):
+        with transaction.atomic():
+            _total, by_model = MediaFile.objects.filter(
+                pk__in=[pk for pk, _file, _preview in batch], status=MediaFile.Status.FAILED
+            ).delete()
+            names = [name for _pk, *stored in batch for name in stored if name]
+            transaction.on_commit(lambda names=names: _delete_stored(names))
+        purged += by_model.get(MediaFile._meta.label, 0)
+        if len(batch) < PURGE_BATCH:
+            break
+    log.info("purged %d failed media files of reports older than %d days", purged, older_than_days)
+    return purged
+
+
+def _delete_stored(names: list[str]) -> None:
+    storage = MediaFile._meta.get_field("file").storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            log.warning("could not delete stored media %s", name, exc_info=True)
+
+
 def media_set_caption(*, media: MediaFile, caption: str) -> MediaFile:
     _require_editable(media.report)
     media.caption = caption.strip()[:200]
@@ -163,26 +268,49 @@ def media_check(*, media_id: int, resume: bool = False) -> MediaFile | None:
     Safe to run any number of times, concurrently or after a worker died mid-check: a file
     that already has a verdict is left alone; a file being checked is taken over when
     ``resume`` says the broker handed back this very message because its worker died (late
-    acknowledgement), and otherwise only once its check started longer ago than the task's
-    hard time limit; a file whose checks keep dying is failed after MAX_CHECK_ATTEMPTS.
+    acknowledgement), and otherwise only once its lease ran out (``CHECK_LEASE_SECONDS``
+    without renewal); a file whose checks keep dying is failed after MAX_CHECK_ATTEMPTS.
     Returns the file, or None if it no longer exists.
     """
-    dead_before = timezone.now() - dt.timedelta(seconds=CHECK_TIME_LIMIT)
+    dead_before = timezone.now() - dt.timedelta(seconds=CHECK_LEASE_SECONDS)
     taken_over = Q(status=MediaFile.Status.CHECKING)
     if not resume:
-        taken_over &= Q(check_started_at__lt=dead_before) | Q(check_started_at__isnull=True)
+        taken_over &= Q(check_alive_at__lt=dead_before) | Q(check_alive_at__isnull=True)
     claimable = Q(status=MediaFile.Status.QUEUED) | taken_over
     claimed = MediaFile.objects.filter(claimable, pk=media_id).update(
-        status=MediaFile.Status.CHECKING, attempts=F("attempts") + 1, check_started_at=timezone.now()
+        status=MediaFile.Status.CHECKING, attempts=F("attempts") + 1, check_alive_at=timezone.now()
     )
     media = MediaFile.objects.select_related("report__event__week").filter(pk=media_id).first()
     if not claimed or media is None:
         return media
     if media.attempts > MAX_CHECK_ATTEMPTS:
         return _record_failure(media, code="check_keeps_crashing", params={"attempts": media.attempts - 1})
-    with local_copy(media.file) as path:
+    with _lease(media.pk), local_copy(media.file) as path:
         verdict = inspect_file(path, expected_kind=media.kind, rules=Rules.from_week(media.report.event.week))
     return _record_verdict(media, verdict)
+
+
+@contextlib.contextmanager
+def _lease(media_id: int) -> Iterator[None]:
+    """Renew the file's lease from a thread of this worker while the check runs."""
+    done = threading.Event()
+
+    def renew() -> None:
+        try:
+            while not done.wait(CHECK_LEASE_RENEW_SECONDS):
+                MediaFile.objects.filter(pk=media_id, status=MediaFile.Status.CHECKING).update(
+                    check_alive_at=timezone.now()
+                )
+        finally:
+            connection.close()  # the thread's own database connection
+
+    renewer = threading.Thread(target=renew, name=f"lease-{media_id}", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        done.set()
+        renewer.join()
 
 
 def _record_verdict(media: MediaFile, verdict) -> MediaFile:
@@ -224,21 +352,21 @@ def _record_failure(media: MediaFile, *, code: str, params: dict) -> MediaFile:
 
 
 def media_sweep_stuck(*, older_than_minutes: int = 10) -> list[int]:
-    """Re-enqueue checks that are queued for too long (lost messages) or whose check started
-    longer ago than the task's hard time limit (dead workers; a slow live check is left alone).
+    """Re-enqueue checks that are queued for too long (lost messages) or whose lease ran out
+    (their worker died; a slow live check renews its lease and is left alone).
 
     Returns the ids re-enqueued.
     """
     now = timezone.now()
     cutoff = now - dt.timedelta(minutes=older_than_minutes)
-    dead_before = min(cutoff, now - dt.timedelta(seconds=CHECK_TIME_LIMIT))
+    dead_before = now - dt.timedelta(seconds=CHECK_LEASE_SECONDS)
     stuck = list(
         MediaFile.objects.filter(status=MediaFile.Status.QUEUED, queued_at__lt=cutoff).values_list(
             "pk", flat=True
         )
     ) + list(
         MediaFile.objects.filter(
-            status=MediaFile.Status.CHECKING, check_started_at__lt=dead_before
+            status=MediaFile.Status.CHECKING, check_alive_at__lt=dead_before
         ).values_list("pk", flat=True)
     )
     for media_id in stuck:

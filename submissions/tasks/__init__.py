@@ -1,6 +1,6 @@
 """Celery tasks of the submissions app, one module per subject; autodiscovery imports this."""
 
-from .media import check_media_task, sweep_stuck_checks_task
+from .media import check_media_task, purge_failed_media_task, sweep_stuck_checks_task
 from .reminders import (
     deliver_reminders_task,
     reminders_tick_task,
@@ -12,6 +12,7 @@ from .reminders import (
 __all__ = [
     "check_media_task",
     "deliver_reminders_task",
+    "purge_failed_media_task",
     "reminders_tick_task",
     "retry_reminders_task",
     "send_dispatch_task",

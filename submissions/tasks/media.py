@@ -4,8 +4,7 @@ from celery import shared_task
 
 from ..services import media as media_services
 
-# Below the broker's visibility timeout (3600 s), so a redelivered check never overlaps a live one;
-# the service re-claims and sweeps a check only once it is older than this.
+# Below the broker's visibility timeout (3600 s), so a redelivered check never overlaps a live one.
 CHECK_TIME_LIMIT = media_services.CHECK_TIME_LIMIT
 
 
@@ -27,3 +26,8 @@ def check_media_task(self, *, media_id: int) -> None:
 @shared_task(name="submissions.sweep_stuck_checks", acks_late=True)
 def sweep_stuck_checks_task() -> None:
     media_services.media_sweep_stuck()
+
+
+@shared_task(name="submissions.purge_failed_media", acks_late=True, time_limit=1800, soft_time_limit=1740)
+def purge_failed_media_task() -> None:
+    media_services.media_purge_failed()  # reads MEDIA_PURGE_FAILED_AFTER_DAYS (default 7)

@@ -320,7 +320,7 @@ def test_editing_time_of_an_approved_event_makes_a_change_request_and_keeps_publ
 ):
     draft.status = "approved"
     draft.save()
-    approved_start = draft.starts_at
+    approved_start, approved_subtitle = draft.starts_at, draft.subtitle
     client.force_login(member)
     data = form_data(
         week,
@@ -338,7 +338,7 @@ def test_editing_time_of_an_approved_event_makes_a_change_request_and_keeps_publ
 
     draft.refresh_from_db()
     assert (draft.subtitle, draft.place, draft.starts_at, draft.status) == (
-        "新副标题",
+        approved_subtitle,
         "创酷空间",
         approved_start,
         "approved",
@@ -346,9 +346,11 @@ def test_editing_time_of_an_approved_event_makes_a_change_request_and_keeps_publ
     change = EventChangeRequest.objects.get()
     assert change.status == "pending"
     assert change.proposed["place"] == "新地点"
+    assert change.proposed["subtitle"] == "新副标题"
     assert dt.datetime.fromisoformat(change.proposed["starts_at"]) == factories.at(week.starts_on, 14)
     assert change.previous["place"] == "创酷空间"
-    assert "时间、地点或会场的变更已提交市发改委审核；审核通过前，公开页面仍显示原内容。" in [
+    # The title changed too, so the message does not name only time and place.
+    assert "变更已提交市发改委审核；审核通过前，公开页面仍显示原内容。" in [
         str(m) for m in response.context["messages"]
     ]
     # The edit form shows what was asked for while the request waits; saving it back unchanged keeps it.
@@ -368,6 +370,8 @@ def test_editing_an_approved_event_back_to_its_approved_values_withdraws_the_cha
         draft.venue,
         host=draft.host_id,
         reporter=member.pk,
+        subtitle=draft.subtitle,
+        description=draft.description,
         place=draft.place,
         address=draft.address,
         starts_at=f"{week.starts_on:%Y-%m-%d}T09:00",

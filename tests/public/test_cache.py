@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils.http import http_date
 
@@ -292,3 +293,23 @@ def test_a_bump_reaches_pages_held_by_a_web_process(client, event, week):
     bump_public_version()
 
     assert "审核后新增的活动" in client.get(reverse("schedule")).content.decode()
+
+
+def test_a_made_up_session_cookie_is_served_the_cached_page(client, event, django_assert_max_num_queries):
+    client.get(reverse("schedule"))  # warms the cache
+    client.cookies[settings.SESSION_COOKIE_NAME] = "madeup0123456789abcdefghijklmnopq"
+
+    with django_assert_max_num_queries(1):  # the session is looked up, nothing rendered
+        response = client.get(reverse("schedule"))
+
+    assert response.status_code == 200 and event.subtitle in response.content.decode()
+
+
+def test_a_made_up_messages_cookie_is_served_the_cached_page(client, event, django_assert_num_queries):
+    client.get(reverse("schedule"))
+    client.cookies["messages"] = "forged:value"
+
+    with django_assert_num_queries(0):
+        response = client.get(reverse("schedule"))
+
+    assert response.status_code == 200

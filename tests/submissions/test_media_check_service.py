@@ -1,6 +1,7 @@
 """The check service: one verdict per file however often it runs, bounded attempts, the sweep."""
 
 import datetime as dt
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -87,49 +88,71 @@ def test_storage_failure_during_upload_leaves_nothing_referenced(event, member, 
     assert not MediaFile.objects.exists()
 
 
-def _checking_since(media, minutes: float) -> None:
+def _alive(media, seconds_ago: float) -> None:
+    """The file is being checked; its worker last renewed the lease ``seconds_ago``."""
     MediaFile.objects.filter(pk=media.pk).update(
         status=MediaFile.Status.CHECKING,
         attempts=1,
-        check_started_at=timezone.now() - dt.timedelta(minutes=minutes),
+        check_alive_at=timezone.now() - dt.timedelta(seconds=seconds_ago),
     )
 
 
-def test_a_live_slow_check_is_not_taken_over_by_a_second_delivery(event, member, tmp_path):
+def test_a_live_check_is_not_taken_over_by_a_second_delivery(event, member, tmp_path):
     media = _stored_photo(event, member, tmp_path)
-    _checking_since(media, 5)
+    _alive(media, media_services.CHECK_LEASE_RENEW_SECONDS)
 
     again = media_services.media_check(media_id=media.pk)
 
     assert (again.status, again.attempts) == (MediaFile.Status.CHECKING, 1)
 
 
-def test_a_check_older_than_the_task_time_limit_is_taken_over(event, member, tmp_path):
-    from submissions.tasks.media import CHECK_TIME_LIMIT
-
+def test_a_check_whose_lease_ran_out_is_taken_over(event, member, tmp_path):
     media = _stored_photo(event, member, tmp_path)
-    _checking_since(media, CHECK_TIME_LIMIT / 60 + 1)
+    _alive(media, media_services.CHECK_LEASE_SECONDS + 1)
 
     again = media_services.media_check(media_id=media.pk)
 
     assert (again.status, again.attempts) == (MediaFile.Status.PASSED, 2)
 
 
-def test_sweep_leaves_a_live_slow_check_alone_until_the_time_limit(event, member, tmp_path, monkeypatch):
+def test_sweep_leaves_a_live_check_alone_and_takes_a_dead_one_within_two_minutes(
+    event, member, tmp_path, monkeypatch
+):
     monkeypatch.setattr(media_services, "enqueue_check", lambda *, media_id: True)
     media = _stored_photo(event, member, tmp_path)
 
-    _checking_since(media, 11)
+    _alive(media, 20)  # a slow check started long ago, its worker still renewing
     assert media_services.media_sweep_stuck() == []
 
-    _checking_since(media, 16)
+    _alive(media, 61)  # the worker died a minute ago; beat's sweep runs every minute
     assert media_services.media_sweep_stuck() == [media.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_check_renews_its_lease(event, member, tmp_path, monkeypatch):
+    monkeypatch.setattr(media_services, "enqueue_check", lambda *, media_id: True)  # checked below
+    media = _stored_photo(event, member, tmp_path)
+    monkeypatch.setattr(media_services, "CHECK_LEASE_RENEW_SECONDS", 0.05)
+    seen = []
+    real_inspect_file = media_services.inspect_file
+
+    def slow_inspect_file(*args, **kwargs):
+        started = MediaFile.objects.get(pk=media.pk).check_alive_at
+        time.sleep(0.5)
+        seen.append(MediaFile.objects.get(pk=media.pk).check_alive_at > started)
+        return real_inspect_file(*args, **kwargs)
+
+    monkeypatch.setattr(media_services, "inspect_file", slow_inspect_file)
+
+    checked = media_services.media_check(media_id=media.pk)
+
+    assert seen == [True] and checked.status == MediaFile.Status.PASSED
 
 
 def test_a_check_handed_back_by_the_broker_is_resumed_at_once(event, member, tmp_path):
     media = _stored_photo(event, member, tmp_path)
     MediaFile.objects.filter(pk=media.pk).update(
-        status=MediaFile.Status.CHECKING, attempts=1, check_started_at=timezone.now()
+        status=MediaFile.Status.CHECKING, attempts=1, check_alive_at=timezone.now()
     )
 
     untouched = media_services.media_check(media_id=media.pk)  # a duplicate beside a live check

@@ -1,0 +1,233 @@
+"""Rate limits on the forms anybody may post (core.ratelimit): sign-in, password reset, a
+unit's application. The n-th request passes, the next gets 429 with a Chinese page; other
+addresses are not affected; a window ends; an unreachable cache lets requests through."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+from django.test import Client
+from django.urls import reverse
+
+from core import ratelimit
+from events.models import OrganizerApplication
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+GUESSER, OFFICE_IP = "203.0.113.7", "10.20.30.40"
+# Whole hours: every window (5, 15, 60 minutes) starts here.
+START = dt.datetime(2026, 9, 21, 2, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def person(db):
+    return factories.user(username="kjj-reporter", email="kjj@example.com")
+
+
+def _client(ip):
+    return Client(REMOTE_ADDR=ip)
+
+
+def _login(username, password="wrong-password", *, ip=GUESSER):
+    return _client(ip).post(reverse("login"), {"username": username, "password": password})
+
+
+def _reset(email, *, ip=GUESSER):
+    return _client(ip).post(reverse("password_reset"), {"email": email})
+
+
+def _apply(name, *, ip=GUESSER, django_capture_on_commit_callbacks):
+    data = {
+        "name": name,
+        "kind": "enterprise",
+        "contact_name": "刘洋",
+        "contact_phone": "13800000004",
+        "contact_email": "ly@example.com",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        return _client(ip).post(reverse("organizer:apply"), data)
+
+
+def _assert_refused(response, minutes=None):
+    assert response.status_code == 429
+    page = response.content.decode()
+    match = re.search(r"操作过于频繁，请 (\d+) 分钟后再试。", page)
+    assert match, page
+    if minutes is not None:
+        assert int(match.group(1)) == minutes
+    assert int(response["Retry-After"]) > 0
+    assert "no-store" in response["Cache-Control"]
+    assert "text/html" in response["Content-Type"]
+
+
+# --- sign-in ---------------------------------------------------------------------------------
+
+
+def test_new_usernames_from_one_address_are_refused_after_the_limit(person):
+    with time_machine.travel(START, tick=False):
+        for n in range(ratelimit.LOGIN_PER_ADDRESS.count):
+            assert _login(f"random-{n}").status_code == 200
+
+        refused = _login(person.username, factories.PASSWORD)  # even the right password
+
+        _assert_refused(refused, minutes=5)
+        assert "_auth_user_id" not in refused.client.session
+        # Another address signs in as usual.
+        assert _login(person.username, factories.PASSWORD, ip=OFFICE_IP).status_code == 302
+
+
+def test_the_address_limit_lifts_when_the_window_ends(person):
+    with time_machine.travel(START, tick=False):
+        for n in range(ratelimit.LOGIN_PER_ADDRESS.count):
+            _login(f"random-{n}")
+        _assert_refused(_login("random-x"))
+    with time_machine.travel(START + dt.timedelta(minutes=4, seconds=59), tick=False):
+        _assert_refused(_login(person.username, factories.PASSWORD), minutes=1)
+    with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
+        assert _login(person.username, factories.PASSWORD).status_code == 302
+
+
+def test_one_username_guessed_at_from_many_addresses_is_refused_for_that_username_only(person):
+    limit = ratelimit.LOGIN_PER_USERNAME.count
+    with time_machine.travel(START, tick=False):
+        for n in range(limit):
+            assert _login(person.username, ip=f"198.51.100.{n}").status_code == 200
+
+        _assert_refused(_login(person.username, factories.PASSWORD, ip=OFFICE_IP), minutes=15)
+        # Other usernames from those addresses, and the guessers' own budgets, are untouched.
+        other = factories.user()
+        assert _login(other.username, factories.PASSWORD, ip="198.51.100.0").status_code == 302
+    with time_machine.travel(START + dt.timedelta(minutes=15), tick=False):
+        assert _login(person.username, factories.PASSWORD, ip=OFFICE_IP).status_code == 302
+
+
+def test_repeated_guesses_from_one_address_are_left_to_axes(person, settings):
+    # The same username from the same address counts once for both limits; axes locks the pair.
+    for _ in range(settings.AXES_FAILURE_LIMIT + 3):
+        _login(person.username)
+
+    assert cache.get(ratelimit._counter_key(ratelimit.LOGIN_PER_ADDRESS, GUESSER)) == 1
+    assert _login(person.username, factories.PASSWORD, ip=OFFICE_IP).status_code == 302
+
+
+def test_a_successful_sign_in_counts_nothing(person):
+    for _ in range(ratelimit.LOGIN_PER_ADDRESS.count + 1):
+        assert _login(person.username, factories.PASSWORD).status_code == 302
+
+
+# --- password reset --------------------------------------------------------------------------
+
+
+def test_reset_requests_from_one_address_are_refused_after_the_limit(person):
+    limit = ratelimit.PASSWORD_RESET_PER_ADDRESS.count
+    with time_machine.travel(START, tick=False):
+        for n in range(limit):
+            response = _reset(f"nobody{n}@example.com")
+            assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+
+        _assert_refused(_reset(person.email), minutes=60)
+        assert mail.outbox == []
+        # Another address may still ask.
+        assert _reset(person.email, ip=OFFICE_IP).status_code == 302
+        assert len(mail.outbox) == 1
+    with time_machine.travel(START + dt.timedelta(hours=1), tick=False):
+        assert _reset(person.email).status_code == 302
+        assert len(mail.outbox) == 2
+
+
+def test_reset_mails_to_one_address_stop_silently_after_the_limit(person):
+    limit = ratelimit.PASSWORD_RESET_PER_EMAIL.count
+    with time_machine.travel(START, tick=False):
+        sent = [_reset(person.email, ip=f"198.51.100.{n}") for n in range(limit)]
+        assert len(mail.outbox) == limit
+
+        over = _reset(" KJJ@example.com ", ip="198.51.100.200")  # the same address, written otherwise
+        unknown = _reset("nobody@example.com", ip="198.51.100.201")
+
+        assert len(mail.outbox) == limit  # nothing more sent
+        # Answered like every other request, and like an address nobody has.
+        for response in [*sent, over, unknown]:
+            assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+        assert _client("198.51.100.200").get(over["Location"]).status_code == 200
+    with time_machine.travel(START + dt.timedelta(hours=1), tick=False):
+        _reset(person.email, ip="198.51.100.202")
+        assert len(mail.outbox) == limit + 1
+
+
+# --- a unit's application --------------------------------------------------------------------
+
+
+def test_applications_from_one_address_are_refused_after_the_limit(django_capture_on_commit_callbacks):
+    factories.office_user(email="office@example.com")
+    limit = ratelimit.APPLICATION_PER_ADDRESS.count
+    apply = dict(django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    with time_machine.travel(START, tick=False):
+        for n in range(limit):
+            assert _apply(f"某公司{n}", **apply)["Location"] == reverse("organizer:apply_done")
+        assert len(mail.outbox) == limit
+
+        _assert_refused(_apply("某公司x", **apply), minutes=60)
+
+        assert OrganizerApplication.objects.count() == limit and len(mail.outbox) == limit
+        # Another address applies as usual.
+        assert _apply("某公司y", ip=OFFICE_IP, **apply).status_code == 302
+    with time_machine.travel(START + dt.timedelta(hours=1), tick=False):
+        assert _apply("某公司z", **apply).status_code == 302
+    assert len(mail.outbox) == limit + 2
+
+
+def test_a_form_sent_back_for_corrections_counts_nothing(django_capture_on_commit_callbacks):
+    for _ in range(ratelimit.APPLICATION_PER_ADDRESS.count + 2):
+        response = _client(GUESSER).post(reverse("organizer:apply"), {"name": "某公司"})
+        assert response.status_code == 200 and response.context["form"].errors
+
+    apply = dict(django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    assert _apply("某公司", **apply).status_code == 302
+
+
+def test_the_page_is_english_for_an_english_visitor(person, settings):
+    settings.RATE_LIMITS = {"password-reset-address": (1, 3600)}
+    client = _client(GUESSER)
+    client.post(reverse("password_reset"), {"email": person.email})
+
+    refused = client.post(reverse("password_reset"), {"email": person.email}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert refused.status_code == 429
+    assert "Too many requests. Please try again in" in refused.content.decode()
+
+
+# --- settings and the cache ------------------------------------------------------------------
+
+
+def test_settings_override_a_limit(settings):
+    settings.RATE_LIMITS = {"login-address": (2, 60)}
+
+    assert (ratelimit.LOGIN_PER_ADDRESS.count, ratelimit.LOGIN_PER_ADDRESS.seconds) == (2, 60)
+    _login("a"), _login("b")
+    _assert_refused(_login("c"), minutes=1)
+
+
+def test_an_unreachable_cache_lets_requests_through(person, monkeypatch, settings):
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    for name in ("add", "get", "incr"):
+        monkeypatch.setattr(LocMemCache, name, down)
+    settings.RATE_LIMITS = {"password-reset-address": (1, 3600), "login-address": (1, 300)}
+
+    resets = [_reset(person.email) for _ in range(3)]
+    logins = [_login(f"random-{n}") for n in range(3)]
+
+    assert [r.status_code for r in resets] == [302] * 3 and len(mail.outbox) == 3
+    assert [r.status_code for r in logins] == [200] * 3
