@@ -1,7 +1,10 @@
 """Admin plumbing shared by every app whose records the public pages show."""
 
+from django.contrib import admin
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
+from .models import OutboxMessage
 from .public_cache import bump_public_version
 
 
@@ -20,3 +23,21 @@ class BumpsPublicCache:
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         transaction.on_commit(bump_public_version)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """The office sees every e-mail and its fate; an uncertain one is for a person to judge
+    (ask the recipient), never resent by the portal itself."""
+
+    list_display = ["subject", "recipients", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["subject", "key"]
+    readonly_fields = [field.name for field in OutboxMessage._meta.fields]
+
+    @admin.display(description=_("收件人"))
+    def recipients(self, message: OutboxMessage) -> str:
+        return ", ".join(message.to)
+
+    def has_add_permission(self, request) -> bool:
+        return False

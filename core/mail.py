@@ -2,23 +2,20 @@
 
 ``template_base`` names two templates, ``<base>.txt`` (plain text) and ``<base>.html``. Both get
 the caller's context plus ``url`` (absolute, built from ``settings.SITE_URL``) and
-``site_url``. Mail is rendered now (in Chinese, the portal's first language) and handed to
-the mail backend on commit, so a rolled-back action sends nothing; a failing mail server is
-logged, never undoes the action.
+``site_url``. Mail is rendered now (in Chinese, the portal's first language) and written to
+the outbox (``core.outbox``) in the action's transaction, so a rolled-back action sends
+nothing; a worker sends it after commit, and a failing mail server never undoes the action.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-logger = logging.getLogger(__name__)
+from .outbox import outbox_write
 
 
 def absolute_url(url: str) -> str:
@@ -35,21 +32,10 @@ def email_addresses(
     send_email(to=list(to), subject=subject, text=text, html=html)
 
 
-def send_email(*, to: list[str], subject: str, text: str, html: str = "") -> None:
-    """Send one message after the current transaction commits (at once outside one)."""
-    subject = " ".join(str(subject).split())
-
-    def deliver() -> None:
-        message = EmailMultiAlternatives(subject=subject, body=text, to=to)
-        if html:
-            message.attach_alternative(html, "text/html")
-        try:
-            message.send()
-        except Exception:  # the action is done; a mail outage must not turn it into an error page
-            logger.exception("Could not send e-mail %r to %s", subject, to)
-
-    if to:
-        transaction.on_commit(deliver)
+def send_email(*, to: list[str], subject: str, text: str, html: str = "", key: str = "") -> None:
+    """Send one message after the current transaction commits, through the outbox (once per
+    ``key``, retried when it surely did not leave, never sent twice)."""
+    outbox_write(to=to, subject=subject, text=text, html=html, key=key)
 
 
 def render_message(template_base: str, context: dict, url: str) -> tuple[str, str]:

@@ -6,13 +6,16 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from core.mail import send_email
 from core.text import validate_single_line
 
 from .models import Event, EventPartner, Membership, Organizer, OrganizerApplication, Theme, User, Week
-from .services import REQUIRED_TO_SUBMIT, PartnerSpec
+from .services import COVER_MAX_PIXELS, REQUIRED_TO_SUBMIT, PartnerSpec
 from .validation import (
     host_as_partner_errors,
     split_names,
@@ -197,6 +200,15 @@ class EventForm(forms.ModelForm):
                 raise ValidationError(_("封面图不能超过 5 MB。"), code="cover_size")
             if getattr(cover.image, "format", None) not in ("JPEG", "PNG"):
                 raise ValidationError(_("封面图须为 JPG 或 PNG 图片。"), code="cover_format")
+            # A small file may hold a huge picture, which every page and worker would decode:
+            # the limit of events.services.covers.COVER_MAX_PIXELS (Pillow refuses bombs beyond).
+            width, height = cover.image.size
+            if width * height > COVER_MAX_PIXELS:
+                raise ValidationError(
+                    _("封面图不能超过 5000 万像素（当前 %(width)s × %(height)s），请缩小后再上传。")
+                    % {"width": width, "height": height},
+                    code="cover_pixels",
+                )
         return cover
 
     def clean_undertaker_names(self):
@@ -370,3 +382,22 @@ class ImportForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise ValidationError(_("文件不能超过 5 MB。"), code="size")
         return upload
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's reset form, its mail written to the outbox and sent by a worker: the answer
+    takes as long for an address nobody has as for a real one (no mail server in the request)."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        text = render_to_string(email_template_name, context)
+        html = render_to_string(html_email_template_name, context) if html_email_template_name else ""
+        send_email(to=[to_email], subject=subject, text=text, html=html)

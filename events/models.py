@@ -336,6 +336,10 @@ class Event(models.Model):
     live_url = models.URLField(_("直播或回放链接"), blank=True)
     description = models.TextField(_("活动简介"), blank=True)
     cover = models.ImageField(_("封面图"), upload_to=event_cover_path, blank=True)
+    # The cover's web versions made by a worker (events/services/covers.py): {"source": the
+    # cover's storage name, "versions": {"400": {"name", "width", "height"}, ...}}. Versions of
+    # another source than the current cover are stale and not used.
+    cover_versions = models.JSONField(_("封面图网页版本"), default=dict, blank=True, editable=False)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     cancel_reason = models.TextField(_("取消原因"), blank=True)
     # Set when the office accepts a change of time, place or venue: the public "有变更" badge.

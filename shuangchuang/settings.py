@@ -93,6 +93,11 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # database restart without being restarted itself.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    # `make run`: the web process, the worker and beat share one file. A writer waits for the
+    # lock instead of failing at once ("database is locked" made a sent digest retry), and
+    # every transaction takes the write lock at its start, so none fails half-way.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------
@@ -235,6 +240,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BEAT_SCHEDULE = {
     # A bump the shared cache missed while it was away starts a new public version.
     "resync-public-version": {"task": "core.resync_public_version", "schedule": 60.0},
+    # E-mails whose delivery was never enqueued (broker away) or whose worker died.
+    "sweep-outbox": {"task": "core.sweep_outbox", "schedule": 300.0},
     # Proof for /readyz that beat schedules and a worker runs.
     "heartbeat": {
         "task": "core.heartbeat",

@@ -45,3 +45,28 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def eager_retries():
+    """Celery runs an eager task's retries at once, in place, only when eager errors do not
+    propagate (with propagation it raises Retry instead)."""
+    from shuangchuang.celery import app
+
+    saved = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the portal's first language: a request in English leaves English
+    active in its thread (Django's LocaleMiddleware does not reset it), and a later test that
+    renders outside a request would otherwise inherit it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

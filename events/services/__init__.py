@@ -6,10 +6,19 @@ allowed in the object's current state raise ``ValidationError`` with a Chinese m
 who may call them is decided in ``rules.py``, not here.
 
 ``people`` holds the office's reviewers, units, invitations, applications and notices;
-``workflow`` an event's life from draft to approval, change requests and bulk import. Both
-are re-exported here, so callers write ``services.event_approve(...)``.
+``workflow`` an event's life from draft to approval, change requests and bulk import;
+``covers`` the web versions of an event's cover. All are re-exported here, so callers write
+``services.event_approve(...)``.
 """
 
+from .covers import (
+    COVER_MAX_PIXELS,
+    COVER_WIDTHS,
+    CoverVersion,
+    cover_versions_make,
+    cover_versions_schedule,
+    current_cover_versions,
+)
 from .people import (
     application_accept,
     application_decline,
@@ -47,6 +56,9 @@ from .workflow import (
 )
 
 __all__ = [
+    "COVER_MAX_PIXELS",
+    "COVER_WIDTHS",
+    "CoverVersion",
     "GUARDED_FIELDS",
     "PUBLIC_FACE_FIELDS",
     "REQUIRED_TO_SUBMIT",
@@ -57,6 +69,9 @@ __all__ = [
     "apply_guarded_values",
     "change_request_accept",
     "change_request_reject",
+    "cover_versions_make",
+    "cover_versions_schedule",
+    "current_cover_versions",
     "event_approve",
     "event_approve_many",
     "event_cancel",

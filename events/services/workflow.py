@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..notifications import notify
 from ..selectors.review import with_diffs
+from .covers import cover_versions_schedule
 
 S = Event.Status
 
@@ -186,8 +187,10 @@ def event_save(
 
     Side effects: the event row, its themes and partners; a history entry "→ draft" for a new
     event; a new cover file of an approved event; after commit, deletion of a cover file that
-    a replaced or withdrawn request had proposed and nothing uses any more;
-    ``bump_public_version()`` after commit when an approved event changed.
+    a replaced or withdrawn request had proposed and nothing uses any more; after commit, the
+    web versions of a new or removed cover of the event itself scheduled
+    (``covers.cover_versions_schedule``); ``bump_public_version()`` after commit when an
+    approved event changed.
     """
     is_new = event.pk is None
     if not is_new:
@@ -198,6 +201,7 @@ def event_save(
     if not is_new and event.status == S.APPROVED:
         change = _split_change_request(event, by=by)
     event.save()
+    cover_versions_schedule(event=event)
     if is_new:
         _record(event, to=S.DRAFT, by=by, source="")
     if themes is not None:
@@ -377,8 +381,8 @@ def change_request_accept(*, change_request: EventChangeRequest, by: User, comme
 
     Side effects: the event takes the values the request changes (a new cover by the name it
     was stored under); a change of time, place or venue also sets ``changed_at`` (the public
-    "有变更" badge); the request is accepted; e-mail + notice to the unit;
-    ``bump_public_version()`` after commit.
+    "有变更" badge); the request is accepted; after commit, the web versions of an accepted
+    cover scheduled; e-mail + notice to the unit; ``bump_public_version()`` after commit.
     """
     change_request = _pending_change(change_request)
     event = _lock(change_request.event)
@@ -390,6 +394,7 @@ def change_request_accept(*, change_request: EventChangeRequest, by: User, comme
     if any(field in GUARDED_FIELDS for field in changes):
         event.changed_at = timezone.now()
     event.save()
+    cover_versions_schedule(event=event)
     change_request.status = EventChangeRequest.Status.ACCEPTED
     change_request.decided_by, change_request.decided_at, change_request.comment = by, timezone.now(), comment
     change_request.save()

@@ -8,6 +8,8 @@ from core import ratelimit
 from core.ratelimit import RateLimitedPostMixin
 from core.roles import is_office_reviewer, is_organizer_member
 
+from ..forms import OutboxPasswordResetForm
+
 
 class LoginView(RateLimitedPostMixin, auth_views.LoginView):
     """Django's sign-in with two soft limits beside django-axes' lock of a username at an address.
@@ -39,6 +41,7 @@ class PasswordResetView(RateLimitedPostMixin, auth_views.PasswordResetView):
     are limited silently (the usual "sent" page, as for an address nobody has)."""
 
     rate_limits = (ratelimit.PASSWORD_RESET_PER_ADDRESS,)
+    form_class = OutboxPasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
 

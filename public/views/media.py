@@ -10,12 +10,14 @@ from __future__ import annotations
 import mimetypes
 
 import rules
+from django.db.models.fields.files import FieldFile
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import View
 
 from core.serving import file_response
 from events.models import Event
+from events.services import COVER_WIDTHS, current_cover_versions
 from submissions.selectors.public_media import public_media_file
 
 CACHE_CONTROL = "public, max-age=300"
@@ -44,7 +46,11 @@ class PublicMediaPreviewView(PublicFileView):
 
 
 class EventCoverView(PublicFileView):
-    """An event's cover image, to whoever may see the event (the public once it is published)."""
+    """An event's cover image, to whoever may see the event (the public once it is published).
+
+    ``?w=400``, ``800`` or ``1600`` asks for that web version of the cover (events/services/
+    covers.py); while it is not made (or the cover is smaller than the slot) the original is
+    served."""
 
     def get(self, request, *args, pk: int, **kwargs):
         event = get_object_or_404(Event.objects.select_related("week"), pk=pk)
@@ -52,7 +58,15 @@ class EventCoverView(PublicFileView):
             raise Http404("No cover")
         is_public = event.is_public and event.week.is_published
         cache_control = CACHE_CONTROL if is_public else PRIVATE_CACHE_CONTROL
-        return _serve(request, event.cover, cache_control=cache_control)
+        return _serve(request, _cover_file(event, request.GET.get("w", "")), cache_control=cache_control)
+
+
+def _cover_file(event: Event, width: str) -> FieldFile:
+    slots = {str(slot): slot for slot in COVER_WIDTHS}
+    version = current_cover_versions(event).get(slots[width]) if width in slots else None
+    if version is None:
+        return event.cover
+    return FieldFile(event, event.cover.field, version.name)
 
 
 def _serve(request, field, *, cache_control: str = CACHE_CONTROL):

@@ -43,8 +43,9 @@ def test_wrong_password_says_so_in_chinese(client, member):
     assert "请输入一个正确的" in response.content.decode()
 
 
-def test_password_reset_mail_is_chinese(client, member):
-    client.post("/accounts/password/reset/", {"email": member.email})
+def test_password_reset_mail_is_chinese(client, member, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # written to the outbox, sent after commit
+        client.post("/accounts/password/reset/", {"email": member.email})
 
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "双创周：重置密码"

@@ -84,15 +84,3 @@ def day_events(week, ready_report):
         "night": evening,
         "office": office,
     }
-
-
-@pytest.fixture
-def eager_retries():
-    """Celery runs an eager task's retries at once, in place, only when eager errors do not
-    propagate (with propagation it raises Retry instead)."""
-    from shuangchuang.celery import app
-
-    saved = app.conf.task_eager_propagates
-    app.conf.task_eager_propagates = False
-    yield
-    app.conf.task_eager_propagates = saved

@@ -1,0 +1,57 @@
+"""Deadlines carry their day unless it is today: 今天 / 明天 / 9月24日."""
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _approved(week, organizer, member, subtitle, day, start, end):
+    return factories.event(
+        week=week,
+        host=organizer,
+        reporter=member,
+        subtitle=subtitle,
+        status="approved",
+        starts_at=factories.at(day, start),
+        ends_at=factories.at(day, end),
+    )
+
+
+def test_the_dashboard_says_tomorrow_for_an_evening_event_due_the_next_day(client, week, organizer, member):
+    day = week.starts_on
+    _approved(week, organizer, member, "晚间路演", day, 18, 21)
+    client.force_login(member)
+
+    with time_machine.travel(factories.at(day, 10), tick=False):
+        page = client.get(reverse("organizer:dashboard")).content.decode()
+
+    assert "截止 明天 16:00" in page
+
+
+def test_the_report_list_names_today_and_the_date_of_later_days(client, week, organizer, member):
+    day = week.starts_on
+    _approved(week, organizer, member, "上午论坛", day, 9, 11)
+    _approved(week, organizer, member, "后天的展览", day.replace(day=day.day + 4), 9, 11)
+    client.force_login(member)
+
+    with time_machine.travel(factories.at(day, 10), tick=False):
+        page = client.get(reverse("reports:list")).content.decode()
+
+    assert "截止 今天 16:00" in page
+    assert f"截止 {day.month}月{day.day + 4}日 16:00" in page
+
+
+def test_the_labels_are_english_in_english(client, week, organizer, member):
+    day = week.starts_on
+    _approved(week, organizer, member, "晚间路演", day, 18, 21)
+    client.force_login(member)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    with time_machine.travel(factories.at(day, 10), tick=False):
+        page = client.get(reverse("organizer:dashboard")).content.decode()
+
+    assert "tomorrow 16:00" in page
