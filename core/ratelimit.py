@@ -33,7 +33,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
 from .cache_guard import CacheGuard, CacheUnavailable
@@ -121,7 +122,8 @@ def minutes_left(limit: RateLimit) -> int:
 
 def too_many_requests(request, limit: RateLimit):
     """The Chinese 429 page, with Retry-After, never cached."""
-    response = render(request, "429.html", {"minutes": minutes_left(limit)}, status=429)
+    page = render_to_string("429.html", {"minutes": minutes_left(limit)})
+    response = HttpResponse(page, status=429)
     response["Retry-After"] = str(math.ceil(_seconds_left(limit)))
     add_never_cache_headers(response)
     return response
