@@ -28,6 +28,8 @@ messages: install
 
 ## Serve the portal with demo data, a Celery worker and beat (file-system broker: no servers).
 run: export DEBUG ?= 1
+# Links in e-mails and QR codes point at the address the portal is served on.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: messages
 	mkdir -p var
 	$(MANAGE) migrate --noinput

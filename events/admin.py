@@ -1,10 +1,13 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import BumpsPublicCache
+from core.forms import SingleLineFieldsMixin
 
+from .forms import SINGLE_LINE_EVENT_FIELDS
 from .models import (
     Event,
     EventChangeRequest,
@@ -22,6 +25,22 @@ from .models import (
 
 # Web addresses typed without a scheme are taken as https (Django 6's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class EventAdminForm(SingleLineFieldsMixin, forms.ModelForm):
+    single_line_fields = SINGLE_LINE_EVENT_FIELDS
+
+    class Meta:
+        model = Event
+        fields = "__all__"
+
+
+class OrganizerAdminForm(SingleLineFieldsMixin, forms.ModelForm):
+    single_line_fields = ("name", "contact_name")
+
+    class Meta:
+        model = Organizer
+        fields = "__all__"
 
 
 @admin.register(User)
@@ -104,6 +123,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organizer)
 class OrganizerAdmin(BumpsPublicCache, admin.ModelAdmin):
+    form = OrganizerAdminForm
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "kind", "contact_name", "contact_phone", "contact_email"]
     list_filter = ["kind"]
@@ -137,6 +157,7 @@ class EventStatusChangeInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(BumpsPublicCache, admin.ModelAdmin):
+    form = EventAdminForm
     formfield_overrides = HTTPS_URLS
     list_display = ["subtitle", "host", "form", "venue", "starts_at", "ends_at", "status"]
     list_filter = ["status", "form", "venue", "week", "themes"]

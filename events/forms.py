@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import SingleLineFieldsMixin
 from core.mail import send_email
 from core.text import validate_single_line
 
@@ -25,7 +26,7 @@ from .validation import (
 
 COVER_MAX_BYTES = 5 * 1024 * 1024
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
-# Text fields of the event form that hold one line (they reach .ics properties and headers).
+# Text fields of an event that hold one line (they reach .ics properties and headers).
 SINGLE_LINE_EVENT_FIELDS = ("subtitle", "place", "address", "contact_name")
 
 
@@ -45,7 +46,9 @@ class MemberChoiceField(forms.ModelChoiceField):
         return f"{obj.display_name}（{obj.email or _('无邮箱')}）"
 
 
-class EventForm(forms.ModelForm):
+class EventForm(SingleLineFieldsMixin, forms.ModelForm):
+    single_line_fields = SINGLE_LINE_EVENT_FIELDS
+
     """Create or edit an event of the user's unit in ``week``.
 
     ``submitting=True`` (the "提交审核" button) also requires what review needs.
@@ -126,8 +129,6 @@ class EventForm(forms.ModelForm):
     def __init__(self, *args, user: User, week: Week, submitting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.week, self.submitting = user, week, submitting
-        for name in SINGLE_LINE_EVENT_FIELDS:
-            self.fields[name].validators.append(validate_single_line)
         units = Organizer.objects.filter(memberships__user=user).order_by("name")
         self.fields["host"].queryset = units
         self.fields["reporter"].queryset = (
@@ -280,7 +281,9 @@ class ReasonForm(forms.Form):
         self.helper.form_tag = False
 
 
-class OrganizerForm(forms.ModelForm):
+class OrganizerForm(SingleLineFieldsMixin, forms.ModelForm):
+    single_line_fields = ("name", "contact_name")
+
     contact_phone = PhoneField(label=_("联系电话"), required=False, max_length=32)
 
     class Meta:
@@ -293,7 +296,9 @@ class OrganizerForm(forms.ModelForm):
         self.helper.form_tag = False
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(SingleLineFieldsMixin, forms.Form):
+    single_line_fields = ("full_name",)
+
     email = forms.EmailField(label=_("邮箱"))
     full_name = forms.CharField(label=_("姓名"), max_length=60, required=False)
 
@@ -303,7 +308,9 @@ class InvitationForm(forms.Form):
         self.helper.form_tag = False
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(SingleLineFieldsMixin, forms.ModelForm):
+    single_line_fields = ("name", "contact_name")
+
     contact_phone = PhoneField(label=_("联系电话"), max_length=32)
 
     class Meta:

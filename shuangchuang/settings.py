@@ -190,6 +190,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F821 - set just above
+    # Printed as a person reads it: decoded subject and body, not MIME-encoded bytes.
+    EMAIL_BACKEND = "core.console_mail.ReadableConsoleBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="双创周 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -124,6 +124,8 @@ def day_workbook(*, week: Week, day: dt.date, now: dt.datetime) -> bytes:
         )
     for cell in compliance.iter_rows(min_row=3, min_col=6, max_col=6):
         cell[0].number_format = "0.0%"
+    for printed in (sheet, compliance):
+        _print_setup(printed)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -152,3 +154,15 @@ def _header(sheet, title: str, headers: list[str]) -> None:
             name, 14 if len(name) > 3 else 10
         )
     sheet.freeze_panes = "A3"
+
+
+def _print_setup(sheet) -> None:
+    """Printed as the office prints it: landscape A4, every column within the page width, the
+    header row repeated on each page, and the filled cells as the print area."""
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "2:2"
+    sheet.print_area = f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"

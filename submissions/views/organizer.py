@@ -6,6 +6,8 @@ whether the user may file reports for it is asked of the rule ``submissions.file
 
 from __future__ import annotations
 
+import datetime as dt
+
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -66,12 +68,19 @@ class ReportListView(ReporterAreaMixin, TemplateView):
     def get_context_data(self, **kwargs):
         week = current_week(self.request)
         events = reportable_events(user=self.request.user, week=week) if week else []
+        today = week.today() if week else None
+        rows = event_days(events=events, now=timezone.now()) if week else []
         return {
             **super().get_context_data(**kwargs),
-            "rows": event_days(events=events, now=timezone.now()) if week else [],
-            "today": week.today() if week else None,
+            "rows": sorted(rows, key=lambda row: _newest_first(row.day, today)),
+            "today": today,
             "week": week,
         }
+
+
+def _newest_first(day: dt.date, today: dt.date) -> tuple[bool, int]:
+    """Today first, then the days before it, newest first; the days still to come last, in order."""
+    return (day > today, day.toordinal() if day > today else -day.toordinal())
 
 
 class ReportDetailView(UnitEventMixin, TemplateView):

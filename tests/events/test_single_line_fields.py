@@ -158,3 +158,35 @@ def test_the_venue_admin_refuses_a_line_break_in_name_address_or_district(client
     errors = response.context["adminform"].form.errors
     assert (errors["name"], errors["district"], errors["address"]) == ([MESSAGE], [MESSAGE], [MESSAGE])
     assert not Venue.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("form_class", "field", "data"),
+    [
+        ("OrganizerForm", "name", {"name": "科技局\n第二行", "kind": "government"}),
+        (
+            "ApplicationForm",
+            "contact_name",
+            {"name": "某公司", "kind": "enterprise", "contact_name": "刘\r\n洋"},
+        ),
+        ("InvitationForm", "full_name", {"email": "a@example.com", "full_name": "王\t明"}),
+    ],
+)
+def test_unit_and_person_names_are_one_line(db, form_class, field, data):
+    from events import forms as event_forms
+
+    form = getattr(event_forms, form_class)(data=data)
+
+    assert not form.is_valid()
+    assert "不能包含换行或控制字符。" in form.errors[field]
+
+
+def test_the_event_and_unit_admin_refuse_a_line_break(admin_client, event):
+    from django.urls import reverse
+
+    page = admin_client.get(reverse("admin:events_event_change", args=[event.pk]))
+    form = page.context["adminform"].form
+    data = {**form.initial, "subtitle": "标题\n第二行"}
+    bound = type(form)(data=data, instance=event)
+
+    assert "不能包含换行或控制字符。" in bound.errors["subtitle"]

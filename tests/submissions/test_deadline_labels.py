@@ -1,5 +1,7 @@
 """Deadlines carry their day unless it is today: 今天 / 明天 / 9月24日."""
 
+import datetime as dt
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -55,3 +57,17 @@ def test_the_labels_are_english_in_english(client, week, organizer, member):
         page = client.get(reverse("organizer:dashboard")).content.decode()
 
     assert "tomorrow 16:00" in page
+
+
+def test_the_report_list_shows_today_first_then_earlier_days_then_days_to_come(
+    client, week, organizer, member
+):
+    days = [week.starts_on + dt.timedelta(days=n) for n in range(4)]
+    for n, day in enumerate(days):
+        _approved(week, organizer, member, f"第{n + 1}天的活动", day, 9, 11)
+    client.force_login(member)
+
+    with time_machine.travel(factories.at(days[2], 10), tick=False):
+        rows = client.get(reverse("reports:list")).context["rows"]
+
+    assert [row.day for row in rows] == [days[2], days[1], days[0], days[3]]

@@ -351,3 +351,15 @@ def test_xlsx_keeps_text_typed_by_organizers_as_text_not_formulas(week):
         if cell.data_type == "f"
     ]
     assert formulas == []
+
+
+def test_the_day_workbook_prints_landscape_one_page_wide_with_the_header_on_each_page(week):
+    book = load_workbook(io.BytesIO(day_workbook(week=week, day=DAY, now=EVENING)))
+
+    for sheet in book.worksheets:
+        assert sheet.page_setup.orientation == "landscape"
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+        assert sheet.print_title_rows == "$2:$2"
+        assert sheet.print_area.startswith(f"'{sheet.title}'!$A$1:")
+        assert sheet.freeze_panes == "A3"
