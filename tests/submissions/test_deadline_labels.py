@@ -71,3 +71,31 @@ def test_the_report_list_shows_today_first_then_earlier_days_then_days_to_come(
         rows = client.get(reverse("reports:list")).context["rows"]
 
     assert [row.day for row in rows] == [days[2], days[1], days[0], days[3]]
+
+
+def test_the_report_list_says_what_the_reporter_must_do(client, week, organizer, member):
+    from submissions.models import DailyReport
+
+    days = [week.starts_on + dt.timedelta(days=n) for n in range(4)]
+    returned = _approved(week, organizer, member, "被退回的论坛", days[0], 9, 11)
+    _approved(week, organizer, member, "今天的展览", days[1], 9, 11)
+    _approved(week, organizer, member, "明天的路演", days[2], 9, 11)
+    _approved(week, organizer, member, "后天的竞赛", days[3], 9, 11)
+    DailyReport.objects.create(
+        event=returned,
+        day=days[0],
+        status="returned",
+        review_comment="需补充照片",
+        submitted_at=factories.at(days[0], 15),
+        is_late=False,
+        reviewed_at=factories.at(days[0], 17),
+    )
+    client.force_login(member)
+
+    with time_machine.travel(factories.at(days[1], 10), tick=False):
+        page = client.get(reverse("reports:list")).content.decode()
+
+    assert "退回：需补充照片" in page
+    assert "待报送（今天 16:00前）" in page
+    assert "明天开始" in page
+    assert f"{days[3].month}月{days[3].day}日开始" in page

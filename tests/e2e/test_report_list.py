@@ -1,0 +1,42 @@
+"""The reporter's list on a phone: today first, each day saying what to do and by when."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from tests import factories
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def test_the_report_list_on_a_phone_says_what_to_do(live_server, phone_page, login, screenshot_dir):
+    today = timezone.now().astimezone(SHANGHAI).date()
+    week = factories.week(starts_on=today - dt.timedelta(days=1), ends_on=today + dt.timedelta(days=3))
+    unit = factories.organizer(name="昆山市科技局")
+    reporter = factories.member(unit, full_name="王晓明")
+    for offset, subtitle in ((0, "沪昆新材料产学研沙龙"), (1, "青年创业项目路演"), (2, "创客市集")):
+        day = today + dt.timedelta(days=offset)
+        factories.event(
+            week=week,
+            host=unit,
+            reporter=reporter,
+            subtitle=subtitle,
+            starts_at=factories.at(day, 9),
+            ends_at=factories.at(day, 12),
+        )
+
+    with time_machine.travel(dt.datetime.combine(today, dt.time(10, 0), tzinfo=SHANGHAI), tick=True):
+        login(phone_page, reporter)
+        phone_page.goto(f"{live_server.url}/organizer/reports/")
+        phone_page.screenshot(path=screenshot_dir / "report-list-phone.png", full_page=True)
+        badges = phone_page.locator(".list-group .day-state").all_inner_texts()
+
+    assert badges[0] == "待报送（今天 16:00前）"
+    assert badges[1] == "明天开始"
+    assert phone_page.evaluate(
+        "document.documentElement.scrollWidth <= window.innerWidth"
+    )  # nothing overflows
