@@ -40,3 +40,22 @@ def test_the_report_list_on_a_phone_says_what_to_do(live_server, phone_page, log
     assert phone_page.evaluate(
         "document.documentElement.scrollWidth <= window.innerWidth"
     )  # nothing overflows
+
+
+@pytest.mark.parametrize("device", ["phone_page", "page"])
+def test_the_event_facts_keep_their_labels_whole(live_server, device, request, login, screenshot_dir):
+    browser_page = request.getfixturevalue(device)
+    week = factories.week()
+    unit = factories.organizer(name="昆山市科技局")
+    member = factories.member(unit, full_name="王晓明")
+    event = factories.complete_event(week=week, host=unit, reporter=member, status="approved")
+
+    login(browser_page, member)
+    browser_page.goto(f"{live_server.url}/organizer/events/{event.pk}/")
+    browser_page.screenshot(path=screenshot_dir / f"event-facts-{device}.png", full_page=True)
+    widths = browser_page.eval_on_selector_all(
+        ".event-facts dt", "els => els.map(e => e.getBoundingClientRect().width)"
+    )
+
+    assert widths and min(widths) >= 60  # "会场与地点" on one line, not squeezed to a character's width
+    assert browser_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
