@@ -13,6 +13,7 @@ from .models import (
     EventChangeRequest,
     EventPartner,
     EventStatusChange,
+    ImportJob,
     Invitation,
     Membership,
     Notice,
@@ -219,6 +220,31 @@ class EventChangeRequestAdmin(admin.ModelAdmin):
         "decided_by",
         "decided_at",
         "comment",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Spreadsheet imports checked by a worker: what came in and what the check said."""
+
+    list_display = ["name", "week", "uploaded_by", "status", "created_at", "finished_at"]
+    list_filter = ["status", "week"]
+    search_fields = ["name", "uploaded_by__username"]
+    exclude = ["content"]
+    readonly_fields = [
+        "name",
+        "week",
+        "uploaded_by",
+        "publish",
+        "language",
+        "status",
+        "result",
+        "error",
+        "created_at",
+        "finished_at",
     ]
 
     def has_add_permission(self, request) -> bool:

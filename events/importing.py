@@ -13,13 +13,15 @@ import base64
 import datetime as dt
 import hashlib
 import io
+import logging
 from dataclasses import dataclass, field
 
 import openpyxl
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, override
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -27,14 +29,22 @@ from core.archives import check_office_archive
 from core.text import validate_single_line
 from venues.models import Venue
 
-from .models import Event, EventPartner, Organizer, Theme, User, Week
-from .services import PartnerSpec, event_import_rows
+from .models import Event, EventPartner, ImportJob, Organizer, Theme, User, Week
+from .services import (
+    PartnerSpec,
+    event_import_rows,
+    import_job_claim,
+    import_job_finish,
+    import_job_start,
+)
 from .validation import (
     host_as_partner_errors,
     split_names,
     validate_phone,
     week_range_errors,
 )
+
+log = logging.getLogger(__name__)
 
 # (key, header, required)
 COLUMNS = [
@@ -195,6 +205,74 @@ def import_events(*, content: bytes, week: Week, by: User | None, publish: bool 
     new = checked.new_rows
     event_import_rows(rows=[(row.event, row.themes, row.partners) for row in new], by=by, publish=publish)
     return ImportResult(created=len(new), skipped=len(checked.rows) - len(new))
+
+
+def preview_as_json(checked: ImportPreview) -> dict:
+    """What the preview page shows of ``checked``, for an ``ImportJob`` to keep."""
+    return {
+        "file_errors": [str(error) for error in checked.file_errors],
+        "rows": [
+            {
+                "number": row.number,
+                "values": row.values,
+                "errors": [str(e) for e in row.errors],
+                "exists": row.exists,
+            }
+            for row in checked.rows
+        ],
+    }
+
+
+def preview_from_json(data: dict | None) -> ImportPreview:
+    """The preview kept by ``preview_as_json``: enough to show it, not to import (confirm checks again)."""
+    data = data or {}
+    rows = [
+        ImportRow(
+            number=row["number"], values=row["values"], errors=list(row["errors"]), exists=row["exists"]
+        )
+        for row in data.get("rows", [])
+    ]
+    return ImportPreview(rows=rows, file_errors=list(data.get("file_errors", [])))
+
+
+def import_job_run(*, job_id: int) -> ImportJob | None:
+    """Check a stored upload (the worker's half of ``services.import_job_create``): claim the job,
+    run ``preview`` in the uploader's language and record it. A file refused as a whole (not a
+    workbook, a zip bomb, no header, too many rows) makes a failed job with the Chinese message;
+    so does a crash of the check. Safe to run twice; a vanished or finished job is skipped.
+
+    Side effects: the job's status, result and error saved. Returns the job, or None."""
+    job = import_job_start(job_id=job_id)
+    if job is None:
+        return None
+    with override(job.language or None):
+        try:
+            checked = preview(content=bytes(job.content), week=job.week)
+        except Exception:
+            log.exception("import job %s: the check failed", job_id)
+            import_job_finish(job=job, result=None, error=_("检查文件时出错，请重新上传。"))
+            return job
+    import_job_finish(
+        job=job, result=preview_as_json(checked), error="\n".join(map(str, checked.file_errors))
+    )
+    return job
+
+
+def import_job_confirm(*, job: ImportJob, by: User | None) -> ImportResult | None:
+    """Import a checked job's file once: check it again and import every new row, all or nothing.
+    Returns None if the job was already imported (or is not checked); raises ``ImportRejected``
+    if the file no longer passes (the job stays checked, so nothing is lost).
+
+    Side effects: as ``import_events``; the job marked imported and its file dropped."""
+    content = bytes(job.content)
+    try:
+        with transaction.atomic():
+            if not import_job_claim(job=job):
+                return None
+            return import_events(content=content, week=job.week, by=by, publish=job.publish)
+    except ImportRejected:
+        job.status = ImportJob.Status.DONE  # the claim was rolled back with the import
+        raise
 
 
 class _Lookups:

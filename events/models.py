@@ -656,3 +656,67 @@ class EventChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id}: {self.get_status_display()}"
+
+
+class ImportJob(models.Model):
+    """A large spreadsheet upload waiting for, or checked by, a worker (``events.preview_import``).
+
+    The file is kept here (5 MB at most) until it is imported or a day old. ``result`` holds the
+    preview as JSON (``{"file_errors": [...], "rows": [{"number", "values", "errors",
+    "exists"}]}``), written in the uploader's ``language``; ``error`` the Chinese message of a
+    file that could not be checked as a whole.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("检查中")
+        DONE = "done", _("已检查")
+        FAILED = "failed", _("检查失败")
+        IMPORTED = "imported", _("已导入")
+
+    # A queued or running job this old has lost its worker: the page stops waiting for it.
+    STALE_AFTER = dt.timedelta(minutes=15)
+    # Jobs older than this are deleted by the next large upload.
+    KEEP_FOR = dt.timedelta(days=1)
+
+    week = models.ForeignKey(
+        Week, verbose_name=_("活动周"), on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    name = models.CharField(_("文件名"), max_length=255, blank=True)
+    content = models.BinaryField(_("文件内容"))
+    publish = models.BooleanField(_("导入后直接发布"), default=False)
+    language = models.CharField(_("语言"), max_length=16, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    result = models.JSONField(_("检查结果"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "done", "failed", "imported"]),
+                name="import_job_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name or self.pk}: {self.get_status_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def is_stale(self) -> bool:
+        return self.is_pending and timezone.now() - self.created_at > self.STALE_AFTER

@@ -7,8 +7,8 @@ who may call them is decided in ``rules.py``, not here.
 
 ``people`` holds the office's reviewers, units, invitations, applications and notices;
 ``workflow`` an event's life from draft to approval, change requests and bulk import;
-``covers`` the web versions of an event's cover. All are re-exported here, so callers write
-``services.event_approve(...)``.
+``covers`` the web versions of an event's cover; ``imports`` the large spreadsheet uploads a
+worker checks. All are re-exported here, so callers write ``services.event_approve(...)``.
 """
 
 from .covers import (
@@ -18,6 +18,15 @@ from .covers import (
     cover_versions_make,
     cover_versions_schedule,
     current_cover_versions,
+)
+from .imports import (
+    IMPORT_IN_WORKER_BYTES,
+    import_in_worker,
+    import_job_claim,
+    import_job_create,
+    import_job_finish,
+    import_job_start,
+    import_jobs_delete_old,
 )
 from .people import (
     application_accept,
@@ -60,6 +69,7 @@ __all__ = [
     "COVER_WIDTHS",
     "CoverVersion",
     "GUARDED_FIELDS",
+    "IMPORT_IN_WORKER_BYTES",
     "PUBLIC_FACE_FIELDS",
     "REQUIRED_TO_SUBMIT",
     "PartnerSpec",
@@ -81,6 +91,12 @@ __all__ = [
     "event_submit",
     "event_withdraw",
     "guarded_values",
+    "import_in_worker",
+    "import_job_claim",
+    "import_job_create",
+    "import_job_finish",
+    "import_job_start",
+    "import_jobs_delete_old",
     "invitation_accept",
     "invitation_create",
     "invitation_existing_user",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from core.views import ObjectPermissionMixin, PortalPermissionMixin
@@ -15,7 +16,7 @@ from core.views import ObjectPermissionMixin, PortalPermissionMixin
 from .. import importing, services
 from ..context_processors import current_week
 from ..forms import ImportForm, InvitationForm, OrganizerForm, ReasonForm
-from ..models import Event, EventChangeRequest, Membership, OrganizerApplication
+from ..models import Event, EventChangeRequest, ImportJob, Membership, OrganizerApplication
 from ..selectors import review as selectors
 
 S = Event.Status
@@ -340,11 +341,17 @@ class ImportView(ReviewAreaMixin, FormView):
 
     The uploaded file waits in the session between preview and confirm (it is small: 5 MB at
     most), so any web process can take the confirm.
+
+    A file larger than ``IMPORT_IN_WORKER_BYTES`` is not checked here: it is stored as an
+    ``ImportJob`` for a worker, and the answer is this page for the job (``?job=<id>``), which
+    refreshes itself until the preview is ready and then confirms from the stored job. Only the
+    uploader sees a job, and only while its week is the current one; anyone else gets 404.
     """
 
     permission_required = "events.import_events"
     template_name = "events/review/import.html"
     form_class = ImportForm
+    REFRESH_SECONDS = 2
 
     def dispatch(self, request, *args, **kwargs):
         self.week = current_week(request)
@@ -353,16 +360,34 @@ class ImportView(ReviewAreaMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "week": self.week, "columns": importing.COLUMNS}
 
+    def get(self, request, *args, **kwargs):
+        if "job" in request.GET:
+            # The page refreshes every few seconds while it waits: the file stays in the database.
+            return self.render_job(self.get_job(defer_content=True))
+        return super().get(request, *args, **kwargs)
+
     def post(self, request, *args, **kwargs):
         if request.POST.get("confirm"):
-            return self.confirm()
+            return self.confirm_job(self.get_job()) if "job" in request.GET else self.confirm()
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         if self.week is None:
             form.add_error(None, _("当前没有活动周，无法导入。"))
             return self.form_invalid(form)
-        content = form.cleaned_data["file"].read()
+        upload = form.cleaned_data["file"]
+        if services.import_in_worker(size=upload.size):
+            self.request.session.pop(IMPORT_SESSION_KEY, None)
+            job = services.import_job_create(
+                content=upload.read(),
+                name=upload.name,
+                week=self.week,
+                by=self.request.user,
+                publish=form.cleaned_data["publish"],
+                language=get_language() or "",
+            )
+            return redirect(import_job_url(job))
+        content = upload.read()
         preview = importing.preview(content=content, week=self.week)
         if preview.is_valid:
             request = self.request
@@ -390,12 +415,52 @@ class ImportView(ReviewAreaMixin, FormView):
             )
         except importing.ImportRejected as rejected:
             return self.render_to_response(self.get_context_data(preview=rejected.preview))
+        return self.imported(result)
+
+    def imported(self, result: importing.ImportResult):
         messages.success(
             self.request,
             _("导入完成：新建 %(created)d 项，已存在跳过 %(skipped)d 项。")
             % {"created": result.created, "skipped": result.skipped},
         )
         return redirect("review_events:list")
+
+    # --- A large upload, checked by a worker ---
+
+    def get_job(self, *, defer_content: bool = False) -> ImportJob:
+        jobs = ImportJob.objects.select_related("week").filter(uploaded_by=self.request.user, week=self.week)
+        if defer_content:
+            jobs = jobs.defer("content")
+        pk = self.request.GET.get("job", "")
+        if not pk.isdigit():
+            raise Http404
+        return get_object_or_404(jobs, pk=int(pk))
+
+    def render_job(self, job: ImportJob, preview: importing.ImportPreview | None = None):
+        if preview is None and job.result is not None and job.status != ImportJob.Status.IMPORTED:
+            preview = importing.preview_from_json(job.result)
+        context = self.get_context_data(
+            form=self.get_form_class()(),
+            job=job,
+            preview=preview,
+            publish=job.publish,
+            refresh=self.REFRESH_SECONDS if job.is_pending and not job.is_stale else None,
+        )
+        return self.render_to_response(context)
+
+    def confirm_job(self, job: ImportJob):
+        try:
+            result = importing.import_job_confirm(job=job, by=self.request.user)
+        except importing.ImportRejected as rejected:
+            return self.render_job(job, rejected.preview)
+        if result is None:
+            messages.error(self.request, _("该文件已导入或尚未检查完毕，未重复导入。"))
+            return redirect("review_events:import")
+        return self.imported(result)
+
+
+def import_job_url(job: ImportJob) -> str:
+    return f"{reverse('review_events:import')}?job={job.pk}"
 
 
 class ImportTemplateView(ReviewAreaMixin, View):
