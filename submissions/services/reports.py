@@ -53,8 +53,12 @@ def report_save_draft(
 ) -> DailyReport:
     """Save the day's text, attendance and leaders present, replacing the leader list.
 
-    Side effects: the report's leader rows are replaced. Status is unchanged.
+    Side effects: the report's leader rows are replaced. Status is unchanged. The report's row
+    is locked meanwhile, so two saves at once (an autosave and the page's last beacon) replace
+    the leaders one after the other instead of adding both lists.
     """
+    locked = DailyReport.objects.select_for_update(of=("self",)).only("status").get(pk=report.pk)
+    report.status = locked.status
     _require_editable(report)
     if no_leaders and leaders:
         raise ValidationError(_("已选择“无领导出席”，就不能再填写出席领导。"))

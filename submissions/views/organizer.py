@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
@@ -94,6 +95,8 @@ class ReportDetailView(UnitEventMixin, TemplateView):
         return self._render(report, *self._forms(report, data=None))
 
     def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "autosave":
+            return self._autosave(request)
         report = self.event_day.report or report_services.report_for_day(
             event=self.event, day=self.kwargs["day"]
         )
@@ -113,6 +116,31 @@ class ReportDetailView(UnitEventMixin, TemplateView):
             except ValidationError as error:
                 form.add_error(None, error)
         return self._render(report, form, leaders)
+
+    def _autosave(self, request) -> JsonResponse:
+        """The page's script saves the draft as the reporter types and on leaving the page:
+        always answered with JSON (a beacon cannot ask for it), never with a message."""
+        report = self.event_day.report
+        if report is not None and report.status not in report_services.EDITABLE_STATUSES:
+            return JsonResponse({"errors": {"__all__": [_not_editable_message()]}}, status=403)
+        report = report or report_services.report_for_day(event=self.event, day=self.kwargs["day"])
+        form, leaders = self._forms(report, data=request.POST)
+        captions = CaptionsForm(request.POST, media=report.media.all())
+        if not (form.is_valid() and leaders.is_valid() and captions.is_valid()):
+            return JsonResponse({"errors": _field_errors(form, leaders)}, status=400)
+        try:
+            self._save(report, form, leaders, captions)
+        except PermissionDenied:
+            return JsonResponse({"errors": {"__all__": [_not_editable_message()]}}, status=403)
+        except ValidationError as error:
+            return JsonResponse({"errors": {"__all__": error.messages}}, status=400)
+        saved_at = timezone.localtime(report.updated_at)
+        return JsonResponse(
+            {
+                "saved_at": saved_at.isoformat(),
+                "saved_label": _("已自动保存 %(time)s") % {"time": saved_at.strftime("%H:%M")},
+            }
+        )
 
     def _forms(self, report: DailyReport, *, data) -> tuple[ReportForm, LeaderFormSet]:
         initial = leader_initial(report) if report.pk else []
@@ -152,6 +180,25 @@ class ReportDetailView(UnitEventMixin, TemplateView):
             },
         )
         return self.render_to_response(context)
+
+
+def _not_editable_message() -> str:
+    return _("该报送已提交，不能再修改；如需修改请联系市发改委退回。")
+
+
+def _field_errors(form: ReportForm, leaders: LeaderFormSet) -> dict[str, list[str]]:
+    """Each field's messages under its HTML name, a leader row's own under its prefix, the rest under ``__all__``."""
+    errors: dict[str, list[str]] = {}
+    for bound in (form, *leaders.forms):
+        for field, messages_ in bound.errors.items():
+            if field != "__all__":
+                key = bound.add_prefix(field)
+            else:
+                key = "__all__" if bound is form else bound.prefix
+            errors.setdefault(key, []).extend(messages_)
+    if leaders.non_form_errors():
+        errors.setdefault("__all__", []).extend(leaders.non_form_errors())
+    return errors
 
 
 def _submitted_message(report: DailyReport) -> str:
@@ -195,8 +242,9 @@ class MediaUploadView(UnitEventMixin, View):
         elif not errors:
             errors.extend(message for messages_ in form.errors.values() for message in messages_)
         if wants_json:
+            editable = report.status in report_services.EDITABLE_STATUSES
             return JsonResponse(
-                {"created": [media_as_json(media) for media in created], "errors": errors},
+                {"created": [self._card(media, editable) for media in created], "errors": errors},
                 status=200 if created or not errors else 400,
             )
         for error in errors:
@@ -204,6 +252,15 @@ class MediaUploadView(UnitEventMixin, View):
         if created:
             messages.success(request, _("已上传 %(count)d 个文件，正在排队检查。") % {"count": len(created)})
         return redirect("reports:detail", event_id=event.pk, day=day)
+
+    def _card(self, media: MediaFile, editable: bool) -> dict:
+        """The new file as the page's script knows it, with its card rendered as the page would."""
+        html = render_to_string(
+            "submissions/organizer/report/_media_item.html",
+            {"media": media, "editable": editable},
+            request=self.request,
+        )
+        return {**media_as_json(media), "html": html}
 
     def _store(self, report: DailyReport, form: UploadForm, errors: list[str]) -> list[MediaFile]:
         created = []
@@ -250,6 +307,13 @@ class MediaDeleteView(ReporterAreaMixin, View):
             pk=self.kwargs["pk"],
         )
         report = media.report
+        if request.headers.get("Accept", "").startswith("application/json"):
+            # The page's script, after its undo window: no message is left for the next page.
+            try:
+                media_services.media_delete(media=media)
+            except PermissionDenied as error:
+                return JsonResponse({"deleted": None, "errors": [str(error)]}, status=403)
+            return JsonResponse({"deleted": self.kwargs["pk"], "errors": []})
         try:
             media_services.media_delete(media=media)
         except PermissionDenied as error:

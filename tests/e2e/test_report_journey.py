@@ -47,9 +47,8 @@ def test_reporter_uploads_photo_and_video_and_submits_on_time(
         page.set_input_files("input[name=videos]", str(video))
         page.click("#upload-form button[type=submit]")
         page.wait_for_selector(".media-item >> nth=1")
-        page.wait_for_function(
-            "document.querySelectorAll('.media-item[data-status=passed]').length === 2", timeout=30_000
-        )
+        # (wait_for_function would evaluate a string, which the page's CSP forbids: selectors instead)
+        page.locator(".media-item[data-status=passed] >> nth=1").wait_for(timeout=30_000)
         page.screenshot(path=screenshot_dir / "files-passed.png", full_page=True)
 
         page.fill("textarea[name=report-text]", "沙龙邀请沪昆两地 30 家企业，签约合作项目 3 个。")
@@ -119,3 +118,112 @@ def test_only_blocked_files_chosen_keeps_the_page_and_its_warnings(report_page, 
 
     assert page.evaluate("window.notReloaded") is True
     assert "太大.jpg" in page.inner_text("#upload-warnings")
+
+
+def test_typed_work_survives_uploads_is_autosaved_and_a_deleted_photo_can_be_undone(
+    live_server, phone_page, login, screenshot_dir, tmp_path
+):
+    from submissions.models import DailyReport, MediaFile
+
+    page = phone_page
+    today = timezone.now().astimezone(SHANGHAI).date()
+    week = factories.week(starts_on=today - dt.timedelta(days=1), ends_on=today + dt.timedelta(days=3))
+    unit = factories.organizer(name="昆山市科技局")
+    reporter = factories.member(unit, full_name="王晓明")
+    event = factories.event(
+        week=week,
+        host=unit,
+        reporter=reporter,
+        subtitle="青年创业项目路演",
+        starts_at=factories.at(today, 9),
+        ends_at=factories.at(today, 12),
+    )
+    first = media_samples.make_jpeg(tmp_path / "路演现场.jpg", size_bytes=int(2.2 * MIB))
+    second = media_samples.make_jpeg(tmp_path / "签约仪式.jpg", size_bytes=int(2.4 * MIB))
+    text = "路演邀请 12 个青年创业项目，签约 3 个，投资机构 20 家到场。"
+    detail_url = f"{live_server.url}/organizer/reports/{event.pk}/{today.isoformat()}/"
+
+    login(page, reporter)
+    page.goto(detail_url)
+    page.evaluate("window.notReloaded = true")
+    page.fill("textarea[name=report-text]", text)
+    page.fill("input[name=leaders-0-name]", "李华")
+    page.fill("input[name=leaders-0-post]", "副市长")
+    page.set_input_files("input[name=photos]", [str(first), str(second)])
+    page.click("#upload-form button[type=submit]")
+    page.locator(".media-item >> nth=1").wait_for(timeout=30_000)
+
+    # The page was not reloaded: what was typed is still there, and it was saved as the draft.
+    assert page.evaluate("window.notReloaded") is True
+    assert page.input_value("textarea[name=report-text]") == text
+    page.wait_for_selector("#autosave-status.text-success", timeout=15_000)
+    assert page.inner_text("#autosave-status").startswith("已自动保存 ")
+    report = DailyReport.objects.get(event=event, day=today)
+    assert report.text == text
+    assert [leader.name for leader in report.leaders.all()] == ["李华"]
+    assert MediaFile.objects.filter(report=report).count() == 2
+
+    # On a phone the files come before the submit buttons.
+    files_top = page.locator("#files-heading").bounding_box()["y"]
+    submit_top = page.locator("button[name=action][value=submit]").bounding_box()["y"]
+    assert files_top < submit_top
+    page.screenshot(path=screenshot_dir / "phone-uploaded.png", full_page=True)
+
+    # Back on the page later (from any device), the draft is there.
+    page.reload()
+    assert page.input_value("textarea[name=report-text]") == text
+    assert page.input_value("input[name=leaders-0-name]") == "李华"
+
+    # Delete asks first; the card hides with an undo, which brings it back.
+    card = page.locator('.media-item[data-name="签约仪式.jpg"]')
+    card.locator("[data-role=delete-form] button").click()
+    page.wait_for_selector("#delete-modal.show")
+    assert "签约仪式.jpg" in page.inner_text("#delete-modal")
+    page.click("#delete-modal [data-role=confirm]")
+    page.wait_for_selector(".media-undo")
+    assert "已删除" in page.inner_text(".media-undo")
+    page.screenshot(path=screenshot_dir / "phone-undo.png", full_page=True)
+    page.click(".media-undo button")
+    assert card.is_visible()
+    assert MediaFile.objects.filter(report=report).count() == 2
+
+    # Confirmed and not undone: gone from the page and, after the undo window, from the database.
+    card.locator("[data-role=delete-form] button").click()
+    page.wait_for_selector("#delete-modal.show")
+    page.click("#delete-modal [data-role=confirm]")
+    page.wait_for_selector(".media-undo")
+    assert not card.is_visible()
+    card.wait_for(state="detached", timeout=15_000)
+    assert page.locator(".media-item").count() == 1
+    assert list(MediaFile.objects.filter(report=report).values_list("original_name", flat=True)) == [
+        "路演现场.jpg"
+    ]
+    page.wait_for_timeout(300)
+    page.screenshot(path=screenshot_dir / "phone-deleted.png", full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.screenshot(path=screenshot_dir / "desktop.png", full_page=True)
+
+
+def test_several_uploads_run_at_once_each_can_be_cancelled_and_a_photo_can_be_replaced(report_page, tmp_path):
+    from submissions.models import MediaFile
+
+    page = report_page
+    old = media_samples.make_jpeg(tmp_path / "旧照片.jpg", size_bytes=int(1.5 * MIB))
+    new = media_samples.make_jpeg(tmp_path / "新照片.jpg", size_bytes=int(1.6 * MIB))
+    page.set_input_files("input[name=photos]", str(old))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector('.media-item[data-name="旧照片.jpg"]')
+
+    # A cancelled upload stores nothing and says so on its own row.
+    page.route("**/upload/**", lambda route: None)  # held: the request never answers
+    page.set_input_files("input[name=photos]", str(new))
+    page.click("#upload-form button[type=submit]")
+    page.click("#upload-progress .upload-row button")
+    assert "已取消" in page.inner_text("#upload-progress")
+    page.unroute("**/upload/**")
+
+    page.set_input_files('.media-item[data-name="旧照片.jpg"] [data-role=replace-input]', str(new))
+    page.wait_for_selector('.media-item[data-name="新照片.jpg"]')
+    page.wait_for_selector('.media-item[data-name="旧照片.jpg"]', state="detached")
+    assert list(MediaFile.objects.values_list("original_name", flat=True)) == ["新照片.jpg"]
+    assert page.evaluate("window.notReloaded") is True
