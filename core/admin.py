@@ -14,15 +14,15 @@ class BumpsPublicCache:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        transaction.on_commit(bump_public_version)
+        transaction.on_commit(bump_public_version, robust=True)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        transaction.on_commit(bump_public_version)
+        transaction.on_commit(bump_public_version, robust=True)
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        transaction.on_commit(bump_public_version)
+        transaction.on_commit(bump_public_version, robust=True)
 
 
 @admin.register(OutboxMessage)

@@ -4,9 +4,10 @@ causes it, sent once by a worker after commit.
 - ``outbox_write`` stores the message (once per ``key``) and enqueues its delivery on commit;
   a rolled-back action leaves no message, a failed enqueue is picked up by the sweep.
 - ``outbox_deliver`` claims a pending message and sends it. What surely did not leave (the
-  server refused the connection, the sender or every recipient) goes back to pending and is
-  retried with backoff; what may have left (the connection broke mid-send, a timeout) is
-  marked uncertain and never sent again by itself.
+  server could not be reached, or refused the sender or every recipient) goes back to
+  pending and is retried, by the task with backoff and then by the sweep, for a day; what may
+  have left (the connection broke mid-send) is marked uncertain and never sent again by
+  itself. Once a message may have left its body is cleared: it holds live links.
 - ``outbox_sweep`` re-enqueues messages pending too long and marks uncertain those whose
   sending worker died.
 """
@@ -20,7 +21,7 @@ import socket
 import uuid
 from collections.abc import Iterable
 
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -44,6 +45,8 @@ NOT_SENT_ERRORS = (
     smtplib.SMTPNotSupportedError,
 )
 PENDING_TOO_LONG = dt.timedelta(minutes=10)
+# A message that did not leave is retried (by the task, then the sweep every few minutes) this long.
+GIVE_UP_AFTER = dt.timedelta(hours=24)
 # Longer than the delivery task's hard time limit: a message still "sending" after this lost its worker.
 SENDING_TOO_LONG = dt.timedelta(minutes=10)
 
@@ -95,30 +98,50 @@ def outbox_deliver(*, message_id: int, final: bool = False) -> OutboxMessage | N
     message = OutboxMessage.objects.filter(pk=message_id).first()
     if not claimed or message is None:
         return message  # sent, being sent, or given up on by someone else
-    email = EmailMultiAlternatives(subject=message.subject, body=message.text, to=message.to)
+    connection = get_connection()
+    email = EmailMultiAlternatives(
+        subject=message.subject, body=message.text, to=message.to, connection=connection
+    )
     if message.html:
         email.attach_alternative(message.html, "text/html")
     try:
+        connection.open()  # reaching the server: whatever fails here, nothing has left
+    except Exception as error:  # noqa: BLE001 - unreachable, timed out, refused: retried
+        return _not_sent(message, error, final=final)
+    try:
         email.send()
     except NOT_SENT_ERRORS as error:
-        status = S.FAILED if final else S.PENDING
-        _record(message, status=status, error=error)
-        if not final:
-            raise TemporarySendError(str(error)) from error
-        return message
+        return _not_sent(message, error, final=final)
     except smtplib.SMTPDataError as error:  # the server refused the message itself: it did not leave
         return _record(message, status=S.FAILED, error=error)
     except Exception as error:  # noqa: BLE001 - it may have left: never send it again blindly
         log.warning("outbox %s: outcome unknown, marked uncertain", message.pk, exc_info=True)
         return _record(message, status=S.UNCERTAIN, error=error)
+    finally:
+        connection.close()
     return _record(message, status=S.SENT)
+
+
+def _not_sent(message: OutboxMessage, error: BaseException, *, final: bool) -> OutboxMessage:
+    """It surely did not leave: pending again, for the task's retries and then the sweep's,
+    until it is older than GIVE_UP_AFTER (then failed, for the office to see)."""
+    given_up = final and message.created_at < timezone.now() - GIVE_UP_AFTER
+    _record(message, status=S.FAILED if given_up else S.PENDING, error=error)
+    if not final:
+        raise TemporarySendError(str(error)) from error
+    return message
 
 
 def _record(message: OutboxMessage, *, status: str, error: BaseException | None = None) -> OutboxMessage:
     message.status = status
     message.last_error = f"{type(error).__name__}: {error}"[:2000] if error else ""
     message.sent_at = timezone.now() if status == S.SENT else None
-    message.save(update_fields=["status", "last_error", "sent_at"])
+    fields = ["status", "last_error", "sent_at"]
+    if status in (S.SENT, S.UNCERTAIN):
+        # Bodies hold live links (password reset, invitation): none is kept once it may have left.
+        message.text, message.html = "", ""
+        fields += ["text", "html"]
+    message.save(update_fields=fields)
     return message
 
 

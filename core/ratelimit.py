@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import ipaddress
 import logging
 import math
 import time
@@ -77,6 +78,17 @@ PASSWORD_RESET_PER_EMAIL = RateLimit("password-reset-email", 3, 60 * 60, key_kin
 APPLICATION_PER_ADDRESS = RateLimit("application-address", 3, 60 * 60)
 
 
+def address_key(address: str) -> str:
+    """The key a client address is counted under: IPv4 as it is, IPv6 as its /64 network."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
 def normalised(value: str | None) -> str:
     """A username or e-mail address as counted: trimmed, case folded."""
     return (value or "").strip().casefold()
@@ -96,7 +108,7 @@ def spend_distinct(limit: RateLimit, key: str, member: str) -> bool:
     """Count ``member`` for ``key`` once per window; True while within the limit."""
     counter = _counter_key(limit, key)
     try:
-        if _call(cache.add, f"{counter}:{_digest(member)}", 1, timeout=_timeout(limit)):
+        if _call(cache.add, f"{counter}:{digest(member)}", 1, timeout=_timeout(limit)):
             count = _hit(counter, limit)
             _log_when_reached(limit, key, count)
         else:
@@ -153,8 +165,9 @@ class RateLimitedPostMixin:
 
     @functools.cached_property
     def client_address(self) -> str:
-        """The address our own proxy saw (a forged header ignored), as django-axes counts it."""
-        return client_ip(self.request)
+        """The address our own proxy saw (a forged header ignored), as django-axes counts it;
+        an IPv6 address counts as its /64, which one subscriber holds whole."""
+        return address_key(client_ip(self.request))
 
     def rate_limit_checks(self) -> Iterable[tuple[RateLimit, str]]:
         return ()
@@ -178,12 +191,12 @@ def _timeout(limit: RateLimit) -> int:
     return math.ceil(_seconds_left(limit)) + 1
 
 
-def _digest(value: str) -> str:
+def digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:32]
 
 
 def _counter_key(limit: RateLimit, key: str) -> str:
-    return f"ratelimit:{limit.scope}:{_window(limit)}:{_digest(key)}"
+    return f"ratelimit:{limit.scope}:{_window(limit)}:{digest(key)}"
 
 
 def _hit(counter: str, limit: RateLimit) -> int:
@@ -198,7 +211,7 @@ def _hit(counter: str, limit: RateLimit) -> int:
 
 def _log_when_reached(limit: RateLimit, key: str, count: int) -> None:
     if count == limit.count:  # once per key and window, not once per refused request
-        shown = key if limit.key_kind == "address" else f"{limit.key_kind} #{_digest(key)[:8]}"
+        shown = key if limit.key_kind == "address" else f"{limit.key_kind} #{digest(key)[:8]}"
         log.warning(
             "rate limit %s reached by %s: %s per %s s", limit.scope, shown, limit.count, limit.seconds
         )

@@ -44,6 +44,8 @@ def typed_text(request) -> list[tuple[str, str]]:
     read any more."""
     if request is None or request.method != "POST":
         return []
+    if request.content_type != "application/x-www-form-urlencoded":
+        return []  # an upload's multipart body is not parsed just to show nothing of it
     try:
         posted = request.POST
     except Exception:  # a body already consumed or malformed: nothing to show, the page still answers

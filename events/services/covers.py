@@ -211,5 +211,5 @@ def _record(*, event_id: int, source: str, made: list[CoverVersion]) -> dict[int
         for name in old_names - new_names:
             transaction.on_commit(partial(storage.delete, name), robust=True)
         if event.is_public and event.week.is_published:
-            transaction.on_commit(bump_public_version)
+            transaction.on_commit(bump_public_version, robust=True)
     return current_cover_versions(event)

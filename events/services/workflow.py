@@ -125,7 +125,7 @@ def _discard_covers_after_commit(change_requests: Iterable[EventChangeRequest], 
 def _bump_public_after_commit() -> None:
     """Invalidate the public pages once the change is visible to them: bumping inside the
     transaction would let a request in between cache the old rows under the new version."""
-    transaction.on_commit(bump_public_version)
+    transaction.on_commit(bump_public_version, robust=True)
 
 
 def _lock(event: Event) -> Event:

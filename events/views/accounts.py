@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
+from django.utils.crypto import constant_time_compare
 from django.views.generic import View
 
 from core import ratelimit
@@ -10,6 +12,11 @@ from core.roles import is_office_reviewer, is_organizer_member
 
 from ..forms import OutboxPasswordResetForm
 
+# A browser a person signed in with before is exempt from the login limits for that person.
+KNOWN_BROWSER_COOKIE = "sc_signed_in_before"
+KNOWN_BROWSER_SALT = "events.login.known-browser"
+KNOWN_BROWSER_SECONDS = 90 * 24 * 3600
+
 
 class LoginView(RateLimitedPostMixin, auth_views.LoginView):
     """Django's sign-in with two soft limits beside django-axes' lock of a username at an address.
@@ -17,16 +24,41 @@ class LoginView(RateLimitedPostMixin, auth_views.LoginView):
     A failed sign-in counts its username once per address (``LOGIN_PER_ADDRESS``: a guesser
     trying a new username each time) and its address once per username
     (``LOGIN_PER_USERNAME``: one account guessed at from many places). While either is spent,
-    that address, or that username from anywhere, gets 429 until the window ends.
+    that address, or that username from anywhere, gets 429 until the window ends, except in
+    a browser where that person signed in before (a signed cookie), so a flood of failures
+    cannot lock the real owner out.
     """
 
     def rate_limit_checks(self):
-        checks = [(ratelimit.LOGIN_PER_ADDRESS, self.client_address)]
         # Looked at before the form authenticates: validating it would check the password.
         username = ratelimit.normalised(self.request.POST.get("username"))
+        if username and self._signed_in_here_before(username):
+            # Nobody can lock a person out of a browser they signed in with before: not a flood
+            # of failures for their username from elsewhere, nor a guesser behind the same address.
+            return []
+        checks = [(ratelimit.LOGIN_PER_ADDRESS, self.client_address)]
         if username:
             checks.append((ratelimit.LOGIN_PER_USERNAME, username))
         return checks
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        response.set_signed_cookie(
+            KNOWN_BROWSER_COOKIE,
+            ratelimit.digest(ratelimit.normalised(form.get_user().get_username())),
+            salt=KNOWN_BROWSER_SALT,
+            max_age=KNOWN_BROWSER_SECONDS,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+
+    def _signed_in_here_before(self, username: str) -> bool:
+        known = self.request.get_signed_cookie(
+            KNOWN_BROWSER_COOKIE, default=None, salt=KNOWN_BROWSER_SALT, max_age=KNOWN_BROWSER_SECONDS
+        )
+        return known is not None and constant_time_compare(known, ratelimit.digest(username))
 
     def form_invalid(self, form):
         username = ratelimit.normalised(form.data.get("username"))

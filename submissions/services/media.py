@@ -298,9 +298,13 @@ def _lease(media_id: int) -> Iterator[None]:
     def renew() -> None:
         try:
             while not done.wait(CHECK_LEASE_RENEW_SECONDS):
-                MediaFile.objects.filter(pk=media_id, status=MediaFile.Status.CHECKING).update(
-                    check_alive_at=timezone.now()
-                )
+                try:
+                    MediaFile.objects.filter(pk=media_id, status=MediaFile.Status.CHECKING).update(
+                        check_alive_at=timezone.now()
+                    )
+                except Exception:  # a database restart mid-check: try again at the next renewal
+                    log.warning("media %s: could not renew the check's lease", media_id, exc_info=True)
+                    connection.close()
         finally:
             connection.close()  # the thread's own database connection
 

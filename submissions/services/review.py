@@ -141,7 +141,7 @@ def media_set_public(*, media: MediaFile, by: User, public: bool) -> MediaFile:
             raise ValidationError(_("报送采用后，才能把其中的照片和视频设为公开。"))
     media.is_public = public
     media.save(update_fields=["is_public"])
-    transaction.on_commit(bump_public_version)
+    transaction.on_commit(bump_public_version, robust=True)
     ReportLogEntry.objects.create(
         report=media.report,
         action=ReportLogEntry.Action.MEDIA_PUBLISHED if public else ReportLogEntry.Action.MEDIA_UNPUBLISHED,

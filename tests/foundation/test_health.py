@@ -99,17 +99,19 @@ def test_readyz_answers_503_when_postgresql_is_down():
 
 
 def test_the_503_page_gives_back_what_was_typed_and_says_it_was_not_saved(rf):
+    from urllib.parse import urlencode
+
     from django.db import OperationalError
 
     from shuangchuang.errors import server_error
 
+    typed = {
+        "csrfmiddlewaretoken": "secret-token",
+        "report-text": "今天的活动很成功",
+        "password1": "hunter22",
+    }
     request = rf.post(
-        "/organizer/reports/1/2026-09-25/",
-        {
-            "csrfmiddlewaretoken": "secret-token",
-            "report-text": "今天的活动很成功",
-            "password1": "hunter22",
-        },
+        "/organizer/reports/1/2026-09-25/", urlencode(typed), content_type="application/x-www-form-urlencoded"
     )
     try:
         raise OperationalError("the database is restarting")

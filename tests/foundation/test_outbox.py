@@ -27,6 +27,13 @@ class SentThenBrokeBackend(LocmemBackend):
         raise smtplib.SMTPServerDisconnected("connection closed after DATA")
 
 
+class UnreachableBackend(LocmemBackend):
+    """The server does not answer: the connection times out before anything is sent."""
+
+    def open(self):
+        raise TimeoutError("timed out")
+
+
 class RefusedBackend(LocmemBackend):
     def send_messages(self, messages):
         raise ConnectionRefusedError(111, "Connection refused")
@@ -57,16 +64,32 @@ def test_a_message_that_surely_did_not_leave_is_retried_and_sent_once(
     django_capture_on_commit_callbacks, eager_retries
 ):
     with override_settings(EMAIL_BACKEND="tests.foundation.test_outbox.RefusedBackend"):
-        _send(django_capture_on_commit_callbacks)  # the eager task retries, then records the last attempt
+        _send(django_capture_on_commit_callbacks)  # the eager task retries, then leaves it to the sweep
     message = OutboxMessage.objects.get()
-    assert message.status == S.FAILED and message.attempts == 5 and not mail.outbox
+    assert message.status == S.PENDING and message.attempts == 5 and not mail.outbox
 
-    OutboxMessage.objects.filter(pk=message.pk).update(status=S.PENDING)  # the office sends it again
-    outbox_deliver(message_id=message.pk)
+    outbox_deliver(message_id=message.pk)  # the sweep's next try, the server back
     outbox_deliver(message_id=message.pk)
 
     message.refresh_from_db()
     assert message.status == S.SENT and len(mail.outbox) == 1
+    assert message.text == ""  # a sent body, with its live links, is not kept
+
+
+@override_settings(EMAIL_BACKEND="tests.foundation.test_outbox.UnreachableBackend")
+def test_an_unreachable_server_is_retried_for_a_day_then_given_up(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        send_email(to=["office@example.gov.cn"], subject="每日汇总", text="正文")
+    message = OutboxMessage.objects.get()
+
+    outbox_deliver(message_id=message.pk, final=True)
+    message.refresh_from_db()
+    assert message.status == S.PENDING and "TimeoutError" in message.last_error
+
+    OutboxMessage.objects.filter(pk=message.pk).update(created_at=timezone.now() - dt.timedelta(hours=25))
+    outbox_deliver(message_id=message.pk, final=True)
+    message.refresh_from_db()
+    assert message.status == S.FAILED and not mail.outbox
 
 
 def test_a_rolled_back_action_sends_nothing(django_capture_on_commit_callbacks):
@@ -119,3 +142,12 @@ def test_the_office_sees_the_outbox_in_the_admin(client, django_capture_on_commi
     page = client.get("/admin/core/outboxmessage/")
 
     assert page.status_code == 200 and "每日汇总" in page.content.decode()
+
+
+def test_office_reviewers_may_look_at_the_outbox(client, django_capture_on_commit_callbacks):
+    from tests import factories
+
+    _send(django_capture_on_commit_callbacks)
+    client.force_login(factories.office_user())
+
+    assert client.get("/admin/core/outboxmessage/").status_code == 200

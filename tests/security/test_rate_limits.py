@@ -16,18 +16,12 @@ from django.urls import reverse
 from core import ratelimit
 from events.models import OrganizerApplication
 from tests import factories
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 GUESSER, OFFICE_IP = "203.0.113.7", "10.20.30.40"
 # Whole hours: every window (5, 15, 60 minutes) starts here.
 START = dt.datetime(2026, 9, 21, 2, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -243,3 +237,29 @@ def test_a_refused_request_costs_no_query(settings, django_assert_num_queries):
         refused = _client(GUESSER).post(reverse("password_reset"), {"email": "second@example.com"})
 
     assert refused.status_code == 429
+
+
+def test_a_flood_of_failures_for_a_username_cannot_lock_out_its_owners_browser(person, settings):
+    settings.RATE_LIMITS = {"login-username": (2, 900)}
+    owner = _client("198.51.100.7")
+    assert (
+        owner.post(reverse("login"), {"username": person.username, "password": PASSWORD}).status_code == 302
+    )
+    owner.post(reverse("logout"))
+
+    for n in range(3):  # failures for that username from three other places
+        _login(person.username, ip=f"203.0.113.{n + 1}")
+    assert _login(person.username, ip="203.0.113.99").status_code == 429  # elsewhere: refused
+
+    again = owner.post(reverse("login"), {"username": person.username, "password": PASSWORD})
+    assert again.status_code == 302  # the browser it signed in with before still signs in
+
+
+def test_ipv6_addresses_count_by_their_64_network(settings):
+    settings.RATE_LIMITS = {"login-address": (2, 300)}
+
+    _login("a", ip="2001:db8:1:2::1")
+    _login("b", ip="2001:db8:1:2::2")
+
+    assert _login("c", ip="2001:db8:1:2:ffff::3").status_code == 429
+    assert _login("d", ip="2001:db8:1:3::1").status_code == 200  # another subscriber's network
