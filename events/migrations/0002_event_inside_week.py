@@ -104,3 +104,18 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("events", "0001_initial")]
     operations = [migrations.RunPython(forward, backward)]
+
+
+# For later migrations whose ALTER makes SQLite rebuild events_event or events_week, which
+# drops these triggers: RunPython(drop_sqlite_triggers, create_sqlite_triggers) before the
+# change and the reverse pair after it (PostgreSQL keeps its triggers and skips both).
+def drop_sqlite_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in SQLITE_BACKWARD:
+            schema_editor.execute(statement)
+
+
+def create_sqlite_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in SQLITE_FORWARD:
+            schema_editor.execute(statement)

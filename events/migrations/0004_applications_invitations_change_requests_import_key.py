@@ -17,17 +17,6 @@ from django.db import migrations, models
 _inside_week = importlib.import_module("events.migrations.0002_event_inside_week")
 
 
-def _drop_sqlite_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in _inside_week.SQLITE_BACKWARD:
-            schema_editor.execute(statement)
-
-
-def _create_sqlite_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in _inside_week.SQLITE_FORWARD:
-            schema_editor.execute(statement)
-
 
 class Migration(migrations.Migration):
 
@@ -90,7 +79,7 @@ class Migration(migrations.Migration):
                 'ordering': ['-created_at', '-id'],
             },
         ),
-        migrations.RunPython(_drop_sqlite_triggers, _create_sqlite_triggers),
+        migrations.RunPython(_inside_week.drop_sqlite_triggers, _inside_week.create_sqlite_triggers),
         migrations.AddField(
             model_name='event',
             name='import_key',
@@ -100,7 +89,7 @@ class Migration(migrations.Migration):
             model_name='event',
             constraint=models.UniqueConstraint(condition=models.Q(('import_key', ''), _negated=True), fields=('week', 'import_key'), name='event_import_key_once_per_week'),
         ),
-        migrations.RunPython(_create_sqlite_triggers, _drop_sqlite_triggers),
+        migrations.RunPython(_inside_week.create_sqlite_triggers, _inside_week.drop_sqlite_triggers),
         migrations.AddField(
             model_name='eventchangerequest',
             name='decided_by',

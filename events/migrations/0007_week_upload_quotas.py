@@ -13,17 +13,6 @@ from django.db import migrations, models
 _inside_week = importlib.import_module("events.migrations.0002_event_inside_week")
 
 
-def _drop_sqlite_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in _inside_week.SQLITE_BACKWARD:
-            schema_editor.execute(statement)
-
-
-def _create_sqlite_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in _inside_week.SQLITE_FORWARD:
-            schema_editor.execute(statement)
-
 
 class Migration(migrations.Migration):
 
@@ -32,7 +21,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_drop_sqlite_triggers, _create_sqlite_triggers),
+        migrations.RunPython(_inside_week.drop_sqlite_triggers, _inside_week.create_sqlite_triggers),
         migrations.AddField(
             model_name='week',
             name='max_bytes_per_unit_day',
@@ -48,5 +37,5 @@ class Migration(migrations.Migration):
             name='max_videos_per_report',
             field=models.PositiveSmallIntegerField(default=3, help_text='含检查不合格但未删除的视频。', verbose_name='每份报送最多视频数'),
         ),
-        migrations.RunPython(_create_sqlite_triggers, _drop_sqlite_triggers),
+        migrations.RunPython(_inside_week.create_sqlite_triggers, _inside_week.drop_sqlite_triggers),
     ]

@@ -14,17 +14,6 @@ from django.db import migrations, models
 _inside_week = importlib.import_module("events.migrations.0002_event_inside_week")
 
 
-def _drop_sqlite_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in _inside_week.SQLITE_BACKWARD:
-            schema_editor.execute(statement)
-
-
-def _create_sqlite_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in _inside_week.SQLITE_FORWARD:
-            schema_editor.execute(statement)
-
 
 class Migration(migrations.Migration):
 
@@ -33,11 +22,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_drop_sqlite_triggers, _create_sqlite_triggers),
+        migrations.RunPython(_inside_week.drop_sqlite_triggers, _inside_week.create_sqlite_triggers),
         migrations.AddField(
             model_name='week',
             name='review_public_changes',
             field=models.BooleanField(default=True, help_text='勾选后，已发布活动修改标题、活动简介、直播链接或封面图，与修改时间、地点一样须经审核通过才公开；不勾选则保存后立即公开。', verbose_name='已发布活动的公开内容变更须审核'),
         ),
-        migrations.RunPython(_create_sqlite_triggers, _drop_sqlite_triggers),
+        migrations.RunPython(_inside_week.create_sqlite_triggers, _inside_week.drop_sqlite_triggers),
     ]

@@ -13,17 +13,6 @@ from django.db import migrations, models
 _inside_week = importlib.import_module("events.migrations.0002_event_inside_week")
 
 
-def _drop_sqlite_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in _inside_week.SQLITE_BACKWARD:
-            schema_editor.execute(statement)
-
-
-def _create_sqlite_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in _inside_week.SQLITE_FORWARD:
-            schema_editor.execute(statement)
-
 
 class Migration(migrations.Migration):
 
@@ -32,11 +21,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_drop_sqlite_triggers, _create_sqlite_triggers),
+        migrations.RunPython(_inside_week.drop_sqlite_triggers, _inside_week.create_sqlite_triggers),
         migrations.AddField(
             model_name='event',
             name='cover_versions',
             field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='封面图网页版本'),
         ),
-        migrations.RunPython(_create_sqlite_triggers, _drop_sqlite_triggers),
+        migrations.RunPython(_inside_week.create_sqlite_triggers, _inside_week.drop_sqlite_triggers),
     ]
