@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .dispatch import enqueue
+from .dispatch import try_enqueue
 from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -80,10 +80,7 @@ def outbox_write(
 
 
 def _enqueue(message_id: int) -> None:
-    try:
-        enqueue(DELIVER_TASK, message_id=message_id)
-    except Exception:  # the broker being away must never fail the action; the sweep sends it
-        log.warning("outbox %s: could not enqueue its delivery; the sweep will", message_id, exc_info=True)
+    try_enqueue(DELIVER_TASK, about=f"outbox {message_id} (the sweep sends it)", message_id=message_id)
 
 
 def outbox_deliver(*, message_id: int, final: bool = False) -> OutboxMessage | None:

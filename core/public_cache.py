@@ -32,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import logging
 import re
 import secrets
 import threading
@@ -52,8 +51,6 @@ from django.utils.translation import get_language
 
 from .cache_guard import CacheGuard, CacheUnavailable
 from .models import PublicVersion
-
-log = logging.getLogger(__name__)
 
 VERSION_KEY = "public:version"
 # The database's count of bumps that the version in the cache has seen.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Group
 
@@ -68,8 +69,6 @@ def member(unit: Organizer, **fields) -> User:
 
 
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    from zoneinfo import ZoneInfo
-
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ZoneInfo(ZONE))
 
 
@@ -345,3 +344,26 @@ def png_file(*, width: int = 64, height: int = 40):
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), (179, 22, 27)).save(buffer, format="PNG")
     return ContentFile(buffer.getvalue(), name="cover.png")
+
+
+def event_edit_data(event: Event, **overrides) -> dict:
+    """The organizer's edit form as the unit sends it back: the event's values, with ``overrides``."""
+    zone = ZoneInfo(event.week.time_zone)
+    data = {
+        "subtitle": event.subtitle,
+        "form": event.form,
+        "venue": event.venue_id,
+        "place": event.place,
+        "address": event.address,
+        "starts_at": f"{event.starts_at.astimezone(zone):%Y-%m-%dT%H:%M}",
+        "ends_at": f"{event.ends_at.astimezone(zone):%Y-%m-%dT%H:%M}",
+        "host": event.host_id,
+        "contact_name": event.contact_name,
+        "contact_phone": event.contact_phone,
+        "contact_email": event.contact_email,
+        "reporter": event.reporter_id,
+        "live_url": event.live_url,
+        "description": event.description,
+        "action": "save",
+    }
+    return {**data, **overrides}

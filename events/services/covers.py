@@ -28,7 +28,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image, ImageCms, ImageOps
 
-from core.dispatch import enqueue
+from core.dispatch import try_enqueue
 from core.public_cache import bump_public_version
 
 from ..models import Event
@@ -81,10 +81,7 @@ def cover_versions_schedule(*, event: Event) -> bool:
 
 
 def _enqueue(*, event_id: int) -> None:
-    try:
-        enqueue(TASK_NAME, event_id=event_id)
-    except Exception:  # the broker being away must never fail a saved edit
-        log.warning("event %s: could not enqueue its cover versions", event_id, exc_info=True)
+    try_enqueue(TASK_NAME, about=f"event {event_id} (cover versions)", event_id=event_id)
 
 
 def cover_versions_make(*, event_id: int) -> dict[int, CoverVersion]:

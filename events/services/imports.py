@@ -13,7 +13,6 @@ only keeps the jobs.
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 
 from django.conf import settings
@@ -22,11 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from core.dispatch import enqueue
+from core.dispatch import try_enqueue
 
 from ..models import ImportJob, User, Week
-
-log = logging.getLogger(__name__)
 
 # Known from the upload's size before anything is read. The row count would need the zip opened
 # and the sheet's XML read (its <dimension> is optional and may lie); rows are capped at 1000
@@ -69,10 +66,8 @@ def import_job_create(
 
 
 def _enqueue(*, job_id: int) -> None:
-    try:
-        enqueue(TASK_NAME, job_id=job_id)
-    except Exception:  # the broker being away: say so on the page rather than wait forever
-        log.warning("import job %s: could not enqueue its check", job_id, exc_info=True)
+    if not try_enqueue(TASK_NAME, about=f"import job {job_id}", job_id=job_id):
+        # Say so on the page rather than have it wait for ever.
         job = ImportJob.objects.filter(pk=job_id).first()
         if job is not None:
             with override(job.language or None):

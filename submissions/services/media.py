@@ -20,7 +20,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.dispatch import enqueue
+from core.dispatch import try_enqueue
 from events.models import Organizer
 
 from ..media.checks import inspect_file
@@ -194,12 +194,9 @@ def _refuse_non_media(uploaded) -> None:
 
 def enqueue_check(*, media_id: int) -> bool:
     """Send the check to the workers; with the broker down the file stays queued for the sweep."""
-    try:
-        enqueue("submissions.check_media", media_id=media_id)
-    except Exception:  # the broker being away must never fail an upload
-        log.warning("media %s: could not enqueue its check; the sweep will retry", media_id, exc_info=True)
-        return False
-    return True
+    return try_enqueue(
+        "submissions.check_media", about=f"media {media_id} (the sweep retries)", media_id=media_id
+    )
 
 
 @transaction.atomic

@@ -2,7 +2,6 @@
 them through ``srcset`` and the cover view serves them with ``?w=``; the original is kept."""
 
 import io
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
@@ -38,28 +37,6 @@ def png_bytes(*, width: int, height: int, mode: str = "RGB") -> bytes:
     buffer = io.BytesIO()
     Image.new(mode, (width, height)).save(buffer, "PNG")
     return buffer.getvalue()
-
-
-def edit_data(event, **overrides):
-    zone = ZoneInfo(event.week.time_zone)
-    data = {
-        "subtitle": event.subtitle,
-        "form": event.form,
-        "venue": event.venue_id,
-        "place": event.place,
-        "address": event.address,
-        "starts_at": f"{event.starts_at.astimezone(zone):%Y-%m-%dT%H:%M}",
-        "ends_at": f"{event.ends_at.astimezone(zone):%Y-%m-%dT%H:%M}",
-        "host": event.host_id,
-        "contact_name": event.contact_name,
-        "contact_phone": event.contact_phone,
-        "contact_email": event.contact_email,
-        "reporter": event.reporter_id,
-        "live_url": event.live_url,
-        "description": event.description,
-        "action": "save",
-    }
-    return {**data, **overrides}
 
 
 def storage():
@@ -109,7 +86,7 @@ def test_an_uploaded_cover_gets_upright_stripped_versions_and_is_kept(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("organizer:event_edit", args=[draft.pk]), edit_data(draft, cover=upload)
+            reverse("organizer:event_edit", args=[draft.pk]), factories.event_edit_data(draft, cover=upload)
         )
 
     assert response.status_code == 302
@@ -243,7 +220,9 @@ def test_the_form_refuses_a_cover_of_more_than_50_megapixels(client, member, dra
         "huge.png", png_bytes(width=8000, height=7000, mode="1"), content_type="image/png"
     )
 
-    response = client.post(reverse("organizer:event_edit", args=[draft.pk]), edit_data(draft, cover=huge))
+    response = client.post(
+        reverse("organizer:event_edit", args=[draft.pk]), factories.event_edit_data(draft, cover=huge)
+    )
 
     assert response.context["form"].errors["cover"] == [
         "封面图不能超过 5000 万像素（当前 8000 × 7000），请缩小后再上传。"

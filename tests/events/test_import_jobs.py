@@ -225,7 +225,7 @@ def test_a_broker_that_is_away_fails_the_job_instead_of_waiting_forever(
     def away(*args, **kwargs):
         raise ConnectionError("no broker")
 
-    monkeypatch.setattr("events.services.imports.enqueue", away)
+    monkeypatch.setattr("core.dispatch.enqueue", away)  # the one door to the broker
     client.force_login(reviewer)
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, two_events())

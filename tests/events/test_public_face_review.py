@@ -2,7 +2,6 @@
 office accepts, like its time and place, unless the week lets such edits go public at once."""
 
 import io
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
@@ -28,29 +27,6 @@ def approved(week, organizer, member):
         description="原来的简介",
         live_url="https://live.example.com/old",
     )
-
-
-def edit_data(event, **overrides):
-    """The edit form as the unit sends it back: the event's values, with ``overrides``."""
-    zone = ZoneInfo(event.week.time_zone)
-    data = {
-        "subtitle": event.subtitle,
-        "form": event.form,
-        "venue": event.venue_id,
-        "place": event.place,
-        "address": event.address,
-        "starts_at": f"{event.starts_at.astimezone(zone):%Y-%m-%dT%H:%M}",
-        "ends_at": f"{event.ends_at.astimezone(zone):%Y-%m-%dT%H:%M}",
-        "host": event.host_id,
-        "contact_name": event.contact_name,
-        "contact_phone": event.contact_phone,
-        "contact_email": event.contact_email,
-        "reporter": event.reporter_id,
-        "live_url": event.live_url,
-        "description": event.description,
-        "action": "save",
-    }
-    return {**data, **overrides}
 
 
 def image_bytes(*, width: int, height: int, format: str = "PNG") -> bytes:
@@ -90,7 +66,7 @@ def test_a_new_title_description_and_live_link_wait_for_the_office(
 
     client.post(
         reverse("organizer:event_edit", args=[approved.pk]),
-        edit_data(
+        factories.event_edit_data(
             approved,
             subtitle="新的标题",
             description=new_description,
@@ -152,7 +128,7 @@ def test_without_review_of_public_changes_the_edit_is_public_at_once(client, app
 
     client.post(
         reverse("organizer:event_edit", args=[approved.pk]),
-        edit_data(
+        factories.event_edit_data(
             approved, subtitle="新的标题", description="新的简介", live_url="https://live.example.com/new"
         ),
     )
@@ -175,7 +151,7 @@ def test_a_time_change_still_waits_when_public_changes_are_not_reviewed(client, 
 
     client.post(
         reverse("organizer:event_edit", args=[approved.pk]),
-        edit_data(approved, subtitle="新的标题", place="新地点"),
+        factories.event_edit_data(approved, subtitle="新的标题", place="新地点"),
     )
 
     approved.refresh_from_db()
@@ -192,7 +168,7 @@ def test_a_new_cover_is_stored_but_served_only_once_accepted(client, approved, m
 
     client.post(
         reverse("organizer:event_edit", args=[approved.pk]),
-        {**edit_data(approved), "cover": upload(new_bytes)},
+        {**factories.event_edit_data(approved), "cover": upload(new_bytes)},
     )
 
     approved.refresh_from_db()
@@ -221,7 +197,7 @@ def test_a_refused_cover_is_deleted_and_the_approved_one_kept(
     client.force_login(member)
     client.post(
         reverse("organizer:event_edit", args=[approved.pk]),
-        {**edit_data(approved), "cover": upload(image_bytes(width=80, height=50))},
+        {**factories.event_edit_data(approved), "cover": upload(image_bytes(width=80, height=50))},
     )
     change = EventChangeRequest.objects.get(status="pending")
     new_name = change.proposed["cover"]
@@ -244,18 +220,22 @@ def test_replacing_or_withdrawing_a_pending_cover_deletes_the_unused_file(
 ):
     client.force_login(member)
     edit = reverse("organizer:event_edit", args=[approved.pk])
-    client.post(edit, {**edit_data(approved), "cover": upload(image_bytes(width=80, height=50))})
+    client.post(
+        edit, {**factories.event_edit_data(approved), "cover": upload(image_bytes(width=80, height=50))}
+    )
     first = EventChangeRequest.objects.get(status="pending").proposed["cover"]
 
     # Saving the form again as it stands (showing the pending cover) keeps the request and its file.
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(edit, edit_data(approved, subtitle="新的标题"))
+        client.post(edit, factories.event_edit_data(approved, subtitle="新的标题"))
     change = EventChangeRequest.objects.get(status="pending")
     assert (change.proposed["cover"], change.proposed["subtitle"]) == (first, "新的标题")
     assert cover_storage().exists(first)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(edit, {**edit_data(approved), "cover": upload(image_bytes(width=90, height=60))})
+        client.post(
+            edit, {**factories.event_edit_data(approved), "cover": upload(image_bytes(width=90, height=60))}
+        )
     second = EventChangeRequest.objects.get(status="pending").proposed["cover"]
     assert second != first
     assert not cover_storage().exists(first) and cover_storage().exists(second)
@@ -275,7 +255,7 @@ def test_cancelling_deletes_the_cover_of_the_pending_request(
     client.force_login(member)
     client.post(
         reverse("organizer:event_edit", args=[approved.pk]),
-        {**edit_data(approved), "cover": upload(image_bytes(width=80, height=50))},
+        {**factories.event_edit_data(approved), "cover": upload(image_bytes(width=80, height=50))},
     )
     new_name = EventChangeRequest.objects.get(status="pending").proposed["cover"]
 
