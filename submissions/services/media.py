@@ -29,7 +29,7 @@ from ..media.rules import Rules
 from ..media.sniff import HEAD_BYTES, PHOTO, VIDEO, sniff_bytes
 from ..models import DailyReport, MediaFile
 from ..uploads import clean_original_name
-from .reports import _require_editable
+from .reports import report_require_editable
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def media_upload(*, report: DailyReport, uploaded, kind: str, by, caption: str =
     row. Side effects: the file is written to storage under a generated name (deleted again
     if the row is not inserted); a check is enqueued after commit.
     """
-    _require_editable(report)
+    report_require_editable(report)
     limit = kind_limit(report.event.week, kind)
     if uploaded.size > limit:
         raise ValidationError(_("文件超过 %(limit)s 的上限。") % {"limit": format_size(limit)})
@@ -97,7 +97,7 @@ def media_upload(*, report: DailyReport, uploaded, kind: str, by, caption: str =
     try:
         with transaction.atomic():
             locked = DailyReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
-            _require_editable(locked)
+            report_require_editable(locked)
             if is_duplicate_upload(report_id=report.pk, digest=digest):
                 raise duplicate
             list(Organizer.objects.select_for_update().filter(pk=report.event.host_id).values_list("pk"))
@@ -202,7 +202,7 @@ def enqueue_check(*, media_id: int) -> bool:
 @transaction.atomic
 def media_delete(*, media: MediaFile) -> None:
     """Remove a file from a report still being edited (to replace a failed one)."""
-    _require_editable(media.report)
+    report_require_editable(media.report)
     stored, preview = media.file.name, media.preview.name
     media.delete()
     storage = MediaFile._meta.get_field("file").storage
@@ -253,7 +253,7 @@ def _delete_stored(names: list[str]) -> None:
 
 
 def media_set_caption(*, media: MediaFile, caption: str) -> MediaFile:
-    _require_editable(media.report)
+    report_require_editable(media.report)
     media.caption = caption.strip()[:200]
     media.save(update_fields=["caption"])
     return media

@@ -37,7 +37,7 @@ def report_for_day(*, event: Event, day: dt.date) -> DailyReport:
     return report
 
 
-def _require_editable(report: DailyReport) -> None:
+def report_require_editable(report: DailyReport) -> None:
     if report.status not in EDITABLE_STATUSES:
         raise PermissionDenied(_("该报送已提交，不能再修改；如需修改请联系市发改委退回。"))
 
@@ -59,7 +59,7 @@ def report_save_draft(
     """
     locked = DailyReport.objects.select_for_update(of=("self",)).only("status").get(pk=report.pk)
     report.status = locked.status
-    _require_editable(report)
+    report_require_editable(report)
     if no_leaders and leaders:
         raise ValidationError(_("已选择“无领导出席”，就不能再填写出席领导。"))
     report.text = text.strip()
@@ -116,7 +116,7 @@ def report_submit(*, report: DailyReport, by, now: dt.datetime | None = None) ->
     report = (
         DailyReport.objects.select_for_update(of=("self",)).select_related("event__week").get(pk=report.pk)
     )
-    _require_editable(report)
+    report_require_editable(report)
     missing = missing_items(report)
     if missing:
         raise ReportIncomplete([_("还缺：%(item)s") % {"item": item} for item in missing])

@@ -68,9 +68,10 @@ class ReportListView(ReporterAreaMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         week = current_week(self.request)
-        events = reportable_events(user=self.request.user, week=week) if week else []
-        today = week.today() if week else None
-        rows = event_days(events=events, now=timezone.now()) if week else []
+        if week is None:
+            return {**super().get_context_data(**kwargs), "rows": [], "today": None, "week": None}
+        today = week.today()
+        rows = event_days(events=reportable_events(user=self.request.user, week=week), now=timezone.now())
         return {
             **super().get_context_data(**kwargs),
             "rows": sorted(rows, key=lambda row: _newest_first(row.day, today)),
@@ -121,8 +122,11 @@ class ReportDetailView(UnitEventMixin, TemplateView):
         """The page's script saves the draft as the reporter types and on leaving the page:
         always answered with JSON (a beacon cannot ask for it), never with a message."""
         report = self.event_day.report
-        if report is not None and report.status not in report_services.EDITABLE_STATUSES:
-            return JsonResponse({"errors": {"__all__": [_not_editable_message()]}}, status=403)
+        if report is not None:
+            try:
+                report_services.report_require_editable(report)
+            except PermissionDenied as error:
+                return JsonResponse({"errors": {"__all__": [str(error)]}}, status=403)
         report = report or report_services.report_for_day(event=self.event, day=self.kwargs["day"])
         form, leaders = self._forms(report, data=request.POST)
         captions = CaptionsForm(request.POST, media=report.media.all())
@@ -130,8 +134,8 @@ class ReportDetailView(UnitEventMixin, TemplateView):
             return JsonResponse({"errors": _field_errors(form, leaders)}, status=400)
         try:
             self._save(report, form, leaders, captions)
-        except PermissionDenied:
-            return JsonResponse({"errors": {"__all__": [_not_editable_message()]}}, status=403)
+        except PermissionDenied as error:
+            return JsonResponse({"errors": {"__all__": [str(error)]}}, status=403)
         except ValidationError as error:
             return JsonResponse({"errors": {"__all__": error.messages}}, status=400)
         saved_at = timezone.localtime(report.updated_at)
@@ -182,10 +186,6 @@ class ReportDetailView(UnitEventMixin, TemplateView):
         return self.render_to_response(context)
 
 
-def _not_editable_message() -> str:
-    return _("该报送已提交，不能再修改；如需修改请联系市发改委退回。")
-
-
 def _field_errors(form: ReportForm, leaders: LeaderFormSet) -> dict[str, list[str]]:
     """Each field's messages under its HTML name, a leader row's own under its prefix, the rest under ``__all__``."""
     errors: dict[str, list[str]] = {}
@@ -225,7 +225,7 @@ class MediaUploadView(UnitEventMixin, View):
 
     def _checked_upload(self, request):
         event, day = self.event, self.kwargs["day"]
-        wants_json = request.headers.get("Accept", "").startswith("application/json")
+        wants_json = _wants_json(request)
         try:
             report = report_services.report_for_day(event=event, day=day)
         except ValidationError:
@@ -307,17 +307,20 @@ class MediaDeleteView(ReporterAreaMixin, View):
             pk=self.kwargs["pk"],
         )
         report = media.report
-        if request.headers.get("Accept", "").startswith("application/json"):
-            # The page's script, after its undo window: no message is left for the next page.
-            try:
-                media_services.media_delete(media=media)
-            except PermissionDenied as error:
-                return JsonResponse({"deleted": None, "errors": [str(error)]}, status=403)
-            return JsonResponse({"deleted": self.kwargs["pk"], "errors": []})
+        # The page's script asks for JSON after its undo window: no message is left for the next page.
+        wants_json = _wants_json(request)
         try:
             media_services.media_delete(media=media)
         except PermissionDenied as error:
+            if wants_json:
+                return JsonResponse({"deleted": None, "errors": [str(error)]}, status=403)
             messages.error(request, str(error))
         else:
+            if wants_json:
+                return JsonResponse({"deleted": self.kwargs["pk"], "errors": []})
             messages.success(request, _("已删除“%(name)s”，可以重新上传。") % {"name": media.original_name})
         return redirect("reports:detail", event_id=report.event_id, day=report.day)
+
+
+def _wants_json(request) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
