@@ -41,6 +41,26 @@ class OrganizerChoiceField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
+class UnitPicker(forms.SelectMultiple):
+    """A multi-select of units that static/js/unit_picker.js turns into a searchable picker
+    with chips (a couple of hundred units are too many to scroll). Without JavaScript it
+    stays a plain multi-select, so the form still works. The texts the script shows travel
+    as attributes, translated when the widget renders, so English pages get English texts.
+    ``data-unit-picker-host`` names the host field: the script greys the host out, because
+    the host may not also be an undertaker or co-organizer (the form refuses it too)."""
+
+    def __init__(self, attrs=None):
+        defaults = {
+            "size": 8,
+            "data-unit-picker": "",
+            "data-unit-picker-host": "host",
+            "data-placeholder": _("输入单位名称搜索"),
+            "data-no-results": _("无匹配单位"),
+            "data-remove-label": _("移除"),
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})})
+
+
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.display_name}（{obj.email or _('无邮箱')}）"
@@ -72,7 +92,7 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
         label=_("承办单位（已在平台的单位）"),
         queryset=Organizer.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=UnitPicker(),
     )
     undertaker_names = forms.CharField(
         label=_("其他承办单位"),
@@ -84,7 +104,7 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
         label=_("协办单位（已在平台的单位）"),
         queryset=Organizer.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=UnitPicker(),
     )
     co_organizer_names = forms.CharField(
         label=_("其他协办单位"),
