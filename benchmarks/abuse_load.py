@@ -23,6 +23,11 @@ All on this machine and loopback only, every load bounded by wrk's own ``-d``:
    /schedule/ at once) falls in none of them;
 6. prints the figures as Markdown tables.
 
+With ``--nginx`` the same loads go through nginx running ``deploy/nginx/shuangchuang.conf`` as
+shipped (its own prefix, pidfile and a free port; plain http instead of TLS, the upstream on
+gunicorn's port, the cache under the run's temporary directory), and gunicorn trusts
+``X-Real-IP`` from it (``CLIENT_IP_HEADER``), as in production.
+
 The load generators share the machine with gunicorn, PostgreSQL and Redis, so the figures
 are floors for the server and upper bounds for the latencies.
 """
@@ -88,6 +93,9 @@ end
 
 function response(status, headers, body)
   local key = tostring(status)
+  if status == 429 and body and string.find(body, "Too many requests. Please try again in a minute.", 1, true) then
+    key = "429-nginx"  -- refused by nginx's limit_req, before Django
+  end
   statuses[key] = (statuses[key] or 0) + 1
 end
 
@@ -131,6 +139,68 @@ def _seed(events: int) -> str:
             raise RuntimeError(f"public_load.SEED changed ({old!r} not found): update abuse_load._seed")
         seed = seed.replace(old, new)
     return seed
+
+
+NGINX_CONF = ROOT / "deploy" / "nginx" / "shuangchuang.conf"
+
+
+def nginx_config(*, tmp: Path, listen: int, upstream: int) -> Path:
+    """The shipped site config inside a minimal nginx.conf of the run's own, changed only where
+    a benchmark must differ (each change checked, so an edit of the file cannot slip past)."""
+    site = NGINX_CONF.read_text(encoding="utf-8")
+    changes = (
+        ("server 127.0.0.1:8000;", f"server {HOST}:{upstream};"),
+        ("listen 443 ssl http2;", f"listen {HOST}:{listen};"),
+        ("/var/cache/nginx/shuangchuang", str(tmp / "nginx-cache")),
+        ("server { listen 80; server_name sc.example.gov.cn; return 301 https://$host$request_uri; }", ""),
+    )
+    for old, new in changes:
+        if old not in site:
+            raise RuntimeError(f"{NGINX_CONF} changed ({old!r} not found): update abuse_load.nginx_config")
+        site = site.replace(old, new)
+    (tmp / "site.conf").write_text(site, encoding="utf-8")
+    main_conf = tmp / "nginx.conf"
+    main_conf.write_text(
+        f"""worker_processes 1;
+pid {tmp / "nginx.pid"};
+error_log {tmp / "nginx-error.log"} warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp / "nginx-body"};
+    proxy_temp_path {tmp / "nginx-proxy"};
+    fastcgi_temp_path {tmp / "nginx-fastcgi"};
+    uwsgi_temp_path {tmp / "nginx-uwsgi"};
+    scgi_temp_path {tmp / "nginx-scgi"};
+    include {tmp / "site.conf"};
+}}
+""",
+        encoding="utf-8",
+    )
+    return main_conf
+
+
+def start_nginx(conf: Path) -> subprocess.Popen:
+    subprocess.run(["nginx", "-t", "-q", "-p", str(conf.parent), "-c", str(conf)], check=True)
+    return subprocess.Popen(
+        ["nginx", "-p", str(conf.parent), "-c", str(conf), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def stop_nginx(process: subprocess.Popen, pidfile: Path) -> None:
+    """Stopped by its own pidfile's PID (and the process we started), never by name."""
+    if pidfile.exists():
+        try:
+            os.kill(int(pidfile.read_text().strip()), 15)
+        except (ValueError, ProcessLookupError):
+            pass
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def free_port() -> int:
@@ -187,7 +257,7 @@ def result(process: subprocess.Popen, timeout: float) -> dict:
         "p99": public_load._ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)),
         "non2xx": int(non2xx.group(1)) if non2xx else 0,
         "socket_errors": sum(map(int, socket_errors.groups())) if socket_errors else 0,
-        "statuses": {int(code): int(count) for code, count in re.findall(r"^STATUS (\d+) (\d+)$", out, re.M)},
+        "statuses": {code: int(count) for code, count in re.findall(r"^STATUS (\S+) (\d+)$", out, re.M)},
     }
 
 
@@ -217,19 +287,30 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--home-connections", type=int, default=4)
     parser.add_argument("--attack-connections", type=int, default=8)
+    parser.add_argument("--nginx", action="store_true", help="through deploy/nginx/shuangchuang.conf")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk")
+    if args.nginx and not shutil.which("nginx"):
+        sys.exit("nginx is not installed: apt-get install -y nginx-light")
 
     tmp = Path(tempfile.mkdtemp(prefix="abuse-bench-"))
     env = environment(tmp)
     env.update(DATABASE_URL=f"{PG}/{DB_NAME}", REDIS_URL=REDIS_URL)
     env.pop("BEHIND_HTTPS_PROXY", None)
-    env.pop("CLIENT_IP_HEADER", None)  # the attacker's address is REMOTE_ADDR, as behind no proxy
+    if args.nginx:
+        env["CLIENT_IP_HEADER"] = "HTTP_X_REAL_IP"  # the address nginx saw, as in production
+    else:
+        env.pop("CLIENT_IP_HEADER", None)  # the attacker's address is REMOTE_ADDR, as behind no proxy
     started = time.monotonic()
     prepare(env, args.events)
     port = free_port()
     base = f"http://{HOST}:{port}"
+    proxy = None
+    if args.nginx:
+        proxy_port = free_port()
+        proxy = start_nginx(nginx_config(tmp=tmp, listen=proxy_port, upstream=port))
+        base = f"http://{HOST}:{proxy_port}"
     pidfile = tmp / "gunicorn.pid"
     server = subprocess.Popen(
         [
@@ -302,13 +383,16 @@ def main() -> None:
             if process.poll() is None:
                 process.kill()
                 process.wait()
+        if proxy is not None:
+            stop_nginx(proxy, tmp / "nginx.pid")
         public_load._stop(server, pidfile)
         shutil.rmtree(tmp, ignore_errors=True)
 
     total_seconds = time.monotonic() - started
     load = os.getloadavg()[0]
     print(
-        f"\n{os.cpu_count()} cores, gunicorn {args.workers} sync workers, {args.events} events on 30 venues, "
+        f"\n{os.cpu_count()} cores, {'nginx (deploy/nginx/shuangchuang.conf) → ' if args.nginx else ''}"
+        f"gunicorn {args.workers} sync workers, {args.events} events on 30 venues, "
         f"PostgreSQL + Redis; load average {load:.1f} at the end; setup {setup_seconds:.0f} s, "
         f"whole run {total_seconds:.0f} s\n"
     )
@@ -323,17 +407,17 @@ def main() -> None:
         print(_home_row(f"{path} load, {label} ({args.attack_connections} connections)", home_result))
 
     statuses = attack["statuses"]
-    others = {code: count for code, count in statuses.items() if code not in (200, 429)}
+    others = {code: count for code, count in statuses.items() if code not in ("200", "429", "429-nginx")}
     print(
         f"\nLogin flood (wrk -t2 -c{args.attack_connections} -d{2 * args.duration}s, a new username each POST):\n"
     )
     print(
-        "| attacker requests | req/s | answered 200 (password checked) | answered 429 | other | p50 ms | p99 ms |"
+        "| attacker requests | req/s | answered 200 (password checked) | 429 by Django | 429 by nginx | other | p50 ms | p99 ms |"
     )
-    print("|---:|---:|---:|---:|---|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---|---:|---:|")
     print(
-        f"| {attack['requests']:,} | {attack['rps']:,.0f} | {statuses.get(200, 0):,} | {statuses.get(429, 0):,} | "
-        f"{others or '-'} | {attack['p50']:.1f} | {attack['p99']:.1f} |"
+        f"| {attack['requests']:,} | {attack['rps']:,.0f} | {statuses.get('200', 0):,} | {statuses.get('429', 0):,} | "
+        f"{statuses.get('429-nginx', 0):,} | {others or '-'} | {attack['p50']:.1f} | {attack['p99']:.1f} |"
     )
 
     print(f"\nCache bypass (wrk -t2 -c{args.attack_connections} -d{args.bypass_duration}s per line):\n")

@@ -69,6 +69,9 @@ class RateLimit:
 # failing addresses per username (one account guessed at from many places). Both are soft:
 # they lift when the window ends.
 LOGIN_PER_ADDRESS = RateLimit("login-address", 20, 5 * 60)
+# ... and at most a few of those at a time: each costs a password hash (~0.4 s of a core), so a
+# flood's first seconds must not spend the whole window's allowance at once.
+LOGIN_BURST_PER_ADDRESS = RateLimit("login-address-burst", 3, 15)
 LOGIN_PER_USERNAME = RateLimit("login-username", 10, 15 * 60, key_kind="username")
 # Password reset: requests per address (answered 429), mails per e-mail address (over the
 # limit nothing is sent, and the answer is the usual "sent" page, as for an unknown address).
@@ -118,6 +121,16 @@ def spend_distinct(limit: RateLimit, key: str, member: str) -> bool:
     return count <= limit.count
 
 
+def release_distinct(limit: RateLimit, key: str, member: str) -> None:
+    """Undo ``spend_distinct`` of ``member`` in the current window (what it paid for went well)."""
+    counter = _counter_key(limit, key)
+    try:
+        if _call(cache.delete, f"{counter}:{digest(member)}"):
+            _call(cache.decr, counter)
+    except (CacheUnavailable, ValueError):  # away, or the window ended meanwhile: nothing to undo
+        pass
+
+
 def is_spent(limit: RateLimit, key: str) -> bool:
     """True when the window's hits for ``key`` reached the limit: the next one is refused."""
     try:
@@ -145,9 +158,12 @@ class RateLimitedPostMixin:
     """Refuses a POST over a limit with the 429 page, before the view's ``post`` does any work.
 
     ``rate_limits``: each POST spends one hit per client address. A view that counts only
-    some outcomes (a failed sign-in, an accepted application) returns what to look at from
+    some outcomes (an accepted application) returns what to look at from
     ``rate_limit_checks()`` (a spent limit refuses the POST; looking counts nothing) and
     spends where the outcome happens, refusing with ``self.rate_limited(limit)`` if needed.
+    A view whose work is costly whatever its outcome (a password check) reserves a member per
+    limit from ``rate_limit_reservations()`` before the work, so concurrent requests cannot
+    all slip under a limit, and gives back with ``release_reservations()`` what went well.
     """
 
     rate_limits: Sequence[RateLimit] = ()
@@ -161,6 +177,9 @@ class RateLimitedPostMixin:
         for limit, key in self.rate_limit_checks():
             if is_spent(limit, key):
                 return self.rate_limited(limit)
+        for limit, key, member in self.rate_limit_reservations():
+            if not spend_distinct(limit, key, member):
+                return self.rate_limited(limit)
         return super().post(request, *args, **kwargs)
 
     @functools.cached_property
@@ -171,6 +190,13 @@ class RateLimitedPostMixin:
 
     def rate_limit_checks(self) -> Iterable[tuple[RateLimit, str]]:
         return ()
+
+    def rate_limit_reservations(self) -> Iterable[tuple[RateLimit, str, str]]:
+        return ()
+
+    def release_reservations(self) -> None:
+        for limit, key, member in self.rate_limit_reservations():
+            release_distinct(limit, key, member)
 
     def rate_limited(self, limit: RateLimit):
         return too_many_requests(self.request, limit)

@@ -19,29 +19,36 @@ KNOWN_BROWSER_SECONDS = 90 * 24 * 3600
 
 
 class LoginView(RateLimitedPostMixin, auth_views.LoginView):
-    """Django's sign-in with two soft limits beside django-axes' lock of a username at an address.
+    """Django's sign-in with soft limits beside django-axes' lock of a username at an address.
 
-    A failed sign-in counts its username once per address (``LOGIN_PER_ADDRESS``: a guesser
-    trying a new username each time) and its address once per username
-    (``LOGIN_PER_USERNAME``: one account guessed at from many places). While either is spent,
-    that address, or that username from anywhere, gets 429 until the window ends, except in
-    a browser where that person signed in before (a signed cookie), so a flood of failures
-    cannot lock the real owner out.
+    A sign-in that fails counts its username once per address (``LOGIN_PER_ADDRESS``, and
+    ``LOGIN_BURST_PER_ADDRESS`` over a few seconds: a guesser trying a new username each
+    time) and its address once per username (``LOGIN_PER_USERNAME``: one account guessed at
+    from many places). Each attempt is counted before its password is checked and given back
+    when it succeeds, so a flood gets no more password checks than the limits allow, however
+    many requests arrive at once. While a limit is spent, that address, or that username from
+    anywhere, gets 429 until the window ends, except in a browser where that person signed in
+    before (a signed cookie), so a flood of failures cannot lock the real owner out.
     """
 
-    def rate_limit_checks(self):
-        # Looked at before the form authenticates: validating it would check the password.
+    def rate_limit_reservations(self):
+        # Decided from the raw POST: validating the form would check the password.
         username = ratelimit.normalised(self.request.POST.get("username"))
-        if username and self._signed_in_here_before(username):
+        if not username or not self.request.POST.get("password"):
+            return []  # refused by the form without a password check
+        if self._signed_in_here_before(username):
             # Nobody can lock a person out of a browser they signed in with before: not a flood
             # of failures for their username from elsewhere, nor a guesser behind the same address.
             return []
-        checks = [(ratelimit.LOGIN_PER_ADDRESS, self.client_address)]
-        if username:
-            checks.append((ratelimit.LOGIN_PER_USERNAME, username))
-        return checks
+        address = self.client_address
+        return [
+            (ratelimit.LOGIN_BURST_PER_ADDRESS, address, username),
+            (ratelimit.LOGIN_PER_ADDRESS, address, username),
+            (ratelimit.LOGIN_PER_USERNAME, username, address),
+        ]
 
     def form_valid(self, form):
+        self.release_reservations()  # a successful sign-in counts nothing
         response = super().form_valid(form)
         response.set_signed_cookie(
             KNOWN_BROWSER_COOKIE,
@@ -59,13 +66,6 @@ class LoginView(RateLimitedPostMixin, auth_views.LoginView):
             KNOWN_BROWSER_COOKIE, default=None, salt=KNOWN_BROWSER_SALT, max_age=KNOWN_BROWSER_SECONDS
         )
         return known is not None and constant_time_compare(known, ratelimit.digest(username))
-
-    def form_invalid(self, form):
-        username = ratelimit.normalised(form.data.get("username"))
-        if username and form.data.get("password"):  # a password was checked (or axes refused it)
-            ratelimit.spend_distinct(ratelimit.LOGIN_PER_ADDRESS, self.client_address, member=username)
-            ratelimit.spend_distinct(ratelimit.LOGIN_PER_USERNAME, username, member=self.client_address)
-        return super().form_invalid(form)
 
 
 class PasswordResetView(RateLimitedPostMixin, auth_views.PasswordResetView):

@@ -37,6 +37,17 @@ def _login(username, password="wrong-password", *, ip=GUESSER):
     return _client(ip).post(reverse("login"), {"username": username, "password": password})
 
 
+def _fail_logins(count, *, start=START, ip=GUESSER):
+    """``count`` failed sign-ins with new usernames, at the pace the burst limit allows."""
+    burst = ratelimit.LOGIN_BURST_PER_ADDRESS
+    for n in range(count):
+        with time_machine.travel(
+            start + dt.timedelta(seconds=burst.seconds * (n // burst.count)), tick=False
+        ):
+            assert _login(f"random-{n}", ip=ip).status_code == 200, n
+    return start + dt.timedelta(seconds=burst.seconds * ((count - 1) // burst.count))
+
+
 def _reset(email, *, ip=GUESSER):
     with TestCase.captureOnCommitCallbacks(execute=True):  # the mail leaves through the outbox after commit
         return _client(ip).post(reverse("password_reset"), {"email": email})
@@ -70,22 +81,23 @@ def _assert_refused(response, minutes=None):
 
 
 def test_new_usernames_from_one_address_are_refused_after_the_limit(person):
-    with time_machine.travel(START, tick=False):
-        for n in range(ratelimit.LOGIN_PER_ADDRESS.count):
-            assert _login(f"random-{n}").status_code == 200
-
+    last = _fail_logins(ratelimit.LOGIN_PER_ADDRESS.count)
+    with time_machine.travel(
+        last + dt.timedelta(seconds=ratelimit.LOGIN_BURST_PER_ADDRESS.seconds), tick=False
+    ):
         refused = _login(person.username, factories.PASSWORD)  # even the right password
 
-        _assert_refused(refused, minutes=5)
+        _assert_refused(refused, minutes=4)  # 105 s into the 5-minute window
         assert "_auth_user_id" not in refused.client.session
         # Another address signs in as usual.
         assert _login(person.username, factories.PASSWORD, ip=OFFICE_IP).status_code == 302
 
 
 def test_the_address_limit_lifts_when_the_window_ends(person):
-    with time_machine.travel(START, tick=False):
-        for n in range(ratelimit.LOGIN_PER_ADDRESS.count):
-            _login(f"random-{n}")
+    last = _fail_logins(ratelimit.LOGIN_PER_ADDRESS.count)
+    with time_machine.travel(
+        last + dt.timedelta(seconds=ratelimit.LOGIN_BURST_PER_ADDRESS.seconds), tick=False
+    ):
         _assert_refused(_login("random-x"))
     with time_machine.travel(START + dt.timedelta(minutes=4, seconds=59), tick=False):
         _assert_refused(_login(person.username, factories.PASSWORD), minutes=1)
@@ -105,6 +117,34 @@ def test_one_username_guessed_at_from_many_addresses_is_refused_for_that_usernam
         assert _login(other.username, factories.PASSWORD, ip="198.51.100.0").status_code == 302
     with time_machine.travel(START + dt.timedelta(minutes=15), tick=False):
         assert _login(person.username, factories.PASSWORD, ip=OFFICE_IP).status_code == 302
+
+
+def test_a_burst_of_new_usernames_gets_only_a_few_password_checks(person, monkeypatch):
+    from django.contrib.auth.backends import ModelBackend
+
+    checked = []
+    authenticate = ModelBackend.authenticate
+
+    def counting(backend, request, username=None, password=None, **kwargs):
+        # The attempt is already counted when its password is checked: a flood arriving all
+        # at once cannot pass the limit by being checked before any of it was counted.
+        counter = ratelimit._counter_key(ratelimit.LOGIN_BURST_PER_ADDRESS, GUESSER)
+        checked.append((username, cache.get(counter)))
+        return authenticate(backend, request, username=username, password=password, **kwargs)
+
+    monkeypatch.setattr(ModelBackend, "authenticate", counting)
+    burst = ratelimit.LOGIN_BURST_PER_ADDRESS.count
+    with time_machine.travel(START, tick=False):
+        answers = [_login(f"random-{n}").status_code for n in range(burst + 5)]
+
+        assert answers == [200] * burst + [429] * 5
+        assert checked == [(f"random-{n}", n + 1) for n in range(burst)]
+        _assert_refused(_login("random-x"), minutes=1)
+    with time_machine.travel(
+        START + dt.timedelta(seconds=ratelimit.LOGIN_BURST_PER_ADDRESS.seconds), tick=False
+    ):
+        assert _login("random-y").status_code == 200
+        assert _login(person.username, factories.PASSWORD).status_code == 302
 
 
 def test_repeated_guesses_from_one_address_are_left_to_axes(person, settings):
@@ -209,6 +249,7 @@ def test_settings_override_a_limit(settings):
     settings.RATE_LIMITS = {"login-address": (2, 60)}
 
     assert (ratelimit.LOGIN_PER_ADDRESS.count, ratelimit.LOGIN_PER_ADDRESS.seconds) == (2, 60)
+    settings.RATE_LIMITS = {"login-address": (2, 60), "login-address-burst": (10, 60)}
     _login("a"), _login("b")
     _assert_refused(_login("c"), minutes=1)
 
