@@ -22,12 +22,19 @@ def media_is_published(user, media) -> bool:
     )
 
 
+# Who may read the day and week summary (page and files). One predicate, so the read-only
+# observer role of the publicity department and the leaders joins here and nowhere else:
+# ``can_read_summary = is_office_reviewer | is_observer``.
+can_read_summary = is_office_reviewer
+
+
 PERMISSIONS = {
     # Object: the event whose day is reported.
     "submissions.file_report": is_member_of_host & event_is_approved,
     # Object: the media file.
     "submissions.see_media": is_office_reviewer | is_member_of_media_host | media_is_published,
     "submissions.review_reports": is_office_reviewer,
+    "submissions.view_summary": can_read_summary,
 }
 
 for _name, _predicate in PERMISSIONS.items():

@@ -2,9 +2,12 @@
 
 - ``zip``: the day's accepted photos and videos, streamed while written (``stream_day_zip``);
 - ``xlsx``: the day's reports and the week's compliance per unit (``day_workbook``);
-- ``docx``: the daily bulletin, 活动周每日简报 (``bulletin_document``).
+- ``docx``: the daily bulletin, 活动周每日简报 (``bulletin_document``);
+- ``summary_xlsx`` and ``summary_docx``: the day and week summary, 报送汇总 (``summary_workbook``),
+  and the office's written summary after the week, 信息报送工作总结 (``summary_document``).
 
-Reads go through ``submissions.selectors.board``; nothing here writes to the database.
+``word`` and ``sheets`` hold the Word and workbook layout these share. Reads go through
+``submissions.selectors.board`` and ``.summary``; nothing here writes to the database.
 """
 
 from __future__ import annotations
@@ -25,6 +28,15 @@ def day_label(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def month_day(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
 def export_basename(week, day: dt.date, kind: str) -> str:
     """``2026年全国…活动周_每日简报_2026-09-21``: what downloads and attachments are called."""
     return f"{safe_name(week.name, limit=40)}_{kind}_{day.isoformat()}"
+
+
+def week_export_basename(week, kind: str) -> str:
+    """``2026年全国…活动周_报送汇总``: a download about the whole week."""
+    return f"{safe_name(week.name, limit=40)}_{kind}"

@@ -1,12 +1,11 @@
 """The daily bulletin (活动周每日简报) as a Word document, laid out as government offices do.
 
-Layout (after GB/T 9704 habits): A4, margins 37/35/28/26 mm; a red masthead (方正小标宋简体)
+Layout (``word``: after GB/T 9704 habits, A4, margins 37/35/28/26 mm): a red masthead (方正小标宋简体)
 with the issue number, the issuing office and the date over a red rule; the title with the
 week's unified name and the date; a summary paragraph with the counts; "一、领导出席情况"
 first (seed 002: leaders' attendance must be stated explicitly); then "二、活动情况" with one
 section per accepted report: its text (仿宋_GB2312, 三号, first-line indent of two characters)
-and its first photo. Every run names an East Asian font (``w:eastAsia``), so Word and WPS
-pick the Chinese font rather than a Latin fallback; both open the file as is.
+and its first photo.
 """
 
 from __future__ import annotations
@@ -17,96 +16,30 @@ import logging
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.shared import Cm, Mm
 
 from events.models import Week
 
 from ..models import MediaFile
 from ..selectors.board import BoardRow, accepted_reports, board_for_day
 from . import day_label
+from .word import (
+    HEADING_FONT,
+    ISSUER,
+    RED,
+    SUBHEADING_FONT,
+    TITLE_FONT,
+    chinese_number,
+    page_setup,
+    paragraph,
+    red_rule,
+)
 
 logger = logging.getLogger(__name__)
 
 MASTHEAD = "活动周每日简报"
-ISSUER = "市发改委"
-TITLE_FONT = "方正小标宋简体"
-BODY_FONT = "仿宋_GB2312"
-HEADING_FONT = "黑体"
-SUBHEADING_FONT = "楷体_GB2312"
-LATIN_FONT = "Times New Roman"
-RED = RGBColor(0xC0, 0x00, 0x00)
 PICTURE_WIDTH = Cm(14)
 ORIGINAL_PICTURE_LIMIT = 20 * 1024 * 1024  # embed an original only when there is no preview and it is small
-CHINESE_NUMBERS = "一二三四五六七八九十"
-
-
-def chinese_number(n: int) -> str:
-    if n <= 10:
-        return CHINESE_NUMBERS[n - 1]
-    if n < 20:
-        return "十" + CHINESE_NUMBERS[n - 11]
-    tens, ones = divmod(n, 10)
-    return CHINESE_NUMBERS[tens - 1] + "十" + (CHINESE_NUMBERS[ones - 1] if ones else "")
-
-
-def _font(run, name: str, size: float, *, bold: bool = False, color: RGBColor | None = None) -> None:
-    run.font.name = LATIN_FONT
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    if color is not None:
-        run.font.color.rgb = color
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), name)
-    fonts.set(qn("w:hint"), "eastAsia")
-
-
-def _paragraph(
-    doc,
-    text: str = "",
-    *,
-    font: str = BODY_FONT,
-    size: float = 16,
-    bold: bool = False,
-    align=None,
-    color: RGBColor | None = None,
-    indent: bool = False,
-    after: float = 0,
-):
-    paragraph = doc.add_paragraph()
-    if align is not None:
-        paragraph.alignment = align
-    fmt = paragraph.paragraph_format
-    fmt.space_after = Pt(after)
-    fmt.space_before = Pt(0)
-    fmt.line_spacing = Pt(28)
-    if indent:
-        fmt.first_line_indent = Pt(size * 2)
-    if text:
-        _font(paragraph.add_run(text), font, size, bold=bold, color=color)
-    return paragraph
-
-
-def _red_rule(paragraph) -> None:
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "18"), ("w:space", "4"), ("w:color", "C00000")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
-
-
-def _setup(doc) -> None:
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    normal = doc.styles["Normal"]
-    normal.font.name = LATIN_FONT
-    normal.font.size = Pt(16)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    doc.core_properties.language = "zh-CN"
 
 
 def _picture_bytes(media: MediaFile) -> bytes | None:
@@ -134,39 +67,39 @@ def bulletin_document(*, week: Week, day: dt.date, now: dt.datetime, issue: int 
     counts = board.filing
     issue = issue or (day - week.starts_on).days + 1
     doc = Document()
-    _setup(doc)
+    page_setup(doc)
 
-    _paragraph(doc, MASTHEAD, font=TITLE_FONT, size=36, color=RED, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
-    _paragraph(doc, f"第{chinese_number(issue)}期", size=16, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
-    issuer = _paragraph(doc, f"{ISSUER}编\t{day_label(day)}", size=16)
+    paragraph(doc, MASTHEAD, font=TITLE_FONT, size=36, color=RED, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
+    paragraph(doc, f"第{chinese_number(issue)}期", size=16, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
+    issuer = paragraph(doc, f"{ISSUER}编\t{day_label(day)}", size=16)
     issuer.paragraph_format.tab_stops.add_tab_stop(Mm(156), alignment=2)  # right-aligned date
-    _red_rule(issuer)
-    _paragraph(doc, after=6)
+    red_rule(issuer)
+    paragraph(doc, after=6)
 
-    _paragraph(doc, week.unified_title, font=TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(
+    paragraph(doc, week.unified_title, font=TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph(
         doc, f"{day_label(day)}活动情况", font=TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, after=16
     )
 
-    _paragraph(doc, summary_text(week=week, day=day, counts=counts), indent=True)
+    paragraph(doc, summary_text(week=week, day=day, counts=counts), indent=True)
 
-    _paragraph(doc, "一、领导出席情况", font=HEADING_FONT, size=16, indent=True)
+    paragraph(doc, "一、领导出席情况", font=HEADING_FONT, size=16, indent=True)
     leader_rows = [row for row in rows if row.leaders]
     if not leader_rows:
-        _paragraph(doc, "当日已采用的活动信息中无领导出席。", indent=True)
+        paragraph(doc, "当日已采用的活动信息中无领导出席。", indent=True)
     for row in leader_rows:
         names = "、".join(f"{leader.post}{leader.name}" for leader in row.leaders)
-        _paragraph(doc, f"{names}出席“{row.event.subtitle}”。", indent=True)
+        paragraph(doc, f"{names}出席“{row.event.subtitle}”。", indent=True)
 
-    _paragraph(doc, "二、活动情况", font=HEADING_FONT, size=16, indent=True)
+    paragraph(doc, "二、活动情况", font=HEADING_FONT, size=16, indent=True)
     if not rows:
-        _paragraph(doc, "当日暂无已采用的活动信息。", indent=True)
+        paragraph(doc, "当日暂无已采用的活动信息。", indent=True)
     for number, row in enumerate(rows, start=1):
         _report_section(doc, number, row)
 
-    closing = _paragraph(doc, after=0)
-    _red_rule(closing)
-    _paragraph(doc, f"{week.name}　{ISSUER}　{day_label(day)}", size=14)
+    closing = paragraph(doc, after=0)
+    red_rule(closing)
+    paragraph(doc, f"{week.name}　{ISSUER}　{day_label(day)}", size=14)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -182,7 +115,7 @@ def summary_text(*, week: Week, day: dt.date, counts: dict) -> str:
 
 def _report_section(doc, number: int, row: BoardRow) -> None:
     event, report = row.event, row.report
-    _paragraph(
+    paragraph(
         doc,
         f"（{chinese_number(number)}）{event.subtitle}",
         font=SUBHEADING_FONT,
@@ -193,13 +126,13 @@ def _report_section(doc, number: int, row: BoardRow) -> None:
     facts = f"主办单位：{event.host.name}；会场：{event.venue.name}；地点：{event.place}"
     if report.attendance:
         facts += f"；参加人数：约{report.attendance}人"
-    _paragraph(doc, facts + "。", size=14, indent=True)
+    paragraph(doc, facts + "。", size=14, indent=True)
     for part in [p.strip() for p in report.text.splitlines() if p.strip()]:
-        _paragraph(doc, part, indent=True)
+        paragraph(doc, part, indent=True)
     photo = _first_photo(row)
     data = _picture_bytes(photo) if photo else None
     if data:
-        picture = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, after=2)
+        picture = paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, after=2)
         picture.paragraph_format.line_spacing = 1.0
         try:
             picture.add_run().add_picture(io.BytesIO(data), width=PICTURE_WIDTH)
@@ -207,7 +140,7 @@ def _report_section(doc, number: int, row: BoardRow) -> None:
             logger.warning("Bulletin: could not embed media %s", photo.pk, exc_info=True)
         else:
             if photo.caption:
-                _paragraph(
+                paragraph(
                     doc,
                     photo.caption,
                     font=SUBHEADING_FONT,

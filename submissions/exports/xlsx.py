@@ -12,8 +12,6 @@ import datetime as dt
 import io
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from events.models import Week
 
@@ -21,6 +19,7 @@ from ..models import MediaFile
 from ..selectors.board import board_for_day, week_compliance
 from ..states import DayState
 from . import day_label
+from .sheets import TIME_FORMAT, append_row, header, local_time, print_setup
 
 DAY_SHEET = "当日报送"
 WEEK_SHEET = "全周各单位报送情况"
@@ -47,12 +46,6 @@ DAY_HEADERS = [
 ]
 WEEK_HEADERS = ["单位", "应报送", "按时报送", "逾期报送", "未报送", "按时率", "尚未到截止时间"]
 WIDTHS = {"活动": 40, "主办单位": 22, "会场": 16, "出席领导": 36, "退回意见": 30, "单位": 26}
-HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
-TIME_FORMAT = "yyyy-mm-dd hh:mm"
-
-
-def _local(value: dt.datetime | None, week: Week) -> dt.datetime | None:
-    return value.astimezone(week.zone).replace(tzinfo=None) if value else None
 
 
 def _passed(media: list[MediaFile]) -> int:
@@ -65,7 +58,7 @@ def day_workbook(*, week: Week, day: dt.date, now: dt.datetime) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = DAY_SHEET
-    _header(sheet, f"{week.unified_title} {day_label(day)} 每日信息报送情况", DAY_HEADERS)
+    header(sheet, f"{week.unified_title} {day_label(day)} 每日信息报送情况", DAY_HEADERS, WIDTHS)
     rows = sorted(board.all_rows, key=lambda row: (row.event.starts_at, row.event.pk))
     for number, row in enumerate(rows, start=1):
         report, event = row.report, row.event
@@ -73,7 +66,7 @@ def day_workbook(*, week: Week, day: dt.date, now: dt.datetime) -> bytes:
         leaders = "；".join(f"{leader.post} {leader.name}" for leader in row.leaders)
         if report is not None and report.no_leaders:
             leaders = "无领导出席"
-        _append(
+        append_row(
             sheet,
             [
                 number,
@@ -83,10 +76,10 @@ def day_workbook(*, week: Week, day: dt.date, now: dt.datetime) -> bytes:
                 reporter.display_name if reporter else "",
                 event.phone_to_call,
                 str(DayState.LABELS[row.state]),
-                _local(row.due, week),
-                _local(report.first_submitted_at if report else None, week),
-                _local(report.submitted_at if report else None, week),
-                _local(report.reviewed_at if report else None, week),
+                local_time(row.due, week),
+                local_time(report.first_submitted_at if report else None, week),
+                local_time(report.submitted_at if report else None, week),
+                local_time(report.reviewed_at if report else None, week),
                 report.reviewed_by.display_name if report and report.reviewed_by else "",
                 leaders,
                 report.attendance if report else None,
@@ -102,7 +95,7 @@ def day_workbook(*, week: Week, day: dt.date, now: dt.datetime) -> bytes:
             cell[0].number_format = TIME_FORMAT
     counts = board.filing
     sheet.append([])
-    _append(
+    append_row(
         sheet,
         [
             "合计",
@@ -112,57 +105,21 @@ def day_workbook(*, week: Week, day: dt.date, now: dt.datetime) -> bytes:
     )
 
     compliance = book.create_sheet(WEEK_SHEET)
-    _header(
+    header(
         compliance,
-        f"{week.unified_title} 全周各单位报送情况（截至 {_local(now, week):%Y-%m-%d %H:%M}）",
+        f"{week.unified_title} 全周各单位报送情况（截至 {local_time(now, week):%Y-%m-%d %H:%M}）",
         WEEK_HEADERS,
+        WIDTHS,
     )
     for unit in week_compliance(week=week, now=now):
-        _append(
+        append_row(
             compliance,
             [unit.name, unit.due, unit.on_time, unit.late, unit.missing, unit.on_time_rate, unit.pending],
         )
     for cell in compliance.iter_rows(min_row=3, min_col=6, max_col=6):
         cell[0].number_format = "0.0%"
     for printed in (sheet, compliance):
-        _print_setup(printed)
+        print_setup(printed)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _append(sheet, values: list) -> None:
-    """Append a row whose text is kept as text: openpyxl stores a string starting with "="
-    as a formula, and a leader's name typed as "=HYPERLINK(...)" must not run in the office's
-    spreadsheet (formula injection). "+", "-" and "@" already stay plain strings."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if cell.data_type == "f":
-            cell.data_type = "s"
-
-
-def _header(sheet, title: str, headers: list[str]) -> None:
-    _append(sheet, [title])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(headers)
-    for index, name in enumerate(headers, start=1):
-        cell = sheet.cell(row=2, column=index)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(
-            name, 14 if len(name) > 3 else 10
-        )
-    sheet.freeze_panes = "A3"
-
-
-def _print_setup(sheet) -> None:
-    """Printed as the office prints it: landscape A4, every column within the page width, the
-    header row repeated on each page, and the filled cells as the print area."""
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "2:2"
-    sheet.print_area = f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"

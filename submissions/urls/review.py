@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ..views import board, board_exports, review_reports
+from ..views import board, board_exports, review_reports, summary
 
 app_name = "board"
 urlpatterns = [
@@ -11,4 +11,8 @@ urlpatterns = [
     path("reports/<int:pk>/return/", review_reports.ReportReturnView.as_view(), name="return"),
     path("media/<int:pk>/public/", review_reports.MediaPublicView.as_view(), name="media_public"),
     path("export/<str:day>/<str:fmt>/", board_exports.DayExportView.as_view(), name="export"),
+    # The day and week summary: the week, or one day with ?day=; the files cover the week.
+    path("summary/", summary.SummaryView.as_view(), name="summary"),
+    path("summary.docx", summary.SummaryExportView.as_view(fmt="docx"), name="summary_docx"),
+    path("summary.xlsx", summary.SummaryExportView.as_view(fmt="xlsx"), name="summary_xlsx"),
 ]

@@ -135,6 +135,10 @@ TABLE: dict[str, Row] = {
     "event_cover": Row(lambda o: {"pk": o["draft_b"].pk}, get=UNIT_B | REVIEW),
     "public_media": Row(lambda o: {"pk": o["public_media_b"].pk}, get=EVERYONE),
     "public_media_preview": Row(lambda o: {"pk": o["public_media_b"].pk}, get=EVERYONE),
+    # The day and week summary (submissions.view_summary): the office now.
+    "board:summary": Row(get=REVIEW),
+    "board:summary_docx": Row(get=REVIEW),
+    "board:summary_xlsx": Row(get=REVIEW),
 }
 # Django admin: staff only (the office group sees what its model permissions allow).
 ADMIN_ROW = Row(get=REVIEW, post=REVIEW)  # what the office may change there is the group's model permissions

@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from submissions.exports import docx as docx_export
+from submissions.exports import word as word_layout
 from submissions.exports.xlsx import DAY_HEADERS, DAY_SHEET, WEEK_HEADERS, WEEK_SHEET, day_workbook
 from submissions.exports.zip import stream_day_zip
 from submissions.models import MediaFile
@@ -184,8 +185,8 @@ def test_bulletin_docx_layout_counts_leaders_first_and_chinese_fonts(week, day_m
     assert "签约仪式" in texts  # the first photo's caption under it
     assert len(doc.inline_shapes) == 2  # one first photo per report
     masthead = doc.paragraphs[0].runs[0]
-    assert masthead._element.rPr.rFonts.get(qn("w:eastAsia")) == docx_export.TITLE_FONT
-    assert doc.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == docx_export.BODY_FONT
+    assert masthead._element.rPr.rFonts.get(qn("w:eastAsia")) == word_layout.TITLE_FONT
+    assert doc.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == word_layout.BODY_FONT
     assert all(
         run._element.rPr.rFonts.get(qn("w:eastAsia")) for p in doc.paragraphs for run in p.runs if run.text
     )
@@ -200,7 +201,7 @@ def test_bulletin_of_a_quiet_day_still_opens(week):
 
 @pytest.mark.parametrize("n,word", [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (34, "三十四")])
 def test_chinese_numbers(n, word):
-    assert docx_export.chinese_number(n) == word
+    assert word_layout.chinese_number(n) == word
 
 
 # --- zip -----------------------------------------------------------------------------------

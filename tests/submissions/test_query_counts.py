@@ -1,5 +1,6 @@
-"""The reporter's report list, the reminder log and the board's exports cost the same number
-of queries for 5 rows as for 50. (The board and its live part are pinned in test_board.py.)"""
+"""The reporter's report list, the reminder log, the board's exports and the day and week
+summary cost the same number of queries for few rows as for many. (The board and its live
+part are pinned in test_board.py.)"""
 
 import datetime as dt
 import io
@@ -12,6 +13,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from events.models import Event
+from submissions.models import DailyReport
 from tests import factories
 from tests.submissions import media_samples
 from tests.submissions.reminder_helpers import DAY, local, run_tick
@@ -25,6 +27,9 @@ REMINDER_LOG_QUERIES = 10
 # session, user, office group, week, then the board's events, reports, media and leaders
 # (.docx: all four again for the accepted ones), and the week's compliance for the .xlsx.
 EXPORT_QUERIES = {"xlsx": 10, "docx": 12, "zip": 8}
+# session, user, office group, week, then the summary's events, reports, accepted media
+# counts and leaders; the page adds the layout's unit memberships and notices.
+SUMMARY_QUERIES = {"board:summary": 10, "board:summary_docx": 8, "board:summary_xlsx": 8}
 
 
 @pytest.fixture
@@ -160,3 +165,25 @@ def test_board_export_query_count(client, office_user, export_day, fmt, count, d
         assert len(Document(io.BytesIO(body)).inline_shapes) == accepted  # one photo per accepted report
     else:
         assert len(zipfile.ZipFile(io.BytesIO(body)).namelist()) == 2 + 2 * accepted  # lists, text and photo
+
+
+@pytest.mark.parametrize("name", sorted(SUMMARY_QUERIES))
+@pytest.mark.parametrize("count", [3, 30])
+def test_summary_query_count(client, week, office_user, name, count, django_assert_num_queries):
+    """``count`` events on each of two days, every other one filed with a leader, a photo and
+    a video; half of those accepted. The page is asked for the week and for one day."""
+    for day in (DAY, DAY + dt.timedelta(days=1)):
+        factories.board_events(week=week, day=day, count=count)
+    accepted = list(DailyReport.objects.order_by("id").values_list("pk", flat=True))[::2]
+    DailyReport.objects.filter(pk__in=accepted).update(
+        status=DailyReport.Status.ACCEPTED, reviewed_at=local(16), reviewed_by=office_user
+    )
+    client.force_login(office_user)
+    asks = [{}, {"day": DAY.isoformat()}] if name == "board:summary" else [{}]
+
+    for query in asks:
+        with time_machine.travel(local(17), tick=False), django_assert_num_queries(SUMMARY_QUERIES[name]):
+            response = client.get(reverse(name), query)
+        assert response.status_code == 200
+    if name == "board:summary":
+        assert response.context["summary"].totals.due == 2 * count
