@@ -43,11 +43,6 @@ def public_events_on(*, week: Week, day: dt.date) -> QuerySet[Event]:
     return public_events(week=week).filter(starts_at__lt=day_end, ends_at__gt=day_start)
 
 
-def public_events_from(*, week: Week, moment: dt.datetime, limit: int) -> QuerySet[Event]:
-    """The next public events that have not ended by ``moment``."""
-    return public_events(week=week).filter(ends_at__gt=moment, status=Event.Status.APPROVED)[:limit]
-
-
 # --- The schedule ------------------------------------------------------------------------
 
 
@@ -190,16 +185,6 @@ def mark_for_display(events, *, now: dt.datetime | None = None) -> list[Event]:
         event.is_over = event.ends_at <= now
         event.is_changed = approved and event.changed_at is not None
     return marked
-
-
-def group_by_day(events: list[Event], *, week: Week) -> list[tuple[dt.date, list[Event]]]:
-    """Events under each day they run on (a multi-day event appears on each of its days)."""
-    days: dict[dt.date, list[Event]] = {}
-    for event in events:
-        for day in event.days:
-            if week.starts_on <= day <= week.ends_on:
-                days.setdefault(day, []).append(event)
-    return sorted(days.items())
 
 
 # --- One event ---------------------------------------------------------------------------

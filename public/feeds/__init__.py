@@ -25,15 +25,6 @@ def site_host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
-def location_of(event) -> str:
-    parts = [event.venue.name, event.place, event.address]
-    seen: list[str] = []
-    for part in parts:
-        if part and part not in seen:
-            seen.append(part)
-    return "，".join(seen)
-
-
 def units_of(event) -> list[dict]:
     units = [{"role": "host", "name": event.host.name}]
     units += [{"role": partner.role, "name": partner.display_name} for partner in event.partners.all()]

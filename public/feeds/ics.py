@@ -20,7 +20,8 @@ from icalendar import Calendar
 from icalendar import Event as VEvent
 from icalendar.prop import vUri
 
-from . import event_url, location_of, site_host
+from ..places import location_line
+from . import event_url, site_host
 
 PRODID = "-//shuangchuang portal//schedule//ZH"
 # Category Cc and the Unicode line/paragraph separators; a run of them becomes one space.
@@ -68,7 +69,7 @@ def _vevent(event) -> VEvent:
     item.add("dtstart", event.starts_at.astimezone(zone))
     item.add("dtend", event.ends_at.astimezone(zone))
     item.add("summary", one_line(event.full_title))
-    item.add("location", one_line(location_of(event)))
+    item.add("location", one_line(location_line(event)))
     url = event_url(event)
     item.add("url", vUri(url))
     lines = [f"{event.get_form_display()} · {event.host.name}"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ..views import feeds, media, pages
+from ..views import feeds, media, pages, site
 
 urlpatterns = [
     path("", pages.HomeView.as_view(), name="home"),
@@ -9,6 +9,8 @@ urlpatterns = [
     path("schedule.xml", feeds.ScheduleXmlView.as_view(), name="schedule_xml"),
     path("schedule.frab.json", feeds.ScheduleFrabJsonView.as_view(), name="schedule_frab_json"),
     path("api/schedule.json", feeds.ApiScheduleView.as_view(), name="api_schedule"),
+    path("data/", site.OpenDataView.as_view(), name="open_data"),
+    path("favicon.ico", site.FaviconView.as_view(), name="favicon"),
     path("events/<int:pk>/", pages.EventDetailView.as_view(), name="event_detail"),
     path("events/<int:pk>.ics", feeds.EventIcsView.as_view(), name="event_ics"),
     path("events/<int:pk>/qr.svg", pages.EventQrView.as_view(), name="event_qr"),

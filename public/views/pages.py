@@ -12,27 +12,75 @@ import qrcode
 import qrcode.image.svg
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from core.public_cache import FEED_TIMEOUT
 from core.views import PublicCachedMixin
 from events.context_processors import current_week, public_current_week
 from events.selectors import public as selectors
+from events.services import current_cover_versions
 from submissions.selectors.public_media import public_media
 from venues.selectors import venues_in_order
 
+from .. import places, presenters
 from .. import selectors as public_selectors
 from ..feeds import absolute
 from ..maps import map_links
 
 UPCOMING_LIMIT = 6
 ARCHIVE_GALLERY_LIMIT = 60
+# Chat apps show a card about 500 px wide: the 800 px cover version is sharp and small.
+SHARE_COVER_WIDTH = 800
 
 
 class PublicPageView(PublicCachedMixin, TemplateView):
+    """A public page; ``share_meta`` fills the Open Graph and Twitter card of base.html."""
+
     http_method_names = ["get", "head"]
+
+    def render_to_response(self, context, **response_kwargs):
+        # Here, not in get_context_data: the subclasses' context is complete by now.
+        context.setdefault("share", self.share_meta(context))
+        return super().render_to_response(context, **response_kwargs)
+
+    def share_meta(self, context) -> dict:
+        week = context.get("week")
+        return share_card(
+            self.request,
+            title=week.name if week else _("双创周"),
+            description=week_summary(week)
+            if week
+            else _("大众创业万众创新活动周：活动日程、会场和往届档案。"),
+        )
+
+
+def share_card(request, *, title: str, description: str, image: str = "", kind: str = "website") -> dict:
+    """What a chat app shows for a link to this page: title, a line of text, a picture.
+
+    URLs are absolute on SITE_URL (readers fetch them from outside, whatever host the request
+    named); the page's own address leaves out the query, so a shared filter opens its page.
+    """
+    return {
+        "title": title,
+        "description": description,
+        "image": image or _absolute_static("img/share.png"),
+        "url": absolute(request.path),
+        "type": kind,
+    }
+
+
+def _absolute_static(name: str) -> str:
+    url = static(name)
+    return url if url.startswith(("http://", "https://")) else absolute(url)
+
+
+def week_summary(week) -> str:
+    dates = presenters.date_span(week.starts_on, week.ends_on)
+    return _("%(dates)s · 主题：%(theme)s") % {"dates": dates, "theme": week.theme}
 
 
 class HomeView(PublicPageView):
@@ -52,8 +100,9 @@ class HomeView(PublicPageView):
                 today_events=selectors.mark_for_display(
                     selectors.public_events_on(week=week, day=today), now=now
                 ),
+                # From tomorrow on: what runs today is listed under today, once.
                 upcoming_events=selectors.mark_for_display(
-                    selectors.public_events_from(week=week, moment=now, limit=UPCOMING_LIMIT), now=now
+                    public_selectors.upcoming_events(week=week, after=today, limit=UPCOMING_LIMIT), now=now
                 ),
                 venues=venues_in_order(),
                 phase=_phase(week, today),
@@ -87,25 +136,37 @@ class ScheduleView(PublicPageView):
         today = week.today()
         default_day = today if today in event_days else (event_days[0] if event_days else week.starts_on)
         filters = selectors.ScheduleFilters.from_query(self.request.GET, week=week, default_day=default_day)
+        # Clearing the filters goes back to the day the visitor was looking at.
+        reset_url = "?" + urlencode({"day": "all" if filters.all_days else filters.day.isoformat()})
+        if filters.q:
+            # A search looks through every day: the word is often of an event on another day
+            # than the tab that was open. The day tabs then leave the search for that day.
+            filters.all_days = True
         events = selectors.mark_for_display(selectors.schedule_events(week=week, filters=filters))
         tab_days = sorted(set(event_days) | ({filters.day} if filters.day else set()))
         return self.get_context_data(
             week=week,
             filters=filters,
             events=events,
-            grouped=selectors.group_by_day(events, week=week) if filters.all_days else None,
+            grouped=public_selectors.listed_once_by_day(events) if filters.all_days else None,
             day_tabs=[
                 {
                     "day": day,
-                    "url": "?" + urlencode(filters.as_params(day=day.isoformat())),
+                    "url": "?" + urlencode(filters.as_params(day=day.isoformat(), q="")),
                     "active": not filters.all_days and day == filters.day,
                     "is_today": day == today,
                 }
                 for day in tab_days
             ],
             all_days_url="?" + urlencode(filters.as_params(day="all")),
-            reset_url="?" + urlencode({"day": "all" if filters.all_days else filters.day.isoformat()}),
+            reset_url=reset_url,
             choices=selectors.filter_choices(week=week),
+        )
+
+    def share_meta(self, context) -> dict:
+        week = context["week"]
+        return share_card(
+            self.request, title=_("活动日程 · %(week)s") % {"week": week.name}, description=week_summary(week)
         )
 
 
@@ -116,16 +177,44 @@ class EventDetailView(PublicPageView):
         context = super().get_context_data(**kwargs)
         event = selectors.public_event(pk=self.kwargs["pk"])
         selectors.mark_for_display([event])
-        where = event.address or event.place
         context.update(
             event=event,
             week=event.week,
+            where=places.where(event, with_address=True),
             media=public_media(event=event),
-            map_links=map_links(where, district=event.venue.district),
+            map_links=map_links(event.address or event.place, district=event.venue.district),
             page_url=absolute(reverse("event_detail", args=[event.pk])),
             partners=list(event.partners.all()),
         )
         return context
+
+    def share_meta(self, context) -> dict:
+        """The card of a shared event: its subtitle, when and where, and its cover or a photo."""
+        event, where = context["event"], context["where"]
+        facts = [presenters.event_date_span(event), where.line(), event.week.unified_title]
+        if event.status == event.Status.CANCELLED:
+            facts.insert(0, _("已取消"))
+        return share_card(
+            self.request,
+            title=event.subtitle,
+            description=" · ".join(fact for fact in facts if fact),
+            image=_event_image(event, context["media"]),
+            kind="article",
+        )
+
+
+def _event_image(event, media) -> str:
+    """The event's cover (its 800 px version once made), else its first public photo."""
+    if event.cover:
+        return absolute(reverse("event_cover", args=[event.pk]) + _cover_width(event))
+    photo = next((item for item in media if item.kind == item.Kind.PHOTO), None)
+    if photo is not None:
+        return absolute(reverse("public_media_preview", args=[photo.pk]))
+    return ""
+
+
+def _cover_width(event) -> str:
+    return f"?w={SHARE_COVER_WIDTH}" if SHARE_COVER_WIDTH in current_cover_versions(event) else ""
 
 
 class EventQrView(PublicCachedMixin, View):
@@ -148,25 +237,47 @@ class EventQrView(PublicCachedMixin, View):
 
 
 class ArchiveView(PublicPageView):
-    """Past weeks, each with its schedule and public photos and videos (seed 001's 档案馆)."""
+    """Past weeks, each with its schedule and public photos and videos (seed 001's 档案馆);
+    ``?q=`` searches the events of all of them, listed by day."""
 
     template_name = "public/archive.html"
+    cache_params = ("q",)
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "weeks": public_selectors.archive_weeks()}
+        context = super().get_context_data(**kwargs)
+        weeks = public_selectors.archive_weeks()
+        q = search_words(self.request)
+        context.update(weeks=weeks, q=q)
+        if q:
+            results = public_selectors.searched_events(weeks=weeks, q=q)
+            context.update(results=results, grouped=public_selectors.listed_once_by_day(results))
+        return context
+
+    def share_meta(self, context) -> dict:
+        return share_card(self.request, title=_("往届档案"), description=_("历届活动周的日程、照片和视频。"))
+
+
+def search_words(request) -> str:
+    """The search box's words, as the schedule reads them: spaces collapsed, at most 60 characters."""
+    return " ".join(request.GET.get("q", "").split())[:60]
 
 
 class ArchiveWeekView(PublicPageView):
     template_name = "public/archive_week.html"
+    cache_params = ("q",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         week = selectors.public_week(pk=self.kwargs["pk"])
-        events = selectors.week_events(week=week)
+        q = search_words(self.request)
+        all_events = selectors.week_events(week=week)
+        events = public_selectors.searched_events(weeks=[week], q=q) if q else all_events
         context.update(
             week=week,
-            grouped=selectors.group_by_day(events, week=week),
-            event_count=len(events),
+            q=q,
+            events=events,
+            grouped=public_selectors.listed_once_by_day(events),
+            event_count=len(all_events),
             media=public_media(week=week, limit=ARCHIVE_GALLERY_LIMIT),
         )
         return context

@@ -108,3 +108,38 @@ def test_event_page_and_home_without_javascript(live_server, browser, screenshot
     page.goto(f"{live_server.url}/archive/")
     assert page.locator("h1").inner_text() == "往届档案"
     context.close()
+
+
+def test_phone_sees_each_event_once_and_a_share_card(live_server, phone_page, screenshot_dir, demo_week):
+    """375 px: home, the schedule's "all dates" and a three-day event's page, screenshotted."""
+    page = phone_page
+    page.goto(f"{live_server.url}/")
+    today = page.locator("section[aria-labelledby=today-heading] .event-list").first
+    today_titles = today.locator(".subtitle").all_inner_texts()
+    upcoming_titles = page.locator("section[aria-labelledby=today-heading] .event-list").nth(1)
+    if upcoming_titles.count():
+        assert not set(today_titles) & set(upcoming_titles.locator(".subtitle").all_inner_texts())
+    assert page.locator("footer a[href$='.json'], footer a[href$='.xml']").count() == 0
+    page.screenshot(path=screenshot_dir / "phone-1-home.png", full_page=True)
+
+    page.goto(f"{live_server.url}/schedule/?day=all")
+    titles = page.locator(".event-card .subtitle").all_inner_texts()
+    assert len(titles) == len(set(titles))  # a multi-day event is one row
+    conference = page.locator(".event-card", has_text="SAE 2017")
+    assert conference.count() == 1
+    assert "—" in conference.locator(".event-days").inner_text()
+    page.screenshot(path=screenshot_dir / "phone-2-schedule-all.png", full_page=True)
+
+    conference.locator(".event-title a").click()
+    page.wait_for_load_state()
+    assert page.locator("meta[property='og:title']").get_attribute("content").startswith("SAE 2017")
+    assert page.locator("meta[property='og:image']").get_attribute("content").startswith("http")
+    # The favicon is drawn from the linked SVG and answers at /favicon.ico too.
+    icon = page.locator("link[rel=icon][type='image/svg+xml']").get_attribute("href")
+    assert page.request.get(live_server.url + icon).ok
+    assert page.request.get(live_server.url + "/favicon.ico").ok
+    page.screenshot(path=screenshot_dir / "phone-3-event.png", full_page=True)
+
+    page.goto(f"{live_server.url}/data/")
+    assert page.locator(".feed-card").count() == 4
+    page.screenshot(path=screenshot_dir / "phone-4-data.png", full_page=True)

@@ -226,10 +226,17 @@ def test_search_finds_chinese_partial_words_across_the_week(client, events, q, e
     assert titles(response) == expected
 
 
-def test_search_within_a_day(client, events):
+def test_a_search_from_a_day_tab_looks_through_every_day_grouped_by_day(client, events):
     response = client.get(reverse("schedule"), {"q": "科学", "day": "2026-09-20"})
 
-    assert titles(response) == ["2026智能制造高峰论坛"]
+    assert titles(response) == ["2026智能制造高峰论坛", "科技项目路演"]
+    assert [(day, [e.subtitle for e in day_events]) for day, day_events in response.context["grouped"]] == [
+        (DAY1, ["2026智能制造高峰论坛"]),
+        (DAY2, ["科技项目路演"]),
+    ]
+    # The day tabs leave the search for that day; clearing it goes back to the day it came from.
+    assert [tab["url"] for tab in response.context["day_tabs"]] == ["?day=2026-09-20", "?day=2026-09-21"]
+    assert response.context["reset_url"] == "?day=2026-09-20"
 
 
 def test_bad_filter_values_are_ignored(client, events):
@@ -297,14 +304,18 @@ def test_an_accepted_change_gets_the_changed_badge_on_every_public_list(client, 
         change_request=factories.change_request(event=moved, place="科技广场"), by=factories.office_user()
     )
 
+    with time_machine.travel(factories.at(DAY1 - dt.timedelta(days=1), 8), tick=False):
+        home_the_day_before = client.get(reverse("home"))
+    cache.clear()
     with time_machine.travel(factories.at(DAY1, 8), tick=False):
         home = client.get(reverse("home"))
         schedule = client.get(reverse("schedule"), {"day": "2026-09-20"})
         venue = client.get(reverse("venues:detail", args=[main_venue.pk]))
         page = client.get(reverse("event_detail", args=[moved.pk]))
 
+    assert changed_titles(home_the_day_before, "upcoming_events") == ["改期的活动"]
     assert changed_titles(home, "today_events") == ["改期的活动"]
-    assert changed_titles(home, "upcoming_events") == ["改期的活动"]
+    assert changed_titles(home, "upcoming_events") == []  # listed under today, not again
     assert changed_titles(schedule, "events") == ["改期的活动"]
     assert [e.subtitle for _day, events in venue.context["grouped"] for e in events if e.is_changed] == [
         "改期的活动"

@@ -17,6 +17,7 @@ def urls(event, venue, week) -> list[str]:
         reverse("schedule"),
         reverse("schedule") + "?day=all",
         reverse("schedule") + f"?day=all&venue={venue.pk}&form=forum&q=创新",
+        reverse("schedule") + f"?day={week.starts_on.isoformat()}&q=创新",  # a search from a day tab
         reverse("event_detail", args=[event.pk]),
         reverse("event_ics", args=[event.pk]),
         reverse("event_qr", args=[event.pk]),
@@ -25,6 +26,9 @@ def urls(event, venue, week) -> list[str]:
         reverse("venues:ics", args=[venue.pk]),
         reverse("archive"),
         reverse("archive_week", args=[week.pk]),
+        reverse("archive") + "?q=创新",
+        reverse("archive_week", args=[week.pk]) + "?q=创新",
+        reverse("open_data"),
         reverse("schedule_ics"),
         reverse("schedule_xml"),
         reverse("schedule_frab_json"),
@@ -59,13 +63,16 @@ SEARCH_QUERIES = 7
 
 
 @pytest.mark.parametrize("count", [5, 50])
-def test_search_query_count(client, week, count, django_assert_num_queries):
+@pytest.mark.parametrize("day", ["", "2026-09-22"])
+def test_search_query_count(client, week, count, day, django_assert_num_queries):
+    """A search, with or without a day tab open, reads every day of the week at the same cost."""
     factories.many_events(week=week, count=count)
     cache.clear()
 
     with django_assert_num_queries(SEARCH_QUERIES):
-        response = client.get(reverse("schedule"), {"q": "创新"})
+        response = client.get(reverse("schedule"), {"q": "创新", "day": day})
 
     assert response.status_code == 200
     assert response.context["filters"].all_days
     assert len(response.context["events"]) == count  # the cancelled too, marked as such
+    assert sum(len(events) for _day, events in response.context["grouped"]) == count

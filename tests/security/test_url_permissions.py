@@ -139,6 +139,8 @@ TABLE: dict[str, Row] = {
     "board:summary": Row(get=REVIEW),
     "board:summary_docx": Row(get=REVIEW),
     "board:summary_xlsx": Row(get=REVIEW),
+    "open_data": Row(get=EVERYONE),
+    "favicon": Row(get=EVERYONE),
 }
 # Django admin: staff only (the office group sees what its model permissions allow).
 ADMIN_ROW = Row(get=REVIEW, post=REVIEW)  # what the office may change there is the group's model permissions
