@@ -61,3 +61,18 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+class ChangeCounter(models.Model):
+    """How many times something a live page follows has changed (``core.change_counters``).
+
+    One row per name ("events", "reports"); pages compare the numbers, never their size. Kept
+    in the database rather than the shared cache so that a bump is never lost while Redis is
+    away and readers never see the count go back after a Redis restart.
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.value}"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.change_counters import bump_on_commit
 from core.public_cache import bump_public_version
 
 from ..models import (
@@ -126,6 +127,7 @@ def _bump_public_after_commit() -> None:
     """Invalidate the public pages once the change is visible to them: bumping inside the
     transaction would let a request in between cache the old rows under the new version."""
     transaction.on_commit(bump_public_version, robust=True)
+    bump_on_commit("events")  # the office board follows approved events too (core.change_counters)
 
 
 def _lock(event: Event) -> Event:

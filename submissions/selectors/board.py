@@ -10,6 +10,7 @@ board, the reporter's pages, the exports and the bulletin agree on what "late" m
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -132,6 +133,15 @@ class Board:
             key=lambda p: (LEVEL_ORDER.get(p.leader.level, 99), p.row.event.starts_at, p.leader.order)
         )
         return present
+
+    @property
+    def next_change_in(self) -> int | None:
+        """Seconds until the next deadline of a day not yet filed, when its row turns "missing"
+        with nobody changing anything (the board refreshes itself then); None if there is none."""
+        waiting = [row.due for row in self.all_rows if row.state in (DayState.NOT_STARTED, DayState.DRAFT)]
+        if not waiting:
+            return None
+        return max(1, math.ceil((min(waiting) - self.now).total_seconds()))
 
     @property
     def queue(self) -> list[int]:

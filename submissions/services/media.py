@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from core.dispatch import try_enqueue
 from events.models import Organizer
 
+from ..board_version import bump_board
 from ..media.checks import inspect_file
 from ..media.reasons import format_size
 from ..media.rules import Rules
@@ -104,6 +105,7 @@ def media_upload(*, report: DailyReport, uploaded, kind: str, by, caption: str =
             _require_within_quota(report, kind=kind, size=uploaded.size, name=name)
             media.save()
             transaction.on_commit(lambda: enqueue_check(media_id=media.pk))
+            bump_board()
     except IntegrityError:
         # The row was not written: do not leave the stored file behind unreferenced.
         media.file.delete(save=False)
@@ -205,6 +207,7 @@ def media_delete(*, media: MediaFile) -> None:
     report_require_editable(media.report)
     stored, preview = media.file.name, media.preview.name
     media.delete()
+    bump_board()
     storage = MediaFile._meta.get_field("file").storage
     transaction.on_commit(lambda: [storage.delete(name) for name in (stored, preview) if name])
 
@@ -338,6 +341,7 @@ def _record_verdict(media: MediaFile, verdict) -> MediaFile:
     }
     # Only the check that still holds the claim writes a verdict: one verdict per file.
     written = MediaFile.objects.filter(pk=media.pk, status=MediaFile.Status.CHECKING).update(**fields)
+    bump_board()
     if not written and preview_name:
         MediaFile._meta.get_field("preview").storage.delete(preview_name)
     media.refresh_from_db()
@@ -348,6 +352,7 @@ def _record_failure(media: MediaFile, *, code: str, params: dict) -> MediaFile:
     MediaFile.objects.filter(pk=media.pk, status=MediaFile.Status.CHECKING).update(
         status=MediaFile.Status.FAILED, reasons=[{"code": code, "params": params}], checked_at=timezone.now()
     )
+    bump_board()
     media.refresh_from_db()
     return media
 

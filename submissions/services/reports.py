@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from events.models import Event
 
 from .. import deadlines
+from ..board_version import bump_board
 from ..models import DailyReport, MediaFile, ReportLeader, ReportLogEntry
 
 EDITABLE_STATUSES = (DailyReport.Status.DRAFT, DailyReport.Status.RETURNED)
@@ -33,7 +34,9 @@ def report_for_day(*, event: Event, day: dt.date) -> DailyReport:
     """The event day's report, created as an empty draft on first use."""
     if day not in event.days:
         raise ValidationError(_("活动在 %(day)s 没有安排。") % {"day": day.isoformat()})
-    report, _created = DailyReport.objects.get_or_create(event=event, day=day)
+    report, created = DailyReport.objects.get_or_create(event=event, day=day)
+    if created:
+        bump_board()  # "not started" becomes "draft" on the board
     return report
 
 
@@ -73,6 +76,8 @@ def report_save_draft(
         )
         for index, row in enumerate(leaders)
     )
+    if report.status == DailyReport.Status.RETURNED:
+        bump_board()  # a returned report's leaders are on the board; a draft's are not
     return report
 
 
@@ -136,4 +141,5 @@ def report_submit(*, report: DailyReport, by, now: dt.datetime | None = None) ->
         by=by,
         at=now,
     )
+    bump_board()
     return report

@@ -16,6 +16,7 @@ from core.public_cache import bump_public_version
 from events.models import User
 from events.notifications import notify
 
+from ..board_version import bump_board
 from ..models import DailyReport, MediaFile, ReportLogEntry
 
 
@@ -84,6 +85,7 @@ def report_accept(*, report: DailyReport, by: User, checklist: list[str]) -> Dai
     ReportLogEntry.objects.create(
         report=report, action=ReportLogEntry.Action.ACCEPTED, by=by, at=now, checklist=required
     )
+    bump_board()
     _tell_organizer(
         report,
         subject=_("每日信息已采用：%(title)s（%(day)s）") % _subject_args(report),
@@ -114,6 +116,7 @@ def report_return(*, report: DailyReport, by: User, comment: str) -> DailyReport
     ReportLogEntry.objects.create(
         report=report, action=ReportLogEntry.Action.RETURNED, by=by, at=now, comment=comment
     )
+    bump_board()
     _tell_organizer(
         report,
         subject=_("每日信息被退回，请修改后重新报送：%(title)s（%(day)s）") % _subject_args(report),

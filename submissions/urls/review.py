@@ -6,6 +6,7 @@ app_name = "board"
 urlpatterns = [
     path("", board.BoardView.as_view(), name="home"),
     path("live/", board.BoardLiveView.as_view(), name="live"),
+    path("version/", board.BoardVersionView.as_view(), name="version"),
     path("reports/<int:pk>/", review_reports.ReportReviewView.as_view(), name="report"),
     path("reports/<int:pk>/accept/", review_reports.ReportAcceptView.as_view(), name="accept"),
     path("reports/<int:pk>/return/", review_reports.ReportReturnView.as_view(), name="return"),

@@ -1,7 +1,12 @@
 """The office's daily board: one day's event days, their states and the leaders present.
 
 ``BoardView`` renders the page; ``BoardLiveView`` only the part that changes (counts,
-leaders, rows) for ``static/js/board.js``, which polls it with the page's own query string.
+leaders, rows); ``BoardVersionView`` the board's version (``submissions.board_version``).
+``static/js/board.js`` asks for the version every second and fetches the part that changes,
+with the page's own query string, only when the version moved: a change by one reviewer is
+on the others' boards within two seconds, and a board nobody changes costs one small query a
+second instead of a rendering. Nothing waits on the server (no stream, no long poll), so an
+open board never holds one of gunicorn's sync workers.
 """
 
 from __future__ import annotations
@@ -9,17 +14,21 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.http import Http404
+from django.http import Http404, HttpResponseNotModified, JsonResponse
 from django.utils import timezone
-from django.views.generic import TemplateView
+from django.utils.http import parse_etags, quote_etag
+from django.views.generic import TemplateView, View
 
 from core.views import PortalPermissionMixin
 from events.context_processors import current_week
 from events.models import Week
 
+from ..board_version import board_version
 from ..selectors import board as selectors
 
-POLL_SECONDS = 30
+# How often an open board asks whether it changed (board.js backs off on errors and pauses
+# while its tab is hidden).
+SIGNAL_SECONDS = 1
 FILTER_PARAMS = ("venue", "unit", "form", "state")
 
 
@@ -60,6 +69,9 @@ class BoardView(OfficeDayMixin, TemplateView):
     def day_context(self, week: Week, day: dt.date) -> dict:
         query = self.request.GET
         filters = selectors.Filters.from_query(query)
+        # Read before the rows: a change committed in between shows up in the rows and moves
+        # the version past this one, so the page refreshes once more instead of missing it.
+        version = board_version()
         board = selectors.board_for_day(week=week, day=day, now=timezone.now(), filters=filters, light=True)
         kept = {key: value for key, value in query.items() if key in FILTER_PARAMS and value}
         unstated = {key: value for key, value in kept.items() if key != "state"}
@@ -69,7 +81,8 @@ class BoardView(OfficeDayMixin, TemplateView):
             "counts": board.counts,
             "today": week.today(),
             "now": board.now,
-            "poll_seconds": POLL_SECONDS,
+            "board_version": version,
+            "signal_seconds": SIGNAL_SECONDS,
             "filter_query": urlencode(kept),
             "query": urlencode({"day": day.isoformat(), **kept}),
             "base_query": urlencode({"day": day.isoformat(), **unstated}),
@@ -88,5 +101,24 @@ class BoardLiveView(BoardView):
         if context["week"] is None:
             raise Http404
         response = self.render_to_response(context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class BoardVersionView(OfficeAreaMixin, View):
+    """The board's version as ``{"version": "..."}`` with it as the ETag; ``304`` while the
+    ``If-None-Match`` the script sends still matches. One query besides the sign-in's (session,
+    user, office group), no rendering."""
+
+    def get(self, request, *args, **kwargs):
+        version = board_version()
+        etag = quote_etag(version)
+        # A proxy that compresses answers may have weakened the tag (W/"..."): same version.
+        sent = [tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))]
+        if etag in sent:
+            response = HttpResponseNotModified()
+        else:
+            response = JsonResponse({"version": version})
+        response["ETag"] = etag
         response["Cache-Control"] = "no-store"
         return response

@@ -167,3 +167,129 @@ def test_review_return_resubmit_accept_and_bulletin(
     assert texts[0] == "活动周每日简报"
     assert "副市长周海出席“沪昆新材料产学研沙龙”。" in texts
     assert "沙龙邀请沪昆两地 30 家企业。副市长周海在致辞中希望两地企业深化产学研合作。" in texts
+
+
+# --- Two reviewers at once, and the board on a phone ------------------------------------------
+
+
+def _busy_day(today):
+    """A week of eleven days ending the day after today (so the day strip has to scroll on a
+    phone) and a day of event days in every state, one of them waiting for review."""
+    week = factories.week(starts_on=today - dt.timedelta(days=9), ends_on=today + dt.timedelta(days=1))
+    unit = factories.organizer(name="昆山市科学技术局")
+    reporter = factories.member(unit, full_name="王晓明", phone="13800000001")
+    hall = factories.venue(name="昆山国际会展中心")
+    waiting = factories.event(
+        week=week,
+        host=unit,
+        reporter=reporter,
+        venue=hall,
+        subtitle="沪昆新材料产学研沙龙",
+        starts_at=factories.at(today, 0, 30),
+        ends_at=factories.at(today, 12),
+    )
+    factories.report(
+        event=waiting, day=today, status="submitted", leaders=[("周海", "副市长", "municipal")], photos=3
+    )
+    for n, (status, late) in enumerate(
+        [("accepted", False), ("returned", False), ("submitted", True), (None, False)]
+    ):
+        made = factories.event(
+            week=week,
+            host=factories.organizer(name=f"昆山高新区管委会{n}"),
+            reporter=factories.member(unit, full_name=f"李{n}", phone=f"1390000000{n}"),
+            venue=hall,
+            subtitle=f"创新创业大赛路演专场（第{n + 1}场）——面向先进制造业的长标题",
+            starts_at=factories.at(today, 0, 30),
+            ends_at=factories.at(today, 18),
+        )
+        if status:
+            factories.report(
+                event=made, day=today, status=status, is_late=late, photos=2, videos=1, failed=n % 2
+            )
+    return week, waiting
+
+
+def test_a_decision_reaches_another_reviewers_board_without_reload(
+    live_server, browser, login, screenshot_dir
+):
+    today = timezone.now().astimezone(SHANGHAI).date()
+    _week, waiting = _busy_day(today)
+    deciding, watching = factories.office_user(full_name="胡丹"), factories.office_user(full_name="陈静")
+    contexts = [
+        browser.new_context(
+            locale="zh-CN", viewport={"width": 1366, "height": 900}, timezone_id="Asia/Shanghai"
+        )
+        for _ in range(2)
+    ]
+    try:
+        page, other = (context.new_page() for context in contexts)
+        login(page, deciding)
+        login(other, watching)
+        other.goto(f"{live_server.url}/review/")
+        row = f'tr[data-event="{waiting.pk}"]'
+        assert other.get_attribute(row, "data-state") == "on_time"
+        other.evaluate("window.boardLoaded = true")  # gone if the page reloads
+
+        page.goto(f"{live_server.url}/review/")
+        page.click(f"{row} .event-cell a")
+        page.wait_for_selector("#accept-form")
+        for box in page.query_selector_all("input[name=checklist]"):
+            box.check()
+        page.keyboard.press("a")
+        page.wait_for_selector("text=已采用，并已通知信息报送员。")
+
+        # The other board asks every second: the row turns "accepted" well within 3 s.
+        other.wait_for_selector(f'{row}[data-state="accepted"]', timeout=3000)
+        assert other.evaluate("window.boardLoaded") is True
+        assert other.inner_text('[data-count="accepted"]') == "2"
+        other.screenshot(path=screenshot_dir / "board-desktop-after.png", full_page=True)
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def test_the_board_on_a_phone_is_cards_and_shows_today(live_server, phone_page, login, screenshot_dir):
+    today = timezone.now().astimezone(SHANGHAI).date()
+    _week, waiting = _busy_day(today)
+    login(phone_page, factories.office_user())
+
+    phone_page.goto(f"{live_server.url}/review/")
+    phone_page.screenshot(path=screenshot_dir / "board-phone.png", full_page=True)
+
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert phone_page.eval_on_selector("tr.board-row", "row => getComputedStyle(row).display") == "grid"
+    assert phone_page.is_hidden(".board-table thead")
+    card = phone_page.inner_text(f'tr[data-event="{waiting.pk}"]')
+    for part in (
+        "沪昆新材料产学研沙龙",
+        "昆山市科学技术局",
+        "昆山国际会展中心",
+        "按时报送",
+        "王晓明",
+        "审核",
+    ):
+        assert part in card
+    assert (
+        phone_page.get_attribute(f'tr[data-event="{waiting.pk}"] td:nth-child(4) a', "href")
+        == "tel:13800000001"
+    )
+    # Today's pill is inside the strip's visible part, the strip having scrolled to it.
+    strip, pill = phone_page.evaluate(
+        """() => {
+            const strip = document.querySelector('.board-days .nav');
+            const pill = strip.querySelector('.nav-link.active');
+            const a = strip.getBoundingClientRect(), b = pill.getBoundingClientRect();
+            return [[a.left, a.right, strip.scrollLeft], [b.left, b.right]];
+        }"""
+    )
+    assert strip[2] > 0
+    assert strip[0] - 1 <= pill[0] and pill[1] <= strip[1] + 1
+    assert "今天" in phone_page.inner_text(".board-days .nav-link.active")
+
+    # Desktop keeps the table.
+    phone_page.set_viewport_size({"width": 1366, "height": 900})
+    phone_page.reload()
+    assert phone_page.eval_on_selector("tr.board-row", "row => getComputedStyle(row).display") == "table-row"
+    assert phone_page.is_visible(".board-table thead")
+    phone_page.screenshot(path=screenshot_dir / "board-desktop.png", full_page=True)

@@ -111,6 +111,7 @@ TABLE: dict[str, Row] = {
     "review_events:application_decline": Row(lambda o: {"pk": o["application"].pk}, get=REVIEW, post=REVIEW),
     "board:home": Row(get=REVIEW),
     "board:live": Row(get=REVIEW),
+    "board:version": Row(get=REVIEW),
     "board:report": Row(lambda o: {"pk": o["report_b"].pk}, get=REVIEW),
     "board:accept": Row(lambda o: {"pk": o["report_b"].pk}, post=REVIEW),
     "board:return": Row(lambda o: {"pk": o["report_b"].pk}, post=REVIEW),

@@ -1,5 +1,6 @@
 """The office board: who may see it, each state (at the deadline's very second), leaders
-first, filters, order, live refresh, and a query count that does not grow with rows."""
+first, filters, order, live refresh, the version that tells an open board to refresh, the
+phone's cards, and a query count that does not grow with rows."""
 
 import datetime as dt
 import re
@@ -7,9 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 
-from submissions.services.reports import report_submit
+from events.services.workflow import event_cancel
+from submissions.models import MediaFile
+from submissions.services.media import MAX_CHECK_ATTEMPTS, media_check
+from submissions.services.reports import report_for_day, report_save_draft, report_submit
+from submissions.services.review import report_accept, report_return
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +54,8 @@ def rows(response):
 
 
 @pytest.mark.parametrize(
-    "name,args", [("board:home", []), ("board:live", []), ("board:export", ["2026-09-21", "xlsx"])]
+    "name,args",
+    [("board:home", []), ("board:live", []), ("board:version", []), ("board:export", ["2026-09-21", "xlsx"])],
 )
 def test_anonymous_is_sent_to_login(client, week, name, args):
     response = client.get(reverse(name, args=args))
@@ -58,7 +65,8 @@ def test_anonymous_is_sent_to_login(client, week, name, args):
 
 
 @pytest.mark.parametrize(
-    "name,args", [("board:home", []), ("board:live", []), ("board:export", ["2026-09-21", "zip"])]
+    "name,args",
+    [("board:home", []), ("board:live", []), ("board:version", []), ("board:export", ["2026-09-21", "zip"])],
 )
 def test_organizer_gets_403(client, week, member, name, args):
     client.force_login(member)
@@ -337,12 +345,190 @@ def test_board_page_uses_its_script_and_no_inline_script(office, week, day_event
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
 
 
+# --- the version an open board asks for every second ------------------------------------------
+
+VERSION = reverse("board:version")
+
+
+def version(client) -> str:
+    response = client.get(VERSION)
+    assert response.status_code == 200
+    assert response["ETag"] == f'"{response.json()["version"]}"'
+    return response.json()["version"]
+
+
+def test_unchanged_version_answers_304_with_the_same_etag(office, week, day_event):
+    first = office.get(VERSION)
+
+    again = office.get(VERSION, headers={"If-None-Match": first["ETag"]})
+
+    assert first.status_code == 200 and first["Cache-Control"] == "no-store"
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == first["ETag"]
+    assert office.get(VERSION, headers={"If-None-Match": f"W/{first['ETag']}"}).status_code == 304
+    assert office.get(VERSION, headers={"If-None-Match": '"0.0-other"'}).status_code == 200
+
+
+def test_a_review_moves_the_version(office, week, office_user, day_event, django_capture_on_commit_callbacks):
+    accepted = factories.report(event=day_event, day=DAY, status="submitted")
+    returned = factories.report(
+        event=factories.event(week=week, starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 11)),
+        day=DAY,
+        status="submitted",
+    )
+    before = office.get(VERSION)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report_accept(report=accepted, by=office_user, checklist=list(week.publication_checklist or []))
+    after_accept = office.get(VERSION, headers={"If-None-Match": before["ETag"]})
+    with django_capture_on_commit_callbacks(execute=True):
+        report_return(report=returned, by=office_user, comment="请补充照片。")
+
+    assert after_accept.status_code == 200
+    assert after_accept.json()["version"] != before.json()["version"]
+    assert version(office) not in (before.json()["version"], after_accept.json()["version"])
+
+
+def test_a_submission_moves_the_version(
+    office, week, member, day_event, ready_report, django_capture_on_commit_callbacks
+):
+    report = ready_report(day_event, DAY)
+    before = version(office)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report_submit(report=report, by=member, now=shanghai(15))
+
+    assert version(office) != before
+
+
+def test_a_media_check_result_and_an_event_change_move_the_version(
+    office, week, office_user, day_event, django_capture_on_commit_callbacks
+):
+    report = factories.report(event=day_event, day=DAY)
+    media = MediaFile.objects.create(
+        report=report,
+        kind="photo",
+        file="reports/x.jpg",
+        original_name="现场.jpg",
+        size=1,
+        sha256="1" * 64,
+        status="queued",
+        attempts=MAX_CHECK_ATTEMPTS,
+    )
+    seen = [version(office)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        media_check(media_id=media.pk)  # one attempt too many: failed without opening the file
+    seen.append(version(office))
+    with django_capture_on_commit_callbacks(execute=True):
+        event_cancel(event=day_event, by=office_user, reason="场地调整")
+    seen.append(version(office))
+
+    media.refresh_from_db()
+    assert media.status == "failed"
+    assert len(set(seen)) == 3
+
+
+def test_a_drafts_autosave_leaves_the_version_alone(
+    office, week, member, day_event, django_capture_on_commit_callbacks
+):
+    # The first save makes the draft ("not started" becomes "draft"); typing on does not show.
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_for_day(event=day_event, day=DAY)
+    before = version(office)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report_save_draft(report=report, text="活动进行中。", no_leaders=True, attendance=None, leaders=[])
+
+    assert version(office) == before
+
+
+def test_a_rolled_back_change_leaves_the_version_alone(office, week, office_user, day_event):
+    report = factories.report(event=day_event, day=DAY, status="submitted")
+    before = version(office)
+
+    # Not committed (the test's transaction is never committed): nothing to tell the boards.
+    report_return(report=report, by=office_user, comment="请补充照片。")
+
+    assert version(office) == before
+
+
+def test_the_rows_carry_the_version_they_show_and_the_next_deadline(office, week, day_event):
+    with time_machine.travel(shanghai(15, 30), tick=False):
+        html = office.get(reverse("board:live"), {"day": "2026-09-21"}).content.decode()
+
+    assert f'data-version="{version(office)}"' in html
+    # The day's deadline is 16:00: the row turns "missing" in half an hour.
+    assert 'data-next-change-in="1800"' in html
+
+
+def test_a_board_with_every_day_filed_or_missing_has_no_next_change(office, week, day_event):
+    with time_machine.travel(shanghai(17), tick=False):
+        html = office.get(reverse("board:live"), {"day": "2026-09-21"}).content.decode()
+
+    assert "data-next-change-in" not in html
+
+
+def test_the_page_tells_its_script_where_to_ask(office, week, day_event):
+    html = office.get(BOARD).content.decode()
+
+    assert f'data-version-url="{VERSION}"' in html
+    assert 'data-interval="1"' in html
+
+
+# --- phones --------------------------------------------------------------------------------------
+
+
+def test_rows_carry_what_the_phones_card_shows(office, week, day_event, member):
+    member.phone = "13800000009"
+    member.save()
+    submitted = factories.report(event=day_event, day=DAY, status="submitted", photos=2)
+    accepted = factories.report(
+        event=factories.event(
+            week=week,
+            subtitle="专利服务进园区",
+            starts_at=factories.at(DAY, 9),
+            ends_at=factories.at(DAY, 11),
+        ),
+        day=DAY,
+        status="accepted",
+    )
+    factories.event(
+        week=week, subtitle="未开始的活动", starts_at=factories.at(DAY, 9), ends_at=factories.at(DAY, 11)
+    )
+
+    with time_machine.travel(shanghai(17), tick=False):
+        html = office.get(BOARD, {"day": "2026-09-21"}).content.decode()
+
+    # Labels for the counts, and a big button: "review" while waiting, "open" once decided,
+    # none without a report. The stylesheet shows them on phones only.
+    assert html.count('<td class="media-counts"><small>照片</small>') == 3
+    assert html.count('<td class="media-counts"><small>视频</small>') == 3
+    assert 'href="tel:13800000009"' in html
+    review = reverse("board:report", args=[submitted.pk])
+    opened = reverse("board:report", args=[accepted.pk])
+    assert f'<td><a class="btn btn-sm btn-primary" href="{review}">审核</a></td></tr>' in html
+    assert f'<td><a class="btn btn-sm btn-outline-secondary" href="{opened}">查看</a></td></tr>' in html
+    assert html.count('<td><a class="btn btn-sm') == 2
+
+
+def test_the_phone_layout_is_in_the_stylesheet_not_in_the_markup(office, week, day_event):
+    html = office.get(BOARD).content.decode()
+    css = (settings.BASE_DIR / "static/css/board.css").read_text()
+
+    assert " style=" not in html
+    assert "@media (max-width: 575.98px)" in css and "grid-template-areas" in css
+    assert ".board-row > td:nth-child(9)" in css  # the phone's button, the row's ninth cell
+
+
 # --- queries ---------------------------------------------------------------------------------
 
-# session, user, office group, week, events, reports, media, leaders, filter choices,
-# and the layout's unit memberships and unread notices.
-BOARD_QUERIES = 11
-LIVE_QUERIES = 8
+# session, user, office group, the board's version, week, events, reports, media, leaders,
+# filter choices, and the layout's unit memberships and unread notices.
+BOARD_QUERIES = 12
+LIVE_QUERIES = 9
+# session, user, office group, the version: no rendering, nothing that grows with the board.
+VERSION_QUERIES = 4
 
 
 @pytest.mark.parametrize("count", [5, 50])
@@ -363,3 +549,14 @@ def test_live_query_count_does_not_grow_with_rows(office, week, count, django_as
 
     with django_assert_num_queries(LIVE_QUERIES):
         office.get(reverse("board:live"), {"day": "2026-09-21"})
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_version_query_count_is_small_and_fixed(office, week, count, django_assert_num_queries):
+    factories.board_events(week=week, day=DAY, count=count)
+    first = office.get(VERSION)
+
+    with django_assert_num_queries(VERSION_QUERIES):
+        unchanged = office.get(VERSION, headers={"If-None-Match": first["ETag"]})
+
+    assert unchanged.status_code == 304
