@@ -1,10 +1,11 @@
 """Admin plumbing shared by every app whose records the public pages show."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import OutboxMessage
+from .models import OutboxAttachment, OutboxMessage
+from .outbox import outbox_mark_sent, outbox_send_again
 from .public_cache import bump_public_version
 
 
@@ -25,19 +26,84 @@ class BumpsPublicCache:
         transaction.on_commit(bump_public_version, robust=True)
 
 
+class OutboxAttachmentInline(admin.TabularInline):
+    model = OutboxAttachment
+    extra = 0
+    can_delete = False
+    fields = ["name", "mime_type", "size"]
+    readonly_fields = fields
+
+    @admin.display(description=_("大小（字节）"))
+    def size(self, attachment: OutboxAttachment) -> int:
+        return len(attachment.content)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    """The office sees every e-mail and its fate; an uncertain one is for a person to judge
-    (ask the recipient), never resent by the portal itself."""
+    """The office sees every outgoing message and its fate. An uncertain one is for a person
+    to judge (ask the recipient), never resent by the portal itself: the actions record that
+    decision. Bodies are not shown (they hold live password-reset and invitation links), nor
+    a robot's secret key."""
 
-    list_display = ["subject", "recipients", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status"]
+    list_display = ["subject", "recipients", "channel", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "channel"]
     search_fields = ["subject", "key"]
-    readonly_fields = [field.name for field in OutboxMessage._meta.fields]
+    fields = [
+        "key",
+        "channel",
+        "recipients",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+        "decided_by",
+        "decided_at",
+    ]
+    readonly_fields = fields
+    inlines = [OutboxAttachmentInline]
+    actions = ["mark_sent", "send_again"]
 
     @admin.display(description=_("收件人"))
     def recipients(self, message: OutboxMessage) -> str:
-        return ", ".join(message.to)
+        return ", ".join(message.recipients_shown)
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.action(description=_("标记为已送达（已向收件人核实）"), permissions=["change"])
+    def mark_sent(self, request, queryset) -> None:
+        chosen = queryset.count()
+        done = outbox_mark_sent(message_ids=queryset.values_list("pk", flat=True), by=request.user)
+        self._report(
+            request,
+            done=done,
+            left=chosen - done,
+            done_text=_("已将 %(count)d 条消息标记为已送达。"),
+            left_text=_("%(count)d 条消息不是“不确定是否送达”状态，未作改动。"),
+        )
+
+    @admin.action(description=_("重新发送（已确认对方未收到）"), permissions=["change"])
+    def send_again(self, request, queryset) -> None:
+        chosen = queryset.count()
+        done = outbox_send_again(message_ids=queryset.values_list("pk", flat=True), by=request.user)
+        self._report(
+            request,
+            done=done,
+            left=chosen - done,
+            done_text=_("已安排重新发送 %(count)d 条消息。"),
+            left_text=_(
+                "%(count)d 条消息未重新发送：只有“不确定是否送达”或“发送失败”、且正文仍保留的消息可以重新发送。"
+            ),
+        )
+
+    def _report(self, request, *, done: int, left: int, done_text, left_text) -> None:
+        if done:
+            self.message_user(request, done_text % {"count": done}, level=messages.SUCCESS)
+        if left:
+            self.message_user(request, left_text % {"count": left}, level=messages.WARNING)

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,12 +30,18 @@ class Heartbeat(models.Model):
 
 
 class OutboxMessage(models.Model):
-    """One e-mail, written with the action that causes it and sent once by a worker.
+    """One outgoing message (an e-mail, a group-robot post), written with the action that
+    causes it and sent once by a worker (``core.outbox``).
 
     ``key`` names what the message is, so writing it twice stores it once. A send whose
     outcome is unknown (the connection broke after the message may have left) is marked
-    uncertain and never sent again by itself: the office sees it in the admin.
+    uncertain and never sent again by itself: the office decides, in the admin, whether it
+    arrived or should go again (``decided_by``).
     """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("邮件")
+        WEBHOOK = "webhook", _("群机器人")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待发送")
@@ -43,6 +51,8 @@ class OutboxMessage(models.Model):
         UNCERTAIN = "uncertain", _("不确定是否送达")
 
     key = models.CharField(_("消息键"), max_length=200, unique=True)
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    # E-mail: the addresses. Webhook: the robot's URL (its query carries the robot's secret key).
     to = models.JSONField(_("收件人"))
     subject = models.CharField(_("主题"), max_length=300)
     text = models.TextField(_("正文"))
@@ -53,14 +63,54 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(_("写入时间"), default=timezone.now)
     claimed_at = models.DateTimeField(_("开始发送时间"), null=True, blank=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("待发邮件")
-        verbose_name_plural = _("待发邮件")
+        verbose_name = _("外发消息")
+        verbose_name_plural = _("外发消息")
         indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=["email", "webhook"]), name="outbox_channel_known"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.subject} → {', '.join(self.to)}"
+        return f"{self.subject} → {', '.join(self.recipients_shown)}"
+
+    @property
+    def recipients_shown(self) -> list[str]:
+        """The addresses as the office may see them: a robot's URL without its secret key."""
+        if self.channel == self.Channel.WEBHOOK:
+            return [address.split("?", 1)[0] for address in self.to]
+        return list(self.to)
+
+
+class OutboxAttachment(models.Model):
+    """A file sent with an e-mail of the outbox; deleted with the body once the message is sent."""
+
+    message = models.ForeignKey(
+        OutboxMessage, verbose_name=_("外发消息"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    name = models.CharField(_("文件名"), max_length=255)
+    mime_type = models.CharField(_("文件类型"), max_length=100)
+    content = models.BinaryField(_("内容"))
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ChangeCounter(models.Model):

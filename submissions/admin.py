@@ -82,9 +82,12 @@ class ReminderAdmin(admin.ModelAdmin):
     list_filter = ["channel", "status", "slot", "day"]
     search_fields = ["event__subtitle", "recipient__username", "address"]
     raw_id_fields = ["event", "recipient"]
+    # What left the portal is the outbox's record: linked here, changed only there.
+    readonly_fields = ["outbox"]
 
 
 @admin.register(DailyDispatch)
 class DailyDispatchAdmin(admin.ModelAdmin):
     list_display = ["week", "day", "kind", "status", "sent_at"]
     list_filter = ["kind", "status"]
+    readonly_fields = ["outbox_messages"]

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import OutboxMessage
 from core.uploads import generated_name
 
 
@@ -218,8 +219,10 @@ class MediaFile(models.Model):
 class Reminder(models.Model):
     """One notice to one recipient for one event day and one slot, on one channel.
 
-    The row is written before sending, under a unique constraint, so that two beats or a
-    retried task can never send the same notice twice.
+    The row is written before anything is sent, under a unique constraint, so that two beats
+    or a task delivered twice can never send the same notice twice. An in-site notice is
+    delivered by the portal itself (sent); an e-mail or robot message is handed over to the
+    outbox (``outbox``), whose status is its real fate (``delivery``).
     """
 
     class Channel(models.TextChoices):
@@ -230,8 +233,18 @@ class Reminder(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("待发送")
         SENT = "sent", _("已发送")
+        HANDED_OVER = "handed_over", _("已交发件箱")
         SKIPPED = "skipped", _("已跳过")
         FAILED = "failed", _("发送失败")
+
+    class Delivery(models.TextChoices):
+        """What became of a notice, as the office's log shows it."""
+
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        SKIPPED = "skipped", _("已跳过")
+        FAILED = "failed", _("发送失败")
+        UNCERTAIN = "uncertain", _("不确定是否送达")
 
     event = models.ForeignKey(
         "events.Event", verbose_name=_("活动"), on_delete=models.CASCADE, related_name="reminders"
@@ -250,11 +263,21 @@ class Reminder(models.Model):
         related_name="reminders",
     )
     address = models.CharField(_("地址"), max_length=300, blank=True)
-    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PENDING)
     reason = models.TextField(_("说明"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    # The outbox keeps what left the portal: a robot message may carry several events' reminders.
+    outbox = models.ForeignKey(
+        OutboxMessage,
+        verbose_name=_("外发消息"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    sent_at = models.DateTimeField(
+        _("发送时间"), null=True, blank=True, help_text=_("站内通知送达或交给发件箱的时间。")
+    )
 
     class Meta:
         verbose_name = _("提醒")
@@ -275,8 +298,12 @@ class Reminder(models.Model):
                 condition=Q(channel__in=["email", "site", "webhook"]), name="reminder_channel_known"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "sent", "skipped", "failed"]),
+                condition=Q(status__in=["pending", "sent", "handed_over", "skipped", "failed"]),
                 name="reminder_status_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="handed_over") | Q(outbox__isnull=False),
+                name="reminder_handed_over_has_message",
             ),
         ]
         indexes = [models.Index(fields=["day", "slot"], name="reminder_day_slot")]
@@ -284,9 +311,35 @@ class Reminder(models.Model):
     def __str__(self) -> str:
         return f"{self.event_id} {self.day} {self.slot} {self.channel}"
 
+    @property
+    def delivery(self) -> str:
+        """The notice's fate: its outbox message's once handed over (needs ``outbox`` loaded)."""
+        if self.outbox_id is None:
+            return self.status
+        return DELIVERY_OF_OUTBOX_STATUS[self.outbox.status]
+
+    def get_delivery_display(self) -> str:
+        return self.Delivery(self.delivery).label
+
+    @property
+    def delivered_at(self):
+        """When the notice left: the outbox's sent time once handed over, else the notice's."""
+        return self.outbox.sent_at if self.outbox_id is not None else self.sent_at
+
+
+# How the office reads an outbox message's status for the notices it carries.
+DELIVERY_OF_OUTBOX_STATUS = {
+    OutboxMessage.Status.PENDING: Reminder.Delivery.PENDING,
+    OutboxMessage.Status.SENDING: Reminder.Delivery.PENDING,
+    OutboxMessage.Status.SENT: Reminder.Delivery.SENT,
+    OutboxMessage.Status.FAILED: Reminder.Delivery.FAILED,
+    OutboxMessage.Status.UNCERTAIN: Reminder.Delivery.UNCERTAIN,
+}
+
 
 class DailyDispatch(models.Model):
-    """A once-a-day mailing to the office (the digest, the bulletin), claimed before sending."""
+    """A once-a-day mailing to the office (the digest, the bulletin), claimed before sending;
+    sending writes one outbox message per recipient (``outbox_messages``)."""
 
     class Kind(models.TextChoices):
         DIGEST = "digest", _("每日汇总")
@@ -298,11 +351,14 @@ class DailyDispatch(models.Model):
     day = models.DateField(_("日期"))
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
     status = models.CharField(
-        _("状态"), max_length=8, choices=Reminder.Status.choices, default=Reminder.Status.PENDING
+        _("状态"), max_length=12, choices=Reminder.Status.choices, default=Reminder.Status.PENDING
     )
     reason = models.TextField(_("说明"), blank=True)
+    outbox_messages = models.ManyToManyField(
+        OutboxMessage, verbose_name=_("外发消息"), blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("交给发件箱的时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("每日发送")

@@ -1,42 +1,87 @@
-"""Reads for the office's reminder log: every reminder of a day, and the day's mailings."""
+"""Reads for the office's reminder log: every reminder of a day with its real delivery state
+(its outbox message's, once handed over), and the day's mailings."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, CharField, Count, F, Prefetch, QuerySet, Value, When
 
+from core.models import OutboxMessage
 from events.models import Week
 
-from ..models import DailyDispatch, Reminder
+from ..models import DELIVERY_OF_OUTBOX_STATUS, DailyDispatch, Reminder
 
 
-def reminders_for_day(*, week: Week, day: dt.date, status: str = "", slot: str = "") -> QuerySet[Reminder]:
-    """The week's reminders for one event day, failures first, then by slot and event."""
-    rows = Reminder.objects.filter(event__week=week, day=day).select_related(
-        "event__week", "event__host", "recipient"
+def _delivery() -> Case:
+    """``Reminder.delivery`` in SQL, from the same table, for filtering and counting."""
+    return Case(
+        *(
+            When(outbox__status=status, then=Value(delivery))
+            for status, delivery in DELIVERY_OF_OUTBOX_STATUS.items()
+        ),
+        default=F("status"),
+        output_field=CharField(),
     )
-    if status:
-        rows = rows.filter(status=status)
+
+
+def reminders_for_day(*, week: Week, day: dt.date, delivery: str = "", slot: str = "") -> QuerySet[Reminder]:
+    """The week's reminders for one event day with their outbox messages (bodies left
+    behind), by slot and event; ``delivery`` filters by ``Reminder.Delivery``."""
+    rows = (
+        Reminder.objects.filter(event__week=week, day=day)
+        .select_related("event__week", "event__host", "recipient", "outbox")
+        .defer("outbox__text", "outbox__html")
+    )
+    if delivery:
+        rows = rows.alias(delivery_state=_delivery()).filter(delivery_state=delivery)
     if slot:
         rows = rows.filter(slot=slot)
     return rows.order_by("slot", "event__starts_at", "event_id", "channel", "id")
 
 
 def reminder_counts(*, week: Week, day: dt.date) -> dict[str, Counter]:
-    """``{slot: Counter(status -> count)}`` for the day, in one query."""
+    """``{slot: Counter(delivery state -> count)}`` for the day, in one query."""
     counts: dict[str, Counter] = {}
     rows = (
         Reminder.objects.filter(event__week=week, day=day)
-        .values("slot", "status")
+        .annotate(delivery_state=_delivery())
+        .values("slot", "delivery_state")
         .annotate(n=Count("id"))
         .order_by("slot")
     )
     for row in rows:
-        counts.setdefault(row["slot"], Counter())[row["status"]] = row["n"]
+        counts.setdefault(row["slot"], Counter())[row["delivery_state"]] += row["n"]
     return counts
 
 
-def dispatches_for_day(*, week: Week, day: dt.date) -> list[DailyDispatch]:
-    return list(DailyDispatch.objects.filter(week=week, day=day).order_by("kind"))
+@dataclass(frozen=True)
+class DispatchLine:
+    """A day's mailing and how its e-mails (one per recipient) fared."""
+
+    dispatch: DailyDispatch
+    deliveries: list[tuple[str, str, int]]  # (Reminder.Delivery value, label, count), none at 0
+
+    @property
+    def uncertain(self) -> int:
+        return sum(n for value, _label, n in self.deliveries if value == Reminder.Delivery.UNCERTAIN)
+
+
+def dispatches_for_day(*, week: Week, day: dt.date) -> list[DispatchLine]:
+    """The day's digest and bulletin with their outbox messages' states. Two queries."""
+    dispatches = DailyDispatch.objects.filter(week=week, day=day).order_by("kind")
+    dispatches = dispatches.prefetch_related(
+        Prefetch("outbox_messages", queryset=OutboxMessage.objects.only("pk", "status"))
+    )
+    lines = []
+    for dispatch in dispatches:
+        counted = Counter(
+            DELIVERY_OF_OUTBOX_STATUS[message.status] for message in dispatch.outbox_messages.all()
+        )
+        deliveries = [
+            (value, label, counted[value]) for value, label in Reminder.Delivery.choices if counted[value]
+        ]
+        lines.append(DispatchLine(dispatch=dispatch, deliveries=deliveries))
+    return lines

@@ -3,8 +3,9 @@
 One of the minute tick's ``due_work()`` entries (``submissions/services/reminders.py``):
 ``bulletins_due`` says which weeks' bulletins are due, the tick claims each as a
 ``DailyDispatch`` (unique per week and day, so two ticks or two beats never both send),
-and the dispatch task calls ``bulletin_send`` (retried with backoff while the mail server
-is away).
+and the dispatch task calls ``bulletin_send``, which writes one outbox message per
+recipient with both files attached (key ``bulletin:<week>:<day>:<address>``); the outbox
+sends each once.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.outbox import Attachment, outbox_key, outbox_write
 from events.models import Week
 
 from ..exports import day_label, export_basename
@@ -21,7 +23,6 @@ from ..exports.docx import bulletin_document
 from ..exports.xlsx import day_workbook
 from ..models import DailyDispatch
 from ..selectors.board import board_for_day
-from .channels import email_send
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,10 +49,12 @@ def bulletins_due(*, scope) -> list[DailyDispatch]:
 
 
 def bulletin_send(*, dispatch: DailyDispatch) -> str | None:
-    """E-mail the day's bulletin (.docx) and reports (.xlsx) to the week's recipients.
+    """Write the day's bulletin (.docx) and reports (.xlsx) to the outbox, one e-mail per
+    recipient of the week (the ``send`` of the bulletin's ``DueWork``, run in the
+    dispatch's transaction).
 
-    Returns a reason when there is no one to send to; raises TemporarySendError when the
-    mail server may come back.
+    Side effects: the outbox messages with their attachments, added to
+    ``dispatch.outbox_messages``. Returns a reason when there is no one to send to.
     """
     week, day = dispatch.week, dispatch.day
     recipients = bulletin_recipients(week)
@@ -63,21 +66,28 @@ def bulletin_send(*, dispatch: DailyDispatch) -> str | None:
         body = render_to_string(
             "submissions/emails/bulletin_daily.txt", {"week": week, "day": day, "counts": counts}
         )
-    email_send(
-        to=recipients,
-        subject=f"{week.unified_title}每日简报（{day_label(day)}）",
-        text=body.strip() + "\n",
-        attachments=[
-            (
-                f"{export_basename(week, day, '每日简报')}.docx",
-                bulletin_document(week=week, day=day, now=now),
-                DOCX_TYPE,
-            ),
-            (
-                f"{export_basename(week, day, '报送情况')}.xlsx",
-                day_workbook(week=week, day=day, now=now),
-                XLSX_TYPE,
-            ),
-        ],
+    attachments = [
+        Attachment(
+            name=f"{export_basename(week, day, '每日简报')}.docx",
+            content=bulletin_document(week=week, day=day, now=now),
+            mime_type=DOCX_TYPE,
+        ),
+        Attachment(
+            name=f"{export_basename(week, day, '报送情况')}.xlsx",
+            content=day_workbook(week=week, day=day, now=now),
+            mime_type=XLSX_TYPE,
+        ),
+    ]
+    dispatch.outbox_messages.add(
+        *(
+            outbox_write(
+                to=[address],
+                subject=f"{week.unified_title}每日简报（{day_label(day)}）",
+                text=body.strip() + "\n",
+                attachments=attachments,
+                key=outbox_key("bulletin", week.pk, day.isoformat(), address.lower()),
+            )
+            for address in recipients
+        )
     )
     return None

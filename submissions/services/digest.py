@@ -4,7 +4,8 @@ It covers every event day due at that deadline (the day's events, and the previo
 evening events, which are due a day later) plus the day's events not due yet (this
 evening's): how many came on time, late, are missing or not due; the missing events with
 their reporter's phone; and the leaders present reported so far. The tick claims it as a
-``DailyDispatch`` (one per week, day and kind), so it goes once.
+``DailyDispatch`` (one per week, day and kind); sending writes one outbox message per
+recipient (key ``digest:<week>:<day>:<address>``), which the outbox sends once.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from core.mail import absolute_url, render_message
+from core.outbox import outbox_key, outbox_write
 from core.roles import OFFICE_GROUP
 from events.models import Event, User, Week
 
 from .. import deadlines
 from ..models import DailyDispatch, DailyReport, ReportLeader
 from ..states import DayState, day_state
-from .channels import email_send
 from .tick_scope import TickScope
 
 
@@ -145,10 +146,11 @@ def digest_recipients(*, week: Week) -> list[str]:
 
 
 def digest_send(*, dispatch: DailyDispatch) -> str | None:
-    """E-mail the day's digest to the office (the ``send`` of the digest's ``DueWork``).
+    """Write the day's digest to the outbox, one e-mail per recipient (the ``send`` of the
+    digest's ``DueWork``, run in the dispatch's transaction).
 
-    Returns the reason when there is no one to send it to. Raises TemporarySendError when
-    the mail server may come back.
+    Side effects: the outbox messages, added to ``dispatch.outbox_messages``. Returns the
+    reason when there is no one to send it to.
     """
     week = dispatch.week
     recipients = digest_recipients(week=week)
@@ -165,7 +167,18 @@ def digest_send(*, dispatch: DailyDispatch) -> str | None:
             {"digest": digest, "deadline": week.deadline_on(dispatch.day), "log_url": _log_url(dispatch.day)},
             reverse("board:home"),
         )
-    email_send(to=recipients, subject=subject, text=text, html=html)
+    dispatch.outbox_messages.add(
+        *(
+            outbox_write(
+                to=[address],
+                subject=subject,
+                text=text,
+                html=html,
+                key=outbox_key("digest", week.pk, dispatch.day.isoformat(), address.lower()),
+            )
+            for address in recipients
+        )
+    )
     return None
 
 

@@ -1,9 +1,12 @@
-"""Delivering claimed reminders: in-site notices, e-mail and group-robot messages.
+"""Delivering claimed reminders: in-site notices here, e-mail and group-robot messages
+through the outbox (``core.outbox``), which sends each once.
 
-``reminders_deliver`` claims once more per attempt (``attempts`` goes from n-1 to n under a
-row lock), so a task delivered twice sends once. It re-checks that each notice is still
-wanted (report not submitted meanwhile, event still approved, slot not stale after a
-worker outage) and records per row: sent, skipped or failed, with the reason.
+``reminders_deliver`` takes the rows still pending under a row lock and, in that one
+transaction, re-checks that each notice is still wanted (report not submitted meanwhile,
+event still approved, slot not stale after a worker outage), creates the in-site notices,
+writes the outbox messages and records each row: sent (in-site), handed over (with its
+outbox message), skipped or failed, with the reason. A task delivered twice finds nothing
+pending the second time; a delivery that dies rolls back whole and is swept up again.
 """
 
 from __future__ import annotations
@@ -12,10 +15,9 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,11 +25,13 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from core.mail import absolute_url, render_message
+from core.models import OutboxMessage
+from core.outbox import Outgoing, outbox_key, outbox_write_many, short_hash
+from core.webhooks import describe_error
 from events.models import Event, Notice, Week
 
 from .. import deadlines
 from ..models import DailyReport, Reminder
-from .channels import TemporarySendError, WebhookRejected, describe_error, email_send, webhook_post
 from .reminders import OVERDUE
 from .reports import missing_items
 
@@ -38,78 +42,58 @@ WEBHOOK_EVENTS_PER_MESSAGE = 8
 WEBHOOK_MAX_BYTES = 2000
 
 
-@dataclass
-class _Outcome:
-    sent: list[int] = field(default_factory=list)
-    skipped: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    failed: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    retry: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+def reminders_deliver(*, reminder_ids: Sequence[int]) -> None:
+    """Deliver the given reminders that are still pending, each once.
 
-
-def reminders_deliver(*, reminder_ids: Sequence[int], attempt: int = 1, final: bool = False) -> list[int]:
-    """Send the given reminders (attempt number ``attempt``) and record the outcome of each.
-
-    Only rows still pending whose ``attempts`` is ``attempt - 1`` are taken (and moved to
-    ``attempt`` under a row lock), so running the same delivery twice sends once. Side
-    effects: in-site ``Notice`` rows, e-mails, webhook POSTs; each row's status, reason and
-    sent time. Returns the ids whose send failed in a way that may pass and that should be
-    tried again (none when ``final``: those are recorded as failed).
+    Side effects, in one transaction under row locks: in-site ``Notice`` rows; e-mails and
+    robot messages written to the outbox (sent by its worker after commit); each row's
+    status, reason, outbox message and time. A channel whose hand-over breaks unexpectedly
+    (a template that does not render) fails its own rows, with the reason, and the other
+    channels still go.
     """
     with transaction.atomic():
-        claimed = list(
-            Reminder.objects.select_for_update()
-            .filter(pk__in=list(reminder_ids), status=Reminder.Status.PENDING, attempts=attempt - 1)
-            .values_list("pk", flat=True)
+        rows = list(
+            Reminder.objects.select_for_update(of=("self",))
+            .filter(pk__in=list(reminder_ids), status=Reminder.Status.PENDING)
+            .select_related("event__week", "event__host", "recipient")
+            .order_by("pk")
         )
-        Reminder.objects.filter(pk__in=claimed).update(attempts=attempt)
-    if not claimed:
-        return []
-    rows = list(
-        Reminder.objects.filter(pk__in=claimed)
-        .select_related("event__week", "event__host", "recipient")
-        .order_by("pk")
-    )
-    reports = _reports_for(rows)
-    now = timezone.now()
-    outcome = _Outcome()
-    live = []
-    for row in rows:
-        reason = _no_longer_wanted(row, reports.get((row.event_id, row.day)), now=now)
-        if reason is None:
-            live.append(row)
-        elif attempt > 1:
-            outcome.failed[_("%(reason)s 之前的发送未成功，不再重试。") % {"reason": reason}].append(row.pk)
-        else:
-            outcome.skipped[reason].append(row.pk)
-    messages = _Messages(reports)
-    by_channel = defaultdict(list)
-    for row in live:
-        by_channel[row.channel].append(row)
-    channels = (
-        (Reminder.Channel.SITE, lambda rows: _deliver_site(rows, messages, now=now)),
-        (Reminder.Channel.EMAIL, lambda rows: _deliver_email(rows, messages, outcome)),
-        (Reminder.Channel.WEBHOOK, lambda rows: _deliver_webhooks(rows, messages, outcome)),
-    )
-    for channel, deliver in channels:
-        _deliver_guarded(by_channel[channel], deliver, outcome)
-    return _record(outcome, now=now, attempt=attempt, final=final)
+        if not rows:
+            return
+        reports = _reports_for(rows)
+        now = timezone.now()
+        by_channel = defaultdict(list)
+        for row in rows:
+            reason = _no_longer_wanted(row, reports.get((row.event_id, row.day)), now=now)
+            if reason is None:
+                by_channel[row.channel].append(row)
+            else:
+                row.status, row.reason = Reminder.Status.SKIPPED, reason
+        messages = _Messages(reports)
+        channels = (
+            (Reminder.Channel.SITE, _deliver_site),
+            (Reminder.Channel.EMAIL, _hand_over_email),
+            (Reminder.Channel.WEBHOOK, _hand_over_webhooks),
+        )
+        for channel, deliver in channels:
+            _deliver_guarded(by_channel[channel], deliver, messages, now=now)
+        Reminder.objects.bulk_update(rows, ["status", "reason", "outbox", "sent_at"])
 
 
-def _deliver_guarded(rows: list[Reminder], deliver, outcome: _Outcome) -> None:
-    """Run one channel's delivery so that an unexpected error (a template that does not
-    render, a database hiccup) fails that channel's rows not yet accounted for, instead of
-    leaving them pending for ever and stopping the other channels."""
+def _deliver_guarded(rows: list[Reminder], deliver, messages: _Messages, *, now: dt.datetime) -> None:
+    """Run one channel's delivery in a savepoint, so that an unexpected error undoes that
+    channel's writes and fails its rows instead of leaving them pending for ever and
+    stopping the other channels."""
+    if not rows:
+        return
     try:
-        deliver(rows)
+        with transaction.atomic():
+            deliver(rows, messages, now=now)
     except Exception as error:  # noqa: BLE001 - recorded on the rows for the office
-        log.exception(
-            "reminders: delivery of %d %s reminders failed", len(rows), rows[0].channel if rows else ""
-        )
-        done = set(outcome.sent)
-        for ids in (*outcome.skipped.values(), *outcome.failed.values(), *outcome.retry.values()):
-            done.update(ids)
+        log.exception("reminders: delivery of %d %s reminders failed", len(rows), rows[0].channel)
         reason = _("发送出错：%(error)s") % {"error": describe_error(error)}
-        outcome.failed[reason] += [row.pk for row in rows if row.pk not in done]
+        for row in rows:
+            row.status, row.reason, row.outbox, row.sent_at = Reminder.Status.FAILED, reason, None, None
 
 
 def _reports_for(rows: list[Reminder]) -> dict[tuple[int, dt.date], DailyReport]:
@@ -204,9 +188,7 @@ def _subject(context: dict) -> str:
 
 
 def _deliver_site(rows: list[Reminder], messages: _Messages, *, now: dt.datetime) -> None:
-    """In-site notices: created and recorded in one transaction (no retry needed)."""
-    if not rows:
-        return
+    """In-site notices: the portal delivers them itself, so they are sent at once."""
     notices = []
     for row in rows:
         message = messages.for_row(row)
@@ -219,70 +201,69 @@ def _deliver_site(rows: list[Reminder], messages: _Messages, *, now: dt.datetime
                 created_at=now,
             )
         )
-    with transaction.atomic():
-        Notice.objects.bulk_create(notices)
-        Reminder.objects.filter(pk__in=[row.pk for row in rows]).update(
-            status=Reminder.Status.SENT, sent_at=now, reason=""
+        row.status, row.reason, row.sent_at = Reminder.Status.SENT, "", now
+    Notice.objects.bulk_create(notices)
+
+
+def _hand_over_email(rows: list[Reminder], messages: _Messages, *, now: dt.datetime) -> None:
+    """One outbox message per address and notice; a reporter who is also the contact
+    person gets it once (the key names the address, not the row)."""
+    keys = {}
+    outgoing = []
+    for row in rows:
+        message = messages.for_row(row)
+        keys[row.pk] = outbox_key(
+            "reminder", "email", row.address.strip().lower(), row.event_id, row.day.isoformat(), row.slot
         )
+        outgoing.append(
+            Outgoing(
+                key=keys[row.pk],
+                to=(row.address.strip(),),
+                subject=message.subject,
+                text=message.text,
+                html=message.html,
+            )
+        )
+    _record_handed_over(rows, keys, outbox_write_many(messages=outgoing), now=now)
 
 
-def _deliver_email(rows: list[Reminder], messages: _Messages, outcome: _Outcome) -> None:
-    """One mail connection for the batch; each message's failure is its own."""
-    if not rows:
-        return
-    connection = get_connection()
-    try:
-        connection.open()
-    except Exception as error:  # noqa: BLE001 - any failure to reach the server may pass
-        reason = describe_error(error)
-        outcome.retry[_("无法连接邮件服务器：%(error)s") % {"error": reason}] += [row.pk for row in rows]
-        return
-    try:
-        for row in rows:
-            message = messages.for_row(row)
-            try:
-                email_send(
-                    to=[row.address],
-                    subject=message.subject,
-                    text=message.text,
-                    html=message.html,
-                    connection=connection,
-                )
-            except TemporarySendError as error:
-                outcome.retry[str(error)].append(row.pk)
-            except Exception as error:  # noqa: BLE001 - recorded on the row, never blocks the others
-                log.warning("reminder %s: e-mail failed", row.pk, exc_info=True)
-                outcome.failed[describe_error(error)].append(row.pk)
-            else:
-                outcome.sent.append(row.pk)
-    finally:
-        try:
-            connection.close()
-        except Exception:  # noqa: BLE001
-            log.debug("closing the mail connection failed", exc_info=True)
-
-
-def _deliver_webhooks(rows: list[Reminder], messages: _Messages, outcome: _Outcome) -> None:
+def _hand_over_webhooks(rows: list[Reminder], messages: _Messages, *, now: dt.datetime) -> None:
     """One robot message per unit (webhook address) and slot, listing up to
     ``WEBHOOK_EVENTS_PER_MESSAGE`` events, so a unit with many events stays under the
-    robots' 20-messages-a-minute limit."""
+    robots' 20-messages-a-minute limit. A chunk's key ends in its first reminder's id: a
+    reminder is in one chunk only, so two chunks never share a key."""
     groups = defaultdict(list)
     for row in rows:
         groups[(row.address, row.slot)].append(row)
-    for (address, _slot), group in groups.items():
+    keys = {}
+    outgoing = []
+    for (address, slot), group in groups.items():
         for start in range(0, len(group), WEBHOOK_EVENTS_PER_MESSAGE):
             chunk = group[start : start + WEBHOOK_EVENTS_PER_MESSAGE]
-            ids = [row.pk for row in chunk]
-            try:
-                webhook_post(url=address, content=_webhook_text(chunk, messages))
-            except TemporarySendError as error:
-                outcome.retry[str(error)] += ids
-            except Exception as error:  # noqa: BLE001 - recorded on the rows
-                outcome.failed[
-                    str(error) if isinstance(error, WebhookRejected) else describe_error(error)
-                ] += ids
-            else:
-                outcome.sent += ids
+            first = chunk[0]
+            key = outbox_key(
+                "reminder", "webhook", short_hash(address), first.day.isoformat(), slot, first.pk
+            )
+            text = _webhook_text(chunk, messages)
+            outgoing.append(
+                Outgoing(
+                    key=key,
+                    to=(address,),
+                    subject=f"{first.event.host.name} · {text.splitlines()[0]}",
+                    text=text,
+                    channel=OutboxMessage.Channel.WEBHOOK,
+                )
+            )
+            keys.update((row.pk, key) for row in chunk)
+    _record_handed_over(rows, keys, outbox_write_many(messages=outgoing), now=now)
+
+
+def _record_handed_over(
+    rows: list[Reminder], keys: dict[int, str], stored: dict[str, OutboxMessage], *, now: dt.datetime
+) -> None:
+    for row in rows:
+        row.outbox = stored[keys[row.pk]]
+        row.status, row.reason, row.sent_at = Reminder.Status.HANDED_OVER, "", now
 
 
 def _webhook_text(rows: list[Reminder], messages: _Messages) -> str:
@@ -304,27 +285,3 @@ def _webhook_text(rows: list[Reminder], messages: _Messages) -> str:
     if len(encoded) > WEBHOOK_MAX_BYTES:
         text = encoded[: WEBHOOK_MAX_BYTES - 3].decode(errors="ignore") + "…"
     return text
-
-
-def _record(outcome: _Outcome, *, now: dt.datetime, attempt: int, final: bool) -> list[int]:
-    if outcome.sent:
-        Reminder.objects.filter(pk__in=outcome.sent).update(
-            status=Reminder.Status.SENT, sent_at=now, reason=""
-        )
-    for reason, ids in outcome.skipped.items():
-        Reminder.objects.filter(pk__in=ids).update(status=Reminder.Status.SKIPPED, reason=reason)
-    for reason, ids in outcome.failed.items():
-        Reminder.objects.filter(pk__in=ids).update(status=Reminder.Status.FAILED, reason=reason)
-    retry = []
-    for reason, ids in outcome.retry.items():
-        if final:
-            text = _("%(reason)s（共尝试 %(attempts)d 次，已放弃）") % {"reason": reason, "attempts": attempt}
-            Reminder.objects.filter(pk__in=ids).update(status=Reminder.Status.FAILED, reason=text)
-        else:
-            text = _("第 %(attempt)d 次发送失败：%(reason)s 稍后重试。") % {
-                "attempt": attempt,
-                "reason": reason,
-            }
-            Reminder.objects.filter(pk__in=ids).update(reason=text)
-            retry += ids
-    return retry

@@ -12,9 +12,10 @@ so does ``manage.py send_reminders``. One tick:
 3. claims the rows nobody claimed yet (one bulk insert per model, conflicts ignored under
    the unique constraints) and, after commit, enqueues the sends of the rows it claimed.
 
-Sending is ``reminder_delivery.reminders_deliver`` (reminders) and ``dispatch_send`` below
-(the office's digest and bulletin); failures that may pass are retried with backoff a
-bounded number of times by the tasks in ``tasks/reminders.py``.
+Delivery is ``reminder_delivery.reminders_deliver`` (reminders) and ``dispatch_send`` below
+(the office's digest and bulletin): each writes its e-mails and robot messages to the outbox
+(``core.outbox``) in the transaction that records the row as handed over. Sending them,
+retrying what surely did not leave and never repeating what may have, is the outbox's work.
 """
 
 from __future__ import annotations
@@ -33,10 +34,10 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from core.dispatch import enqueue
+from core.webhooks import describe_error
 
 from ..models import DailyDispatch, Reminder
 from . import bulletins, digest
-from .channels import TemporarySendError, describe_error
 from .tick_scope import DueDay, TickScope, tick_scope
 
 log = logging.getLogger(__name__)
@@ -47,13 +48,9 @@ OVERDUE = "overdue"
 CATCH_UP = dt.timedelta(hours=24)
 # Reminder ids per delivery task: big enough that 2,000 event days make ~20 tasks.
 BATCH_SIZE = 200
-# Attempts in all: the first delivery plus the retries of retry_reminders_task.
-MAX_SEND_ATTEMPTS = 4
-# The first retry waits this long; later ones back off exponentially (30 s, 60 s, ...).
-FIRST_RETRY_SECONDS = 15
-RETRY_BACKOFF = 30
-RETRY_BACKOFF_MAX = 600
 DELIVERY_TIME_LIMIT = 600
+# A claim still pending after this was never enqueued (or its task was lost): the sweep enqueues it.
+PENDING_TOO_LONG = dt.timedelta(minutes=10)
 # What ``delay()`` raises when the broker cannot be reached (after the publish retry policy).
 BROKER_ERRORS = (OperationalError, OSError)
 
@@ -143,9 +140,9 @@ def _recipient_rows(due_day: DueDay, *, slot: str, contact: bool) -> list[Remind
 class DueWork:
     """One kind of work the tick does: ``find(scope=...)`` returns the rows due now.
 
-    Rows of ``DailyDispatch`` name a ``kind``; their sender ``send(*, dispatch)``
-    is called by the dispatch task: it returns None once sent, or a reason to skip, and
-    raises ``TemporarySendError`` for what may pass (retried with backoff).
+    Rows of ``DailyDispatch`` name a ``kind``; their sender ``send(*, dispatch)`` is called
+    by the dispatch task inside its transaction: it writes the outbox messages, adds them
+    to ``dispatch.outbox_messages`` and returns None, or returns a reason to skip.
     """
 
     find: Callable[..., list]
@@ -271,8 +268,6 @@ def _claim(model, rows: list, *, stamp: dt.datetime, scope_filter: Q) -> list[in
         row.created_at = stamp
     model.objects.bulk_create(rows, ignore_conflicts=True)
     mine = model.objects.filter(scope_filter, created_at=stamp, status=Reminder.Status.PENDING)
-    if model is Reminder:
-        mine = mine.filter(attempts=0)
     return list(mine.order_by("pk").values_list("pk", flat=True))
 
 
@@ -286,7 +281,8 @@ def _enqueue(*, reminder_ids: list[int], dispatch_ids: list[int]) -> None:
                 len(chunk),
                 exc_info=True,
             )
-            Reminder.objects.filter(pk__in=chunk, status=Reminder.Status.PENDING, attempts=0).delete()
+            # Still pending means not delivered: delivery hands a row over in one transaction.
+            Reminder.objects.filter(pk__in=chunk, status=Reminder.Status.PENDING).delete()
     for dispatch_id in dispatch_ids:
         try:
             enqueue("submissions.send_dispatch", dispatch_id=dispatch_id)
@@ -297,35 +293,19 @@ def _enqueue(*, reminder_ids: list[int], dispatch_ids: list[int]) -> None:
             DailyDispatch.objects.filter(pk=dispatch_id, status=Reminder.Status.PENDING).delete()
 
 
-def reminders_sweep_stuck(
-    *,
-    older_than_minutes: int = 10,
-    interrupted_after: dt.timedelta | None = None,
-    now: dt.datetime | None = None,
-) -> tuple[list[int], list[int]]:
-    """Enqueue again the sends claimed but never delivered (a process died between the
-    tick's commit and its enqueue, or the message was lost with the broker), and give up on
-    deliveries that were interrupted.
+def reminders_sweep_stuck(*, now: dt.datetime | None = None) -> tuple[list[int], list[int]]:
+    """Enqueue again the deliveries claimed but still pending after ``PENDING_TOO_LONG``: a
+    process died between the tick's commit and its enqueue, the message was lost with the
+    broker, or a delivery died and rolled back.
 
-    Safe beside a live delivery: delivery claims each attempt under a row lock, and it
-    re-checks that a reminder is still wanted, so nothing goes twice or stale. A reminder
-    whose delivery started (``attempts`` >= 1) but that is still pending after
-    ``interrupted_after`` (default: ``retry_window()``, the whole retry window of the delivery tasks) lost
-    its worker mid-send or its retry message; it may or may not have gone out, so it is not
-    sent again. Side effects: delivery tasks enqueued; those reminders recorded as failed
-    with the reason, for the office to see. Returns the reminder and dispatch ids enqueued.
+    Safe beside a live delivery: delivery takes only pending rows under a row lock and
+    re-checks that each reminder is still wanted, so nothing goes twice or stale. Side
+    effects: delivery tasks enqueued. Returns the reminder and dispatch ids enqueued.
     """
     now = now or timezone.now()
-    if interrupted_after is None:
-        interrupted_after = retry_window()
-    interrupted = Reminder.objects.filter(
-        status=Reminder.Status.PENDING, attempts__gte=1, created_at__lt=now - interrupted_after
-    ).update(status=Reminder.Status.FAILED, reason=_("投递中断，为免重复未再发送。"))
-    if interrupted:
-        log.warning("reminders: %d deliveries were interrupted and are recorded as failed", interrupted)
-    cutoff = now - dt.timedelta(minutes=older_than_minutes)
+    cutoff = now - PENDING_TOO_LONG
     reminder_ids = list(
-        Reminder.objects.filter(status=Reminder.Status.PENDING, attempts=0, created_at__lt=cutoff)
+        Reminder.objects.filter(status=Reminder.Status.PENDING, created_at__lt=cutoff)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -338,17 +318,6 @@ def reminders_sweep_stuck(
     return reminder_ids, dispatch_ids
 
 
-def retry_window() -> dt.timedelta:
-    """The longest a claimed reminder can still be under delivery: every attempt at its hard
-    time limit plus every wait between attempts (backoff without jitter, which only shortens
-    it), rounded up to a whole hour for a backlog in the queue. A reminder still pending
-    after this was lost with a dead worker or a lost retry message."""
-    retries = MAX_SEND_ATTEMPTS - 2
-    waits = FIRST_RETRY_SECONDS + sum(min(RETRY_BACKOFF_MAX, RETRY_BACKOFF * 2**n) for n in range(retries))
-    seconds = waits + MAX_SEND_ATTEMPTS * DELIVERY_TIME_LIMIT
-    return dt.timedelta(hours=-(-seconds // 3600))
-
-
 def _batches(ids: list[int]) -> Iterable[list[int]]:
     """Chunks of ``BATCH_SIZE`` ids (ids are in insertion order: a unit's webhook rows stay close)."""
     iterator = iter(ids)
@@ -359,44 +328,41 @@ def _batches(ids: list[int]) -> Iterable[list[int]]:
 # --- Office mailings (digest, bulletin) -----------------------------------------------------
 
 
-def dispatch_send(*, dispatch_id: int, final: bool = False) -> DailyDispatch | None:
-    """Send one claimed office mailing with the sender its kind names in ``due_work()``.
+def dispatch_send(*, dispatch_id: int) -> DailyDispatch | None:
+    """Hand one claimed office mailing to the outbox with the sender its kind names in
+    ``due_work()``.
 
-    The row is locked while it is sent, so two deliveries of the same task send once. A
-    sender returns None when it sent, or the reason it had nothing to send (recorded as
-    skipped). Side effects: the sender's (an e-mail); the row's status, reason, sent time.
-    Raises TemporarySendError to be retried, except when ``final`` (recorded as failed).
+    The row is locked while its messages are written, so two deliveries of the same task
+    write them once; the outbox sends each once. Side effects: the sender's outbox messages
+    (one per recipient); the row's status (handed over, skipped with the sender's reason,
+    or failed with the error), reason and time. Returns the row, or None when it was not
+    pending any more.
     """
     senders = {work.kind: work.send for work in due_work() if work.kind}
-    retry: TemporarySendError | None = None
     with transaction.atomic():
         dispatch = (
-            DailyDispatch.objects.select_for_update()
+            DailyDispatch.objects.select_for_update(of=("self",))
             .filter(pk=dispatch_id, status=Reminder.Status.PENDING)
             .select_related("week")
             .first()
         )
         if dispatch is None:
             return None
-        status, reason = Reminder.Status.SENT, ""
         send = senders.get(dispatch.kind)
         try:
-            if send is None:
-                raise LookupError(f"no sender for {dispatch.kind!r}")
-            skipped = send(dispatch=dispatch)
-            if skipped:
-                status, reason = Reminder.Status.SKIPPED, skipped
-        except TemporarySendError as error:
-            if final:
-                status, reason = Reminder.Status.FAILED, str(error)
-            else:
-                status, reason, retry = Reminder.Status.PENDING, str(error), error
+            # A savepoint: a sender that breaks halfway leaves none of its messages behind.
+            with transaction.atomic():
+                if send is None:
+                    raise LookupError(f"no sender for {dispatch.kind!r}")
+                skipped = send(dispatch=dispatch)
         except Exception as error:  # noqa: BLE001 - recorded for the office
             log.warning("dispatch %s failed", dispatch.pk, exc_info=True)
             status, reason = Reminder.Status.FAILED, describe_error(error)
+        else:
+            status, reason = (
+                (Reminder.Status.SKIPPED, skipped) if skipped else (Reminder.Status.HANDED_OVER, "")
+            )
         dispatch.status, dispatch.reason = status, reason
-        dispatch.sent_at = timezone.now() if status == Reminder.Status.SENT else None
+        dispatch.sent_at = timezone.now() if status == Reminder.Status.HANDED_OVER else None
         dispatch.save(update_fields=["status", "reason", "sent_at"])
-    if retry is not None:
-        raise retry
     return dispatch

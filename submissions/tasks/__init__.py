@@ -4,7 +4,6 @@ from .media import check_media_task, purge_failed_media_task, sweep_stuck_checks
 from .reminders import (
     deliver_reminders_task,
     reminders_tick_task,
-    retry_reminders_task,
     send_dispatch_task,
     sweep_stuck_reminders_task,
 )
@@ -14,7 +13,6 @@ __all__ = [
     "deliver_reminders_task",
     "purge_failed_media_task",
     "reminders_tick_task",
-    "retry_reminders_task",
     "send_dispatch_task",
     "sweep_stuck_checks_task",
     "sweep_stuck_reminders_task",

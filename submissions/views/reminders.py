@@ -1,4 +1,4 @@
-"""The office's reminder log: per day, every reminder sent, skipped or failed."""
+"""The office's reminder log: per day, every reminder and what became of it."""
 
 from __future__ import annotations
 
@@ -15,26 +15,30 @@ PAGE_SIZE = 200
 
 class ReminderLogView(OfficeDayMixin, TemplateView):
     """``?day=YYYY-MM-DD`` (default: today in the week's zone, kept within the week),
-    ``&status=`` and ``&slot=`` filter, ``&page=`` pages through 200 rows at a time."""
+    ``&status=`` (a delivery state) and ``&slot=`` filter, ``&page=`` pages through 200
+    rows at a time."""
 
     template_name = "submissions/reminders/day.html"
 
     def day_context(self, week, day) -> dict:
         query = self.request.GET
-        status = query.get("status", "")
-        status = status if status in Reminder.Status.values else ""
+        delivery = query.get("status", "")
+        delivery = delivery if delivery in Reminder.Delivery.values else ""
         slot = query.get("slot", "")[:16]
-        rows = selectors.reminders_for_day(week=week, day=day, status=status, slot=slot)
+        rows = selectors.reminders_for_day(week=week, day=day, delivery=delivery, slot=slot)
         counts = selectors.reminder_counts(week=week, day=day)
+        dispatches = selectors.dispatches_for_day(week=week, day=day)
+        uncertain = sum(counter[Reminder.Delivery.UNCERTAIN] for counter in counts.values())
         return {
-            "status": status,
+            "status": delivery,
             "slot": slot,
             "page": Paginator(rows, PAGE_SIZE).get_page(query.get("page")),
             "slots": [
-                (name, [(value, counts[name][value]) for value in Reminder.Status.values])
+                (name, [(value, counts[name][value]) for value in Reminder.Delivery.values])
                 for name in sorted(counts, key=lambda name: (name == OVERDUE, name))
             ],
-            "statuses": Reminder.Status.choices,
-            "dispatches": selectors.dispatches_for_day(week=week, day=day),
+            "statuses": Reminder.Delivery.choices,
+            "dispatches": dispatches,
+            "uncertain": uncertain + sum(line.uncertain for line in dispatches),
             "overdue": OVERDUE,
         }

@@ -6,13 +6,16 @@ import io
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 from docx import Document
 from openpyxl import load_workbook
 
+from core.models import OutboxAttachment, OutboxMessage
+from core.outbox import outbox_deliver
 from submissions.models import DailyDispatch
 from tests import factories
-from tests.submissions.reminder_helpers import run_tick
+from tests.submissions.reminder_helpers import mail_server_unreachable, run_tick
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -58,23 +61,30 @@ def test_nothing_before_the_bulletin_time(mailing_week, tick):
     assert [m for m in mail.outbox if "简报" in m.subject] == []
 
 
-def test_sent_once_at_the_bulletin_time_with_both_files(mailing_week, tick):
+def test_sent_once_at_the_bulletin_time_to_each_recipient_with_both_files(mailing_week, tick):
     sent = tick(shanghai(16, 30))
     again = tick(shanghai(16, 31))
     later = tick(shanghai(23, 59))
 
-    assert [(d.day, d.kind, d.status) for d in sent] == [(DAY, "bulletin", "sent")]
+    assert [(d.day, d.kind, d.status) for d in sent] == [(DAY, "bulletin", "handed_over")]
     assert again == [] and later == []
-    [message] = [m for m in mail.outbox if "简报" in m.subject]
-    assert message.to == ["huda@kunshan.gov.cn", "chenli@kunshan.gov.cn"]
-    assert message.subject == f"{mailing_week.unified_title}每日简报（2026年9月21日）"
-    assert "已采用 1 份" in message.body
-    (docx_name, docx_bytes, _), (xlsx_name, xlsx_bytes, _) = message.attachments
-    assert docx_name.endswith("每日简报_2026-09-21.docx") and xlsx_name.endswith("报送情况_2026-09-21.xlsx")
-    assert "副市长周海出席“沪昆新材料沙龙”。" in [p.text for p in Document(io.BytesIO(docx_bytes)).paragraphs]
-    assert load_workbook(io.BytesIO(xlsx_bytes)).sheetnames == ["当日报送", "全周各单位报送情况"]
+    bulletins = [m for m in mail.outbox if "简报" in m.subject]
+    assert [m.to for m in bulletins] == [["huda@kunshan.gov.cn"], ["chenli@kunshan.gov.cn"]]
+    for message in bulletins:
+        assert message.subject == f"{mailing_week.unified_title}每日简报（2026年9月21日）"
+        assert "已采用 1 份" in message.body
+        (docx_name, docx_bytes, docx_type), (xlsx_name, xlsx_bytes, xlsx_type) = message.attachments
+        assert docx_name.endswith("每日简报_2026-09-21.docx") and xlsx_name.endswith(
+            "报送情况_2026-09-21.xlsx"
+        )
+        assert docx_type.endswith("wordprocessingml.document") and xlsx_type.endswith("spreadsheetml.sheet")
+        paragraphs = [p.text for p in Document(io.BytesIO(docx_bytes)).paragraphs]
+        assert "副市长周海出席“沪昆新材料沙龙”。" in paragraphs
+        assert load_workbook(io.BytesIO(xlsx_bytes)).sheetnames == ["当日报送", "全周各单位报送情况"]
     dispatch = DailyDispatch.objects.get(kind="bulletin")
-    assert (dispatch.status, dispatch.sent_at) == ("sent", shanghai(16, 30))
+    assert (dispatch.status, dispatch.sent_at) == ("handed_over", shanghai(16, 30))
+    assert set(dispatch.outbox_messages.values_list("status", flat=True)) == {OutboxMessage.Status.SENT}
+    assert not OutboxAttachment.objects.exists()  # gone with the bodies once sent
 
 
 def test_each_day_of_the_week_gets_its_own(mailing_week, tick):
@@ -85,7 +95,7 @@ def test_each_day_of_the_week_gets_its_own(mailing_week, tick):
         DAY,
         DAY + dt.timedelta(days=1),
     ]
-    assert len([m for m in mail.outbox if "简报" in m.subject]) == 2
+    assert len([m for m in mail.outbox if "简报" in m.subject]) == 4  # two days, two recipients
 
 
 def test_time_is_the_weeks_zone_not_the_servers(mailing_week, tick):
@@ -115,23 +125,24 @@ def test_a_claim_by_another_tick_is_respected(mailing_week, tick):
     assert [m for m in mail.outbox if "简报" in m.subject] == []
 
 
-class RefusingBackend:
-    """A mail server that refuses every connection."""
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def send_messages(self, messages):
-        raise ConnectionRefusedError("smtp down")
-
-
-def test_a_mail_server_that_stays_down_is_retried_then_recorded_as_failed(
+def test_a_mail_server_that_is_down_keeps_the_bulletin_with_its_files_until_it_is_back(
     mailing_week, settings, eager_retries, tick
 ):
-    settings.EMAIL_BACKEND = "tests.submissions.test_bulletins.RefusingBackend"
+    mail_server_unreachable(settings, failures=1000)
 
     [dispatch] = tick(shanghai(16, 30))
 
-    assert dispatch.status == "failed"
-    assert "ConnectionRefusedError: smtp down" in dispatch.reason
+    assert dispatch.status == "handed_over" and mail.outbox == []
+    messages = list(dispatch.outbox_messages.order_by("pk"))
+    assert {(m.status, m.attempts) for m in messages} == {(OutboxMessage.Status.PENDING, 5)}
+    assert OutboxAttachment.objects.count() == 4
     assert tick(shanghai(16, 31)) == []
+
+    mail_server_unreachable(settings, failures=0)  # back: the sweep's next task sends them
+    with time_machine.travel(shanghai(16, 45), tick=False):
+        for message in messages:
+            outbox_deliver(message_id=message.pk)
+            outbox_deliver(message_id=message.pk)
+
+    assert [m.to for m in mail.outbox] == [["huda@kunshan.gov.cn"], ["chenli@kunshan.gov.cn"]]
+    assert [len(m.attachments) for m in mail.outbox] == [2, 2]

@@ -5,8 +5,13 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core import mail
+from django.test import override_settings
+from django.utils import timezone
 
+from core.models import OutboxMessage
+from core.outbox import outbox_deliver, outbox_sweep
 from submissions.models import DailyDispatch, DailyReport, Reminder, ReportLeader
+from submissions.services import reminders as services
 from submissions.services.digest import digest_build, digest_recipients
 from submissions.services.reports import report_submit
 from tests import factories
@@ -49,21 +54,53 @@ def test_yesterdays_evening_event_counts_in_todays_digest(day_events):
     ]
 
 
-def test_digest_mail_goes_once_to_the_weeks_recipients(day_events, django_capture_on_commit_callbacks):
+def test_digest_mail_goes_once_to_each_of_the_weeks_recipients(
+    day_events, django_capture_on_commit_callbacks
+):
     week = day_events["open"].week
-    week.digest_recipients = ["leader@example.com", "desk@example.com"]
+    week.digest_recipients = ["leader@example.com", "Desk@example.com"]
     week.save()
 
     for minute in (4, 5, 6, 30):
         run_tick(django_capture_on_commit_callbacks, local(16, minute))
 
-    (digest,) = [m for m in mail.outbox if "汇总" in m.subject]
-    assert digest.to == ["leader@example.com", "desk@example.com"]
+    digests = [m for m in mail.outbox if "汇总" in m.subject]
+    assert [m.to for m in digests] == [["leader@example.com"], ["Desk@example.com"]]
+    digest = digests[0]
     assert digest.subject == "【双创周】09月21日信息报送汇总：按时1，逾期0，未报送1"
     assert "活动open" in digest.body and "报送员：open 13800000001" in digest.body
     assert "副市长 王强" in digest.body
     assert "text/html" == digest.alternatives[0][1]
-    assert DailyDispatch.objects.get().status == Reminder.Status.SENT
+    dispatch = DailyDispatch.objects.get()
+    assert dispatch.status == Reminder.Status.HANDED_OVER
+    assert sorted(dispatch.outbox_messages.values_list("key", "status")) == [
+        (f"digest:{week.pk}:2026-09-21:desk@example.com", "sent"),
+        (f"digest:{week.pk}:2026-09-21:leader@example.com", "sent"),
+    ]
+
+
+@override_settings(EMAIL_BACKEND="tests.submissions.reminder_helpers.SentThenBrokeBackend")
+def test_a_digest_whose_send_broke_after_it_left_is_delivered_once_and_marked_uncertain(
+    week, django_capture_on_commit_callbacks
+):
+    week.digest_recipients = ["leader@example.com"]
+    week.save()
+
+    run_tick(django_capture_on_commit_callbacks, local(16, 5))
+    (message,) = DailyDispatch.objects.get().outbox_messages.all()
+    assert (message.status, message.attempts) == (OutboxMessage.Status.UNCERTAIN, 1)
+
+    outbox_deliver(message_id=message.pk)  # the task delivered again
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_sweep(now=timezone.now() + dt.timedelta(hours=1))
+    with time_machine.travel(local(16, 30), tick=False), django_capture_on_commit_callbacks(execute=True):
+        services.reminders_sweep_stuck()
+    run_tick(django_capture_on_commit_callbacks, local(16, 6))
+
+    assert [m.to for m in mail.outbox] == [["leader@example.com"]]
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (OutboxMessage.Status.UNCERTAIN, 1)
+    assert DailyDispatch.objects.get().status == Reminder.Status.HANDED_OVER
 
 
 def test_recipients_fall_back_to_office_reviewers_with_an_address(week):

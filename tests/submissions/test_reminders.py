@@ -3,20 +3,20 @@ time-machine in the week's zone (Asia/Shanghai) while the process runs in UTC.""
 
 import datetime as dt
 import os
-import smtplib
 import threading
 import time
 
 import pytest
 import time_machine
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import OutboxMessage
+from core.outbox import GIVE_UP_AFTER, outbox_deliver, outbox_sweep
 from events.models import Event, Notice
 from submissions.models import DailyDispatch, DailyReport, Reminder
 from submissions.services import reminder_delivery
@@ -24,7 +24,13 @@ from submissions.services import reminders as services
 from submissions.services.reports import report_submit
 from tests import factories
 from tests.services import require_postgresql
-from tests.submissions.reminder_helpers import DAY, local, run_tick
+from tests.submissions.reminder_helpers import (
+    DAY,
+    local,
+    mail_server_unreachable,
+    outbox_status,
+    run_tick,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +89,14 @@ def test_a_whole_event_day_sends_each_notice_once_at_its_time(
     notices = Notice.objects.filter(recipient=day_events["open"].reporter)
     assert notices.count() == 3
     assert not Notice.objects.exclude(recipient=day_events["open"].reporter).exists()
-    assert set(Reminder.objects.values_list("status", flat=True)) == {Reminder.Status.SENT}
-    assert DailyDispatch.objects.get().status == Reminder.Status.SENT
+    rows = Reminder.objects.select_related("outbox")
+    assert {(row.channel, row.status) for row in rows} == {
+        ("site", Reminder.Status.SENT),
+        ("email", Reminder.Status.HANDED_OVER),
+    }
+    assert {row.delivery for row in rows} == {Reminder.Delivery.SENT}
+    assert DailyDispatch.objects.get().status == Reminder.Status.HANDED_OVER
+    assert set(OutboxMessage.objects.values_list("status", "attempts")) == {(OutboxMessage.Status.SENT, 1)}
 
 
 def test_reminder_names_event_day_deadline_what_is_missing_and_links_the_report(
@@ -128,7 +140,7 @@ def test_interleaved_ticks_send_once(day_events, django_capture_on_commit_callba
     run_tick(django_capture_on_commit_callbacks, local(14, 0) + dt.timedelta(seconds=30))
     assert mail.outbox == []
 
-    with time_machine.travel(local(14, 1), tick=False):
+    with time_machine.travel(local(14, 1), tick=False), django_capture_on_commit_callbacks(execute=True):
         for callback in pending:
             callback()
         for callback in pending:  # the same tasks delivered a second time
@@ -175,6 +187,7 @@ def test_concurrent_ticks_on_postgresql_send_once(postgresql_database, day_event
     assert sorted(sent_mail()) == [("contact-open@example.com", "reminder"), ("open@example.com", "reminder")]
     assert Reminder.objects.count() == 3  # site + e-mail to the reporter, e-mail to the contact
     assert Notice.objects.count() == 1
+    assert OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT).count() == 2
 
 
 def test_outage_from_13_50_to_16_10_sends_no_stale_reminder_but_overdue_and_digest(
@@ -273,51 +286,61 @@ def test_slot_within_grace_is_caught_up_and_after_it_is_not(day_events, django_c
     assert len(mail.outbox) == 2
 
 
-class FlakyBackend(LocmemBackend):
-    """Fails the first ``failures`` sends (class attribute), then delivers to mail.outbox."""
-
-    failures = 0
-    calls = 0
-
-    def send_messages(self, messages):
-        FlakyBackend.calls += 1
-        if FlakyBackend.calls <= FlakyBackend.failures:
-            raise smtplib.SMTPServerDisconnected("connection unexpectedly closed")
-        return super().send_messages(messages)
-
-
-@pytest.fixture
-def flaky_mail(settings, eager_retries):
-    settings.EMAIL_BACKEND = "tests.submissions.test_reminders.FlakyBackend"
-    FlakyBackend.calls = 0
-    return FlakyBackend
-
-
-def test_email_failing_twice_is_retried_and_sent(day_events, flaky_mail, django_capture_on_commit_callbacks):
+def test_a_mail_server_unreachable_twice_is_retried_by_the_outbox_and_sends_once(
+    day_events, settings, eager_retries, django_capture_on_commit_callbacks
+):
     day_events["open"].week.__class__.objects.update(remind_contact=False)
-    flaky_mail.failures = 2
+    mail_server_unreachable(settings, failures=2)
 
     run_tick(django_capture_on_commit_callbacks, local(14))
 
     email = Reminder.objects.get(channel="email")
-    assert (email.status, email.attempts) == (Reminder.Status.SENT, 3)
+    assert email.status == Reminder.Status.HANDED_OVER
+    assert outbox_status(email) == (OutboxMessage.Status.SENT, 3)
     assert sent_mail() == [("open@example.com", "reminder")]
 
 
-def test_email_that_keeps_failing_is_failed_after_the_last_attempt_and_site_notice_still_goes(
-    day_events, flaky_mail, django_capture_on_commit_callbacks
+def test_a_mail_server_that_stays_away_is_retried_for_a_day_then_failed_and_the_site_notice_still_goes(
+    day_events, settings, eager_retries, django_capture_on_commit_callbacks
 ):
     day_events["open"].week.__class__.objects.update(remind_contact=False)
-    flaky_mail.failures = 100
+    mail_server_unreachable(settings, failures=1000)
 
     run_tick(django_capture_on_commit_callbacks, local(14))
 
-    email = Reminder.objects.get(channel="email")
-    assert email.status == Reminder.Status.FAILED
-    assert email.attempts == services.MAX_SEND_ATTEMPTS
-    assert "SMTPServerDisconnected" in email.reason and "已放弃" in email.reason
+    email = Reminder.objects.select_related("outbox").get(channel="email")
+    assert email.delivery == Reminder.Delivery.PENDING  # the task's retries are over; the sweep's go on
+    assert "TimeoutError" in email.outbox.last_error
     assert Reminder.objects.get(channel="site").status == Reminder.Status.SENT
-    assert mail.outbox == []
+    with time_machine.travel(local(14) + GIVE_UP_AFTER + dt.timedelta(minutes=1), tick=False):
+        outbox_deliver(message_id=email.outbox_id, final=True)  # the last try of the sweep's task
+    email.refresh_from_db()
+    assert email.delivery == Reminder.Delivery.FAILED and mail.outbox == []
+
+
+@override_settings(EMAIL_BACKEND="tests.submissions.reminder_helpers.SentThenBrokeBackend")
+def test_a_reminder_whose_send_broke_after_it_left_is_delivered_once_and_marked_uncertain(
+    day_events, django_capture_on_commit_callbacks
+):
+    day_events["open"].week.__class__.objects.update(remind_contact=False)
+
+    run_tick(django_capture_on_commit_callbacks, local(14))
+    email = Reminder.objects.get(channel="email")
+    assert sent_mail() == [("open@example.com", "reminder")]
+    assert outbox_status(email) == (OutboxMessage.Status.UNCERTAIN, 1)
+
+    # Every way the message could go again: the task redelivered, the sweeps, later ticks.
+    outbox_deliver(message_id=email.outbox_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_sweep(now=timezone.now() + dt.timedelta(hours=1))
+    with time_machine.travel(local(14, 30), tick=False), django_capture_on_commit_callbacks(execute=True):
+        services.reminders_sweep_stuck()
+    run_tick(django_capture_on_commit_callbacks, local(14, 5))
+
+    assert sent_mail() == [("open@example.com", "reminder")]
+    email = Reminder.objects.select_related("outbox").get(channel="email")
+    assert email.delivery == Reminder.Delivery.UNCERTAIN
+    assert "SMTPServerDisconnected" in email.outbox.last_error
 
 
 def test_dry_run_claims_and_sends_nothing(day_events, django_capture_on_commit_callbacks):
@@ -373,7 +396,8 @@ def test_delivery_query_count_does_not_grow_with_batch_size(week, django_capture
                 services.reminders_tick(now=timezone.now())
             ids = list(Reminder.objects.values_list("pk", flat=True))
             sizes.append(_queries(lambda ids=ids: reminder_delivery.reminders_deliver(reminder_ids=ids)))
-        assert Reminder.objects.filter(status=Reminder.Status.SENT).count() == 2 * count
+        handed = Reminder.objects.filter(status__in=[Reminder.Status.SENT, Reminder.Status.HANDED_OVER])
+        assert handed.count() == 2 * count
 
     assert sizes[0] == sizes[1]
 
@@ -411,39 +435,34 @@ def test_a_channel_that_breaks_unexpectedly_is_failed_and_the_others_still_go(
 
     site = Reminder.objects.get(channel="site", slot="14:00")
     assert site.status == Reminder.Status.FAILED and "notice table locked" in site.reason
-    assert {row.status for row in Reminder.objects.filter(channel="email", slot="14:00")} == {
-        Reminder.Status.SENT
+    assert {row.delivery for row in Reminder.objects.filter(channel="email", slot="14:00")} == {
+        Reminder.Delivery.SENT
     }
     assert sorted(sent_mail()) == [("contact-open@example.com", "reminder"), ("open@example.com", "reminder")]
 
 
-def test_deliveries_interrupted_mid_send_are_failed_by_the_sweep_after_the_retry_window(
-    day_events, django_capture_on_commit_callbacks
+def test_a_delivery_that_dies_leaves_nothing_behind_and_the_sweep_delivers_it_once(
+    day_events, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from submissions.services.reminders import retry_window
+    def dying_bulk_update(objs, fields, *args, **kwargs):
+        raise RuntimeError("worker lost its database connection")
 
-    # The worker claimed the first attempt, then died mid-send (or its retry message was lost).
-    with time_machine.travel(local(14), tick=False), django_capture_on_commit_callbacks(execute=False):
-        services.reminders_tick(now=timezone.now())
-    Reminder.objects.filter(status=Reminder.Status.PENDING).update(attempts=1)
-    interrupted = set(Reminder.objects.filter(status=Reminder.Status.PENDING).values_list("pk", flat=True))
+    # The delivery has written the notice and the outbox messages when its last write fails.
+    with monkeypatch.context() as patched:
+        patched.setattr(Reminder.objects, "bulk_update", dying_bulk_update)
+        with pytest.raises(RuntimeError), time_machine.travel(local(14), tick=False):
+            with django_capture_on_commit_callbacks(execute=True):
+                services.reminders_tick(now=timezone.now())
+    assert set(Reminder.objects.values_list("status", flat=True)) == {Reminder.Status.PENDING}
+    assert not Notice.objects.exists() and not OutboxMessage.objects.exists() and mail.outbox == []
 
-    with time_machine.travel(local(14, 30), tick=False), django_capture_on_commit_callbacks(execute=True):
-        assert services.reminders_sweep_stuck() == ([], [])
-    assert (
-        set(Reminder.objects.filter(status=Reminder.Status.PENDING).values_list("pk", flat=True))
-        == interrupted
-    )
+    with time_machine.travel(local(14, 12), tick=False), django_capture_on_commit_callbacks(execute=True):
+        swept, _dispatches = services.reminders_sweep_stuck()
+        services.reminders_sweep_stuck()
 
-    with time_machine.travel(local(14) + retry_window() + dt.timedelta(minutes=1), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            services.reminders_sweep_stuck()
-
-    rows = Reminder.objects.filter(pk__in=interrupted)
-    assert {(row.status, row.reason) for row in rows} == {
-        (Reminder.Status.FAILED, "投递中断，为免重复未再发送。")
-    }
-    assert mail.outbox == []
+    assert len(swept) == 3
+    assert sorted(sent_mail()) == [("contact-open@example.com", "reminder"), ("open@example.com", "reminder")]
+    assert Notice.objects.count() == 1
 
 
 def test_contact_without_address_is_skipped_even_when_the_reporter_has_none_either(

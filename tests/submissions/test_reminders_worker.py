@@ -1,5 +1,6 @@
 """Reminders on the real stack: a real Celery worker and real beats on Redis, PostgreSQL, and
-Django's file e-mail backend read by the test. One e-mail per reporter, also with two beats."""
+Django's file e-mail backend read by the test. One e-mail per reporter, also with two beats:
+the tick claims, the delivery task hands each e-mail to the outbox, the outbox task sends it."""
 
 import datetime as dt
 import re
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from core.models import OutboxMessage
 from events.models import Event
 from submissions.models import DailyReport, Reminder
 from tests import celery_processes, factories
@@ -130,5 +132,8 @@ def test_real_worker_and_beat_send_one_email_per_reporter_even_with_a_second_bea
     assert "submissions.reminders_tick" in beats[1].log()
     emails = Reminder.objects.filter(channel="email")
     assert sorted(emails.values_list("address", flat=True)) == due_soon["reporters"]
-    assert set(emails.values_list("status", "attempts")) == {(Reminder.Status.SENT, 1)}
+    assert set(emails.values_list("status", "outbox__status", "outbox__attempts")) == {
+        (Reminder.Status.HANDED_OVER, OutboxMessage.Status.SENT, 1)
+    }
+    assert OutboxMessage.objects.count() == 3
     assert Reminder.objects.filter(channel="site", status="sent").count() == 3

@@ -1,26 +1,38 @@
-"""The group-robot channel against a real HTTP server on 127.0.0.1 started by the test."""
+"""The group-robot channel against a real HTTP server on 127.0.0.1 started by the test: the
+reminder hands its message to the outbox, whose worker posts it once."""
 
+import datetime as dt
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import time_machine
 from django.core import mail
+from django.utils import timezone
 
+from core import webhooks
+from core.models import OutboxMessage
+from core.outbox import GIVE_UP_AFTER, outbox_deliver, outbox_sweep
 from submissions.models import Reminder
-from submissions.services import reminders as services
 from tests import factories
-from tests.submissions.reminder_helpers import DAY, local, run_tick
+from tests.submissions.reminder_helpers import DAY, local, outbox_status, run_tick
 
 pytestmark = pytest.mark.django_db
 
 
+# A scripted answer that never comes: the robot reads the request and stays silent.
+SILENCE = "silence"
+
+
 class Robot:
-    """A stand-in for a WeCom/DingTalk robot: answers with the next scripted (status, body)."""
+    """A stand-in for a WeCom/DingTalk robot: answers with the next scripted (status, body),
+    or reads the request and says nothing until the test ends (``SILENCE``)."""
 
     def __init__(self, answers):
         self.answers = list(answers)
         self.requests = []
+        self.released = threading.Event()
         robot = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -33,9 +45,11 @@ class Robot:
                         "body": json.loads(self.rfile.read(length)),
                     }
                 )
-                status, body = (
-                    robot.answers.pop(0) if robot.answers else (200, {"errcode": 0, "errmsg": "ok"})
-                )
+                answer = robot.answers.pop(0) if robot.answers else (200, {"errcode": 0, "errmsg": "ok"})
+                if answer == SILENCE:
+                    robot.released.wait(10)
+                    return
+                status, body = answer
                 payload = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -55,6 +69,7 @@ class Robot:
         return self
 
     def __exit__(self, *exc):
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(5)
@@ -83,7 +98,11 @@ def robot_unit(week):
 
 
 def webhook_rows():
-    return list(Reminder.objects.filter(channel=Reminder.Channel.WEBHOOK).order_by("event_id"))
+    return list(
+        Reminder.objects.filter(channel=Reminder.Channel.WEBHOOK)
+        .select_related("outbox")
+        .order_by("event_id")
+    )
 
 
 def test_robot_gets_one_text_message_per_unit_and_slot_listing_its_events(
@@ -103,34 +122,51 @@ def test_robot_gets_one_text_message_per_unit_and_slot_listing_its_events(
     for event in events:
         assert event.subtitle in content and f"/organizer/reports/{event.pk}/{DAY.isoformat()}/" in content
     assert "报送员：报送员0" in content and "还缺" in content
-    assert [(row.status, row.attempts) for row in webhook_rows()] == [(Reminder.Status.SENT, 1)] * 2
+    rows = webhook_rows()
+    assert [row.status for row in rows] == [Reminder.Status.HANDED_OVER] * 2
+    assert rows[0].outbox_id == rows[1].outbox_id  # one message carries both events
+    message = rows[0].outbox
+    assert (message.channel, message.status, message.attempts) == ("webhook", "sent", 1)
+    assert message.key.startswith("reminder:webhook:") and "key=test" not in message.key
+    assert message.key.endswith(f":{DAY.isoformat()}:14:00:{rows[0].pk}")
 
 
-def test_robot_answering_500_is_retried_until_it_accepts(
+def test_robot_answering_500_is_retried_until_it_accepts_and_gets_the_message_once(
     robot_unit, eager_retries, django_capture_on_commit_callbacks
 ):
-    with Robot([(500, {}), (502, {})]) as robot:
+    with Robot([(500, {})]) as robot:
         robot_unit(robot.url)
         run_tick(django_capture_on_commit_callbacks, local(14))
+        (row,) = webhook_rows()
+        outbox_deliver(message_id=row.outbox_id)  # a retry arriving late finds it sent
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox_sweep(now=timezone.now() + dt.timedelta(hours=1))
 
-    assert len(robot.requests) == 3
-    (row,) = webhook_rows()
-    assert (row.status, row.attempts, row.reason) == (Reminder.Status.SENT, 3, "")
+    assert len(robot.requests) == 2
+    assert outbox_status(row) == (OutboxMessage.Status.SENT, 2)
+    assert row.delivery == Reminder.Delivery.SENT
 
 
-def test_robot_always_failing_is_given_up_after_the_last_attempt(
-    robot_unit, eager_retries, django_capture_on_commit_callbacks
+def test_robot_that_takes_the_request_and_never_answers_is_uncertain_and_never_posted_again(
+    robot_unit, eager_retries, monkeypatch, django_capture_on_commit_callbacks
 ):
-    with Robot([(503, {})] * 10) as robot:
+    monkeypatch.setattr(webhooks, "WEBHOOK_TIMEOUT_SECONDS", 0.5)
+    with Robot([SILENCE]) as robot:
         robot_unit(robot.url)
         run_tick(django_capture_on_commit_callbacks, local(14))
+        (row,) = webhook_rows()
+        outbox_deliver(message_id=row.outbox_id)
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox_sweep(now=timezone.now() + dt.timedelta(hours=1))
+        run_tick(django_capture_on_commit_callbacks, local(14, 5))
 
-    assert len(robot.requests) == services.MAX_SEND_ATTEMPTS
-    (row,) = webhook_rows()
-    assert row.status == Reminder.Status.FAILED and "HTTP 503" in row.reason and "已放弃" in row.reason
+    assert len(robot.requests) == 1
+    assert outbox_status(row) == (OutboxMessage.Status.UNCERTAIN, 1)
+    assert row.delivery == Reminder.Delivery.UNCERTAIN
+    assert "可能已送达" in row.outbox.last_error
 
 
-def test_robot_answering_400_is_not_retried_and_other_channels_still_go(
+def test_robot_answering_400_is_failed_without_a_retry_and_other_channels_still_go(
     robot_unit, eager_retries, django_capture_on_commit_callbacks
 ):
     with Robot([(400, {"errcode": 40008})]) as robot:
@@ -139,8 +175,8 @@ def test_robot_answering_400_is_not_retried_and_other_channels_still_go(
 
     assert len(robot.requests) == 1
     (row,) = webhook_rows()
-    assert (row.status, row.attempts) == (Reminder.Status.FAILED, 1)
-    assert row.reason == "群机器人拒绝了消息：HTTP 400。"
+    assert outbox_status(row) == (OutboxMessage.Status.FAILED, 1)
+    assert row.outbox.last_error == "群机器人拒绝了消息：HTTP 400。"
     assert [m.to for m in mail.outbox] == [[event.reporter.email]]
     assert Reminder.objects.get(channel="site").status == Reminder.Status.SENT
 
@@ -155,12 +191,12 @@ def test_robot_error_codes_in_a_200_answer(
 
     (row,) = webhook_rows()
     assert len(robot.requests) == (2 if retried else 1)
-    assert row.status == (Reminder.Status.SENT if retried else Reminder.Status.FAILED)
+    assert row.delivery == (Reminder.Delivery.SENT if retried else Reminder.Delivery.FAILED)
     if not retried:
-        assert row.reason == f"群机器人返回错误 {code}：bad"
+        assert row.outbox.last_error == f"群机器人返回错误 {code}：bad"
 
 
-def test_unreachable_robot_is_retried_then_failed(
+def test_unreachable_robot_is_retried_for_a_day_then_failed(
     robot_unit, eager_retries, django_capture_on_commit_callbacks
 ):
     with Robot([]) as robot:
@@ -170,5 +206,8 @@ def test_unreachable_robot_is_retried_then_failed(
     run_tick(django_capture_on_commit_callbacks, local(14))
 
     (row,) = webhook_rows()
-    assert (row.status, row.attempts) == (Reminder.Status.FAILED, services.MAX_SEND_ATTEMPTS)
-    assert "无法连接群机器人" in row.reason
+    assert outbox_status(row) == (OutboxMessage.Status.PENDING, 5)  # the task's tries; the sweep goes on
+    assert "无法连接群机器人" in row.outbox.last_error
+    with time_machine.travel(local(14) + GIVE_UP_AFTER + dt.timedelta(minutes=1), tick=False):
+        outbox_deliver(message_id=row.outbox_id, final=True)
+    assert outbox_status(row) == (OutboxMessage.Status.FAILED, 6)
