@@ -3,19 +3,42 @@
 from __future__ import annotations
 
 OFFICE_GROUP = "office_reviewers"
+# Read-only readers of the day's results: the publicity department and city leaders.
+OBSERVER_GROUP = "observers"
+# The model permission (on events.Organizer) that shows them organizers' phone numbers too.
+CONTACT_PHONES_PERMISSION = "events.view_contact_phones"
+
+
+def _group_names(user) -> frozenset[str]:
+    """The user's groups, read once per request (cached on the user object) for every role."""
+    cached = getattr(user, "_group_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._group_names = cached
+    return cached
 
 
 def is_office_reviewer(user) -> bool:
     """The city development-and-reform office's reviewers (and superusers, who run the site)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_is_office_reviewer", None)
-    if cached is None:
-        cached = user.groups.filter(name=OFFICE_GROUP).exists()
-        user._is_office_reviewer = cached
-    return cached
+    return user.is_superuser or OFFICE_GROUP in _group_names(user)
+
+
+def is_observer(user) -> bool:
+    """Readers of the board, the summaries and accepted media, who review nothing."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return OBSERVER_GROUP in _group_names(user)
+
+
+def sees_contact_phones(user) -> bool:
+    """Organizers' phone numbers: the office always, others only when the office granted it."""
+    return is_office_reviewer(user) or (
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.has_perm(CONTACT_PHONES_PERMISSION)
+    )
 
 
 def organizer_ids(user) -> frozenset[int]:

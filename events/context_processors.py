@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from core.roles import is_office_reviewer, is_organizer_member
+from core.roles import is_observer, is_office_reviewer, is_organizer_member
 
 from .models import Notice, Week
 
@@ -14,6 +14,8 @@ def portal(request) -> dict:
     return {
         "current_week": SimpleLazyObject(lambda: public_current_week(request)),
         "in_office": SimpleLazyObject(lambda: is_office_reviewer(user)),
+        # The read-only observers (publicity department, city leaders): the board and summaries.
+        "in_results": SimpleLazyObject(lambda: is_observer(user)),
         "in_organizer_area": SimpleLazyObject(lambda: is_organizer_member(user)),
         "unread_notice_count": SimpleLazyObject(lambda: _unread_notices(user)),
     }

@@ -229,6 +229,8 @@ class Organizer(models.Model):
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
         ordering = ["name"]
+        # Granted by the office to an observer (core.roles.sees_contact_phones).
+        permissions = [("view_contact_phones", _("可查看联系人电话"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(

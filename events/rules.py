@@ -9,14 +9,26 @@ answers 404 before any of these rules is asked.
 
 import rules
 
+from core.roles import is_observer as _is_observer
 from core.roles import is_office_reviewer as _is_office_reviewer
 from core.roles import is_organizer_member as _is_organizer_member
 from core.roles import organizer_ids
+from core.roles import sees_contact_phones as _sees_contact_phones
 
 
 @rules.predicate
 def is_office_reviewer(user) -> bool:
     return _is_office_reviewer(user)
+
+
+@rules.predicate
+def is_observer(user) -> bool:
+    return _is_observer(user)
+
+
+@rules.predicate
+def sees_contact_phones(user) -> bool:
+    return _sees_contact_phones(user)
 
 
 @rules.predicate
@@ -65,6 +77,8 @@ PERMISSIONS = {
     "events.import_events": is_office_reviewer,
     "events.manage_organizers": is_office_reviewer,
     "events.see_own_notices": rules.is_authenticated,
+    # Organizers' phone numbers on the office's pages: an observer only when granted.
+    "events.see_contact_phones": sees_contact_phones,
 }
 
 # Each is both a permission (``user.has_perm``) and a rule of the same name. Views and

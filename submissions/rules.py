@@ -6,7 +6,7 @@ Each name is both a permission and a rule; views ask the rule (``rules.test_rule
 
 import rules
 
-from events.rules import event_is_approved, is_member_of_host, is_office_reviewer
+from events.rules import event_is_approved, is_member_of_host, is_observer, is_office_reviewer
 
 
 @rules.predicate
@@ -22,19 +22,28 @@ def media_is_published(user, media) -> bool:
     )
 
 
-# Who may read the day and week summary (page and files). One predicate, so the read-only
-# observer role of the publicity department and the leaders joins here and nowhere else:
-# ``can_read_summary = is_office_reviewer | is_observer``.
-can_read_summary = is_office_reviewer
+@rules.predicate
+def media_is_accepted(user, media) -> bool:
+    """A file that passed its checks in a report the office accepted."""
+    return bool(media and media.status == "passed" and media.report.status == "accepted")
+
+
+# Who may read the board, the report pages and the day and week summary: the office, and the
+# read-only observers (the publicity department, city leaders), who review nothing.
+can_read_results = is_office_reviewer | is_observer
 
 
 PERMISSIONS = {
     # Object: the event whose day is reported.
     "submissions.file_report": is_member_of_host & event_is_approved,
     # Object: the media file.
-    "submissions.see_media": is_office_reviewer | is_member_of_media_host | media_is_published,
+    "submissions.see_media": is_office_reviewer
+    | is_member_of_media_host
+    | media_is_published
+    | (is_observer & media_is_accepted),
     "submissions.review_reports": is_office_reviewer,
-    "submissions.view_summary": can_read_summary,
+    "submissions.see_board": can_read_results,
+    "submissions.view_summary": can_read_results,
 }
 
 for _name, _predicate in PERMISSIONS.items():

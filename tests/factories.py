@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Group
 
-from core.roles import OFFICE_GROUP
+from core.roles import OBSERVER_GROUP, OFFICE_GROUP
 from events.models import Event, Membership, Organizer, User, Week
 from venues.models import Venue
 
@@ -54,6 +54,13 @@ def office_user(**fields) -> User:
     # get_or_create: a transactional test (live server, real worker) flushes the tables, the
     # migration-made group included, before the next one runs.
     person.groups.add(Group.objects.get_or_create(name=OFFICE_GROUP)[0])
+    return person
+
+
+def observer(**fields) -> User:
+    """A reader from the publicity department or the city leaders' office (read-only)."""
+    person = user(**fields)
+    person.groups.add(Group.objects.get_or_create(name=OBSERVER_GROUP)[0])
     return person
 
 

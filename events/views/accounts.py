@@ -8,7 +8,7 @@ from django.views.generic import View
 
 from core import ratelimit
 from core.ratelimit import RateLimitedPostMixin
-from core.roles import is_office_reviewer, is_organizer_member
+from core.roles import is_observer, is_office_reviewer, is_organizer_member
 
 from ..forms import OutboxPasswordResetForm
 
@@ -89,7 +89,7 @@ class AfterLoginView(LoginRequiredMixin, View):
 
     def get(self, request, *args, **kwargs):
         user = request.user
-        if is_office_reviewer(user):
+        if is_office_reviewer(user) or is_observer(user):
             return redirect("board:home")
         if is_organizer_member(user):
             return redirect("organizer:dashboard")

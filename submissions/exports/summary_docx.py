@@ -48,14 +48,15 @@ TABLE_HEADERS = ["日期", *(label for _, label in TABLE_COLUMNS)]
 TABLE_FONT_SIZE = 10.5  # 五号
 
 
-def summary_document(*, week: Week, now: dt.datetime) -> bytes:
+def summary_document(*, week: Week, now: dt.datetime, with_phones: bool = True) -> bytes:
     """The .docx bytes of the week's summary as it stands at ``now``; in Chinese whatever the
-    reader's language, as the office files it."""
+    reader's language, as the office files it. ``with_phones``: the reporters' phone numbers
+    (left out for a reader not granted them)."""
     with translation.override(settings.LANGUAGE_CODE):  # the leaders' level names
-        return _document(week_summary(week=week, now=now), now=now)
+        return _document(week_summary(week=week, now=now), now=now, with_phones=with_phones)
 
 
-def _document(summary: WeekSummary, *, now: dt.datetime) -> bytes:
+def _document(summary: WeekSummary, *, now: dt.datetime, with_phones: bool) -> bytes:
     week = summary.week
     doc = Document()
     page_setup(doc)
@@ -91,7 +92,7 @@ def _document(summary: WeekSummary, *, now: dt.datetime) -> bytes:
     for number, row in enumerate(summary.missing, start=1):
         event, reporter = row.event, row.event.reporter
         who = reporter.display_name if reporter else event.contact_name
-        phone = f"，联系电话{event.phone_to_call}" if event.phone_to_call else ""
+        phone = f"，联系电话{event.phone_to_call}" if with_phones and event.phone_to_call else ""
         paragraph(
             doc,
             f"{number}. {month_day(row.day)}“{event.subtitle}”，主办单位{event.host.name}，信息报送员{who}{phone}。",

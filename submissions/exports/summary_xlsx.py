@@ -58,15 +58,16 @@ NOTES = (
 )
 
 
-def summary_workbook(*, week: Week, now: dt.datetime) -> bytes:
+def summary_workbook(*, week: Week, now: dt.datetime, with_phones: bool = True) -> bytes:
     """The .xlsx file's bytes for the whole week as it stands at ``now``; in Chinese whatever
-    the reader's language, as the office files it."""
+    the reader's language, as the office files it. ``with_phones``: the reporters' phone
+    numbers (left empty for a reader not granted them)."""
     summary = week_summary(week=week, now=now)
     book = Workbook()
     with translation.override(settings.LANGUAGE_CODE):  # the leaders' level names
         _days_sheet(book.active, summary)
         _leaders_sheet(book.create_sheet(LEADERS_SHEET), summary)
-        _missing_sheet(book.create_sheet(MISSING_SHEET), summary)
+        _missing_sheet(book.create_sheet(MISSING_SHEET), summary, with_phones=with_phones)
     for sheet in book.worksheets:
         print_setup(sheet)
     out = io.BytesIO()
@@ -116,7 +117,7 @@ def _leaders_sheet(sheet, summary: WeekSummary) -> None:
     bold_row(sheet)
 
 
-def _missing_sheet(sheet, summary: WeekSummary) -> None:
+def _missing_sheet(sheet, summary: WeekSummary, *, with_phones: bool) -> None:
     header(
         sheet, f"{summary.week.unified_title} 未报送的活动信息（{_as_of(summary)}）", MISSING_HEADERS, WIDTHS
     )
@@ -130,7 +131,7 @@ def _missing_sheet(sheet, summary: WeekSummary) -> None:
                 event.subtitle,
                 event.host.name,
                 reporter.display_name if reporter else event.contact_name,
-                event.phone_to_call,
+                event.phone_to_call if with_phones else "",
                 local_time(row.due, summary.week),
             ],
         )

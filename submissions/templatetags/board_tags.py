@@ -90,7 +90,7 @@ def _datetime(value) -> str:
     return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
 
-def board_row_html(row, labels: Labels) -> str:
+def board_row_html(row, labels: Labels, *, show_phones: bool = True, can_review: bool = True) -> str:
     event, report, words = row.event, row.report, labels.words
     form_label = labels.forms.get(event.form, event.form)
     state_label = labels.states[row.state]
@@ -103,7 +103,9 @@ def board_row_html(row, labels: Labels) -> str:
         title = f'<a href="{url}">{subtitle}</a>'
         # The phone's touch target (the title is a line of small text there); hidden on desktops.
         style, word = (
-            ("btn-primary", words["review"]) if row.needs_review else ("btn-outline-secondary", words["open"])
+            ("btn-primary", words["review"])
+            if can_review and row.needs_review
+            else ("btn-outline-secondary", words["open"])
         )
         action = f'<td><a class="btn btn-sm {style}" href="{url}">{escape(word)}</a></td>'
     else:
@@ -114,7 +116,7 @@ def board_row_html(row, labels: Labels) -> str:
         f'<tr class="board-row state-{state}" data-state="{state}" data-event="{event.pk}">'
         f'<td class="event-cell">{title}<div class="small text-muted">{escape(form_label)} · '
         f"{timezone.localtime(event.starts_at):%H:%M}{due_note}</div></td>"
-        f"<td>{escape(event.venue.name)}</td><td>{escape(event.host.name)}</td><td>{_reporter(event, words)}</td>"
+        f"<td>{escape(event.venue.name)}</td><td>{escape(event.host.name)}</td><td>{_reporter(event, words, show_phone=show_phones)}</td>"
         f'<td><span class="badge day-state day-state-{state}">{escape(state_label)}</span></td>'
         f'<td class="media-counts"><small>{escape(words["photos"])}</small>{photo_summary}</td>'
         f'<td class="media-counts"><small>{escape(words["videos"])}</small>{video_summary}</td>'
@@ -122,11 +124,11 @@ def board_row_html(row, labels: Labels) -> str:
     )
 
 
-def _reporter(event, words) -> str:
+def _reporter(event, words, *, show_phone: bool) -> str:
     person = event.reporter
     if person is None:
         return f'<span class="text-danger small">{escape(words["unassigned"])}</span>'
-    phone = event.phone_to_call
+    phone = event.phone_to_call if show_phone else ""
     name = escape(person.display_name)
     if not phone:
         return name
@@ -143,7 +145,10 @@ def _submitted(row, words) -> str:
 
 
 @register.simple_tag
-def board_rows(rows) -> SafeString:
-    """Every row of the board, with its labels translated once for all of them."""
+def board_rows(rows, *, show_phones: bool = True, can_review: bool = True) -> SafeString:
+    """Every row of the board, with its labels translated once for all of them; a reader who
+    may not review gets no review buttons, one not granted phone numbers gets none."""
     labels = Labels.current()
-    return mark_safe("".join(board_row_html(row, labels) for row in rows))
+    return mark_safe(
+        "".join(board_row_html(row, labels, show_phones=show_phones, can_review=can_review) for row in rows)
+    )

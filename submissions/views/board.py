@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+import rules
 from django.http import Http404, HttpResponseNotModified, JsonResponse
 from django.utils import timezone
 from django.utils.http import parse_etags, quote_etag
@@ -36,6 +37,20 @@ class OfficeAreaMixin(PortalPermissionMixin):
     permission_required = "submissions.review_reports"
 
 
+class ResultsReaderMixin(PortalPermissionMixin):
+    """Pages the read-only observers (publicity department, city leaders) read beside the
+    office: what they may do there is in ``reader_context``."""
+
+    permission_required = "submissions.see_board"
+
+    def reader_context(self) -> dict:
+        user = self.request.user
+        return {
+            "can_review": rules.test_rule("submissions.review_reports", user),
+            "show_phones": rules.test_rule("events.see_contact_phones", user),
+        }
+
+
 def board_day(week: Week, value: str | None) -> dt.date:
     """The day asked for, or today in the week's zone, kept inside the week (the board's and
     the reminder log's ``?day=``)."""
@@ -46,8 +61,10 @@ def board_day(week: Week, value: str | None) -> dt.date:
     return min(max(day, week.starts_on), week.ends_on)
 
 
-class OfficeDayMixin(OfficeAreaMixin):
-    """An office page about one day of the current week: ``?day=``, else today, kept inside it."""
+class OfficeDayMixin(PortalPermissionMixin):
+    """A page about one day of the current week: ``?day=``, else today, kept inside it."""
+
+    permission_required = "submissions.review_reports"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -62,8 +79,9 @@ class OfficeDayMixin(OfficeAreaMixin):
         raise NotImplementedError
 
 
-class BoardView(OfficeDayMixin, TemplateView):
+class BoardView(ResultsReaderMixin, OfficeDayMixin, TemplateView):
     template_name = "submissions/board/home.html"
+    permission_required = "submissions.see_board"
     with_choices = True
 
     def day_context(self, week: Week, day: dt.date) -> dict:
@@ -86,6 +104,7 @@ class BoardView(OfficeDayMixin, TemplateView):
             "filter_query": urlencode(kept),
             "query": urlencode({"day": day.isoformat(), **kept}),
             "base_query": urlencode({"day": day.isoformat(), **unstated}),
+            **self.reader_context(),
         }
         if self.with_choices:
             context.update(choices=selectors.filter_choices(week=week), days=week.days)
@@ -105,7 +124,7 @@ class BoardLiveView(BoardView):
         return response
 
 
-class BoardVersionView(OfficeAreaMixin, View):
+class BoardVersionView(ResultsReaderMixin, View):
     """The board's version as ``{"version": "..."}`` with it as the ETag; ``304`` while the
     ``If-None-Match`` the script sends still matches. One query besides the sign-in's (session,
     user, office group), no rendering."""

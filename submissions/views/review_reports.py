@@ -17,7 +17,7 @@ from ..models import DailyReport, MediaFile
 from ..selectors import board as selectors
 from ..services import review as review_services
 from ..states import day_state
-from .board import OfficeAreaMixin
+from .board import OfficeAreaMixin, ResultsReaderMixin
 
 
 def _neighbours(report: DailyReport) -> tuple[int | None, int | None, int, int]:
@@ -32,7 +32,15 @@ def _neighbours(report: DailyReport) -> tuple[int | None, int | None, int, int]:
     return previous, following, index + 1, len(queue)
 
 
-class ReportReviewView(OfficeAreaMixin, TemplateView):
+def _accepted_media(report: DailyReport, media: list[MediaFile]) -> list[MediaFile]:
+    """What an observer may see of a report's files (rule ``submissions.see_media``): those
+    that passed their checks, once the office accepted the report."""
+    if report.status != DailyReport.Status.ACCEPTED:
+        return []
+    return [m for m in media if m.status == MediaFile.Status.PASSED]
+
+
+class ReportReviewView(ResultsReaderMixin, TemplateView):
     template_name = "submissions/review/report.html"
 
     def get_context_data(self, **kwargs):
@@ -42,9 +50,13 @@ class ReportReviewView(OfficeAreaMixin, TemplateView):
             raise Http404 from None
         event = report.event
         due = deadlines.due_at(event, report.day)
-        media = list(report.media.all())
+        reader = self.reader_context()
+        every_file = list(report.media.all())
+        media = every_file if reader["can_review"] else _accepted_media(report, every_file)
         previous, following, position, total = _neighbours(report)
         return {
+            **reader,
+            "media_withheld": len(media) < len(every_file),
             **super().get_context_data(**kwargs),
             "report": report,
             "event": event,
@@ -56,7 +68,7 @@ class ReportReviewView(OfficeAreaMixin, TemplateView):
             "leaders": list(report.leaders.all()),
             "history": list(report.log.all()),
             "checklist": event.week.publication_checklist or [],
-            "can_decide": report.status == DailyReport.Status.SUBMITTED,
+            "can_decide": reader["can_review"] and report.status == DailyReport.Status.SUBMITTED,
             "previous": previous,
             "next": following,
             "position": position,

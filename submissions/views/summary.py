@@ -48,6 +48,7 @@ class SummaryView(SummaryAreaMixin, TemplateView):
             day_summary=summary.on(day) if day else None,
             today=week.today(),
             can_review=rules.test_rule("submissions.review_reports", self.request.user),
+            show_phones=rules.test_rule("events.see_contact_phones", self.request.user),
         )
         return context
 
@@ -64,7 +65,8 @@ class SummaryExportView(SummaryAreaMixin, View):
         week = current_week(request)
         if week is None:
             raise Http404
-        body = self.builders[self.fmt](week=week, now=timezone.now())
+        with_phones = rules.test_rule("events.see_contact_phones", request.user)
+        body = self.builders[self.fmt](week=week, now=timezone.now(), with_phones=with_phones)
         response = HttpResponse(body, content_type=TYPES[self.fmt])
         filename = f"{week_export_basename(week, self.names[self.fmt])}.{self.fmt}"
         response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)

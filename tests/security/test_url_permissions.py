@@ -29,12 +29,14 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 ANON, MEMBER_A, MEMBER_B, OFFICE, ADMIN = "anonymous", "member_a", "member_b", "office", "admin"
-ROLES = (ANON, MEMBER_A, MEMBER_B, OFFICE, ADMIN)
+OBSERVER = "observer"  # the publicity department or a leader: reads results, reviews nothing
+ROLES = (ANON, MEMBER_A, MEMBER_B, OFFICE, ADMIN, OBSERVER)
 EVERYONE = frozenset(ROLES)
-SIGNED_IN = frozenset({MEMBER_A, MEMBER_B, OFFICE, ADMIN})
+SIGNED_IN = frozenset({MEMBER_A, MEMBER_B, OFFICE, ADMIN, OBSERVER})
 MEMBERS = frozenset({MEMBER_A, MEMBER_B})
 UNIT_B = frozenset({MEMBER_B})
 REVIEW = frozenset({OFFICE, ADMIN})
+READERS = REVIEW | {OBSERVER}  # the board, report pages and summaries
 NOBODY = frozenset()
 
 
@@ -84,7 +86,7 @@ TABLE: dict[str, Row] = {
     "organizer:event_edit": Row(_event, get=UNIT_B, post=UNIT_B),
     "organizer:event_submit": Row(_event, post=UNIT_B),
     "organizer:event_withdraw": Row(_event, post=UNIT_B),
-    "organizer:notices": Row(get=MEMBERS | REVIEW),  # one's own notices only
+    "organizer:notices": Row(get=MEMBERS | READERS),  # one's own notices only
     "organizer:apply": Row(get=EVERYONE, post=EVERYONE),
     "organizer:apply_done": Row(get=EVERYONE),
     # The signed link is the capability: whoever holds it may open it (and set a password).
@@ -109,10 +111,10 @@ TABLE: dict[str, Row] = {
     "review_events:applications": Row(get=REVIEW),
     "review_events:application_accept": Row(lambda o: {"pk": o["application"].pk}, post=REVIEW),
     "review_events:application_decline": Row(lambda o: {"pk": o["application"].pk}, get=REVIEW, post=REVIEW),
-    "board:home": Row(get=REVIEW),
-    "board:live": Row(get=REVIEW),
-    "board:version": Row(get=REVIEW),
-    "board:report": Row(lambda o: {"pk": o["report_b"].pk}, get=REVIEW),
+    "board:home": Row(get=READERS),
+    "board:live": Row(get=READERS),
+    "board:version": Row(get=READERS),
+    "board:report": Row(lambda o: {"pk": o["report_b"].pk}, get=READERS),
     "board:accept": Row(lambda o: {"pk": o["report_b"].pk}, post=REVIEW),
     "board:return": Row(lambda o: {"pk": o["report_b"].pk}, post=REVIEW),
     "board:media_public": Row(lambda o: {"pk": o["media_b"].pk}, post=REVIEW),
@@ -137,9 +139,9 @@ TABLE: dict[str, Row] = {
     "public_media": Row(lambda o: {"pk": o["public_media_b"].pk}, get=EVERYONE),
     "public_media_preview": Row(lambda o: {"pk": o["public_media_b"].pk}, get=EVERYONE),
     # The day and week summary (submissions.view_summary): the office now.
-    "board:summary": Row(get=REVIEW),
-    "board:summary_docx": Row(get=REVIEW),
-    "board:summary_xlsx": Row(get=REVIEW),
+    "board:summary": Row(get=READERS),
+    "board:summary_docx": Row(get=READERS),
+    "board:summary_xlsx": Row(get=READERS),
     "open_data": Row(get=EVERYONE),
     "favicon": Row(get=EVERYONE),
 }
@@ -256,6 +258,7 @@ def world(tmp_path):
         MEMBER_B: member_b,
         OFFICE: factories.office_user(),
         ADMIN: factories.superuser(),
+        OBSERVER: factories.observer(),
     }
     return objs, users
 
