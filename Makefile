@@ -34,6 +34,7 @@ run: messages
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_week --today
+	$(MANAGE) load_demo_exhibition
 	@echo "Portal: http://$(HOST):$(PORT)/   admin: http://$(HOST):$(PORT)/admin/"
 	@trap 'kill $$(cat var/worker.pid 2>/dev/null) 2>/dev/null; exit 0' EXIT INT TERM; \
 	$(BIN)/celery -A shuangchuang worker --beat --loglevel=WARNING --concurrency=2 \

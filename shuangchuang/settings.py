@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "venues",
     "events",
     "submissions",
+    "exhibits",
     "public",
 ]
 

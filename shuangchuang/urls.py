@@ -20,6 +20,8 @@ urlpatterns = [
     path("review/events/", include("events.urls.review")),
     path("review/reminders/", include("submissions.urls.reminders")),
     path("review/", include("submissions.urls.review")),
+    path("expo/", include("exhibits.urls.public")),
+    path("exhibits/", include("exhibits.urls.area")),
     path("", include("public.urls.venues")),
     path("", include("public.urls.site")),
 ]

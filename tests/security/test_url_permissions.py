@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from events import services as event_services
 from events.models import Event, Membership
 from tests import factories
+from tests.exhibits import factories as exhibit_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,7 @@ MEMBERS = frozenset({MEMBER_A, MEMBER_B})
 UNIT_B = frozenset({MEMBER_B})
 REVIEW = frozenset({OFFICE, ADMIN})
 READERS = REVIEW | {OBSERVER}  # the board, report pages and summaries
+HALL = REVIEW | {MEMBER_B}  # the online hall's curator (a member of its host unit B) and the office
 NOBODY = frozenset()
 
 
@@ -53,6 +55,10 @@ def _event(objs):
 
 def _day(objs):
     return {"event_id": objs["event_b"].pk, "day": objs["event_b"].days[0]}
+
+
+def _hall(objs):
+    return {"pk": objs["hall"].pk}
 
 
 TABLE: dict[str, Row] = {
@@ -138,6 +144,42 @@ TABLE: dict[str, Row] = {
     "event_cover": Row(lambda o: {"pk": o["draft_b"].pk}, get=UNIT_B | REVIEW),
     "public_media": Row(lambda o: {"pk": o["public_media_b"].pk}, get=EVERYONE),
     "public_media_preview": Row(lambda o: {"pk": o["public_media_b"].pk}, get=EVERYONE),
+    # The online hall (exhibits): unit B hosts it and member B curates it; its projects belong
+    # to a holder who is none of these roles (holders have their own matrix in tests/exhibits).
+    "expo:hall": Row(get=EVERYONE),
+    "expo:exhibition": Row(lambda o: {"slug": o["hall"].slug}, get=EVERYONE),
+    "expo:project": Row(lambda o: {"pk": o["hall_accepted"].pk}, get=EVERYONE),
+    "expo:cover": Row(lambda o: {"pk": o["hall_accepted"].pk}, get=EVERYONE),
+    "expo:image": Row(lambda o: {"pk": o["hall_draft"].pk, "image_pk": o["hall_image"].pk}, get=HALL),
+    "expo:document": Row(
+        lambda o: {"pk": o["hall_draft"].pk, "document_pk": o["hall_document"].pk}, get=HALL
+    ),
+    "expo:intent": Row(lambda o: {"pk": o["hall_accepted"].pk}, get=EVERYONE),  # a bare POST: the form again
+    "expo:intent_confirm": Row(lambda o: {"token": o["hall_intent_token"]}, get=EVERYONE),
+    "expo:intent_done": Row(get=EVERYONE),
+    # The signed link is the capability: whoever holds it may join the hall as a holder.
+    "exhibits:join": Row(lambda o: {"token": o["hall_join_token"]}, get=EVERYONE, post=EVERYONE),
+    "exhibits:invitation": Row(lambda o: {"token": o["hall_invitation_token"]}, get=EVERYONE, post=EVERYONE),
+    "exhibits:home": Row(get=HALL),
+    "exhibits:intents": Row(get=HALL),
+    "exhibits:project_create": Row(lambda o: {"exhibition_pk": o["hall"].pk}),  # the hall's holders only
+    "exhibits:project": Row(lambda o: {"pk": o["hall_draft"].pk}, get=HALL),
+    "exhibits:project_edit": Row(lambda o: {"pk": o["hall_draft"].pk}),  # its holder only
+    "exhibits:project_submit": Row(lambda o: {"pk": o["hall_draft"].pk}),
+    "exhibits:image_add": Row(lambda o: {"pk": o["hall_draft"].pk}),
+    "exhibits:image_delete": Row(lambda o: {"pk": o["hall_image"].pk}),
+    "exhibits:document_add": Row(lambda o: {"pk": o["hall_draft"].pk}),
+    "exhibits:document_delete": Row(lambda o: {"pk": o["hall_document"].pk}),
+    "exhibits:signing_create": Row(lambda o: {"pk": o["hall_accepted"].pk}, get=HALL, post=HALL),
+    "exhibits:intent_answer": Row(lambda o: {"pk": o["hall_intent"].pk}, post=HALL),
+    "exhibits:hall": Row(_hall, get=HALL),
+    "exhibits:invite": Row(_hall, get=HALL, post=HALL),
+    "exhibits:join_link_renew": Row(_hall, post=HALL),
+    "exhibits:hall_intents": Row(_hall, get=HALL),
+    "exhibits:totals": Row(_hall, get=HALL),
+    "exhibits:totals_xlsx": Row(_hall, get=HALL),
+    "exhibits:review": Row(lambda o: {"pk": o["hall_submitted"].pk}, get=HALL, post=HALL),
+    "exhibits:feature": Row(lambda o: {"pk": o["hall_accepted"].pk}, post=HALL),
     # The day and week summary (submissions.view_summary): the office now.
     "board:summary": Row(get=READERS),
     "board:summary_docx": Row(get=READERS),
@@ -213,7 +255,7 @@ def _requests(objs):
 
 def _snapshot():
     rows = {}
-    for app in ("events", "submissions", "venues"):
+    for app in ("events", "submissions", "exhibits", "venues"):
         for model in apps.get_app_config(app).get_models():
             values = list(model._default_manager.order_by("pk").values())
             for value in values:
@@ -251,6 +293,7 @@ def world(tmp_path):
         "membership_b": Membership.objects.get(user=member_b),
         "application": factories.application(),
         "invitation_token": event_services.invitation_token(invitation),
+        **exhibit_factories.security_world(host=unit_b, curator=member_b, week=week),
     }
     users = {
         ANON: None,

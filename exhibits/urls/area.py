@@ -1,0 +1,31 @@
+from django.urls import path
+
+from ..views import area, curator, join
+
+app_name = "exhibits"
+urlpatterns = [
+    path("", area.HomeView.as_view(), name="home"),
+    path("join/<str:token>/", join.JoinView.as_view(), name="join"),
+    path("invitation/<str:token>/", join.InvitationView.as_view(), name="invitation"),
+    # A holder's projects (curators and the office open them too).
+    path("halls/<int:exhibition_pk>/new/", area.ProjectCreateView.as_view(), name="project_create"),
+    path("projects/<int:pk>/", area.ProjectDetailView.as_view(), name="project"),
+    path("projects/<int:pk>/edit/", area.ProjectEditView.as_view(), name="project_edit"),
+    path("projects/<int:pk>/submit/", area.ProjectSubmitView.as_view(), name="project_submit"),
+    path("projects/<int:pk>/images/", area.ImageAddView.as_view(), name="image_add"),
+    path("images/<int:pk>/delete/", area.ImageDeleteView.as_view(), name="image_delete"),
+    path("projects/<int:pk>/documents/", area.DocumentAddView.as_view(), name="document_add"),
+    path("documents/<int:pk>/delete/", area.DocumentDeleteView.as_view(), name="document_delete"),
+    path("projects/<int:pk>/signings/new/", area.SigningCreateView.as_view(), name="signing_create"),
+    path("intents/", area.IntentListView.as_view(), name="intents"),
+    path("intents/<int:pk>/answer/", area.IntentAnswerView.as_view(), name="intent_answer"),
+    # A curator's hall.
+    path("halls/<int:pk>/", curator.ProjectListView.as_view(), name="hall"),
+    path("halls/<int:pk>/invite/", curator.InviteView.as_view(), name="invite"),
+    path("halls/<int:pk>/invite/new-link/", curator.JoinLinkRenewView.as_view(), name="join_link_renew"),
+    path("halls/<int:pk>/intents/", curator.HallIntentListView.as_view(), name="hall_intents"),
+    path("halls/<int:pk>/totals/", curator.TotalsView.as_view(), name="totals"),
+    path("halls/<int:pk>/totals.xlsx", curator.TotalsXlsxView.as_view(), name="totals_xlsx"),
+    path("projects/<int:pk>/review/", curator.ReviewView.as_view(), name="review"),
+    path("projects/<int:pk>/feature/", curator.FeatureView.as_view(), name="feature"),
+]

@@ -1,0 +1,227 @@
+"""A curator's pages (and the office's, which curates every hall): the hall's projects with
+filters, review and featuring, invitations, intents, totals.
+
+Halls are looked up among those the user curates (``selectors.access.managed_exhibitions``),
+so another hall is a 404.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, ListView, TemplateView, View
+from django.views.generic.detail import SingleObjectMixin
+
+from core.views import ObjectPermissionMixin, PortalPermissionMixin
+
+from .. import exports, services
+from ..forms import FeatureForm, InviteForm, ReviewForm
+from ..models import Intent, Project
+from ..selectors import area as selectors
+from ..selectors.access import area_projects
+from ..selectors.totals import exhibition_totals
+
+S = Project.Status
+
+
+class HallMixin(PortalPermissionMixin):
+    """One hall the user curates (all, for the office), from the URL's ``pk``; another is a 404."""
+
+    permission_required = "exhibits.curate_exhibition"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        self.exhibition = get_object_or_404(selectors.managed_hall(user=request.user, pk=kwargs["pk"]))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_object(self):
+        return self.exhibition
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "exhibition": self.exhibition}
+
+
+class ProjectListView(HallMixin, ListView):
+    """The hall's submitted projects (not holders' drafts): filters by status, section, stage,
+    featured, and a search; 50 a page."""
+
+    template_name = "exhibits/curator/project_list.html"
+    context_object_name = "projects"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filters = selectors.CuratorFilters.from_query(self.request.GET)
+        return selectors.curator_projects(exhibition=self.exhibition, filters=self.filters)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filters = self.filters
+        params = {
+            "status": filters.status,
+            "section": filters.section or "",
+            "stage": filters.stage,
+            "featured": "1" if filters.featured else "",
+            "q": filters.q,
+        }
+        context.update(
+            filters=filters,
+            sections=list(self.exhibition.sections.all()),
+            statuses=[(value, label) for value, label in S.choices if value != S.DRAFT],
+            stages=Project.Stage.choices,
+            page_query=urlencode({name: value for name, value in params.items() if value}),
+        )
+        return context
+
+
+class ProjectDecisionMixin(ObjectPermissionMixin, SingleObjectMixin):
+    def get_queryset(self):
+        return area_projects(user=self.request.user).select_related("exhibition", "section", "owner")
+
+
+class ReviewView(ProjectDecisionMixin, FormView):
+    """Accept, return (with a reason) or reject a submitted project."""
+
+    permission_required = "exhibits.review_project"
+    template_name = "exhibits/curator/review.html"
+    form_class = ReviewForm
+
+    def get_context_data(self, **kwargs):
+        self.object = self.get_object()
+        project = selectors.area_project(user=self.request.user, pk=self.object.pk).get()
+        return {
+            **super().get_context_data(**kwargs),
+            "project": project,
+            "images": list(project.images.all()),
+            "documents": list(project.documents.all()),
+            "reviews": list(project.reviews.all()),
+        }
+
+    def form_valid(self, form):
+        project = self.get_object()
+        decision, reason = form.cleaned_data["decision"], form.cleaned_data["reason"]
+        action = {
+            "accept": services.project_accept,
+            "return": services.project_return,
+            "reject": services.project_reject,
+        }[decision]
+        try:
+            action(project=project, by=self.request.user, reason=reason)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        said = {
+            "accept": _("已入展：%(title)s"),
+            "return": _("已退回：%(title)s"),
+            "reject": _("未予入选：%(title)s"),
+        }
+        messages.success(self.request, said[decision] % {"title": project.title})
+        return redirect("exhibits:hall", pk=project.exhibition_id)
+
+
+class FeatureView(ProjectDecisionMixin, View):
+    """Feature an accepted project at an order, or stop featuring it (empty order)."""
+
+    http_method_names = ["post"]
+    permission_required = "exhibits.feature_project"
+
+    def post(self, request, *args, **kwargs):
+        project = self.get_object()
+        form = FeatureForm(request.POST)
+        if form.is_valid():
+            order = form.cleaned_data["order"]
+            services.project_feature(project=project, by=request.user, order=order)
+            if order is None:
+                messages.success(request, _("已取消精选：%(title)s") % {"title": project.title})
+            else:
+                messages.success(
+                    request,
+                    _("已设为精选（第 %(order)d 位）：%(title)s") % {"order": order, "title": project.title},
+                )
+        else:
+            messages.error(request, _("精选排序须为 1 至 999 的整数。"))
+        return redirect("exhibits:project", pk=project.pk)
+
+
+class InviteView(HallMixin, FormView):
+    """The hall's open link (with "new link") and invitations by e-mail."""
+
+    template_name = "exhibits/curator/invite.html"
+    form_class = InviteForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            join_url=services.join_link_url(self.exhibition),
+            invitations=list(self.exhibition.invitations.select_related("invited_by")[:100]),
+            holders=list(self.exhibition.holders.select_related("user").order_by("-joined_at")[:200]),
+        )
+        return context
+
+    def form_valid(self, form):
+        exhibition = self.exhibition
+        invitations = services.holders_invite(
+            exhibition=exhibition,
+            emails=form.cleaned_data["emails"],
+            organization=form.cleaned_data["organization"],
+            by=self.request.user,
+        )
+        messages.success(self.request, _("已发送 %(count)d 份邀请。") % {"count": len(invitations)})
+        return redirect("exhibits:invite", pk=exhibition.pk)
+
+
+class JoinLinkRenewView(HallMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        services.join_link_renew(exhibition=self.exhibition, by=request.user)
+        messages.success(request, _("已生成新的邀请链接，旧链接已失效。"))
+        return redirect("exhibits:invite", pk=self.kwargs["pk"])
+
+
+class HallIntentListView(HallMixin, ListView):
+    """Every confirmed intent of the hall's projects."""
+
+    template_name = "exhibits/curator/intents.html"
+    context_object_name = "intents"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.intents_for(user=self.request.user, exhibition=self.exhibition)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "answer_choices": Intent.Answer.choices}
+
+
+class TotalsView(HallMixin, TemplateView):
+    template_name = "exhibits/curator/totals.html"
+
+    def get_context_data(self, **kwargs):
+        totals = exhibition_totals(exhibition=self.exhibition)
+        groups = [
+            (_("展项（按展区）"), totals.by_section),
+            (_("展项（按成果所属单位）"), totals.by_organization),
+        ]
+        return {**super().get_context_data(**kwargs), "totals": totals, "groups": groups}
+
+
+class TotalsXlsxView(HallMixin, View):
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        totals = exhibition_totals(exhibition=self.exhibition)
+        response = HttpResponse(
+            exports.totals_workbook(totals),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=exports.totals_filename(totals)
+        )
+        return response

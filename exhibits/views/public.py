@@ -1,0 +1,307 @@
+"""The public hall (/expo/): the projects of public halls, a project's page, its files, and a
+visitor's cooperation intent with its code.
+
+These pages live in this app's own face rather than in ``public/``: they read only this
+domain, and the intent pages are forms that write through this app's services. ``public/``
+stays the face of the week (schedule, venues, archive); it may link here, and a face app
+above several domains can take these views over unchanged if the hall ever combines them.
+
+Hall and project pages are cached for anonymous visitors like the schedule
+(``PublicCachedMixin``); every service that changes what they show bumps the public version.
+A project page's views are counted outside the cache, so a cached answer counts too.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from urllib.parse import urlencode
+
+import rules
+from django.contrib.auth.models import AnonymousUser
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models.fields.files import FieldFile
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView, View
+
+from core import ratelimit
+from core.mail import absolute_url
+from core.ratelimit import RateLimit, RateLimitedPostMixin
+from core.serving import file_response
+from core.views import PublicCachedMixin
+
+from .. import services
+from ..forms import CodeForm, IntentForm
+from ..models import Cooperation, Intent, Project
+from ..selectors import public as selectors
+
+log = logging.getLogger(__name__)
+
+HALL_PAGE_SIZE = 24
+# Intents write to a holder: limited per client address, per e-mail address across projects,
+# and to one per address and project a day (a second is refused with the reason, 429).
+INTENT_PER_ADDRESS = RateLimit("exhibit-intent-address", 10, 60 * 60)
+INTENT_PER_EMAIL = RateLimit("exhibit-intent-email", 5, 60 * 60, key_kind="email")
+INTENT_PER_EMAIL_AND_PROJECT = RateLimit("exhibit-intent-email-project", 1, 24 * 60 * 60, key_kind="email")
+# Guessing a code: each intent allows a few tries (services); this bounds an address overall.
+CODE_TRIES_PER_ADDRESS = RateLimit("exhibit-intent-code-address", 30, 10 * 60)
+INTENT_TOKEN_SALT = "exhibits.intent"
+INTENT_TOKEN_MAX_AGE = 24 * 60 * 60
+# Crawlers and link previews open pages nobody reads: they are not counted as views.
+NOT_A_READER = re.compile(r"bot|spider|crawl|slurp|preview|fetch|monitor|curl|wget|python", re.IGNORECASE)
+FILE_CACHE_CONTROL = "public, max-age=300"
+PRIVATE_FILE_CACHE_CONTROL = "private, max-age=300"
+
+
+class PublicPageView(PublicCachedMixin, TemplateView):
+    http_method_names = ["get", "head"]
+
+
+class HallView(PublicPageView):
+    """Every public hall's projects (or one hall's, ``slug``): sections, featured first,
+    filters and search in the URL, 24 a page."""
+
+    template_name = "exhibits/public/hall.html"
+    cache_params = selectors.HallFilters.PARAMS
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        exhibition = selectors.public_exhibition(slug=kwargs["slug"]) if "slug" in kwargs else None
+        filters = selectors.HallFilters.from_query(self.request.GET)
+        paginator = Paginator(selectors.hall_projects(filters=filters, exhibition=exhibition), HALL_PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        base = reverse("expo:exhibition", args=[exhibition.slug]) if exhibition else reverse("expo:hall")
+        choices = selectors.hall_choices(exhibition=exhibition, year=filters.year)
+        context.update(
+            exhibition=exhibition,
+            filters=filters,
+            page=page,
+            projects=page.object_list,
+            base_url=base,
+            choices=choices,
+            all_sections_url="?" + urlencode(filters.as_params(section="")),
+            section_links=[
+                {
+                    "section": section,
+                    "url": "?" + urlencode(filters.as_params(section=section.pk)),
+                    "active": section.pk == filters.section,
+                }
+                for section in choices.sections
+            ],
+            page_query=urlencode(filters.as_params()),
+            stages=Project.Stage.choices,
+            cooperations=Cooperation.choices,
+            # Signed-in pages are never cached: a curator finds the way to their hall's pages here.
+            show_area_link=rules.test_rule("exhibits.use_area", self.request.user),
+        )
+        return context
+
+
+class ProjectView(PublicPageView):
+    """A project's public page: images, documents, the hall and section, the intent button,
+    a share card (og: meta). Contacts are never read for it."""
+
+    template_name = "exhibits/public/project.html"
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        cached = super().as_view(**initkwargs)
+
+        @functools.wraps(cached)
+        def counted(request, *args, **kwargs):
+            response = cached(request, *args, **kwargs)
+            if (
+                request.method == "GET"
+                and response.status_code in (200, 304)
+                and not NOT_A_READER.search(request.META.get("HTTP_USER_AGENT", ""))
+            ):
+                services.project_view_count(project_id=kwargs["pk"])
+            return response
+
+        return counted
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        project = selectors.public_project(pk=kwargs["pk"])
+        page_url = absolute_url(reverse("expo:project", args=[project.pk]))
+        context.update(
+            project=project,
+            exhibition=project.exhibition,
+            images=list(project.images.all()),
+            documents=list(project.documents.all()),
+            page_url=page_url,
+            cover_url=absolute_url(reverse("expo:cover", args=[project.pk])) if project.cover else "",
+        )
+        return context
+
+
+# --- Files ---------------------------------------------------------------------------------
+
+
+class ProjectFileView(View):
+    """A project's cover, image or document: to the public once the project is public, else
+    to who may see the project (``exhibits.see_project_files``, privately cached)."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, pk: int, **kwargs):
+        project = get_object_or_404(Project.objects.select_related("exhibition__week"), pk=pk)
+        if not rules.test_rule("exhibits.see_project_files", request.user, project):
+            raise Http404("No file")
+        field, content_type, filename = self.file_of(project, **kwargs)
+        if not field:
+            raise Http404("No file")
+        is_public = rules.test_rule("exhibits.see_project_files", AnonymousUser(), project)
+        response = file_response(
+            request, field, content_type=content_type, filename=filename, as_attachment=bool(filename)
+        )
+        response["Cache-Control"] = FILE_CACHE_CONTROL if is_public else PRIVATE_FILE_CACHE_CONTROL
+        return response
+
+
+def _image_type(field: FieldFile) -> str:
+    return "image/png" if field.name.lower().endswith(".png") else "image/jpeg"
+
+
+class CoverView(ProjectFileView):
+    def file_of(self, project, **kwargs):
+        return project.cover, _image_type(project.cover), None
+
+
+class ImageView(ProjectFileView):
+    def file_of(self, project, *, image_pk: int, **kwargs):
+        image = get_object_or_404(project.images, pk=image_pk)
+        return image.image, _image_type(image.image), None
+
+
+class DocumentView(ProjectFileView):
+    def file_of(self, project, *, document_pk: int, **kwargs):
+        document = get_object_or_404(project.documents, pk=document_pk)
+        return document.file, "application/pdf", f"{document.title}.pdf"
+
+
+# --- Intents -------------------------------------------------------------------------------
+
+
+def intent_token(intent: Intent) -> str:
+    return signing.TimestampSigner(salt=INTENT_TOKEN_SALT).sign(str(intent.pk))
+
+
+def intent_for_token(token: str) -> Intent:
+    try:
+        pk = signing.TimestampSigner(salt=INTENT_TOKEN_SALT).unsign(token, max_age=INTENT_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        raise Http404("No such intent") from None
+    return get_object_or_404(Intent.objects.select_related("project"), pk=pk)
+
+
+class IntentView(RateLimitedPostMixin, FormView):
+    """The intent form of a public project. A valid intent is stored unconfirmed and a code
+    sent to the visitor; the next page asks for it. Limited per client address, per e-mail
+    address, and to one per e-mail address and project a day (``INTENT_PER_*``)."""
+
+    template_name = "exhibits/public/intent_form.html"
+    form_class = IntentForm
+
+    def dispatch(self, request, *args, pk: int, **kwargs):
+        self.project = selectors.intent_target(pk=pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def rate_limit_checks(self):
+        return [(INTENT_PER_ADDRESS, self.client_address)]
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "project": self.project}
+
+    def form_valid(self, form):
+        if form.is_bot:
+            log.info("intent honeypot filled on project %s: dropped", self.project.pk)
+            return redirect("expo:project", pk=self.project.pk)
+        email = ratelimit.normalised(form.cleaned_data["email"])
+        if not ratelimit.spend(INTENT_PER_ADDRESS, self.client_address):
+            return self.rate_limited(INTENT_PER_ADDRESS)
+        if not ratelimit.spend(INTENT_PER_EMAIL_AND_PROJECT, f"{email}|{self.project.pk}"):
+            return self._refused(
+                INTENT_PER_EMAIL_AND_PROJECT,
+                _("您今天已对该项目表达过合作意向，项目方会通过邮件或电话与您联系，请勿重复提交。"),
+            )
+        if not ratelimit.spend(INTENT_PER_EMAIL, email):
+            return self._refused(INTENT_PER_EMAIL, _("该邮箱提交合作意向过于频繁，请稍后再试。"))
+        data = {
+            name: value for name, value in form.cleaned_data.items() if name not in ("website", "consent")
+        }
+        try:
+            intent = services.intent_create(project=self.project, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        return redirect("expo:intent_confirm", token=intent_token(intent))
+
+    def _refused(self, limit, message: str):
+        response = render(
+            self.request,
+            "exhibits/public/intent_refused.html",
+            {"project": self.project, "message": message, "minutes": ratelimit.minutes_left(limit)},
+            status=429,
+        )
+        response["Retry-After"] = str(ratelimit.minutes_left(limit) * 60)
+        return response
+
+
+class IntentConfirmView(RateLimitedPostMixin, FormView):
+    """Enter the code sent to the visitor (or ask for a new one). Confirmed, the intent
+    reaches the holder."""
+
+    template_name = "exhibits/public/intent_confirm.html"
+    form_class = CodeForm
+    rate_limits = (CODE_TRIES_PER_ADDRESS,)
+
+    def dispatch(self, request, *args, token: str, **kwargs):
+        self.intent = intent_for_token(token)
+        if self.intent.confirmed_at is not None:
+            return redirect("expo:intent_done")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "intent": self.intent,
+            "project": self.intent.project,
+            "masked_email": _masked(self.intent.email),
+        }
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "resend":
+            try:
+                services.intent_code_resend(intent=self.intent)
+            except ValidationError as error:
+                return self.render_to_response(
+                    self.get_context_data(form=CodeForm(), notice=error.messages[0])
+                )
+            return self.render_to_response(
+                self.get_context_data(form=CodeForm(), notice=_("新的验证码已发送。"))
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.intent_confirm(intent=self.intent, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error)
+            return self.form_invalid(form)
+        return redirect("expo:intent_done")
+
+
+class IntentDoneView(TemplateView):
+    template_name = "exhibits/public/intent_done.html"
+
+
+def _masked(email: str) -> str:
+    name, _sep, domain = email.partition("@")
+    return f"{name[:2]}***@{domain}"

@@ -1,0 +1,194 @@
+"""Builders for the hall's test data: every argument has a sensible default."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from events.models import Membership, Organizer, User, Week
+from exhibits.models import (
+    COOPERATION_BITS,
+    Curator,
+    Exhibition,
+    Holder,
+    Intent,
+    Project,
+    Section,
+    Signing,
+)
+from tests import factories
+
+_sequence = itertools.count(1)
+
+TITLES = [
+    "固态锂电池隔膜材料",
+    "基于机器视觉的钢材表面缺陷检测系统",
+    "可降解医用镁合金骨钉",
+    "农业无人机精准施药平台",
+    "城市内涝智能预警系统",
+    "钙钛矿叠层太阳能电池",
+]
+
+
+def exhibition(*, host: Organizer | None = None, week: Week | None = None, **fields) -> Exhibition:
+    number = next(_sequence)
+    week = week or factories.week(is_current=False)
+    now = timezone.now()
+    defaults = {
+        "host": host or factories.organizer(name=f"市科协 {number}", kind=Organizer.Kind.ASSOCIATION),
+        "week": week,
+        "title": f"高校科技创新成果云展厅 {number}",
+        "slug": f"hall-{number}",
+        "year": week.starts_on.year,
+        "call_opens_at": now - dt.timedelta(days=10),
+        "call_closes_at": now + dt.timedelta(days=30),
+        "is_published": True,
+        "is_permanent": True,
+    }
+    return Exhibition.objects.create(**{**defaults, **fields})
+
+
+def section(*, exhibition: Exhibition, **fields) -> Section:
+    defaults = {"name": f"展区 {next(_sequence)}", "order": 0}
+    return Section.objects.create(exhibition=exhibition, **{**defaults, **fields})
+
+
+_new_section = section
+
+
+def curator(*, exhibition: Exhibition, **fields) -> User:
+    person = factories.member(exhibition.host, **fields)
+    Curator.objects.create(exhibition=exhibition, user=person)
+    return person
+
+
+def holder(*, exhibition: Exhibition, organization: str = "某某大学", **fields) -> User:
+    person = factories.user(**fields)
+    Holder.objects.create(exhibition=exhibition, user=person, organization=organization)
+    return person
+
+
+def project(
+    *, exhibition: Exhibition, owner: User | None = None, section: Section | None = None, **fields
+) -> Project:
+    number = next(_sequence)
+    status = fields.get("status", Project.Status.ACCEPTED)
+    defaults = {
+        "title": f"{TITLES[number % len(TITLES)]} {number}",
+        "pitch": "让电池更安全、更耐用的关键材料",
+        "description": "项目介绍第一段。\n\n第二段。",
+        "stage": Project.Stage.PILOT,
+        "cooperation": COOPERATION_BITS["transfer"] | COOPERATION_BITS["financing"],
+        "organization": "某某大学",
+        "team": "张教授（负责人）",
+        "contact_name": "王老师",
+        "contact_phone": "13800000009",
+        "contact_email": f"contact{number}@example.edu.cn",
+        "status": status,
+        "accepted_at": timezone.now() if status == Project.Status.ACCEPTED else None,
+        "submitted_at": timezone.now() if status != Project.Status.DRAFT else None,
+    }
+    section = section or exhibition.sections.first() or _new_section(exhibition=exhibition)
+    return Project.objects.create(
+        exhibition=exhibition, owner=owner, section=section, **{**defaults, **fields}
+    )
+
+
+def many_projects(*, exhibition: Exhibition, count: int, owner: User | None = None) -> list[Project]:
+    """``count`` accepted projects over the hall's sections, every third featured, with a
+    cover-less and a covered one, so every relation a list shows has rows at every size."""
+    sections = list(exhibition.sections.all()) or [section(exhibition=exhibition)]
+    made = []
+    for n in range(count):
+        made.append(
+            project(
+                exhibition=exhibition,
+                owner=owner,
+                section=sections[n % len(sections)],
+                featured_order=n if n % 3 == 0 else None,
+                organization=f"大学 {n % 4}",
+            )
+        )
+    return made
+
+
+def intent(*, project: Project, confirmed: bool = True, **fields) -> Intent:
+    number = next(_sequence)
+    defaults = {
+        "name": f"投资人 {number}",
+        "organization": "某某创投",
+        "role": Intent.Role.INVESTOR,
+        "kind": "financing",
+        "message": "希望进一步了解。",
+        "email": f"investor{number}@example.com",
+        "confirmed_at": timezone.now() if confirmed else None,
+    }
+    return Intent.objects.create(project=project, **{**defaults, **fields})
+
+
+def signing(*, project: Project, **fields) -> Signing:
+    defaults = {
+        "parties": "某某科技有限公司",
+        "kind": "transfer",
+        "signed_on": timezone.localdate(),
+        "amount": 120,
+    }
+    return Signing.objects.create(project=project, **{**defaults, **fields})
+
+
+def png_upload(name: str = "photo.png", size: tuple[int, int] = (64, 48)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def jpeg_upload(name: str = "photo.jpg", size: tuple[int, int] = (64, 48)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (30, 30, 200)).save(buffer, format="JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def pdf_upload(name: str = "brochure.pdf") -> SimpleUploadedFile:
+    content = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def membership(user: User, unit: Organizer) -> Membership:
+    return Membership.objects.create(organizer=unit, user=user)
+
+
+def security_world(*, host: Organizer, curator: User, week: Week) -> dict:
+    """The hall's objects for the project-wide URL matrix (tests/security): a hall of ``host``
+    curated by ``curator``, a holder nobody else is, and that holder's projects in every state
+    a URL needs. Keys start with ``hall_``."""
+    from exhibits import services
+    from exhibits.models import HolderInvitation
+    from exhibits.views.public import intent_token
+
+    hall = exhibition(host=host, week=week)
+    section(exhibition=hall, name="碳中和")
+    Curator.objects.create(exhibition=hall, user=curator)
+    owner = holder(exhibition=hall)
+    draft = project(exhibition=hall, owner=owner, status=Project.Status.DRAFT)
+    image = services.project_image_add(project=draft, by=owner, upload=png_upload(), name="i.png")
+    document = services.project_document_add(project=draft, by=owner, upload=pdf_upload(), title="资料")
+    accepted = project(exhibition=hall, owner=owner)
+    accepted.cover.save("cover.png", png_upload())
+    invitation = HolderInvitation.objects.create(exhibition=hall, email="invitee@example.edu.cn")
+    return {
+        "hall": hall,
+        "hall_draft": draft,
+        "hall_submitted": project(exhibition=hall, owner=owner, status=Project.Status.SUBMITTED),
+        "hall_accepted": accepted,
+        "hall_image": image,
+        "hall_document": document,
+        "hall_intent": intent(project=accepted),
+        "hall_intent_token": intent_token(intent(project=accepted, confirmed=False)),
+        "hall_join_token": services.join_link_token(hall),
+        "hall_invitation_token": services.invitation_token(invitation),
+    }

@@ -1,0 +1,210 @@
+"""The hall's permission matrix: every URL of the app, as anonymous, holder A, holder B,
+the curator of hall X, the curator of hall Y and the office, against holder B's objects in
+hall X (so holder A meets another holder's objects and curator Y another hall's).
+
+Expected: anonymous → the login page (302) in the signed-in area; another holder's or
+another hall's object → 404; an action the role may not take on an object it can see → 403;
+a successful POST → 302 back to a page.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from exhibits import services
+from exhibits.models import Curator, HolderInvitation, Intent, Project, ProjectDocument, ProjectImage
+from exhibits.views.public import intent_token
+from tests import factories
+from tests.exhibits import factories as exhibit_factories
+
+pytestmark = pytest.mark.django_db
+
+ANON, HOLDER_A, HOLDER_B, CURATOR_X, CURATOR_Y, OFFICE = (
+    "anonymous",
+    "holder_a",
+    "holder_b",
+    "curator_x",
+    "curator_y",
+    "office",
+)
+ROLES = (ANON, HOLDER_A, HOLDER_B, CURATOR_X, CURATOR_Y, OFFICE)
+
+
+def row(anon, holder_a, holder_b, curator_x, curator_y, office):
+    return dict(zip(ROLES, (anon, holder_a, holder_b, curator_x, curator_y, office), strict=True))
+
+
+EVERYONE_200 = row(200, 200, 200, 200, 200, 200)
+# name → (method, object key for the URL's arguments, expected status per role)
+MATRIX = {
+    # The public hall.
+    "expo:hall": ("get", None, EVERYONE_200),
+    "expo:exhibition": ("get", "hall_x_slug", EVERYONE_200),
+    "expo:project": ("get", "accepted_b", EVERYONE_200),
+    "expo:cover": ("get", "accepted_b", EVERYONE_200),
+    # Files of a project not yet public: its holder, its curators, the office.
+    "expo:image": ("get", "image_b", row(404, 404, 200, 200, 404, 200)),
+    "expo:document": ("get", "document_b", row(404, 404, 200, 200, 404, 200)),
+    "expo:intent": ("get", "accepted_b", EVERYONE_200),
+    "expo:intent_confirm": ("get", "intent_token", EVERYONE_200),
+    "expo:intent_done": ("get", None, EVERYONE_200),
+    # Joining: the signed link is the capability; holders already in are sent home.
+    "exhibits:join": ("get", "join_token", row(200, 302, 302, 200, 200, 200)),
+    "exhibits:invitation": ("get", "invitation_token", row(200, 302, 302, 200, 200, 200)),
+    # The area.
+    "exhibits:home": ("get", None, row(302, 200, 200, 200, 200, 200)),
+    "exhibits:intents": ("get", None, row(302, 200, 200, 200, 200, 200)),
+    "exhibits:project_create": ("get", "hall_x", row(302, 200, 200, 404, 404, 404)),
+    "exhibits:project": ("get", "draft_b", row(302, 404, 200, 200, 404, 200)),
+    "exhibits:project_edit": ("get", "draft_b", row(302, 404, 200, 403, 404, 403)),
+    "exhibits:project_submit": ("post", "draft_b", row(302, 404, 302, 403, 404, 403)),
+    "exhibits:image_add": ("post", "draft_b", row(302, 404, 302, 403, 404, 403)),
+    "exhibits:image_delete": ("post", "image_b", row(302, 404, 302, 403, 404, 403)),
+    "exhibits:document_add": ("post", "draft_b", row(302, 404, 302, 403, 404, 403)),
+    "exhibits:document_delete": ("post", "document_b", row(302, 404, 302, 403, 404, 403)),
+    "exhibits:signing_create": ("get", "accepted_b", row(302, 404, 200, 200, 404, 200)),
+    "exhibits:intent_answer": ("post", "intent_b", row(302, 404, 302, 302, 404, 302)),
+    # A curator's hall.
+    "exhibits:hall": ("get", "hall_x", row(302, 404, 404, 200, 404, 200)),
+    "exhibits:invite": ("get", "hall_x", row(302, 404, 404, 200, 404, 200)),
+    "exhibits:join_link_renew": ("post", "hall_x", row(302, 404, 404, 302, 404, 302)),
+    "exhibits:hall_intents": ("get", "hall_x", row(302, 404, 404, 200, 404, 200)),
+    "exhibits:totals": ("get", "hall_x", row(302, 404, 404, 200, 404, 200)),
+    "exhibits:totals_xlsx": ("get", "hall_x", row(302, 404, 404, 200, 404, 200)),
+    "exhibits:review": ("get", "submitted_b", row(302, 404, 403, 200, 404, 200)),
+    "exhibits:feature": ("post", "accepted_b", row(302, 404, 403, 302, 404, 302)),
+}
+
+
+def _names(resolver=None, namespace=""):
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace or namespace
+            yield from _names(entry, inner)
+        elif isinstance(entry, URLPattern) and namespace in ("expo", "exhibits"):
+            yield f"{namespace}:{entry.name}"
+
+
+def test_the_matrix_covers_every_url_of_the_app():
+    assert set(_names()) == set(MATRIX)
+
+
+@pytest.fixture
+def world():
+    hall_x = exhibit_factories.exhibition()
+    hall_y = exhibit_factories.exhibition()
+    for hall in (hall_x, hall_y):
+        exhibit_factories.section(exhibition=hall, name="碳中和")
+    holder_a = exhibit_factories.holder(exhibition=hall_x)
+    holder_b = exhibit_factories.holder(exhibition=hall_x)
+    holder_y = exhibit_factories.holder(exhibition=hall_y)
+    exhibit_factories.project(exhibition=hall_x, owner=holder_a)
+    exhibit_factories.project(exhibition=hall_y, owner=holder_y, status=Project.Status.SUBMITTED)
+    draft_b = exhibit_factories.project(exhibition=hall_x, owner=holder_b, status=Project.Status.DRAFT)
+    submitted_b = exhibit_factories.project(
+        exhibition=hall_x, owner=holder_b, status=Project.Status.SUBMITTED
+    )
+    accepted_b = exhibit_factories.project(exhibition=hall_x, owner=holder_b)
+    accepted_b.cover.save("cover.png", exhibit_factories.png_upload())
+    image_b = services.project_image_add(
+        project=draft_b, by=holder_b, upload=exhibit_factories.png_upload(), name="i.png"
+    )
+    document_b = services.project_document_add(
+        project=draft_b, by=holder_b, upload=exhibit_factories.pdf_upload(), title="资料"
+    )
+    intent_b = exhibit_factories.intent(project=accepted_b)
+    unconfirmed = exhibit_factories.intent(project=accepted_b, confirmed=False)
+    invitation = HolderInvitation.objects.create(exhibition=hall_x, email="new@example.edu.cn")
+    users = {
+        ANON: None,
+        HOLDER_A: holder_a,
+        HOLDER_B: holder_b,
+        CURATOR_X: exhibit_factories.curator(exhibition=hall_x),
+        CURATOR_Y: exhibit_factories.curator(exhibition=hall_y),
+        OFFICE: factories.office_user(),
+    }
+    args = {
+        None: [],
+        "hall_x": [hall_x.pk],
+        "hall_x_slug": [hall_x.slug],
+        "draft_b": [draft_b.pk],
+        "submitted_b": [submitted_b.pk],
+        "accepted_b": [accepted_b.pk],
+        "image_b": [draft_b.pk, image_b.pk],
+        "document_b": [draft_b.pk, document_b.pk],
+        "intent_b": [intent_b.pk],
+        "intent_token": [intent_token(unconfirmed)],
+        "join_token": [services.join_link_token(hall_x)],
+        "invitation_token": [services.invitation_token(invitation)],
+    }
+    return users, args
+
+
+def _args_for(name: str, key, args) -> list:
+    # The area's image and document actions name the file alone; the public ones its project too.
+    if name in ("exhibits:image_delete", "exhibits:document_delete"):
+        return args[key][1:]
+    return args[key]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_matrix(client, world, name, role):
+    users, args = world
+    method, key, expected = MATRIX[name]
+    if users[role] is not None:
+        client.force_login(users[role])
+    url = reverse(name, args=_args_for(name, key, args))
+
+    response = getattr(client, method)(url)
+
+    assert response.status_code == expected[role], f"{method.upper()} {url} as {role}"
+    if (
+        response.status_code == 302
+        and role == ANON
+        and name.startswith("exhibits:")
+        and expected[role] == 302
+    ):
+        assert "/accounts/login/" in response["Location"]
+
+
+def test_a_role_refused_changes_nothing(client, world):
+    """The refused POSTs of the matrix leave the database as it was."""
+    users, args = world
+
+    def snapshot():
+        return (
+            sorted(Project.objects.values_list("pk", "status", "featured_order")),
+            ProjectImage.objects.count(),
+            ProjectDocument.objects.count(),
+            sorted(Intent.objects.values_list("pk", "answer")),
+            Curator.objects.count(),
+        )
+
+    before = snapshot()
+    for name, (method, key, expected) in MATRIX.items():
+        if method != "post":
+            continue
+        for role, status in expected.items():
+            if status in (403, 404) or (role == ANON and status == 302):
+                client.logout()
+                if users[role] is not None:
+                    client.force_login(users[role])
+                client.post(
+                    reverse(name, args=_args_for(name, key, args)), {"order": "1", "answer": "declined"}
+                )
+    assert snapshot() == before
+
+
+def test_contacts_and_intents_never_reach_public_pages(client, world):
+    users, args = world
+    project = Project.objects.get(pk=args["accepted_b"][0])
+    intent = Intent.objects.get(pk=args["intent_b"][0])
+    pages = [
+        reverse("expo:hall"),
+        reverse("expo:exhibition", args=args["hall_x_slug"]),
+        reverse("expo:project", args=[project.pk]),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        for secret in (project.contact_phone, project.contact_email, intent.email, intent.name):
+            assert secret not in html, (url, secret)
