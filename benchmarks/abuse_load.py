@@ -159,6 +159,7 @@ def nginx_config(*, tmp: Path, listen: int, upstream: int) -> Path:
             raise RuntimeError(f"{NGINX_CONF} changed ({old!r} not found): update abuse_load.nginx_config")
         site = site.replace(old, new)
     (tmp / "site.conf").write_text(site, encoding="utf-8")
+    _writable_by_nginx_workers(tmp)
     main_conf = tmp / "nginx.conf"
     main_conf.write_text(
         f"""worker_processes 1;
@@ -178,6 +179,24 @@ http {{
         encoding="utf-8",
     )
     return main_conf
+
+
+NGINX_DIRS = ("nginx-cache", "nginx-body", "nginx-proxy", "nginx-fastcgi", "nginx-uwsgi", "nginx-scgi")
+
+
+def _writable_by_nginx_workers(tmp: Path) -> None:
+    """Started as root, nginx's workers run as ``nobody``: they must reach the run's directory
+    and write the cache and temporary files (mkdtemp makes it private to root)."""
+    for name in NGINX_DIRS:
+        (tmp / name).mkdir(exist_ok=True)
+    if os.geteuid() != 0:
+        return
+    import pwd
+
+    nobody = pwd.getpwnam("nobody")
+    tmp.chmod(0o711)
+    for name in NGINX_DIRS:
+        os.chown(tmp / name, nobody.pw_uid, nobody.pw_gid)
 
 
 def start_nginx(conf: Path) -> subprocess.Popen:
