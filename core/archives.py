@@ -1,4 +1,4 @@
-"""Check an Office file (.xlsx, .docx) as a zip archive before any parser opens it.
+"""Check an Office file (.xlsx, .docx), or any zip, as an archive before anything opens it.
 
 An .xlsx is a zip of XML parts. A hostile one can be small on disk and huge inside (a
 "zip bomb": one 400 MiB deflated cell fits in 400 KB), and the XML parser would inflate all
@@ -6,6 +6,9 @@ of it into memory. ``check_office_archive`` refuses such a file from the zip's c
 directory (entry count, sizes, compression ratio, compression method) and then inflates every
 entry in small chunks, throwing the bytes away, with a hard cap on what it accepts, so a
 header that lies about the sizes cannot get a bomb past it either.
+
+``check_zip_archive`` does the same for any zip (e.g. a folder of images), read from bytes or
+from a seekable binary file, so a large archive never has to be held in memory.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import io
 import zipfile
 import zlib
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -53,14 +57,26 @@ def check_office_archive(content: bytes, *, limits: ArchiveLimits = SPREADSHEET_
     Reads the central directory first, then inflates each entry chunk by chunk, keeping no
     more than one chunk in memory and stopping at the first byte over a limit.
     """
+    check_zip_archive(content, limits=limits)
+
+
+def check_zip_archive(source: bytes | BinaryIO, *, limits: ArchiveLimits = SPREADSHEET_LIMITS) -> None:
+    """``check_office_archive`` for any zip, given as bytes or as a seekable binary file (left
+    at its start). A file that is no zip at all raises the code ``not_zip``, so a caller can
+    say in its own words what it expected."""
+    stream = io.BytesIO(source) if isinstance(source, bytes | bytearray | memoryview) else source
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
+        stream.seek(0)
+        archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
         raise ValidationError(NOT_AN_ARCHIVE_MESSAGE, code="not_zip") from None
-    with archive:
-        entries = archive.infolist()
-        _check_directory(entries, limits)
-        _check_streams(archive, entries, limits)
+    try:
+        with archive:
+            entries = archive.infolist()
+            _check_directory(entries, limits)
+            _check_streams(archive, entries, limits)
+    finally:
+        stream.seek(0)
 
 
 def _too_large(limit: int) -> ValidationError:

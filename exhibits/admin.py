@@ -133,10 +133,10 @@ class ProjectAdmin(BumpsPublicCache, admin.ModelAdmin):
 
 @admin.register(Holder)
 class HolderAdmin(admin.ModelAdmin):
-    list_display = ["user", "exhibition", "organization", "joined_at"]
+    list_display = ["user", "exhibition", "organization", "joined_at", "email_confirmed_at", "removed_at"]
     list_filter = ["exhibition"]
     search_fields = ["user__username", "user__email", "organization"]
-    raw_id_fields = ["user"]
+    raw_id_fields = ["user", "removed_by"]
 
 
 @admin.register(HolderInvitation)

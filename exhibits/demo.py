@@ -33,6 +33,7 @@ from .models import (
     Section,
     Signing,
 )
+from .services.images import image_versions_schedule
 
 SLUG = "kunshan-innovation"
 TITLE = "昆山双创成果云展厅"
@@ -174,7 +175,9 @@ def load_demo_exhibition() -> DemoAccounts:
     for username, password, full_name, email, organization in HOLDERS:
         user = _account(username, password, full_name, email)
         Holder.objects.get_or_create(
-            exhibition=exhibition, user=user, defaults={"organization": organization}
+            exhibition=exhibition,
+            user=user,
+            defaults={"organization": organization, "confirmed_email": email, "email_confirmed_at": now},
         )
         holders.append((user, organization))
     for index, (section_index, title, pitch) in enumerate(PROJECTS):
@@ -226,6 +229,7 @@ def _project(exhibition, section, index, title, pitch, holders, curator, now) ->
     if created:
         if index % 3 != 1:
             project.cover.save("cover.jpg", _cover(index), save=True)
+            image_versions_schedule(project_ids=[project.pk])
         by = owner or curator
         ProjectReview.objects.create(
             project=project,

@@ -17,7 +17,13 @@ from events.forms import AcceptInvitationForm, PhoneField
 
 from .models import KIND_CHOICES, Cooperation, Intent, Project, cooperation_bits, cooperation_codes
 from .services import REQUIRED_TO_SUBMIT
-from .validation import SINGLE_LINE_PROJECT_FIELDS, check_pdf, checked_image_suffix
+from .validation import (
+    IMPORT_IMAGES_MAX_BYTES,
+    IMPORT_SHEET_MAX_BYTES,
+    SINGLE_LINE_PROJECT_FIELDS,
+    check_pdf,
+    checked_image_suffix,
+)
 
 MAX_INVITES_AT_ONCE = 200
 
@@ -145,6 +151,20 @@ class ReviewForm(HelperMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("退回或不予入选时必填，项目方会收到。"),
     )
+
+    CHANGE_DECISIONS = [
+        ("accept", _("通过修改")),
+        ("return", _("退回修改")),
+        ("reject", _("不通过（展厅保留原版本）")),
+    ]
+
+    # The state of the changes the curator looked at (``services.revision_stamp``).
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, changes: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if changes:
+            self.fields["decision"].choices = self.CHANGE_DECISIONS
 
     def clean(self):
         cleaned = super().clean()
@@ -304,3 +324,48 @@ class SigningForm(SingleLineFieldsMixin, HelperMixin, forms.Form):
             f"{intent.name}（{intent.organization or '-'}）"
         )
         self.fields["signed_on"].initial = timezone.localdate()
+
+
+# --- Bulk import ------------------------------------------------------------------------------
+
+
+class ImportForm(HelperMixin, forms.Form):
+    """A curator's upload: the .xlsx of projects and, optionally, a .zip of their images. Only
+    the names and sizes are judged here; a worker checks the contents (``importing.py``)."""
+
+    sheet = forms.FileField(
+        label=_("项目表（.xlsx）"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+        help_text=_("按模板填写，一行一个展项，最多 5000 行。"),
+    )
+    images = forms.FileField(
+        label=_("图片压缩包（.zip，可选）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+        help_text=_("表中“封面图文件”“项目图片文件”两列写压缩包里的文件名；JPEG 或 PNG，每张不超过 10 MB。"),
+    )
+    accept = forms.BooleanField(
+        label=_("导入后直接入展（公开）"),
+        required=False,
+        help_text=_("不勾选时，新展项进入待审核；已导入过的展项只更新内容，状态不变。"),
+    )
+
+    def clean_sheet(self):
+        upload = self.cleaned_data["sheet"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError(_("请上传 .xlsx 格式的 Excel 文件。"), code="extension")
+        if upload.size > IMPORT_SHEET_MAX_BYTES:
+            raise ValidationError(_("项目表不能超过 10 MB。"), code="size")
+        return upload
+
+    def clean_images(self):
+        upload = self.cleaned_data.get("images")
+        if not upload:
+            return None
+        if not upload.name.lower().endswith(".zip"):
+            raise ValidationError(_("图片请打包成 .zip 压缩包上传。"), code="extension")
+        if upload.size > IMPORT_IMAGES_MAX_BYTES:
+            raise ValidationError(_("图片压缩包不能超过 1 GB，请分批导入。"), code="size")
+        return upload

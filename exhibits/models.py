@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Organizer, Week
 
-from .uploads import project_cover_path, project_document_path, project_image_path
+from .uploads import import_file_path, project_cover_path, project_document_path, project_image_path
 
 HOLDER_INVITATION_MAX_AGE = dt.timedelta(days=14)
 
@@ -162,7 +162,13 @@ class Curator(models.Model):
 
 
 class Holder(models.Model):
-    """A person invited to submit projects to a hall (a university's, a company's or a team's)."""
+    """A person invited to submit projects to a hall (a university's, a company's or a team's).
+
+    Their projects can be submitted once their e-mail address is confirmed (``confirmed_email``
+    equals the account's address): at joining, when they came by an e-mailed invitation to
+    that address; else by the signed link mailed to it. A curator may remove a holder
+    (``removed_at``): they lose the hall, and the hall keeps their projects.
+    """
 
     exhibition = models.ForeignKey(
         Exhibition, verbose_name=_("展厅"), on_delete=models.CASCADE, related_name="holders"
@@ -172,6 +178,18 @@ class Holder(models.Model):
     )
     organization = models.CharField(_("所在单位"), max_length=120, blank=True)
     joined_at = models.DateTimeField(_("加入时间"), default=timezone.now)
+    confirmed_email = models.EmailField(_("已确认的邮箱"), blank=True)
+    email_confirmed_at = models.DateTimeField(_("邮箱确认时间"), null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(_("确认邮件发送时间"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("移出时间"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("移出人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("项目方")
@@ -182,6 +200,11 @@ class Holder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.exhibition}"
+
+    @property
+    def email_confirmed(self) -> bool:
+        email = self.user.email or ""
+        return bool(email and self.confirmed_email and self.confirmed_email.casefold() == email.casefold())
 
 
 class HolderInvitation(models.Model):
@@ -270,6 +293,8 @@ class Project(models.Model):
     organization = models.CharField(_("成果所属单位"), max_length=120, blank=True)
     team = models.TextField(_("团队成员"), blank=True)
     cover = models.ImageField(_("封面图"), upload_to=project_cover_path, blank=True)
+    # Its web versions (services/images.py, core.image_versions): {"source": ..., "versions": ...}.
+    cover_versions = models.JSONField(_("封面图网页版本"), default=dict, blank=True, editable=False)
     contact_name = models.CharField(_("联系人"), max_length=60, blank=True)
     contact_phone = models.CharField(_("联系人电话"), max_length=32, blank=True)
     contact_email = models.EmailField(_("联系人邮箱"), blank=True)
@@ -280,6 +305,9 @@ class Project(models.Model):
     external_id = models.CharField(
         _("外部编号"), max_length=64, blank=True, help_text=_("批量导入时的稳定编号，再次导入时据此更新。")
     )
+    # What the last import wrote (its values and image contents, hashed): the same row again
+    # changes nothing; a changed row is updated.
+    import_fingerprint = models.CharField(_("导入指纹"), max_length=64, blank=True, editable=False)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("入展时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -325,6 +353,84 @@ class Project(models.Model):
     def is_featured(self) -> bool:
         return self.featured_order is not None
 
+    @property
+    def open_revision(self) -> ProjectRevision | None:
+        """The holder's changes to this accepted project not yet accepted (pending or returned)."""
+        return getattr(self, "revision", None)
+
+    @property
+    def has_pending_changes(self) -> bool:
+        revision = self.open_revision
+        return revision is not None and revision.status == ProjectRevision.Status.PENDING
+
+
+# The fields the public sees that a holder's change to an accepted project puts in review.
+PUBLIC_FIELDS = ("title", "pitch", "section", "stage", "cooperation", "organization", "team", "description")
+
+
+class ProjectRevision(models.Model):
+    """A holder's changes to an accepted project, in review: the public keeps seeing the last
+    accepted version (the project's own row, images and documents) until a curator accepts
+    them. It holds the changed project's public fields whole, and a new cover if one was
+    uploaded; added and deleted images and documents are marked ``pending`` on their rows.
+    Returned, the holder edits it again; accepted, it is applied to the project and deleted;
+    not accepted, it is discarded."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("修改待审核")
+        RETURNED = "returned", _("修改已退回")
+
+    project = models.OneToOneField(
+        Project, verbose_name=_("展项"), on_delete=models.CASCADE, related_name="revision"
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    title = models.CharField(_("项目名称"), max_length=80)
+    pitch = models.CharField(_("一句话介绍"), max_length=120, blank=True)
+    section = models.ForeignKey(
+        Section, verbose_name=_("展区"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    stage = models.CharField(_("所处阶段"), max_length=16, choices=Project.Stage.choices, blank=True)
+    cooperation = models.PositiveSmallIntegerField(_("寻求合作方式"), default=0)
+    organization = models.CharField(_("成果所属单位"), max_length=120, blank=True)
+    team = models.TextField(_("团队成员"), blank=True)
+    description = models.TextField(_("项目介绍"), blank=True)
+    cover = models.ImageField(_("新封面图"), upload_to=project_cover_path, blank=True)
+    cover_cleared = models.BooleanField(_("删除封面图"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("展项修改")
+        verbose_name_plural = _("展项修改")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "returned"]), name="project_revision_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(cover_cleared=False) | Q(cover=""), name="project_revision_cover_or_cleared"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.title}"
+
+
+class Pending(models.TextChoices):
+    """An image or document changed on an accepted project waits for the curator with its
+    revision: an added one is not public yet, a deleted one stays public until then."""
+
+    NONE = "", _("已生效")
+    ADD = "add", _("新增，待审核")
+    DELETE = "delete", _("删除，待审核")
+
 
 class ProjectImage(models.Model):
     """One of a project's images (at most ``MAX_PER_PROJECT``), JPEG or PNG by content."""
@@ -339,8 +445,10 @@ class ProjectImage(models.Model):
     )
     width = models.PositiveIntegerField(_("宽度"), null=True, editable=False)
     height = models.PositiveIntegerField(_("高度"), null=True, editable=False)
+    versions = models.JSONField(_("网页版本"), default=dict, blank=True, editable=False)
     caption = models.CharField(_("图片说明"), max_length=80, blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    pending = models.CharField(_("待审核变更"), max_length=8, choices=Pending.choices, blank=True, default="")
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
@@ -364,6 +472,7 @@ class ProjectDocument(models.Model):
     title = models.CharField(_("文件名称"), max_length=80)
     size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    pending = models.CharField(_("待审核变更"), max_length=8, choices=Pending.choices, blank=True, default="")
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
@@ -384,6 +493,10 @@ class ProjectReview(models.Model):
         ACCEPT = "accept", _("审核入展")
         REJECT = "reject", _("未予入选")
         REVISE = "revise", _("入展后修改，重新审核")
+        REVISE_ACCEPT = "revise_accept", _("修改通过")
+        REVISE_RETURN = "revise_return", _("修改退回")
+        REVISE_REJECT = "revise_reject", _("修改未通过，保留原版本")
+        IMPORT = "import", _("批量导入")
 
     project = models.ForeignKey(
         Project, verbose_name=_("展项"), on_delete=models.CASCADE, related_name="reviews"
@@ -407,7 +520,9 @@ class ProjectReview(models.Model):
         ordering = ["at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(action__in=["return", "reject"]) | ~Q(reason=""), name="review_return_has_reason"
+                condition=~Q(action__in=["return", "reject", "revise_return", "revise_reject"])
+                | ~Q(reason=""),
+                name="review_return_has_reason",
             ),
         ]
 
@@ -540,3 +655,95 @@ class Signing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id}: {self.parties}"
+
+
+class ProjectImportJob(models.Model):
+    """A curator's bulk import of projects: an .xlsx (and a .zip of images) checked by a
+    worker into a preview, then, once the curator confirms, imported by a worker.
+
+    The files wait in storage (never served) until the job is imported, cancelled or fails.
+    ``preview`` holds the check's outcome (``importing.preview_as_json``), ``outcome`` the
+    counts of an import; ``phase``, ``done`` and ``total`` the worker's progress.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        CHECKING = "checking", _("检查中")
+        CHECKED = "checked", _("待确认")
+        IMPORTING = "importing", _("导入中")
+        IMPORTED = "imported", _("已导入")
+        FAILED = "failed", _("失败")
+        CANCELLED = "cancelled", _("已取消")
+
+    PENDING = ("queued", "checking", "importing")
+    # A pending job whose progress has not moved for this long has lost its worker.
+    STALE_AFTER = dt.timedelta(minutes=15)
+    # Files of a job never confirmed are deleted this long after it was checked.
+    KEEP_FILES_FOR = dt.timedelta(days=1)
+
+    exhibition = models.ForeignKey(
+        Exhibition, verbose_name=_("展厅"), on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sheet = models.FileField(_("项目表"), upload_to=import_file_path, blank=True)
+    sheet_name = models.CharField(_("项目表文件名"), max_length=255, blank=True)
+    images = models.FileField(_("图片压缩包"), upload_to=import_file_path, blank=True)
+    images_name = models.CharField(_("图片压缩包文件名"), max_length=255, blank=True)
+    accept = models.BooleanField(_("导入后直接入展"), default=False)
+    language = models.CharField(_("语言"), max_length=16, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    # What the worker is doing now ("rows", "images", "saving") and how far it got.
+    phase = models.CharField(_("阶段"), max_length=16, blank=True)
+    done = models.PositiveIntegerField(_("已处理"), default=0)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    preview = models.JSONField(_("检查结果"), null=True, blank=True)
+    outcome = models.JSONField(_("导入结果"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("展项导入任务")
+        verbose_name_plural = _("展项导入任务")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "queued",
+                        "checking",
+                        "checked",
+                        "importing",
+                        "imported",
+                        "failed",
+                        "cancelled",
+                    ]
+                ),
+                name="project_import_job_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sheet_name or self.pk}: {self.get_status_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in self.PENDING
+
+    @property
+    def is_stale(self) -> bool:
+        return self.is_pending and timezone.now() - self.updated_at > self.STALE_AFTER
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)

@@ -1,7 +1,8 @@
 """Permissions of the exhibition hall, as named predicates (django-rules).
 
-- holders: their own projects (edit while draft, returned or accepted; an accepted one goes
-  back to review), intents on them, signings of them;
+- holders: their own projects (edit while draft, returned or accepted; an accepted one's
+  changes go to review while the public keeps the accepted version), intents on them,
+  signings of them;
 - curators: everything of the halls they curate (``selectors.access``);
 - office reviewers (``core.roles``): everything, as curators of every hall;
 - the public: accepted projects of public halls; contact details and intents never.
@@ -80,10 +81,19 @@ def _status_in(*statuses: str):
     return predicate
 
 
-project_is_editable = _status_in("draft", "returned", "accepted")
 project_is_submittable = _status_in("draft", "returned")
 project_is_submitted = _status_in("submitted")
 project_is_accepted = _status_in("accepted")
+
+
+@rules.predicate
+def project_has_pending_changes(user, project) -> bool:
+    """An accepted project whose changes wait for a curator (``ProjectRevision``)."""
+    return project is not None and project.has_pending_changes
+
+
+# An accepted project's changes go to review (and may be changed while they wait).
+project_is_editable = _status_in("draft", "returned", "accepted")
 
 
 @rules.predicate
@@ -99,11 +109,15 @@ PERMISSIONS = {
     # A hall's curator pages: projects, invitations, intents, totals.
     "exhibits.curate_exhibition": manages,
     "exhibits.add_project": is_holder_of_exhibition & call_is_open,
+    # Bulk import of projects (the hall keeps them: they have no owner).
+    "exhibits.import_projects": manages,
+    # Take a holder out of the hall (the hall keeps their projects).
+    "exhibits.remove_holder": manages,
     # Everything about a project, contacts and history included (not the public page).
     "exhibits.see_project": is_owner | manages,
     "exhibits.edit_project": is_owner & project_is_editable,
     "exhibits.submit_project": is_owner & project_is_submittable,
-    "exhibits.review_project": manages & project_is_submitted,
+    "exhibits.review_project": manages & (project_is_submitted | project_has_pending_changes),
     "exhibits.feature_project": manages & project_is_accepted,
     # Its cover, images and documents: the public once accepted, else who may see the project.
     "exhibits.see_project_files": project_is_public | is_owner | manages,

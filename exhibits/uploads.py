@@ -17,3 +17,8 @@ def project_image_path(instance, filename: str) -> str:
 
 def project_document_path(instance, filename: str) -> str:
     return generated_name(f"exhibits/documents/{instance.project_id}", filename)
+
+
+def import_file_path(instance, filename: str) -> str:
+    """An import's uploaded .xlsx or .zip: never served, so a neutral ``.bin`` name."""
+    return generated_name("exhibits/imports", "upload.bin")

@@ -1,8 +1,10 @@
-"""Rules for a project's files and one-line texts, written once for the forms and (later) the
-bulk import. Files are judged by their content, never by their name.
+"""Rules for a project's files and one-line texts, written once for the forms and the bulk
+import (``importing.py``). Files are judged by their content, never by their name.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,9 @@ DOCUMENT_MAX_BYTES = 20 * MIB
 # The formats a browser shows everywhere, each with the suffix its stored name gets.
 IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png"}
 PDF_MAGIC = b"%PDF-"
+# A curator's bulk import (``importing.py``): the .xlsx of projects and the .zip of images.
+IMPORT_SHEET_MAX_BYTES = 10 * MIB
+IMPORT_IMAGES_MAX_BYTES = 1024 * MIB
 # Fields of a project that hold one line (titles and names reach og: meta, headers, cells).
 SINGLE_LINE_PROJECT_FIELDS = ("title", "pitch", "organization", "contact_name")
 
@@ -22,6 +27,18 @@ SINGLE_LINE_PROJECT_FIELDS = ("title", "pitch", "organization", "contact_name")
 def checked_image_suffix(upload) -> str:
     """The stored suffix of an uploaded image that is a JPEG or PNG by content, within the size
     and pixel limits; else ``ValidationError`` in plain Chinese. Leaves the file at its start."""
+    return checked_image(upload).suffix
+
+
+@dataclass(frozen=True)
+class CheckedImage:
+    suffix: str
+    width: int
+    height: int
+
+
+def checked_image(upload) -> CheckedImage:
+    """``checked_image_suffix`` with the image's size in pixels (the bulk import records it)."""
     if upload.size > IMAGE_MAX_BYTES:
         raise ValidationError(_("图片不能超过 10 MB。"), code="size")
     upload.seek(0)
@@ -41,7 +58,7 @@ def checked_image_suffix(upload) -> str:
         )
     if width * height > IMAGE_MAX_PIXELS:
         raise ValidationError(_("图片像素过多（超过 5000 万像素），请缩小后再上传。"), code="pixels")
-    return IMAGE_FORMATS[kind]
+    return CheckedImage(suffix=IMAGE_FORMATS[kind], width=width, height=height)
 
 
 def check_pdf(upload) -> None:

@@ -37,7 +37,9 @@ def holder_exhibition_ids(user) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_holder_exhibition_ids", None)
     if cached is None:
-        cached = frozenset(Holder.objects.filter(user=user).values_list("exhibition_id", flat=True))
+        cached = frozenset(
+            Holder.objects.filter(user=user, removed_at__isnull=True).values_list("exhibition_id", flat=True)
+        )
         user._holder_exhibition_ids = cached
     return cached
 

@@ -9,13 +9,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from ..models import Exhibition, Holder, Intent, Project, ProjectDocument, ProjectImage, ProjectReview
+from ..models import (
+    PUBLIC_FIELDS,
+    Cooperation,
+    Exhibition,
+    Holder,
+    Intent,
+    Project,
+    ProjectDocument,
+    ProjectImage,
+    ProjectImportJob,
+    ProjectReview,
+    ProjectRevision,
+    cooperation_codes,
+)
 from .access import area_intents, area_projects, managed_exhibitions
 
 S = Project.Status
 CONFIRMED = Q(intents__confirmed_at__isnull=False)
+PENDING_CHANGES = ProjectRevision.Status.PENDING
+# The curators' queue: submitted projects and accepted ones whose changes wait for review.
+CHANGES = "changes"
 
 
 def with_intent_count(queryset: QuerySet[Project]) -> QuerySet[Project]:
@@ -24,12 +40,43 @@ def with_intent_count(queryset: QuerySet[Project]) -> QuerySet[Project]:
 
 def own_projects(*, user) -> QuerySet[Project]:
     return with_intent_count(
-        Project.objects.filter(owner=user).select_related("exhibition", "section")
+        Project.objects.filter(owner=user).select_related("exhibition", "section", "revision")
     ).order_by("-updated_at", "-id")
 
 
 def holder_halls(*, user) -> QuerySet[Holder]:
-    return Holder.objects.filter(user=user).select_related("exhibition__host").order_by("-joined_at")
+    return (
+        Holder.objects.filter(user=user, removed_at__isnull=True)
+        .select_related("exhibition__host", "user")
+        .order_by("-joined_at")
+    )
+
+
+def own_holding(*, user, project: Project) -> Holder | None:
+    """The user's place among the holders of the project's hall, when the project is theirs."""
+    if not getattr(user, "is_authenticated", False) or project.owner_id != user.pk:
+        return None
+    return (
+        Holder.objects.filter(exhibition_id=project.exhibition_id, user=user, removed_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+
+
+def hall_holders(*, exhibition: Exhibition, limit: int = 200) -> list[Holder]:
+    """The hall's holders, the newest first, those still in it before the removed ones."""
+    return list(
+        Holder.objects.filter(exhibition=exhibition)
+        .select_related("user", "removed_by")
+        .order_by(F("removed_at").asc(nulls_first=True), "-joined_at", "-id")[:limit]
+    )
+
+
+def managed_holder(*, user, pk: int) -> QuerySet[Holder]:
+    """A holder of a hall the user curates (all, for the office); any other is not there."""
+    return Holder.objects.filter(pk=pk, exhibition__in=managed_exhibitions(user=user)).select_related(
+        "exhibition", "user"
+    )
 
 
 def managed_halls(*, user) -> QuerySet[Exhibition]:
@@ -39,6 +86,7 @@ def managed_halls(*, user) -> QuerySet[Exhibition]:
         .select_related("host", "week")
         .annotate(
             submitted_count=Count("projects", filter=Q(projects__status=S.SUBMITTED)),
+            changes_count=Count("projects", filter=Q(projects__revision__status=PENDING_CHANGES)),
             accepted_count=Count("projects", filter=Q(projects__status=S.ACCEPTED)),
             project_count=Count("projects", filter=~Q(projects__status=S.DRAFT)),
         )
@@ -71,7 +119,7 @@ class CuratorFilters:
         except ValueError:
             section = None
         return cls(
-            status=status if status in S.values else "",
+            status=status if status in S.values or status == CHANGES else "",
             section=section,
             stage=stage if stage in Project.Stage.values else "",
             featured=params.get("featured") == "1",
@@ -88,9 +136,11 @@ def curator_projects(*, exhibition: Exhibition, filters: CuratorFilters) -> Quer
     projects = with_intent_count(
         Project.objects.filter(exhibition=exhibition)
         .exclude(status=S.DRAFT)
-        .select_related("section", "owner")
+        .select_related("section", "owner", "revision")
     )
-    if filters.status:
+    if filters.status == CHANGES:
+        projects = projects.filter(revision__status=PENDING_CHANGES)
+    elif filters.status:
         projects = projects.filter(status=filters.status)
     if filters.section:
         projects = projects.filter(section_id=filters.section)
@@ -115,7 +165,7 @@ def area_project(*, user, pk: int) -> QuerySet[Project]:
     return (
         area_projects(user=user)
         .filter(pk=pk)
-        .select_related("exhibition__host", "exhibition__week", "section", "owner")
+        .select_related("exhibition__host", "exhibition__week", "section", "owner", "revision__section")
         .prefetch_related(
             Prefetch("images", queryset=ProjectImage.objects.order_by("order", "id")),
             Prefetch("documents", queryset=ProjectDocument.objects.order_by("order", "id")),
@@ -134,9 +184,69 @@ def project_intents(*, project: Project) -> QuerySet[Intent]:
 
 
 def last_return_reason(project: Project) -> str:
-    """The reason of the latest return, for the holder's page (reviews are prefetched)."""
-    returns = [review for review in project.reviews.all() if review.action == ProjectReview.Action.RETURN]
-    return returns[-1].reason if returns and project.status == S.RETURNED else ""
+    """The reason of the latest return of the project or of its changes, while it stands
+    (reviews are prefetched)."""
+    revision = project.open_revision
+    if project.status == S.RETURNED:
+        action = ProjectReview.Action.RETURN
+    elif revision is not None and revision.status == ProjectRevision.Status.RETURNED:
+        action = ProjectReview.Action.REVISE_RETURN
+    else:
+        return ""
+    returns = [review for review in project.reviews.all() if review.action == action]
+    return returns[-1].reason if returns else ""
+
+
+# --- Changes to an accepted project -----------------------------------------------------------
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+def _shown(project_or_revision, name: str) -> str:
+    if name == "section":
+        section = project_or_revision.section
+        return section.name if section else ""
+    if name == "stage":
+        return str(project_or_revision.get_stage_display())
+    if name == "cooperation":
+        labels = dict(Cooperation.choices)
+        return "、".join(str(labels[code]) for code in cooperation_codes(project_or_revision.cooperation))
+    return getattr(project_or_revision, name) or ""
+
+
+def revision_changes(project: Project) -> list[FieldChange]:
+    """What the project's open revision changes in its public fields, as shown (old → new)."""
+    revision = project.open_revision
+    if revision is None:
+        return []
+    changes = []
+    for name in PUBLIC_FIELDS:
+        attname = f"{name}_id" if name == "section" else name
+        if getattr(revision, attname) != getattr(project, attname):
+            label = str(Project._meta.get_field(name).verbose_name)
+            changes.append(FieldChange(label=label, old=_shown(project, name), new=_shown(revision, name)))
+    return changes
+
+
+def with_changes(project: Project) -> Project:
+    """The project as its holder last saved it: its open revision's public fields and cover laid
+    over the accepted ones (in memory; for the edit form)."""
+    revision = project.open_revision
+    if revision is None:
+        return project
+    for name in PUBLIC_FIELDS:
+        attname = f"{name}_id" if name == "section" else name
+        setattr(project, attname, getattr(revision, attname))
+    if revision.cover:
+        project.cover = revision.cover.name
+    elif revision.cover_cleared:
+        project.cover = ""
+    return project
 
 
 # --- Intents ----------------------------------------------------------------------------------
@@ -155,3 +265,24 @@ def intents_for(*, user, exhibition: Exhibition | None = None) -> QuerySet[Inten
 
 def area_intent(*, user, pk: int) -> QuerySet[Intent]:
     return area_intents(user=user).filter(pk=pk).select_related("project")
+
+
+# --- Bulk imports -----------------------------------------------------------------------------
+
+
+def import_jobs(*, exhibition: Exhibition, limit: int = 20) -> list[ProjectImportJob]:
+    """The hall's latest imports, without their previews."""
+    return list(
+        ProjectImportJob.objects.filter(exhibition=exhibition)
+        .select_related("uploaded_by")
+        .defer("preview")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def managed_import_job(*, user, pk: int, with_preview: bool = True) -> QuerySet[ProjectImportJob]:
+    """An import of a hall the user curates (all, for the office); any other is not there."""
+    jobs = ProjectImportJob.objects.filter(
+        pk=pk, exhibition__in=managed_exhibitions(user=user)
+    ).select_related("exhibition", "uploaded_by")
+    return jobs if with_preview else jobs.defer("preview")

@@ -14,7 +14,7 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from ..models import COOPERATION_BITS, Exhibition, Project, ProjectDocument, ProjectImage, Section
+from ..models import COOPERATION_BITS, Exhibition, Pending, Project, ProjectDocument, ProjectImage, Section
 
 ACCEPTED = Project.Status.ACCEPTED
 SEARCH_MAX_WORDS = 5
@@ -212,14 +212,19 @@ def hall_choices(*, exhibition: Exhibition | None = None, year: int | None = Non
 
 
 def public_project(*, pk: int) -> Project:
-    """An accepted project of a public hall with its images and documents, else 404."""
+    """An accepted project of a public hall with its images and documents, else 404. It is the
+    accepted version: changes in review (a revision, images and documents added to it) are
+    not shown; those it deletes still are."""
+    public_files = ~Q(pending=Pending.ADD)
     project = (
         Project.objects.filter(_public_exhibition_q(), status=ACCEPTED, pk=pk)
         .select_related("exhibition__host", "exhibition__week", "section")
         .defer("contact_name", "contact_phone", "contact_email")
         .prefetch_related(
-            Prefetch("images", queryset=ProjectImage.objects.order_by("order", "id")),
-            Prefetch("documents", queryset=ProjectDocument.objects.order_by("order", "id")),
+            Prefetch("images", queryset=ProjectImage.objects.filter(public_files).order_by("order", "id")),
+            Prefetch(
+                "documents", queryset=ProjectDocument.objects.filter(public_files).order_by("order", "id")
+            ),
         )
         .first()
     )

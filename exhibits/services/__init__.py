@@ -7,13 +7,20 @@ them is decided in ``rules.py``.
 
 ``projects``: a project's life and review, images, documents, page views; ``holders``:
 invitations and joining; ``intents``: cooperation intents, their codes (``codes``: the
-pluggable senders) and signings. All are re-exported here.
+pluggable senders) and signings; ``imports``: a curator's bulk import (the checking itself is
+in ``importing.py``, a layer above); ``images``: web versions of covers and images. All are
+re-exported here.
 """
 
 from .codes import BUILT_IN_SENDERS, code_sender, send_code_by_email
 from .holders import (
     exhibition_for_join_token,
+    holder_confirm_email,
+    holder_confirmation_send,
+    holder_confirmation_token,
+    holder_for_confirmation,
     holder_join,
+    holder_remove,
     holder_sign_up,
     holders_invite,
     invitation_for_token,
@@ -22,6 +29,13 @@ from .holders import (
     join_link_renew,
     join_link_token,
     join_link_url,
+)
+from .images import cover_versions, image_versions, image_versions_schedule, project_image_versions_make
+from .imports import (
+    import_job_cancel,
+    import_job_confirm,
+    import_job_create,
+    import_jobs_tidy,
 )
 from .intents import (
     CODE_MAX_ATTEMPTS,
@@ -47,6 +61,7 @@ from .projects import (
     project_save,
     project_submit,
     project_view_count,
+    revision_stamp,
 )
 
 __all__ = [
@@ -55,10 +70,22 @@ __all__ = [
     "CODE_VALID_FOR",
     "REQUIRED_TO_SUBMIT",
     "code_sender",
+    "cover_versions",
     "exhibition_for_join_token",
+    "holder_confirm_email",
+    "holder_confirmation_send",
+    "holder_confirmation_token",
+    "holder_for_confirmation",
+    "holder_remove",
     "holder_join",
     "holder_sign_up",
     "holders_invite",
+    "image_versions",
+    "image_versions_schedule",
+    "import_job_cancel",
+    "import_job_confirm",
+    "import_job_create",
+    "import_jobs_tidy",
     "intent_answer",
     "intent_code_resend",
     "intent_confirm",
@@ -75,6 +102,7 @@ __all__ = [
     "project_document_add",
     "project_document_delete",
     "project_feature",
+    "project_image_versions_make",
     "project_image_add",
     "project_image_delete",
     "project_reject",
@@ -82,6 +110,7 @@ __all__ = [
     "project_save",
     "project_submit",
     "project_view_count",
+    "revision_stamp",
     "send_code_by_email",
     "signing_record",
 ]

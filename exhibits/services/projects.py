@@ -2,8 +2,15 @@
 curator (the history kept in ``ProjectReview``), featured with an order; its images and
 documents; the daily count of its public page's views.
 
-Any change to an accepted project (its text, cover, images or documents) takes it back to
-review: it leaves the public hall until a curator accepts it again.
+A change to an accepted project's public side (its text, cover, images or documents) goes to
+review as a ``ProjectRevision`` while the public keeps seeing the accepted version: the
+project stays accepted and in the hall, the revision holds the changed fields and new cover,
+added and deleted images and documents are marked ``pending``. A curator accepts the
+revision (it is applied to the project), returns it with a reason (the holder edits it
+again), or does not accept it (it is discarded). The holder may go on changing it while it
+waits; a curator's decision names the state of the changes they saw (``seen``), and is
+refused if the holder changed them since. Contact details are not public and change without
+review.
 """
 
 from __future__ import annotations
@@ -23,10 +30,25 @@ from core.public_cache import bump_public_version
 from events.models import User
 from events.notifications import notify
 
-from ..models import Project, ProjectDailyViews, ProjectDocument, ProjectImage, ProjectReview
+from ..models import (
+    PUBLIC_FIELDS,
+    Holder,
+    Pending,
+    Project,
+    ProjectDailyViews,
+    ProjectDocument,
+    ProjectImage,
+    ProjectReview,
+    ProjectRevision,
+)
+from .images import image_version_names, image_versions_schedule
 
 S = Project.Status
 A = ProjectReview.Action
+R = ProjectRevision.Status
+CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
+# A revision's copy of the public fields, by the project's attribute names.
+REVISION_FIELDS = tuple(f"{name}_id" if name == "section" else name for name in PUBLIC_FIELDS)
 
 # What a curator needs to judge a project; the form asks for these when it is submitted.
 REQUIRED_TO_SUBMIT = {
@@ -57,10 +79,30 @@ def _bump_public_after_commit() -> None:
 
 def _lock(project: Project) -> Project:
     """Lock the project's row until the transaction ends and take its current state from it,
-    so a curator's decision and the holder's edit cannot both pass the check they start from."""
-    current = Project.objects.select_for_update().only("status").get(pk=project.pk)
+    so a curator's decision and the holder's edit cannot both pass the check they start from.
+    Returns the row as stored (``project`` may carry a form's unsaved values)."""
+    current = Project.objects.select_for_update().get(pk=project.pk)
     project.status = current.status
-    return project
+    return current
+
+
+def _revision(project: Project) -> ProjectRevision | None:
+    """The project's open revision, locked (call after ``_lock``)."""
+    revision = ProjectRevision.objects.select_for_update().filter(project_id=project.pk).first()
+    project.revision = revision
+    return revision
+
+
+def _frozen(project: Project) -> None:
+    if project.status in (S.SUBMITTED, S.REJECTED):
+        raise ValidationError(_("待审核或未入选的展项不能修改。"), code="state")
+
+
+def _delete_files_after_commit(*names: str) -> None:
+    storage = ProjectImage._meta.get_field("image").storage
+    for name in names:
+        if name:
+            transaction.on_commit(partial(storage.delete, name), robust=True)
 
 
 def _record(project: Project, *, action: str, to: str, by: User | None, reason: str = "") -> None:
@@ -70,14 +112,34 @@ def _record(project: Project, *, action: str, to: str, by: User | None, reason: 
     project.status = to
 
 
-def _reopen_if_accepted(project: Project, *, by: User | None) -> bool:
-    """An accepted project that changes goes back to review (and leaves the public hall)."""
-    if project.status != S.ACCEPTED:
-        return False
-    _record(project, action=A.REVISE, to=S.SUBMITTED, by=by)
-    project.submitted_at = timezone.now()
-    _bump_public_after_commit()
-    return True
+def _revision_open(project: Project, revision: ProjectRevision | None, *, by: User | None) -> ProjectRevision:
+    """The accepted project's revision, pending review: a new one starts as a copy of the
+    public fields; a returned one goes back to review. Records "revise" when it starts waiting."""
+    if revision is None:
+        revision = ProjectRevision(
+            project=project,
+            created_by=by,
+            **{name: getattr(project, name) for name in REVISION_FIELDS},
+        )
+    if revision.pk is None or revision.status != R.PENDING:
+        ProjectReview.objects.create(
+            project=project, action=A.REVISE, from_status=S.ACCEPTED, to_status=S.ACCEPTED, by=by
+        )
+    revision.status = R.PENDING
+    revision.save()
+    project.revision = revision
+    return revision
+
+
+def _revision_is_empty(live: Project, revision: ProjectRevision) -> bool:
+    """Nothing public would change: the same fields and cover, no pending image or document."""
+    return (
+        all(getattr(revision, name) == getattr(live, name) for name in REVISION_FIELDS)
+        and not revision.cover
+        and not revision.cover_cleared
+        and not live.images.exclude(pending=Pending.NONE).exists()
+        and not live.documents.exclude(pending=Pending.NONE).exists()
+    )
 
 
 def _tell_holder(project: Project, *, subject: str, decision: str, reason: str = "") -> None:
@@ -97,21 +159,80 @@ def project_save(*, project: Project, by: User) -> Project:
     """Save a holder's new or edited project (``project`` carries the form's values).
 
     A new project is a draft kept by ``by``. Draft and returned projects take the values as
-    they are; an accepted one takes them and goes back to review (status → submitted, a
-    "revise" history entry, ``bump_public_version()`` after commit). Submitted and rejected
-    projects cannot be changed.
+    they are. An accepted one takes its contact details at once; its public fields and cover
+    go to its revision, pending review (the project, and what the public sees, stay as they
+    are); if they equal the accepted version again, the revision is dropped. Submitted and
+    rejected projects cannot be changed.
 
-    Side effects: the project row (a new cover file); history for a reopened project.
+    Side effects: the project row, or its contacts and its revision (a new cover file);
+    history when changes start waiting; a replaced cover's files deleted after commit, web
+    versions of a new cover scheduled.
     """
     if project.pk is None:
         project.owner = project.owner or by
         project.status = S.DRAFT
-    else:
-        _lock(project)
-        if project.status in (S.SUBMITTED, S.REJECTED):
-            raise ValidationError(_("待审核或未入选的展项不能修改。"), code="state")
-        _reopen_if_accepted(project, by=by)
+        project.save()
+        if project.cover:
+            image_versions_schedule(project_ids=[project.pk])
+        return project
+    live = _lock(project)
+    revision = _revision(project)
+    _frozen(project)
+    if project.status == S.ACCEPTED:
+        return _save_accepted(project, live=live, revision=revision, by=by)
+    old_cover = live.cover.name or ""
     project.save()
+    if (project.cover.name or "") != old_cover:
+        _delete_files_after_commit(old_cover, *image_version_names(live.cover_versions))
+        Project.objects.filter(pk=project.pk).update(cover_versions={})
+        project.cover_versions = {}
+        if project.cover:
+            image_versions_schedule(project_ids=[project.pk])
+    return project
+
+
+def _save_accepted(project: Project, *, live: Project, revision: ProjectRevision | None, by: User) -> Project:
+    contacts = {name: getattr(project, name) for name in CONTACT_FIELDS}
+    if any(getattr(live, name) != value for name, value in contacts.items()):
+        Project.objects.filter(pk=project.pk).update(**contacts, updated_at=timezone.now())
+    working = {name: getattr(project, name) for name in REVISION_FIELDS}
+    cover = project.cover
+    new_upload = bool(cover) and not getattr(cover, "_committed", True)
+    kept_revision_cover = revision.cover.name if revision is not None and revision.cover else ""
+    cover_name = "" if new_upload else (cover.name or "")
+    if new_upload:
+        cover_change = "new"
+    elif cover_name == (live.cover.name or ""):
+        cover_change = ""
+    elif not cover_name:
+        cover_change = "cleared" if live.cover else ""
+    elif cover_name == kept_revision_cover:
+        cover_change = "kept"
+    else:
+        cover_change = ""
+    changed = (
+        any(working[name] != getattr(live, name) for name in REVISION_FIELDS)
+        or cover_change
+        or live.images.exclude(pending=Pending.NONE).exists()
+        or live.documents.exclude(pending=Pending.NONE).exists()
+    )
+    if not changed:
+        if revision is not None:
+            _delete_files_after_commit(kept_revision_cover)
+            revision.delete()
+            project.revision = None
+        return project
+    revision = revision or ProjectRevision(project=live, created_by=by)
+    for name, value in working.items():
+        setattr(revision, name, value)
+    if cover_change != "kept" and kept_revision_cover:
+        _delete_files_after_commit(kept_revision_cover)
+        revision.cover = ""
+    if cover_change == "new":
+        revision.cover = cover.file  # the upload, stored under a generated name with the revision
+    revision.cover_cleared = cover_change == "cleared"
+    _revision_open(live, revision, by=by)
+    project.revision = revision
     return project
 
 
@@ -127,6 +248,10 @@ def project_submit(*, project: Project, by: User) -> Project:
         raise ValidationError(_("只有草稿或已退回的展项可以提交审核。"), code="state")
     if project.status == S.DRAFT and not project.exhibition.call_is_open():
         raise ValidationError(_("该展厅的项目征集不在开放时间内，不能提交新展项。"), code="call_closed")
+    if project.owner_id is not None and not _owner_confirmed(project):
+        raise ValidationError(
+            _("请先确认您的邮箱（点击确认邮件中的链接），再提交审核。"), code="email_unconfirmed"
+        )
     missing = missing_for_submit(project)
     if missing:
         raise ValidationError(
@@ -136,6 +261,15 @@ def project_submit(*, project: Project, by: User) -> Project:
     project.submitted_at = timezone.now()
     project.save(update_fields=["status", "submitted_at", "updated_at"])
     return project
+
+
+def _owner_confirmed(project: Project) -> bool:
+    holder = (
+        Holder.objects.select_related("user")
+        .filter(exhibition_id=project.exhibition_id, user_id=project.owner_id, removed_at__isnull=True)
+        .first()
+    )
+    return holder is not None and holder.email_confirmed
 
 
 def _decide(project: Project, *, by: User, action: str, to: str, reason: str) -> Project:
@@ -153,30 +287,116 @@ def _decide(project: Project, *, by: User, action: str, to: str, reason: str) ->
     return project
 
 
-@transaction.atomic
-def project_accept(*, project: Project, by: User, reason: str = "") -> Project:
-    """Put a submitted project into the public hall.
+def revision_stamp(revision: ProjectRevision) -> str:
+    """The state of a revision a curator saw (its last change), for ``seen``."""
+    return revision.updated_at.isoformat()
 
-    Side effects: status → accepted; history; e-mail + notice to the holder;
-    ``bump_public_version()`` after commit.
+
+def _pending_revision(project: Project, seen: str | None) -> ProjectRevision | None:
+    """Lock the project; its revision if that waits for review (the decision is about it),
+    unless the holder changed it since the curator saw it (``seen``)."""
+    _lock(project)
+    revision = _revision(project)
+    if project.status == S.ACCEPTED and revision is not None and revision.status == R.PENDING:
+        if seen is not None and seen != revision_stamp(revision):
+            raise ValidationError(_("项目方刚刚又修改了展项，请重新查看修改内容后再审核。"), code="stale")
+        return revision
+    return None
+
+
+@transaction.atomic
+def project_accept(*, project: Project, by: User, reason: str = "", seen: str | None = None) -> Project:
+    """Put a submitted project into the public hall, or apply the pending changes of an
+    accepted one (its revision: fields, cover, added and deleted images and documents).
+
+    Side effects: status → accepted (or the changes applied and the revision deleted; the
+    replaced cover and the deleted files removed after commit; web versions of a new cover
+    scheduled); history; e-mail + notice to the holder; ``bump_public_version()`` after commit.
+    ``seen``: the revision's stamp the curator judged (``revision_stamp``); refused if stale.
     """
-    _decide(project, by=by, action=A.ACCEPT, to=S.ACCEPTED, reason=reason)
-    _tell_holder(
-        project,
-        subject=_("展项已入展：%(title)s") % {"title": project.title},
-        decision=_("已通过审核，在云展厅公开展示"),
-        reason=reason,
-    )
+    revision = _pending_revision(project, seen)
+    if revision is not None:
+        _apply(project, revision, by=by, reason=reason)
+        _tell_holder(
+            project,
+            subject=_("展项修改已通过：%(title)s") % {"title": project.title},
+            decision=_("的修改已通过审核，展厅已显示修改后的内容"),
+            reason=reason,
+        )
+    else:
+        _decide(project, by=by, action=A.ACCEPT, to=S.ACCEPTED, reason=reason)
+        _tell_holder(
+            project,
+            subject=_("展项已入展：%(title)s") % {"title": project.title},
+            decision=_("已通过审核，在云展厅公开展示"),
+            reason=reason,
+        )
     _bump_public_after_commit()
     return project
 
 
-@transaction.atomic
-def project_return(*, project: Project, by: User, reason: str) -> Project:
-    """Send a submitted project back to its holder with a reason; they edit and resubmit.
+def _apply(project: Project, revision: ProjectRevision, *, by: User, reason: str) -> None:
+    live = Project.objects.get(pk=project.pk)
+    for name in REVISION_FIELDS:
+        setattr(live, name, getattr(revision, name))
+    if revision.cover or revision.cover_cleared:
+        _delete_files_after_commit(live.cover.name or "", *image_version_names(live.cover_versions))
+        live.cover = revision.cover.name if revision.cover else ""
+        live.cover_versions = {}
+    live.save()
+    for image in live.images.filter(pending=Pending.DELETE):
+        _delete_files_after_commit(image.image.name, *image_version_names(image.versions))
+        image.delete()
+    live.images.filter(pending=Pending.ADD).update(pending=Pending.NONE)
+    for document in live.documents.filter(pending=Pending.DELETE):
+        _delete_files_after_commit(document.file.name)
+        document.delete()
+    live.documents.filter(pending=Pending.ADD).update(pending=Pending.NONE)
+    if revision.cover:
+        image_versions_schedule(project_ids=[live.pk])
+    ProjectReview.objects.create(
+        project=live,
+        action=A.REVISE_ACCEPT,
+        from_status=S.ACCEPTED,
+        to_status=S.ACCEPTED,
+        by=by,
+        reason=reason,
+    )
+    revision.delete()
+    for name in (*REVISION_FIELDS, "cover", "cover_versions", "updated_at"):
+        setattr(project, name, getattr(live, name))
+    project.revision = None
 
-    Side effects: status → returned; history with the reason; e-mail + notice to the holder.
+
+@transaction.atomic
+def project_return(*, project: Project, by: User, reason: str, seen: str | None = None) -> Project:
+    """Send a submitted project, or the pending changes of an accepted one, back to its holder
+    with a reason; they edit and resubmit (an accepted project stays public meanwhile).
+
+    Side effects: status → returned (or the revision returned); history with the reason;
+    e-mail + notice to the holder.
     """
+    revision = _pending_revision(project, seen)
+    if revision is not None:
+        if not reason.strip():
+            raise ValidationError(_("退回或不予入选时请填写意见。"), code="reason")
+        revision.status = R.RETURNED
+        revision.save(update_fields=["status", "updated_at"])
+        ProjectReview.objects.create(
+            project=project,
+            action=A.REVISE_RETURN,
+            from_status=S.ACCEPTED,
+            to_status=S.ACCEPTED,
+            by=by,
+            reason=reason,
+        )
+        _tell_holder(
+            project,
+            subject=_("展项修改被退回：%(title)s") % {"title": project.title},
+            decision=_("的修改被退回，请按意见修改后重新提交；展厅仍显示原来的版本"),
+            reason=reason,
+        )
+        return project
     _decide(project, by=by, action=A.RETURN, to=S.RETURNED, reason=reason)
     _tell_holder(
         project,
@@ -188,11 +408,34 @@ def project_return(*, project: Project, by: User, reason: str) -> Project:
 
 
 @transaction.atomic
-def project_reject(*, project: Project, by: User, reason: str) -> Project:
-    """Decline a submitted project for good (it can no longer be changed or resubmitted).
+def project_reject(*, project: Project, by: User, reason: str, seen: str | None = None) -> Project:
+    """Decline a submitted project for good (it can no longer be changed or resubmitted); for
+    an accepted project, decline its pending changes: they are discarded and the accepted
+    version stays.
 
-    Side effects: status → rejected; history with the reason; e-mail + notice to the holder.
+    Side effects: status → rejected (or the revision, its new cover and its added images and
+    documents deleted, deleted ones kept); history with the reason; e-mail + notice to the holder.
     """
+    revision = _pending_revision(project, seen)
+    if revision is not None:
+        if not reason.strip():
+            raise ValidationError(_("退回或不予入选时请填写意见。"), code="reason")
+        _discard(project, revision)
+        ProjectReview.objects.create(
+            project=project,
+            action=A.REVISE_REJECT,
+            from_status=S.ACCEPTED,
+            to_status=S.ACCEPTED,
+            by=by,
+            reason=reason,
+        )
+        _tell_holder(
+            project,
+            subject=_("展项修改未通过：%(title)s") % {"title": project.title},
+            decision=_("的修改未通过审核，展厅继续显示原来的版本"),
+            reason=reason,
+        )
+        return project
     _decide(project, by=by, action=A.REJECT, to=S.REJECTED, reason=reason)
     _tell_holder(
         project,
@@ -201,6 +444,20 @@ def project_reject(*, project: Project, by: User, reason: str) -> Project:
         reason=reason,
     )
     return project
+
+
+def _discard(project: Project, revision: ProjectRevision) -> None:
+    _delete_files_after_commit(revision.cover.name if revision.cover else "")
+    for image in ProjectImage.objects.filter(project_id=project.pk, pending=Pending.ADD):
+        _delete_files_after_commit(image.image.name, *image_version_names(image.versions))
+        image.delete()
+    ProjectImage.objects.filter(project_id=project.pk, pending=Pending.DELETE).update(pending=Pending.NONE)
+    for document in ProjectDocument.objects.filter(project_id=project.pk, pending=Pending.ADD):
+        _delete_files_after_commit(document.file.name)
+        document.delete()
+    ProjectDocument.objects.filter(project_id=project.pk, pending=Pending.DELETE).update(pending=Pending.NONE)
+    revision.delete()
+    project.revision = None
 
 
 @transaction.atomic
@@ -221,81 +478,112 @@ def project_feature(*, project: Project, by: User, order: int | None) -> Project
 # --- Images and documents -------------------------------------------------------------------
 
 
-def _delete_file_after_commit(field_file) -> None:
-    if field_file:
-        transaction.on_commit(partial(field_file.storage.delete, field_file.name), robust=True)
+def _editable(project: Project) -> tuple[Project, ProjectRevision | None]:
+    live = _lock(project)
+    revision = _revision(project)
+    _frozen(project)
+    return live, revision
+
+
+def _after_withdrawn(live: Project, revision: ProjectRevision | None) -> None:
+    """An added image or document was taken back: the revision changed (a curator's decision
+    on what they saw before is stale), or changes nothing any more and goes."""
+    if live.status != S.ACCEPTED or revision is None:
+        return
+    if _revision_is_empty(live, revision):
+        revision.delete()
+    else:
+        revision.save(update_fields=["updated_at"])
 
 
 @transaction.atomic
 def project_image_add(*, project: Project, by: User, upload, name: str, caption: str = "") -> ProjectImage:
     """Add an image (already checked: ``validation.checked_image_suffix``) stored as ``name``'s
-    suffix. At most ``ProjectImage.MAX_PER_PROJECT``. An accepted project goes back to review.
+    suffix. At most ``ProjectImage.MAX_PER_PROJECT``. On an accepted project it waits in the
+    project's revision (not public until the changes are accepted).
 
-    Side effects: the image row and file; maybe the project reopened (see ``project_save``)."""
-    _lock(project)
-    if project.status in (S.SUBMITTED, S.REJECTED):
-        raise ValidationError(_("待审核或未入选的展项不能修改。"), code="state")
-    count = project.images.count()
+    Side effects: the image row and file; its web versions scheduled; maybe the revision
+    opened (history)."""
+    live, revision = _editable(project)
+    count = project.images.exclude(pending=Pending.DELETE).count()
     if count >= ProjectImage.MAX_PER_PROJECT:
         raise ValidationError(
             _("每个展项最多 %(count)d 张图片，请先删除不需要的图片。")
             % {"count": ProjectImage.MAX_PER_PROJECT},
             code="too_many",
         )
-    image = ProjectImage(project=project, caption=caption, order=count)
+    accepted = project.status == S.ACCEPTED
+    image = ProjectImage(
+        project=project,
+        caption=caption,
+        order=project.images.count(),
+        pending=Pending.ADD if accepted else "",
+    )
     image.image.save(name, upload, save=False)
     image.save()
-    if _reopen_if_accepted(project, by=by):
-        project.save(update_fields=["status", "submitted_at", "updated_at"])
+    image_versions_schedule(project_ids=[project.pk])
+    if accepted:
+        _revision_open(live, revision, by=by)
     return image
 
 
 @transaction.atomic
 def project_image_delete(*, image: ProjectImage, by: User) -> None:
-    """Delete an image; its file after commit. An accepted project goes back to review."""
-    project = _lock(image.project)
-    if project.status in (S.SUBMITTED, S.REJECTED):
-        raise ValidationError(_("待审核或未入选的展项不能修改。"), code="state")
-    _delete_file_after_commit(image.image)
+    """Delete an image; its files after commit. On an accepted project a public image is only
+    marked, and goes when the project's changes are accepted (an added one goes at once)."""
+    project = image.project
+    live, revision = _editable(project)
+    if project.status == S.ACCEPTED and image.pending != Pending.ADD:
+        ProjectImage.objects.filter(pk=image.pk).update(pending=Pending.DELETE)
+        _revision_open(live, revision, by=by)
+        return
+    _delete_files_after_commit(image.image.name, *image_version_names(image.versions))
     image.delete()
-    if _reopen_if_accepted(project, by=by):
-        project.save(update_fields=["status", "submitted_at", "updated_at"])
+    _after_withdrawn(live, revision)
 
 
 @transaction.atomic
 def project_document_add(*, project: Project, by: User, upload, title: str) -> ProjectDocument:
     """Add a PDF (already checked: ``validation.check_pdf``). At most
-    ``ProjectDocument.MAX_PER_PROJECT``. An accepted project goes back to review.
+    ``ProjectDocument.MAX_PER_PROJECT``. On an accepted project it waits in the revision.
 
-    Side effects: the document row and file; maybe the project reopened."""
-    _lock(project)
-    if project.status in (S.SUBMITTED, S.REJECTED):
-        raise ValidationError(_("待审核或未入选的展项不能修改。"), code="state")
-    count = project.documents.count()
+    Side effects: the document row and file; maybe the revision opened (history)."""
+    live, revision = _editable(project)
+    count = project.documents.exclude(pending=Pending.DELETE).count()
     if count >= ProjectDocument.MAX_PER_PROJECT:
         raise ValidationError(
             _("每个展项最多 %(count)d 份文档，请先删除不需要的文档。")
             % {"count": ProjectDocument.MAX_PER_PROJECT},
             code="too_many",
         )
-    document = ProjectDocument(project=project, title=title, size=upload.size, order=count)
+    accepted = project.status == S.ACCEPTED
+    document = ProjectDocument(
+        project=project,
+        title=title,
+        size=upload.size,
+        order=project.documents.count(),
+        pending=Pending.ADD if accepted else "",
+    )
     document.file.save("document.pdf", upload, save=False)
     document.save()
-    if _reopen_if_accepted(project, by=by):
-        project.save(update_fields=["status", "submitted_at", "updated_at"])
+    if accepted:
+        _revision_open(live, revision, by=by)
     return document
 
 
 @transaction.atomic
 def project_document_delete(*, document: ProjectDocument, by: User) -> None:
-    """Delete a document; its file after commit. An accepted project goes back to review."""
-    project = _lock(document.project)
-    if project.status in (S.SUBMITTED, S.REJECTED):
-        raise ValidationError(_("待审核或未入选的展项不能修改。"), code="state")
-    _delete_file_after_commit(document.file)
+    """Delete a document; its file after commit. On an accepted project a public document is
+    only marked, and goes when the project's changes are accepted."""
+    project = document.project
+    live, revision = _editable(project)
+    if project.status == S.ACCEPTED and document.pending != Pending.ADD:
+        ProjectDocument.objects.filter(pk=document.pk).update(pending=Pending.DELETE)
+        _revision_open(live, revision, by=by)
+        return
+    _delete_files_after_commit(document.file.name)
     document.delete()
-    if _reopen_if_accepted(project, by=by):
-        project.save(update_fields=["status", "submitted_at", "updated_at"])
+    _after_withdrawn(live, revision)
 
 
 # --- Page views -----------------------------------------------------------------------------

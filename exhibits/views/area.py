@@ -12,12 +12,15 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView, UpdateView, View
 from django.views.generic.detail import SingleObjectMixin
 
 from core.roles import is_office_reviewer
+from core.serving import file_response
 from core.views import ObjectPermissionMixin, PortalPermissionMixin
 
 from .. import services
@@ -55,7 +58,9 @@ class HomeView(AreaMixin, TemplateView):
 
 class ProjectQuerysetMixin:
     def get_queryset(self):
-        return area_projects(user=self.request.user).select_related("exhibition", "section", "owner")
+        return area_projects(user=self.request.user).select_related(
+            "exhibition", "section", "owner", "revision"
+        )
 
 
 class ProjectDetailView(ObjectPermissionMixin, DetailView):
@@ -81,6 +86,9 @@ class ProjectDetailView(ObjectPermissionMixin, DetailView):
             signings=list(project.signings.all()),
             missing=services.missing_for_submit(project) if project.status in (S.DRAFT, S.RETURNED) else [],
             return_reason=selectors.last_return_reason(project),
+            revision=project.open_revision,
+            changes=selectors.revision_changes(project),
+            holder=selectors.own_holding(user=self.request.user, project=project),
             image_form=ImageForm(),
             document_form=DocumentForm(),
             answer_choices=Intent.Answer.choices,
@@ -106,7 +114,7 @@ class ProjectFormMixin:
         submitting = self.request.POST.get("action") == "submit"
         was_accepted = project.pk is not None and project.status == S.ACCEPTED
         if was_accepted and not form.has_changed():
-            # Saving an accepted project unchanged would take it out of the hall for nothing.
+            # Saving an accepted project unchanged would put nothing in review.
             messages.info(self.request, _("没有修改，展项仍在展厅公开。"))
             return redirect("exhibits:project", pk=project.pk)
         try:
@@ -117,8 +125,10 @@ class ProjectFormMixin:
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        if was_accepted:
-            messages.warning(self.request, _("修改已保存并重新提交审核；审核通过前，该展项暂不在展厅公开。"))
+        if was_accepted and project.has_pending_changes:
+            messages.warning(self.request, CHANGES_IN_REVIEW)
+        elif was_accepted:
+            messages.success(self.request, _("已保存（联系人信息不公开，无需审核）。"))
         elif project.status == S.SUBMITTED:
             messages.success(self.request, _("已提交审核，策展单位审核后会通知您。"))
         else:
@@ -157,8 +167,13 @@ class ProjectCreateView(PortalPermissionMixin, ProjectFormMixin, FormView):
 
 
 class ProjectEditView(ObjectPermissionMixin, ProjectQuerysetMixin, ProjectFormMixin, UpdateView):
+    """Edit a project; an accepted one's form starts from its changes not yet accepted."""
+
     permission_required = "exhibits.edit_project"
     context_object_name = "project"
+
+    def get_object(self, queryset=None):
+        return selectors.with_changes(super().get_object(queryset))
 
     def get_form_kwargs(self):
         self.exhibition = self.object.exhibition
@@ -264,11 +279,32 @@ class DocumentDeleteView(AttachmentDeleteView):
         services.project_document_delete(document=document, by=self.request.user)
 
 
+CHANGES_IN_REVIEW = gettext_lazy("修改已提交审核；审核通过前，展厅继续显示原来的版本。")
+
+
 def _say_changed(request, was_accepted: bool, message: str) -> None:
     if was_accepted:
-        messages.warning(request, _("修改已重新提交审核；审核通过前，该展项暂不在展厅公开。"))
+        messages.warning(request, CHANGES_IN_REVIEW)
     else:
         messages.success(request, message)
+
+
+class RevisionCoverView(ObjectPermissionMixin, ProjectQuerysetMixin, SingleObjectMixin, View):
+    """The new cover of an accepted project's changes in review, for its holder and curators
+    (never public, never shared caches)."""
+
+    http_method_names = ["get", "head"]
+    permission_required = "exhibits.see_project"
+
+    def get(self, request, *args, **kwargs):
+        project = self.get_object()
+        revision = project.open_revision
+        if revision is None or not revision.cover:
+            raise Http404("No new cover")
+        content_type = "image/png" if revision.cover.name.lower().endswith(".png") else "image/jpeg"
+        response = file_response(request, revision.cover, content_type=content_type)
+        response["Cache-Control"] = "private, no-cache"
+        return response
 
 
 # --- Intents and signings --------------------------------------------------------------------

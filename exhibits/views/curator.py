@@ -83,11 +83,14 @@ class ProjectListView(HallMixin, ListView):
 
 class ProjectDecisionMixin(ObjectPermissionMixin, SingleObjectMixin):
     def get_queryset(self):
-        return area_projects(user=self.request.user).select_related("exhibition", "section", "owner")
+        return area_projects(user=self.request.user).select_related(
+            "exhibition", "section", "owner", "revision"
+        )
 
 
 class ReviewView(ProjectDecisionMixin, FormView):
-    """Accept, return (with a reason) or reject a submitted project."""
+    """Accept, return (with a reason) or reject a submitted project, or the pending changes of
+    an accepted one (rejected changes are discarded; the accepted version stays)."""
 
     permission_required = "exhibits.review_project"
     template_name = "exhibits/curator/review.html"
@@ -102,10 +105,20 @@ class ReviewView(ProjectDecisionMixin, FormView):
             "images": list(project.images.all()),
             "documents": list(project.documents.all()),
             "reviews": list(project.reviews.all()),
+            "revision": project.open_revision,
+            "changes": selectors.revision_changes(project),
         }
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "changes": self.get_object().has_pending_changes}
+
+    def get_initial(self):
+        revision = self.get_object().open_revision
+        return {"seen": services.revision_stamp(revision) if revision else ""}
 
     def form_valid(self, form):
         project = self.get_object()
+        changes = project.has_pending_changes
         decision, reason = form.cleaned_data["decision"], form.cleaned_data["reason"]
         action = {
             "accept": services.project_accept,
@@ -113,15 +126,24 @@ class ReviewView(ProjectDecisionMixin, FormView):
             "reject": services.project_reject,
         }[decision]
         try:
-            action(project=project, by=self.request.user, reason=reason)
+            action(
+                project=project, by=self.request.user, reason=reason, seen=form.cleaned_data["seen"] or None
+            )
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        said = {
-            "accept": _("已入展：%(title)s"),
-            "return": _("已退回：%(title)s"),
-            "reject": _("未予入选：%(title)s"),
-        }
+        if changes:
+            said = {
+                "accept": _("修改已通过：%(title)s"),
+                "return": _("修改已退回：%(title)s"),
+                "reject": _("修改未通过，保留原版本：%(title)s"),
+            }
+        else:
+            said = {
+                "accept": _("已入展：%(title)s"),
+                "return": _("已退回：%(title)s"),
+                "reject": _("未予入选：%(title)s"),
+            }
         messages.success(self.request, said[decision] % {"title": project.title})
         return redirect("exhibits:hall", pk=project.exhibition_id)
 
@@ -161,7 +183,7 @@ class InviteView(HallMixin, FormView):
         context.update(
             join_url=services.join_link_url(self.exhibition),
             invitations=list(self.exhibition.invitations.select_related("invited_by")[:100]),
-            holders=list(self.exhibition.holders.select_related("user").order_by("-joined_at")[:200]),
+            holders=selectors.hall_holders(exhibition=self.exhibition),
         )
         return context
 
@@ -175,6 +197,31 @@ class InviteView(HallMixin, FormView):
         )
         messages.success(self.request, _("已发送 %(count)d 份邀请。") % {"count": len(invitations)})
         return redirect("exhibits:invite", pk=exhibition.pk)
+
+
+class HolderRemoveView(PortalPermissionMixin, View):
+    """Take a holder out of a hall the user curates (another hall's holder is a 404)."""
+
+    http_method_names = ["post"]
+    permission_required = "exhibits.remove_holder"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        self.holder = get_object_or_404(selectors.managed_holder(user=request.user, pk=kwargs["pk"]))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_object(self):
+        return self.holder.exhibition
+
+    def post(self, request, *args, **kwargs):
+        holder = services.holder_remove(holder=self.holder, by=request.user)
+        messages.success(
+            request,
+            _("已将 %(name)s 移出展厅；其展项保留在展厅中，已入展的继续公开。")
+            % {"name": holder.user.display_name},
+        )
+        return redirect("exhibits:invite", pk=holder.exhibition_id)
 
 
 class JoinLinkRenewView(HallMixin, View):

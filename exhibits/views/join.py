@@ -1,4 +1,5 @@
-"""Joining a hall as a holder, from the open link or an e-mailed invitation.
+"""Joining a hall as a holder, from the open link or an e-mailed invitation, and confirming
+the holder's e-mail address.
 
 Signed in, a person confirms and joins. Otherwise they create an account (login name = the
 e-mail address) or sign in first (the login page brings them back). The link is the
@@ -11,15 +12,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
 from core import ratelimit
 from core.ratelimit import RateLimit, RateLimitedPostMixin
+from core.views import PortalPermissionMixin
 
 from .. import services
 from ..forms import HolderSignUpForm, JoinForm
+from ..selectors import area as area_selectors
 from ..selectors.access import forget, holder_exhibition_ids
 
 SIGN_UP_PER_ADDRESS = RateLimit("exhibit-holder-signup-address", 5, 60 * 60)
@@ -132,3 +135,57 @@ class InvitationView(JoinBaseView):
     def resolve(self, token: str) -> None:
         self.invitation = services.invitation_for_token(token)
         self.exhibition = self.invitation.exhibition
+
+
+# --- Confirming the address ------------------------------------------------------------------
+
+
+class HolderConfirmView(View):
+    """The link mailed to a holder: a button that confirms their address (a POST, so a mail
+    scanner opening the link confirms nothing). The signed link is the capability."""
+
+    http_method_names = ["get", "post", "head"]
+    template_name = "exhibits/join/confirm.html"
+
+    def dispatch(self, request, *args, token: str, **kwargs):
+        try:
+            self.holder = services.holder_for_confirmation(token)
+        except ValidationError as error:
+            context = {"message": error.messages[0], "heading": _("确认链接不可用")}
+            return render(request, "exhibits/join/invalid.html", context, status=410)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return render(
+            request, self.template_name, {"holder": self.holder, "exhibition": self.holder.exhibition}
+        )
+
+    def post(self, request, *args, **kwargs):
+        services.holder_confirm_email(holder=self.holder)
+        messages.success(request, _("邮箱已确认，现在可以提交展项审核了。"))
+        if request.user.is_authenticated and request.user.pk == self.holder.user_id:
+            return redirect("exhibits:home")
+        return redirect("login")
+
+
+class ConfirmationSendView(PortalPermissionMixin, View):
+    """A holder asks for a new confirmation link for one of their halls."""
+
+    http_method_names = ["post"]
+    permission_required = "exhibits.use_area"
+
+    def post(self, request, *args, pk: int, **kwargs):
+        holder = get_object_or_404(area_selectors.holder_halls(user=request.user), exhibition_id=pk)
+        try:
+            services.holder_confirmation_send(holder=holder)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request,
+                _("确认邮件已发送到 %(email)s，请查收并点击其中的链接。") % {"email": request.user.email},
+            )
+        project = request.POST.get("project", "")
+        if project.isdigit():
+            return redirect("exhibits:project", pk=int(project))
+        return redirect("exhibits:home")

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
 from core import ratelimit
+from core.image_versions import version_for
 from core.mail import absolute_url
 from core.ratelimit import RateLimit, RateLimitedPostMixin
 from core.serving import file_response
@@ -38,7 +39,7 @@ from core.views import PublicCachedMixin
 
 from .. import services
 from ..forms import CodeForm, IntentForm
-from ..models import Cooperation, Intent, Project
+from ..models import Cooperation, Intent, Pending, Project
 from ..selectors import public as selectors
 
 log = logging.getLogger(__name__)
@@ -130,13 +131,20 @@ class ProjectView(PublicPageView):
         context = super().get_context_data(**kwargs)
         project = selectors.public_project(pk=kwargs["pk"])
         page_url = absolute_url(reverse("expo:project", args=[project.pk]))
+        cover_url = ""
+        if project.cover:
+            # A share card wants a large but light image: the widest web version, once made.
+            versions = services.cover_versions(project)
+            cover_url = absolute_url(reverse("expo:cover", args=[project.pk]))
+            if versions:
+                cover_url += f"?w={max(versions)}"
         context.update(
             project=project,
             exhibition=project.exhibition,
             images=list(project.images.all()),
             documents=list(project.documents.all()),
             page_url=page_url,
-            cover_url=absolute_url(reverse("expo:cover", args=[project.pk])) if project.cover else "",
+            cover_url=cover_url,
         )
         return context
 
@@ -154,10 +162,13 @@ class ProjectFileView(View):
         project = get_object_or_404(Project.objects.select_related("exhibition__week"), pk=pk)
         if not rules.test_rule("exhibits.see_project_files", request.user, project):
             raise Http404("No file")
+        self.in_review = False
         field, content_type, filename = self.file_of(project, **kwargs)
         if not field:
             raise Http404("No file")
-        is_public = rules.test_rule("exhibits.see_project_files", AnonymousUser(), project)
+        is_public = (
+            rules.test_rule("exhibits.see_project_files", AnonymousUser(), project) and not self.in_review
+        )
         response = file_response(
             request, field, content_type=content_type, filename=filename, as_attachment=bool(filename)
         )
@@ -169,20 +180,51 @@ def _image_type(field: FieldFile) -> str:
     return "image/png" if field.name.lower().endswith(".png") else "image/jpeg"
 
 
+def _version_or_original(instance, field: FieldFile, versions, width: str) -> tuple[FieldFile, str]:
+    """``?w=400|800|1600``: that web version (a JPEG), once made; else the original."""
+    version = version_for(versions, width)
+    if version is None:
+        return field, _image_type(field)
+    return FieldFile(instance, field.field, version.name), "image/jpeg"
+
+
 class CoverView(ProjectFileView):
+    """A project's cover; ``?w=`` one of its web versions (services/images.py)."""
+
     def file_of(self, project, **kwargs):
-        return project.cover, _image_type(project.cover), None
+        versions = services.cover_versions(project)
+        field, content_type = _version_or_original(
+            project, project.cover, versions, self.request.GET.get("w", "")
+        )
+        return field, content_type, None
+
+
+def _added_in_review(view, project, item) -> None:
+    """An image or document added to an accepted project's changes is not public until they
+    are accepted: only who may see the project gets it (privately cached)."""
+    if item.pending == Pending.ADD:
+        if not rules.test_rule("exhibits.see_project", view.request.user, project):
+            raise Http404("Not public yet")
+        view.in_review = True
 
 
 class ImageView(ProjectFileView):
+    """One of a project's images; ``?w=`` one of its web versions."""
+
     def file_of(self, project, *, image_pk: int, **kwargs):
         image = get_object_or_404(project.images, pk=image_pk)
-        return image.image, _image_type(image.image), None
+        _added_in_review(self, project, image)
+        versions = services.image_versions(image)
+        field, content_type = _version_or_original(
+            image, image.image, versions, self.request.GET.get("w", "")
+        )
+        return field, content_type, None
 
 
 class DocumentView(ProjectFileView):
     def file_of(self, project, *, document_pk: int, **kwargs):
         document = get_object_or_404(project.documents, pk=document_pk)
+        _added_in_review(self, project, document)
         return document.file, "application/pdf", f"{document.title}.pdf"
 
 

@@ -67,9 +67,18 @@ def curator(*, exhibition: Exhibition, **fields) -> User:
     return person
 
 
-def holder(*, exhibition: Exhibition, organization: str = "某某大学", **fields) -> User:
+def holder(
+    *, exhibition: Exhibition, organization: str = "某某大学", confirmed: bool = True, **fields
+) -> User:
+    """A holder of ``exhibition``; ``confirmed``: their e-mail address is confirmed."""
     person = factories.user(**fields)
-    Holder.objects.create(exhibition=exhibition, user=person, organization=organization)
+    Holder.objects.create(
+        exhibition=exhibition,
+        user=person,
+        organization=organization,
+        confirmed_email=person.email if confirmed else "",
+        email_confirmed_at=timezone.now() if confirmed else None,
+    )
     return person
 
 
@@ -167,7 +176,7 @@ def security_world(*, host: Organizer, curator: User, week: Week) -> dict:
     curated by ``curator``, a holder nobody else is, and that holder's projects in every state
     a URL needs. Keys start with ``hall_``."""
     from exhibits import services
-    from exhibits.models import HolderInvitation
+    from exhibits.models import HolderInvitation, ProjectImportJob, ProjectRevision
     from exhibits.views.public import intent_token
 
     hall = exhibition(host=host, week=week)
@@ -180,6 +189,11 @@ def security_world(*, host: Organizer, curator: User, week: Week) -> dict:
     accepted = project(exhibition=hall, owner=owner)
     accepted.cover.save("cover.png", png_upload())
     invitation = HolderInvitation.objects.create(exhibition=hall, email="invitee@example.edu.cn")
+    changed = project(exhibition=hall, owner=owner)
+    ProjectRevision.objects.create(
+        project=changed, title="新名称", cover=png_upload("new.png"), created_by=owner
+    )
+    holding = Holder.objects.get(exhibition=hall, user=owner)
     return {
         "hall": hall,
         "hall_draft": draft,
@@ -191,4 +205,79 @@ def security_world(*, host: Organizer, curator: User, week: Week) -> dict:
         "hall_intent_token": intent_token(intent(project=accepted, confirmed=False)),
         "hall_join_token": services.join_link_token(hall),
         "hall_invitation_token": services.invitation_token(invitation),
+        "hall_changed": changed,
+        "hall_holder": holding,
+        "hall_confirm_token": services.holder_confirmation_token(holding),
+        "hall_import_job": ProjectImportJob.objects.create(exhibition=hall, sheet_name="展项.xlsx"),
     }
+
+
+# --- Bulk import files ----------------------------------------------------------------------
+
+IMPORT_HEADER = [
+    "项目编号",
+    "项目名称",
+    "展区",
+    "一句话介绍",
+    "所处阶段",
+    "寻求合作方式",
+    "成果所属单位",
+    "团队成员",
+    "项目介绍",
+    "联系人",
+    "联系人电话",
+    "联系人邮箱",
+    "封面图文件",
+    "项目图片文件",
+]
+
+
+def import_row(number: int, *, section: str = "碳中和", **overrides) -> dict:
+    """One row of the import template, by header, for project ``number``."""
+    row = {
+        "项目编号": f"P{number:05d}",
+        "项目名称": f"{TITLES[number % len(TITLES)]} {number}",
+        "展区": section,
+        "一句话介绍": "让电池更安全、更耐用的关键材料",
+        "所处阶段": "中试",
+        "寻求合作方式": "技术转让、融资",
+        "成果所属单位": f"大学 {number % 15}",
+        "团队成员": "张教授（负责人）",
+        "项目介绍": f"第 {number} 个项目的介绍。\n\n第二段。",
+        "联系人": "王老师",
+        "联系人电话": "13800000009",
+        "联系人邮箱": f"contact{number}@example.edu.cn",
+        "封面图文件": "",
+        "项目图片文件": "",
+    }
+    return {**row, **overrides}
+
+
+def import_workbook(rows: list[dict], header: list[str] = IMPORT_HEADER) -> bytes:
+    """An .xlsx with ``header`` and ``rows`` (dicts by header), written in streaming mode."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("展项")
+    sheet.append(header)
+    for row in rows:
+        sheet.append([row.get(title, "") for title in header])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def image_bytes(*, size: tuple[int, int] = (64, 48), color=(200, 30, 30), kind: str = "JPEG") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format=kind)
+    return buffer.getvalue()
+
+
+def images_zip(files: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()

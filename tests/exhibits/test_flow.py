@@ -114,24 +114,38 @@ def test_invited_holder_is_returned_resubmits_and_reaches_the_public_hall(client
     assert "良品率 98%" in page
     assert "li@example.edu.cn" not in page and "13800000008" not in page  # contacts never public
 
-    # An edit after acceptance goes back to review and leaves the hall (the cached page too).
-    with mailbox.sending():  # runs the after-commit bump of the public version
-        client.post(reverse("exhibits:project_edit", args=[project.pk]), project_data(hall, action="save"))
+    # An edit after acceptance goes to review; the public keeps the accepted version (the
+    # cached pages too) until a curator accepts the changes.
+    project_url = reverse("expo:project", args=[project.pk])
+    with mailbox.sending():
+        client.post(
+            reverse("exhibits:project_edit", args=[project.pk]),
+            project_data(
+                hall, title="固态锂电池隔膜材料（第二代）", contact_phone="13900000001", action="save"
+            ),
+        )
     project.refresh_from_db()
-    assert project.status == Project.Status.SUBMITTED
-    assert "固态锂电池隔膜材料" not in anonymous.get(hall_url).content.decode()
-    assert anonymous.get(reverse("expo:project", args=[project.pk])).status_code == 404
+    assert project.status == Project.Status.ACCEPTED and project.has_pending_changes
+    assert project.title == "固态锂电池隔膜材料" and project.contact_phone == "13900000001"
+    for url in (hall_url, project_url):
+        html = anonymous.get(url).content.decode()
+        assert "固态锂电池隔膜材料" in html and "第二代" not in html, url
+    assert "第二代" in client.get(reverse("exhibits:project", args=[project.pk])).content.decode()
 
     with mailbox.sending():
         curator_client.post(reverse("exhibits:review", args=[project.pk]), {"decision": "accept"})
-    assert "固态锂电池隔膜材料" in anonymous.get(hall_url).content.decode()
+    assert "已通过审核" in mailbox[-1].body
+    project.refresh_from_db()
+    assert project.title == "固态锂电池隔膜材料（第二代）" and not project.has_pending_changes
+    assert "固态锂电池隔膜材料（第二代）" in anonymous.get(project_url).content.decode()
+    assert "固态锂电池隔膜材料（第二代）" in anonymous.get(hall_url).content.decode()
     assert list(project.reviews.values_list("action", "by__email")) == [
         (A.SUBMIT, "li@example.edu.cn"),
         (A.RETURN, curator.email),
         (A.SUBMIT, "li@example.edu.cn"),
         (A.ACCEPT, curator.email),
         (A.REVISE, "li@example.edu.cn"),
-        (A.ACCEPT, curator.email),
+        (A.REVISE_ACCEPT, curator.email),
     ]
     assert project.reviews.get(action=A.RETURN).reason == "请补充中试数据。"
 

@@ -11,7 +11,17 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from exhibits import services
-from exhibits.models import Curator, HolderInvitation, Intent, Project, ProjectDocument, ProjectImage
+from exhibits.models import (
+    Curator,
+    Holder,
+    HolderInvitation,
+    Intent,
+    Project,
+    ProjectDocument,
+    ProjectImage,
+    ProjectImportJob,
+    ProjectRevision,
+)
 from exhibits.views.public import intent_token
 from tests import factories
 from tests.exhibits import factories as exhibit_factories
@@ -71,6 +81,17 @@ MATRIX = {
     "exhibits:totals": ("get", "hall_x", row(302, 404, 404, 200, 404, 200)),
     "exhibits:totals_xlsx": ("get", "hall_x", row(302, 404, 404, 200, 404, 200)),
     "exhibits:review": ("get", "submitted_b", row(302, 404, 403, 200, 404, 200)),
+    # The new cover of an accepted project's changes in review: never public.
+    "exhibits:revision_cover": ("get", "changed_b", row(302, 404, 200, 200, 404, 200)),
+    # Bulk import: the hall's curators and the office.
+    "exhibits:import": ("get", "hall_x", row(302, 404, 404, 200, 404, 200)),
+    "exhibits:import_template": ("get", "hall_x", row(302, 404, 404, 200, 404, 200)),
+    "exhibits:import_job": ("get", "job_x", row(302, 404, 404, 200, 404, 200)),
+    "exhibits:import_progress": ("get", "job_x", row(302, 404, 404, 200, 404, 200)),
+    # A holder's e-mail address: the signed link is the capability; a new link for one's own hall.
+    "exhibits:holder_confirm": ("get", "confirm_token", EVERYONE_200),
+    "exhibits:holder_confirm_send": ("post", "hall_x", row(302, 302, 302, 404, 404, 404)),
+    "exhibits:holder_remove": ("post", "holder_b", row(302, 404, 404, 302, 404, 302)),
     "exhibits:feature": ("post", "accepted_b", row(302, 404, 403, 302, 404, 302)),
 }
 
@@ -114,6 +135,12 @@ def world():
     intent_b = exhibit_factories.intent(project=accepted_b)
     unconfirmed = exhibit_factories.intent(project=accepted_b, confirmed=False)
     invitation = HolderInvitation.objects.create(exhibition=hall_x, email="new@example.edu.cn")
+    changed_b = exhibit_factories.project(exhibition=hall_x, owner=holder_b)
+    ProjectRevision.objects.create(
+        project=changed_b, title="新名称", cover=exhibit_factories.png_upload("new.png"), created_by=holder_b
+    )
+    job_x = ProjectImportJob.objects.create(exhibition=hall_x, sheet_name="展项.xlsx")
+    holding_b = Holder.objects.get(exhibition=hall_x, user=holder_b)
     users = {
         ANON: None,
         HOLDER_A: holder_a,
@@ -134,6 +161,10 @@ def world():
         "intent_b": [intent_b.pk],
         "intent_token": [intent_token(unconfirmed)],
         "join_token": [services.join_link_token(hall_x)],
+        "changed_b": [changed_b.pk],
+        "job_x": [job_x.pk],
+        "holder_b": [holding_b.pk],
+        "confirm_token": [services.holder_confirmation_token(holding_b)],
         "invitation_token": [services.invitation_token(invitation)],
     }
     return users, args
@@ -178,6 +209,7 @@ def test_a_role_refused_changes_nothing(client, world):
             ProjectDocument.objects.count(),
             sorted(Intent.objects.values_list("pk", "answer")),
             Curator.objects.count(),
+            sorted(Holder.objects.values_list("pk", "removed_at", "confirmation_sent_at")),
         )
 
     before = snapshot()

@@ -180,6 +180,15 @@ TABLE: dict[str, Row] = {
     "exhibits:totals_xlsx": Row(_hall, get=HALL),
     "exhibits:review": Row(lambda o: {"pk": o["hall_submitted"].pk}, get=HALL, post=HALL),
     "exhibits:feature": Row(lambda o: {"pk": o["hall_accepted"].pk}, post=HALL),
+    "exhibits:revision_cover": Row(lambda o: {"pk": o["hall_changed"].pk}, get=HALL),  # changes in review
+    "exhibits:import": Row(_hall, get=HALL, post=HALL),
+    "exhibits:import_template": Row(_hall, get=HALL),
+    "exhibits:import_job": Row(lambda o: {"pk": o["hall_import_job"].pk}, get=HALL, post=HALL),
+    "exhibits:import_progress": Row(lambda o: {"pk": o["hall_import_job"].pk}, get=HALL),
+    "exhibits:holder_remove": Row(lambda o: {"pk": o["hall_holder"].pk}, post=HALL),
+    # A holder's e-mail confirmation: the signed link is the capability; a new link for one's own hall.
+    "exhibits:holder_confirm": Row(lambda o: {"token": o["hall_confirm_token"]}, get=EVERYONE, post=EVERYONE),
+    "exhibits:holder_confirm_send": Row(_hall),  # the hall's holders only
     # The day and week summary (submissions.view_summary): the office now.
     "board:summary": Row(get=READERS),
     "board:summary_docx": Row(get=READERS),
