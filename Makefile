@@ -37,7 +37,7 @@ run: messages
 	$(MANAGE) load_demo_exhibition
 	@echo "Portal: http://$(HOST):$(PORT)/   admin: http://$(HOST):$(PORT)/admin/"
 	@trap 'kill $$(cat var/worker.pid 2>/dev/null) 2>/dev/null; exit 0' EXIT INT TERM; \
-	$(BIN)/celery -A shuangchuang worker --beat --loglevel=WARNING --concurrency=2 \
+	$(BIN)/celery -A shuangchuang worker --beat --loglevel=WARNING --concurrency=2 -Q celery,media-transcode \
 		--pidfile=var/worker.pid --schedule=var/celerybeat-schedule & \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
@@ -67,7 +67,7 @@ format: install-dev
 worker: export DEBUG ?= 1
 worker: messages
 	mkdir -p var
-	$(BIN)/celery -A shuangchuang worker --beat --loglevel=INFO --concurrency=2 \
+	$(BIN)/celery -A shuangchuang worker --beat --loglevel=INFO --concurrency=2 -Q celery,media-transcode \
 		--pidfile=var/worker.pid --schedule=var/celerybeat-schedule
 
 ## Debian's Chromium and CJK fonts for the browser tests (as root; CI calls it).

@@ -106,6 +106,21 @@ class WeekAdmin(BumpsPublicCache, admin.ModelAdmin):
             },
         ),
         (_("活动审核"), {"fields": ["review_public_changes"]}),
+        (
+            _("联系方式与抄送"),
+            {
+                "fields": [
+                    "office_contact_name",
+                    "report_contact_name",
+                    "office_email",
+                    "office_phone",
+                    "copy_to",
+                ],
+                "description": _(
+                    "显示在主办单位的每个页面、每封提醒邮件和公开网站页脚；抄送单位印在每日简报末尾。"
+                ),
+            },
+        ),
     ]
 
 

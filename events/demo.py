@@ -1,8 +1,11 @@
 """The demo week, built from the Kunshan 2017 work plan (seed 002).
 
-Nine events, their host units, places and dates as the plan gives them; the plan gives no
-clock times, so the times below are plausible ones. Loading is idempotent: every object is
-found by a natural key and brought to the state described here.
+Nine events, their host units, places and dates as the plan gives them: 科普日 starts two
+days before the plan's period (flagged to the office, its early days not reported), event 七
+is online only, event 八 has three hosts, event 九 is in 广州 (no venue). The office's
+contacts and the 抄送 list are the plan's section 七. The plan gives no clock times, so the
+times below are plausible ones. Loading is idempotent: every object is found by a natural key
+and brought to the state described here.
 """
 
 from __future__ import annotations
@@ -22,9 +25,17 @@ ZONE = "Asia/Shanghai"
 WEEK_NAME = "2017年全国大众创业万众创新活动周暨“创响江苏”活动月苏州分会场（昆山）"
 UNIFIED_TITLE = "2017年全国大众创业万众创新活动周暨“创响江苏”活动月"
 THEME = "创梦新天地，发展新经济；创客新天堂，培育新动能"
-# The plan's month runs 15 Sep – 15 Oct; its first event (科普日) starts on 13 Sep.
-STARTS_ON = dt.date(2017, 9, 13)
+# The plan's month runs 15 Sep – 15 Oct; its first event (科普日) starts on 13 Sep, before it.
+STARTS_ON = dt.date(2017, 9, 15)
 ENDS_ON = dt.date(2017, 10, 15)
+# The plan's section 七 (信息报送) and its 抄送 line.
+OFFICE_CONTACTS = {
+    "office_contact_name": "陈莉",
+    "report_contact_name": "胡丹",
+    "office_email": "kunshangyk@163.com",
+    "office_phone": "57303063",
+    "copy_to": "市委办公室，市人大常委会办公室，市政协办公室，市委各部门，市法院，市检察院，市各民主党派，各群众团体",
+}
 # With --today, this day of the plan (three events at once) becomes today.
 BUSIEST_DAY = dt.date(2017, 9, 25)
 
@@ -40,8 +51,6 @@ VENUES = [
     ("科技广场分会场", "sub", "昆山市主会场", "昆山开发区", "前进东路科技广场（东创蒲公英）", 2),
     ("工业技术研究院分会场", "sub", "昆山市主会场", "昆山高新区", "昆山市工业技术研究院", 3),
     ("登云学院分会场", "sub", "昆山市主会场", "玉山镇", "昆山市登云科技职业学院", 4),
-    ("全市各区镇", "sub", "昆山市主会场", "全市", "昆山市各区镇", 5),
-    ("广州赛场", "sub", "昆山市主会场", "广州", "广州市", 6),
 ]
 
 UNITS = [
@@ -60,7 +69,7 @@ class DemoEvent:
     subtitle: str
     host: str
     form: str
-    venue: str
+    venue: str  # "" for a place typed as text, another city, or online
     place: str
     starts: tuple[dt.date, dt.time]
     ends: tuple[dt.date, dt.time]
@@ -68,6 +77,8 @@ class DemoEvent:
     themes: tuple[str, ...]
     co_organizers: tuple[str, ...] = ()
     description: str = ""
+    place_kind: str = Event.PlaceKind.VENUE
+    co_hosts: tuple[str, ...] = ()
 
 
 def _d(month: int, day: int) -> dt.date:
@@ -79,13 +90,14 @@ EVENTS = [
         "全国“科普日”活动",
         "昆山市科技局",
         "culture",
-        "全市各区镇",
+        "",
         "全市各区镇",
         (_d(9, 13), dt.time(9)),
         (_d(9, 17), dt.time(17)),
         "approved",
         ("科技创新",),
         description="在全市各区镇开展科普展示、科普讲座和科普体验活动。",
+        place_kind=Event.PlaceKind.PLACE,
     ),
     DemoEvent(
         "昆山市第二届“创业梦+就业桥”青年创业大赛预赛",
@@ -147,13 +159,15 @@ EVENTS = [
         "创业典型专题宣传",
         "昆山市人社局",
         "culture",
-        "昆山市主会场",
-        "网络投票与媒体专访",
+        "",
+        "",
         (_d(10, 10), dt.time(9)),
         (_d(10, 15), dt.time(17)),
         "approved",
         ("创业就业",),
-        description="采访“创业梦+就业桥”的 12 位参赛选手，展示创业项目，分享创业经历与心得。",
+        description="对参加创业梦+就业桥的12位参赛选手进行采访，展示其创业项目，分享其创业经历与心得。"
+        "通过网络投票形式进行集中宣传和营造创业典型氛围。",
+        place_kind=Event.PlaceKind.ONLINE,
     ),
     DemoEvent(
         "第一届昆山市工业机器人技术应用技能大赛",
@@ -165,18 +179,19 @@ EVENTS = [
         (_d(10, 13), dt.time(17)),
         "submitted",
         ("智能制造", "人才培养"),
-        co_organizers=("昆山市人社局", "昆山市总工会"),
+        co_hosts=("昆山市人社局", "昆山市总工会"),
     ),
     DemoEvent(
         "组织五家创新创业企业赴广州参加“创客中国”总决赛",
         "昆山市经济和信息化委员会",
         "contest",
-        "广州赛场",
+        "",
         "广州",
         (_d(10, 10), dt.time(9)),
         (_d(10, 13), dt.time(17)),
         "draft",
         ("创业就业",),
+        place_kind=Event.PlaceKind.ELSEWHERE,
     ),
 ]
 
@@ -204,8 +219,6 @@ def load_demo_week(*, today: dt.date | None = None) -> DemoAccounts:
     units, organizers = _units()
     for demo in EVENTS:
         _event(week, demo, shift, venues, themes, units)
-    week.starts_on, week.ends_on = STARTS_ON + shift, ENDS_ON + shift
-    week.save()
     office = _office_account()
     return DemoAccounts(office=(office.username, OFFICE_ACCOUNT[1]), organizers=organizers)
 
@@ -224,9 +237,11 @@ def _week(shift: dt.timedelta) -> Week:
             time_zone=ZONE,
             is_current=True,
             is_published=True,
+            **OFFICE_CONTACTS,
         )
-    # Widen first so that events can move without ever lying outside their week.
-    week.starts_on, week.ends_on = min(week.starts_on, starts_on), max(week.ends_on, ends_on)
+    for field, value in OFFICE_CONTACTS.items():
+        setattr(week, field, value)
+    week.starts_on, week.ends_on = starts_on, ends_on
     week.theme, week.unified_title, week.time_zone = THEME, UNIFIED_TITLE, ZONE
     week.is_current = week.is_published = True
     week.save()
@@ -275,15 +290,17 @@ def _event(week, demo: DemoEvent, shift, venues, themes, units) -> Event:
     reporter = host.memberships.order_by("id").first().user
     starts_at = dt.datetime.combine(demo.starts[0] + shift, demo.starts[1], tzinfo=week.zone)
     ends_at = dt.datetime.combine(demo.ends[0] + shift, demo.ends[1], tzinfo=week.zone)
+    venue = venues[demo.venue] if demo.venue else None
     event, _ = Event.objects.update_or_create(
         week=week,
         host=host,
         subtitle=demo.subtitle,
         defaults={
             "form": demo.form,
-            "venue": venues[demo.venue],
+            "place_kind": demo.place_kind,
+            "venue": venue,
             "place": demo.place,
-            "address": venues[demo.venue].address,
+            "address": venue.address if venue else "",
             "starts_at": starts_at,
             "ends_at": ends_at,
             "status": demo.status,
@@ -295,11 +312,19 @@ def _event(week, demo: DemoEvent, shift, venues, themes, units) -> Event:
         },
     )
     event.themes.set([themes[name] for name in demo.themes])
-    for order, name in enumerate(demo.co_organizers):
-        EventPartner.objects.get_or_create(
+    partners = [(EventPartner.Role.HOST, name) for name in demo.co_hosts]
+    partners += [(EventPartner.Role.CO_ORGANIZER, name) for name in demo.co_organizers]
+    for order, (role, name) in enumerate(partners):
+        member = units[name].memberships.order_by("id").first().user
+        people = (
+            {"contact_name": member.full_name, "contact_phone": member.phone, "reporter": member}
+            if role == EventPartner.Role.HOST
+            else {}
+        )
+        EventPartner.objects.update_or_create(
             event=event,
             organizer=units[name],
-            defaults={"role": EventPartner.Role.CO_ORGANIZER, "order": order},
+            defaults={"role": role, "order": order, "may_report": role == EventPartner.Role.HOST, **people},
         )
     return event
 

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Value, When
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,8 @@ from .models import Event, EventPartner, Membership, Organizer, OrganizerApplica
 from .services import COVER_MAX_PIXELS, REQUIRED_TO_SUBMIT, PartnerSpec
 from .validation import (
     host_as_partner_errors,
+    place_errors,
+    place_for_kind,
     split_names,
     validate_phone,
     week_range_errors,
@@ -28,6 +31,14 @@ COVER_MAX_BYTES = 5 * 1024 * 1024
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 # Text fields of an event that hold one line (they reach .ics properties and headers).
 SINGLE_LINE_EVENT_FIELDS = ("subtitle", "place", "address", "contact_name")
+# The place fields each kind of place shows (static/js/place_kind.js hides the others; without
+# the script all show, and the form keeps only what the chosen kind uses).
+PLACE_FIELD_KINDS = {
+    "venue": "venue hybrid",
+    "place": "venue hybrid place elsewhere",
+    "address": "venue hybrid place elsewhere",
+    "online_url": "online hybrid",
+}
 
 
 class PhoneField(forms.CharField):
@@ -39,6 +50,26 @@ class PhoneField(forms.CharField):
 class OrganizerChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.name
+
+
+class OrderedOrganizerChoiceField(OrganizerChoiceField):
+    """Units in the order they were sent: the picker moves each chosen option to the end of
+    the select, so the browser sends them in the order chosen (the plan's order of hosts)."""
+
+    def clean(self, value):
+        units = super().clean(value)
+        position = {str(pk): n for n, pk in enumerate(value or [])}
+        return sorted(units, key=lambda unit: position.get(str(unit.pk), len(position)))
+
+
+def _chosen_first(queryset, ids: list):
+    """``queryset`` with the units of ``ids`` first, in that order, so a picker (and a plain
+    multi-select) shows the chosen co-hosts in their order."""
+    ids = [int(pk) for pk in ids if str(pk).isdigit()]
+    if not ids:
+        return queryset
+    order = Case(*[When(pk=pk, then=Value(n)) for n, pk in enumerate(ids)], default=Value(len(ids)))
+    return queryset.annotate(chosen_order=order).order_by("chosen_order", "name")
 
 
 class UnitPicker(forms.SelectMultiple):
@@ -74,7 +105,34 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
     ``submitting=True`` (the "提交审核" button) also requires what review needs.
     """
 
-    host = forms.ModelChoiceField(label=_("主办单位"), queryset=Organizer.objects.none(), empty_label=None)
+    host = forms.ModelChoiceField(
+        label=_("主办单位"),
+        queryset=Organizer.objects.none(),
+        empty_label=None,
+        help_text=_("方案中列在第一位的主办单位；本活动由此单位登记和修改。"),
+    )
+    co_hosts = OrderedOrganizerChoiceField(
+        label=_("其他主办单位"),
+        queryset=Organizer.objects.all(),
+        required=False,
+        widget=UnitPicker(),
+        help_text=_("按方案中的顺序选择。每个主办单位都可报送本活动的信息，并指定自己的联系人和信息报送员。"),
+    )
+    place_kind = forms.ChoiceField(
+        label=_("地点类型"),
+        choices=Event.PlaceKind.choices,
+        initial=Event.PlaceKind.VENUE,
+        # Not sent (a form saved before place kinds existed): a venue, as every event was then.
+        required=False,
+        widget=forms.RadioSelect(attrs={"data-place-kind": ""}),
+    )
+    online_url = forms.URLField(
+        label=_("线上参与链接"),
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        help_text=_("线上活动或线上线下同步活动的参与地址，如网络投票页面；可不填。"),
+    )
     themes = forms.ModelMultipleChoiceField(
         label=_("主题标签"), queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -129,9 +187,11 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
             "subtitle",
             "form",
             "themes",
+            "place_kind",
             "venue",
             "place",
             "address",
+            "online_url",
             "starts_at",
             "ends_at",
             "host",
@@ -144,13 +204,18 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
             "cover",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
-        help_texts = {"description": _("纯文本，空一行分段。")}
+        help_texts = {
+            "description": _("纯文本，空一行分段。线上活动请在此写明活动内容。"),
+            "venue": _("本市会场或线上线下同步的活动须选择。"),
+            "place": _("会场内的具体地点；本市其他地点或外地的活动填写地点，如“全市各区镇”“广州”。"),
+        }
 
     def __init__(self, *args, user: User, week: Week, submitting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.week, self.submitting = user, week, submitting
         units = Organizer.objects.filter(memberships__user=user).order_by("name")
         self.fields["host"].queryset = units
+        self.fields["venue"].required = False
         self.fields["reporter"].queryset = (
             User.objects.filter(memberships__organizer__in=units, is_active=True)
             .distinct()
@@ -162,8 +227,17 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
         self.fields["venue"].label_from_instance = lambda v: f"{v.name}（{v.get_kind_display()}）"
         self.fields["form"].choices = Event.Form.choices
         self.fields["subtitle"].widget.attrs.update({"data-full-title-source": "1", "autocomplete": "off"})
+        co_host_ids = []
+        if self.is_bound:
+            co_host_ids = (
+                self.data.getlist(self.add_prefix("co_hosts")) if hasattr(self.data, "getlist") else []
+            )
+        elif self.instance.pk:
+            co_host_ids = [p.organizer_id for p in self.instance.co_hosts]
+        self.fields["co_hosts"].queryset = _chosen_first(Organizer.objects.all(), co_host_ids)
         if self.instance.pk:
             partners = list(self.instance.partners.all())
+            self.initial.setdefault("co_hosts", [p.organizer_id for p in partners if p.role == "host"])
             self.initial.setdefault(
                 "undertakers", [p.organizer_id for p in partners if p.role == "undertaker" and p.organizer_id]
             )
@@ -198,13 +272,13 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
                     Div("ends_at", css_class="col-sm-6"),
                     css_class="row",
                 ),
-                "venue",
-                "place",
-                "address",
+                "place_kind",
+                *(Div(name, data_place_kinds=kinds) for name, kinds in PLACE_FIELD_KINDS.items()),
             ),
             Fieldset(
                 _("主办、承办与协办"),
                 "host",
+                "co_hosts",
                 "undertakers",
                 "undertaker_names",
                 "co_organizers",
@@ -232,6 +306,9 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
                 )
         return cover
 
+    def clean_place_kind(self):
+        return self.cleaned_data.get("place_kind") or Event.PlaceKind.VENUE
+
     def clean_undertaker_names(self):
         return self._clean_names("undertaker_names")
 
@@ -247,15 +324,35 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        for field, message in week_range_errors(
-            self.week, cleaned.get("starts_at"), cleaned.get("ends_at")
-        ).items():
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        for field, message in week_range_errors(self.week, starts_at, ends_at).items():
             self.add_error(field, message)
+        kind = cleaned.get("place_kind")
+        if kind:
+            venue, place, address = place_for_kind(
+                kind=kind,
+                venue=cleaned.get("venue"),
+                place=cleaned.get("place", ""),
+                address=cleaned.get("address", ""),
+            )
+            cleaned.update(venue=venue, place=place, address=address)
+            if kind not in (Event.PlaceKind.ONLINE, Event.PlaceKind.HYBRID):
+                cleaned["online_url"] = ""
+            for field, message in place_errors(
+                kind=kind,
+                venue=venue,
+                place=place,
+                online_url=cleaned.get("online_url", ""),
+                live_url=cleaned.get("live_url", ""),
+            ).items():
+                if field not in self.errors:
+                    self.add_error(field, message)
         host, reporter = cleaned.get("host"), cleaned.get("reporter")
         if host and reporter and not Membership.objects.filter(organizer=host, user=reporter).exists():
             self.add_error("reporter", _("信息报送员须是主办单位的成员。"))
         partner_errors = host_as_partner_errors(
             host,
+            co_hosts=cleaned.get("co_hosts") or [],
             undertakers=cleaned.get("undertakers") or [],
             co_organizers=cleaned.get("co_organizers") or [],
         )
@@ -274,7 +371,9 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
 
     def partners(self) -> list[PartnerSpec]:
         cleaned = self.cleaned_data
-        specs = []
+        specs = [
+            PartnerSpec(role=EventPartner.Role.HOST, organizer=unit) for unit in cleaned.get("co_hosts") or []
+        ]
         for role, units_field, names_field in (
             (EventPartner.Role.UNDERTAKER, "undertakers", "undertaker_names"),
             (EventPartner.Role.CO_ORGANIZER, "co_organizers", "co_organizer_names"),
@@ -282,6 +381,74 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
             specs += [PartnerSpec(role=role, organizer=unit) for unit in cleaned.get(units_field) or []]
             specs += [PartnerSpec(role=role, name=name) for name in split_names(cleaned.get(names_field, ""))]
         return specs
+
+
+class UnitPeopleForm(SingleLineFieldsMixin, forms.Form):
+    """A co-host (or a unit with the reporter role) names its contact person and information
+    reporter for one event."""
+
+    single_line_fields = ("contact_name",)
+
+    contact_name = forms.CharField(label=_("联系人"), max_length=60, required=False)
+    contact_phone = PhoneField(label=_("联系人电话"), required=False, max_length=32)
+    contact_email = forms.EmailField(label=_("联系人邮箱"), required=False)
+    reporter = MemberChoiceField(
+        label=_("信息报送员"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("本单位成员；每日报送提醒也发给此人。"),
+    )
+
+    def __init__(self, *args, partner: EventPartner, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "contact_name": partner.contact_name,
+                "contact_phone": partner.contact_phone,
+                "contact_email": partner.contact_email,
+                "reporter": partner.reporter_id,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["reporter"].queryset = User.objects.filter(
+            memberships__organizer_id=partner.organizer_id, is_active=True
+        ).order_by("full_name", "id")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ReportingForm(forms.Form):
+    """The office decides which undertaking and co-organizing units report for an event, and
+    whether its days before the week's period are reported."""
+
+    partners = forms.ModelMultipleChoiceField(
+        label=_("可报送信息的承办或协办单位"),
+        queryset=EventPartner.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("勾选的单位成员可报送本活动的每日信息；主办单位始终可以报送。"),
+    )
+    reports_before_period = forms.BooleanField(label=_("活动周开始前的活动日也须报送"), required=False)
+
+    def __init__(self, *args, event: Event, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "partners": [p.pk for p in event.reporting_partners if p.role != EventPartner.Role.HOST],
+                "reports_before_period": event.reports_before_period,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["partners"].queryset = (
+            event.partners.exclude(role=EventPartner.Role.HOST)
+            .filter(organizer__isnull=False)
+            .select_related("organizer")
+        )
+        self.fields["partners"].label_from_instance = lambda p: f"{p.get_role_display()}：{p.display_name}"
+        if not event.starts_before_period:
+            del self.fields["reports_before_period"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
 
 
 class ReasonForm(forms.Form):

@@ -2,9 +2,14 @@
 
 The office receives event plans as spreadsheets. ``preview`` reads and checks every row
 without writing; ``import_events`` re-checks and writes all rows in one transaction or
-none. Each event gets an ``import_key`` from its host, subtitle and start, so importing the
-same file again finds the events it made and creates nothing new (even after the units
+none. Each event gets an ``import_key`` from its (lead) host, subtitle and start, so importing
+the same file again finds the events it made and creates nothing new (even after the units
 edited other fields of them).
+
+The columns take what the plan writes: several hosts in order separated by "、" (the first
+leads, the others are co-hosts), a kind of place (a city venue, a place typed as text, a place
+in another city, online, or a venue plus an online link) and an online link. A row that
+starts before the week's period is imported with a warning for the office, as the form does.
 """
 
 from __future__ import annotations
@@ -39,9 +44,12 @@ from .services import (
 )
 from .validation import (
     host_as_partner_errors,
+    place_errors,
+    place_for_kind,
     split_names,
     validate_phone,
     week_range_errors,
+    week_range_warnings,
 )
 
 log = logging.getLogger(__name__)
@@ -53,9 +61,11 @@ COLUMNS = [
     ("host", gettext_lazy("主办单位"), True),
     ("undertakers", gettext_lazy("承办单位"), False),
     ("co_organizers", gettext_lazy("协办单位"), False),
-    ("venue", gettext_lazy("会场"), True),
-    ("place", gettext_lazy("活动地点"), True),
+    ("place_kind", gettext_lazy("地点类型"), False),
+    ("venue", gettext_lazy("会场"), False),
+    ("place", gettext_lazy("活动地点"), False),
     ("address", gettext_lazy("详细地址"), False),
+    ("online_url", gettext_lazy("线上参与链接"), False),
     ("starts_at", gettext_lazy("开始时间"), True),
     ("ends_at", gettext_lazy("结束时间"), True),
     ("themes", gettext_lazy("主题标签"), False),
@@ -76,10 +86,10 @@ MAX_ROWS = 1000
 # Longest text a cell may hold: the description is free text, the lists hold several unit or
 # theme names, every other column is one line (and the model's max_length may be stricter).
 MAX_CELL_CHARS = 200
-CELL_CHARS = {"description": 2000, "undertakers": 1000, "co_organizers": 1000, "themes": 1000}
+CELL_CHARS = {"description": 2000, "host": 1000, "undertakers": 1000, "co_organizers": 1000, "themes": 1000}
 # Columns whose text may span lines: the description, and lists (one name a line is allowed).
 MULTI_LINE = {"description"}
-NAME_LISTS = {"undertakers", "co_organizers", "themes"}
+NAME_LISTS = {"host", "undertakers", "co_organizers", "themes"}
 _MODEL_LIMITED = ("subtitle", "place", "address", "contact_name")
 
 
@@ -90,6 +100,8 @@ class ImportRow:
     number: int
     values: dict[str, str]
     errors: list[str] = field(default_factory=list)
+    # What the office should know but nothing refuses (a start before the week's period).
+    warnings: list[str] = field(default_factory=list)
     exists: bool = False
     event: Event | None = None
     themes: list[Theme] = field(default_factory=list)
@@ -216,6 +228,7 @@ def preview_as_json(checked: ImportPreview) -> dict:
                 "number": row.number,
                 "values": row.values,
                 "errors": [str(e) for e in row.errors],
+                "warnings": [str(w) for w in row.warnings],
                 "exists": row.exists,
             }
             for row in checked.rows
@@ -228,7 +241,11 @@ def preview_from_json(data: dict | None) -> ImportPreview:
     data = data or {}
     rows = [
         ImportRow(
-            number=row["number"], values=row["values"], errors=list(row["errors"]), exists=row["exists"]
+            number=row["number"],
+            values=row["values"],
+            errors=list(row["errors"]),
+            warnings=list(row.get("warnings", [])),
+            exists=row["exists"],
         )
         for row in data.get("rows", [])
     ]
@@ -284,6 +301,8 @@ class _Lookups:
         self.themes = {theme.name: theme for theme in Theme.objects.all()}
         self.forms = {str(label): value for value, label in Event.Form.choices}
         self.forms.update({value: value for value in Event.Form.values})
+        self.place_kinds = {str(label): value for value, label in Event.PlaceKind.choices}
+        self.place_kinds.update({value: value for value in Event.PlaceKind.values})
         self.existing_keys = set(
             Event.objects.filter(week=week).exclude(import_key="").values_list("import_key", flat=True)
         )
@@ -352,16 +371,42 @@ def _check(row: ImportRow, line, positions, week: Week, lookups: _Lookups) -> No
             _("活动形式“%(value)s”无效，应为：%(choices)s。")
             % {"value": v["form"], "choices": "、".join(str(label) for _value, label in Event.Form.choices)}
         )
-    host = lookups.units.get(v["host"])
-    if v["host"] and host is None:
-        errors.append(_("主办单位“%(name)s”不在平台上，请先在“单位”中添加。") % {"name": v["host"]})
+    # Several hosts in the plan's order: the first leads, the others are co-hosts. Each one
+    # reports, so each must be a unit on the platform.
+    host_names = split_names(v["host"])
+    for name in host_names:
+        if name not in lookups.units:
+            errors.append(_("主办单位“%(name)s”不在平台上，请先在“单位”中添加。") % {"name": name})
+    host = lookups.units.get(host_names[0]) if host_names else None
     partner_errors = host_as_partner_errors(
-        v["host"], undertakers=split_names(v["undertakers"]), co_organizers=split_names(v["co_organizers"])
+        host_names[0] if host_names else None,
+        co_hosts=host_names[1:],
+        undertakers=split_names(v["undertakers"]),
+        co_organizers=split_names(v["co_organizers"]),
     )
     errors += dict.fromkeys(str(message) for message in partner_errors.values())
     venue = lookups.venues.get(v["venue"])
     if v["venue"] and venue is None:
         errors.append(_("会场“%(name)s”不存在。") % {"name": v["venue"]})
+    # No kind given: a venue if one is named (the old template's rows), else a place as typed.
+    kind = lookups.place_kinds.get(v["place_kind"]) if v["place_kind"] else None
+    if v["place_kind"] and kind is None:
+        errors.append(
+            _("地点类型“%(value)s”无效，应为：%(choices)s。")
+            % {
+                "value": v["place_kind"],
+                "choices": "、".join(str(label) for _value, label in Event.PlaceKind.choices),
+            }
+        )
+    kind = kind or (Event.PlaceKind.VENUE if v["venue"] else Event.PlaceKind.PLACE)
+    venue, place, address = place_for_kind(kind=kind, venue=venue, place=v["place"], address=v["address"])
+    online_url = v["online_url"] if kind in (Event.PlaceKind.ONLINE, Event.PlaceKind.HYBRID) else ""
+    if not (v["venue"] and venue is None and kind in Event.VENUE_KINDS):
+        titles = {key: title for key, title, _required in COLUMNS}
+        for key, message in place_errors(
+            kind=kind, venue=venue, place=place, online_url=online_url, live_url=v["live_url"]
+        ).items():
+            errors.append(_("%(column)s：%(error)s") % {"column": titles[key], "error": message})
     starts_at = _datetime(v["starts_at"], week) if v["starts_at"] else None
     ends_at = _datetime(v["ends_at"], week) if v["ends_at"] else None
     for key, value, parsed in (("starts_at", v["starts_at"], starts_at), ("ends_at", v["ends_at"], ends_at)):
@@ -371,6 +416,7 @@ def _check(row: ImportRow, line, positions, week: Week, lookups: _Lookups) -> No
                 % {"column": dict((k, t) for k, t, _r in COLUMNS)[key], "value": value}
             )
     errors += week_range_errors(week, starts_at, ends_at).values()
+    row.warnings += week_range_warnings(week, starts_at, ends_at)
     themes = []
     for name in split_names(v["themes"]):
         if name in lookups.themes:
@@ -392,10 +438,18 @@ def _check(row: ImportRow, line, positions, week: Week, lookups: _Lookups) -> No
             URLValidator(schemes=["http", "https"])(v["live_url"])
         except ValidationError:
             errors.append(_("直播或回放链接须以 http:// 或 https:// 开头。"))
+    if online_url:
+        try:
+            URLValidator(schemes=["http", "https"])(online_url)
+        except ValidationError:
+            errors.append(_("线上参与链接须以 http:// 或 https:// 开头。"))
     if errors:
         return
     row.themes = themes
     row.partners = [
+        PartnerSpec(role=EventPartner.Role.HOST, organizer=lookups.units[name]) for name in host_names[1:]
+    ]
+    row.partners += [
         PartnerSpec(role=role, organizer=lookups.units.get(name), name="" if name in lookups.units else name)
         for role, key in (
             (EventPartner.Role.UNDERTAKER, "undertakers"),
@@ -408,9 +462,11 @@ def _check(row: ImportRow, line, positions, week: Week, lookups: _Lookups) -> No
         host=host,
         subtitle=v["subtitle"],
         form=form,
+        place_kind=kind,
         venue=venue,
-        place=v["place"],
-        address=v["address"],
+        place=place,
+        address=address,
+        online_url=online_url,
         starts_at=starts_at,
         ends_at=ends_at,
         contact_name=v["contact_name"],
@@ -440,9 +496,11 @@ def template_workbook(*, week: Week | None) -> bytes:
             _("昆山市人社局"),
             "",
             "",
+            str(Event.PlaceKind.VENUE.label),
             venue.name if venue else _("昆山市主会场"),
             _("科技广场"),
             _("前进东路科技广场"),
+            "",
             f"{day:%Y-%m-%d} 09:00",
             f"{day:%Y-%m-%d} 11:30",
             "",
@@ -460,9 +518,26 @@ def template_workbook(*, week: Week | None) -> bytes:
     )
     sheet.add_data_validation(choices)
     choices.add("B2:B1000")
+    kinds = DataValidation(
+        type="list", formula1='"%s"' % ",".join(str(label) for _v, label in Event.PlaceKind.choices)
+    )
+    sheet.add_data_validation(kinds)
+    kinds.add("F2:F1000")  # 地点类型, the sixth column
     help_sheet = workbook.create_sheet(_("填写说明"))
     help_sheet.append([_("红色表头为必填列；时间写成 2017-09-25 09:00；多个单位或主题用顿号“、”分隔。")])
+    help_sheet.append(
+        [_("多个主办单位按方案中的顺序用顿号分隔，第一个为牵头主办单位；每个主办单位都须已在平台上。")]
+    )
+    help_sheet.append(
+        [
+            _(
+                "地点类型：本市会场和线下会场加线上须填会场；本市其他地点和外地填活动地点（如“全市各区镇”“广州”）；"
+                "线上活动不填地点，线下会场加线上须填线上参与链接或直播链接。不填地点类型时，填了会场即为本市会场，否则为本市其他地点。"
+            )
+        ]
+    )
     help_sheet.append([_("活动形式"), *[str(label) for _v, label in Event.Form.choices]])
+    help_sheet.append([_("地点类型"), *[str(label) for _v, label in Event.PlaceKind.choices]])
     help_sheet.append([_("会场"), *Venue.objects.order_by("order", "id").values_list("name", flat=True)])
     help_sheet.append([_("主题标签"), *Theme.objects.values_list("name", flat=True)])
     buffer = io.BytesIO()

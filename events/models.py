@@ -99,6 +99,17 @@ class Week(models.Model):
     publication_checklist = models.JSONField(
         _("发布审核清单"), default=default_publication_checklist, blank=True
     )
+    # The office's own people, as the plan's 信息报送 section names them: shown on every
+    # organizer page, in every reminder e-mail and in the public footer.
+    office_contact_name = models.CharField(_("活动周联系人"), max_length=60, blank=True)
+    report_contact_name = models.CharField(_("信息报送联系人"), max_length=60, blank=True)
+    office_email = models.EmailField(_("联系邮箱"), blank=True)
+    office_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    copy_to = models.TextField(
+        _("抄送"),
+        blank=True,
+        help_text=_("收到每日简报的单位，照方案原文填写，如“市委办公室，市人大常委会办公室”；印在简报末尾。"),
+    )
     is_current = models.BooleanField(_("当前活动周"), default=False)
     is_published = models.BooleanField(_("已公开"), default=False)
     review_public_changes = models.BooleanField(
@@ -171,6 +182,10 @@ class Week(models.Model):
 
     def reminder_slots(self) -> list[dt.time]:
         return sorted(dt.time.fromisoformat(value) for value in self.reminder_times)
+
+    @property
+    def has_office_contacts(self) -> bool:
+        return any((self.office_contact_name, self.report_contact_name, self.office_email, self.office_phone))
 
 
 def _is_hh_mm(value: object) -> bool:
@@ -284,12 +299,24 @@ class EventQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> EventQuerySet:
         """The events ``user`` may see (rule ``events.see_event``): the office sees all; anybody
-        else the public ones and those of their own units. (``host_id__in``: no join, so no
-        duplicates to remove.)"""
+        else the public ones and those their own units report for (``of_units``)."""
         if is_office_reviewer(user):
             return self.all()
         public = Q(status__in=[Event.Status.APPROVED, Event.Status.CANCELLED], week__is_published=True)
-        return self.filter(public | Q(host_id__in=organizer_ids(user)))
+        return self.filter(public | reporting_units_q(organizer_ids(user)))
+
+    def of_units(self, unit_ids) -> EventQuerySet:
+        """The events any of ``unit_ids`` may file reports for: as lead host, as co-host, or as
+        an undertaking or co-organizing unit the office gave the reporter role. The organizer
+        area's events, reports and dashboard all start here (rule: ``Event.reporting_unit_ids``)."""
+        return self.filter(reporting_units_q(unit_ids))
+
+
+def reporting_units_q(unit_ids) -> Q:
+    """``of_units`` as a condition. A subquery, not a join: no duplicate rows to remove."""
+    unit_ids = list(unit_ids)
+    partners = EventPartner.objects.filter(organizer_id__in=unit_ids, may_report=True).values("event_id")
+    return Q(host_id__in=unit_ids) | Q(pk__in=partners)
 
 
 class Event(models.Model):
@@ -310,6 +337,20 @@ class Event(models.Model):
         RETURNED = "returned", _("已退回")
         CANCELLED = "cancelled", _("已取消")
 
+    class PlaceKind(models.TextChoices):
+        """Where an event happens, as city plans write it."""
+
+        VENUE = "venue", _("本市会场")
+        PLACE = "place", _("本市其他地点")
+        ELSEWHERE = "elsewhere", _("外地")
+        ONLINE = "online", _("线上")
+        HYBRID = "hybrid", _("线下会场加线上")
+
+    # Kinds held at one of the city's venues (the venue is required) and kinds with a place
+    # typed as text (no venue: no map of this city, the venue filter lists them under none).
+    VENUE_KINDS = (PlaceKind.VENUE, PlaceKind.HYBRID)
+    TEXT_PLACE_KINDS = (PlaceKind.PLACE, PlaceKind.ELSEWHERE)
+
     week = models.ForeignKey(Week, verbose_name=_("活动周"), on_delete=models.PROTECT, related_name="events")
     host = models.ForeignKey(
         Organizer, verbose_name=_("主办单位"), on_delete=models.PROTECT, related_name="events"
@@ -317,11 +358,22 @@ class Event(models.Model):
     subtitle = models.CharField(_("副标题"), max_length=200)
     form = models.CharField(_("活动形式"), max_length=16, choices=Form.choices)
     themes = models.ManyToManyField(Theme, verbose_name=_("主题标签"), blank=True, related_name="events")
-    venue = models.ForeignKey(
-        "venues.Venue", verbose_name=_("会场"), on_delete=models.PROTECT, related_name="events"
+    place_kind = models.CharField(
+        _("地点类型"), max_length=16, choices=PlaceKind.choices, default=PlaceKind.VENUE
     )
-    place = models.CharField(_("活动地点"), max_length=120)
+    venue = models.ForeignKey(
+        "venues.Venue",
+        verbose_name=_("会场"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    place = models.CharField(_("活动地点"), max_length=120, blank=True)
     address = models.CharField(_("详细地址"), max_length=200, blank=True)
+    online_url = models.URLField(
+        _("线上参与链接"), blank=True, help_text=_("线上活动或线上线下同步活动的参与地址，如网络投票页面。")
+    )
     starts_at = models.DateTimeField(_("开始时间"))
     ends_at = models.DateTimeField(_("结束时间"))
     contact_name = models.CharField(_("联系人"), max_length=60, blank=True)
@@ -344,6 +396,13 @@ class Event(models.Model):
     cover_versions = models.JSONField(_("封面图网页版本"), default=dict, blank=True, editable=False)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     cancel_reason = models.TextField(_("取消原因"), blank=True)
+    # Set by the office: an event that starts before the week's period (科普日 9/13-17 in a plan
+    # from 9/15) reports only from the period's first day unless this is ticked.
+    reports_before_period = models.BooleanField(
+        _("活动周开始前的活动日也须报送"),
+        default=False,
+        help_text=_("活动在活动周开始前已开始时，由市发改委决定这些天是否也须每日报送。"),
+    )
     # Set when the office accepts a change of time, place or venue: the public "有变更" badge.
     changed_at = models.DateTimeField(_("最近变更时间"), null=True, blank=True, editable=False)
     import_key = models.CharField(
@@ -382,6 +441,18 @@ class Event(models.Model):
                 condition=~Q(import_key=""),
                 name="event_import_key_once_per_week",
             ),
+            models.CheckConstraint(
+                condition=Q(place_kind__in=["venue", "place", "elsewhere", "online", "hybrid"]),
+                name="event_place_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(place_kind__in=["venue", "hybrid"]) | Q(venue__isnull=False),
+                name="event_venue_kinds_have_venue",
+            ),
+            models.CheckConstraint(
+                condition=~Q(place_kind__in=["place", "elsewhere"]) | ~Q(place=""),
+                name="event_text_place_kinds_have_place",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -401,8 +472,91 @@ class Event(models.Model):
         return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
     @property
+    def reporting_days(self) -> list[dt.date]:
+        """The days a daily report is due: the event's days inside its week's period, and
+        those before the period when the office ticked ``reports_before_period``. (``days``
+        stays every day the event runs, for the public pages and feeds.)"""
+        week = self.week
+        return [
+            day
+            for day in self.days
+            if day <= week.ends_on and (day >= week.starts_on or self.reports_before_period)
+        ]
+
+    @property
+    def starts_before_period(self) -> bool:
+        """Runs before its week's first day: allowed, and flagged to the office."""
+        return self.starts_at.astimezone(self.week.zone).date() < self.week.starts_on
+
+    @property
     def is_public(self) -> bool:
         return self.status in (self.Status.APPROVED, self.Status.CANCELLED)
+
+    @property
+    def has_venue(self) -> bool:
+        return self.place_kind in self.VENUE_KINDS and self.venue_id is not None
+
+    @property
+    def where(self) -> str:
+        """Where the event is, in one line for the office's pages, e-mails and files: the venue
+        and place, the place typed as text (外地 marked), or 线上; a hybrid event adds 线上."""
+        kind = self.place_kind
+        if kind == self.PlaceKind.ONLINE:
+            return str(_("线上"))
+        if kind == self.PlaceKind.ELSEWHERE:
+            return f"{self.place}（{_('外地')}）"
+        if kind == self.PlaceKind.PLACE or self.venue is None:
+            return self.place
+        text = " · ".join(part for part in (self.venue.name, self.place) if part)
+        return f"{text} + {_('线上')}" if kind == self.PlaceKind.HYBRID else text
+
+    # --- Several hosts, and the units that report ------------------------------------------
+    # ``host`` is the lead host (主办单位 listed first): everything that names one unit names it.
+    # Co-hosts are ``EventPartner`` rows of role "host"; they and the undertaking or
+    # co-organizing units the office gave the reporter role (``may_report``) file reports too.
+    # These read ``partners.all()``, so a prefetch of ``partners`` serves them.
+
+    @property
+    def co_hosts(self) -> list[EventPartner]:
+        return [p for p in self.partners.all() if p.role == EventPartner.Role.HOST]
+
+    @property
+    def hosts(self) -> list[Organizer]:
+        """Every host unit in the plan's order, the lead host first."""
+        return [self.host, *(p.organizer for p in self.co_hosts)]
+
+    @property
+    def host_names(self) -> str:
+        return "、".join(unit.name for unit in self.hosts)
+
+    @property
+    def other_partners(self) -> list[EventPartner]:
+        """The undertaking and co-organizing units (not the co-hosts)."""
+        return [p for p in self.partners.all() if p.role != EventPartner.Role.HOST]
+
+    @property
+    def reporting_partners(self) -> list[EventPartner]:
+        """Co-hosts and partners with the reporter role, in order."""
+        return [p for p in self.partners.all() if p.may_report and p.organizer_id]
+
+    @property
+    def reporting_unit_ids(self) -> frozenset[int]:
+        """The units whose members may file this event's reports (``EventQuerySet.of_units``)."""
+        return frozenset([self.host_id, *(p.organizer_id for p in self.reporting_partners)])
+
+    @property
+    def reporters(self) -> list[User]:
+        """The information reporters every reporting unit named, lead host's first, each once."""
+        people = [self.reporter] if self.reporter_id else []
+        people += [p.reporter for p in self.reporting_partners if p.reporter_id]
+        return list({person.pk: person for person in people}.values())
+
+    @property
+    def contacts(self) -> list[tuple[str, str, str]]:
+        """(name, phone, e-mail) of each reporting unit's contact person, lead host's first."""
+        rows = [(self.contact_name, self.contact_phone, self.contact_email)]
+        rows += [(p.contact_name, p.contact_phone, p.contact_email) for p in self.reporting_partners]
+        return [row for n, row in enumerate(rows) if n == 0 or any(row)]
 
     @property
     def phone_to_call(self) -> str:
@@ -419,9 +573,17 @@ def compose_full_title(unified_title: str, subtitle: str) -> str:
 
 
 class EventPartner(models.Model):
-    """An undertaking unit (承办) or co-organizer (协办) of an event: a unit, or just a name."""
+    """A co-host (主办, after the lead host ``Event.host``), an undertaking unit (承办) or a
+    co-organizer (协办) of an event: a unit, or (not for a co-host) just a name.
+
+    Co-hosts always report (``may_report``); an undertaking or co-organizing unit with an
+    account reports when the office gives it the reporter role on the event's review page.
+    A reporting unit names its own contact person and information reporter for the event,
+    as the plan asks of every host; the lead host's are the event's own fields.
+    """
 
     class Role(models.TextChoices):
+        HOST = "host", _("主办单位")
         UNDERTAKER = "undertaker", _("承办单位")
         CO_ORGANIZER = "co_organizer", _("协办单位")
 
@@ -436,17 +598,38 @@ class EventPartner(models.Model):
         _("单位名称"), max_length=120, blank=True, help_text=_("单位尚无账号时填写名称。")
     )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    may_report = models.BooleanField(_("可报送信息"), default=False)
+    contact_name = models.CharField(_("联系人"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("联系人电话"), max_length=32, blank=True)
+    contact_email = models.EmailField(_("联系人邮箱"), blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("信息报送员"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partner_reported_events",
+    )
 
     class Meta:
-        verbose_name = _("承办或协办单位")
-        verbose_name_plural = _("承办或协办单位")
+        verbose_name = _("主办、承办或协办单位")
+        verbose_name_plural = _("主办、承办或协办单位")
         ordering = ["order", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(organizer__isnull=False) | ~Q(name=""), name="partner_unit_or_name"
             ),
             models.CheckConstraint(
-                condition=Q(role__in=["undertaker", "co_organizer"]), name="partner_role_known"
+                condition=Q(role__in=["host", "undertaker", "co_organizer"]), name="partner_role_known"
+            ),
+            # A co-host reports, so it is a unit with members, and always may.
+            models.CheckConstraint(
+                condition=~Q(role="host") | Q(organizer__isnull=False, may_report=True),
+                name="partner_host_is_reporting_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(may_report=False) | Q(organizer__isnull=False),
+                name="partner_reporting_is_unit",
             ),
         ]
 

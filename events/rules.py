@@ -38,7 +38,26 @@ def is_organizer_member(user) -> bool:
 
 @rules.predicate
 def is_member_of_host(user, event) -> bool:
+    """A member of the lead host: registers, edits and submits the event."""
     return event is not None and event.host_id in organizer_ids(user)
+
+
+@rules.predicate
+def is_member_of_reporting_unit(user, event) -> bool:
+    """A member of a unit that files the event's reports: a host (lead or co-host), or an
+    undertaking or co-organizing unit the office gave the reporter role. The querysets of the
+    organizer area ask the same of the database (``Event.objects.of_units``)."""
+    return event is not None and bool(event.reporting_unit_ids & organizer_ids(user))
+
+
+@rules.predicate
+def is_member_of_co_host(user, event) -> bool:
+    """A member of a reporting unit other than the lead host: names its own contact person
+    and information reporter for the event."""
+    if event is None:
+        return False
+    units = organizer_ids(user)
+    return any(p.organizer_id in units for p in event.reporting_partners)
 
 
 def _status_in(*statuses: str):
@@ -53,6 +72,7 @@ event_is_editable = _status_in("draft", "returned", "approved")
 event_is_submittable = _status_in("draft", "returned")
 event_is_submitted = _status_in("submitted")
 event_is_approved = _status_in("approved")
+event_is_not_cancelled = _status_in("draft", "submitted", "approved", "returned")
 
 
 @rules.predicate
@@ -63,13 +83,18 @@ def event_is_public(user, event) -> bool:
 PERMISSIONS = {
     "events.use_organizer_area": is_organizer_member,
     "events.use_review_area": is_office_reviewer,
-    "events.see_event": is_office_reviewer | is_member_of_host | event_is_public,
+    "events.see_event": is_office_reviewer | is_member_of_reporting_unit | event_is_public,
     "events.add_event": is_organizer_member,
     # The office sees everything but does not edit an organizer's text.
     "events.edit_event": is_member_of_host & event_is_editable,
     "events.submit_event": is_member_of_host & event_is_submittable,
     "events.withdraw_event": is_member_of_host & event_is_submitted,
     "events.review_event": is_office_reviewer,
+    # A co-host (or a partner with the reporter role) names its own contact and reporter.
+    "events.name_unit_people": is_member_of_co_host & event_is_not_cancelled,
+    # The office gives undertaking and co-organizing units the reporter role, and decides
+    # whether the days before the week's period are reported.
+    "events.set_reporting": is_office_reviewer,
     "events.approve_event": is_office_reviewer & event_is_submitted,
     "events.return_event": is_office_reviewer & event_is_submitted,
     "events.cancel_event": is_office_reviewer & event_is_approved,

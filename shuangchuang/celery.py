@@ -10,6 +10,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuangchuang.settings")
 app = Celery("shuangchuang")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Transcoding takes minutes of CPU per video: its own queue, so checks and reminders never wait
+# behind it. A worker must consume it (`-Q celery,media-transcode`; docs/operations.md).
+app.conf.task_routes = {
+    "submissions.make_renditions": {"queue": os.environ.get("CELERY_TRANSCODE_QUEUE", "media-transcode")}
+}
 
 
 @app.on_after_configure.connect

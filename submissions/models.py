@@ -143,8 +143,25 @@ def media_preview_path(instance: MediaFile, filename: str) -> str:
     return generated_name(f"previews/{instance.report.event_id}", filename)
 
 
+def media_rendition_path(instance: MediaFile, filename: str) -> str:
+    return generated_name(f"renditions/{instance.report.event_id}", filename)
+
+
 class MediaFile(models.Model):
-    """A photo or video uploaded with a report, and a worker's verdict on it."""
+    """A photo or video uploaded with a report, and a worker's verdict on it.
+
+    A video that passed its check and is public, or belongs to an accepted report, gets web
+    versions (``renditions``, made by ``submissions.services.renditions``), recorded as::
+
+        {"source": "reports/7/20250518/ab12.mov",
+         "versions": {"360": {"name": "renditions/7/cd34.mp4", "size": 812345, "width": 640,
+                              "height": 360, "duration": 61.04, "bit_rate": 106000}, "720": ...,
+                      "preview": ...},
+         "poster": {"name": "renditions/7/ef56.jpg", "size": 80211, "width": 1280, "height": 720},
+         "seconds": 41.2}
+
+    The public pages play those and never the original.
+    """
 
     class Kind(models.TextChoices):
         PHOTO = "photo", _("照片")
@@ -155,6 +172,13 @@ class MediaFile(models.Model):
         CHECKING = "checking", _("检查中")
         PASSED = "passed", _("合格")
         FAILED = "failed", _("不合格")
+
+    class RenditionStatus(models.TextChoices):
+        NONE = "", _("不需要")
+        QUEUED = "queued", _("等待制作")
+        WORKING = "working", _("制作中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("制作失败")
 
     report = models.ForeignKey(
         DailyReport, verbose_name=_("报送"), on_delete=models.CASCADE, related_name="media"
@@ -182,6 +206,14 @@ class MediaFile(models.Model):
     check_alive_at = models.DateTimeField(_("检查进行中（最近确认）"), null=True, blank=True)
     checked_at = models.DateTimeField(_("检查完成时间"), null=True, blank=True)
     is_public = models.BooleanField(_("公开展示"), default=False)
+    rendition_status = models.CharField(
+        _("网页版状态"), max_length=8, choices=RenditionStatus.choices, default="", blank=True
+    )
+    rendition_progress = models.PositiveSmallIntegerField(_("网页版进度（百分比）"), default=0)
+    rendition_attempts = models.PositiveSmallIntegerField(_("网页版制作次数"), default=0)
+    # Queued: when; working: renewed with each progress report (older than the lease, it died).
+    rendition_alive_at = models.DateTimeField(_("网页版制作（最近确认）"), null=True, blank=True)
+    renditions = models.JSONField(_("网页版"), default=dict, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("上传人"),
@@ -214,6 +246,22 @@ class MediaFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def web_versions(self) -> dict[str, dict]:
+        """The finished web versions of this video by slot ("360", "720", "preview"), each
+        {"name", "size", "width", "height", "duration", "bit_rate"}; empty until they are made."""
+        recorded = self.renditions or {}
+        if self.rendition_status != self.RenditionStatus.DONE or recorded.get("source") != self.file.name:
+            return {}
+        return recorded.get("versions") or {}
+
+    @property
+    def web_poster_name(self) -> str:
+        """The storage name of the web versions' poster frame, or ""."""
+        if not self.web_versions:
+            return ""
+        return (self.renditions.get("poster") or {}).get("name", "")
 
 
 class Reminder(models.Model):
@@ -289,10 +337,12 @@ class Reminder(models.Model):
                 condition=Q(recipient__isnull=False),
                 name="reminder_once_per_person",
             ),
+            # Without a person, the address tells notices apart: an event with several
+            # reporting units mails each unit's contact person and posts to each unit's robot.
             models.UniqueConstraint(
-                fields=["event", "day", "slot", "channel"],
+                fields=["event", "day", "slot", "channel", "address"],
                 condition=Q(recipient__isnull=True),
-                name="reminder_once_per_unit_channel",
+                name="reminder_once_per_address",
             ),
             models.CheckConstraint(
                 condition=Q(channel__in=["email", "site", "webhook"]), name="reminder_channel_known"

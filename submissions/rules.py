@@ -6,12 +6,12 @@ Each name is both a permission and a rule; views ask the rule (``rules.test_rule
 
 import rules
 
-from events.rules import event_is_approved, is_member_of_host, is_observer, is_office_reviewer
+from events.rules import event_is_approved, is_member_of_reporting_unit, is_observer, is_office_reviewer
 
 
 @rules.predicate
 def is_member_of_media_host(user, media) -> bool:
-    return media is not None and is_member_of_host(user, media.report.event)
+    return media is not None and is_member_of_reporting_unit(user, media.report.event)
 
 
 @rules.predicate
@@ -34,8 +34,9 @@ can_read_results = is_office_reviewer | is_observer
 
 
 PERMISSIONS = {
-    # Object: the event whose day is reported.
-    "submissions.file_report": is_member_of_host & event_is_approved,
+    # Object: the event whose day is reported. Every unit that reports for it (hosts, and
+    # partners the office gave the reporter role) files; the querysets use ``Event.objects.of_units``.
+    "submissions.file_report": is_member_of_reporting_unit & event_is_approved,
     # Object: the media file.
     "submissions.see_media": is_office_reviewer
     | is_member_of_media_host

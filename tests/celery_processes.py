@@ -130,12 +130,20 @@ def start_beat(*, env: dict[str, str], folder: Path, name: str = "beat") -> Cele
 
 
 @contextmanager
-def sending_to(*, redis_url: str, queue: str):
-    """Make this (test) process send tasks to the real broker instead of running them eagerly."""
+def sending_to(*, redis_url: str, queue: str, transcode_queue: str | None = None):
+    """Make this (test) process send tasks to the real broker instead of running them eagerly;
+    the transcode task to ``transcode_queue`` (a worker started with CELERY_QUEUE set to it
+    consumes only that queue, as a production transcoding worker does)."""
     from shuangchuang.celery import app
 
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")}
-    app.conf.update(task_always_eager=False, broker_url=redis_url, task_default_queue=queue)
+    keys = ("task_always_eager", "broker_url", "task_default_queue", "task_routes")
+    saved = {key: app.conf[key] for key in keys}
+    routes = dict(app.conf.task_routes or {})
+    if transcode_queue:
+        routes["submissions.make_renditions"] = {"queue": transcode_queue}
+    app.conf.update(
+        task_always_eager=False, broker_url=redis_url, task_default_queue=queue, task_routes=routes
+    )
     _forget_connections(app)
     try:
         yield app

@@ -80,13 +80,17 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def event(*, week: Week, host: Organizer | None = None, **fields) -> Event:
+    """An approved event at a new venue; ``venue=None`` with a place kind that has no venue
+    (a place typed as text, another city, online) makes one at no venue."""
     host = host or organizer()
+    kind = fields.get("place_kind", Event.PlaceKind.VENUE)
+    at_no_venue = kind not in Event.VENUE_KINDS and fields.get("venue", None) is None
     defaults = {
         "week": week,
         "host": host,
         "subtitle": f"测试活动 {next(_sequence)}",
         "form": Event.Form.FORUM,
-        "venue": fields.pop("venue", None) or venue(),
+        "venue": None if at_no_venue else (fields.pop("venue", None) or venue()),
         "place": "创酷空间",
         "starts_at": at(week.starts_on, 9),
         "ends_at": at(week.starts_on, 17),
@@ -359,7 +363,9 @@ def event_edit_data(event: Event, **overrides) -> dict:
     data = {
         "subtitle": event.subtitle,
         "form": event.form,
-        "venue": event.venue_id,
+        "place_kind": event.place_kind,
+        "venue": event.venue_id or "",
+        "online_url": event.online_url,
         "place": event.place,
         "address": event.address,
         "starts_at": f"{event.starts_at.astimezone(zone):%Y-%m-%dT%H:%M}",

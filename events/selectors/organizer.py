@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from core.roles import organizer_ids
 
 from ..models import Event, EventChangeRequest, Notice
-from .public import with_relations
+from ..validation import week_range_warnings
+from .public import with_partners, with_relations
 
 PENDING = EventChangeRequest.Status.PENDING
 
@@ -25,8 +26,9 @@ def with_pending_change(queryset: QuerySet[Event]) -> QuerySet[Event]:
 
 
 def unit_events(*, user) -> QuerySet[Event]:
-    """Every event of the user's units: the organizer views' base queryset (others answer 404)."""
-    return Event.objects.filter(host_id__in=organizer_ids(user))
+    """Every event the user's units host or report for: the organizer views' base queryset
+    (others answer 404). Editing stays the lead host's (rule ``events.edit_event``)."""
+    return Event.objects.of_units(organizer_ids(user))
 
 
 def events_for_units(*, user) -> QuerySet[Event]:
@@ -36,9 +38,9 @@ def events_for_units(*, user) -> QuerySet[Event]:
 
 def event_for_unit_detail(*, user, pk: int) -> QuerySet[Event]:
     return with_pending_change(
-        with_relations(unit_events(user=user))
+        with_partners(with_relations(unit_events(user=user)))
         .select_related("reporter")
-        .prefetch_related("partners__organizer", "history__by")
+        .prefetch_related("history__by")
     ).filter(pk=pk)
 
 
@@ -51,7 +53,8 @@ def notices_for(*, user) -> QuerySet[Notice]:
 
 
 def overlapping_events(*, event: Event) -> QuerySet[Event]:
-    """Other live events booked at the same place (venue and place name) at overlapping times."""
+    """Other live events booked at the same place (venue and place name) at overlapping times.
+    (Only events at a venue: "全市各区镇", "广州" or an online event book no room.)"""
     return (
         Event.objects.filter(
             week_id=event.week_id,
@@ -73,8 +76,9 @@ def event_warnings(*, event: Event, user) -> list[str]:
     user's units hosts it, or it is public); another unit's unpublished event stays anonymous.
     """
     own_units = organizer_ids(user)
-    warnings, anonymous = [], False
-    for other in overlapping_events(event=event)[:5]:
+    warnings = [str(w) for w in week_range_warnings(event.week, event.starts_at, event.ends_at)]
+    anonymous = False
+    for other in overlapping_events(event=event)[:5] if event.has_venue else []:
         if other.host_id in own_units or (other.is_public and event.week.is_published):
             warnings.append(
                 _("同一地点“%(place)s”在重叠时间已有活动：%(other)s（%(host)s）。")

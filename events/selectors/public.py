@@ -21,12 +21,20 @@ from venues.selectors import venues_in_order
 from ..models import Event, EventPartner, Theme, Week
 
 
+def with_partners(queryset: QuerySet[Event]) -> QuerySet[Event]:
+    """Prefetch the partners (co-hosts first, in order) with their units and reporters: what
+    ``Event.hosts``, ``reporting_unit_ids``, ``reporters`` and ``contacts`` read."""
+    return queryset.prefetch_related(
+        Prefetch("partners", queryset=EventPartner.objects.select_related("organizer", "reporter"))
+    )
+
+
 def with_relations(queryset: QuerySet[Event]) -> QuerySet[Event]:
     return queryset.select_related("week", "venue", "host").prefetch_related("themes")
 
 
 def with_public_details(queryset: QuerySet[Event]) -> QuerySet[Event]:
-    """Relations plus partners, for pages and feeds."""
+    """Relations plus partners (co-hosts, undertaking and co-organizing units), for pages and feeds."""
     return with_relations(queryset).prefetch_related(
         Prefetch("partners", queryset=EventPartner.objects.select_related("organizer"))
     )
@@ -56,6 +64,8 @@ class ScheduleFilters:
     day: dt.date | None = None
     all_days: bool = False
     venue: int | None = None
+    # ?venue=none: the events at no venue (a place typed as text, another city, online).
+    no_venue: bool = False
     form: str = ""
     theme: int | None = None
     q: str = ""
@@ -65,6 +75,7 @@ class ScheduleFilters:
     def from_query(cls, params, *, week: Week, default_day: dt.date | None) -> ScheduleFilters:
         filters = cls(
             venue=_int_or_none(params.get("venue")),
+            no_venue=params.get("venue") == NO_VENUE,
             form=params.get("form", "") if params.get("form", "") in Event.Form.values else "",
             theme=_int_or_none(params.get("theme")),
             q=" ".join(params.get("q", "").split())[:60],
@@ -88,19 +99,22 @@ class ScheduleFilters:
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.venue or self.form or self.theme or self.q)
+        return bool(self.venue or self.no_venue or self.form or self.theme or self.q)
 
     def as_params(self, **overrides) -> dict:
         """The filters as URL parameters, with some replaced (for day tabs and reset links)."""
         params = {
             "day": "all" if self.all_days else (self.day.isoformat() if self.day else ""),
-            "venue": self.venue or "",
+            "venue": NO_VENUE if self.no_venue else (self.venue or ""),
             "form": self.form,
             "theme": self.theme or "",
             "q": self.q,
         }
         params.update(overrides)
         return {name: value for name, value in params.items() if value not in ("", None)}
+
+
+NO_VENUE = "none"
 
 
 def _int_or_none(value) -> int | None:
@@ -139,6 +153,8 @@ def schedule_events(*, week: Week, filters: ScheduleFilters) -> QuerySet[Event]:
         events = events.filter(starts_at__lt=day_start + dt.timedelta(days=1), ends_at__gt=day_start)
     if filters.venue:
         events = events.filter(Q(venue_id=filters.venue) | Q(venue__parent_id=filters.venue))
+    elif filters.no_venue:
+        events = events.filter(venue__isnull=True)
     if filters.form:
         events = events.filter(form=filters.form)
     if filters.theme:
@@ -172,7 +188,12 @@ def filter_choices(*, week: Week) -> dict:
         .distinct()
     )
     themes = Theme.objects.filter(events__in=public).distinct().order_by("order", "id")
-    return {"venues": list(venues), "themes": list(themes), "forms": Event.Form.choices}
+    return {
+        "venues": list(venues),
+        "no_venue": public.filter(venue__isnull=True).exists(),
+        "themes": list(themes),
+        "forms": Event.Form.choices,
+    }
 
 
 def mark_for_display(events, *, now: dt.datetime | None = None) -> list[Event]:

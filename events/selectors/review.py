@@ -13,7 +13,7 @@ from venues.models import Venue
 
 from ..models import Event, EventChangeRequest, Organizer, OrganizerApplication
 from .organizer import with_pending_change
-from .public import with_relations
+from .public import with_partners, with_relations
 
 
 def submitted_events() -> QuerySet[Event]:
@@ -36,10 +36,9 @@ def events_by_status(*, status: str = "") -> QuerySet[Event]:
 
 def event_for_review(*, pk: int) -> QuerySet[Event]:
     return (
-        with_relations(Event.objects.all())
+        with_partners(with_relations(Event.objects.all()))
         .select_related("reporter")
         .prefetch_related(
-            "partners__organizer",
             "history__by",
             "change_requests__requested_by",
             "change_requests__decided_by",
@@ -79,9 +78,11 @@ def decided_applications(*, limit: int = 20) -> QuerySet[OrganizerApplication]:
 # Translated when shown (``with_diffs``); the catalogue holds each label.
 CHANGE_LABELS = {
     "subtitle": "标题",
+    "place_kind": "地点类型",
     "venue": "会场",
     "place": "活动地点",
     "address": "详细地址",
+    "online_url": "线上参与链接",
     "starts_at": "开始时间",
     "ends_at": "结束时间",
     "live_url": "直播链接",
@@ -104,6 +105,8 @@ def with_diffs(change_requests) -> list[EventChangeRequest]:
     def shown(field, value):
         if field == "venue":
             return names.get(value, "—")
+        if field == "place_kind" and value:
+            return str(Event.PlaceKind(value).label) if value in Event.PlaceKind.values else value
         if field in ("starts_at", "ends_at") and value:
             return formats.date_format(timezone.localtime(dt.datetime.fromisoformat(value)), "Y-m-d H:i")
         if field == "cover" and value:

@@ -20,6 +20,7 @@ from core.roles import OFFICE_GROUP
 from ..models import (
     INVITATION_MAX_AGE,
     Event,
+    EventPartner,
     Invitation,
     Membership,
     Notice,
@@ -185,9 +186,13 @@ def invitation_accept(
 
 def membership_remove(*, membership: Membership, by: User | None) -> None:
     """Remove a member from a unit. Side effects: the membership row is deleted; events whose
-    information reporter was this person in this unit lose their reporter."""
+    information reporter was this person in this unit lose their reporter (as lead host, or as
+    a co-host or reporting partner)."""
     with transaction.atomic():
         Event.objects.filter(host=membership.organizer, reporter=membership.user).update(reporter=None)
+        EventPartner.objects.filter(organizer=membership.organizer, reporter=membership.user).update(
+            reporter=None
+        )
         membership.delete()
 
 

@@ -39,7 +39,7 @@ S = Event.Status
 # --- Events: the organizer's side ---------------------------------------------------------
 
 # Changing these on an approved event needs the office's consent (an EventChangeRequest).
-GUARDED_FIELDS = ("venue", "place", "address", "starts_at", "ends_at")
+GUARDED_FIELDS = ("place_kind", "venue", "place", "address", "online_url", "starts_at", "ends_at")
 # The public face of an approved event: guarded as well while its week's
 # ``review_public_changes`` is on. (The cover travels in a change request as a storage name.)
 PUBLIC_FACE_FIELDS = ("subtitle", "description", "live_url", "cover")
@@ -53,7 +53,8 @@ REQUIRED_TO_SUBMIT = {
 
 @dataclass(frozen=True)
 class PartnerSpec:
-    """One undertaking unit or co-organizer: a unit with an account, or only a name."""
+    """One co-host (a unit with an account), undertaking unit or co-organizer (a unit, or
+    only a name), in the order the plan lists them."""
 
     role: str
     organizer: Organizer | None = None
@@ -151,9 +152,13 @@ def _record(event: Event, *, to: str, by: User | None, comment: str = "", source
 
 
 def _organizer_people(event: Event) -> list[User]:
-    people = list(User.objects.filter(memberships__organizer_id=event.host_id, is_active=True).order_by("id"))
-    if event.reporter_id and event.reporter_id not in {p.pk for p in people}:
-        people.append(event.reporter)
+    """The members of every host unit (lead and co-hosts) and every unit's reporter, once each."""
+    host_ids = [unit.pk for unit in event.hosts]
+    people = list(
+        User.objects.filter(memberships__organizer_id__in=host_ids, is_active=True).distinct().order_by("id")
+    )
+    known = {p.pk for p in people}
+    people += [person for person in event.reporters if person.pk not in known]
     return people
 
 
@@ -209,14 +214,125 @@ def event_save(
     if themes is not None:
         event.themes.set(themes)
     if partners is not None:
-        event.partners.all().delete()
-        EventPartner.objects.bulk_create(
-            EventPartner(event=event, role=p.role, organizer=p.organizer, name=p.name, order=n)
-            for n, p in enumerate(partners)
-        )
+        _replace_partners(event, list(partners))
     if event.status == S.APPROVED:
         _bump_public_after_commit()
     return change
+
+
+def _partner_key(role: str, organizer_id: int | None, name: str) -> tuple:
+    return role, organizer_id, "" if organizer_id else name
+
+
+def _replace_partners(event: Event, specs: list[PartnerSpec]) -> None:
+    """Make the event's partners ``specs``, in their order. A unit listed again in the same role
+    keeps its row, with the reporter role the office gave it and the contact person and
+    reporter it named; rows no longer listed go; co-hosts always report."""
+    existing = {_partner_key(p.role, p.organizer_id, p.name): p for p in event.partners.all()}
+    kept, new = [], []
+    for order, spec in enumerate(specs):
+        organizer_id = spec.organizer.pk if spec.organizer else None
+        row = existing.pop(_partner_key(spec.role, organizer_id, spec.name), None)
+        if row is not None:
+            row.order = order
+            kept.append(row)
+        else:
+            new.append(
+                EventPartner(
+                    event=event,
+                    role=spec.role,
+                    organizer=spec.organizer,
+                    name="" if spec.organizer else spec.name,
+                    order=order,
+                    may_report=spec.role == EventPartner.Role.HOST,
+                )
+            )
+    EventPartner.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
+    EventPartner.objects.bulk_update(kept, ["order"])
+    EventPartner.objects.bulk_create(new)
+    if hasattr(event, "_prefetched_objects_cache"):
+        event._prefetched_objects_cache.pop("partners", None)
+
+
+@transaction.atomic
+def event_unit_people_set(
+    *,
+    partner: EventPartner,
+    contact_name: str,
+    contact_phone: str,
+    contact_email: str,
+    reporter: User | None,
+    by: User,
+) -> EventPartner:
+    """A co-host (or a unit with the reporter role) names its own contact person and
+    information reporter for the event, as the plan asks of every host. The reporter must be
+    a member of that unit.
+
+    Side effects: the partner row's contact fields and reporter. The reporter gets the
+    event's reminders from the next slot on.
+    """
+    if not partner.may_report or partner.organizer_id is None:
+        raise ValidationError(_("该单位不报送本活动的信息。"), code="not_reporting")
+    if reporter is not None and not partner.organizer.memberships.filter(user=reporter).exists():
+        raise ValidationError(_("信息报送员须是本单位的成员。"), code="reporter")
+    partner.contact_name, partner.contact_phone, partner.contact_email = (
+        contact_name,
+        contact_phone,
+        contact_email,
+    )
+    partner.reporter = reporter
+    partner.save(update_fields=["contact_name", "contact_phone", "contact_email", "reporter"])
+    return partner
+
+
+@transaction.atomic
+def event_reporting_set(
+    *, event: Event, reporting_partner_ids: Iterable[int], reports_before_period: bool, by: User
+) -> list[EventPartner]:
+    """The office decides who files an event's reports and on which days: the undertaking and
+    co-organizing units (with an account) in ``reporting_partner_ids`` get the reporter role,
+    the others lose it (co-hosts always keep it); ``reports_before_period`` makes the event's
+    days before the week's period reporting days too.
+
+    Side effects: the partners' ``may_report`` and the event's ``reports_before_period``;
+    e-mail + notice to the members of each unit newly given the role; the board's version
+    moved after commit (its rows follow the reporting days). Returns the units newly given it.
+    """
+    wanted = set(reporting_partner_ids)
+    granted, changed = [], []
+    for partner in event.partners.select_related("organizer").exclude(role=EventPartner.Role.HOST):
+        may_report = partner.organizer_id is not None and partner.pk in wanted
+        if partner.may_report != may_report:
+            partner.may_report = may_report
+            changed.append(partner)
+            if may_report:
+                granted.append(partner)
+    EventPartner.objects.bulk_update(changed, ["may_report"])
+    if event.reports_before_period != reports_before_period:
+        event.reports_before_period = reports_before_period
+        event.save(update_fields=["reports_before_period", "updated_at"])
+    if hasattr(event, "_prefetched_objects_cache"):
+        event._prefetched_objects_cache.pop("partners", None)
+    for partner in granted:
+        notify(
+            users=User.objects.filter(memberships__organizer=partner.organizer, is_active=True).order_by(
+                "id"
+            ),
+            subject=_("贵单位可报送活动信息：%(title)s") % {"title": event.subtitle},
+            template_base="events/emails/event_decision",
+            context={
+                "event": event,
+                "decision": _(
+                    "的信息报送权限已开通：贵单位成员可在每个活动日报送当天信息，请指定联系人和信息报送员"
+                ),
+                "comment": "",
+                "change": None,
+            },
+            url=reverse("organizer:event_detail", args=[event.pk]),
+        )
+    if changed or event.status == S.APPROVED:
+        bump_on_commit("events")
+    return granted
 
 
 def _split_change_request(event: Event, *, by: User) -> EventChangeRequest | None:

@@ -10,6 +10,11 @@ urlpatterns = [
     path("events/<int:pk>/edit/", organizer.EventEditView.as_view(), name="event_edit"),
     path("events/<int:pk>/submit/", organizer.EventSubmitView.as_view(), name="event_submit"),
     path("events/<int:pk>/withdraw/", organizer.EventWithdrawView.as_view(), name="event_withdraw"),
+    path(
+        "events/<int:pk>/units/<int:partner_pk>/people/",
+        organizer.UnitPeopleView.as_view(),
+        name="event_unit_people",
+    ),
     path("notices/", organizer.NoticeListView.as_view(), name="notices"),
     path("apply/", onboarding.ApplyView.as_view(), name="apply"),
     path("apply/done/", onboarding.ApplyDoneView.as_view(), name="apply_done"),

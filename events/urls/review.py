@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/approve/", review.ApproveView.as_view(), name="approve"),
     path("<int:pk>/return/", review.ReturnView.as_view(), name="return"),
     path("<int:pk>/cancel/", review.CancelView.as_view(), name="cancel"),
+    path("<int:pk>/reporting/", review.ReportingView.as_view(), name="reporting"),
     path("changes/<int:pk>/accept/", review.ChangeDecisionView.as_view(accept=True), name="change_accept"),
     path("changes/<int:pk>/reject/", review.ChangeDecisionView.as_view(accept=False), name="change_reject"),
     path("import/", review.ImportView.as_view(), name="import"),

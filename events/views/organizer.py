@@ -10,15 +10,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView
 
+from core.roles import organizer_ids
 from core.views import ObjectPermissionMixin, PortalPermissionMixin
 
 from .. import services
 from ..context_processors import current_week
-from ..forms import EventForm
+from ..forms import EventForm, UnitPeopleForm
 from ..models import Event, EventChangeRequest
 from ..presenters import next_step
 from ..selectors import organizer as selectors
@@ -133,6 +136,9 @@ class EventDetailView(ObjectPermissionMixin, DetailView):
             services.missing_for_submit(event) if event.status in (S.DRAFT, S.RETURNED) else []
         )
         context["warnings"] = selectors.event_warnings(event=event, user=self.request.user)
+        units = organizer_ids(self.request.user)
+        # The user's own co-host (or reporting partner) rows: each names its people here.
+        context["own_partners"] = [p for p in event.reporting_partners if p.organizer_id in units]
         history = list(event.history.all())
         if event.status == S.RETURNED and history:
             context["return_comment"] = history[-1].comment
@@ -142,6 +148,48 @@ class EventDetailView(ObjectPermissionMixin, DetailView):
             ]
         )
         return context
+
+
+class UnitPeopleView(ObjectPermissionMixin, FormView):
+    """A co-host (or a partner with the reporter role) names its contact person and information
+    reporter for the event. The partner row must be one of the user's own units (else 404)."""
+
+    permission_required = "events.name_unit_people"
+    template_name = "events/organizer/unit_people.html"
+    form_class = UnitPeopleForm
+
+    def get_permission_object(self):
+        return self.event
+
+    @cached_property
+    def event(self) -> Event:
+        event = selectors.event_for_unit_detail(user=self.request.user, pk=self.kwargs["pk"]).first()
+        if event is None:
+            raise Http404
+        return event
+
+    @cached_property
+    def partner(self):
+        units = organizer_ids(self.request.user)
+        for partner in self.event.reporting_partners:
+            if partner.pk == self.kwargs["partner_pk"] and partner.organizer_id in units:
+                return partner
+        raise Http404
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "partner": self.partner}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(event=self.event, partner=self.partner, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.event_unit_people_set(partner=self.partner, by=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存本单位的联系人和信息报送员。"))
+        return redirect("organizer:event_detail", pk=self.event.pk)
 
 
 class _EventActionView(ObjectPermissionMixin, DetailView):

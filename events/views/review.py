@@ -15,7 +15,7 @@ from core.views import ObjectPermissionMixin, PortalPermissionMixin
 
 from .. import importing, services
 from ..context_processors import current_week
-from ..forms import ImportForm, InvitationForm, OrganizerForm, ReasonForm
+from ..forms import ImportForm, InvitationForm, OrganizerForm, ReasonForm, ReportingForm
 from ..models import Event, EventChangeRequest, ImportJob, Membership, OrganizerApplication
 from ..selectors import review as selectors
 
@@ -68,7 +68,39 @@ class EventDetailView(ObjectPermissionMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["change_requests"] = selectors.with_diffs(self.object.change_requests.all())
+        context["reporting_form"] = ReportingForm(event=self.object)
         return context
+
+
+class ReportingView(ObjectPermissionMixin, DetailView):
+    """POST: the office gives undertaking and co-organizing units the reporter role, and decides
+    whether the days before the week's period are reported (form on the event's page)."""
+
+    permission_required = "events.set_reporting"
+    http_method_names = ["post"]
+
+    def get_queryset(self):
+        return selectors.event_for_review(pk=self.kwargs["pk"])
+
+    def post(self, request, *args, **kwargs):
+        event = self.get_object()
+        form = ReportingForm(request.POST, event=event)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("review_events:detail", pk=event.pk)
+        granted = services.event_reporting_set(
+            event=event,
+            reporting_partner_ids=[p.pk for p in form.cleaned_data["partners"]],
+            reports_before_period=form.cleaned_data.get("reports_before_period", event.reports_before_period),
+            by=request.user,
+        )
+        message = _("已保存信息报送设置。")
+        if granted:
+            message += _("已通知：%(units)s。") % {"units": "、".join(p.display_name for p in granted)}
+        messages.success(request, message)
+        return redirect("review_events:detail", pk=event.pk)
 
 
 class DecisionView(ObjectPermissionMixin, FormView):

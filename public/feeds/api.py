@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from events.models import Event
 
+from ..places import where
 from . import absolute, event_url, units_of
 
 API_VERSION = "1.0"
@@ -59,12 +60,16 @@ def _event(event) -> dict:
         "subtitle": event.subtitle,
         "form": event.form,
         "themes": [theme.name for theme in event.themes.all()],
+        "place_kind": event.place_kind,
         "venue_id": event.venue_id,
         "place": event.place,
+        "where": where(event).line(),
+        "online_url": event.online_url or None,
         "address": event.address,
         "starts_at": event.starts_at.astimezone(zone).isoformat(),
         "ends_at": event.ends_at.astimezone(zone).isoformat(),
         "host": event.host.name,
+        "hosts": [unit.name for unit in event.hosts],
         "units": units_of(event),
         "live_url": event.live_url or None,
         "status": event.status,

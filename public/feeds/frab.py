@@ -16,6 +16,7 @@ from xml.etree import ElementTree as ET
 
 from django.urls import reverse
 
+from ..places import room
 from . import absolute, event_url
 
 GENERATOR = "shuangchuang-portal"
@@ -87,7 +88,7 @@ def _by_day(events, week) -> list[tuple[int, dt.date, dict[str, list[Slot]]]]:
         for slot in slots(event, zone):
             day = slot.start.date()
             if day in days:
-                days[day].setdefault(event.place, []).append(slot)
+                days[day].setdefault(room(event), []).append(slot)
     for rooms in days.values():
         for room_slots in rooms.values():
             room_slots.sort(key=lambda slot: (slot.start, slot.id))
@@ -144,11 +145,13 @@ def _xml_event(room_el, slot: Slot, week) -> None:
         ("date", slot.start.isoformat()),
         ("start", slot.start.strftime("%H:%M")),
         ("duration", slot.duration),
-        ("room", event.place),
+        ("room", room(event)),
         ("slug", slug(slot, week)),
         ("url", event_url(event)),
-        ("title", event.full_title),
-        ("subtitle", event.subtitle),
+        # The event's own subtitle is its title (every title would start alike otherwise);
+        # the week's unified title is the frab subtitle.
+        ("title", event.subtitle),
+        ("subtitle", event.week.unified_title),
         ("track", event.get_form_display()),
         ("type", event.form),
         ("language", "zh"),
@@ -218,11 +221,11 @@ def _json_event(slot: Slot, week) -> dict:
         "start": slot.start.strftime("%H:%M"),
         "end": slot.end.isoformat(),
         "duration": slot.duration,
-        "room": event.place,
+        "room": room(event),
         "slug": slug(slot, week),
         "url": event_url(event),
-        "title": event.full_title,
-        "subtitle": event.subtitle,
+        "title": event.subtitle,
+        "subtitle": event.week.unified_title,
         "track": event.get_form_display(),
         "type": event.form,
         "language": "zh",

@@ -68,13 +68,19 @@ def _vevent(event) -> VEvent:
     item.add("sequence", max(0, int((event.updated_at - event.created_at).total_seconds())))
     item.add("dtstart", event.starts_at.astimezone(zone))
     item.add("dtend", event.ends_at.astimezone(zone))
-    item.add("summary", one_line(event.full_title))
+    # The event's own subtitle: a calendar full of entries starting with the same 35-character
+    # unified title shows them all alike. The unified title goes into the description.
+    item.add("summary", one_line(event.subtitle))
     item.add("location", one_line(location_line(event)))
     url = event_url(event)
-    item.add("url", vUri(url))
-    lines = [f"{event.get_form_display()} · {event.host.name}"]
+    # An online event's URL is where to take part; the event's page stays in the description.
+    online = event.place_kind == event.PlaceKind.ONLINE and event.online_url
+    item.add("url", vUri(event.online_url if online else url))
+    lines = [event.full_title, f"{event.get_form_display()} · {event.host_names}"]
     if event.description:
         lines.append(event.description)
+    if event.online_url:
+        lines.append(event.online_url)
     if event.live_url:
         lines.append(event.live_url)
     if event.status == event.Status.CANCELLED:
@@ -83,6 +89,6 @@ def _vevent(event) -> VEvent:
     item.add("description", multi_line("\n\n".join(lines)))
     item.add("categories", [one_line(event.get_form_display())])
     item.add("status", "CANCELLED" if event.status == event.Status.CANCELLED else "CONFIRMED")
-    if event.venue.latitude is not None and event.venue.longitude is not None and event.venue_id:
+    if event.has_venue and event.venue.latitude is not None and event.venue.longitude is not None:
         item.add("geo", (float(event.venue.latitude), float(event.venue.longitude)))
     return item

@@ -1,7 +1,10 @@
 """Photos and videos the office made public, served through the storage API.
 
 Only files with ``is_public`` and a passed check, of public events, are served; MEDIA_URL is
-never linked. Videos answer single byte ranges (206), which iOS and WeChat's browser need to
+never linked. A video is served only as its web versions (``?v=720``, ``?v=360``,
+``?v=preview``; H.264 MP4s, see ``submissions.services.renditions``), never as the
+organizer's original; until they are made the video is not served at all (the gallery says
+"视频处理中"). Videos answer single byte ranges (206), which iOS and WeChat's browser need to
 play and seek them.
 """
 
@@ -32,17 +35,36 @@ class PublicFileView(View):
 class PublicMediaView(PublicFileView):
     def get(self, request, *args, pk: int, **kwargs):
         media = public_media_file(pk=pk)
+        if media.kind == media.Kind.VIDEO:
+            return _serve(request, _web_version(media, request.GET.get("v", "")))
         return _serve(request, media.file)
 
 
 class PublicMediaPreviewView(PublicFileView):
+    """A photo's thumbnail; a video's poster (the web versions' own, else the check's frame)."""
+
     def get(self, request, *args, pk: int, **kwargs):
         media = public_media_file(pk=pk)
+        if media.kind == media.Kind.VIDEO and media.web_poster_name:
+            return _serve(request, FieldFile(media, media.file.field, media.web_poster_name))
         if media.preview:
             return _serve(request, media.preview)
         if media.kind == media.Kind.PHOTO:
             return _serve(request, media.file)
         raise Http404("No preview for this video")
+
+
+def _web_version(media, slot: str) -> FieldFile:
+    """The web version ``slot`` of a video ("720", "360", "preview"; the largest by default)."""
+    versions = media.web_versions
+    if not versions:
+        raise Http404("The web versions of this video are not made yet")
+    if slot not in versions:
+        sizes = [key for key in versions if key.isdigit()]
+        slot = max(sizes, key=int) if sizes else ""
+    if not slot:
+        raise Http404("No such version")
+    return FieldFile(media, media.file.field, versions[slot]["name"])
 
 
 class EventCoverView(PublicFileView):

@@ -21,6 +21,7 @@ from django.views.generic import TemplateView, View
 from core.public_cache import FEED_TIMEOUT
 from core.views import PublicCachedMixin
 from events.context_processors import current_week, public_current_week
+from events.models import Event
 from events.selectors import public as selectors
 from events.services import current_cover_versions
 from submissions.selectors.public_media import public_media
@@ -182,7 +183,12 @@ class EventDetailView(PublicPageView):
             week=event.week,
             where=places.where(event, with_address=True),
             media=public_media(event=event),
-            map_links=map_links(event.address or event.place, district=event.venue.district),
+            # No map of this city for an online event or one in another city.
+            map_links=map_links(
+                event.address or event.place, district=event.venue.district if event.venue_id else ""
+            )
+            if event.place_kind not in (Event.PlaceKind.ONLINE, Event.PlaceKind.ELSEWHERE)
+            else [],
             page_url=absolute(reverse("event_detail", args=[event.pk])),
             partners=list(event.partners.all()),
         )

@@ -65,12 +65,15 @@ def bulletin_document(*, week: Week, day: dt.date, now: dt.datetime, issue: int 
     board = board_for_day(week=week, day=day, now=now)
     rows = accepted_reports(week=week, day=day)
     counts = board.filing
+    # Issues are numbered from the period's first day; a day before it (an event the office
+    # made report early) gets a bulletin without a number.
     issue = issue or (day - week.starts_on).days + 1
     doc = Document()
     page_setup(doc)
 
     paragraph(doc, MASTHEAD, font=TITLE_FONT, size=36, color=RED, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
-    paragraph(doc, f"第{chinese_number(issue)}期", size=16, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
+    number = f"第{chinese_number(issue)}期" if issue > 0 else "活动周前"
+    paragraph(doc, number, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
     issuer = paragraph(doc, f"{ISSUER}编\t{day_label(day)}", size=16)
     issuer.paragraph_format.tab_stops.add_tab_stop(Mm(156), alignment=2)  # right-aligned date
     red_rule(issuer)
@@ -99,6 +102,10 @@ def bulletin_document(*, week: Week, day: dt.date, now: dt.datetime, issue: int 
 
     closing = paragraph(doc, after=0)
     red_rule(closing)
+    if week.copy_to.strip():
+        # The plan's 抄送 list: the offices that receive the bulletin, as the plan words it.
+        copy_to = " ".join(week.copy_to.split())
+        paragraph(doc, f"抄送：{copy_to.rstrip('。')}。", size=14)
     paragraph(doc, f"{week.name}　{ISSUER}　{day_label(day)}", size=14)
     out = io.BytesIO()
     doc.save(out)
@@ -123,7 +130,14 @@ def _report_section(doc, number: int, row: BoardRow) -> None:
         bold=True,
         indent=True,
     )
-    facts = f"主办单位：{event.host.name}；会场：{event.venue.name}；地点：{event.place}"
+    if event.has_venue:
+        facts = (
+            f"主办单位：{event.host_names}；会场：{event.venue.name}；地点：{event.place or event.venue.name}"
+        )
+    else:
+        facts = f"主办单位：{event.host_names}；地点：{event.where}"
+    if event.place_kind in (event.PlaceKind.ONLINE, event.PlaceKind.HYBRID) and event.online_url:
+        facts += f"；线上：{event.online_url}"
     if report.attendance:
         facts += f"；参加人数：约{report.attendance}人"
     paragraph(doc, facts + "。", size=14, indent=True)

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from events.models import Week
 
 from ..models import MediaFile
-from ..selectors.board import board_for_day, week_compliance
+from ..selectors.board import board_for_day, load_partners, week_compliance
 from ..states import DayState
 from . import day_label
 from .sheets import TIME_FORMAT, append_row, header, local_time, print_setup
@@ -26,7 +26,7 @@ WEEK_SHEET = "全周各单位报送情况"
 DAY_HEADERS = [
     "序号",
     "活动",
-    "会场",
+    "地点",
     "主办单位",
     "信息报送员",
     "联系电话",
@@ -45,7 +45,7 @@ DAY_HEADERS = [
     "退回意见",
 ]
 WEEK_HEADERS = ["单位", "应报送", "按时报送", "逾期报送", "未报送", "按时率", "尚未到截止时间"]
-WIDTHS = {"活动": 40, "主办单位": 22, "会场": 16, "出席领导": 36, "退回意见": 30, "单位": 26}
+WIDTHS = {"活动": 40, "主办单位": 22, "地点": 16, "出席领导": 36, "退回意见": 30, "单位": 26}
 
 
 def _passed(media: list[MediaFile]) -> int:
@@ -60,6 +60,7 @@ def day_workbook(*, week: Week, day: dt.date, now: dt.datetime) -> bytes:
     sheet.title = DAY_SHEET
     header(sheet, f"{week.unified_title} {day_label(day)} 每日信息报送情况", DAY_HEADERS, WIDTHS)
     rows = sorted(board.all_rows, key=lambda row: (row.event.starts_at, row.event.pk))
+    load_partners(rows)
     for number, row in enumerate(rows, start=1):
         report, event = row.report, row.event
         reporter = event.reporter
@@ -70,9 +71,10 @@ def day_workbook(*, week: Week, day: dt.date, now: dt.datetime) -> bytes:
             sheet,
             [
                 number,
-                event.full_title,
-                event.venue.name,
-                event.host.name,
+                # The sheet's title states the unified title once; each row its own subtitle.
+                event.subtitle,
+                event.where,
+                event.host_names,
                 reporter.display_name if reporter else "",
                 event.phone_to_call,
                 str(DayState.LABELS[row.state]),

@@ -113,9 +113,12 @@ def plan(*, week: Week, day: dt.date) -> tuple[list[Entry], dict]:
                 "folder": folder,
                 "title": event.full_title,
                 "subtitle": event.subtitle,
-                "host": event.host.name,
-                "venue": event.venue.name,
+                "host": event.host_names,
+                "place_kind": event.place_kind,
+                "venue": event.venue.name if event.has_venue else "",
                 "place": event.place,
+                "where": event.where,
+                "online_url": event.online_url,
                 "no_leaders": report.no_leaders,
                 "leaders": leaders,
                 "attendance": report.attendance,
@@ -178,7 +181,7 @@ def _leader_line(leader) -> str:
 
 def _report_text(row: BoardRow) -> str:
     report = row.report
-    lines = [row.event.full_title, f"{row.event.host.name} · {row.event.venue.name} · {row.event.place}", ""]
+    lines = [row.event.subtitle, f"{row.event.host_names} · {row.event.where}", ""]
     lines.append(
         "出席领导："
         + ("无" if report.no_leaders or not row.leaders else "；".join(map(_leader_line, row.leaders)))
@@ -194,8 +197,8 @@ def _manifest_text(week: Week, day: dt.date, manifest: dict) -> str:
     if not manifest["events"]:
         lines.append("当日没有已采用的报送。")
     for event in manifest["events"]:
-        lines.append(f"【{event['folder']}】{event['title']}")
-        lines.append(f"  主办单位：{event['host']}　会场：{event['venue']}　地点：{event['place']}")
+        lines.append(f"【{event['folder']}】{event['subtitle']}")
+        lines.append(f"  主办单位：{event['host']}　地点：{event['where']}")
         leaders = "；".join(f"{item['post']} {item['name']}" for item in event["leaders"]) or "无"
         lines.append(f"  出席领导：{leaders}")
         for item in event["files"]:

@@ -4,7 +4,11 @@
 ``Verdict``; reasons are stored as ``{"code", "params"}`` and rendered with
 ``reason_message`` when shown. Untrusted data is decoded only in a sandboxed child
 process (``sandbox``); its limits are ``sandbox.TIME_LIMIT_SECONDS`` and
-``sandbox.MEMORY_LIMIT_BYTES``, or a ``ChildLimits`` passed to ``inspect_file``.
+``sandbox.MEMORY_LIMIT_BYTES``, or a ``ChildLimits`` passed to ``inspect_file``. A video
+is read to its end (``scan``, ``layout``): packets against headers, bytes against packets.
+
+``renditions.render_video(path, out_dir, duration=...)`` makes a video's web versions
+(``transcode``: H.264 MP4s at 720p and 360p, poster, preview) in the same kind of child.
 """
 
 from __future__ import annotations

@@ -1,8 +1,14 @@
 """Entry point of the sandboxed child: limits first, then one JSON request in, one out.
 
-Request (stdin): {"path", "kind": "photo"|"video", "demuxer", "max_pixels", "preview_long_side"}.
-Answer (stdout): ``Findings.to_json()``. Anything else (no answer, a non-zero exit, a
-signal) is the parent's to interpret as a crash.
+Requests (stdin):
+
+- a check: {"path", "kind": "photo"|"video", "demuxer", "max_pixels", "preview_long_side",
+  "scan"}; answer (stdout): ``Findings.to_json()``;
+- a transcode: {"kind": "transcode", "path", "demuxer", "out_dir", "slots", "preview_seconds",
+  "duration"}; lines ``progress <percent>`` while it works, then the answer of
+  ``transcode.make_renditions`` as the last line.
+
+Anything else (no answer, a non-zero exit, a signal) is the parent's to interpret as a crash.
 """
 
 from __future__ import annotations
@@ -21,14 +27,18 @@ if TYPE_CHECKING:
 
 def main(argv: list[str]) -> None:
     memory_bytes, cpu_seconds, parent_pid = int(argv[0]), int(argv[1]), int(argv[2])
+    file_size_bytes = int(argv[3]) if len(argv) > 3 else 0
     _die_with_parent(parent_pid)
     _limit(resource.RLIMIT_AS, memory_bytes)
     _limit(resource.RLIMIT_CPU, cpu_seconds)  # backstop if the parent is gone
-    _limit(resource.RLIMIT_FSIZE, 0)  # examining never writes files
+    _limit(resource.RLIMIT_FSIZE, file_size_bytes)  # checks write nothing; transcodes their outputs
     _limit(resource.RLIMIT_CORE, 0)
     request = json.loads(sys.stdin.buffer.read())
-    answer = examine(request).to_json()
-    sys.stdout.write(json.dumps(answer))
+    if request["kind"] == "transcode":
+        answer = transcode(request)
+    else:
+        answer = examine(request).to_json()
+    sys.stdout.write(json.dumps(answer) + "\n")
     sys.stdout.flush()
 
 
@@ -43,7 +53,28 @@ def examine(request: dict) -> Findings:
     from .video import examine_video
 
     return examine_video(
-        request["path"], demuxer=request["demuxer"], preview_long_side=request["preview_long_side"]
+        request["path"],
+        demuxer=request["demuxer"],
+        preview_long_side=request["preview_long_side"],
+        scan=request.get("scan"),
+    )
+
+
+def transcode(request: dict) -> dict:
+    from .transcode import make_renditions  # PyAV and the encoders: only in a transcoding child
+
+    def progress(percent: int) -> None:
+        sys.stdout.write(f"progress {percent}\n")
+        sys.stdout.flush()
+
+    return make_renditions(
+        request["path"],
+        request["out_dir"],
+        demuxer=request["demuxer"],
+        slots=tuple(request["slots"]),
+        preview_seconds=request["preview_seconds"],
+        duration=request.get("duration"),
+        on_progress=progress,
     )
 
 

@@ -116,6 +116,27 @@ def _video_too_large(p: dict) -> str:
     return _("视频大小 %(size)s，超过上限 %(maximum)s") % {"size": size, "maximum": maximum}
 
 
+def _video_truncated(p: dict) -> str:
+    if "declared" not in p:  # cut off before its index: nothing could be read
+        return _("视频文件不完整，可能没有上传完，请重新上传")
+    return _(
+        "视频文件不完整（只能读出 %(seconds)s 秒，应有 %(declared)s 秒），可能没有上传完，请重新上传"
+    ) % {
+        "seconds": _seconds(p["seconds"]),
+        "declared": _seconds(p["declared"]),
+    }
+
+
+def _video_duration_mismatch(p: dict) -> str:
+    values = {"seconds": _seconds(p["seconds"]), "declared": _seconds(p["declared"])}
+    if float(p["seconds"]) < float(p["declared"]):
+        return (
+            _("视频画面只能读出 %(seconds)s 秒，与文件声明的 %(declared)s 秒不符，文件可能不完整或已被改动")
+            % values
+        )
+    return _("视频画面实际有 %(seconds)s 秒，与文件声明的 %(declared)s 秒不符，文件可能已被改动") % values
+
+
 _RENDERERS: dict[str, Callable[[dict], str]] = {
     "file_missing": lambda p: _("找不到文件，或无权读取"),
     "empty_file": lambda p: _("文件是空的（0 字节）"),
@@ -140,6 +161,26 @@ _RENDERERS: dict[str, Callable[[dict], str]] = {
     "video_not_hd": _video_not_hd,
     "video_too_large": _video_too_large,
     "video_damaged": lambda p: _("视频无法解码出画面，文件可能已损坏"),
+    "video_truncated": _video_truncated,
+    "video_duration_mismatch": _video_duration_mismatch,
+    "video_frame_count_mismatch": lambda p: (
+        _("视频声明有 %(declared)s 帧，实际读出 %(frames)s 帧，文件可能已损坏或被改动")
+        % {"declared": p["declared"], "frames": p["frames"]}
+    ),
+    "video_frames_damaged": lambda p: (
+        _("视频有 %(frames)s 帧无法解码（共读取 %(decoded)s 帧），文件可能已损坏")
+        % {"frames": p["frames"], "decoded": p["decoded"]}
+    ),
+    "video_audio_damaged": lambda p: (
+        _("视频的声音有 %(packets)s 段无法解码（共读取 %(decoded)s 段），文件可能已损坏")
+        % {"packets": p["packets"], "decoded": p["decoded"]}
+    ),
+    "video_trailing_data": lambda p: (
+        _("视频文件末尾有无法识别的数据（%(size)s）") % {"size": format_size(int(p["size"]))}
+    ),
+    "video_hidden_data": lambda p: (
+        _("视频文件中夹带了无法识别的数据（%(size)s）") % {"size": format_size(int(p["size"]))}
+    ),
     "check_timed_out": lambda p: (
         _("文件无法解析：检查超过 %(seconds)s 秒仍未完成") % {"seconds": _seconds(p["seconds"])}
     ),

@@ -42,6 +42,8 @@ class Verdict:
     frame_rate: float | None = None
     bit_rate: int | None = None
     preview_jpeg: bytes | None = field(default=None, repr=False)
+    # A video's whole-stream scan as the child measured it (``scan.Scan.as_dict``); not stored.
+    scan: dict[str, Any] | None = field(default=None, repr=False)
 
     def fail(self, code: str, **params: Any) -> None:
         self.reasons.append(Reason(code=code, params=params))

@@ -6,6 +6,8 @@ the headers (an MP4's moov box, wherever it sits); only one keyframe is decoded,
 poster frame, which also carries the display matrix that says how the frame is rotated.
 Width and height are the coded frame's (then swapped for a quarter turn); a non-square
 sample aspect ratio is not applied, since HD is about the pixels actually recorded.
+Then, when asked, the whole file is read (``scan``): headers can say anything, the packets
+cannot.
 """
 
 from __future__ import annotations
@@ -19,27 +21,40 @@ import av
 from PIL import Image
 
 from .findings import Findings
+from .layout import read_layout
+from .scan import scan_video
 
 JPEG_QUALITY = 80
 POSTER_SEEK_SECONDS = 1.0  # the very first frame is often black; one second in rarely is
 POSTER_MAX_PACKETS = 600  # give up looking for a decodable keyframe after this many packets
 
 
-def examine_video(path: str | os.PathLike, *, demuxer: str, preview_long_side: int) -> Findings:
+def open_video(path: str | os.PathLike, demuxer: str) -> Any:
+    """The container, read with the sniffed demuxer and the file protocol only."""
+    return av.open(
+        os.fspath(path),
+        format=demuxer,
+        container_options={"protocol_whitelist": "file", "format_whitelist": demuxer},
+        metadata_errors="replace",
+    )
+
+
+def examine_video(
+    path: str | os.PathLike, *, demuxer: str, preview_long_side: int, scan: dict | None = None
+) -> Findings:
+    """Probe, poster frame and, with ``scan`` ({"budget_base", "budget_per_second",
+    "budget_cap"} in seconds), the whole-stream scan (``scan.scan_video``)."""
     av.logging.set_level(None)  # FFmpeg's complaints about bad input are not ours to print
     findings = Findings()
     try:
-        container = av.open(
-            os.fspath(path),
-            format=demuxer,
-            container_options={"protocol_whitelist": "file", "format_whitelist": demuxer},
-            metadata_errors="replace",
-        )
+        container = open_video(path, demuxer)
     except (av.FFmpegError, OSError, ValueError) as error:
+        if _cut_short(path, demuxer):  # a phone's MP4 cut off before its index: an unfinished upload
+            return findings.problem("video_truncated", detail=_detail(error))
         return findings.problem("unreadable", kind="video", detail=_detail(error))
     with container:
         findings.measure(container=container.format.name, bit_rate=container.bit_rate or None)
-        stream = _main_video_stream(container)
+        stream = main_video_stream(container)
         if stream is None:
             return findings.problem("video_no_video_stream")
         codec = stream.codec_context
@@ -59,14 +74,37 @@ def examine_video(path: str | os.PathLike, *, demuxer: str, preview_long_side: i
             return findings.problem("video_damaged", detail=_detail(error))
         if frame is None:
             return findings.problem("video_damaged", detail="no keyframe decoded")
-        rotation = _rotation(frame, stream)
+        rotation = display_rotation(frame, stream)
         if rotation % 180 == 90:
             findings.measure(width=height, height=width)
         findings.preview_jpeg = _poster(frame, rotation=rotation, long_side=preview_long_side)
+    if scan is not None:
+        declared = findings.measurements.get("duration")
+        budget = min(scan["budget_cap"], scan["budget_base"] + scan["budget_per_second"] * (declared or 0))
+        try:
+            scanned = scan_video(
+                path,
+                demuxer=demuxer,
+                declared_duration=declared,
+                budget_seconds=budget,
+                open_container=open_video,
+                main_stream=main_video_stream,
+            )
+        except (av.FFmpegError, OSError, ValueError) as error:
+            return findings.problem("video_damaged", detail=_detail(error))
+        findings.measure(scan=scanned.as_dict())
     return findings
 
 
-def _main_video_stream(container: Any) -> Any | None:
+def _cut_short(path: str | os.PathLike, demuxer: str) -> bool:
+    try:
+        layout = read_layout(path, demuxer=demuxer, size=os.path.getsize(path))
+    except OSError:
+        return False
+    return bool(layout and layout.truncated)
+
+
+def main_video_stream(container: Any) -> Any | None:
     moving = [
         s
         for s in container.streams.video
@@ -107,7 +145,7 @@ def _first_keyframe(container: Any, stream: Any, *, duration: float | None) -> A
     return None
 
 
-def _rotation(frame: Any, stream: Any) -> int:
+def display_rotation(frame: Any, stream: Any) -> int:
     """Counter-clockwise degrees, a multiple of 90, from the display matrix or an old tag."""
     degrees = frame.rotation
     if not degrees:
@@ -122,17 +160,16 @@ def _rotation(frame: Any, stream: Any) -> int:
 def _poster(frame: Any, *, rotation: int, long_side: int) -> bytes:
     scale = min(1.0, long_side / max(frame.width, frame.height))
     width, height = max(2, round(frame.width * scale)), max(2, round(frame.height * scale))
-    image = frame.reformat(width=width, height=height, format="rgb24").to_image()
-    if rotation:
-        turn = {
-            90: Image.Transpose.ROTATE_90,
-            180: Image.Transpose.ROTATE_180,
-            270: Image.Transpose.ROTATE_270,
-        }
-        image = image.transpose(turn[rotation])
+    image = upright(frame.reformat(width=width, height=height, format="rgb24").to_image(), rotation)
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=JPEG_QUALITY)
     return out.getvalue()
+
+
+def upright(image: Image.Image, rotation: int) -> Image.Image:
+    """``image`` turned as a player turns the frame (``rotation``: counter-clockwise degrees)."""
+    turn = {90: Image.Transpose.ROTATE_90, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_270}
+    return image.transpose(turn[rotation]) if rotation in turn else image
 
 
 def _detail(error: BaseException) -> str:

@@ -14,9 +14,9 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
-from events.models import Event, Week
+from events.models import Event, EventPartner, Week
 
 from .. import deadlines
 from ..models import DailyReport, MediaFile, ReportLeader, ReportLogEntry
@@ -256,7 +256,8 @@ def filter_choices(*, week: Week) -> dict[str, list[tuple]]:
     )
     venues, units = {}, {}
     for venue_id, venue_name, host_id, host_name in pairs:
-        venues[venue_id] = venue_name
+        if venue_id is not None:  # events without a venue show when no venue is chosen
+            venues[venue_id] = venue_name
         units[host_id] = host_name
     return {
         "venues": sorted(venues.items(), key=lambda item: item[1]),
@@ -282,11 +283,22 @@ def report_for_review(*, pk: int) -> DailyReport:
 
 
 def accepted_reports(*, week: Week, day: dt.date) -> list[BoardRow]:
-    """The day's accepted reports in board order (by event start), media and leaders loaded."""
+    """The day's accepted reports in board order (by event start), media, leaders and the
+    events' partners (every host is named in the bulletin) loaded."""
     board = board_for_day(week=week, day=day, now=week.at(day, dt.time.max))
     rows = [row for row in board.all_rows if row.state == DayState.ACCEPTED]
     rows.sort(key=lambda row: (row.event.starts_at, row.event.pk))
+    load_partners(rows)
     return rows
+
+
+def load_partners(rows: list[BoardRow]) -> None:
+    """Load the partners of the rows' events in one query (none for no rows), for the files
+    that name every host (``Event.host_names``). The board itself names the lead host only."""
+    prefetch_related_objects(
+        list({row.event.pk: row.event for row in rows}.values()),
+        Prefetch("partners", queryset=EventPartner.objects.select_related("organizer")),
+    )
 
 
 @dataclass
@@ -322,7 +334,7 @@ def week_compliance(*, week: Week, now: dt.datetime) -> list[UnitCompliance]:
     for event in events:
         event.week = week
         unit = units.setdefault(event.host_id, UnitCompliance(name=event.host.name))
-        for day in event.days:
+        for day in event.reporting_days:
             due = deadlines.due_at(event, day)
             report = reports.get((event.pk, day))
             filed = report is not None and report.status != DailyReport.Status.DRAFT

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from core.roles import organizer_ids
 from events.models import Event, Week
 
 from .. import deadlines
@@ -38,9 +39,11 @@ class EventDay:
 
 
 def reportable_events(*, user, week: Week) -> QuerySet[Event]:
-    """Approved events of the user's units in the week: the ones that owe daily reports."""
+    """Approved events of the week the user's units report for (as a host, or a partner given
+    the reporter role): the ones that owe daily reports."""
     return (
-        Event.objects.filter(week=week, status=Event.Status.APPROVED, host__memberships__user=user)
+        Event.objects.of_units(organizer_ids(user))
+        .filter(week=week, status=Event.Status.APPROVED)
         .select_related("week", "venue", "host", "reporter")
         .order_by("starts_at", "id")
     )
@@ -56,7 +59,7 @@ def event_days(*, events: QuerySet[Event] | list[Event], now: dt.datetime) -> li
     by_key = {(report.event_id, report.day): report for report in reports}
     rows = []
     for event in events:
-        for day in event.days:
+        for day in event.reporting_days:
             report = by_key.get((event.pk, day))
             due = deadlines.due_at(event, day)
             rows.append(

@@ -209,7 +209,7 @@ def week_summary(*, week: Week, now: dt.datetime) -> WeekSummary:
     rows_by_day: dict[dt.date, list[BoardRow]] = {day: [] for day in week.days}
     for event in events:
         event.week = week  # the same object: deadlines need it, and no query per row
-        for day in event.days:
+        for day in event.reporting_days:
             if day not in rows_by_day:
                 continue
             report = reports.get((event.pk, day))

@@ -101,7 +101,7 @@ def digest_build(*, week: Week, day: dt.date, now: dt.datetime) -> Digest:
     }
     digest = Digest(week=week, day=day, at=now)
     for event in events:
-        for event_day in event.days:
+        for event_day in event.reporting_days:
             if event_day not in (yesterday, day):
                 continue
             due = deadlines.due_at(event, event_day)

@@ -6,9 +6,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import logging
-import os
-import shutil
-import tempfile
 import threading
 from collections.abc import Iterator
 
@@ -30,6 +27,8 @@ from ..media.rules import Rules
 from ..media.sniff import HEAD_BYTES, PHOTO, VIDEO, sniff_bytes
 from ..models import DailyReport, MediaFile
 from ..uploads import clean_original_name
+from .local_files import CHUNK, local_copy
+from .renditions import rendition_names, renditions_schedule, renditions_sweep
 from .reports import report_require_editable
 
 log = logging.getLogger(__name__)
@@ -43,7 +42,6 @@ CHECK_TIME_LIMIT = 900
 # sweep every minute), so a killed worker delays a report by two minutes, not fifteen.
 CHECK_LEASE_RENEW_SECONDS = 15
 CHECK_LEASE_SECONDS = 60
-CHUNK = 1024 * 1024
 # Failed files of reports older than this many days are purged (MEDIA_PURGE_FAILED_AFTER_DAYS).
 PURGE_FAILED_AFTER_DAYS = 7
 PURGE_BATCH = 500
@@ -205,11 +203,11 @@ def enqueue_check(*, media_id: int) -> bool:
 def media_delete(*, media: MediaFile) -> None:
     """Remove a file from a report still being edited (to replace a failed one)."""
     report_require_editable(media.report)
-    stored, preview = media.file.name, media.preview.name
+    names = [media.file.name, media.preview.name, *rendition_names(media.renditions)]
     media.delete()
     bump_board()
     storage = MediaFile._meta.get_field("file").storage
-    transaction.on_commit(lambda: [storage.delete(name) for name in (stored, preview) if name])
+    transaction.on_commit(lambda: [storage.delete(name) for name in names if name])
 
 
 def media_purge_failed(*, older_than_days: int | None = None, now: dt.datetime | None = None) -> int:
@@ -345,6 +343,9 @@ def _record_verdict(media: MediaFile, verdict) -> MediaFile:
     if not written and preview_name:
         MediaFile._meta.get_field("preview").storage.delete(preview_name)
     media.refresh_from_db()
+    if written and media.kind == MediaFile.Kind.VIDEO and media.status == MediaFile.Status.PASSED:
+        if renditions_schedule(media=media):  # only if due: public, or of an accepted report
+            media.refresh_from_db(fields=["rendition_status", "rendition_alive_at", "rendition_progress"])
     return media
 
 
@@ -359,9 +360,11 @@ def _record_failure(media: MediaFile, *, code: str, params: dict) -> MediaFile:
 
 def media_sweep_stuck(*, older_than_minutes: int = 10) -> list[int]:
     """Re-enqueue checks that are queued for too long (lost messages) or whose lease ran out
-    (their worker died; a slow live check renews its lease and is left alone).
+    (their worker died; a slow live check renews its lease and is left alone). Then the web
+    versions' sweep (``renditions.renditions_sweep``): videos that became due, lost messages,
+    dead workers.
 
-    Returns the ids re-enqueued.
+    Returns the ids of the checks re-enqueued.
     """
     now = timezone.now()
     cutoff = now - dt.timedelta(minutes=older_than_minutes)
@@ -378,28 +381,8 @@ def media_sweep_stuck(*, older_than_minutes: int = 10) -> list[int]:
     for media_id in stuck:
         enqueue_check(media_id=media_id)
     MediaFile.objects.filter(pk__in=stuck, status=MediaFile.Status.QUEUED).update(queued_at=timezone.now())
+    renditions_sweep(now=now)
     return stuck
-
-
-@contextlib.contextmanager
-def local_copy(field_file) -> Iterator[str]:
-    """A path to the stored file: the file itself on local disk, else a streamed temporary copy.
-
-    Workers may run on other hosts than the web process, with object storage between them.
-    """
-    try:
-        path = field_file.path
-    except NotImplementedError:
-        path = None
-    if path is not None:
-        yield path
-        return
-    suffix = os.path.splitext(field_file.name)[1]
-    with tempfile.NamedTemporaryFile(suffix=suffix) as copy:
-        with field_file.storage.open(field_file.name, "rb") as source:
-            shutil.copyfileobj(source, copy, CHUNK)
-        copy.flush()
-        yield copy.name
 
 
 def _sha256_of(uploaded) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -28,7 +29,7 @@ from core.mail import absolute_url, render_message
 from core.models import OutboxMessage
 from core.outbox import Outgoing, outbox_key, outbox_write_many, short_hash
 from core.webhooks import describe_error
-from events.models import Event, Notice, Week
+from events.models import Event, EventPartner, Notice, Week
 
 from .. import deadlines
 from ..models import DailyReport, Reminder
@@ -55,7 +56,12 @@ def reminders_deliver(*, reminder_ids: Sequence[int]) -> None:
         rows = list(
             Reminder.objects.select_for_update(of=("self",))
             .filter(pk__in=list(reminder_ids), status=Reminder.Status.PENDING)
-            .select_related("event__week", "event__host", "recipient")
+            .select_related("event__week", "event__host", "event__reporter", "recipient")
+            .prefetch_related(
+                Prefetch(
+                    "event__partners", queryset=EventPartner.objects.select_related("organizer", "reporter")
+                )
+            )
             .order_by("pk")
         )
         if not rows:
@@ -158,11 +164,13 @@ class _Messages:
             "due": deadlines.due_at(event, row.day),
             "overdue": row.slot == OVERDUE,
             "missing": missing_items(report, media=media),
-            "name": row.recipient.display_name if row.recipient else event.contact_name,
+            "name": row.recipient.display_name if row.recipient else _contact_name(event, row.address),
+            "week": event.week,
         }
 
     def for_row(self, row: Reminder) -> Message:
-        key = (row.event_id, row.day, row.slot, row.recipient_id)  # no recipient: the contact person
+        # No recipient: a contact person, told apart by the address.
+        key = (row.event_id, row.day, row.slot, row.recipient_id, "" if row.recipient_id else row.address)
         if key not in self.cache:
             context = self.context(row)
             url = reverse("reports:detail", args=[row.event_id, row.day])
@@ -173,6 +181,31 @@ class _Messages:
                 text, html = render_message(template, context, url)
             self.cache[key] = Message(subject=subject, text=text, html=html, url=url)
         return self.cache[key]
+
+
+def _contact_name(event: Event, address: str) -> str:
+    """The contact person whose e-mail ``address`` is (the lead host's, or a co-host's)."""
+    wanted = address.strip().lower()
+    for name, _phone, email in event.contacts:
+        if email and email.strip().lower() == wanted:
+            return name
+    return event.contact_name
+
+
+def _unit_of_webhook(event: Event, address: str):
+    """The reporting unit whose group robot ``address`` is (the lead host by default)."""
+    for unit in [event.host, *(p.organizer for p in event.reporting_partners)]:
+        if unit.webhook_url == address:
+            return unit
+    return event.host
+
+
+def _unit_reporter(event: Event, unit):
+    """The reporter ``unit`` named for the event, else the lead host's."""
+    for partner in event.reporting_partners:
+        if partner.organizer_id == unit.pk and partner.reporter_id:
+            return partner.reporter
+    return event.reporter
 
 
 def _subject(context: dict) -> str:
@@ -249,7 +282,7 @@ def _hand_over_webhooks(rows: list[Reminder], messages: _Messages, *, now: dt.da
                 Outgoing(
                     key=key,
                     to=(address,),
-                    subject=f"{first.event.host.name} · {text.splitlines()[0]}",
+                    subject=f"{_unit_of_webhook(first.event, address).name} · {text.splitlines()[0]}",
                     text=text,
                     channel=OutboxMessage.Channel.WEBHOOK,
                 )
@@ -272,7 +305,7 @@ def _webhook_text(rows: list[Reminder], messages: _Messages) -> str:
     items = []
     for row in rows:
         context = messages.context(row)
-        reporter = row.event.reporter
+        reporter = _unit_reporter(row.event, _unit_of_webhook(row.event, row.address))
         context["name"] = reporter.display_name if reporter else row.event.contact_name
         items.append(
             {**context, "url": absolute_url(reverse("reports:detail", args=[row.event_id, row.day]))}

@@ -86,23 +86,71 @@ def overdue_notices_due(*, scope: TickScope) -> list[Reminder]:
 
 
 def _recipient_rows(due_day: DueDay, *, slot: str, contact: bool) -> list[Reminder]:
-    """The rows of one notice: the reporter's in-site notice and e-mail, the contact
-    person's e-mail, and the unit's group robot. A missing address is a skipped row, so the
-    office sees who could not be reached."""
+    """The rows of one notice: each reporter's in-site notice and e-mail, each contact
+    person's e-mail, and each unit's group robot, for every unit that reports for the event
+    (the lead host, co-hosts, partners given the reporter role). A person, an address or a
+    robot named by two units gets one row (the constraints say so too). A missing address
+    of the lead host's people is a skipped row, so the office sees who could not be reached;
+    a co-host that named nobody relies on the lead host's reporter and adds no row."""
     event = due_day.event
-    reporter = event.reporter
+    rows: list[Reminder] = []
+    seen: set[tuple] = set()
+
+    def add(row: Reminder) -> None:
+        key = (row.channel, row.recipient_id, "" if row.recipient_id else row.address.strip().lower())
+        if key not in seen:
+            seen.add(key)
+            rows.append(row)
+
+    lead = _unit_rows(due_day, slot=slot, contact=contact, reporter=event.reporter, email=event.contact_email)
+    if event.reporter is None and any(p.reporter_id for p in event.reporting_partners):
+        # Another unit's reporter is reminded: nobody is left unreachable.
+        lead = [row for row in lead if row.channel != Reminder.Channel.SITE]
+    for row in lead:
+        add(row)
+    for partner in event.reporting_partners:
+        if partner.reporter_id is None and not partner.contact_email.strip():
+            continue
+        for row in _unit_rows(
+            due_day, slot=slot, contact=contact, reporter=partner.reporter, email=partner.contact_email
+        ):
+            if row.status == Reminder.Status.PENDING:
+                add(row)
+    reporter_mails = {r.address.strip().lower() for r in rows if r.recipient_id and r.address}
+    rows = [
+        r
+        for r in rows
+        # Only a real address makes them the same person: two empty ones are two people unreachable.
+        if r.recipient_id
+        or r.channel != Reminder.Channel.EMAIL
+        or r.address.strip().lower() not in reporter_mails
+    ]
+    for unit in [event.host, *(p.organizer for p in event.reporting_partners)]:
+        if unit.webhook_url:
+            add(_row(due_day, slot=slot, channel=Reminder.Channel.WEBHOOK, address=unit.webhook_url))
+    return rows
+
+
+def _row(
+    due_day: DueDay, *, slot: str, channel: str, recipient=None, address: str = "", skip: str = ""
+) -> Reminder:
+    return Reminder(
+        event=due_day.event,
+        day=due_day.day,
+        slot=slot,
+        channel=channel,
+        recipient=recipient,
+        address=address,
+        status=Reminder.Status.SKIPPED if skip else Reminder.Status.PENDING,
+        reason=skip,
+    )
+
+
+def _unit_rows(due_day: DueDay, *, slot: str, contact: bool, reporter, email: str) -> list[Reminder]:
+    """One reporting unit's reporter (in-site notice and e-mail) and contact person (e-mail)."""
 
     def row(channel: str, *, recipient=None, address: str = "", skip: str = "") -> Reminder:
-        return Reminder(
-            event=event,
-            day=due_day.day,
-            slot=slot,
-            channel=channel,
-            recipient=recipient,
-            address=address,
-            status=Reminder.Status.SKIPPED if skip else Reminder.Status.PENDING,
-            reason=skip,
-        )
+        return _row(due_day, slot=slot, channel=channel, recipient=recipient, address=address, skip=skip)
 
     rows = []
     if reporter is None:
@@ -119,7 +167,7 @@ def _recipient_rows(due_day: DueDay, *, slot: str, contact: bool) -> list[Remind
                 skip="" if reporter.email else _("信息报送员没有填写邮箱地址。"),
             )
         )
-    contact_email = event.contact_email.strip()
+    contact_email = email.strip()
     # Only a real address makes them the same person: two empty ones are two people unreachable.
     reporter_email = reporter.email.strip().lower() if reporter is not None else ""
     same_person = bool(contact_email) and contact_email.lower() == reporter_email
@@ -131,8 +179,6 @@ def _recipient_rows(due_day: DueDay, *, slot: str, contact: bool) -> list[Remind
                 skip="" if contact_email else _("联系人没有填写邮箱地址。"),
             )
         )
-    if event.host.webhook_url:
-        rows.append(row(Reminder.Channel.WEBHOOK, address=event.host.webhook_url))
     return rows
 
 
@@ -213,7 +259,9 @@ def reminders_tick(*, now: dt.datetime, dry_run: bool = False) -> TickResult:
 
 
 def _reminder_key(row: Reminder) -> tuple:
-    return row.event_id, row.day, row.slot, row.channel, row.recipient_id
+    """What the unique constraints tell apart: the person, or without one the address."""
+    address = "" if row.recipient_id else row.address
+    return row.event_id, row.day, row.slot, row.channel, row.recipient_id, address
 
 
 def _reminder_filter(rows: Sequence[Reminder]) -> Q:
@@ -234,11 +282,12 @@ def _unclaimed_reminders(rows: list[Reminder]) -> list[Reminder]:
     """Drop rows claimed before (one query), and duplicates among the rows themselves."""
     if not rows:
         return []
-    taken = set(
-        Reminder.objects.filter(_reminder_filter(rows)).values_list(
-            "event_id", "day", "slot", "channel", "recipient_id"
+    taken = {
+        (*key, "" if key[4] else address)
+        for *key, address in Reminder.objects.filter(_reminder_filter(rows)).values_list(
+            "event_id", "day", "slot", "channel", "recipient_id", "address"
         )
-    )
+    }
     fresh = {}
     for row in rows:
         key = _reminder_key(row)

@@ -32,7 +32,7 @@ class ReportIncomplete(ValidationError):
 
 def report_for_day(*, event: Event, day: dt.date) -> DailyReport:
     """The event day's report, created as an empty draft on first use."""
-    if day not in event.days:
+    if day not in event.reporting_days:
         raise ValidationError(_("活动在 %(day)s 没有安排。") % {"day": day.isoformat()})
     report, created = DailyReport.objects.get_or_create(event=event, day=day)
     if created:

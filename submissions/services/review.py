@@ -37,11 +37,13 @@ def _require_submitted(report: DailyReport) -> None:
 
 
 def _organizer_people(report: DailyReport) -> list[User]:
-    """Who hears about a decision: the event's information reporter, or, if none is named,
-    every member of the host unit."""
+    """Who hears about a decision: the information reporters every reporting unit named (the
+    lead host's, co-hosts', partners' with the reporter role), or, if none is named, every
+    member of the lead host."""
     event = report.event
-    if event.reporter_id:
-        return [event.reporter]
+    reporters = event.reporters
+    if reporters:
+        return reporters
     return list(User.objects.filter(memberships__organizer_id=event.host_id, is_active=True))
 
 

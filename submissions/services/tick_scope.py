@@ -10,7 +10,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from events.models import Event, Week
+from django.db.models import Prefetch, Q
+
+from events.models import Event, EventPartner, Week
 
 from .. import deadlines
 from ..models import DailyReport
@@ -44,10 +46,18 @@ class TickScope:
 def tick_scope(*, now: dt.datetime) -> TickScope:
     """The weeks around ``now`` with their approved events' days from the day before
     yesterday to today (an evening event's day is due the next day, and overdue notices are
-    caught up for a day). Three queries, whatever the number of event days."""
+    caught up for a day), with their partners (every reporting unit's reporter is reminded).
+    Four queries, whatever the number of event days."""
+    # A week starting soon counts when one of its events reports days before the period.
+    soon = now + dt.timedelta(days=1)
     weeks = list(
-        Week.objects.filter(
-            starts_on__lte=now.date() + dt.timedelta(days=1), ends_on__gte=now.date() - dt.timedelta(days=3)
+        Week.objects.filter(ends_on__gte=now.date() - dt.timedelta(days=3)).filter(
+            Q(starts_on__lte=now.date() + dt.timedelta(days=1))
+            | Q(
+                pk__in=Event.objects.filter(
+                    status=Event.Status.APPROVED, reports_before_period=True, starts_at__lt=soon
+                ).values("week_id")
+            )
         )
     )
     if not weeks:
@@ -60,6 +70,9 @@ def tick_scope(*, now: dt.datetime) -> TickScope:
             ends_at__gt=now - dt.timedelta(days=3),
         )
         .select_related("week", "host", "reporter")
+        .prefetch_related(
+            Prefetch("partners", queryset=EventPartner.objects.select_related("organizer", "reporter"))
+        )
         .order_by("starts_at", "id")
     )
     windows = {week.pk: _day_window(week, now) for week in weeks}
@@ -74,7 +87,7 @@ def tick_scope(*, now: dt.datetime) -> TickScope:
     event_days = []
     for event in events:
         lo, hi = windows[event.week_id]
-        for day in event.days:
+        for day in event.reporting_days:
             if lo <= day <= hi:
                 due = deadlines.due_at(event, day)
                 event_days.append(

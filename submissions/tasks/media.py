@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from ..services import media as media_services
+from ..services import renditions as renditions_services
 
 # Below the broker's visibility timeout (3600 s), so a redelivered check never overlaps a live one.
 CHECK_TIME_LIMIT = media_services.CHECK_TIME_LIMIT
@@ -21,6 +22,21 @@ def check_media_task(self, *, media_id: int) -> None:
     # visibility timeout is longer than the time limit): the check it held is dead, resume it.
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
     media_services.media_check(media_id=media_id, resume=redelivered)
+
+
+@shared_task(
+    bind=True,
+    name=renditions_services.TASK_NAME,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=renditions_services.TASK_TIME_LIMIT,
+    soft_time_limit=renditions_services.TASK_TIME_LIMIT - 60,
+)
+def make_renditions_task(self, *, media_id: int) -> None:
+    # Routed to the "media-transcode" queue (shuangchuang/celery.py). A redelivered message:
+    # its worker died mid-transcode, take the work over (the retry count is on the row).
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    renditions_services.renditions_make(media_id=media_id, resume=redelivered)
 
 
 @shared_task(name="submissions.sweep_stuck_checks", acks_late=True)

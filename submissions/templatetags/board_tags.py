@@ -59,6 +59,7 @@ class Labels:
                 "videos": _("视频"),
                 "review": _("审核"),
                 "open": _("查看"),
+                "before_period": _("活动周前已开始"),
             },
         )
 
@@ -111,12 +112,14 @@ def board_row_html(row, labels: Labels, *, show_phones: bool = True, can_review:
     else:
         title = subtitle
     due_note = f" · {escape(words['due_next_day'])}" if row.due_next_day else ""
+    if event.starts_before_period:  # allowed, and flagged to the office
+        due_note += f' <span class="badge text-bg-warning">{escape(words["before_period"])}</span>'
     state = escape(row.state)
     return (
         f'<tr class="board-row state-{state}" data-state="{state}" data-event="{event.pk}">'
         f'<td class="event-cell">{title}<div class="small text-muted">{escape(form_label)} · '
         f"{timezone.localtime(event.starts_at):%H:%M}{due_note}</div></td>"
-        f"<td>{escape(event.venue.name)}</td><td>{escape(event.host.name)}</td><td>{_reporter(event, words, show_phone=show_phones)}</td>"
+        f"<td>{escape(event.where)}</td><td>{escape(event.host.name)}</td><td>{_reporter(event, words, show_phone=show_phones)}</td>"
         f'<td><span class="badge day-state day-state-{state}">{escape(state_label)}</span></td>'
         f'<td class="media-counts"><small>{escape(words["photos"])}</small>{photo_summary}</td>'
         f'<td class="media-counts"><small>{escape(words["videos"])}</small>{video_summary}</td>'

@@ -23,6 +23,7 @@ from django.views.generic import TemplateView, View
 from core.views import PortalPermissionMixin
 from events.context_processors import current_week
 from events.models import Week
+from events.selectors.reporting import reporting_calendar
 
 from ..board_version import board_version
 from ..selectors import board as selectors
@@ -52,13 +53,15 @@ class ResultsReaderMixin(PortalPermissionMixin):
 
 
 def board_day(week: Week, value: str | None) -> dt.date:
-    """The day asked for, or today in the week's zone, kept inside the week (the board's and
-    the reminder log's ``?day=``)."""
+    """The day asked for, or today in the week's zone, kept inside the week's reporting days
+    (the board's and the reminder log's ``?day=``). Only a day before the period asks which
+    earlier days are reported (``reporting_calendar``), so the board's live rows stay cheap."""
     try:
         day = dt.date.fromisoformat(value) if value else week.today()
     except ValueError:
         day = week.today()
-    return min(max(day, week.starts_on), week.ends_on)
+    first = week.starts_on if day >= week.starts_on else reporting_calendar(week=week)[0]
+    return min(max(day, first), week.ends_on)
 
 
 class OfficeDayMixin(PortalPermissionMixin):
@@ -107,7 +110,8 @@ class BoardView(ResultsReaderMixin, OfficeDayMixin, TemplateView):
             **self.reader_context(),
         }
         if self.with_choices:
-            context.update(choices=selectors.filter_choices(week=week), days=week.days)
+            # The day strip: every reporting day, a month-long plan's thirty-one included.
+            context.update(choices=selectors.filter_choices(week=week), days=reporting_calendar(week=week))
         return context
 
 

@@ -10,6 +10,7 @@ from django.utils.http import content_disposition_header
 from django.views.generic import View
 
 from events.context_processors import current_week
+from events.selectors.reporting import reporting_calendar
 
 from ..exports import export_basename
 from ..exports.docx import bulletin_document
@@ -34,7 +35,10 @@ class DayExportView(OfficeAreaMixin, View):
             day = dt.date.fromisoformat(day)
         except ValueError:
             raise Http404 from None
-        if week is None or fmt not in TYPES or day not in week.days:
+        # Days before the period count when an event reports them (asked only for those days).
+        if week is None or fmt not in TYPES or day > week.ends_on:
+            raise Http404
+        if day < week.starts_on and day not in reporting_calendar(week=week):
             raise Http404
         if fmt == "zip":
             response = StreamingHttpResponse(stream_day_zip(week=week, day=day), content_type=TYPES[fmt])

@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import TemplateView, View
 
+from core.roles import organizer_ids
 from core.views import PortalPermissionMixin
 from events.context_processors import current_week
 from events.models import Event
+from events.selectors.public import with_partners
 
 from ..forms import CaptionsForm, LeaderFormSet, ReportForm, UploadForm, leader_initial
 from ..media.reasons import format_size
@@ -45,9 +47,11 @@ class UnitEventMixin(ReporterAreaMixin):
     @cached_property
     def event(self) -> Event:
         event = get_object_or_404(
-            Event.objects.select_related("week", "venue", "host")
-            .filter(host__memberships__user=self.request.user)
-            .distinct(),
+            with_partners(
+                Event.objects.of_units(organizer_ids(self.request.user)).select_related(
+                    "week", "venue", "host"
+                )
+            ),
             pk=self.kwargs["event_id"],
         )
         if not rules.test_rule("submissions.file_report", self.request.user, event):
@@ -57,7 +61,7 @@ class UnitEventMixin(ReporterAreaMixin):
     @cached_property
     def event_day(self) -> EventDay:
         day = self.kwargs["day"]
-        if day not in self.event.days:
+        if day not in self.event.reporting_days:
             raise Http404
         [row] = [row for row in event_days(events=[self.event], now=timezone.now()) if row.day == day]
         return row
@@ -302,7 +306,7 @@ class MediaDeleteView(ReporterAreaMixin, View):
     def post(self, request, *args, **kwargs):
         media = get_object_or_404(
             MediaFile.objects.select_related("report__event__week").filter(
-                report__event__host__memberships__user=request.user
+                report__event__in=Event.objects.of_units(organizer_ids(request.user))
             ),
             pk=self.kwargs["pk"],
         )

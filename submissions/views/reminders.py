@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
+from events.selectors.reporting import reporting_calendar
+
 from ..models import Reminder
 from ..selectors import reminders as selectors
 from ..services.reminders import OVERDUE
@@ -30,6 +32,7 @@ class ReminderLogView(OfficeDayMixin, TemplateView):
         dispatches = selectors.dispatches_for_day(week=week, day=day)
         uncertain = sum(counter[Reminder.Delivery.UNCERTAIN] for counter in counts.values())
         return {
+            "days": reporting_calendar(week=week),
             "status": delivery,
             "slot": slot,
             "page": Paginator(rows, PAGE_SIZE).get_page(query.get("page")),

@@ -7,13 +7,14 @@ area → 404; an action the role may not take, or not in this state → 403.
 import pytest
 from django.urls import get_resolver, reverse
 
-from events.models import Membership
+from events.models import EventPartner, Membership
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 STATES = ["draft", "submitted", "approved", "returned", "cancelled"]
-ROLES = ["anonymous", "member_a", "member_b", "reviewer", "admin"]
+# member_c: a member of the event's co-host (a second 主办单位), who reports but does not edit.
+ROLES = ["anonymous", "member_a", "member_b", "member_c", "reviewer", "admin"]
 PUBLIC_URLS = {"organizer:apply", "organizer:apply_done", "organizer:invitation"}
 
 # name → (method, kwargs builder key)
@@ -25,6 +26,7 @@ ORGANIZER_URLS = {
     "organizer:event_edit": ("get", "event"),
     "organizer:event_submit": ("post", "event"),
     "organizer:event_withdraw": ("post", "event"),
+    "organizer:event_unit_people": ("get", "partner"),
 }
 REVIEW_URLS = {
     "review_events:queue": ("get", None),
@@ -34,6 +36,7 @@ REVIEW_URLS = {
     "review_events:approve": ("get", "event"),
     "review_events:return": ("get", "event"),
     "review_events:cancel": ("get", "event"),
+    "review_events:reporting": ("post", "event"),
     "review_events:change_accept": ("get", "change"),
     "review_events:change_reject": ("get", "change"),
     "review_events:import": ("get", None),
@@ -59,13 +62,21 @@ def expected(role: str, state: str, name: str) -> int:
             return 403
         if target is None:
             return 200
-        if role != "member_a":
+        if role not in ("member_a", "member_c"):
             return 404
+        if role == "member_c":
+            allowed = {
+                "organizer:event_detail": STATES,
+                "organizer:event_unit_people": ["draft", "submitted", "approved", "returned"],
+            }.get(name, [])
+            return ok if state in allowed else 403
         allowed = {
             "organizer:event_detail": STATES,
             "organizer:event_edit": ["draft", "returned", "approved"],
             "organizer:event_submit": ["draft", "returned"],
             "organizer:event_withdraw": ["submitted"],
+            # The co-host names its own people; the lead host does so in the event form.
+            "organizer:event_unit_people": [],
         }[name]
         return ok if state in allowed else 403
     if role not in ("reviewer", "admin"):
@@ -89,10 +100,11 @@ def test_the_matrix_covers_every_organizer_and_review_url():
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("name", sorted({**ORGANIZER_URLS, **REVIEW_URLS}))
 def test_permission_matrix(client, week, state, name):
-    unit_a, unit_b = factories.organizer(), factories.organizer()
+    unit_a, unit_b, unit_c = factories.organizer(), factories.organizer(), factories.organizer()
     people = {
         "member_a": factories.member(unit_a),
         "member_b": factories.member(unit_b),
+        "member_c": factories.member(unit_c),
         "reviewer": factories.office_user(),
         "admin": factories.superuser(),
     }
@@ -101,8 +113,10 @@ def test_permission_matrix(client, week, state, name):
         week=week, host=unit_a, reporter=people["member_a"], status=state, **fields
     )
     change = factories.change_request(event=event, place="新地点")
+    co_host = EventPartner.objects.create(event=event, role="host", organizer=unit_c, may_report=True)
     targets = {
         "event": lambda: {"pk": event.pk},
+        "partner": lambda: {"pk": event.pk, "partner_pk": co_host.pk},
         "change": lambda: {"pk": change.pk},
         "unit": lambda: {"pk": unit_a.pk},
         "membership": lambda: {

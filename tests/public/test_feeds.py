@@ -66,10 +66,11 @@ def test_schedule_ics_lists_public_events_with_zone_location_url_and_status(clie
     settings.SITE_URL = "https://scz.example.cn"
     calendar = parse_ics(client.get(reverse("schedule_ics")))
 
+    # SUMMARY is the event's own subtitle (the unified title opens the description).
     events = {str(item["summary"]): item for item in calendar.walk("VEVENT")}
-    assert sorted(events) == sorted(e.full_title for e in feed_events)
+    assert sorted(events) == sorted(e.subtitle for e in feed_events)
     assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["Asia/Shanghai"]
-    forum = events[feed_events[0].full_title]
+    forum = events[feed_events[0].subtitle]
     assert forum["dtstart"].dt == dt.datetime(2026, 9, 20, 9, tzinfo=SHANGHAI)
     assert forum["dtstart"].params["TZID"] == "Asia/Shanghai"
     assert forum["dtend"].dt == dt.datetime(2026, 9, 20, 11, 30, tzinfo=SHANGHAI)
@@ -77,7 +78,7 @@ def test_schedule_ics_lists_public_events_with_zone_location_url_and_status(clie
     assert str(forum["url"]) == f"https://scz.example.cn/events/{feed_events[0].pk}/"
     assert "创酷空间" in str(forum["location"]) and "创业路 1 号" in str(forum["location"])
     assert str(forum["status"]) == "CONFIRMED"
-    assert str(events[feed_events[2].full_title]["status"]) == "CANCELLED"
+    assert str(events[feed_events[2].subtitle]["status"]) == "CANCELLED"
     assert "草稿活动" not in response_text(client, "schedule_ics")
 
 
@@ -103,7 +104,7 @@ def test_event_ics_is_one_event_to_download(client, feed_events):
     response = client.get(reverse("event_ics", args=[feed_events[0].pk]))
     calendar = parse_ics(response)
 
-    assert [str(e["summary"]) for e in calendar.walk("VEVENT")] == [feed_events[0].full_title]
+    assert [str(e["summary"]) for e in calendar.walk("VEVENT")] == [feed_events[0].subtitle]
     assert response["Content-Disposition"] == f'attachment; filename="event-{feed_events[0].pk}.ics"'
     assert response["Access-Control-Allow-Origin"] == "*"
 
@@ -112,7 +113,7 @@ def test_venue_ics_has_that_venues_events(client, feed_events, sub_venue):
     calendar = parse_ics(client.get(reverse("venues:ics", args=[sub_venue.pk])))
 
     assert sorted(str(e["summary"]) for e in calendar.walk("VEVENT")) == sorted(
-        [feed_events[1].full_title, feed_events[2].full_title]
+        [feed_events[1].subtitle, feed_events[2].subtitle]
     )
 
 
@@ -128,8 +129,8 @@ def test_frab_xml_is_valid_against_the_xsd(client, feed_events):
     first_day = data["day"][0]
     rooms = {room["@name"]: [event["title"] for event in room.get("event", [])] for room in first_day["room"]}
     assert rooms == {
-        "创酷空间": [feed_events[0].full_title, feed_events[2].full_title],
-        "展厅": [feed_events[1].full_title],
+        "创酷空间": [feed_events[0].subtitle, feed_events[2].subtitle],
+        "展厅": [feed_events[1].subtitle],
     }
     forum = first_day["room"][0]["event"][0]
     assert (forum["start"], forum["duration"], forum["track"]) == ("09:00", "02:30", "会议论坛")
@@ -146,7 +147,7 @@ def test_frab_xml_splits_a_multi_day_event_into_one_slot_per_day(client, feed_ev
         for day in data["day"]
         for room in day.get("room", [])
         for event in room.get("event", [])
-        if event["title"] == feed_events[1].full_title
+        if event["title"] == feed_events[1].subtitle
     ]
     assert slots == [
         ("2026-09-20", "09:00", "08:00"),
@@ -236,12 +237,16 @@ DOCUMENTED_EVENT_FIELDS = [
     "subtitle",
     "form",
     "themes",
+    "place_kind",
     "venue_id",
     "place",
     "address",
+    "where",
+    "online_url",
     "starts_at",
     "ends_at",
     "host",
+    "hosts",
     "units",
     "live_url",
     "status",

@@ -15,6 +15,7 @@ import array
 import io
 import math
 import os
+import struct
 from fractions import Fraction
 from pathlib import Path
 
@@ -141,11 +142,19 @@ def make_video(
     audio_only: bool = False,
     with_audio: bool = False,
     rotation: int | None = None,
+    faststart: bool = False,
+    muxer_options: dict | None = None,
 ) -> Path:
     """A short clip of a moving test pattern. ``rotation`` (counter-clockwise degrees) is
-    stored as a display matrix, as phones do for portrait video shot in landscape frames."""
+    stored as a display matrix, as phones do for portrait video shot in landscape frames.
+    An MP4 has its index (moov) at the end, as phones write it, unless ``faststart``;
+    ``muxer_options`` go to FFmpeg's muxer (``{"live": "1"}``: a WebM of unknown sizes, as
+    a browser's recorder writes it)."""
     path = Path(path)
-    with av.open(str(path), "w", format=_MUXERS[container]) as out:
+    options = dict(muxer_options or {})
+    if faststart:
+        options["movflags"] = "+faststart"
+    with av.open(str(path), "w", format=_MUXERS[container], options=options) as out:
         audio = _add_audio(out, opus=container == "webm") if audio_only or with_audio else None
         video = None if audio_only else _add_video(out, codec=codec, width=width, height=height, fps=fps)
         if video is not None and rotation:
@@ -194,6 +203,91 @@ def make_large_video(
                 packet.time_base, packet.is_keyframe, packet.stream = time_base, keyframe, stream
                 out.mux(packet)
     return Path(path)
+
+
+# --- damaged and doctored videos --------------------------------------------------------
+
+
+def append_random_bytes(path: str | os.PathLike, *, size_bytes: int, chunk: int = 8 * MIB) -> Path:
+    """``size_bytes`` of random data glued to the end of the file (written in chunks)."""
+    with open(path, "ab") as out:
+        for start in range(0, size_bytes, chunk):
+            out.write(os.urandom(min(chunk, size_bytes - start)))
+    return Path(path)
+
+
+def truncate(path: str | os.PathLike, *, keep: float) -> Path:
+    """The file cut to its first ``keep`` share, as an upload that broke off."""
+    path = Path(path)
+    with open(path, "r+b") as handle:
+        handle.truncate(int(path.stat().st_size * keep))
+    return path
+
+
+def iso_boxes(path: str | os.PathLike) -> list[tuple[str, int, int]]:
+    """The top-level boxes of an MP4 or MOV file: (type, offset, size)."""
+    boxes, size = [], os.path.getsize(path)
+    with open(path, "rb") as handle:
+        at = 0
+        while at + 8 <= size:
+            handle.seek(at)
+            header = handle.read(16)
+            length, kind = int.from_bytes(header[:4], "big"), header[4:8].decode("latin-1")
+            if length == 1:
+                length = int.from_bytes(header[8:16], "big")
+            elif length == 0:
+                length = size - at
+            if length < 8:
+                break
+            boxes.append((kind, at, length))
+            at += length
+    return boxes
+
+
+def insert_free_box(path: str | os.PathLike, *, size_bytes: int) -> Path:
+    """An MP4 (index at the end) with a ``free`` box of random bytes between ftyp and mdat;
+    the chunk offsets in the index are moved along, so every sample is still where the
+    index says. A player reads it as before; the bytes are hidden in plain sight."""
+    path = Path(path)
+    data = bytearray(path.read_bytes())
+    ftyp_end = int.from_bytes(data[:4], "big")
+    free = (size_bytes).to_bytes(4, "big") + b"free" + os.urandom(size_bytes - 8)
+    _shift_chunk_offsets(data, 0, len(data), by=size_bytes)
+    path.write_bytes(bytes(data[:ftyp_end]) + free + bytes(data[ftyp_end:]))
+    return path
+
+
+def set_matroska_duration(path: str | os.PathLike, *, seconds: float) -> Path:
+    """The segment's Info made to declare ``seconds`` (the Duration element, in the default
+    millisecond timestamp scale); the clusters stay as they are."""
+    path = Path(path)
+    data = bytearray(path.read_bytes())
+    at = data.find(b"\x44\x89")  # Duration: a float of 4 or 8 bytes
+    width = {0x84: 4, 0x88: 8}[data[at + 2]]
+    data[at + 3 : at + 3 + width] = struct.pack(">f" if width == 4 else ">d", seconds * 1000)
+    path.write_bytes(bytes(data))
+    return path
+
+
+_CONTAINER_BOXES = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts", b"dinf"}
+
+
+def _shift_chunk_offsets(data: bytearray, start: int, end: int, *, by: int) -> None:
+    at = start
+    while at + 8 <= end:
+        length, kind = int.from_bytes(data[at : at + 4], "big"), bytes(data[at + 4 : at + 8])
+        if length < 8:
+            return
+        if kind in _CONTAINER_BOXES:
+            _shift_chunk_offsets(data, at + 8, at + length, by=by)
+        elif kind in (b"stco", b"co64"):
+            width = 4 if kind == b"stco" else 8
+            count = int.from_bytes(data[at + 12 : at + 16], "big")
+            for index in range(count):
+                entry = at + 16 + index * width
+                value = int.from_bytes(data[entry : entry + width], "big") + by
+                data[entry : entry + width] = value.to_bytes(width, "big")
+        at += length
 
 
 # --- helpers --------------------------------------------------------------------------

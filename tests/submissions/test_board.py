@@ -524,8 +524,9 @@ def test_the_phone_layout_is_in_the_stylesheet_not_in_the_markup(office, week, d
 # --- queries ---------------------------------------------------------------------------------
 
 # session, user, office group, the board's version, week, events, reports, media, leaders,
-# filter choices, and the layout's unit memberships and unread notices.
-BOARD_QUERIES = 12
+# filter choices, the day strip's reporting days, and the layout's unit memberships and
+# unread notices.
+BOARD_QUERIES = 13
 LIVE_QUERIES = 9
 # session, user, office group, the version: no rendering, nothing that grows with the board.
 VERSION_QUERIES = 4

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from submissions.models import MediaFile
+from submissions.models import DailyReport, MediaFile
 from submissions.services import media as media_services
 from submissions.services.reports import report_for_day
 from tests import celery_processes
@@ -160,3 +160,27 @@ def test_a_check_handed_back_by_the_broker_is_resumed_at_once(event, member, tmp
 
     resumed = media_services.media_check(media_id=media.pk, resume=True)  # its worker died
     assert resumed.status == MediaFile.Status.PASSED and resumed.attempts == 2
+
+
+@pytest.mark.parametrize("accepted", [True, False], ids=["accepted-report", "draft-report"])
+def test_a_video_passing_its_check_is_queued_for_web_versions_only_when_due(
+    event, member, tmp_path, accepted
+):
+    clip = media_samples.make_video(tmp_path / "clip.mp4", seconds=1)
+    report = report_for_day(event=event, day=event.days[0])
+    upload = SimpleUploadedFile("clip.mp4", clip.read_bytes(), content_type="video/mp4")
+    media = media_services.media_upload(report=report, uploaded=upload, kind="video", by=member)
+    if accepted:
+        now = timezone.now()
+        DailyReport.objects.filter(pk=report.pk).update(
+            status=DailyReport.Status.ACCEPTED,
+            submitted_at=now,
+            first_submitted_at=now,
+            is_late=False,
+            reviewed_at=now,
+        )
+
+    media = media_services.media_check(media_id=media.pk)
+
+    assert media.status == MediaFile.Status.PASSED
+    assert media.rendition_status == ("queued" if accepted else "")

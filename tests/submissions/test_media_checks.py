@@ -439,3 +439,163 @@ def wait_until_gone(pid: int, *, seconds: float) -> bool:
         if time.monotonic() >= deadline:
             return False
         time.sleep(0.05)
+
+
+# --- the whole stream, read to its end -------------------------------------------------
+
+
+@pytest.mark.parametrize("faststart", [False, True], ids=["moov-at-end", "faststart"])
+def test_clip_followed_by_random_bytes_is_refused_and_the_clip_alone_passes(tmp_path, faststart):
+    clip = samples.make_video(tmp_path / "clip.mp4", seconds=2, fps=10, with_audio=True, faststart=faststart)
+    boxes = [kind for kind, _at, _size in samples.iso_boxes(clip)]
+    assert (
+        boxes.index("moov") > boxes.index("mdat")
+        if not faststart
+        else boxes.index("moov") < boxes.index("mdat")
+    )
+
+    alone = check(clip, "video")
+    samples.append_random_bytes(clip, size_bytes=2 * MIB)
+    glued = check(clip, "video")
+
+    assert alone.passed, alone.reasons
+    assert alone.scan["trailing_bytes"] == 0 and alone.scan["decode_complete"]
+    assert alone.scan["video_decoded"] == alone.scan["video_packets"] == 20
+    assert glued.passed is False
+    assert glued.reason_codes == ["video_trailing_data"]
+    assert glued.reasons[0].params == {"size": 2 * MIB}
+    assert glued.reasons[0].message == "视频文件末尾有无法识别的数据（2 MB）"
+    assert (glued.width, glued.height, glued.duration) == (alone.width, alone.height, alone.duration)
+
+
+@pytest.mark.parametrize(("container", "codec"), [("mkv", "h264"), ("webm", "vp9"), ("mov", "hevc")])
+def test_random_bytes_after_other_containers_are_refused(tmp_path, container, codec):
+    clip = samples.make_video(
+        tmp_path / "clip.bin", container=container, codec=codec, with_audio=True, seconds=2
+    )
+    assert check(clip, "video").passed
+
+    verdict = check(samples.append_random_bytes(clip, size_bytes=2 * MIB), "video")
+
+    assert verdict.reason_codes == ["video_trailing_data"]
+
+
+def test_bytes_hidden_in_a_free_box_before_the_media_are_refused(tmp_path):
+    clip = samples.make_video(tmp_path / "clip.mp4", seconds=2, fps=10, with_audio=True)
+
+    verdict = check(samples.insert_free_box(clip, size_bytes=6 * MIB), "video")
+
+    assert verdict.reason_codes == ["video_hidden_data"]
+    assert verdict.reasons[0].params["size"] >= 6 * MIB
+    assert verdict.reasons[0].message.startswith("视频文件中夹带了无法识别的数据")
+
+
+@pytest.mark.parametrize(
+    ("container", "faststart", "message"),
+    [
+        ("mp4", False, "视频文件不完整，可能没有上传完，请重新上传"),
+        ("mp4", True, "视频文件不完整（只能读出 1.2 秒，应有 2 秒），可能没有上传完，请重新上传"),
+        ("mkv", False, "视频文件不完整（只能读出 1.1 秒，应有 2.03 秒），可能没有上传完，请重新上传"),
+    ],
+    ids=["mp4-moov-at-end", "mp4-faststart", "mkv"],
+)
+def test_truncated_video_is_refused(tmp_path, container, faststart, message):
+    clip = samples.make_video(
+        tmp_path / "clip.bin", container=container, seconds=2, fps=10, with_audio=True, faststart=faststart
+    )
+
+    verdict = check(samples.truncate(clip, keep=0.6), "video")
+
+    assert verdict.passed is False
+    assert verdict.reason_codes[0] == "video_truncated"
+    assert verdict.reasons[0].message == message
+
+
+@pytest.mark.parametrize(("declared", "words"), [(20, "只能读出 2 秒"), (1, "实际有 2 秒")])
+def test_a_declared_duration_the_stream_does_not_have_is_refused(tmp_path, declared, words):
+    clip = samples.make_video(tmp_path / "clip.mkv", container="mkv", seconds=2, fps=10, with_audio=True)
+
+    verdict = check(samples.set_matroska_duration(clip, seconds=declared), "video")
+
+    assert verdict.reason_codes == ["video_duration_mismatch"]
+    assert verdict.reasons[0].params == {"seconds": 2.0, "declared": float(declared)}
+    assert words in verdict.reasons[0].message
+
+
+def test_frames_that_do_not_decode_are_refused(tmp_path):
+    clip = samples.make_video(tmp_path / "clip.mp4", seconds=2, fps=10)
+    _kind, at, size = next(box for box in samples.iso_boxes(clip) if box[0] == "mdat")
+    data = bytearray(clip.read_bytes())
+    start = at + 16 + size // 4  # past the first (key) frame: the rest becomes noise
+    data[start : at + size] = os.urandom(at + size - start)
+    clip.write_bytes(bytes(data))
+
+    verdict = check(clip, "video")
+
+    assert verdict.reason_codes == ["video_frames_damaged"]
+    assert verdict.reasons[0].params["decoded"] == 20
+
+
+def test_decoding_stops_at_its_time_budget_and_the_packets_are_still_all_read(tmp_path, monkeypatch):
+    from submissions.media import checks
+
+    monkeypatch.setattr(checks, "DECODE_BUDGET_BASE_SECONDS", 0.0)
+    monkeypatch.setattr(checks, "DECODE_BUDGET_PER_SECOND", 0.0)
+    clip = samples.make_video(tmp_path / "clip.mp4", seconds=2, fps=10)
+
+    verdict = check(samples.append_random_bytes(clip, size_bytes=2 * MIB), "video")
+
+    assert verdict.scan["decode_complete"] is False and verdict.scan["video_fed"] < 20
+    assert verdict.scan["video_packets"] == 20
+    assert verdict.reason_codes == ["video_trailing_data"]
+
+
+def test_a_video_child_gets_more_time_for_a_larger_file():
+    from submissions.media import sandbox
+
+    small, large, huge = (ChildLimits.for_video(size) for size in (MIB, 1024 * MIB, 64 * 1024 * MIB))
+
+    assert small.seconds == pytest.approx(sandbox.TIME_LIMIT_SECONDS, abs=1)
+    assert sandbox.TIME_LIMIT_SECONDS < large.seconds < huge.seconds == sandbox.VIDEO_TIME_LIMIT_MAX_SECONDS
+
+
+def test_layout_of_a_recorder_webm_with_unknown_sizes(tmp_path):
+    from submissions.media.layout import DATA, read_layout
+
+    clip = samples.make_video(
+        tmp_path / "live.webm", container="webm", codec="vp9", seconds=2, muxer_options={"live": "1"}
+    )
+    size = clip.stat().st_size
+
+    layout = read_layout(clip, demuxer="matroska", size=size)
+
+    assert not layout.truncated
+    assert [region.kind for region in layout.regions].count(DATA) >= 1
+    assert layout.regions[-1].end == size and all(r.kind != "garbage" for r in layout.regions)
+
+
+def test_accounting_sets_packets_against_regions():
+    from submissions.media.layout import DATA, GARBAGE, INDEX, PADDING, Layout, Region, account
+
+    layout = Layout(
+        regions=[
+            Region(INDEX, 0, 100),
+            Region(PADDING, 100, 1100),  # 1000 bytes before the media: hidden
+            Region(DATA, 1100, 11100),  # 10,000 bytes, 9,000 in packets, the last ends at 10,600
+            Region(INDEX, 11100, 12100),  # the index after the media: fine
+            Region(GARBAGE, 12100, 15100),  # trailing
+        ]
+    )
+
+    result = account(
+        layout,
+        size=15100,
+        data_end=10600,
+        media_bytes=9000,
+        packets=10,
+        index_allowance=2000,
+        packet_overhead=0,
+    )
+
+    assert result.trailing_bytes == 500 + 3000
+    assert result.hidden_bytes == 1000 + (9500 - 9000)

@@ -22,11 +22,13 @@ pytestmark = pytest.mark.django_db
 
 # session, user, week, events, reports, media, the layout's unit memberships and notices.
 REPORT_LIST_QUERIES = 9
-# session, user, office group, week, reminder rows, counts per slot, the day's mailings, layout.
-REMINDER_LOG_QUERIES = 10
+# session, user, office group, week, reminder rows, counts per slot, the day's mailings, layout,
+# and the reporting days for the day links (days before the period an event reports).
+REMINDER_LOG_QUERIES = 11
 # session, user, office group, week, then the board's events, reports, media and leaders
-# (.docx: all four again for the accepted ones), and the week's compliance for the .xlsx.
-EXPORT_QUERIES = {"xlsx": 10, "docx": 12, "zip": 8}
+# (.docx: all four again for the accepted ones), the events' partners (every host is named),
+# and the week's compliance for the .xlsx.
+EXPORT_QUERIES = {"xlsx": 11, "docx": 13, "zip": 9}
 # session, user, office group, week, then the summary's events, reports, accepted media
 # counts and leaders; the page adds the layout's unit memberships and notices.
 SUMMARY_QUERIES = {"board:summary": 10, "board:summary_docx": 8, "board:summary_xlsx": 8}

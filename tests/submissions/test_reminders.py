@@ -107,7 +107,8 @@ def test_reminder_names_event_day_deadline_what_is_missing_and_links_the_report(
     message = next(m for m in mail.outbox if m.to == ["open@example.com"])
     event = day_events["open"]
     assert message.subject == "【双创周】请在09月21日 16:00前报送“活动open”09月21日的活动信息"
-    assert event.full_title in message.body
+    # The event's own subtitle: the unified title would make every reminder read alike.
+    assert f"“{event.subtitle}”" in message.body and event.week.unified_title not in message.body
     assert "报送截止时间：09月21日 16:00" in message.body
     assert "出席领导情况" in message.body and "合格照片" in message.body and "活动信息\n" not in message.body
     link = "http://127.0.0.1:8000" + reverse("reports:detail", args=[event.pk, DAY])
@@ -116,6 +117,30 @@ def test_reminder_names_event_day_deadline_what_is_missing_and_links_the_report(
     assert mimetype == "text/html" and link in html and "<li>" in html
     notice = Notice.objects.get(recipient=event.reporter)
     assert notice.title == message.subject and notice.url == reverse("reports:detail", args=[event.pk, DAY])
+
+
+def test_reminders_name_the_offices_contacts_when_the_week_has_them(
+    day_events, django_capture_on_commit_callbacks
+):
+    week = day_events["open"].week
+    week.office_contact_name, week.report_contact_name = "陈莉", "胡丹"
+    week.office_email, week.office_phone = "kunshangyk@163.com", "57303063"
+    week.save()
+
+    run_tick(django_capture_on_commit_callbacks, local(14))
+    run_tick(django_capture_on_commit_callbacks, local(16))
+
+    messages = [m for m in mail.outbox if m.to == ["open@example.com"]]
+    assert len(messages) == 2  # the reminder and the overdue notice
+    for message in messages:
+        for text in (
+            "活动周联系人：陈莉",
+            "信息报送联系人：胡丹",
+            "邮箱：kunshangyk@163.com",
+            "联系电话：57303063",
+        ):
+            assert text in message.body
+        assert "kunshangyk@163.com" in message.alternatives[0][0]
 
 
 def test_overdue_notice_says_a_late_report_is_still_accepted(day_events, django_capture_on_commit_callbacks):

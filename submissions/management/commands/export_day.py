@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from events.models import Week
+from events.selectors.reporting import reporting_calendar
 from submissions.exports.docx import bulletin_document
 from submissions.exports.xlsx import day_workbook
 from submissions.exports.zip import stream_day_zip
@@ -63,6 +64,6 @@ class Command(BaseCommand):
                 .order_by("-is_current", "-starts_on")
                 .first()
             )
-        if week is None or day not in week.days:
+        if week is None or (day not in week.days and day not in reporting_calendar(week=week)):
             raise CommandError(f"{day.isoformat()} is not a day of any week (or of the week given).")
         return week
