@@ -35,6 +35,7 @@ run: messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_week --today
 	$(MANAGE) load_demo_exhibition
+	$(MANAGE) load_demo_contest
 	@echo "Portal: http://$(HOST):$(PORT)/   admin: http://$(HOST):$(PORT)/admin/"
 	@trap 'kill $$(cat var/worker.pid 2>/dev/null) 2>/dev/null; exit 0' EXIT INT TERM; \
 	$(BIN)/celery -A shuangchuang worker --beat --loglevel=WARNING --concurrency=2 -Q celery,media-transcode \

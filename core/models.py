@@ -42,6 +42,7 @@ class OutboxMessage(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("邮件")
         WEBHOOK = "webhook", _("群机器人")
+        SMS = "sms", _("短信")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待发送")
@@ -53,10 +54,15 @@ class OutboxMessage(models.Model):
     key = models.CharField(_("消息键"), max_length=200, unique=True)
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     # E-mail: the addresses. Webhook: the robot's URL (its query carries the robot's secret key).
+    # SMS: one mobile number.
     to = models.JSONField(_("收件人"))
     subject = models.CharField(_("主题"), max_length=300)
     text = models.TextField(_("正文"))
     html = models.TextField(_("HTML 正文"), blank=True)
+    # What a channel needs besides the text: SMS its template and parameters (``core.sms``), a
+    # robot the mobile numbers to @mention and a DingTalk signing secret (``core.webhooks``).
+    # Cleared with the body once sent: parameters hold codes, the secret signs posts.
+    data = models.JSONField(_("发送参数"), default=dict, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("发送次数"), default=0)
     last_error = models.TextField(_("最近错误"), blank=True)
@@ -79,7 +85,7 @@ class OutboxMessage(models.Model):
         indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_created")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(channel__in=["email", "webhook"]), name="outbox_channel_known"
+                condition=Q(channel__in=["email", "webhook", "sms"]), name="outbox_channel_known"
             ),
         ]
 
@@ -91,6 +97,8 @@ class OutboxMessage(models.Model):
         """The addresses as the office may see them: a robot's URL without its secret key."""
         if self.channel == self.Channel.WEBHOOK:
             return [address.split("?", 1)[0] for address in self.to]
+        if self.channel == self.Channel.SMS:  # voters' numbers: enough to tell them apart
+            return [f"{number[:3]}****{number[-4:]}" if len(number) >= 11 else "****" for number in self.to]
         return list(self.to)
 
 
@@ -126,3 +134,27 @@ class ChangeCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.value}"
+
+
+class OneTimeCode(models.Model):
+    """A code sent to prove an address (``core.codes``): only keyed hashes of the address and
+    the code are kept. Single use; a newer code for the same address and purpose replaces it."""
+
+    purpose = models.CharField(_("用途"), max_length=40)
+    address_hash = models.CharField(_("地址摘要"), max_length=64)
+    code_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("发送时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("失效时间"))
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("验证码")
+        verbose_name_plural = _("验证码")
+        indexes = [
+            models.Index(fields=["purpose", "address_hash", "created_at"], name="onetimecode_address"),
+            models.Index(fields=["created_at"], name="onetimecode_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.address_hash[:8]}"

@@ -1,6 +1,7 @@
 """Every outgoing message leaves through the outbox: written in the transaction of the action
-that causes it, sent once by a worker after commit. Channels: e-mail (with attachments) and
-group-robot webhooks (``core.webhooks``); SMS would be a third sender below.
+that causes it, sent once by a worker after commit. Channels: e-mail (with attachments),
+group-robot webhooks (``core.webhooks``, @mentions and DingTalk signing in ``data``) and SMS
+(``core.sms``: a template and its parameters in ``data``, sent by the configured backend).
 
 - ``outbox_write`` / ``outbox_write_many`` store messages (once per ``key``) and enqueue their
   delivery on commit; a rolled-back action leaves no message, a failed enqueue is picked up
@@ -38,7 +39,8 @@ from django.utils.translation import gettext as _
 
 from .dispatch import try_enqueue
 from .models import OutboxAttachment, OutboxMessage
-from .webhooks import WebhookNotSent, WebhookOutcomeUnknown, WebhookRejected, webhook_post
+from .sms import sms_backend, sms_text
+from .webhooks import NotSent, OutcomeUnknown, Rejected, webhook_post
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +91,7 @@ class Outgoing:
     text: str
     html: str = ""
     channel: str = Channel.EMAIL
+    data: dict | None = None
 
 
 def short_hash(value: str) -> str:
@@ -111,11 +114,13 @@ def outbox_write(
     key: str = "",
     channel: str = Channel.EMAIL,
     attachments: Sequence[Attachment] = (),
+    data: dict | None = None,
 ) -> OutboxMessage | None:
     """Store one message and send it after the current transaction commits.
 
     ``key`` names the message (a reminder's slot, an invitation); the same key writes nothing
-    more. Side effects: the message and its attachments; its delivery enqueued on commit.
+    more. ``data`` is what the channel needs besides the text (see ``OutboxMessage.data``).
+    Side effects: the message and its attachments; its delivery enqueued on commit.
     Returns the message, or None when there is nobody to send it to."""
     recipients = [address for address in to if address]
     if not recipients:
@@ -128,6 +133,7 @@ def outbox_write(
             "subject": _one_line(subject),
             "text": text,
             "html": html,
+            "data": data or {},
         },
     )
     if created:
@@ -155,19 +161,34 @@ def outbox_write_many(*, messages: Sequence[Outgoing]) -> dict[str, OutboxMessag
                 subject=_one_line(item.subject),
                 text=item.text,
                 html=item.html,
+                data=item.data or {},
             )
     if not rows:
         return {}
     OutboxMessage.objects.bulk_create(rows.values(), ignore_conflicts=True)
     stored = {
         message.key: message
-        for message in OutboxMessage.objects.filter(key__in=list(rows)).defer("text", "html")
+        for message in OutboxMessage.objects.filter(key__in=list(rows)).defer("text", "html", "data")
     }
     # Enqueuing a message that is already being sent is harmless: delivery claims it once.
     waiting = [message.pk for message in stored.values() if message.status == S.PENDING]
     if waiting:
         transaction.on_commit(partial(_enqueue, waiting))
     return stored
+
+
+def outbox_write_sms(*, to: str, template: str, params: dict, key: str = "") -> OutboxMessage | None:
+    """Store one text message to the mobile number ``to`` from the portal's ``template``
+    (``core.sms.SMS_TEXTS``) with ``params``, sent after commit by the configured backend.
+    Side effects and return as ``outbox_write``."""
+    return outbox_write(
+        to=[to],
+        subject=f"SMS {template}",
+        text=sms_text(template, params),
+        key=key,
+        channel=Channel.SMS,
+        data={"template": template, "params": {name: str(value) for name, value in params.items()}},
+    )
 
 
 def _one_line(subject: str) -> str:
@@ -246,13 +267,37 @@ def _close(connection) -> None:
 
 def _send_webhook(message: OutboxMessage) -> Outcome:
     (url,) = message.to  # one robot per message: its outcome is the message's
+    data = message.data or {}
+    return _judged(
+        webhook_post,
+        url=url,
+        content=message.text,
+        mobiles=data.get("mobiles", ()),
+        secret=data.get("secret", ""),
+    )
+
+
+def _send_sms(message: OutboxMessage) -> Outcome:
+    (number,) = message.to  # one number per message: its outcome is the message's
+    data = message.data or {}
+    return _judged(
+        sms_backend().send,
+        to=number,
+        template=data.get("template", ""),
+        params=data.get("params", {}),
+        text=message.text,
+    )
+
+
+def _judged(send: Callable[..., None], **kwargs) -> Outcome:
+    """The outcome of one request to a robot or an SMS provider, by what its failure says."""
     try:
-        webhook_post(url=url, content=message.text)
-    except WebhookNotSent as error:
+        send(**kwargs)
+    except NotSent as error:
         return S.PENDING, error
-    except WebhookRejected as error:
+    except Rejected as error:
         return S.FAILED, error
-    except WebhookOutcomeUnknown as error:
+    except OutcomeUnknown as error:
         return S.UNCERTAIN, error
     except Exception as error:  # noqa: BLE001 - anything unforeseen may have happened after it left
         return S.UNCERTAIN, error
@@ -262,6 +307,7 @@ def _send_webhook(message: OutboxMessage) -> Outcome:
 SENDERS: dict[str, Callable[[OutboxMessage], Outcome]] = {
     Channel.EMAIL: _send_email,
     Channel.WEBHOOK: _send_webhook,
+    Channel.SMS: _send_sms,
 }
 
 
@@ -292,16 +338,16 @@ def _describe(error: BaseException | None) -> str:
     if error is None:
         return ""
     # Our own errors are written for the office; others get their type for the technician.
-    if isinstance(error, WebhookNotSent | WebhookRejected | WebhookOutcomeUnknown):
+    if isinstance(error, NotSent | Rejected | OutcomeUnknown):
         return str(error)[:2000]
     return f"{type(error).__name__}: {error}"[:2000]
 
 
 def _drop_body(message: OutboxMessage) -> list[str]:
-    """Bodies hold live links (password reset, invitation): none is kept once it is sent."""
-    message.text, message.html = "", ""
+    """Bodies hold live links (password reset, invitation) and codes: none is kept once sent."""
+    message.text, message.html, message.data = "", "", {}
     message.attachments.all().delete()
-    return ["text", "html"]
+    return ["text", "html", "data"]
 
 
 # --- The office's decisions -------------------------------------------------------------------
@@ -321,7 +367,7 @@ def outbox_mark_sent(*, message_ids: Iterable[int], by) -> int:
         )
         OutboxAttachment.objects.filter(message_id__in=ids).delete()
         return OutboxMessage.objects.filter(pk__in=ids).update(
-            status=S.SENT, text="", html="", decided_by=by, decided_at=now
+            status=S.SENT, text="", html="", data={}, decided_by=by, decided_at=now
         )
 
 
@@ -366,5 +412,5 @@ def outbox_sweep(*, now: dt.datetime | None = None) -> tuple[list[int], int]:
         created_at__lt=now - BODY_KEPT_FOR,
     )
     OutboxAttachment.objects.filter(message__in=kept_too_long).delete()
-    kept_too_long.exclude(text="", html="").update(text="", html="")
+    kept_too_long.exclude(text="", html="").update(text="", html="", data={})
     return waiting, lost

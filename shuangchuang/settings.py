@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "events",
     "submissions",
     "exhibits",
+    "contests",
     "public",
 ]
 
@@ -196,6 +197,18 @@ if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F
     EMAIL_BACKEND = "core.console_mail.ReadableConsoleBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="双创周 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- SMS ------------------------------------------------------------------------------
+# core.sms: the console backend prints texts (`make run`); production names the provider's
+# HTTP gateway (core.sms.HttpBackend) with its key, secret, sign name and template ids.
+SMS_BACKEND = env.str("SMS_BACKEND", default="core.sms.ConsoleBackend")
+SMS_HTTP_URL = env.str("SMS_HTTP_URL", default="")
+SMS_HTTP_KEY_ID = env.str("SMS_HTTP_KEY_ID", default="")
+SMS_HTTP_SECRET = env.str("SMS_HTTP_SECRET", default="")
+SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=10.0)
+SMS_SIGN_NAME = env.str("SMS_SIGN_NAME", default="双创周")
+# The portal's template names (core.sms.SMS_TEXTS) → the provider's approved template ids.
+SMS_TEMPLATES = {"code": env.str("SMS_TEMPLATE_CODE", default="")}
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")

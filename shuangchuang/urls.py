@@ -22,6 +22,9 @@ urlpatterns = [
     path("review/", include("submissions.urls.review")),
     path("expo/", include("exhibits.urls.public")),
     path("exhibits/", include("exhibits.urls.area")),
+    path("contest/", include("contests.urls.public")),
+    path("contests/", include("contests.urls.manage")),
+    path("jury/", include("contests.urls.jury")),
     path("", include("public.urls.venues")),
     path("", include("public.urls.site")),
 ]

@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from events import services as event_services
 from events.models import Event, EventPartner, Membership
 from tests import factories
+from tests.contests import factories as contest_factories
 from tests.exhibits import factories as exhibit_factories
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,8 @@ REVIEW = frozenset({OFFICE, ADMIN})
 READERS = REVIEW | {OBSERVER}  # the board, report pages and summaries
 HALL = REVIEW | {MEMBER_B}  # the online hall's curator (a member of its host unit B) and the office
 NOBODY = frozenset()
+# Contests: unit B hosts the contest's event and runs it (member B), with the office.
+CONTEST = REVIEW | {MEMBER_B}
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,71 @@ TABLE: dict[str, Row] = {
     "board:summary_xlsx": Row(get=READERS),
     "open_data": Row(get=EVERYONE),
     "favicon": Row(get=EVERYONE),
+    # Contests (contests): unit B runs a contest on its event; the entry belongs to an applicant
+    # and the juror's link to a juror who are none of these roles (their own matrix is in
+    # tests/contests). Signed links here are invalid ones: whoever holds a valid one may open it.
+    "contests:home": Row(get=SIGNED_IN),
+    "contests:contest_create": Row(get=MEMBERS | REVIEW, post=MEMBERS | REVIEW),
+    "contests:contest": Row(lambda o: {"pk": o["contest"].pk}, get=CONTEST),
+    "contests:contest_edit": Row(lambda o: {"pk": o["contest"].pk}, get=CONTEST, post=CONTEST),
+    "contests:track_add": Row(lambda o: {"pk": o["contest"].pk}, post=CONTEST),
+    "contests:track_delete": Row(lambda o: {"pk": o["contest_track"].pk}, post=CONTEST),
+    "contests:field_create": Row(lambda o: {"pk": o["contest"].pk}, get=CONTEST, post=CONTEST),
+    "contests:field_edit": Row(lambda o: {"pk": o["contest_field"].pk}, get=CONTEST, post=CONTEST),
+    "contests:field_remove": Row(lambda o: {"pk": o["contest_field"].pk}, post=CONTEST),
+    "contests:round_create": Row(lambda o: {"pk": o["contest"].pk}, get=CONTEST, post=CONTEST),
+    "contests:entries": Row(lambda o: {"pk": o["contest"].pk}, get=CONTEST, post=CONTEST),
+    "contests:entries_xlsx": Row(lambda o: {"pk": o["contest"].pk}, get=CONTEST),
+    "contests:entry": Row(lambda o: {"pk": o["contest_entry"].pk}, get=CONTEST),
+    "contests:screen": Row(lambda o: {"pk": o["contest_entry"].pk}, post=CONTEST),
+    "contests:round": Row(lambda o: {"pk": o["contest_round"].pk}, get=CONTEST),
+    "contests:round_edit": Row(lambda o: {"pk": o["contest_round"].pk}, get=CONTEST, post=CONTEST),
+    "contests:lineup_draw": Row(lambda o: {"pk": o["contest_round"].pk}, post=CONTEST),
+    "contests:lineup_remove": Row(lambda o: {"pk": o["contest_lineup"].pk}, post=CONTEST),
+    "contests:story": Row(lambda o: {"pk": o["contest_lineup"].pk}, get=CONTEST, post=CONTEST),
+    "contests:criterion_add": Row(lambda o: {"pk": o["contest_round"].pk}, post=CONTEST),
+    "contests:criterion_delete": Row(lambda o: {"pk": o["contest_criterion"].pk}, post=CONTEST),
+    "contests:juror_add": Row(lambda o: {"pk": o["contest_round"].pk}, post=CONTEST),
+    "contests:juror_renew": Row(lambda o: {"pk": o["contest_juror"].pk}, post=CONTEST),
+    "contests:juror_remove": Row(lambda o: {"pk": o["contest_juror"].pk}, post=CONTEST),
+    "contests:juror_reopen": Row(lambda o: {"pk": o["contest_juror"].pk}, post=CONTEST),
+    "contests:juror_sheet": Row(lambda o: {"pk": o["contest_juror"].pk}, get=CONTEST),
+    "contests:ranking": Row(lambda o: {"pk": o["contest_round"].pk}, get=CONTEST),
+    "contests:publish": Row(lambda o: {"pk": o["contest_round"].pk}, post=CONTEST),
+    "contests:results_xlsx": Row(lambda o: {"pk": o["contest_round"].pk}, get=CONTEST),
+    "contests:votes": Row(lambda o: {"pk": o["contest_round"].pk}, get=CONTEST),
+    "contests:void": Row(lambda o: {"pk": o["contest_round"].pk}, post=CONTEST),
+    "contest:list": Row(get=EVERYONE),
+    "contest:detail": Row(lambda o: {"slug": o["contest"].slug}, get=EVERYONE),
+    "contest:results": Row(
+        lambda o: {"slug": o["contest"].slug, "round_pk": o["contest_final"].pk}, get=EVERYONE
+    ),
+    "contest:register": Row(lambda o: {"slug": o["contest"].slug}, get=EVERYONE, post=EVERYONE),
+    "contest:confirm_email": Row(lambda o: {"token": "invalid"}),
+    "contest:confirm_resend": Row(post=SIGNED_IN),
+    "contest:entry": Row(lambda o: {"pk": o["contest_entry"].pk}),  # its applicant only
+    "contest:entry_edit": Row(lambda o: {"pk": o["contest_entry"].pk}),
+    "contest:entry_submit": Row(lambda o: {"pk": o["contest_entry"].pk}),
+    "contest:entry_withdraw": Row(lambda o: {"pk": o["contest_entry"].pk}),
+    "contest:entry_plan": Row(lambda o: {"pk": o["contest_entry"].pk}, get=CONTEST),
+    "contest:entry_video": Row(lambda o: {"pk": o["contest_entry"].pk}, get=CONTEST),
+    "contest:entry_file": Row(
+        lambda o: {"pk": o["contest_entry"].pk, "file_pk": o["contest_entry_file"].pk}, get=CONTEST
+    ),
+    "contest:vote": Row(lambda o: {"pk": o["contest_round"].pk}, get=EVERYONE),
+    "contest:vote_verify": Row(lambda o: {"pk": o["contest_round"].pk}, get=EVERYONE, post=EVERYONE),
+    "contest:vote_cast": Row(
+        lambda o: {"pk": o["contest_round"].pk, "entry_pk": o["contest_entry"].pk}, post=EVERYONE
+    ),
+    "contest:vote_totals": Row(lambda o: {"pk": o["contest_round"].pk}, get=EVERYONE),
+    "jury:home": Row(get=EVERYONE),
+    "jury:enter": Row(lambda o: {"token": "invalid"}),
+    "jury:lineup": Row(lambda o: {"juror_pk": o["contest_juror"].pk}),  # the browser of the juror's link only
+    "jury:submit": Row(lambda o: {"juror_pk": o["contest_juror"].pk}),
+    "jury:sheet": Row(lambda o: {"juror_pk": o["contest_juror"].pk, "entry_pk": o["contest_entry"].pk}),
+    "jury:score": Row(lambda o: {"juror_pk": o["contest_juror"].pk, "entry_pk": o["contest_entry"].pk}),
+    "jury:conflict": Row(lambda o: {"juror_pk": o["contest_juror"].pk, "entry_pk": o["contest_entry"].pk}),
+    "jury:plan": Row(lambda o: {"juror_pk": o["contest_juror"].pk, "entry_pk": o["contest_entry"].pk}),
 }
 # Django admin: staff only (the office group sees what its model permissions allow).
 ADMIN_ROW = Row(get=REVIEW, post=REVIEW)  # what the office may change there is the group's model permissions
@@ -269,7 +337,7 @@ def _requests(objs):
 
 def _snapshot():
     rows = {}
-    for app in ("events", "submissions", "exhibits", "venues"):
+    for app in ("events", "submissions", "exhibits", "contests", "venues"):
         for model in apps.get_app_config(app).get_models():
             values = list(model._default_manager.order_by("pk").values())
             for value in values:
@@ -314,6 +382,7 @@ def world(tmp_path):
         "application": factories.application(),
         "invitation_token": event_services.invitation_token(invitation),
         **exhibit_factories.security_world(host=unit_b, curator=member_b, week=week),
+        **contest_factories.security_world(event=event_b),
     }
     users = {
         ANON: None,

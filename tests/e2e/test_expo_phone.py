@@ -9,12 +9,11 @@ from django.core import mail
 from events.demo import load_demo_week
 from exhibits.demo import load_demo_exhibition
 from exhibits.models import Intent, Project
-from tests.e2e.conftest import browser, chromium_path, phone_page, screenshot_dir  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_phone_lists_filters_opens_and_expresses_an_intent(live_server, phone_page, screenshot_dir):  # noqa: F811
+def test_a_phone_lists_filters_opens_and_expresses_an_intent(live_server, phone_page, screenshot_dir):
     load_demo_week()
     load_demo_exhibition()
     page = phone_page

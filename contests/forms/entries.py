@@ -1,0 +1,214 @@
+"""An applicant's entry (the contest's own questions added as fields), their account, and
+the organizer's screening (one entry, or many at once)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import SingleLineFieldsMixin
+from core.text import validate_single_line
+from events.forms import AcceptInvitationForm, PhoneField
+
+from ..models import Entry, FormField, Round
+from ..validation import (
+    SINGLE_LINE_ENTRY_FIELDS,
+    check_pdf,
+    checked_video_suffix,
+    members_text,
+    parse_members,
+)
+from .base import HelperMixin
+
+PDF_ACCEPT = {"accept": "application/pdf"}
+
+
+def field_name(field: FormField) -> str:
+    return f"q_{field.pk}"
+
+
+class EntryForm(SingleLineFieldsMixin, HelperMixin, forms.ModelForm):
+    """An entry and the answers to the contest's questions. Only the project name and track
+    are needed for a draft: what submitting needs besides (``services.missing_for_submit``)
+    is listed on the entry's page after the draft is saved, so no upload is ever lost to a
+    missing field."""
+
+    single_line_fields = SINGLE_LINE_ENTRY_FIELDS
+
+    contact_phone = PhoneField(label=_("联系电话"), max_length=32, required=False)
+    plan_upload = forms.FileField(
+        label=_("商业计划书（PDF）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs=PDF_ACCEPT),
+        help_text=_("PDF 格式，不超过 20 MB；重新上传会替换原文件。"),
+    )
+    video_upload = forms.FileField(
+        label=_("路演视频（可选）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "video/*"}),
+        help_text=_("MP4、MOV 等常见格式，不超过 1 GB。"),
+    )
+
+    class Meta:
+        model = Entry
+        fields = ["track", "name", "organization", "contact_name", "contact_phone", "contact_email"]
+
+    def __init__(
+        self,
+        *args,
+        contest,
+        questions: list[FormField],
+        stored_files: set[int] = frozenset(),
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.contest, self.questions = contest, questions
+        self.stored_files = set(stored_files)
+        self.fields["track"].queryset = contest.tracks.order_by("order", "id")
+        self.fields["track"].empty_label = None
+        for name in ("organization", "contact_name", "contact_email"):
+            self.fields[name].required = False
+        answers = self.instance.answers or {}
+        for question in questions:
+            self.fields[field_name(question)] = self._question_field(
+                question, answers.get(question.answer_key)
+            )
+        self.video_suffix = ".mp4"
+
+    def _question_field(self, question: FormField, answer):
+        common = {"label": question.label, "required": False, "help_text": question.help_text}
+        if question.kind == FormField.Kind.CHOICE:
+            return forms.ChoiceField(
+                choices=[("", _("请选择"))] + [(choice, choice) for choice in question.choices],
+                initial=answer,
+                **common,
+            )
+        if question.kind == FormField.Kind.FILE:
+            help_text = question.help_text or _("PDF 格式，不超过 20 MB。")
+            if question.pk in self.stored_files:
+                help_text = f"{help_text} {_('已上传，重新上传会替换原文件。')}"
+            return forms.FileField(
+                widget=forms.ClearableFileInput(attrs=PDF_ACCEPT), **{**common, "help_text": help_text}
+            )
+        if question.kind == FormField.Kind.MEMBERS:
+            help_text = question.help_text or _(
+                "每行一人：姓名和角色，如“张三 负责人”。最多 %(count)d 人。"
+            ) % {"count": question.max_members}
+            return forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 4}),
+                initial=members_text(answer or []),
+                **{**common, "help_text": help_text},
+            )
+        if question.multiline:
+            return forms.CharField(
+                max_length=2000, widget=forms.Textarea(attrs={"rows": 4}), initial=answer, **common
+            )
+        return forms.CharField(max_length=200, validators=[validate_single_line], initial=answer, **common)
+
+    def clean_plan_upload(self):
+        upload = self.cleaned_data.get("plan_upload")
+        if upload:
+            check_pdf(upload)
+        return upload
+
+    def clean_video_upload(self):
+        upload = self.cleaned_data.get("video_upload")
+        if upload:
+            self.video_suffix = checked_video_suffix(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        self.answers, self.uploads = dict(self.instance.answers or {}), {}
+        for question in self.questions:
+            name = field_name(question)
+            value = cleaned.get(name)
+            if name in self.errors:
+                continue
+            try:
+                if question.kind == FormField.Kind.FILE:
+                    if value:
+                        check_pdf(value)
+                        self.uploads[question.pk] = value
+                elif question.kind == FormField.Kind.MEMBERS:
+                    self.answers[question.answer_key] = parse_members(value or "", limit=question.max_members)
+                else:
+                    self.answers[question.answer_key] = (value or "").strip()
+            except ValidationError as error:
+                self.add_error(name, error)
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        if hasattr(self, "answers"):
+            self.instance.answers = self.answers
+
+
+class ApplicantSignUpForm(SingleLineFieldsMixin, HelperMixin, AcceptInvitationForm):
+    """A new applicant's account: login name = e-mail address, confirmed by a link."""
+
+    single_line_fields = ("full_name",)
+
+    email = forms.EmailField(
+        label=_("邮箱（登录名）"), help_text=_("确认邮件会发到这个邮箱，确认后才能提交报名。")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["email", "full_name", "phone", "password1", "password2"])
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        self.email = email  # the password must not resemble it
+        return email
+
+
+class ScreenForm(HelperMixin, forms.Form):
+    DECISIONS = [("eligible", _("符合条件")), ("ineligible", _("不符合条件"))]
+
+    decision = forms.ChoiceField(label=_("审核结果"), choices=DECISIONS, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("原因"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("不符合条件时必填，报名人会收到。"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "ineligible" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("不符合条件时请填写原因。"))
+        return cleaned
+
+
+class BulkForm(forms.Form):
+    """An action on the entries ticked in the list: screen them, or move them into a round."""
+
+    ACTIONS = [
+        ("eligible", _("标记为符合条件")),
+        ("ineligible", _("标记为不符合条件")),
+        ("advance", _("晋级到")),
+    ]
+
+    entries = forms.ModelMultipleChoiceField(
+        queryset=Entry.objects.none(), error_messages={"required": _("请先勾选报名。")}
+    )
+    action = forms.ChoiceField(choices=ACTIONS)
+    reason = forms.CharField(required=False, max_length=500)
+    round = forms.ModelChoiceField(queryset=Round.objects.none(), required=False)
+
+    def __init__(self, *args, contest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entries"].queryset = Entry.objects.filter(contest=contest).exclude(
+            status=Entry.Status.DRAFT
+        )
+        self.fields["round"].queryset = contest.rounds.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "ineligible" and not (cleaned.get("reason") or "").strip():
+            raise ValidationError(_("标记为不符合条件时请填写原因，报名人会收到。"))
+        if cleaned.get("action") == "advance" and not cleaned.get("round"):
+            raise ValidationError(_("请选择晋级到哪一轮。"))
+        return cleaned

@@ -1,0 +1,183 @@
+"""Applicants, their entries (报名) and the rounds entrants reach."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..uploads import entry_file_path, entry_plan_path, entry_video_path
+from .contest import Contest, FormField, Round, Track
+
+
+class Applicant(models.Model):
+    """A person who registers for contests, with the address their confirmation was sent to.
+
+    ``email_confirmed_at`` counts only while ``email`` is still the account's address: an
+    account whose address changed confirms again."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="contest_applicant",
+    )
+    email = models.EmailField(_("确认的邮箱"), blank=True)
+    email_confirmed_at = models.DateTimeField(_("邮箱确认时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("注册时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("报名人")
+        verbose_name_plural = _("报名人")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def is_confirmed_for(self, email: str) -> bool:
+        return self.email_confirmed_at is not None and self.email.casefold() == (email or "").casefold()
+
+
+class Entry(models.Model):
+    """A registration (报名): a project of a company or team in one track, with its business
+    plan (PDF), an optional pitch video and the answers to the contest's own questions.
+
+    The applicant edits it until registration closes; an edit after screening sends it back
+    to be screened again. ``reached_round`` is the furthest round it entered (for filters);
+    the rounds themselves are ``RoundEntry`` rows."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已报名，待审核")
+        ELIGIBLE = "eligible", _("审核通过")
+        INELIGIBLE = "ineligible", _("审核未通过")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    contest = models.ForeignKey(
+        Contest, verbose_name=_("大赛"), on_delete=models.PROTECT, related_name="entries"
+    )
+    track = models.ForeignKey(Track, verbose_name=_("组别"), on_delete=models.PROTECT, related_name="entries")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报名人"),
+        on_delete=models.PROTECT,
+        related_name="contest_entries",
+    )
+    number = models.PositiveIntegerField(_("报名序号"), null=True, blank=True, editable=False)
+    name = models.CharField(_("项目名称"), max_length=80)
+    organization = models.CharField(_("企业或团队名称"), max_length=120)
+    contact_name = models.CharField(_("联系人"), max_length=60)
+    contact_phone = models.CharField(_("联系电话"), max_length=32)
+    contact_email = models.EmailField(_("联系邮箱"))
+    answers = models.JSONField(_("报名表答案"), default=dict, blank=True)
+    plan = models.FileField(_("商业计划书（PDF）"), upload_to=entry_plan_path, blank=True)
+    plan_size = models.PositiveBigIntegerField(_("计划书大小（字节）"), default=0)
+    video = models.FileField(_("路演视频"), upload_to=entry_video_path, blank=True)
+    video_size = models.PositiveBigIntegerField(_("视频大小（字节）"), default=0)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    screening_reason = models.TextField(_("审核意见"), blank=True)
+    screened_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reached_round = models.ForeignKey(
+        Round,
+        verbose_name=_("已进入轮次"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("报名时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("报名")
+        verbose_name_plural = _("报名")
+        ordering = ["number", "id"]
+        indexes = [
+            models.Index(fields=["contest", "status", "number"], name="entry_contest_status"),
+            models.Index(fields=["contest", "track", "number"], name="entry_contest_track"),
+            models.Index(fields=["contest", "reached_round"], name="entry_contest_round"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "applicant"], name="entry_once_per_applicant"),
+            models.UniqueConstraint(
+                fields=["contest", "number"], condition=Q(number__isnull=False), name="entry_number_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "eligible", "ineligible", "withdrawn"]),
+                name="entry_status_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ineligible") | ~Q(screening_reason=""),
+                name="entry_ineligible_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def code(self) -> str:
+        """The number shown to people, e.g. "0007" (a draft has none yet)."""
+        return f"{self.number:04d}" if self.number else ""
+
+
+class EntryFile(models.Model):
+    """A PDF answering a ``FormField`` of kind "file"."""
+
+    entry = models.ForeignKey(Entry, verbose_name=_("报名"), on_delete=models.CASCADE, related_name="files")
+    field = models.ForeignKey(
+        FormField, verbose_name=_("字段"), on_delete=models.CASCADE, related_name="files"
+    )
+    file = models.FileField(_("文件"), upload_to=entry_file_path)
+    size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("报名附件")
+        verbose_name_plural = _("报名附件")
+        constraints = [models.UniqueConstraint(fields=["entry", "field"], name="entry_file_once_per_field")]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.field_id}"
+
+
+class RoundEntry(models.Model):
+    """An entrant of a round, in running order (出场顺序); ``story`` is what a public vote
+    shows about the candidate (their interview, their path)."""
+
+    round = models.ForeignKey(Round, verbose_name=_("轮次"), on_delete=models.CASCADE, related_name="lineup")
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("报名"), on_delete=models.CASCADE, related_name="round_entries"
+    )
+    running_order = models.PositiveSmallIntegerField(_("出场顺序"))
+    story = models.TextField(_("参赛故事"), blank=True)
+    added_at = models.DateTimeField(_("晋级时间"), default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("轮次参赛项目")
+        verbose_name_plural = _("轮次参赛项目")
+        ordering = ["round_id", "running_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "entry"], name="round_entry_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.entry_id}"

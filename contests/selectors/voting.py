@@ -1,0 +1,122 @@
+"""Reads of a public vote: the candidates, the totals (exact: rows counted, voided ones left
+out), the public's totals (the same, kept ``PUBLIC_TOTALS_SECONDS`` in the cache), and the
+organizer's view of bursts (votes per minute per candidate)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMinute
+from django.utils import timezone
+
+from core.cache_guard import CacheGuard, CacheUnavailable
+
+from ..models import Round, RoundEntry, Vote, VoteVoid
+
+PUBLIC_TOTALS_SECONDS = 5
+_guard = CacheGuard(consequence="vote totals are counted for every page")
+
+
+def candidates(*, round_: Round) -> QuerySet[RoundEntry]:
+    return (
+        RoundEntry.objects.filter(round=round_)
+        .select_related("entry__track")
+        .order_by("entry__track__order", "entry__track_id", "running_order", "id")
+    )
+
+
+def vote_totals(*, round_: Round) -> dict[int, int]:
+    """Entry → its valid votes, counted from the rows (the final count)."""
+    return dict(
+        Vote.objects.filter(round=round_, void__isnull=True)
+        .values_list("entry_id")
+        .annotate(total=Count("id"))
+        .order_by()
+    )
+
+
+def public_vote_totals(*, round_: Round) -> dict[int, int]:
+    """The totals the public sees while the vote runs: at most ``PUBLIC_TOTALS_SECONDS`` old.
+    Once the vote has closed, the exact count."""
+    if round_.vote_has_closed():
+        return vote_totals(round_=round_)
+    key = f"contests:vote-totals:{round_.pk}"
+    try:
+        cached = _guard.call(cache.get, key)
+    except CacheUnavailable:
+        return vote_totals(round_=round_)
+    if cached is not None:
+        return {int(entry): total for entry, total in cached.items()}
+    totals = vote_totals(round_=round_)
+    try:
+        _guard.call(cache.set, key, totals, PUBLIC_TOTALS_SECONDS)
+    except CacheUnavailable:
+        pass
+    return totals
+
+
+@dataclass
+class CandidateActivity:
+    round_entry: RoundEntry
+    valid: int = 0
+    voided: int = 0
+    peak_minute: dt.datetime | None = None
+    peak: int = 0
+
+
+@dataclass
+class VoteActivity:
+    candidates: list[CandidateActivity]
+    minutes: list[tuple[dt.datetime, dict[int, int]]]  # minute → entry → votes (valid and voided)
+    voids: list[VoteVoid]
+    since: dt.datetime
+    until: dt.datetime
+
+
+def vote_activity(
+    *, round_: Round, since: dt.datetime | None = None, until: dt.datetime | None = None
+) -> VoteActivity:
+    """What the organizer watches: each candidate's valid and voided votes and busiest minute
+    (whole vote), and votes per minute per candidate between ``since`` and ``until`` (the
+    last hour by default, at most a day). Four queries."""
+    until = until or min(timezone.now(), round_.vote_closes_at or timezone.now())
+    since = since or until - dt.timedelta(hours=1)
+    since = max(since, until - dt.timedelta(days=1))
+    lineup = list(candidates(round_=round_))
+    activity = {item.entry_id: CandidateActivity(item) for item in lineup}
+    for entry_id, valid, voided in (
+        Vote.objects.filter(round=round_)
+        .values_list("entry_id")
+        .annotate(
+            valid=Count("id", filter=Q(void__isnull=True)), voided=Count("id", filter=Q(void__isnull=False))
+        )
+        .order_by()
+    ):
+        if entry_id in activity:
+            activity[entry_id].valid, activity[entry_id].voided = valid, voided
+    zone = timezone.get_current_timezone()
+    per_minute = (
+        Vote.objects.filter(round=round_)
+        .annotate(minute=TruncMinute("created_at", tzinfo=zone))
+        .values_list("minute", "entry_id")
+        .annotate(total=Count("id"))
+        .order_by()
+    )
+    minutes: dict[dt.datetime, dict[int, int]] = defaultdict(dict)
+    for minute, entry_id, total in per_minute:
+        item = activity.get(entry_id)
+        if item is not None and total > item.peak:
+            item.peak, item.peak_minute = total, minute
+        if since <= minute < until:
+            minutes[minute][entry_id] = total
+    return VoteActivity(
+        candidates=list(activity.values()),
+        minutes=sorted(minutes.items(), reverse=True),
+        voids=list(VoteVoid.objects.filter(round=round_).select_related("entry", "by")),
+        since=since,
+        until=until,
+    )

@@ -1,0 +1,316 @@
+"""Registration (报名), screening and promotion between rounds.
+
+- An applicant saves an entry (a draft at first) and submits it once it is complete and their
+  e-mail address is confirmed; they edit it until registration closes (an edit after
+  screening sends it back to be screened) or withdraw it.
+- The organizer screens entries (eligible, or ineligible with a reason), one or many at once,
+  and moves eligible entries into the first round and entrants of a round into the next.
+- Applicants hear of each decision by e-mail and an in-site notice (``events.notify``).
+
+The pitch video is stored as uploaded, checked only to be a video by its first bytes. The
+report videos' checks (resolution, duration, a poster) and web renditions of ``submissions``
+are to be hooked in later: a worker task over ``Entry.video`` after ``entry_save``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from events.models import User
+from events.notifications import notify
+
+from ..models import Contest, Entry, EntryFile, FormField, Round, RoundEntry, Track
+from .applicants import email_is_confirmed
+
+S = Entry.Status
+BASE_REQUIRED = {
+    "name": gettext_lazy("项目名称"),
+    "organization": gettext_lazy("企业或团队名称"),
+    "contact_name": gettext_lazy("联系人"),
+    "contact_phone": gettext_lazy("联系电话"),
+    "contact_email": gettext_lazy("联系邮箱"),
+    "plan": gettext_lazy("商业计划书（PDF）"),
+}
+
+
+def _delete_file_after_commit(field_file) -> None:
+    if field_file:
+        transaction.on_commit(partial(field_file.storage.delete, field_file.name), robust=True)
+
+
+def _lock(entry: Entry) -> Entry:
+    """Take the entry's current status from its locked row, so an organizer's decision and the
+    applicant's edit cannot both pass the check they start from."""
+    current = Entry.objects.select_for_update().only("status").get(pk=entry.pk)
+    entry.status = current.status
+    return entry
+
+
+def lock_row(model, pk: int) -> None:
+    """Hold ``model``'s row ``pk`` until the transaction ends (serialises one kind of write)."""
+    list(model.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
+
+
+def _require_open(contest: Contest) -> None:
+    if not contest.registration_is_open():
+        raise ValidationError(_("报名已截止或尚未开始，报名信息不能再修改。"), code="closed")
+
+
+def active_fields(contest: Contest) -> list[FormField]:
+    return list(contest.fields.filter(is_active=True).order_by("order", "id"))
+
+
+def missing_for_submit(
+    entry: Entry, *, fields: list[FormField] | None = None, files: Iterable[int] = ()
+) -> list[str]:
+    """The labels of what an entry still lacks before it can be submitted (the required
+    fields of every entry and of the contest's form)."""
+    missing = [str(label) for name, label in BASE_REQUIRED.items() if not getattr(entry, name)]
+    have_files = (
+        set(files) if files else set(entry.files.values_list("field_id", flat=True)) if entry.pk else set()
+    )
+    for field in fields if fields is not None else active_fields(entry.contest):
+        if not field.required:
+            continue
+        if field.kind == FormField.Kind.FILE:
+            answered = field.pk in have_files
+        else:
+            answered = bool(entry.answers.get(field.answer_key))
+        if not answered:
+            missing.append(field.label)
+    return missing
+
+
+@transaction.atomic
+def entry_save(
+    *,
+    entry: Entry,
+    by: User,
+    plan=None,
+    video=None,
+    files: dict[int, object] | None = None,
+    video_suffix: str = ".mp4",
+) -> Entry:
+    """Save an applicant's new or edited entry (``entry`` carries the form's values and
+    answers; uploads already checked by the form: ``plan`` a PDF, ``video`` a video named
+    ``video_suffix``, ``files`` PDFs by field id).
+
+    A new entry is a draft of ``by``. A screened entry that changes goes back to "submitted"
+    to be screened again. Side effects: the entry, its files (replaced ones deleted after
+    commit)."""
+    _require_open(entry.contest)
+    if entry.pk is None:
+        if Entry.objects.filter(contest=entry.contest, applicant=by).exists():
+            raise ValidationError(_("您已报名该大赛，请在“我的报名”中修改。"), code="exists")
+        entry.applicant, entry.status = by, S.DRAFT
+    else:
+        _lock(entry)
+        if entry.status == S.WITHDRAWN:
+            raise ValidationError(_("已撤回的报名不能修改。"), code="state")
+        if entry.status in (S.ELIGIBLE, S.INELIGIBLE):
+            entry.status, entry.screening_reason, entry.screened_at, entry.screened_by = (
+                S.SUBMITTED,
+                "",
+                None,
+                None,
+            )
+    if entry.track.contest_id != entry.contest_id:
+        raise ValidationError(_("请选择本大赛的组别。"), code="track")
+    if plan is not None:
+        _delete_file_after_commit(entry.plan)
+        entry.plan.save("plan.pdf", plan, save=False)
+        entry.plan_size = plan.size
+    if video is not None:
+        _delete_file_after_commit(entry.video)
+        entry.video.save(f"video{video_suffix}", video, save=False)
+        entry.video_size = video.size
+    entry.save()
+    for field_id, upload in (files or {}).items():
+        stored = EntryFile.objects.filter(entry=entry, field_id=field_id).first()
+        if stored is None:
+            stored = EntryFile(entry=entry, field_id=field_id)
+        else:
+            _delete_file_after_commit(stored.file)
+        stored.file.save("file.pdf", upload, save=False)
+        stored.size, stored.uploaded_at = upload.size, timezone.now()
+        stored.save()
+    return entry
+
+
+@transaction.atomic
+def entry_submit(*, entry: Entry, by: User) -> Entry:
+    """Submit a complete draft: it gets the contest's next number and waits to be screened.
+
+    Side effects: status, number, ``submitted_at``; an e-mail and notice to the applicant."""
+    _require_open(entry.contest)
+    _lock(entry)
+    if entry.status != S.DRAFT:
+        raise ValidationError(_("该报名已提交。"), code="state")
+    if not email_is_confirmed(entry.applicant):
+        raise ValidationError(_("请先确认您的邮箱（查收确认邮件），再提交报名。"), code="unconfirmed")
+    missing = missing_for_submit(entry)
+    if missing:
+        raise ValidationError(
+            _("提交前请补充：%(fields)s。") % {"fields": "、".join(missing)}, code="missing"
+        )
+    lock_row(Contest, entry.contest_id)  # numbers are given one at a time
+    last = Entry.objects.filter(contest_id=entry.contest_id).aggregate(last=Max("number"))["last"] or 0
+    entry.number, entry.status, entry.submitted_at = last + 1, S.SUBMITTED, timezone.now()
+    entry.save(update_fields=["number", "status", "submitted_at", "updated_at"])
+    _tell(
+        entry,
+        subject=_("报名成功：%(title)s") % {"title": entry.contest.title},
+        message=_("已报名，等待主办单位审核"),
+    )
+    return entry
+
+
+@transaction.atomic
+def entry_withdraw(*, entry: Entry, by: User) -> Entry:
+    """The applicant withdraws a submitted entry (before registration closes). It keeps its
+    number; it leaves the lists of entrants. Side effects: status."""
+    _require_open(entry.contest)
+    _lock(entry)
+    if entry.status not in (S.SUBMITTED, S.ELIGIBLE, S.INELIGIBLE):
+        raise ValidationError(_("该报名不能撤回。"), code="state")
+    if entry.round_entries.exists():
+        raise ValidationError(_("已进入比赛轮次的报名不能撤回，请联系主办单位。"), code="in_round")
+    entry.status = S.WITHDRAWN
+    entry.save(update_fields=["status", "updated_at"])
+    return entry
+
+
+def _tell(entry: Entry, *, subject: str, message: str, reason: str = "") -> None:
+    notify(
+        users=[entry.applicant],
+        subject=subject,
+        template_base="contests/emails/entry_status",
+        context={"entry": entry, "contest": entry.contest, "message": message, "reason": reason},
+        url=reverse("contest:entry", args=[entry.pk]),
+    )
+
+
+# --- Screening -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def entries_screen(*, entries: Iterable[Entry], by: User, eligible: bool, reason: str = "") -> int:
+    """Mark submitted (or already screened) entries eligible, or ineligible with ``reason``.
+    Entries in another state, or already so, are left alone.
+
+    Side effects: status, reason, who and when; an e-mail and notice to each applicant whose
+    entry changed. Returns how many changed."""
+    reason = reason.strip()
+    if not eligible and not reason:
+        raise ValidationError(_("不符合条件时请填写原因，报名人会收到。"), code="reason")
+    to = S.ELIGIBLE if eligible else S.INELIGIBLE
+    ids = [entry.pk for entry in entries]
+    changed = 0
+    now = timezone.now()
+    for entry in (
+        Entry.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids, status__in=[S.SUBMITTED, S.ELIGIBLE, S.INELIGIBLE])
+        .select_related("contest", "applicant")
+    ):
+        if entry.status == to and entry.screening_reason == reason:
+            continue
+        entry.status, entry.screening_reason = to, "" if eligible else reason
+        entry.screened_at, entry.screened_by = now, by
+        entry.save(update_fields=["status", "screening_reason", "screened_at", "screened_by", "updated_at"])
+        title = entry.contest.title
+        if eligible:
+            _tell(entry, subject=_("报名审核通过：%(title)s") % {"title": title}, message=_("审核通过"))
+        else:
+            _tell(
+                entry,
+                subject=_("报名审核未通过：%(title)s") % {"title": title},
+                message=_("审核未通过"),
+                reason=reason,
+            )
+        changed += 1
+    return changed
+
+
+# --- Rounds ----------------------------------------------------------------------------------
+
+
+def previous_round(round_: Round) -> Round | None:
+    return (
+        Round.objects.filter(contest_id=round_.contest_id, number__lt=round_.number)
+        .order_by("-number")
+        .first()
+    )
+
+
+@transaction.atomic
+def entries_advance(*, entries: Iterable[Entry], to: Round, by: User) -> int:
+    """Move entrants into round ``to``: eligible entries into the first round, entrants of the
+    round before into the next. Others are left alone (and counted out); an entrant already
+    in ``to`` stays where it is in the running order.
+
+    Side effects: ``RoundEntry`` rows at the end of the running order; ``reached_round``; an
+    e-mail and notice to each applicant moved. Returns how many moved."""
+    if to.results_are_published:
+        raise ValidationError(_("该轮成绩已公布，不能再加入参赛项目。"), code="published")
+    lock_row(Round, to.pk)  # running orders are given one at a time
+    before = previous_round(to)
+    ids = [entry.pk for entry in entries]
+    candidates = Entry.objects.filter(pk__in=ids, contest_id=to.contest_id).exclude(round_entries__round=to)
+    if before is None:
+        candidates = candidates.filter(status=S.ELIGIBLE)
+    else:
+        candidates = candidates.filter(round_entries__round=before, status=S.ELIGIBLE)
+    candidates = list(candidates.select_related("applicant", "contest").order_by("number", "id"))
+    last = to.lineup.aggregate(last=Max("running_order"))["last"] or 0
+    RoundEntry.objects.bulk_create(
+        RoundEntry(round=to, entry=entry, running_order=last + n, added_by=by)
+        for n, entry in enumerate(candidates, start=1)
+    )
+    Entry.objects.filter(pk__in=[entry.pk for entry in candidates]).update(reached_round=to)
+    for entry in candidates:
+        _tell(
+            entry,
+            subject=_("晋级通知：%(title)s") % {"title": entry.contest.title},
+            message=_("进入%(round)s") % {"round": to.name},
+        )
+    return len(candidates)
+
+
+@transaction.atomic
+def round_entry_remove(*, round_entry: RoundEntry, by: User) -> None:
+    """Take an entrant out of a round it has no scores or votes in yet. Side effects: the row;
+    ``reached_round`` back to the round before."""
+    round_ = round_entry.round
+    entry = round_entry.entry
+    if entry.scores.filter(criterion__round=round_).exists() or entry.votes.filter(round=round_).exists():
+        raise ValidationError(_("该项目在本轮已有评分或投票，不能移出。"), code="scored")
+    if RoundEntry.objects.filter(entry=entry, round__number__gt=round_.number).exists():
+        raise ValidationError(_("该项目已进入下一轮，请先从下一轮移出。"), code="later")
+    round_entry.delete()
+    last = RoundEntry.objects.filter(entry=entry).order_by("-round__number").select_related("round").first()
+    Entry.objects.filter(pk=entry.pk).update(reached_round=last.round if last else None)
+
+
+@transaction.atomic
+def lineup_order(*, round_: Round, entry_ids: list[int]) -> None:
+    """Set the running order (出场顺序) to ``entry_ids``' order (e.g. after a draw); entrants
+    not named keep their relative order after them. Side effects: running orders."""
+    rows = list(round_.lineup.select_for_update().order_by("running_order", "id"))
+    position = {entry_id: n for n, entry_id in enumerate(entry_ids)}
+    rows.sort(key=lambda row: (position.get(row.entry_id, len(position)), row.running_order, row.id))
+    for n, row in enumerate(rows, start=1):
+        row.running_order = n
+    RoundEntry.objects.bulk_update(rows, ["running_order"])
+
+
+def track_of(contest: Contest, track_id) -> Track | None:
+    return contest.tracks.filter(pk=track_id).first()

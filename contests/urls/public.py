@@ -1,0 +1,32 @@
+from django.urls import path
+
+from ..views import public, register, voting
+
+app_name = "contest"
+urlpatterns = [
+    path("", public.ContestListView.as_view(), name="list"),
+    # An applicant's account and entry.
+    path("confirm/resend/", register.ConfirmResendView.as_view(), name="confirm_resend"),
+    path("confirm/<str:token>/", register.ConfirmEmailView.as_view(), name="confirm_email"),
+    path("entries/<int:pk>/", register.EntryView.as_view(), name="entry"),
+    path("entries/<int:pk>/edit/", register.EntryEditView.as_view(), name="entry_edit"),
+    path("entries/<int:pk>/submit/", register.EntrySubmitView.as_view(), name="entry_submit"),
+    path("entries/<int:pk>/withdraw/", register.EntryWithdrawView.as_view(), name="entry_withdraw"),
+    path("entries/<int:pk>/plan/", register.EntryFileView.as_view(), {"kind": "plan"}, name="entry_plan"),
+    path("entries/<int:pk>/video/", register.EntryFileView.as_view(), {"kind": "video"}, name="entry_video"),
+    path(
+        "entries/<int:pk>/files/<int:file_pk>/",
+        register.EntryFileView.as_view(),
+        {"kind": "file"},
+        name="entry_file",
+    ),
+    # The public vote.
+    path("vote/<int:pk>/", voting.VoteView.as_view(), name="vote"),
+    path("vote/<int:pk>/verify/", voting.VerifyView.as_view(), name="vote_verify"),
+    path("vote/<int:pk>/cast/<int:entry_pk>/", voting.CastView.as_view(), name="vote_cast"),
+    path("vote/<int:pk>/totals.json", voting.TotalsView.as_view(), name="vote_totals"),
+    # A contest's public pages.
+    path("<slug:slug>/", public.ContestPageView.as_view(), name="detail"),
+    path("<slug:slug>/register/", register.RegisterView.as_view(), name="register"),
+    path("<slug:slug>/results/<int:round_pk>/", public.ResultsView.as_view(), name="results"),
+]
