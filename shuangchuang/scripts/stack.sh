@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start or stop the whole production stack locally: gunicorn, one Celery worker pool, one beat.
+# Start or stop the whole production stack locally: gunicorn, one Celery worker pool, a transcode worker, one beat.
 # Each runs in the background with a pidfile in $RUN_DIR (default var/run); `stop` ends exactly
 # those PIDs. PostgreSQL and Redis are expected to be running already (DATABASE_URL, REDIS_URL).
 #
@@ -19,6 +19,9 @@ start() {
     --error-logfile "$RUN_DIR/web.log" --capture-output
   "$BIN/celery" -A shuangchuang worker --concurrency "${WORKER_CONCURRENCY:-2}" --loglevel INFO \
     --detach --pidfile "$RUN_DIR/worker.pid" --logfile "$RUN_DIR/worker.log" --hostname "worker-$$@%h"
+  # Video web versions on their own queue (docs/operations.md): minutes of encoding never hold up checks.
+  "$BIN/celery" -A shuangchuang worker -Q media-transcode --concurrency 1 --loglevel INFO \
+    --detach --pidfile "$RUN_DIR/transcode.pid" --logfile "$RUN_DIR/transcode.log" --hostname "transcode-$$@%h"
   if [ "${WITH_BEAT:-1}" = 1 ]; then
     "$BIN/celery" -A shuangchuang beat --loglevel INFO --detach --pidfile "$RUN_DIR/beat.pid" \
       --logfile "$RUN_DIR/beat.log" --schedule "$RUN_DIR/celerybeat-schedule"
@@ -36,7 +39,7 @@ stop_one() {
   rm -f "$pidfile"
 }
 
-stop() { stop_one beat; stop_one worker; stop_one web; echo "stopped"; }
+stop() { stop_one beat; stop_one transcode; stop_one worker; stop_one web; echo "stopped"; }
 
 case "${1:-}" in
   start) start ;;
