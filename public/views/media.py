@@ -18,9 +18,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import View
 
+from core import image_versions
 from core.serving import file_response
 from events.models import Event
-from events.services import COVER_WIDTHS, current_cover_versions
+from events.services import current_cover_versions
 from submissions.selectors.public_media import public_media_file
 
 CACHE_CONTROL = "public, max-age=300"
@@ -84,8 +85,7 @@ class EventCoverView(PublicFileView):
 
 
 def _cover_file(event: Event, width: str) -> FieldFile:
-    slots = {str(slot): slot for slot in COVER_WIDTHS}
-    version = current_cover_versions(event).get(slots[width]) if width in slots else None
+    version = image_versions.version_for(current_cover_versions(event), width)
     if version is None:
         return event.cover
     return FieldFile(event, event.cover.field, version.name)
