@@ -17,6 +17,7 @@ from core.mail import send_email
 from core.text import validate_single_line
 
 from .models import Event, EventPartner, Membership, Organizer, OrganizerApplication, Theme, User, Week
+from .plan import read_plan_docx
 from .services import COVER_MAX_PIXELS, REQUIRED_TO_SUBMIT, PartnerSpec
 from .validation import (
     host_as_partner_errors,
@@ -576,6 +577,84 @@ class ImportForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise ValidationError(_("文件不能超过 5 MB。"), code="size")
         return upload
+
+
+PLAN_MAX_BYTES = 5 * 1024 * 1024
+PLAN_MAX_CHARS = 200_000
+
+
+class PlanImportForm(forms.Form):
+    """The city's plan (工作方案) as a .docx or as pasted text, and the week it goes into."""
+
+    CURRENT, NEW = "current", "new"
+
+    file = forms.FileField(label=_("工作方案（.docx）"), required=False)
+    text = forms.CharField(
+        label=_("或粘贴方案全文"),
+        required=False,
+        max_length=PLAN_MAX_CHARS,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("从 Word 或 PDF 中复制方案全文粘贴于此（上传了文件时不必粘贴）。"),
+    )
+    target = forms.ChoiceField(label=_("导入到"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, week: Week | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        if week is not None:
+            choices.append(
+                (
+                    self.CURRENT,
+                    _("更新当前活动周：%(name)s（%(start)s 至 %(end)s）")
+                    % {
+                        "name": week.name,
+                        "start": week.starts_on.isoformat(),
+                        "end": week.ends_on.isoformat(),
+                    },
+                )
+            )
+        choices.append((self.NEW, _("新建活动周（设为当前活动周，暂不公开）")))
+        self.fields["target"].choices = choices
+        self.fields["target"].initial = choices[0][0]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload is None:
+            return None
+        if not upload.name.lower().endswith(".docx"):
+            raise ValidationError(
+                _("请上传 .docx 格式的 Word 文档（.doc 请先另存为 .docx）。"), code="extension"
+            )
+        if upload.size > PLAN_MAX_BYTES:
+            raise ValidationError(_("文件不能超过 5 MB。"), code="size")
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, text = cleaned.get("file"), cleaned.get("text") or ""
+        if self.errors:
+            return cleaned
+        if upload is not None:
+            try:
+                cleaned["plan_text"] = read_plan_docx(upload)
+            except ValidationError as error:
+                self.add_error("file", error)
+        elif text.strip():
+            cleaned["plan_text"] = text
+        else:
+            raise ValidationError(_("请上传方案文件，或粘贴方案全文。"), code="empty")
+        return cleaned
+
+
+class PlanConfirmForm(forms.Form):
+    """The items of the plan the office ticked for import."""
+
+    events = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    def __init__(self, *args, numbers: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["events"].choices = [(number, number) for number in numbers]
 
 
 class OutboxPasswordResetForm(PasswordResetForm):

@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import docx
 from django.core.exceptions import ValidationError
@@ -268,6 +268,11 @@ def _chinese_to_int(numeral: str) -> int:
         return _CN_DIGITS[numeral] if len(numeral) == 1 else 0
     tens, _sep, ones = numeral.partition("十")
     return _CN_DIGITS.get(tens, 1 if not tens else 0) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+
+
+def chinese_number(number: int) -> str:
+    """1 … 99 in Chinese numerals, as items are numbered: 1 → 一, 12 → 十二, 20 → 二十."""
+    return _chinese_number(number)
 
 
 def _chinese_number(number: int) -> str:
@@ -753,3 +758,37 @@ def _check_event(event: PlanEvent, *, year: int | None, period: tuple[dt.date, d
             warn(_("未写明活动地点。"))
     elif event.place_kind == OTHER_CITY:
         warn(_("活动地点在其他城市（%(city)s），不在本市会场之列。") % {"city": event.place_city})
+
+
+# ---------------------------------------------------------------------------------------------
+# Keeping a draft between the preview and the confirm
+
+_DATE_FIELDS = ("period_start", "period_end")
+_EVENT_DATE_FIELDS = ("starts_on", "ends_on")
+
+
+def draft_as_json(draft: PlanDraft) -> dict:
+    """``draft`` as JSON-ready values (dates and the deadline as ISO text), for the session."""
+    data = asdict(draft)
+    for name in _DATE_FIELDS:
+        data[name] = data[name].isoformat() if data[name] else None
+    data["deadline"] = draft.deadline.strftime("%H:%M") if draft.deadline else None
+    for event in data["events"]:
+        for name in _EVENT_DATE_FIELDS:
+            event[name] = event[name].isoformat() if event[name] else None
+    return data
+
+
+def draft_from_json(data: dict) -> PlanDraft:
+    """The draft ``draft_as_json`` kept; ``ValueError`` (or ``KeyError``/``TypeError``) if it is not one."""
+    data = dict(data)
+    events = []
+    for item in data.pop("events"):
+        item = dict(item)
+        for name in _EVENT_DATE_FIELDS:
+            item[name] = dt.date.fromisoformat(item[name]) if item[name] else None
+        events.append(PlanEvent(**item))
+    for name in _DATE_FIELDS:
+        data[name] = dt.date.fromisoformat(data[name]) if data[name] else None
+    data["deadline"] = dt.time.fromisoformat(data["deadline"]) if data["deadline"] else None
+    return PlanDraft(**data, events=events)

@@ -8,7 +8,7 @@ who may call them is decided in ``rules.py``, not here.
 ``people`` holds the office's reviewers, units, invitations, applications and notices;
 ``workflow`` an event's life from draft to approval, change requests and bulk import;
 ``covers`` the web versions of an event's cover; ``imports`` the large spreadsheet uploads a
-worker checks. All are re-exported here, so callers write ``services.event_approve(...)``.
+worker checks; ``plans`` the import of the city's plan (工作方案). All are re-exported here, so callers write ``services.event_approve(...)``.
 """
 
 from .covers import (
@@ -44,6 +44,7 @@ from .people import (
     office_user_create,
     organizer_create,
 )
+from .plans import PlanResult, plan_apply
 from .workflow import (
     GUARDED_FIELDS,
     PUBLIC_FACE_FIELDS,
@@ -75,6 +76,7 @@ __all__ = [
     "PUBLIC_FACE_FIELDS",
     "REQUIRED_TO_SUBMIT",
     "PartnerSpec",
+    "PlanResult",
     "application_accept",
     "application_decline",
     "application_submit",
@@ -113,4 +115,5 @@ __all__ = [
     "office_reviewers",
     "office_user_create",
     "organizer_create",
+    "plan_apply",
 ]

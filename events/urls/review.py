@@ -16,6 +16,7 @@ urlpatterns = [
     path("changes/<int:pk>/reject/", review.ChangeDecisionView.as_view(accept=False), name="change_reject"),
     path("import/", review.ImportView.as_view(), name="import"),
     path("import/template.xlsx", review.ImportTemplateView.as_view(), name="import_template"),
+    path("import/plan/", review.PlanImportView.as_view(), name="import_plan"),
     path("units/", review.OrganizerListView.as_view(), name="organizers"),
     path("units/<int:pk>/", review.OrganizerDetailView.as_view(), name="organizer_detail"),
     path(

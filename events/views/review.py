@@ -1,4 +1,5 @@
-"""The office's event review: queue, decisions, history, units and invitations, bulk import."""
+"""The office's event review: queue, decisions, history, units and invitations, bulk import,
+import of the city's plan."""
 
 from __future__ import annotations
 
@@ -15,9 +16,20 @@ from core.views import ObjectPermissionMixin, PortalPermissionMixin
 
 from .. import importing, services
 from ..context_processors import current_week
-from ..forms import ImportForm, InvitationForm, OrganizerForm, ReasonForm, ReportingForm
+from ..forms import (
+    ImportForm,
+    InvitationForm,
+    OrganizerForm,
+    PlanConfirmForm,
+    PlanImportForm,
+    ReasonForm,
+    ReportingForm,
+)
 from ..models import Event, EventChangeRequest, ImportJob, Membership, OrganizerApplication
+from ..plan import draft_as_json, draft_from_json, parse_plan
+from ..selectors import plans as plan_selectors
 from ..selectors import review as selectors
+from ..selectors.plans import DAY_ENDS, DAY_STARTS
 
 S = Event.Status
 
@@ -507,3 +519,111 @@ class ImportTemplateView(ReviewAreaMixin, View):
             "attachment; filename*=UTF-8''%E6%B4%BB%E5%8A%A8%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
         )
         return response
+
+
+# --- Import of the city's plan (工作方案) ------------------------------------------------------
+
+PLAN_SESSION_KEY = "events_plan_import"
+
+
+class PlanImportView(ReviewAreaMixin, FormView):
+    """The plan as .docx or pasted text → a preview of the week and every event, with warnings
+    and a tick per event → confirm (``services.plan_apply``) or cancel. Nothing is saved before
+    the confirm.
+
+    Between the preview and the confirm the parsed draft (``plan.draft_as_json``, a few KB for a
+    plan of dozens of events) waits in the session with the office's choice of week, so any web
+    process can take the confirm without the file; the confirm checks it again against the
+    database as it is then. An ``ImportJob`` is not used: it holds a file for a worker and
+    belongs to an existing week, while a plan is parsed at once and may create its week.
+    """
+
+    permission_required = "events.import_events"
+    template_name = "events/review/import_plan.html"
+    form_class = PlanImportForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.week = current_week(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "week": self.week}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(week=self.week, day_starts=DAY_STARTS, day_ends=DAY_ENDS)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("cancel"):
+            request.session.pop(PLAN_SESSION_KEY, None)
+            messages.info(request, _("已取消导入，未保存任何内容。"))
+            return redirect("review_events:import_plan")
+        if request.POST.get("confirm"):
+            return self.confirm()
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        draft = parse_plan(form.cleaned_data["plan_text"])
+        new_week = form.cleaned_data["target"] == PlanImportForm.NEW or self.week is None
+        outcome = plan_selectors.plan_outcome(draft=draft, week=None if new_week else self.week)
+        upload = form.cleaned_data.get("file")
+        self.request.session[PLAN_SESSION_KEY] = {
+            "draft": draft_as_json(draft),
+            "week": None if new_week else self.week.pk,
+            "name": upload.name if upload else "",
+        }
+        return self.render_preview(outcome, form=form, name=upload.name if upload else "")
+
+    def render_preview(self, outcome, *, form=None, name="", chosen=None, errors=()):
+        if chosen is None:
+            chosen = {event.number for event in outcome.events if event.importable}
+        return self.render_to_response(
+            self.get_context_data(
+                form=form or self.get_form_class()(week=self.week),
+                outcome=outcome,
+                name=name,
+                chosen=chosen,
+                confirm_errors=list(errors),
+            )
+        )
+
+    def confirm(self):
+        pending = self.request.session.get(PLAN_SESSION_KEY)
+        try:
+            draft = draft_from_json(pending["draft"])
+        except (TypeError, KeyError, ValueError):
+            draft = None
+        stale = (
+            pending and pending.get("week") is not None and pending["week"] != getattr(self.week, "pk", None)
+        )
+        if draft is None or stale:
+            self.request.session.pop(PLAN_SESSION_KEY, None)
+            messages.error(self.request, _("导入已过期或当前活动周已变更，请重新上传方案。"))
+            return redirect("review_events:import_plan")
+        week = self.week if pending["week"] is not None else None
+        form = PlanConfirmForm(self.request.POST, numbers=[event.number for event in draft.events])
+        if not form.is_valid():
+            outcome = plan_selectors.plan_outcome(draft=draft, week=week)
+            return self.render_preview(outcome, name=pending["name"], errors=[_("请重新勾选要导入的活动。")])
+        numbers = form.cleaned_data["events"]
+        try:
+            result = services.plan_apply(draft=draft, week=week, by=self.request.user, numbers=numbers)
+        except ValidationError as error:
+            outcome = plan_selectors.plan_outcome(draft=draft, week=week)
+            return self.render_preview(
+                outcome, name=pending["name"], chosen=set(numbers), errors=error.messages
+            )
+        self.request.session.pop(PLAN_SESSION_KEY, None)
+        message = _("已导入工作方案：") + (
+            _("新建活动周“%(week)s”（已设为当前活动周，尚未公开）")
+            if result.week_created
+            else _("已更新活动周“%(week)s”")
+        ) % {"week": result.week.name}
+        message += _("；新建活动 %(created)d 项，更新 %(updated)d 项，新建单位 %(units)d 个。") % {
+            "created": len(result.created),
+            "updated": len(result.updated),
+            "units": len(result.units_created),
+        }
+        messages.success(self.request, message)
+        return redirect("review_events:list")

@@ -117,6 +117,7 @@ TABLE: dict[str, Row] = {
     "review_events:change_reject": Row(lambda o: {"pk": o["change_b"].pk}, get=REVIEW, post=REVIEW),
     "review_events:import": Row(get=REVIEW, post=REVIEW),
     "review_events:import_template": Row(get=REVIEW),
+    "review_events:import_plan": Row(get=REVIEW, post=REVIEW),
     "review_events:organizers": Row(get=REVIEW),
     "review_events:organizer_detail": Row(lambda o: {"pk": o["unit_b"].pk}, get=REVIEW, post=REVIEW),
     "review_events:member_remove": Row(
