@@ -41,6 +41,7 @@ REVIEW_URLS = {
     "review_events:change_reject": ("get", "change"),
     "review_events:import": ("get", None),
     "review_events:import_template": ("get", None),
+    "review_events:import_plan": ("get", None),
     "review_events:organizers": ("get", None),
     "review_events:organizer_detail": ("get", "unit"),
     "review_events:member_remove": ("post", "membership"),
