@@ -11,7 +11,7 @@ and brought to the state described here.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -38,6 +38,18 @@ OFFICE_CONTACTS = {
 }
 # With --today, this day of the plan (three events at once) becomes today.
 BUSIEST_DAY = dt.date(2017, 9, 25)
+# The edition before, finished, so the archive has something to show: 52 weeks earlier (the
+# same weekdays), its own name, a few of the plan's events as that year's.
+PAST_WEEK_NAME = "2016年全国大众创业万众创新活动周（昆山）"
+PAST_UNIFIED_TITLE = "2016年全国大众创业万众创新活动周"
+PAST_THEME = "发展新经济，培育新动能"
+PAST_SHIFT = dt.timedelta(weeks=-52)
+# That year's titles for three of the plan's events (same hosts, forms and places).
+PAST_SUBTITLES = {
+    "昆山市第二届“创业梦+就业桥”青年创业大赛预赛": "昆山市首届“创业梦+就业桥”青年创业大赛",
+    "孵化基地创业孵化培训会": "众创空间运营能力培训会",
+    "SAE 2017 汽车智能与网联技术国际学术会议": "SAE 2016 汽车智能与网联技术国际学术会议",
+}
 
 OFFICE_ACCOUNT = ("fgw", "office-demo-2017", "胡丹", "kunshangyk@example.com", "0512-57303063")
 ORGANIZER_PASSWORD = "organizer-demo-2017"
@@ -206,8 +218,9 @@ class DemoAccounts:
 def load_demo_week(*, today: dt.date | None = None) -> DemoAccounts:
     """Create or bring up to date the demo week; with ``today``, shift it to run today.
 
-    Side effects: the demo week becomes the current, published week; venues, themes, units,
-    accounts and events are created or updated. Nothing else is touched.
+    Side effects: the demo week becomes the current, published week, and last year's edition a
+    finished, published one (for the archive); venues, themes, units, accounts and events are
+    created or updated. Nothing else is touched.
     """
     shift = (today - BUSIEST_DAY) if today else dt.timedelta(0)
     week = _week(shift)
@@ -219,6 +232,11 @@ def load_demo_week(*, today: dt.date | None = None) -> DemoAccounts:
     units, organizers = _units()
     for demo in EVENTS:
         _event(week, demo, shift, venues, themes, units)
+    past = _past_week(shift + PAST_SHIFT)
+    for demo in EVENTS:
+        if demo.subtitle in PAST_SUBTITLES:
+            last_year = replace(demo, subtitle=PAST_SUBTITLES[demo.subtitle])
+            _event(past, last_year, shift + PAST_SHIFT, venues, themes, units)
     office = _office_account()
     return DemoAccounts(office=(office.username, OFFICE_ACCOUNT[1]), organizers=organizers)
 
@@ -245,6 +263,24 @@ def _week(shift: dt.timedelta) -> Week:
     week.theme, week.unified_title, week.time_zone = THEME, UNIFIED_TITLE, ZONE
     week.is_current = week.is_published = True
     week.save()
+    return week
+
+
+def _past_week(shift: dt.timedelta) -> Week:
+    """Last year's edition: published, finished, not current (the archive lists it)."""
+    week, _ = Week.objects.update_or_create(
+        name=PAST_WEEK_NAME,
+        defaults={
+            "theme": PAST_THEME,
+            "unified_title": PAST_UNIFIED_TITLE,
+            "starts_on": STARTS_ON + shift,
+            "ends_on": ENDS_ON + shift,
+            "time_zone": ZONE,
+            "is_current": False,
+            "is_published": True,
+            **OFFICE_CONTACTS,
+        },
+    )
     return week
 
 

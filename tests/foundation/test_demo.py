@@ -59,7 +59,8 @@ def test_today_shifts_the_week_so_that_it_runs_today():
         >= 3
     )
     demo.load_demo_week(today=today)
-    assert Week.objects.count() == 1 and Event.objects.count() == 9
+    # Loading again moves nothing new in: this year's week and last year's, 9 + 3 events.
+    assert Week.objects.count() == 2 and Event.objects.count() == 9 + len(demo.PAST_SUBTITLES)
 
 
 def test_command_prints_the_accounts_and_they_can_sign_in(client, capsys):
@@ -71,3 +72,19 @@ def test_command_prints_the_accounts_and_they_can_sign_in(client, capsys):
     assert client.login(username="fgw", password="office-demo-2017")
     assert client.get("/admin/").status_code == 200
     assert client.get("/review/").status_code == 200
+
+
+def test_last_years_edition_is_finished_and_in_the_archive(client):
+    today = dt.date(2026, 11, 22)
+    demo.load_demo_week(today=today)
+
+    past = Week.objects.get(name=demo.PAST_WEEK_NAME)
+
+    assert not past.is_current and past.is_published and past.ends_on < today
+    assert set(Event.objects.filter(week=past).values_list("subtitle", flat=True)) == set(
+        demo.PAST_SUBTITLES.values()
+    )
+    archive = client.get("/archive/").content.decode()
+    assert past.name in archive or past.unified_title in archive
+    week_page = client.get(f"/archive/{past.pk}/").content.decode()
+    assert "SAE 2016 汽车智能与网联技术国际学术会议" in week_page
