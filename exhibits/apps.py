@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core import summary_sections
+
 
 class ExhibitsConfig(AppConfig):
     name = "exhibits"
@@ -8,5 +10,9 @@ class ExhibitsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the hall's tasks in every process (services name them, never import them);
-        # models cannot load before the registry, hence here.
+        # models cannot load before the registry, hence here, as the presenter below.
         from . import tasks  # noqa: F401
+        from .presenters import hall_summary_sections
+
+        # The hall's totals in the office's week summary, which lives in a lower app.
+        summary_sections.register("exhibits", hall_summary_sections)

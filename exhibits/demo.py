@@ -1,7 +1,7 @@
 """The demo hall for ``make run``: the 科协's online hall of the demo week (after seed 004, the
 university showcase), three sections and 30 generated projects with realistic titles, a few
 featured, some in review, with intents, signings and page views so every page has something
-to show. Loading is idempotent: every object is found by a natural key (the projects by their
+to show; the 科协's own 路演 in the demo week presents the featured projects in order. Loading is idempotent: every object is found by a natural key (the projects by their
 ``external_id``) and brought to the state described here.
 """
 
@@ -18,8 +18,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from core.public_cache import bump_public_version
-from events.demo import WEEK_NAME
-from events.models import Membership, Organizer, User, Week
+from events.demo import BUSIEST_DAY, STARTS_ON, WEEK_NAME
+from events.models import Event, Membership, Organizer, User, Week
+from venues.models import Venue
 
 from .models import (
     COOPERATION_BITS,
@@ -27,6 +28,7 @@ from .models import (
     Exhibition,
     Holder,
     Intent,
+    Presentation,
     Project,
     ProjectDailyViews,
     ProjectReview,
@@ -91,6 +93,10 @@ ORGANIZATIONS = [
     "昆山某某新材料科技有限公司",
 ]
 FEATURED = {0: 1, 10: 2, 20: 3, 1: 4, 12: 5}  # project index → featured order
+# The 科协's 路演 of the demo week (seed 004: twenty-odd of the collected 成果 presented on
+# stage), on the week's busiest day at the main venue; it presents the featured projects.
+ROADSHOW = "高校科技成果项目路演暨产学研对接会"
+ROADSHOW_VENUE = "昆山市主会场"
 IN_REVIEW = {5, 16, 27}
 RETURNED = {8}
 COVER_COLOURS = [
@@ -180,12 +186,46 @@ def load_demo_exhibition() -> DemoAccounts:
             defaults={"organization": organization, "confirmed_email": email, "email_confirmed_at": now},
         )
         holders.append((user, organization))
-    for index, (section_index, title, pitch) in enumerate(PROJECTS):
+    projects = [
         _project(exhibition, sections[section_index], index, title, pitch, holders, curator, now)
+        for index, (section_index, title, pitch) in enumerate(PROJECTS)
+    ]
+    _roadshow(week, host, curator, [projects[index] for index in sorted(FEATURED, key=FEATURED.get)])
     transaction.on_commit(bump_public_version, robust=True)
     return DemoAccounts(
         curator=(CURATOR[0], CURATOR[1]), holders=[(username, password) for username, password, *_ in HOLDERS]
     )
+
+
+def _roadshow(week: Week, host: Organizer, curator: User, projects: list[Project]) -> Event:
+    """The 科协's approved 路演 of the demo week, presenting ``projects`` in this order."""
+    day = week.starts_on + (BUSIEST_DAY - STARTS_ON)
+    venue = Venue.objects.filter(name=ROADSHOW_VENUE).first()
+    event, _ = Event.objects.update_or_create(
+        week=week,
+        host=host,
+        subtitle=ROADSHOW,
+        defaults={
+            "form": Event.Form.ROADSHOW,
+            "place_kind": Event.PlaceKind.VENUE if venue else Event.PlaceKind.PLACE,
+            "venue": venue,
+            "place": "路演厅",
+            "address": venue.address if venue else "",
+            "starts_at": dt.datetime.combine(day, dt.time(14), tzinfo=week.zone),
+            "ends_at": dt.datetime.combine(day, dt.time(17), tzinfo=week.zone),
+            "status": Event.Status.APPROVED,
+            "contact_name": curator.full_name,
+            "contact_phone": curator.phone,
+            "contact_email": curator.email,
+            "reporter": curator,
+            "description": "云展厅精选项目现场路演，投资机构、企业和创业导师现场点评并对接合作。",
+        },
+    )
+    for order, project in enumerate(projects, start=1):
+        Presentation.objects.update_or_create(
+            event=event, project=project, defaults={"order": order, "added_by": curator}
+        )
+    return event
 
 
 def _project(exhibition, section, index, title, pitch, holders, curator, now) -> Project:

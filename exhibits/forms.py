@@ -23,6 +23,7 @@ from .validation import (
     SINGLE_LINE_PROJECT_FIELDS,
     check_pdf,
     checked_image_suffix,
+    checked_video_suffix,
 )
 
 MAX_INVITES_AT_ONCE = 200
@@ -135,6 +136,31 @@ class DocumentForm(SingleLineFieldsMixin, HelperMixin, forms.Form):
         upload = self.cleaned_data["file"]
         check_pdf(upload)
         return upload
+
+
+class VideoForm(HelperMixin, forms.Form):
+    video = forms.FileField(
+        label=_("项目视频"),
+        widget=forms.ClearableFileInput(attrs={"accept": "video/*"}),
+        help_text=_(
+            "每个展项一个视频，上传后替换原视频。MP4、MOV 等常见格式，高清（至少 1280×720），不超过 1 GB。"
+        ),
+    )
+
+    def clean_video(self):
+        upload = self.cleaned_data["video"]
+        self.stored_name = f"video{checked_video_suffix(upload)}"
+        return upload
+
+
+class PresentationForm(forms.Form):
+    """One change to a hall's running order at an event: add a project at the end, move one
+    up or down, or take it off."""
+
+    ACTIONS = ("add", "up", "down", "remove")
+
+    action = forms.ChoiceField(choices=[(action, action) for action in ACTIONS])
+    project = forms.IntegerField(min_value=1)
 
 
 class ReviewForm(HelperMixin, forms.Form):

@@ -16,9 +16,16 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Organizer, Week
+from events.models import Event, Organizer, Week
+from submissions.media.reasons import reason_message
 
-from .uploads import import_file_path, project_cover_path, project_document_path, project_image_path
+from .uploads import (
+    import_file_path,
+    project_cover_path,
+    project_document_path,
+    project_image_path,
+    project_video_path,
+)
 
 HOLDER_INVITATION_MAX_AGE = dt.timedelta(days=14)
 
@@ -482,6 +489,151 @@ class ProjectDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProjectVideo(models.Model):
+    """A project's video: one per project (on an accepted project a replacement waits for
+    review beside it, like an added image: ``pending``). Uploaded by the holder, kept as
+    uploaded and never served; a worker checks it with the reports' media check
+    (``submissions.media``: a video by content, read to its end, the week's video rules) and
+    then makes its web versions with the reports' transcoder
+    (``submissions.services.renditions.web_versions_make``), recorded as in
+    ``MediaFile.renditions``: {"source", "versions": {"360", "720", "preview"}, "poster",
+    "seconds"}. Public pages play only those (``services.videos``).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待检查")
+        CHECKING = "checking", _("检查中")
+        PASSED = "passed", _("已通过检查")
+        FAILED = "failed", _("未通过检查")
+
+    class VersionsStatus(models.TextChoices):
+        NONE = "", _("未开始")
+        QUEUED = "queued", _("排队中")
+        WORKING = "working", _("制作中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("制作失败")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("展项"), on_delete=models.CASCADE, related_name="videos"
+    )
+    file = models.FileField(_("视频"), upload_to=project_video_path, max_length=255)
+    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
+    pending = models.CharField(_("待审核变更"), max_length=8, choices=Pending.choices, blank=True, default="")
+    status = models.CharField(_("检查状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    reasons = models.JSONField(_("未通过原因"), default=list, blank=True)
+    width = models.PositiveIntegerField(_("宽度"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("高度"), null=True, blank=True)
+    duration = models.FloatField(_("时长（秒）"), null=True, blank=True)
+    check_attempts = models.PositiveSmallIntegerField(_("检查次数"), default=0)
+    checked_at = models.DateTimeField(_("检查时间"), null=True, blank=True)
+    versions_status = models.CharField(
+        _("网页版状态"), max_length=8, choices=VersionsStatus.choices, default="", blank=True
+    )
+    versions_progress = models.PositiveSmallIntegerField(_("网页版进度（百分比）"), default=0)
+    versions_attempts = models.PositiveSmallIntegerField(_("网页版制作次数"), default=0)
+    versions = models.JSONField(_("网页版"), default=dict, blank=True)
+    # The worker's lease: set when the check or the web versions are queued or claimed,
+    # renewed with each progress report; work whose lease ran out is taken over by the sweep.
+    alive_at = models.DateTimeField(_("最近确认"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("展项视频")
+        verbose_name_plural = _("展项视频")
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            # One video the public may see (or sees until a deletion is accepted) ...
+            models.UniqueConstraint(
+                fields=["project"], condition=~Q(pending="add"), name="project_video_one_live"
+            ),
+            # ... and at most one waiting to replace it.
+            models.UniqueConstraint(
+                fields=["project"], condition=Q(pending="add"), name="project_video_one_in_review"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "checking", "passed", "failed"]),
+                name="project_video_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(versions_status="") | Q(status="passed"),
+                name="project_video_versions_only_if_passed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name
+
+    @property
+    def web_versions(self) -> dict[str, dict]:
+        """The finished web versions by slot ("360", "720", "preview"); empty until made."""
+        recorded = self.versions or {}
+        if self.versions_status != self.VersionsStatus.DONE or recorded.get("source") != self.file.name:
+            return {}
+        return recorded.get("versions") or {}
+
+    @property
+    def poster_name(self) -> str:
+        return (self.versions.get("poster") or {}).get("name", "") if self.web_versions else ""
+
+    @property
+    def is_processing(self) -> bool:
+        """Checked or being made ready: neither playable nor refused yet."""
+        if self.status in (self.Status.QUEUED, self.Status.CHECKING):
+            return True
+        return self.status == self.Status.PASSED and self.versions_status in (
+            self.VersionsStatus.NONE,
+            self.VersionsStatus.QUEUED,
+            self.VersionsStatus.WORKING,
+        )
+
+    @property
+    def reason_messages(self) -> list[str]:
+        return [reason_message(item.get("code", ""), item.get("params") or {}) for item in self.reasons or []]
+
+
+class Presentation(models.Model):
+    """A project presented at an event of the hall's week (a 路演 or a 对接会), in the event's
+    running order. Attached by the hall's curators or the office (``services.presentations``);
+    the public event page lists the event's projects, a project's page its events."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="exhibit_presentations"
+    )
+    project = models.ForeignKey(
+        Project, verbose_name=_("展项"), on_delete=models.CASCADE, related_name="presentations"
+    )
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("添加人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("添加时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("路演展项")
+        verbose_name_plural = _("路演展项")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "project"], name="presentation_once_per_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.project_id}"
 
 
 class ProjectReview(models.Model):

@@ -119,6 +119,8 @@ PERMISSIONS = {
     "exhibits.submit_project": is_owner & project_is_submittable,
     "exhibits.review_project": manages & (project_is_submitted | project_has_pending_changes),
     "exhibits.feature_project": manages & project_is_accepted,
+    # Which of the hall's projects a 路演 or 对接会 of its week presents, in order.
+    "exhibits.present_projects": manages,
     # Its cover, images and documents: the public once accepted, else who may see the project.
     "exhibits.see_project_files": project_is_public | is_owner | manages,
     "exhibits.answer_intent": is_owner | manages,

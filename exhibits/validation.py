@@ -10,10 +10,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
+from submissions.media.sniff import HEAD_BYTES, VIDEO, sniff_bytes
+
 MIB = 1024 * 1024
 IMAGE_MAX_BYTES = 10 * MIB
 IMAGE_MAX_PIXELS = 50_000_000
 DOCUMENT_MAX_BYTES = 20 * MIB
+VIDEO_MAX_BYTES = 1024 * MIB
+# The suffix a stored video gets, by the container its first bytes show (``submissions.media.sniff``).
+VIDEO_SUFFIXES = {"MP4": ".mp4", "MOV": ".mov", "3GP": ".mov", "MKV": ".mkv", "WebM": ".webm", "AVI": ".avi"}
 # The formats a browser shows everywhere, each with the suffix its stored name gets.
 IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png"}
 PDF_MAGIC = b"%PDF-"
@@ -70,3 +75,19 @@ def check_pdf(upload) -> None:
     upload.seek(0)
     if head != PDF_MAGIC:
         raise ValidationError(_("请上传 PDF 文档（按文件内容判断，不看扩展名）。"), code="format")
+
+
+def checked_video_suffix(upload) -> str:
+    """The stored suffix of an upload that is a common video container by its first bytes,
+    within the size limit; else ``ValidationError`` in plain Chinese. Leaves the file at its
+    start. Only a first look: the worker's check reads the whole video (``services.videos``)."""
+    if upload.size > VIDEO_MAX_BYTES:
+        raise ValidationError(_("视频不能超过 1 GB。"), code="size")
+    upload.seek(0)
+    sniffed = sniff_bytes(upload.read(HEAD_BYTES))
+    upload.seek(0)
+    if sniffed.kind != VIDEO or sniffed.label not in VIDEO_SUFFIXES:
+        raise ValidationError(
+            _("请上传 MP4、MOV、MKV、WebM 或 AVI 格式的视频（按文件内容判断，不看扩展名）。"), code="format"
+        )
+    return VIDEO_SUFFIXES[sniffed.label]

@@ -23,6 +23,7 @@ from ..models import (
     ProjectImportJob,
     ProjectReview,
     ProjectRevision,
+    ProjectVideo,
     cooperation_codes,
 )
 from .access import area_intents, area_projects, managed_exhibitions
@@ -170,6 +171,7 @@ def area_project(*, user, pk: int) -> QuerySet[Project]:
             Prefetch("images", queryset=ProjectImage.objects.order_by("order", "id")),
             Prefetch("documents", queryset=ProjectDocument.objects.order_by("order", "id")),
             Prefetch("reviews", queryset=ProjectReview.objects.select_related("by").order_by("at", "id")),
+            Prefetch("videos", queryset=ProjectVideo.objects.order_by("pending", "id")),
             "signings",
         )
     )

@@ -14,7 +14,18 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from ..models import COOPERATION_BITS, Exhibition, Pending, Project, ProjectDocument, ProjectImage, Section
+from events.models import Event
+
+from ..models import (
+    COOPERATION_BITS,
+    Exhibition,
+    Pending,
+    Project,
+    ProjectDocument,
+    ProjectImage,
+    ProjectVideo,
+    Section,
+)
 
 ACCEPTED = Project.Status.ACCEPTED
 SEARCH_MAX_WORDS = 5
@@ -212,9 +223,10 @@ def hall_choices(*, exhibition: Exhibition | None = None, year: int | None = Non
 
 
 def public_project(*, pk: int) -> Project:
-    """An accepted project of a public hall with its images and documents, else 404. It is the
-    accepted version: changes in review (a revision, images and documents added to it) are
-    not shown; those it deletes still are."""
+    """An accepted project of a public hall with its images, documents and video, else 404. It
+    is the accepted version: changes in review (a revision, images, documents and a video
+    added to it) are not shown; those it deletes still are. Of the video only one that plays
+    or will (``public_video``)."""
     public_files = ~Q(pending=Pending.ADD)
     project = (
         Project.objects.filter(_public_exhibition_q(), status=ACCEPTED, pk=pk)
@@ -225,12 +237,48 @@ def public_project(*, pk: int) -> Project:
             Prefetch(
                 "documents", queryset=ProjectDocument.objects.filter(public_files).order_by("order", "id")
             ),
+            Prefetch(
+                "videos",
+                queryset=ProjectVideo.objects.filter(public_files).exclude(status=ProjectVideo.Status.FAILED),
+            ),
         )
         .first()
     )
     if project is None:
         raise Http404("No such public project")
     return project
+
+
+def public_video(project: Project) -> ProjectVideo | None:
+    """The video a public project page shows (prefetched by ``public_project``): playable, or
+    still being checked or made ready ("视频处理中"); None when there is none, or it failed."""
+    for video in project.videos.all():
+        if video.web_versions or video.is_processing:
+            return video
+    return None
+
+
+# --- Events that present projects ------------------------------------------------------------
+
+
+def presented_projects(*, event: Event) -> list[Project]:
+    """The public projects ``event`` presents (路演, 对接会), in its running order; one query
+    whatever their number (the public event page, ``public.views.pages``)."""
+    return list(
+        public_projects()
+        .filter(presentations__event_id=event.pk)
+        .order_by("presentations__order", "presentations__id")
+    )
+
+
+def project_events(*, project: Project) -> list[Event]:
+    """The public events that present ``project``, in time order (its public page)."""
+    return list(
+        Event.objects.public()
+        .filter(exhibit_presentations__project=project)
+        .select_related("venue", "week")
+        .order_by("starts_at", "id")
+    )
 
 
 def intent_target(*, pk: int) -> Project:

@@ -8,8 +8,9 @@ them is decided in ``rules.py``.
 ``projects``: a project's life and review, images, documents, page views; ``holders``:
 invitations and joining; ``intents``: cooperation intents, their codes (``codes``: the
 pluggable senders) and signings; ``imports``: a curator's bulk import (the checking itself is
-in ``importing.py``, a layer above); ``images``: web versions of covers and images. All are
-re-exported here.
+in ``importing.py``, a layer above); ``images``: web versions of covers and images; ``videos``:
+the worker's side of a project's video (check, web versions, sweep); ``presentations``: the
+projects a 路演 or 对接会 presents. All are re-exported here.
 """
 
 from .codes import BUILT_IN_SENDERS, code_sender, send_code_by_email
@@ -47,6 +48,7 @@ from .intents import (
     intents_delete_unconfirmed,
     signing_record,
 )
+from .presentations import MAX_PER_EVENT, presentations_set
 from .projects import (
     REQUIRED_TO_SUBMIT,
     missing_for_submit,
@@ -60,14 +62,23 @@ from .projects import (
     project_return,
     project_save,
     project_submit,
+    project_video_add,
+    project_video_delete,
     project_view_count,
     revision_stamp,
+)
+from .videos import (
+    project_video_check,
+    project_video_versions_make,
+    project_videos_sweep,
+    video_file_names,
 )
 
 __all__ = [
     "BUILT_IN_SENDERS",
     "CODE_MAX_ATTEMPTS",
     "CODE_VALID_FOR",
+    "MAX_PER_EVENT",
     "REQUIRED_TO_SUBMIT",
     "code_sender",
     "cover_versions",
@@ -98,6 +109,7 @@ __all__ = [
     "join_link_token",
     "join_link_url",
     "missing_for_submit",
+    "presentations_set",
     "project_accept",
     "project_document_add",
     "project_document_delete",
@@ -109,8 +121,14 @@ __all__ = [
     "project_return",
     "project_save",
     "project_submit",
+    "project_video_add",
+    "project_video_check",
+    "project_video_delete",
+    "project_video_versions_make",
+    "project_videos_sweep",
     "project_view_count",
     "revision_stamp",
     "send_code_by_email",
     "signing_record",
+    "video_file_names",
 ]

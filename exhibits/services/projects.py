@@ -2,10 +2,10 @@
 curator (the history kept in ``ProjectReview``), featured with an order; its images and
 documents; the daily count of its public page's views.
 
-A change to an accepted project's public side (its text, cover, images or documents) goes to
-review as a ``ProjectRevision`` while the public keeps seeing the accepted version: the
+A change to an accepted project's public side (its text, cover, images, documents or video)
+goes to review as a ``ProjectRevision`` while the public keeps seeing the accepted version: the
 project stays accepted and in the hall, the revision holds the changed fields and new cover,
-added and deleted images and documents are marked ``pending``. A curator accepts the
+added and deleted images, documents and videos are marked ``pending``. A curator accepts the
 revision (it is applied to the project), returns it with a reason (the holder edits it
 again), or does not accept it (it is discarded). The holder may go on changing it while it
 waits; a curator's decision names the state of the changes they saw (``seen``), and is
@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from core.public_cache import bump_public_version
 from events.models import User
 from events.notifications import notify
+from submissions.uploads import clean_original_name
 
 from ..models import (
     PUBLIC_FIELDS,
@@ -40,8 +41,10 @@ from ..models import (
     ProjectImage,
     ProjectReview,
     ProjectRevision,
+    ProjectVideo,
 )
 from .images import image_version_names, image_versions_schedule
+from .videos import video_check_schedule, video_file_names, videos_sweep_soon
 
 S = Project.Status
 A = ProjectReview.Action
@@ -139,6 +142,7 @@ def _revision_is_empty(live: Project, revision: ProjectRevision) -> bool:
         and not revision.cover_cleared
         and not live.images.exclude(pending=Pending.NONE).exists()
         and not live.documents.exclude(pending=Pending.NONE).exists()
+        and not live.videos.exclude(pending=Pending.NONE).exists()
     )
 
 
@@ -215,6 +219,7 @@ def _save_accepted(project: Project, *, live: Project, revision: ProjectRevision
         or cover_change
         or live.images.exclude(pending=Pending.NONE).exists()
         or live.documents.exclude(pending=Pending.NONE).exists()
+        or live.videos.exclude(pending=Pending.NONE).exists()
     )
     if not changed:
         if revision is not None:
@@ -352,6 +357,15 @@ def _apply(project: Project, revision: ProjectRevision, *, by: User, reason: str
         _delete_files_after_commit(document.file.name)
         document.delete()
     live.documents.filter(pending=Pending.ADD).update(pending=Pending.NONE)
+    if live.videos.filter(pending=Pending.ADD).exists():  # the new video replaces the live one
+        for video in live.videos.exclude(pending=Pending.ADD):
+            _delete_files_after_commit(*video_file_names(video))
+            video.delete()
+    else:
+        for video in live.videos.filter(pending=Pending.DELETE):
+            _delete_files_after_commit(*video_file_names(video))
+            video.delete()
+    live.videos.filter(pending=Pending.ADD).update(pending=Pending.NONE)
     if revision.cover:
         image_versions_schedule(project_ids=[live.pk])
     ProjectReview.objects.create(
@@ -456,6 +470,10 @@ def _discard(project: Project, revision: ProjectRevision) -> None:
         _delete_files_after_commit(document.file.name)
         document.delete()
     ProjectDocument.objects.filter(project_id=project.pk, pending=Pending.DELETE).update(pending=Pending.NONE)
+    for video in ProjectVideo.objects.filter(project_id=project.pk, pending=Pending.ADD):
+        _delete_files_after_commit(*video_file_names(video))
+        video.delete()
+    ProjectVideo.objects.filter(project_id=project.pk, pending=Pending.DELETE).update(pending=Pending.NONE)
     revision.delete()
     project.revision = None
 
@@ -583,6 +601,70 @@ def project_document_delete(*, document: ProjectDocument, by: User) -> None:
         return
     _delete_files_after_commit(document.file.name)
     document.delete()
+    _after_withdrawn(live, revision)
+
+
+# --- The video ------------------------------------------------------------------------------
+
+
+def project_video_add(*, project: Project, by: User, upload, name: str) -> ProjectVideo:
+    """Store a video (already looked at: ``validation.checked_video_suffix``) as the project's
+    one video, stored as ``name``'s suffix, and queue its check.
+
+    The copy into storage (up to a gigabyte, maybe to object storage) happens first, outside
+    the transaction; a short transaction then locks the project and swaps the video: on a
+    draft or returned project the old video goes (its files after commit); on an accepted
+    one the new video waits in the project's changes (``pending`` add; the live one is marked
+    for deletion and stays public until the changes are accepted; an earlier replacement not
+    yet accepted goes). Submitted and rejected projects cannot be changed.
+
+    Side effects: the file stored (deleted again if the row is not written); the row; maybe
+    the revision opened (history); after commit the check enqueued (``videos``) and the
+    sweep of lost video work run."""
+    video = ProjectVideo(
+        project=project,
+        original_name=clean_original_name(upload.name or ""),
+        size=upload.size,
+        uploaded_by=by,
+    )
+    storage = video.file.storage
+    video.file = storage.save(video.file.field.generate_filename(video, name), upload, max_length=255)
+    try:
+        with transaction.atomic():
+            live, revision = _editable(project)
+            accepted = project.status == S.ACCEPTED
+            for old in ProjectVideo.objects.select_for_update().filter(project_id=project.pk):
+                if accepted and old.pending == Pending.NONE:
+                    ProjectVideo.objects.filter(pk=old.pk).update(pending=Pending.DELETE)
+                elif not accepted or old.pending == Pending.ADD:
+                    _delete_files_after_commit(*video_file_names(old))
+                    old.delete()
+            video.pending = Pending.ADD if accepted else Pending.NONE
+            video.alive_at = timezone.now()
+            video.save()
+            if accepted:
+                _revision_open(live, revision, by=by)
+            video_check_schedule(video)
+            videos_sweep_soon()
+    except BaseException:
+        storage.delete(video.file.name)
+        raise
+    return video
+
+
+@transaction.atomic
+def project_video_delete(*, video: ProjectVideo, by: User) -> None:
+    """Delete the project's video, its files after commit. On an accepted project the public
+    video is only marked, and goes when the project's changes are accepted (a new one waiting
+    for review goes at once)."""
+    project = video.project
+    live, revision = _editable(project)
+    if project.status == S.ACCEPTED and video.pending != Pending.ADD:
+        ProjectVideo.objects.filter(pk=video.pk).update(pending=Pending.DELETE)
+        _revision_open(live, revision, by=by)
+        return
+    _delete_files_after_commit(*video_file_names(video))
+    video.delete()
     _after_withdrawn(live, revision)
 
 

@@ -24,10 +24,11 @@ from core.serving import file_response
 from core.views import ObjectPermissionMixin, PortalPermissionMixin
 
 from .. import services
-from ..forms import AnswerForm, DocumentForm, ImageForm, ProjectForm, SigningForm
-from ..models import Exhibition, Intent, Project, ProjectDocument, ProjectImage
+from ..forms import AnswerForm, DocumentForm, ImageForm, ProjectForm, SigningForm, VideoForm
+from ..models import Exhibition, Intent, Project, ProjectDocument, ProjectImage, ProjectVideo
 from ..selectors import area as selectors
 from ..selectors.access import area_projects, holder_exhibition_ids
+from ..selectors.presentations import project_presentations
 
 S = Project.Status
 
@@ -91,6 +92,9 @@ class ProjectDetailView(ObjectPermissionMixin, DetailView):
             holder=selectors.own_holding(user=self.request.user, project=project),
             image_form=ImageForm(),
             document_form=DocumentForm(),
+            videos=list(project.videos.all()),
+            video_form=VideoForm(),
+            presentations=project_presentations(project=project),
             answer_choices=Intent.Answer.choices,
             can_add_image=len(project.images.all()) < ProjectImage.MAX_PER_PROJECT,
             can_add_document=len(project.documents.all()) < ProjectDocument.MAX_PER_PROJECT,
@@ -238,6 +242,23 @@ class DocumentAddView(ProjectActionView):
         _say_changed(self.request, was_accepted, _("文档已上传。"))
 
 
+class VideoAddView(ProjectActionView):
+    """Upload the project's video (it replaces the one there; on an accepted project the
+    new one waits for review). The worker's check and web versions follow."""
+
+    permission_required = "exhibits.edit_project"
+
+    def act(self, project):
+        form = VideoForm(self.request.POST, self.request.FILES)
+        if not form.is_valid():
+            raise ValidationError([error for errors in form.errors.values() for error in errors])
+        was_accepted = project.status == S.ACCEPTED
+        services.project_video_add(
+            project=project, by=self.request.user, upload=form.cleaned_data["video"], name=form.stored_name
+        )
+        _say_changed(self.request, was_accepted, _("视频已上传，正在检查，稍后刷新本页查看结果。"))
+
+
 class AttachmentDeleteView(ObjectPermissionMixin, SingleObjectMixin, View):
     """Delete one of a project's images or documents (the rule is asked of its project)."""
 
@@ -277,6 +298,13 @@ class DocumentDeleteView(AttachmentDeleteView):
 
     def delete(self, document):
         services.project_document_delete(document=document, by=self.request.user)
+
+
+class VideoDeleteView(AttachmentDeleteView):
+    model = ProjectVideo
+
+    def delete(self, video):
+        services.project_video_delete(video=video, by=self.request.user)
 
 
 CHANGES_IN_REVIEW = gettext_lazy("修改已提交审核；审核通过前，展厅继续显示原来的版本。")

@@ -1,5 +1,6 @@
 """A curator's pages (and the office's, which curates every hall): the hall's projects with
-filters, review and featuring, invitations, intents, totals.
+filters, review and featuring, the projects its week's 路演 and 对接会 present, invitations,
+intents, totals.
 
 Halls are looked up among those the user curates (``selectors.access.managed_exhibitions``),
 so another hall is a 404.
@@ -22,9 +23,10 @@ from django.views.generic.detail import SingleObjectMixin
 from core.views import ObjectPermissionMixin, PortalPermissionMixin
 
 from .. import exports, services
-from ..forms import FeatureForm, InviteForm, ReviewForm
+from ..forms import FeatureForm, InviteForm, PresentationForm, ReviewForm
 from ..models import Intent, Project
 from ..selectors import area as selectors
+from ..selectors import presentations as presenting
 from ..selectors.access import area_projects
 from ..selectors.totals import exhibition_totals
 
@@ -105,6 +107,7 @@ class ReviewView(ProjectDecisionMixin, FormView):
             "images": list(project.images.all()),
             "documents": list(project.documents.all()),
             "reviews": list(project.reviews.all()),
+            "videos": list(project.videos.all()),
             "revision": project.open_revision,
             "changes": selectors.revision_changes(project),
         }
@@ -170,6 +173,79 @@ class FeatureView(ProjectDecisionMixin, View):
         else:
             messages.error(request, _("精选排序须为 1 至 999 的整数。"))
         return redirect("exhibits:project", pk=project.pk)
+
+
+class PresentationEventsView(HallMixin, TemplateView):
+    """The 路演 and 对接会 of the hall's week, each with how many of the hall's projects it presents."""
+
+    permission_required = "exhibits.present_projects"
+    template_name = "exhibits/curator/presentations.html"
+
+    def get_context_data(self, **kwargs):
+        events = list(presenting.presenting_events(exhibition=self.exhibition))
+        return {**super().get_context_data(**kwargs), "events": events}
+
+
+class EventPresentationsView(HallMixin, TemplateView):
+    """The hall's projects one event presents, in order: move one up or down, take it off, or
+    add one found by a search (``?q=``) among the hall's accepted projects."""
+
+    permission_required = "exhibits.present_projects"
+    template_name = "exhibits/curator/event_presentations.html"
+    http_method_names = ["get", "head", "post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        self.event_pk = kwargs["event_pk"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_event(self):
+        return get_object_or_404(presenting.presenting_events(exhibition=self.exhibition), pk=self.event_pk)
+
+    def get_context_data(self, **kwargs):
+        event = self.get_event()
+        q = " ".join(self.request.GET.get("q", "").split())[:60]
+        return {
+            **super().get_context_data(**kwargs),
+            "event": event,
+            "presentations": presenting.hall_presentations(exhibition=self.exhibition, event=event),
+            "candidates": presenting.presentation_candidates(exhibition=self.exhibition, event=event, q=q),
+            "q": q,
+            "max_per_event": services.MAX_PER_EVENT,
+        }
+
+    def post(self, request, *args, **kwargs):
+        event = self.get_event()
+        form = PresentationForm(request.POST)
+        back = f"{request.path}?{urlencode({'q': request.POST.get('q', '')})}"
+        if not form.is_valid():
+            messages.error(request, _("请重新选择要调整的展项。"))
+            return redirect(back)
+        action, project_id = form.cleaned_data["action"], form.cleaned_data["project"]
+        ids = [
+            item.project_id for item in presenting.hall_presentations(exhibition=self.exhibition, event=event)
+        ]
+        if action == "add" and project_id not in ids:
+            ids.append(project_id)
+        elif action == "remove" and project_id in ids:
+            ids.remove(project_id)
+        elif action in ("up", "down") and project_id in ids:
+            at = ids.index(project_id)
+            to = at - 1 if action == "up" else at + 1
+            if 0 <= to < len(ids):
+                ids[at], ids[to] = ids[to], ids[at]
+        try:
+            services.presentations_set(
+                exhibition=self.exhibition, event=event, project_ids=ids, by=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            if action == "add":
+                messages.success(request, _("已加入路演安排。"))
+            elif action == "remove":
+                messages.success(request, _("已移出路演安排。"))
+        return redirect(back)
 
 
 class InviteView(HallMixin, FormView):

@@ -105,8 +105,9 @@ class HallView(PublicPageView):
 
 
 class ProjectView(PublicPageView):
-    """A project's public page: images, documents, the hall and section, the intent button,
-    a share card (og: meta). Contacts are never read for it."""
+    """A project's public page: images, the video (its web versions only), documents, the
+    hall and section, the events that present it, the intent button, a share card (og:
+    meta). Contacts are never read for it."""
 
     template_name = "exhibits/public/project.html"
 
@@ -143,6 +144,8 @@ class ProjectView(PublicPageView):
             exhibition=project.exhibition,
             images=list(project.images.all()),
             documents=list(project.documents.all()),
+            video=selectors.public_video(project),
+            events=selectors.project_events(project=project),
             page_url=page_url,
             cover_url=cover_url,
         )
@@ -200,7 +203,7 @@ class CoverView(ProjectFileView):
 
 
 def _added_in_review(view, project, item) -> None:
-    """An image or document added to an accepted project's changes is not public until they
+    """An image, document or video added to an accepted project's changes is not public until they
     are accepted: only who may see the project gets it (privately cached)."""
     if item.pending == Pending.ADD:
         if not rules.test_rule("exhibits.see_project", view.request.user, project):
@@ -226,6 +229,34 @@ class DocumentView(ProjectFileView):
         document = get_object_or_404(project.documents, pk=document_pk)
         _added_in_review(self, project, document)
         return document.file, "application/pdf", f"{document.title}.pdf"
+
+
+class VideoView(ProjectFileView):
+    """A web version of a project's video (``?v=720``, ``360`` or ``preview``; the largest by
+    default), H.264 MP4 with byte ranges; never the upload. None is served until made."""
+
+    def file_of(self, project, *, video_pk: int, **kwargs):
+        video = get_object_or_404(project.videos, pk=video_pk)
+        _added_in_review(self, project, video)
+        versions = video.web_versions
+        slot = self.request.GET.get("v", "")
+        if slot not in versions:
+            sizes = [key for key in versions if key.isdigit()]
+            slot = max(sizes, key=int) if sizes else ""
+        if not slot:
+            raise Http404("The web versions of this video are not made yet")
+        return FieldFile(video, video.file.field, versions[slot]["name"]), "video/mp4", None
+
+
+class VideoPosterView(ProjectFileView):
+    """The poster frame of a project's video (made with its web versions)."""
+
+    def file_of(self, project, *, video_pk: int, **kwargs):
+        video = get_object_or_404(project.videos, pk=video_pk)
+        _added_in_review(self, project, video)
+        if not video.poster_name:
+            raise Http404("No poster yet")
+        return FieldFile(video, video.file.field, video.poster_name), "image/jpeg", None
 
 
 # --- Intents -------------------------------------------------------------------------------

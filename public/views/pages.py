@@ -24,6 +24,7 @@ from events.context_processors import current_week, public_current_week
 from events.models import Event
 from events.selectors import public as selectors
 from events.services import current_cover_versions
+from exhibits.selectors.public import presented_projects
 from submissions.selectors.public_media import public_media
 from venues.selectors import venues_in_order
 
@@ -172,6 +173,11 @@ class ScheduleView(PublicPageView):
 
 
 class EventDetailView(PublicPageView):
+    """An event's page. A 路演 or 对接会 lists the online hall's projects it presents, in order
+    (``exhibits.selectors.public.presented_projects``: one query, whatever their number; the
+    hall's curators change the list through ``exhibits.services.presentations_set``, which
+    bumps the public version, so this cached page follows)."""
+
     template_name = "public/event_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -191,6 +197,7 @@ class EventDetailView(PublicPageView):
             else [],
             page_url=absolute(reverse("event_detail", args=[event.pk])),
             partners=list(event.partners.all()),
+            presented=presented_projects(event=event),
         )
         return context
 

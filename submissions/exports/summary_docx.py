@@ -3,9 +3,11 @@
 Layout (``word``): the title with the week's unified name; a paragraph with the week's
 counts; "一、每日情况", a table of the days with a totals row (合计); "二、领导出席情况",
 each person once with the days and events attended (seed 002: leaders' attendance is stated
-explicitly); "三、未报送情况", the reports still missing with whom to call; "四、统计口径",
-what the counts mean; then the issuing office and the date, right-aligned. The office edits
-the file into its own words: this gives it the figures and the lists, correct.
+explicitly); "三、未报送情况", the reports still missing with whom to call; then, numbered on,
+the sections other apps registered (``core.summary_sections``: the online hall's totals),
+their text and tables; last "统计口径", what the counts mean; then the issuing office and the
+date, right-aligned. The office edits the file into its own words: this gives it the figures
+and the lists, correct.
 """
 
 from __future__ import annotations
@@ -22,13 +24,24 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from core.summary_sections import SummarySection, SummaryTable, summary_sections
 from events.models import Week
 
 from ..selectors.summary import Tally, WeekSummary, week_summary
 from . import day_label, month_day
 from .sheets import local_time
 from .summary_xlsx import NOTES
-from .word import BODY_FONT, HEADING_FONT, ISSUER, TITLE_FONT, chinese_number, page_setup, paragraph, set_font
+from .word import (
+    BODY_FONT,
+    HEADING_FONT,
+    ISSUER,
+    SUBHEADING_FONT,
+    TITLE_FONT,
+    chinese_number,
+    page_setup,
+    paragraph,
+    set_font,
+)
 
 TITLE = "信息报送工作总结"
 TOTAL = "合计"
@@ -52,11 +65,18 @@ def summary_document(*, week: Week, now: dt.datetime, with_phones: bool = True) 
     """The .docx bytes of the week's summary as it stands at ``now``; in Chinese whatever the
     reader's language, as the office files it. ``with_phones``: the reporters' phone numbers
     (left out for a reader not granted them)."""
-    with translation.override(settings.LANGUAGE_CODE):  # the leaders' level names
-        return _document(week_summary(week=week, now=now), now=now, with_phones=with_phones)
+    with translation.override(settings.LANGUAGE_CODE):  # the leaders' level names, other apps' sections
+        return _document(
+            week_summary(week=week, now=now),
+            now=now,
+            with_phones=with_phones,
+            sections=summary_sections(week=week, now=now),
+        )
 
 
-def _document(summary: WeekSummary, *, now: dt.datetime, with_phones: bool) -> bytes:
+def _document(
+    summary: WeekSummary, *, now: dt.datetime, with_phones: bool, sections: list[SummarySection] = ()
+) -> bytes:
     week = summary.week
     doc = Document()
     page_setup(doc)
@@ -99,7 +119,16 @@ def _document(summary: WeekSummary, *, now: dt.datetime, with_phones: bool) -> b
             indent=True,
         )
 
-    paragraph(doc, "四、统计口径", font=HEADING_FONT, indent=True)
+    number = 4
+    for section in sections:
+        paragraph(doc, f"{chinese_number(number)}、{section.heading}", font=HEADING_FONT, indent=True)
+        for text in section.paragraphs:
+            paragraph(doc, text, indent=True)
+        for table in section.tables:
+            _section_table(doc, table)
+        number += 1
+
+    paragraph(doc, f"{chinese_number(number)}、统计口径", font=HEADING_FONT, indent=True)
     for note in NOTES:
         paragraph(doc, note, size=14, indent=True)
 
@@ -144,6 +173,22 @@ def _days_table(doc, summary: WeekSummary) -> None:
     for item in summary.days:
         _row(table, f"{month_day(item.day)}（{_weekday(item.day)}）", item.tally)
     _row(table, TOTAL, summary.totals, bold=True)
+    paragraph(doc, after=6)
+
+
+def _section_table(doc, table: SummaryTable) -> None:
+    """Another app's table: its caption as a line above, then the grid like the days' table."""
+    paragraph(doc, table.caption, font=SUBHEADING_FONT, indent=True)
+    grid = doc.add_table(rows=1, cols=len(table.headers))
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(grid.rows[0].cells, table.headers, strict=True):
+        _cell(cell, str(text), bold=True)
+    _repeat_as_header(grid.rows[0])
+    for row in [*table.rows, *([table.total] if table.total else [])]:
+        bold = row is table.total
+        for cell, value in zip(grid.add_row().cells, row, strict=True):
+            _cell(cell, str(value), bold=bold)
     paragraph(doc, after=6)
 
 

@@ -288,6 +288,15 @@ def media_check(*, media_id: int, resume: bool = False) -> MediaFile | None:
     return _record_verdict(media, verdict)
 
 
+def inspect_stored(*, field_file, expected_kind: str, rules: Rules):
+    """The media check of any stored file, whoever owns it (a report's file above; an
+    exhibit's or a contest entry's video): copied to local disk when the storage is remote,
+    judged in the sandboxed child (``media.checks.inspect_file``). Returns the ``Verdict``;
+    never raises for anything about the file itself. No row is read or written here."""
+    with local_copy(field_file) as path:
+        return inspect_file(path, expected_kind=expected_kind, rules=rules)
+
+
 @contextlib.contextmanager
 def _lease(media_id: int) -> Iterator[None]:
     """Renew the file's lease from a thread of this worker while the check runs."""

@@ -3,6 +3,9 @@
 Readers are whoever ``submissions.view_summary`` lets in (the office now; a read-only role
 for the publicity department and leaders later), so nothing here assumes the reader may
 open the board: links to it are shown only to those who may review.
+
+The week's page (and its .docx) ends with the sections apps above this one registered in
+``core.summary_sections`` (the online hall's totals), rendered without knowing their app.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.generic import TemplateView, View
 
+from core.summary_sections import summary_sections
 from core.views import PortalPermissionMixin
 from events.context_processors import current_week
 
@@ -39,10 +43,12 @@ class SummaryView(SummaryAreaMixin, TemplateView):
         context["week"] = week
         if week is None:
             return context
-        summary = week_summary(week=week, now=timezone.now())
+        now = timezone.now()
+        summary = week_summary(week=week, now=now)
         asked = self.request.GET.get("day")
         day = board_day(week, asked) if asked else None
         context.update(
+            sections=[] if day else summary_sections(week=week, now=now),
             summary=summary,
             day=day,
             day_summary=summary.on(day) if day else None,

@@ -6,18 +6,22 @@ import datetime as dt
 import io
 import itertools
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from events.models import Membership, Organizer, User, Week
+from events.models import Event, Membership, Organizer, User, Week
 from exhibits.models import (
     COOPERATION_BITS,
     Curator,
     Exhibition,
     Holder,
     Intent,
+    Presentation,
     Project,
+    ProjectVideo,
     Section,
     Signing,
 )
@@ -150,6 +154,52 @@ def signing(*, project: Project, **fields) -> Signing:
     return Signing.objects.create(project=project, **{**defaults, **fields})
 
 
+def video(*, project: Project, ready: bool = True, **fields) -> ProjectVideo:
+    """A project's video row over a few stored bytes (no real video: for pages and permissions).
+    ``ready``: checked, with a 360p and a 720p web version and a poster stored and recorded."""
+    number = next(_sequence)
+    original = default_storage.save(
+        f"exhibits/videos/{project.pk}/v{number}.mp4", ContentFile(b"original video")
+    )
+    defaults = {"original_name": "项目介绍.mp4", "size": 14, "status": ProjectVideo.Status.QUEUED}
+    if ready:
+        names = {
+            slot: default_storage.save(
+                f"exhibits/videos/{project.pk}/web/{slot}-{number}.{'jpg' if slot == 'poster' else 'mp4'}",
+                ContentFile(f"web version {slot}".encode()),
+            )
+            for slot in ("360", "720", "poster")
+        }
+        defaults.update(
+            status=ProjectVideo.Status.PASSED,
+            width=1280,
+            height=720,
+            duration=12.0,
+            versions_status=ProjectVideo.VersionsStatus.DONE,
+            versions_progress=100,
+            versions={
+                "source": original,
+                "versions": {
+                    slot: {"name": names[slot], "size": 15, "width": int(slot) * 16 // 9, "height": int(slot)}
+                    for slot in ("360", "720")
+                },
+                "poster": {"name": names["poster"], "size": 18, "width": 1280, "height": 720},
+                "seconds": 1.0,
+            },
+        )
+    return ProjectVideo.objects.create(project=project, file=original, **{**defaults, **fields})
+
+
+def roadshow(*, week: Week, host: Organizer | None = None, **fields) -> Event:
+    """An approved 路演 of ``week`` (an event that may present a hall's projects)."""
+    defaults = {"form": Event.Form.ROADSHOW, "status": Event.Status.APPROVED, "subtitle": "科技成果项目路演"}
+    return factories.event(week=week, host=host or factories.organizer(), **{**defaults, **fields})
+
+
+def presentation(*, event: Event, project: Project, order: int = 1) -> Presentation:
+    return Presentation.objects.create(event=event, project=project, order=order)
+
+
 def png_upload(name: str = "photo.png", size: tuple[int, int] = (64, 48)) -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(buffer, format="PNG")
@@ -194,6 +244,8 @@ def security_world(*, host: Organizer, curator: User, week: Week) -> dict:
         project=changed, title="新名称", cover=png_upload("new.png"), created_by=owner
     )
     holding = Holder.objects.get(exhibition=hall, user=owner)
+    shown = roadshow(week=week, host=host)
+    presentation(event=shown, project=accepted)
     return {
         "hall": hall,
         "hall_draft": draft,
@@ -209,6 +261,9 @@ def security_world(*, host: Organizer, curator: User, week: Week) -> dict:
         "hall_holder": holding,
         "hall_confirm_token": services.holder_confirmation_token(holding),
         "hall_import_job": ProjectImportJob.objects.create(exhibition=hall, sheet_name="展项.xlsx"),
+        "hall_roadshow": shown,
+        "hall_video": video(project=accepted),
+        "hall_draft_video": video(project=draft, ready=False),
     }
 
 

@@ -1,4 +1,5 @@
-"""``make run``'s demo hall: one hall, three sections, 30 projects, a few featured; idempotent."""
+"""``make run``'s demo hall: one hall, three sections, 30 projects, a few featured, a 路演 of
+the demo week presenting the featured ones; idempotent."""
 
 import pytest
 from django.core.management import call_command
@@ -6,8 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from events import demo as event_demo
+from events.models import Event
 from exhibits.demo import load_demo_exhibition
-from exhibits.models import Exhibition, Project
+from exhibits.models import Exhibition, Presentation, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -28,3 +30,19 @@ def test_the_demo_hall_is_loaded_once_and_shown(tmp_path):
     client = Client()
     assert client.login(username="kx", password="curator-demo-2017")
     assert client.get(reverse("exhibits:hall", args=[hall.pk])).status_code == 200
+
+
+def test_the_demo_roadshow_presents_the_featured_projects_in_order():
+    event_demo.load_demo_week()
+    load_demo_exhibition()
+    load_demo_exhibition()
+
+    hall = Exhibition.objects.get()
+    roadshow = Event.objects.get(form=Event.Form.ROADSHOW, week=hall.week)
+    featured = list(hall.projects.filter(featured_order__isnull=False).order_by("featured_order"))
+    assert roadshow.status == Event.Status.APPROVED and roadshow.host == hall.host
+    assert list(
+        Presentation.objects.filter(event=roadshow).order_by("order").values_list("project", flat=True)
+    ) == [project.pk for project in featured]
+    page = Client().get(reverse("event_detail", args=[roadshow.pk])).content.decode()
+    assert "路演项目" in page and featured[0].title in page

@@ -16,11 +16,13 @@ from exhibits.models import (
     Holder,
     HolderInvitation,
     Intent,
+    Presentation,
     Project,
     ProjectDocument,
     ProjectImage,
     ProjectImportJob,
     ProjectRevision,
+    ProjectVideo,
 )
 from exhibits.views.public import intent_token
 from tests import factories
@@ -54,6 +56,10 @@ MATRIX = {
     # Files of a project not yet public: its holder, its curators, the office.
     "expo:image": ("get", "image_b", row(404, 404, 200, 200, 404, 200)),
     "expo:document": ("get", "document_b", row(404, 404, 200, 200, 404, 200)),
+    # The web versions of a public project's video; those of a project not yet public are its
+    # holder's, its curators' and the office's; the upload itself is served to nobody.
+    "expo:video": ("get", "video_b", EVERYONE_200),
+    "expo:video_poster": ("get", "video_b", EVERYONE_200),
     "expo:intent": ("get", "accepted_b", EVERYONE_200),
     "expo:intent_confirm": ("get", "intent_token", EVERYONE_200),
     "expo:intent_done": ("get", None, EVERYONE_200),
@@ -71,6 +77,8 @@ MATRIX = {
     "exhibits:image_delete": ("post", "image_b", row(302, 404, 302, 403, 404, 403)),
     "exhibits:document_add": ("post", "draft_b", row(302, 404, 302, 403, 404, 403)),
     "exhibits:document_delete": ("post", "document_b", row(302, 404, 302, 403, 404, 403)),
+    "exhibits:video_add": ("post", "draft_b", row(302, 404, 302, 403, 404, 403)),
+    "exhibits:video_delete": ("post", "draft_video_b", row(302, 404, 302, 403, 404, 403)),
     "exhibits:signing_create": ("get", "accepted_b", row(302, 404, 200, 200, 404, 200)),
     "exhibits:intent_answer": ("post", "intent_b", row(302, 404, 302, 302, 404, 302)),
     # A curator's hall.
@@ -79,6 +87,9 @@ MATRIX = {
     "exhibits:join_link_renew": ("post", "hall_x", row(302, 404, 404, 302, 404, 302)),
     "exhibits:hall_intents": ("get", "hall_x", row(302, 404, 404, 200, 404, 200)),
     "exhibits:totals": ("get", "hall_x", row(302, 404, 404, 200, 404, 200)),
+    # The projects a 路演 of the hall's week presents: the hall's curators and the office.
+    "exhibits:presentations": ("get", "hall_x", row(302, 404, 404, 200, 404, 200)),
+    "exhibits:event_presentations": ("get", "roadshow_x", row(302, 404, 404, 200, 404, 200)),
     "exhibits:totals_xlsx": ("get", "hall_x", row(302, 404, 404, 200, 404, 200)),
     "exhibits:review": ("get", "submitted_b", row(302, 404, 403, 200, 404, 200)),
     # The new cover of an accepted project's changes in review: never public.
@@ -141,6 +152,9 @@ def world():
     )
     job_x = ProjectImportJob.objects.create(exhibition=hall_x, sheet_name="展项.xlsx")
     holding_b = Holder.objects.get(exhibition=hall_x, user=holder_b)
+    video_b = exhibit_factories.video(project=accepted_b)
+    draft_video_b = exhibit_factories.video(project=draft_b, ready=False)
+    roadshow_x = exhibit_factories.roadshow(week=hall_x.week)
     users = {
         ANON: None,
         HOLDER_A: holder_a,
@@ -166,13 +180,16 @@ def world():
         "holder_b": [holding_b.pk],
         "confirm_token": [services.holder_confirmation_token(holding_b)],
         "invitation_token": [services.invitation_token(invitation)],
+        "video_b": [accepted_b.pk, video_b.pk],
+        "draft_video_b": [draft_b.pk, draft_video_b.pk],
+        "roadshow_x": [hall_x.pk, roadshow_x.pk],
     }
     return users, args
 
 
 def _args_for(name: str, key, args) -> list:
     # The area's image and document actions name the file alone; the public ones its project too.
-    if name in ("exhibits:image_delete", "exhibits:document_delete"):
+    if name in ("exhibits:image_delete", "exhibits:document_delete", "exhibits:video_delete"):
         return args[key][1:]
     return args[key]
 
@@ -207,6 +224,8 @@ def test_a_role_refused_changes_nothing(client, world):
             sorted(Project.objects.values_list("pk", "status", "featured_order")),
             ProjectImage.objects.count(),
             ProjectDocument.objects.count(),
+            sorted(ProjectVideo.objects.values_list("pk", "pending")),
+            Presentation.objects.count(),
             sorted(Intent.objects.values_list("pk", "answer")),
             Curator.objects.count(),
             sorted(Holder.objects.values_list("pk", "removed_at", "confirmation_sent_at")),

@@ -85,3 +85,35 @@ def test_a_project_page_does_not_grow_with_its_images_and_documents(hall, holder
     small = count_queries(Client(), url)
     add(3)
     assert count_queries(Client(), url) == small
+
+
+def test_pages_with_videos_and_presentations_do_not_grow_with_them(hall, holder, curator):
+    """A project page with its video and the events presenting it, and a curator's running
+    order of an event, at one and at many events and projects."""
+    project = exhibit_factories.project(exhibition=hall, owner=holder)
+    exhibit_factories.video(project=project)
+    roadshow = exhibit_factories.roadshow(week=hall.week)
+    curator_client, holder_client = Client(), Client()
+    curator_client.force_login(curator)
+    holder_client.force_login(holder)
+    pages = [
+        (Client(), reverse("expo:project", args=[project.pk])),
+        (holder_client, reverse("exhibits:project", args=[project.pk])),
+        (curator_client, reverse("exhibits:presentations", args=[hall.pk])),
+        (curator_client, reverse("exhibits:event_presentations", args=[hall.pk, roadshow.pk]) + "?q=电池"),
+    ]
+
+    def present(events: list, count: int):
+        for event in events:
+            exhibit_factories.presentation(event=event, project=project)
+        others = exhibit_factories.many_projects(exhibition=hall, count=count)
+        for order, other in enumerate(others, start=2):
+            exhibit_factories.presentation(event=roadshow, project=other, order=order)
+
+    present([roadshow], 2)
+    Client().get(pages[0][1])  # today's view counter row exists from now on
+    small = {url: count_queries(client, url) for client, url in pages}
+    present([exhibit_factories.roadshow(week=hall.week) for _ in range(4)], 20)
+    large = {url: count_queries(client, url) for client, url in pages}
+
+    assert large == small

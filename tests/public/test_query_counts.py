@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
+from tests.exhibits import factories as exhibit_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,27 @@ def test_search_query_count(client, week, count, day, django_assert_num_queries)
     assert response.context["filters"].all_days
     assert len(response.context["events"]) == count  # the cancelled too, marked as such
     assert sum(len(events) for _day, events in response.context["grouped"]) == count
+
+
+# The event page of a 路演 lists the online hall's projects it presents: one query, whatever
+# their number (exhibits.selectors.public.presented_projects), covers and sections included.
+EVENT_PAGE_QUERIES = 6
+
+
+@pytest.mark.parametrize("count", [0, 3, 25])
+def test_event_page_query_count_does_not_grow_with_the_projects_it_presents(
+    client, week, count, django_assert_num_queries
+):
+    hall = exhibit_factories.exhibition(week=week)
+    roadshow = exhibit_factories.roadshow(week=week)
+    for order, project in enumerate(exhibit_factories.many_projects(exhibition=hall, count=count), start=1):
+        if order % 2:
+            project.cover.save("cover.png", exhibit_factories.png_upload())
+        exhibit_factories.presentation(event=roadshow, project=project, order=order)
+    cache.clear()
+
+    with django_assert_num_queries(EVENT_PAGE_QUERIES):
+        response = client.get(reverse("event_detail", args=[roadshow.pk]))
+
+    assert response.status_code == 200
+    assert len(response.context["presented"]) == count

@@ -269,6 +269,18 @@ TABLE: dict[str, Row] = {
     "jury:score": Row(lambda o: {"juror_pk": o["contest_juror"].pk, "entry_pk": o["contest_entry"].pk}),
     "jury:conflict": Row(lambda o: {"juror_pk": o["contest_juror"].pk, "entry_pk": o["contest_entry"].pk}),
     "jury:plan": Row(lambda o: {"juror_pk": o["contest_juror"].pk, "entry_pk": o["contest_entry"].pk}),
+    # The hall's projects at a 路演 of its week (curator B, the office); a project's video: its
+    # holder uploads and deletes it, everybody plays the web versions of a public project's.
+    "exhibits:presentations": Row(_hall, get=HALL),
+    "exhibits:event_presentations": Row(
+        lambda o: {"pk": o["hall"].pk, "event_pk": o["hall_roadshow"].pk}, get=HALL, post=HALL
+    ),
+    "exhibits:video_add": Row(lambda o: {"pk": o["hall_draft"].pk}),  # its holder only
+    "exhibits:video_delete": Row(lambda o: {"pk": o["hall_draft_video"].pk}),
+    "expo:video": Row(lambda o: {"pk": o["hall_accepted"].pk, "video_pk": o["hall_video"].pk}, get=EVERYONE),
+    "expo:video_poster": Row(
+        lambda o: {"pk": o["hall_accepted"].pk, "video_pk": o["hall_video"].pk}, get=EVERYONE
+    ),
 }
 # Django admin: staff only (the office group sees what its model permissions allow).
 ADMIN_ROW = Row(get=REVIEW, post=REVIEW)  # what the office may change there is the group's model permissions
