@@ -267,6 +267,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Checks whose worker died (lease not renewed for a minute) are taken over within two.
     "sweep-stuck-media-checks": {"task": "submissions.sweep_stuck_checks", "schedule": 60.0},
+    # Exhibition project videos: checks and web versions whose work was lost or whose worker died.
+    "sweep-project-videos": {"task": "exhibits.sweep_videos", "schedule": 60.0},
     # Failed uploads of reports older than MEDIA_PURGE_FAILED_AFTER_DAYS (default 7), once a day.
     "purge-failed-media": {"task": "submissions.purge_failed_media", "schedule": 24 * 3600.0},
     "sweep-stuck-reminders": {"task": "submissions.sweep_stuck_reminders", "schedule": 300.0},
