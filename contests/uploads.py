@@ -17,3 +17,8 @@ def entry_video_path(instance, filename: str) -> str:
 
 def entry_file_path(instance, filename: str) -> str:
     return generated_name(f"contests/files/{instance.entry_id}", filename)
+
+
+def entry_video_version_path(instance, filename: str) -> str:
+    """A web version of a pitch video (``EntryVideo.versions``), beside the contest's videos."""
+    return generated_name(f"contests/{instance.entry.contest_id}/videos/web", filename)

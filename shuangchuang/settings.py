@@ -210,6 +210,12 @@ SMS_SIGN_NAME = env.str("SMS_SIGN_NAME", default="双创周")
 # The portal's template names (core.sms.SMS_TEXTS) → the provider's approved template ids.
 SMS_TEMPLATES = {"code": env.str("SMS_TEMPLATE_CODE", default="")}
 
+# --- The office's group robot ------------------------------------------------------------
+# The daily digest goes to this DingTalk or WeCom robot too (submissions/services/digest.py);
+# OFFICE_ROBOT_SECRET: a DingTalk robot's 加签 secret ("SEC..."), empty when it has none.
+OFFICE_ROBOT_URL = env.str("OFFICE_ROBOT_URL", default="")
+OFFICE_ROBOT_SECRET = env.str("OFFICE_ROBOT_SECRET", default="")
+
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -269,6 +275,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-media-checks": {"task": "submissions.sweep_stuck_checks", "schedule": 60.0},
     # Exhibition project videos: checks and web versions whose work was lost or whose worker died.
     "sweep-project-videos": {"task": "exhibits.sweep_videos", "schedule": 60.0},
+    # Contest pitch videos: web versions of new vote candidates' videos, lost or dead work.
+    "sweep-contest-videos": {"task": "contests.sweep_entry_videos", "schedule": 60.0},
     # Failed uploads of reports older than MEDIA_PURGE_FAILED_AFTER_DAYS (default 7), once a day.
     "purge-failed-media": {"task": "submissions.purge_failed_media", "schedule": 24 * 3600.0},
     "sweep-stuck-reminders": {"task": "submissions.sweep_stuck_reminders", "schedule": 300.0},

@@ -47,7 +47,10 @@ class EntryForm(SingleLineFieldsMixin, HelperMixin, forms.ModelForm):
         label=_("路演视频（可选）"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "video/*"}),
-        help_text=_("MP4、MOV 等常见格式，不超过 1 GB。"),
+        help_text=_(
+            "MP4、MOV 等常见格式，不超过 1 GB，至少 1280×720；上传后系统会检查视频是否完整，"
+            "入围网络投票后公开播放的是转码后的网页版。"
+        ),
     )
 
     class Meta:

@@ -4,7 +4,8 @@ event runs it.
 - ``contest``: the ``Contest``, its ``Track``s (企业组/团队组), ``Round``s (预赛/复赛/决赛) and
   the registration form's ``FormField``s;
 - ``entries``: ``Applicant`` (an account whose e-mail is confirmed), ``Entry`` (报名) with
-  its plan, video and answers, ``EntryFile``, and ``RoundEntry`` (an entrant of a round, in
+  its plan, video and answers, ``EntryFile``, ``EntryVideo`` (the pitch video's check and web
+  versions), and ``RoundEntry`` (an entrant of a round, in
   running order);
 - ``jury``: ``Criterion``, ``Juror`` (invited by link), ``Assessment`` (a juror's comment or
   declared conflict about an entrant) and ``Score``;
@@ -15,7 +16,7 @@ Who may see or do what is decided in ``rules.py``; the actions are in ``services
 """
 
 from .contest import Contest, FormField, Round, Track
-from .entries import Applicant, Entry, EntryFile, RoundEntry
+from .entries import Applicant, Entry, EntryFile, EntryVideo, RoundEntry
 from .jury import Assessment, Criterion, Juror, Score
 from .voting import Vote, VoteVoid
 
@@ -26,6 +27,7 @@ __all__ = [
     "Criterion",
     "Entry",
     "EntryFile",
+    "EntryVideo",
     "FormField",
     "Juror",
     "Round",

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from submissions.media.reasons import reason_message
+
 from ..uploads import entry_file_path, entry_plan_path, entry_video_path
 from .contest import Contest, FormField, Round, Track
 
@@ -129,6 +131,91 @@ class Entry(models.Model):
     def code(self) -> str:
         """The number shown to people, e.g. "0007" (a draft has none yet)."""
         return f"{self.number:04d}" if self.number else ""
+
+
+class EntryVideo(models.Model):
+    """The check and web versions of an entry's pitch video (``Entry.video``), on a row of its
+    own so a worker's writes never race the applicant's edit of the entry.
+
+    ``source`` is the stored name of the video this row judges: a replaced video starts over
+    (``services.videos``). A worker checks it with the reports' media check (a video by
+    content, read to its end in the sandboxed child, the week's video rules); a passed video
+    of a public vote's candidate gets web versions from the reports' transcoder, recorded as
+    in ``submissions.MediaFile.renditions``: {"source", "versions": {"360", "720",
+    "preview"}, "poster", "seconds"}. Public pages play only those, never the upload."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待检查")
+        CHECKING = "checking", _("检查中")
+        PASSED = "passed", _("已通过检查")
+        FAILED = "failed", _("未通过检查")
+
+    class VersionsStatus(models.TextChoices):
+        NONE = "", _("未开始")
+        QUEUED = "queued", _("排队中")
+        WORKING = "working", _("制作中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("制作失败")
+
+    entry = models.OneToOneField(
+        Entry, verbose_name=_("报名"), on_delete=models.CASCADE, primary_key=True, related_name="video_state"
+    )
+    source = models.CharField(_("视频文件"), max_length=255)
+    status = models.CharField(_("检查状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    reasons = models.JSONField(_("未通过原因"), default=list, blank=True)
+    width = models.PositiveIntegerField(_("宽度"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("高度"), null=True, blank=True)
+    duration = models.FloatField(_("时长（秒）"), null=True, blank=True)
+    check_attempts = models.PositiveSmallIntegerField(_("检查次数"), default=0)
+    checked_at = models.DateTimeField(_("检查时间"), null=True, blank=True)
+    versions_status = models.CharField(
+        _("网页版状态"), max_length=8, choices=VersionsStatus.choices, default="", blank=True
+    )
+    versions_progress = models.PositiveSmallIntegerField(_("网页版进度（百分比）"), default=0)
+    versions_attempts = models.PositiveSmallIntegerField(_("网页版制作次数"), default=0)
+    versions = models.JSONField(_("网页版"), default=dict, blank=True)
+    queued_at = models.DateTimeField(_("排队时间"), default=timezone.now)
+    # The worker's lease: set when a step is queued or claimed, renewed with each progress
+    # report; work whose lease ran out is taken over by the sweep.
+    alive_at = models.DateTimeField(_("最近确认"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("路演视频检查")
+        verbose_name_plural = _("路演视频检查")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "checking", "passed", "failed"]),
+                name="entry_video_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(versions_status="") | Q(status="passed"),
+                name="entry_video_versions_only_if_passed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.source
+
+    @property
+    def web_versions(self) -> dict[str, dict]:
+        """The finished web versions by slot ("360", "720", "preview"); empty until made."""
+        recorded = self.versions or {}
+        if self.versions_status != self.VersionsStatus.DONE or recorded.get("source") != self.source:
+            return {}
+        return recorded.get("versions") or {}
+
+    @property
+    def poster_name(self) -> str:
+        return (self.versions.get("poster") or {}).get("name", "") if self.web_versions else ""
+
+    @property
+    def is_processing(self) -> bool:
+        """Being checked: neither passed nor refused yet."""
+        return self.status in (self.Status.QUEUED, self.Status.CHECKING)
+
+    @property
+    def reason_messages(self) -> list[str]:
+        return [reason_message(item.get("code", ""), item.get("params") or {}) for item in self.reasons or []]
 
 
 class EntryFile(models.Model):

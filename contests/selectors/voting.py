@@ -5,6 +5,7 @@ organizer's view of bursts (votes per minute per candidate)."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -15,18 +16,33 @@ from django.utils import timezone
 
 from core.cache_guard import CacheGuard, CacheUnavailable
 
-from ..models import Round, RoundEntry, Vote, VoteVoid
+from ..models import Entry, EntryVideo, Round, RoundEntry, Vote, VoteVoid
 
 PUBLIC_TOTALS_SECONDS = 5
+# The last count is kept this long, served while one process recounts (at most this long
+# for the recount itself).
+STALE_KEPT_SECONDS = 60
+RECOUNT_LOCK_SECONDS = 10
 _guard = CacheGuard(consequence="vote totals are counted for every page")
 
 
 def candidates(*, round_: Round) -> QuerySet[RoundEntry]:
     return (
         RoundEntry.objects.filter(round=round_)
-        .select_related("entry__track")
+        .select_related("entry__track", "entry__video_state")
         .order_by("entry__track__order", "entry__track_id", "running_order", "id")
     )
+
+
+def public_video(entry: Entry) -> dict[str, dict]:
+    """The web versions of a candidate's pitch video by slot ("360", "720", "preview"), when
+    made for the video the entry holds now; else empty (the upload itself is never public).
+    ``entry.video_state`` is expected loaded (``candidates`` does)."""
+    try:
+        state = entry.video_state
+    except EntryVideo.DoesNotExist:
+        return {}
+    return state.web_versions if entry.video and state.source == entry.video.name else {}
 
 
 def vote_totals(*, round_: Round) -> dict[int, int]:
@@ -40,8 +56,13 @@ def vote_totals(*, round_: Round) -> dict[int, int]:
 
 
 def public_vote_totals(*, round_: Round) -> dict[int, int]:
-    """The totals the public sees while the vote runs: at most ``PUBLIC_TOTALS_SECONDS`` old.
-    Once the vote has closed, the exact count."""
+    """The totals the public sees while the vote runs: at most ``PUBLIC_TOTALS_SECONDS`` old
+    (a little more while a recount runs). Once the vote has closed, the exact count.
+
+    No stampede when the copy expires under load: the copy is kept ``STALE_KEPT_SECONDS``;
+    once it is older than ``PUBLIC_TOTALS_SECONDS`` the one process that takes the recount's
+    lock (``cache.add``) counts the rows, and every other one serves the old copy meanwhile.
+    Without any copy (the first request, or none for a minute) the request counts itself."""
     if round_.vote_has_closed():
         return vote_totals(round_=round_)
     key = f"contests:vote-totals:{round_.pk}"
@@ -49,11 +70,20 @@ def public_vote_totals(*, round_: Round) -> dict[int, int]:
         cached = _guard.call(cache.get, key)
     except CacheUnavailable:
         return vote_totals(round_=round_)
-    if cached is not None:
-        return {int(entry): total for entry, total in cached.items()}
+    now = time.time()
+    if isinstance(cached, dict) and "at" in cached:
+        totals = {int(entry): total for entry, total in cached["totals"].items()}
+        if now - cached["at"] < PUBLIC_TOTALS_SECONDS:
+            return totals
+        try:
+            if not _guard.call(cache.add, f"{key}:recount", 1, RECOUNT_LOCK_SECONDS):
+                return totals  # another process is counting
+        except CacheUnavailable:
+            return totals
     totals = vote_totals(round_=round_)
     try:
-        _guard.call(cache.set, key, totals, PUBLIC_TOTALS_SECONDS)
+        _guard.call(cache.set, key, {"at": now, "totals": totals}, STALE_KEPT_SECONDS)
+        _guard.call(cache.delete, f"{key}:recount")
     except CacheUnavailable:
         pass
     return totals

@@ -7,9 +7,9 @@
   and moves eligible entries into the first round and entrants of a round into the next.
 - Applicants hear of each decision by e-mail and an in-site notice (``events.notify``).
 
-The pitch video is stored as uploaded, checked only to be a video by its first bytes. The
-report videos' checks (resolution, duration, a poster) and web renditions of ``submissions``
-are to be hooked in later: a worker task over ``Entry.video`` after ``entry_save``.
+The pitch video is stored as uploaded once its first bytes show a video; a worker then checks
+it as report videos are checked and, once it is a public vote's candidate's, makes its web
+versions (``services.videos``).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from events.notifications import notify
 
 from ..models import Contest, Entry, EntryFile, FormField, Round, RoundEntry, Track
 from .applicants import email_is_confirmed
+from .videos import entry_video_schedule
 
 S = Entry.Status
 BASE_REQUIRED = {
@@ -106,7 +107,7 @@ def entry_save(
 
     A new entry is a draft of ``by``. A screened entry that changes goes back to "submitted"
     to be screened again. Side effects: the entry, its files (replaced ones deleted after
-    commit)."""
+    commit); a new video's check queued (``videos.entry_video_schedule``)."""
     _require_open(entry.contest)
     if entry.pk is None:
         if Entry.objects.filter(contest=entry.contest, applicant=by).exists():
@@ -134,6 +135,8 @@ def entry_save(
         entry.video.save(f"video{video_suffix}", video, save=False)
         entry.video_size = video.size
     entry.save()
+    if video is not None:
+        entry_video_schedule(entry=entry)
     for field_id, upload in (files or {}).items():
         stored = EntryFile.objects.filter(entry=entry, field_id=field_id).first()
         if stored is None:

@@ -25,6 +25,10 @@ urlpatterns = [
     path("vote/<int:pk>/verify/", voting.VerifyView.as_view(), name="vote_verify"),
     path("vote/<int:pk>/cast/<int:entry_pk>/", voting.CastView.as_view(), name="vote_cast"),
     path("vote/<int:pk>/totals.json", voting.TotalsView.as_view(), name="vote_totals"),
+    path("vote/<int:pk>/video/<int:entry_pk>/", voting.CandidateVideoView.as_view(), name="candidate_video"),
+    path(
+        "vote/<int:pk>/poster/<int:entry_pk>/", voting.CandidatePosterView.as_view(), name="candidate_poster"
+    ),
     # A contest's public pages.
     path("<slug:slug>/", public.ContestPageView.as_view(), name="detail"),
     path("<slug:slug>/register/", register.RegisterView.as_view(), name="register"),

@@ -8,20 +8,34 @@ vote without it is refused), and a honeypot drops form-filling bots. The proof i
 cookie valid for the day it was made; it holds the keyed hash of the address, never the
 address.
 
-Left for later: a captcha after suspicious rates.
+After suspicious rates, a challenge: once an address or a device has voted or asked for
+codes faster than people do (the ``SUSPECT_*`` marks, which refuse nothing themselves), its
+next code request must first answer an arithmetic question drawn on an image
+(``contests.challenge``: self-hosted, signed, expiring, single use; the question in words as
+the image's alternative text).
+
+A vote is the busiest request of the portal (benchmarks/contests_votes.py): two statements
+(the candidate with its round and group; the INSERT the unique constraint judges) and the two
+limits in the cache; no session, user or count is read. The vote page's script casts it
+with ``Accept: application/json`` and reads the outcome; a form post gets a redirect. A
+candidate's pitch video is served as its web versions only (``CandidateVideoView``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import secrets
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -31,8 +45,10 @@ from django.views.generic import View
 
 from core import ratelimit
 from core.ratelimit import RateLimit, RateLimitedPostMixin
+from core.serving import file_response
 
 from .. import services
+from ..challenge import challenge_new, challenge_passed
 from ..forms import VoteCodeForm, VoteProofForm
 from ..models import Round, RoundEntry, Vote
 from ..selectors import voting as selectors
@@ -41,12 +57,40 @@ VOTES_PER_ADDRESS = RateLimit("contest-vote-address", 30, 60 * 60)
 VOTES_PER_DEVICE = RateLimit("contest-vote-device", 6, 24 * 60 * 60, key_kind="device")
 CODES_PER_ADDRESS = RateLimit("contest-vote-code-address", 10, 60 * 60)
 CODE_TRIES_PER_ADDRESS = RateLimit("contest-vote-code-try-address", 30, 10 * 60)
+
+
+@dataclass(frozen=True)
+class Mark(RateLimit):
+    """A lower mark on the counter of the limit ``of`` (same scope, key and window), read with
+    ``ratelimit.is_spent``: what the limit counts anyway is looked at, so a vote pays no
+    cache round trip for it. ``RATE_LIMITS`` overrides its count by its own ``name``."""
+
+    of: RateLimit | None = None
+    name: str = ""
+
+    def _setting(self) -> tuple[int, int]:
+        count = getattr(settings, "RATE_LIMITS", {}).get(self.name, (self.default_count,))[0]
+        return count, self.of.seconds
+
+
+def mark(of: RateLimit, count: int, *, name: str) -> Mark:
+    return Mark(of.scope, count, of.default_seconds, of.key_kind, of=of, name=name)
+
+
+# Faster than people vote or ask for codes: the next code request needs the challenge. A
+# voter casts two votes a day (one per group) from one device, after one code.
+SUSPECT_VOTES_PER_ADDRESS = mark(VOTES_PER_ADDRESS, 10, name="contest-suspect-vote-address")  # an hour
+SUSPECT_VOTES_PER_DEVICE = mark(VOTES_PER_DEVICE, 3, name="contest-suspect-vote-device")  # a day
+SUSPECT_CODES_PER_ADDRESS = mark(CODES_PER_ADDRESS, 5, name="contest-suspect-code-address")  # an hour
+SUSPECT_CODES_PER_DEVICE = RateLimit("contest-suspect-code-device", 3, 60 * 60, key_kind="device")
 DEVICE_COOKIE = "contest_device"
 VOTER_COOKIE = "contest_voter"
 VOTER_SALT = "contests.voter-pass"
 DEVICE_SALT = "contests.device"
 PENDING_KEY = "contest_vote_pending"
 DEVICE_MAX_AGE = 365 * 24 * 60 * 60
+# A candidate's web versions and poster: public files, as the public media views keep them.
+PUBLIC_FILE_CACHE_CONTROL = "public, max-age=300"
 
 
 def vote_round(pk: int) -> Round:
@@ -85,7 +129,8 @@ def _seconds_to_midnight() -> int:
     return max(60, int((midnight - now).total_seconds()))
 
 
-def _with_device(request, response):
+def set_device_cookie(request, response):
+    """Give the browser its device cookie (a random id, signed) unless it has one."""
     if device_id(request) is None:
         response.set_signed_cookie(
             DEVICE_COOKIE,
@@ -110,7 +155,9 @@ class VoteView(View):
         totals = selectors.public_vote_totals(round_=round_)
         groups: dict = {}
         for item in selectors.candidates(round_=round_):
-            groups.setdefault(item.entry.track, []).append((item, totals.get(item.entry_id, 0)))
+            groups.setdefault(item.entry.track, []).append(
+                (item, totals.get(item.entry_id, 0), selectors.public_video(item.entry))
+            )
         proof = voter_pass(request)
         voted = set()
         if proof:
@@ -132,60 +179,133 @@ class VoteView(View):
                 "lag_seconds": selectors.PUBLIC_TOTALS_SECONDS,
             },
         )
-        return _with_device(request, response)
+        return set_device_cookie(request, response)
+
+
+def vote_candidate(pk: int, entry_pk: int, *, with_video: bool = False) -> RoundEntry:
+    """A candidate of a public vote, with its round, entry and group (and its video's state)
+    in one query; else 404."""
+    related = ["round", "entry__track"] + (["entry__video_state"] if with_video else [])
+    candidate = (
+        RoundEntry.objects.filter(
+            round_id=pk,
+            entry_id=entry_pk,
+            round__contest__is_published=True,
+            round__vote_opens_at__isnull=False,
+        )
+        .select_related(*related)
+        .first()
+    )
+    if candidate is None:
+        raise Http404("No such candidate")
+    return candidate
+
+
+def wants_json(request) -> bool:
+    """The vote page's script asks for JSON (``Accept: application/json``); a form, HTML."""
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
 
 
 class CastView(RateLimitedPostMixin, View):
     """Vote for a candidate. Without today's proof, the voter proves an address first and the
-    vote is cast right after."""
+    vote is cast right after.
+
+    The vote page's script posts with ``Accept: application/json`` and reads the outcome:
+    200 ``{"accepted": true}``, 409 "again" (this group today), 401 "verify" (prove an address
+    first: ``verify_url``), 403 "closed", 400 "cookies", 429 "limit"; a form post is answered
+    with a redirect back to the vote page and a message."""
 
     http_method_names = ["post"]
 
     def post(self, request, *args, pk: int, entry_pk: int, **kwargs):
-        round_ = vote_round(pk)
-        candidate = get_object_or_404(
-            RoundEntry.objects.select_related("entry__track"), round=round_, entry_id=entry_pk
-        )
+        candidate = vote_candidate(pk, entry_pk)
+        round_ = candidate.round
         if not round_.vote_is_open():
-            messages.error(request, _("投票未开始或已结束。"))
-            return redirect("contest:vote", pk=round_.pk)
+            return _refusal(request, round_, candidate, "closed", _("投票未开始或已结束。"), status=403)
         proof = voter_pass(request)
         if proof is None:
             request.session[PENDING_KEY] = {"round": round_.pk, "entry": candidate.entry_id}
-            return redirect("contest:vote_verify", pk=round_.pk)
+            verify_url = reverse("contest:vote_verify", args=[round_.pk])
+            if wants_json(request):
+                return JsonResponse(
+                    {"accepted": False, "code": "verify", "verify_url": verify_url}, status=401
+                )
+            return redirect(verify_url)
         return cast(
             request, round_=round_, candidate=candidate, proof=proof, client_address=self.client_address
         )
 
 
 def cast(request, *, round_: Round, candidate: RoundEntry, proof: dict, client_address: str):
-    """Cast one vote within the device and address limits; back to the vote page, saying how
-    it went (429 with the reason when a limit refuses it)."""
+    """Cast one vote within the device and address limits and say how it went: JSON to the
+    page's script, else back to the vote page with a message (429 with the reason when a
+    limit refuses it)."""
     device = device_id(request)
     if device is None:
-        messages.error(request, _("请允许浏览器保存 Cookie 后再投票。"))
-        return _with_device(request, redirect("contest:vote", pk=round_.pk))
-    if not ratelimit.spend(VOTES_PER_DEVICE, f"{round_.pk}|{device}"):
-        return _refused(request, round_, VOTES_PER_DEVICE, _("这台设备今天投票次数过多，请明天再来。"))
-    if not ratelimit.spend(VOTES_PER_ADDRESS, f"{round_.pk}|{client_address}"):
-        return _refused(request, round_, VOTES_PER_ADDRESS, _("您所在网络投票过于频繁，请稍后再试。"))
+        response = _refusal(
+            request, round_, candidate, "cookies", _("请允许浏览器保存 Cookie 后再投票。"), status=400
+        )
+        return set_device_cookie(request, response)
+    for limit, key, message in (
+        (VOTES_PER_DEVICE, f"{round_.pk}|{device}", _("这台设备今天投票次数过多，请明天再来。")),
+        (VOTES_PER_ADDRESS, f"{round_.pk}|{client_address}", _("您所在网络投票过于频繁，请稍后再试。")),
+    ):
+        if not ratelimit.spend(limit, key):
+            return _refused(request, round_, limit, message)
     try:
         services.vote_cast(
-            round_=round_,
-            entry=candidate.entry,
+            candidate=candidate,
             voter=proof["v"],
             proof=proof["p"],
             ip=client_address.split("/")[0],
             device=services.device_hash(device),
         )
     except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, _("投票成功：%(name)s。") % {"name": candidate.entry.name})
-    return redirect(f"{reverse('contest:vote', args=[round_.pk])}#track-{candidate.entry.track_id}")
+        status = 409 if error.code == "again" else 403
+        return _refusal(request, round_, candidate, error.code, error.messages[0], status=status)
+    said = _("投票成功：%(name)s。") % {"name": candidate.entry.name}
+    if wants_json(request):
+        return JsonResponse(
+            {
+                "accepted": True,
+                "entry": candidate.entry_id,
+                "track": candidate.entry.track_id,
+                "message": said,
+            }
+        )
+    messages.success(request, said)
+    return redirect(_back(round_, candidate))
+
+
+def _back(round_: Round, candidate: RoundEntry) -> str:
+    return f"{reverse('contest:vote', args=[round_.pk])}#track-{candidate.entry.track_id}"
+
+
+def _refusal(request, round_, candidate, code: str, message: str, *, status: int):
+    """A vote not counted: JSON with ``status``, or back to the vote page with the message."""
+    if wants_json(request):
+        return JsonResponse({"accepted": False, "code": code, "message": message}, status=status)
+    messages.error(request, message)
+    return redirect(_back(round_, candidate))
+
+
+def challenge_required(*, round_: Round, client_address: str, device: str | None) -> bool:
+    """Whether this address or device voted in ``round_`` or asked for codes faster than
+    people do (the ``SUSPECT_*`` marks; keys as the limits count them)."""
+    counts = [
+        (SUSPECT_VOTES_PER_ADDRESS, f"{round_.pk}|{client_address}"),
+        (SUSPECT_CODES_PER_ADDRESS, client_address),
+    ]
+    if device:
+        counts += [(SUSPECT_VOTES_PER_DEVICE, f"{round_.pk}|{device}"), (SUSPECT_CODES_PER_DEVICE, device)]
+    return any(ratelimit.is_spent(limit, key) for limit, key in counts)
 
 
 def _refused(request, round_, limit, message: str):
+    if wants_json(request):
+        response = JsonResponse({"accepted": False, "code": "limit", "message": message}, status=429)
+        response["Retry-After"] = str(ratelimit.minutes_left(limit) * 60)
+        return response
     response = render(
         request,
         "contests/vote/refused.html",
@@ -223,14 +343,28 @@ class VerifyView(RateLimitedPostMixin, View):
             return self._check_code()
         return self._send_code()
 
+    @functools.cached_property
+    def needs_challenge(self) -> bool:
+        return challenge_required(
+            round_=self.round, client_address=self.client_address, device=device_id(self.request)
+        )
+
     def _send_code(self):
         form = VoteProofForm(self.request.POST)
         if not form.is_valid():
             return self._render(form, VoteCodeForm(), status=400)
         if form.is_bot:
             return redirect("contest:vote", pk=self.round.pk)
+        if self.needs_challenge and not challenge_passed(
+            self.request.POST.get("challenge_token", ""), self.request.POST.get("challenge_answer", "")
+        ):
+            form.add_error(None, _("请正确回答算术题（每道题只能回答一次，5 分钟内有效）。"))
+            return self._render(form, VoteCodeForm(), status=400)
         if not ratelimit.spend(CODES_PER_ADDRESS, self.client_address):
             return self.rate_limited(CODES_PER_ADDRESS)
+        device = device_id(self.request)
+        if device:
+            ratelimit.spend(SUSPECT_CODES_PER_DEVICE, device)  # counted only, for the challenge
         address = form.cleaned_data["address"]
         try:
             services.vote_code_send(round_=self.round, proof=form.proof, address=address)
@@ -264,6 +398,7 @@ class VerifyView(RateLimitedPostMixin, View):
                 .first()
             )
             if candidate is not None and self.round.vote_is_open():
+                candidate.round = self.round
                 response = cast(
                     self.request,
                     round_=self.round,
@@ -271,9 +406,9 @@ class VerifyView(RateLimitedPostMixin, View):
                     proof=proof,
                     client_address=self.client_address,
                 )
-                return _with_proof(self.request, response, proof)
+                return set_voter_pass(self.request, response, proof)
         messages.success(self.request, _("验证成功，今天可以在每个组别各投一票。"))
-        return _with_proof(self.request, redirect("contest:vote", pk=self.round.pk), proof)
+        return set_voter_pass(self.request, redirect("contest:vote", pk=self.round.pk), proof)
 
     def _render(self, proof_form, code_form, *, sent_to: str = "", proof: str = "", status: int = 200):
         return render(
@@ -284,6 +419,7 @@ class VerifyView(RateLimitedPostMixin, View):
                 "contest": self.round.contest,
                 "proof_form": proof_form,
                 "code_form": code_form,
+                "challenge": challenge_new() if proof_form is not None and self.needs_challenge else None,
                 "sent_to": _masked(sent_to, proof),
                 "proof": proof,
             },
@@ -291,7 +427,9 @@ class VerifyView(RateLimitedPostMixin, View):
         )
 
 
-def _with_proof(request, response, proof: dict):
+def set_voter_pass(request, response, proof: dict):
+    """Keep today's proof in the browser: {"v": voter hash, "p": proof, "d": day}, signed,
+    until midnight."""
     response.set_signed_cookie(
         VOTER_COOKIE,
         json.dumps(proof),
@@ -329,3 +467,41 @@ class TotalsView(View):
         )
         response["Cache-Control"] = f"public, max-age={selectors.PUBLIC_TOTALS_SECONDS}"
         return response
+
+
+class CandidateVideoView(View):
+    """A candidate's pitch video, to whoever may see the vote page, only as its web versions
+    (``?v=360``, ``720`` or ``preview``; the largest by default; H.264 MP4s made by
+    ``services.videos``), never as uploaded; a 404 until they are made. Byte ranges are
+    answered (``core.serving``), as phones need to play and seek."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, pk: int, entry_pk: int, **kwargs):
+        entry = vote_candidate(pk, entry_pk, with_video=True).entry
+        versions = selectors.public_video(entry)
+        slot = request.GET.get("v", "")
+        if slot not in versions:
+            sizes = [key for key in versions if key.isdigit()]
+            if not sizes:
+                raise Http404("No web version of this video yet")
+            slot = max(sizes, key=int)
+        return _serve_version(request, entry, versions[slot]["name"], "video/mp4")
+
+
+class CandidatePosterView(View):
+    """The poster frame of a candidate's web versions (a JPEG), as public as the video."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, pk: int, entry_pk: int, **kwargs):
+        entry = vote_candidate(pk, entry_pk, with_video=True).entry
+        if not selectors.public_video(entry) or not entry.video_state.poster_name:
+            raise Http404("No poster")
+        return _serve_version(request, entry, entry.video_state.poster_name, "image/jpeg")
+
+
+def _serve_version(request, entry, name: str, content_type: str):
+    response = file_response(request, FieldFile(entry, entry.video.field, name), content_type=content_type)
+    response["Cache-Control"] = PUBLIC_FILE_CACHE_CONTROL
+    return response

@@ -5,7 +5,9 @@ evening events, which are due a day later) plus the day's events not due yet (th
 evening's): how many came on time, late, are missing or not due; the missing events with
 their reporter's phone; and the leaders present reported so far. The tick claims it as a
 ``DailyDispatch`` (one per week, day and kind); sending writes one outbox message per
-recipient (key ``digest:<week>:<day>:<address>``), which the outbox sends once.
+recipient (key ``digest:<week>:<day>:<address>``), which the outbox sends once; and, when
+``OFFICE_ROBOT_URL`` is set, one to the office's group robot (DingTalk or WeCom, signed with
+``OFFICE_ROBOT_SECRET`` when given: DingTalk's 加签), a short text of the same digest.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from core.mail import absolute_url, render_message
-from core.outbox import outbox_key, outbox_write
+from core.models import OutboxMessage
+from core.outbox import outbox_key, outbox_write, short_hash
 from core.roles import OFFICE_GROUP
 from events.models import Event, User, Week
 
@@ -27,6 +30,10 @@ from .. import deadlines
 from ..models import DailyDispatch, DailyReport, ReportLeader
 from ..states import DayState, day_state
 from .tick_scope import TickScope
+
+# WeCom caps a robot's text message at 2,048 bytes (reminder_delivery.WEBHOOK_MAX_BYTES, not
+# imported: reminders imports this module and reminder_delivery imports reminders).
+ROBOT_MAX_BYTES = 2000
 
 
 @dataclass
@@ -154,7 +161,8 @@ def digest_send(*, dispatch: DailyDispatch) -> str | None:
     """
     week = dispatch.week
     recipients = digest_recipients(week=week)
-    if not recipients:
+    robot = settings.OFFICE_ROBOT_URL
+    if not recipients and not robot:
         return _("没有收件人：活动周未设置汇总收件人，也没有填写邮箱的市发改委审核人员。")
     digest = digest_build(week=week, day=dispatch.day, now=timezone.now())
     with translation.override(settings.LANGUAGE_CODE), timezone.override(week.zone):
@@ -179,7 +187,49 @@ def digest_send(*, dispatch: DailyDispatch) -> str | None:
             for address in recipients
         )
     )
+    if robot:
+        with translation.override(settings.LANGUAGE_CODE), timezone.override(week.zone):
+            text = _robot_text(digest, subject=subject, deadline=week.deadline_on(dispatch.day))
+        dispatch.outbox_messages.add(
+            outbox_write(
+                to=[robot],
+                subject=subject,
+                text=text,
+                key=outbox_key("digest", week.pk, dispatch.day.isoformat(), "robot", short_hash(robot)),
+                channel=OutboxMessage.Channel.WEBHOOK,
+                data={"secret": settings.OFFICE_ROBOT_SECRET} if settings.OFFICE_ROBOT_SECRET else {},
+            )
+        )
     return None
+
+
+def _robot_text(digest: Digest, *, subject: str, deadline: dt.datetime) -> str:
+    """The digest for a group robot: the subject (it names 双创周, a DingTalk robot's keyword),
+    when it was counted, the missing events with their reporters, the board's address; within
+    the robots' length limit (``ROBOT_MAX_BYTES``), the rest counted."""
+    head = [
+        subject,
+        _("截止 %(deadline)s，统计于 %(at)s。")
+        % {
+            "deadline": formats.time_format(timezone.localtime(deadline), "H:i"),
+            "at": formats.time_format(timezone.localtime(digest.at), "H:i"),
+        },
+    ]
+    tail = [f"{_('审核工作台')}：{absolute_url(reverse('board:home'))}"]
+    rows = [
+        f"· {row.event.subtitle}（{row.event.host.name}）{_('报送员')}：{row.reporter_name or '—'} {row.phone or ''}".rstrip()
+        for row in digest.missing
+    ]
+    if rows:
+        head.append(f"{_('未报送的活动')}：")
+    listed = []
+    for number, row in enumerate(rows):
+        more = _("另有 %(count)d 场未报送，详见审核工作台。") % {"count": len(rows) - number}
+        if len("\n".join([*head, *listed, row, more, *tail]).encode()) > ROBOT_MAX_BYTES:
+            listed.append(more)
+            break
+        listed.append(row)
+    return "\n".join([*head, *listed, *tail])
 
 
 def _log_url(day: dt.date) -> str:

@@ -152,6 +152,36 @@ def many_entries(*, contest: Contest, count: int) -> list[Entry]:
     return made
 
 
+def web_versions(entry: Entry):
+    """The entry's video passed its check and has web versions: small stand-in files stored
+    as the transcoder would store them, recorded on its ``EntryVideo``."""
+    from django.core.files.base import ContentFile
+
+    from contests.models import EntryVideo
+
+    storage = entry.video.storage
+    folder = f"contests/{entry.contest_id}/videos/web"
+    versions = {
+        slot: {
+            "name": storage.save(f"{folder}/{slot}.mp4", ContentFile(MP4)),
+            "size": len(MP4),
+            "height": int(slot),
+        }
+        for slot in ("360", "720")
+    }
+    poster = storage.save(f"{folder}/poster.jpg", ContentFile(b"\xff\xd8\xff\xe0 poster"))
+    state, _created = EntryVideo.objects.update_or_create(
+        entry=entry,
+        defaults={
+            "source": entry.video.name,
+            "status": EntryVideo.Status.PASSED,
+            "versions_status": EntryVideo.VersionsStatus.DONE,
+            "versions": {"source": entry.video.name, "versions": versions, "poster": {"name": poster}},
+        },
+    )
+    return state
+
+
 def security_world(*, event: Event) -> dict:
     """The contests' objects for the project-wide URL matrix (tests/security): a contest of
     ``event`` (so run by its host unit) with a field, a round with a vote window and a
@@ -169,6 +199,7 @@ def security_world(*, event: Event) -> dict:
     criterion = criteria(first)[0]
     registered = entry(contest=made)
     registered.video.save("pitch.mp4", mp4_upload())
+    web_versions(registered)
     stored = EntryFile(entry=registered, field=field, size=10)
     stored.file.save("licence.pdf", pdf_upload(), save=False)
     stored.save()
@@ -185,3 +216,11 @@ def security_world(*, event: Event) -> dict:
         "contest_lineup": lined_up,
         "contest_juror": juror(round_=first),
     }
+
+
+def vote(round_: Round, entry: Entry, *, voter: str, ip: str = "10.0.0.1", device: str = "d", **fields):
+    """A vote for ``entry`` in ``round_`` through the service (its candidate looked up)."""
+    from contests import services
+
+    candidate = RoundEntry.objects.select_related("round", "entry__track").get(round=round_, entry=entry)
+    return services.vote_cast(candidate=candidate, voter=voter, proof="phone", ip=ip, device=device, **fields)

@@ -110,6 +110,8 @@ MATRIX = {
     "contest:vote_verify": ("get", "round_x", EVERYONE),
     "contest:vote_cast": ("post", "candidate_b", row(302, 302, 302, 302, 302, 302, 302, 302)),
     "contest:vote_totals": ("get", "round_x", EVERYONE),
+    "contest:candidate_video": ("get", "candidate_b", EVERYONE),
+    "contest:candidate_poster": ("get", "candidate_b", EVERYONE),
     # The jurors' pages: only the browser that opened juror X's link.
     "jury:home": ("get", None, row(200, 200, 200, 302, 302, 200, 200, 200)),
     "jury:enter": ("get", "juror_x_token", row(302, 302, 302, 302, 302, 302, 302, 302)),
@@ -154,6 +156,7 @@ def world():
     contest_factories.entry(contest=contest_x, applicant=applicant_a)
     entry_b = contest_factories.entry(contest=contest_x, applicant=applicant_b)
     entry_b.video.save("pitch.mp4", contest_factories.mp4_upload())
+    contest_factories.web_versions(entry_b)
     stored = EntryFile(entry=entry_b, field=field_x, size=10)
     stored.file.save("licence.pdf", contest_factories.pdf_upload(), save=False)
     stored.save()

@@ -44,9 +44,7 @@ def test_pages_do_not_grow_with_the_number_of_entries(contest, organizer_member)
                 contest_factories.scores(
                     juror, entry, {"技术创新": 20, "市场前景": 20, "团队": 10, "路演表现": 15}
                 )
-            services.vote_cast(
-                round_=round_, entry=entry, voter=f"v{entry.pk}", proof="phone", ip="10.0.0.1", device="d"
-            )
+            contest_factories.vote(round_, entry, voter=f"v{entry.pk}", ip="10.0.0.1", device="d")
         Entry.objects.filter(pk=entries[0].pk).update(
             status=Entry.Status.INELIGIBLE, screening_reason="材料不全"
         )

@@ -281,6 +281,13 @@ TABLE: dict[str, Row] = {
     "expo:video_poster": Row(
         lambda o: {"pk": o["hall_accepted"].pk, "video_pk": o["hall_video"].pk}, get=EVERYONE
     ),
+    # A vote candidate's pitch video, as its web versions and poster only: everybody.
+    "contest:candidate_video": Row(
+        lambda o: {"pk": o["contest_round"].pk, "entry_pk": o["contest_entry"].pk}, get=EVERYONE
+    ),
+    "contest:candidate_poster": Row(
+        lambda o: {"pk": o["contest_round"].pk, "entry_pk": o["contest_entry"].pk}, get=EVERYONE
+    ),
 }
 # Django admin: staff only (the office group sees what its model permissions allow).
 ADMIN_ROW = Row(get=REVIEW, post=REVIEW)  # what the office may change there is the group's model permissions

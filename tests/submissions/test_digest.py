@@ -126,3 +126,66 @@ def test_no_digest_before_the_delay_or_on_a_day_outside_the_week(week, django_ca
 
     assert not DailyDispatch.objects.exists()
     assert not DailyReport.objects.exists() and not ReportLeader.objects.exists()
+
+
+def test_the_digest_goes_to_the_offices_signed_robot_as_well_as_by_mail(
+    day_events, settings, django_capture_on_commit_callbacks
+):
+    """A real HTTP server on 127.0.0.1 stands in for the office's DingTalk robot (as in
+    test_webhook.py): one signed text message per day, besides the e-mails."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from core.webhooks import dingtalk_sign
+    from tests.submissions.test_webhook import Robot
+
+    week = day_events["open"].week
+    week.digest_recipients = ["leader@example.com"]
+    week.save()
+    settings.OFFICE_ROBOT_SECRET = "SECtest-secret"
+    with Robot([]) as robot:
+        settings.OFFICE_ROBOT_URL = robot.url
+        for minute in (5, 6, 30):
+            run_tick(django_capture_on_commit_callbacks, local(16, minute))
+
+    (request,) = robot.requests
+    query = parse_qs(urlsplit(request["path"]).query)
+    assert query["key"] == ["test"]
+    timestamp = int(query["timestamp"][0])
+    assert timestamp == int(local(16, 5).timestamp() * 1000)
+    assert query["sign"] == [parse_qs(f"s={dingtalk_sign('SECtest-secret', timestamp)}")["s"][0]]
+    content = request["body"]["text"]["content"]
+    assert content.startswith(
+        "【双创周】09月21日信息报送汇总：按时1，逾期0，未报送1\n截止 16:00，统计于 16:05。"
+    )
+    assert "· 活动open（" in content and "报送员：open 13800000001" in content
+    assert content.endswith("审核工作台：http://127.0.0.1:8000/review/")
+    assert [m.to for m in mail.outbox if "汇总" in m.subject] == [["leader@example.com"]]
+    robot_message = DailyDispatch.objects.get().outbox_messages.get(channel="webhook")
+    assert robot_message.status == "sent" and robot.url not in robot_message.key
+    assert robot_message.key.startswith(f"digest:{week.pk}:2026-09-21:robot:")
+
+
+def test_with_a_robot_and_no_mail_recipient_the_digest_still_goes(
+    week, settings, django_capture_on_commit_callbacks
+):
+    from tests.submissions.test_webhook import Robot
+
+    with Robot([]) as robot:
+        settings.OFFICE_ROBOT_URL = robot.url
+        run_tick(django_capture_on_commit_callbacks, local(16, 5))
+
+    assert DailyDispatch.objects.get().status == Reminder.Status.HANDED_OVER
+    (request,) = robot.requests
+    assert "timestamp=" not in request["path"]  # no secret: a WeCom robot, or DingTalk by keyword
+    assert request["body"]["text"]["content"].startswith("【双创周】")
+    assert mail.outbox == []
+
+
+def test_a_long_digest_fits_a_robot_message(day_events, settings):
+    from submissions.services.digest import ROBOT_MAX_BYTES, _robot_text
+
+    digest = digest_build(week=day_events["open"].week, day=DAY, now=local(16, 5))
+    digest.missing = digest.missing * 200
+    text = _robot_text(digest, subject="【双创周】汇总", deadline=local(16))
+    assert len(text.encode()) <= ROBOT_MAX_BYTES
+    assert "另有" in text and "场未报送" in text and text.endswith(text.splitlines()[-1])
