@@ -6,5 +6,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the tasks in web processes too, for core.dispatch; tasks import models,
-        # which cannot be imported before the app registry is ready.
-        from . import tasks  # noqa: F401
+        # which cannot be imported before the app registry is ready. `checks` registers the
+        # deployment checks of the media storage (manage.py check --deploy).
+        from . import checks, tasks  # noqa: F401

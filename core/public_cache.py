@@ -19,9 +19,36 @@ list of keys to hunt down.
 - every answer has an ETag (a hash of the content, language and nothing user-specific) and
   a Last-Modified; a matching ``If-None-Match`` (or, without it, ``If-Modified-Since``)
   gets 304;
-- the CSRF token of the language switch is stored as a placeholder and filled in for each
-  visitor, so one cached page serves everybody;
+- a page with a form keeps its CSRF token as a placeholder, filled in for each visitor, so
+  one cached page serves everybody; such a page is sent ``private``;
 - feeds can ask for CORS (``Access-Control-Allow-Origin: *``) and answer preflights.
+
+What browsers and shared caches (a CDN) may keep:
+
+- an anonymous answer with no token whose language the URL names (the public site under
+  ``i18n_patterns``: see ``shuangchuang.middleware.PortalLocaleMiddleware``) sets no cookie
+  and is sent ``settings.PUBLIC_CACHE_CONTROL`` (``public, max-age=60, s-maxage=300``) with
+  ``Vary: Cookie`` (a signed-in visitor's page differs) and ``X-Accel-Expires`` for the nginx
+  in front (``PUBLIC_CACHE_ACCEL_EXPIRES``: its cache cannot be purged, so it keeps the
+  answer a second, however long the CDN may);
+- an anonymous answer whose language is negotiated (pages outside ``i18n_patterns``) is
+  ``public, max-age=0, must-revalidate`` with ``Vary: Accept-Language``, as before;
+- a page with a CSRF token, or anybody's signed-in page, is ``private, max-age=0, must-revalidate``.
+
+A CDN that ignores ``Vary: Cookie`` (many do) must be told to pass requests carrying the
+session cookie (``SESSION_COOKIE_NAME``, ``sessionid``) to the origin, so a signed-in
+visitor gets the page with the account menu; anonymous visitors send no cookie at all.
+
+A bump of the version calls ``settings.PUBLIC_CACHE_PURGE`` (a dotted path; empty: nothing
+happens) as ``purge(version=<new version or None>)``, so a CDN holding pages for
+``s-maxage`` drops them at once: purge everything, or the site's HTML and feeds, with the
+CDN's API. The version it is given may be None (the shared cache was away); a hook that
+fails is logged and changes nothing else. A resync that starts a new version calls it too.
+
+Compression: the anonymous answers with no token (no secret a BREACH attack could guess
+byte by byte) are stored gzipped as well, compressed once per version, and sent gzipped to
+clients that accept it (``Vary: Accept-Encoding``, an ETag of their own). Nothing else is
+compressed by Django; the shipped nginx compresses no proxied answer either.
 
 Pages that show the time of day ("live now", "today") are kept for ``PAGE_TIMEOUT``
 seconds; feeds, which do not depend on the clock, for ``FEED_TIMEOUT``.
@@ -31,7 +58,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import hashlib
+import logging
 import re
 import secrets
 import threading
@@ -46,11 +75,15 @@ from django.db.models import F
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 
 from .cache_guard import CacheGuard, CacheUnavailable
 from .models import PublicVersion
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public:version"
 # The database's count of bumps that the version in the cache has seen.
@@ -62,6 +95,12 @@ FEED_TIMEOUT = 600
 LOCAL_MAX_BYTES = 32 * 1024 * 1024
 CSRF_PLACEHOLDER = b"__PUBLIC_CSRF_TOKEN__"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+# Answers compressed when a client accepts gzip; smaller ones are not worth it.
+_COMPRESSIBLE = re.compile(r"^(text/|application/(json|xml|javascript)|image/svg\+xml)")
+_MIN_COMPRESSED_BYTES = 200
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+NEGOTIATED_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+PRIVATE_CACHE_CONTROL = "private, max-age=0, must-revalidate"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "ETag, Last-Modified",
@@ -107,9 +146,10 @@ def bump_public_version() -> int | None:
         except ValueError:  # the cache lost the version: start a new one
             version = _restart_version()
         _guard.call(cache.set, STORED_KEY, stored, timeout=None)
-        return version
     except CacheUnavailable:
-        return None  # this process starts a new version once the cache answers again
+        version = None  # this process starts a new version once the cache answers again
+    purge_shared_copies(version)
+    return version
 
 
 def resync_public_version() -> bool:
@@ -119,11 +159,27 @@ def resync_public_version() -> bool:
     try:
         if stored is None or _guard.call(cache.get, STORED_KEY) == stored:
             return False
-        _restart_version()
+        version = _restart_version()
         _guard.call(cache.set, STORED_KEY, stored, timeout=None)
-        return True
     except CacheUnavailable:
         return False
+    purge_shared_copies(version)
+    return True
+
+
+def purge_shared_copies(version: int | None) -> None:
+    """Tell the CDN (``settings.PUBLIC_CACHE_PURGE``) that every public page changed.
+
+    Called after the version moved, so what the CDN fetches next is already new. Without a
+    hook configured nothing happens; a hook that raises is logged, never passed on (the
+    change it follows is committed)."""
+    hook = getattr(settings, "PUBLIC_CACHE_PURGE", "")
+    if not hook:
+        return
+    try:
+        import_string(hook)(version=version)
+    except Exception:
+        logger.exception("The public cache's purge hook %s failed", hook)
 
 
 def _restart_version() -> int:
@@ -202,14 +258,18 @@ class _LocalEntries:
         with self.lock:
             self._drop(key)
             self.entries[key] = entry
-            self.size += len(entry["body"])
+            self.size += _entry_bytes(entry)
             while self.size > self.max_bytes and self.entries:
                 self._drop(next(iter(self.entries)))
 
     def _drop(self, key: str) -> None:
         entry = self.entries.pop(key, None)
         if entry is not None:
-            self.size -= len(entry["body"])
+            self.size -= _entry_bytes(entry)
+
+
+def _entry_bytes(entry: dict) -> int:
+    return len(entry["body"]) + len(entry.get("gzip") or b"")
 
 
 _local = _LocalEntries(max_bytes=LOCAL_MAX_BYTES)
@@ -246,6 +306,8 @@ def public_cached(*, timeout: int = PAGE_TIMEOUT, cors: bool = False, params: tu
             if cors and request.method == "OPTIONS":
                 return _preflight()
             use_cache = may_use_cache(request)
+            # The query parameters that make a page: the language switch links keep only those.
+            request.public_cache_params = params
             entry, version = None, None
             if use_cache:
                 key = cache_key(request, params)
@@ -256,47 +318,79 @@ def public_cached(*, timeout: int = PAGE_TIMEOUT, cors: bool = False, params: tu
                     response.render()  # class-based views answer lazily; the cache stores the bytes
                 if response.status_code != 200 or response.streaming:
                     return _with_cors(response, cors)
-                entry = _entry_from(response)
+                entry = _entry_from(response, compress=use_cache)
                 if use_cache and version is not None:
                     # The version read before rendering: a bump meanwhile makes this entry stale.
                     entry = {**entry, "version": version}
                     with contextlib.suppress(CacheUnavailable):
                         _guard.call(cache.set, key, entry, timeout)
                     _local.put(key, entry, timeout)
-            return _answer(request, entry, cors)
+            return _answer(request, entry, cors=cors, anonymous=use_cache)
 
         return wrapped
 
     return decorate
 
 
-def _entry_from(response) -> dict:
+def _entry_from(response, *, compress: bool) -> dict:
     body = _CSRF_INPUT.sub(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", response.content)
     digest = hashlib.md5(body + get_language().encode(), usedforsecurity=False).hexdigest()
+    headers = {name: value for name, value in response.items() if name.lower() not in _DROPPED_HEADERS}
+    has_csrf = CSRF_PLACEHOLDER in body
+    compressible = (
+        compress
+        and not has_csrf
+        and len(body) >= _MIN_COMPRESSED_BYTES
+        and _COMPRESSIBLE.match(headers.get("Content-Type", ""))
+    )
     return {
         "body": body,
-        "headers": {name: value for name, value in response.items() if name.lower() not in _DROPPED_HEADERS},
+        # mtime=0: the same page compresses to the same bytes in every process.
+        "gzip": gzip.compress(body, compresslevel=6, mtime=0) if compressible else None,
+        "headers": headers,
         "etag": quote_etag(digest),
         "last_modified": int(time.time()),
-        "has_csrf": CSRF_PLACEHOLDER in body,
+        "has_csrf": has_csrf,
     }
 
 
-def _answer(request, entry: dict, cors: bool) -> HttpResponse:
+def _gzip_etag(entry: dict) -> str:
+    return entry["etag"][:-1] + '-gzip"'
+
+
+def _answer(request, entry: dict, *, cors: bool, anonymous: bool) -> HttpResponse:
+    # Only an anonymous page without a token holds nothing secret: compressing it cannot leak
+    # one (BREACH), and a shared cache may keep it when its URL names its language.
+    token_free = anonymous and not entry["has_csrf"]
+    gzipped = (
+        token_free and entry.get("gzip") and _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
+    )
+    etag = _gzip_etag(entry) if gzipped else entry["etag"]
     if _not_modified(request, entry):
         response = HttpResponseNotModified()
     else:
-        body = entry["body"]
+        body = entry["gzip"] if gzipped else entry["body"]
         if entry["has_csrf"]:
             body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
         response = HttpResponse(body)
         for name, value in entry["headers"].items():
             response[name] = value
-    response["ETag"] = entry["etag"]
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
+    response["ETag"] = etag
     response["Last-Modified"] = http_date(entry["last_modified"])
-    # A page with a CSRF token differs per visitor in that token: shared caches must not keep it.
-    scope = "private" if entry["has_csrf"] else "public"
-    response["Cache-Control"] = f"{scope}, max-age=0, must-revalidate"
+    if token_free and getattr(request, "language_from_url", False):
+        response["Cache-Control"] = settings.PUBLIC_CACHE_CONTROL
+        if settings.PUBLIC_CACHE_ACCEL_EXPIRES:
+            response["X-Accel-Expires"] = str(settings.PUBLIC_CACHE_ACCEL_EXPIRES)
+    elif token_free:
+        response["Cache-Control"] = NEGOTIATED_CACHE_CONTROL
+    else:
+        # A CSRF token differs per visitor, a signed-in page per person: never in a shared cache.
+        response["Cache-Control"] = PRIVATE_CACHE_CONTROL
+    # A signed-in visitor gets another page at the same address; a browser that kept the
+    # anonymous one asks again once the session cookie is there.
+    patch_vary_headers(response, ("Cookie", "Accept-Encoding") if entry.get("gzip") else ("Cookie",))
     if request.method == "HEAD":
         response.content = b""
     return _with_cors(response, cors)
@@ -306,7 +400,11 @@ def _not_modified(request, entry: dict) -> bool:
     if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
         tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
-        return "*" in tags or entry["etag"] in tags
+        return (
+            "*" in tags
+            or entry["etag"] in tags
+            or (entry.get("gzip") is not None and _gzip_etag(entry) in tags)
+        )
     since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
     return since is not None and entry["last_modified"] <= since
 

@@ -42,7 +42,11 @@ class ObjectPermissionMixin(PortalPermissionMixin):
 
 class PublicCachedMixin:
     """A public page or feed answered from the public cache for anonymous visitors
-    (``core.public_cache``): set ``cache_params`` to every query parameter the view reads."""
+    (``core.public_cache``): set ``cache_params`` to every query parameter the view reads.
+
+    Mounted under ``i18n_patterns`` (its URL names its language) and free of CSRF tokens, its
+    anonymous answers set no cookie, are gzipped for clients that accept it, and may be kept
+    by a CDN (``settings.PUBLIC_CACHE_CONTROL``, purged through ``PUBLIC_CACHE_PURGE``)."""
 
     cache_timeout = PAGE_TIMEOUT
     cache_params: tuple[str, ...] = ()

@@ -1,6 +1,10 @@
 """``/healthz``: liveness for load balancers, constant time, telling nothing about the inside.
-``/readyz``: every service the portal uses, for the operator's monitoring only (allowed
-addresses or a token); computed at most once every few seconds per process."""
+``/readyz``: every service the portal uses (database, Redis as cache and broker, the media
+storage, a worker), for the operator's monitoring only (allowed addresses or a token);
+computed at most once every few seconds per process.
+
+``HealthCheckMiddleware`` answers both before anything reads the Host header: a load balancer
+or a monitor calls them by IP, which is not in ALLOWED_HOSTS (Django would answer 400)."""
 
 from __future__ import annotations
 
@@ -11,19 +15,19 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseNotFound, JsonResponse
 from django.utils.crypto import constant_time_compare
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import View
 
+from core import media_storage
 from core.client_ip import client_ip
 from core.heartbeat import heartbeat_age
 
 from .celery import app as celery_app
 
 BROKER_TIMEOUT_SECONDS = 1.0
-STORAGE_PROBE = "readyz-probe"
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -48,6 +52,25 @@ class ReadyView(View):
             raise Http404
         status, body = _readiness.answer()
         return JsonResponse(body, status=status)
+
+
+class HealthCheckMiddleware:
+    """First in the chain after the request id: ``/healthz`` and ``/readyz`` never reach the
+    middleware that validates the host (SecurityMiddleware, CommonMiddleware, CSRF)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.liveness = HealthView.as_view()
+        self.readiness = ReadyView.as_view()
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            return self.liveness(request)
+        if request.path_info == "/readyz":
+            if not _may_ask(request):  # a bare 404: the 404 page would read the host
+                return HttpResponseNotFound(b"", content_type="text/plain")
+            return self.readiness(request)
+        return self.get_response(request)
 
 
 def _may_ask(request) -> bool:
@@ -119,7 +142,7 @@ def _broker_state() -> str:
 
 def _storage_state() -> str:
     try:
-        default_storage.exists(STORAGE_PROBE)
+        media_storage.probe(default_storage)
     except Exception as exc:
         return f"error: {type(exc).__name__}"
     return "ok"

@@ -20,7 +20,11 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            record.request_id = request_id.get()
+            # Django logs "Not Found: /x" (and every 4xx/5xx) after the middleware chain has
+            # returned and the context variable is reset; the record carries the request.
+            record.request_id = (
+                getattr(getattr(record, "request", None), "request_id", None) or request_id.get()
+            )
         return True
 
 

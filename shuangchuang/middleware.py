@@ -1,9 +1,16 @@
-"""Request ids: every request gets one, every log line carries it, the response echoes it."""
+"""Request ids (every request gets one, every log line carries it, the response echoes it) and
+the language of a request (named by the public site's URLs, negotiated elsewhere)."""
 
 from __future__ import annotations
 
 import re
 import uuid
+
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.urls import LocalePrefixPattern, URLResolver, get_resolver
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from .logging import request_id
 
@@ -28,3 +35,62 @@ class RequestIdMiddleware:
             request_id.reset(token)
         response[HEADER] = rid
         return response
+
+
+class PortalLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware for a site whose public pages name their language in the URL
+    (``i18n_patterns`` without a prefix for Chinese) while every other page negotiates it.
+
+    - A path with a language prefix (``/en/schedule/``) is in that language.
+    - Any other path is resolved in the default language; when its view is one of the
+      language-prefixed patterns (the public site), it stays in it: ``/schedule/`` is Chinese
+      for everybody, whatever cookie or Accept-Language comes with it.
+    - Every other view (sign-in, the organizer and office pages, the hall, contests) gets the
+      language Django negotiates: the switcher's cookie, then Accept-Language.
+
+    ``request.language_from_url`` tells which. Only an answer whose language the URL names
+    leaves out ``Vary: Accept-Language``, and only such a page may be kept by a shared cache
+    (``core.public_cache``).
+    """
+
+    def process_request(self, request):
+        request.language_from_url = True
+        translation.activate(translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if translation.get_language_from_path(request.path_info):
+            return None
+        urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+        if view_func in language_prefixed_views(urlconf):
+            return None
+        request.language_from_url = False
+        translation.activate(translation.get_language_from_request(request))
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
+
+    def process_response(self, request, response):
+        if not getattr(request, "language_from_url", False):
+            patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+def language_prefixed_views(urlconf) -> frozenset:
+    """The views mounted under ``i18n_patterns``, kept on the resolver (Django drops it, and so
+    this, whenever the URLconf changes)."""
+    resolver = get_resolver(urlconf)
+    views = getattr(resolver, "_language_prefixed_views", None)
+    if views is None:
+        found = set()
+
+        def walk(patterns, prefixed: bool) -> None:
+            for pattern in patterns:
+                if isinstance(pattern, URLResolver):
+                    walk(pattern.url_patterns, prefixed or isinstance(pattern.pattern, LocalePrefixPattern))
+                elif prefixed:
+                    found.add(pattern.callback)
+
+        walk(resolver.url_patterns, False)
+        views = resolver._language_prefixed_views = frozenset(found)
+    return views

@@ -7,6 +7,7 @@ file-system broker), e-mail printed to the console. README lists every variable.
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -51,11 +52,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "shuangchuang.middleware.RequestIdMiddleware",
+    # /healthz and /readyz before the host is validated: load balancers call them by IP.
+    "shuangchuang.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The public site's language is named by its URL (/en/...), every other page's negotiated.
+    "shuangchuang.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -121,6 +125,17 @@ READYZ_TOKEN = env.str("READYZ_TOKEN", default="")
 READYZ_CACHE_SECONDS = env.float("READYZ_CACHE_SECONDS", default=5.0)
 # After the shared cache fails, each process goes on without it for this many seconds.
 CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5.0)
+# Public pages and feeds (core/public_cache.py) sent to anonymous visitors without a token or a
+# cookie: browsers may keep them a minute, shared caches (a CDN) five. A change of what the
+# public sees moves the public version at once; a CDN holding pages learns of it through
+# PUBLIC_CACHE_PURGE, the dotted path of a function called as purge(version=...) after every
+# bump (empty: none; a failing purge is logged, never raised). It runs in the request that
+# approved the change: keep it short (a timeout of a few seconds) or hand the call to a worker.
+PUBLIC_CACHE_CONTROL = env.str("PUBLIC_CACHE_CONTROL", default="public, max-age=60, s-maxage=300")
+PUBLIC_CACHE_PURGE = env.str("PUBLIC_CACHE_PURGE", default="")
+# nginx in front honours s-maxage, and its cache cannot be purged: X-Accel-Expires (read by
+# nginx, never passed on) keeps its micro-cache at this many seconds. 0: the header is not sent.
+PUBLIC_CACHE_ACCEL_EXPIRES = env.int("PUBLIC_CACHE_ACCEL_EXPIRES", default=1)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "events.User"
@@ -144,6 +159,8 @@ LOGOUT_REDIRECT_URL = "home"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "shuangchuang" / "locale"]
+# The public site's pages and feeds live under i18n_patterns (shuangchuang/urls.py): /schedule/
+# in Chinese, /en/schedule/ in English, no cookie; other pages keep the cookie the switcher sets.
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
@@ -156,24 +173,67 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+# S3 mode: private media is answered with a signed link valid this long (core/serving.py);
+# public videos' web versions come from MEDIA_PUBLIC_BASE_URL (a CDN) when it is set.
+MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=3600)
+MEDIA_PUBLIC_BASE_URL = env.str("MEDIA_PUBLIC_BASE_URL", default="").rstrip("/")
+# What backs up the media (shuangchuang/scripts/backup.sh, core/checks.py): "copy" (the
+# folder or every object, with a sha256 manifest) or "versioning" (S3 only: the bucket keeps
+# every version; backup.sh dumps only the database).
+MEDIA_BACKUP = env.str("MEDIA_BACKUP", default="copy")
 if MEDIA_STORAGE == "s3":
+    try:
+        from boto3.s3.transfer import TransferConfig as _TransferConfig
+        from botocore.config import Config as _S3Config
+    except ImportError:  # `manage.py check --deploy` says so (core/checks.py)
+        _TransferConfig = _S3Config = None
     _media_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": env.str("S3_BUCKET"),
+            # Empty or missing values are reported by `manage.py check --deploy`, not here.
+            "bucket_name": env.str("S3_BUCKET", default=""),
             "endpoint_url": env.str("S3_ENDPOINT_URL", default=None),
             "access_key": env.str("S3_ACCESS_KEY_ID", default=None),
             "secret_key": env.str("S3_SECRET_ACCESS_KEY", default=None),
             "region_name": env.str("S3_REGION", default=None),
             "default_acl": "private",
             "querystring_auth": True,
+            "querystring_expire": MEDIA_SIGNED_URL_SECONDS,
             "file_overwrite": False,
+            # AWS_S3_MAX_MEMORY_SIZE: a file opened through the storage API spools to disk
+            # beyond 8 MB (unset, django-storages keeps whole objects in memory).
+            "max_memory_size": 8 * 1024 * 1024,
         },
     }
+    if _S3Config is not None:
+        _media_storage["OPTIONS"].update(
+            # A store that does not answer must not hold a web worker for a minute.
+            client_config=_S3Config(
+                signature_version="s3v4",
+                s3={"addressing_style": env.str("S3_ADDRESSING_STYLE", default="auto")},
+                connect_timeout=5,
+                read_timeout=60,
+                retries={"max_attempts": 3, "mode": "standard"},
+            ),
+            # Uploads go in 8 MB parts, two at a time: ~16 MB of a web worker per upload.
+            transfer_config=_TransferConfig(multipart_chunksize=8 * 1024 * 1024, max_concurrency=2),
+        )
 elif MEDIA_STORAGE == "local":
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 else:
     raise ImproperlyConfigured("MEDIA_STORAGE must be 'local' or 's3'.")
+# Pictures and videos on public pages follow the redirect to the object store or the CDN:
+# the Content-Security-Policy below lets img and media elements load from there.
+MEDIA_ORIGINS = []
+if MEDIA_STORAGE == "s3":
+    _endpoint = urlsplit(env.str("S3_ENDPOINT_URL", default="") or "https://amazonaws.com")
+    if _endpoint.netloc != "amazonaws.com":
+        MEDIA_ORIGINS.append(f"{_endpoint.scheme}://{_endpoint.netloc}")
+    if any(c.isalpha() for c in _endpoint.hostname or ""):  # virtual-hosted buckets: <bucket>.<host>
+        MEDIA_ORIGINS.append(f"{_endpoint.scheme}://*.{_endpoint.netloc}")
+if MEDIA_PUBLIC_BASE_URL:
+    _public = urlsplit(MEDIA_PUBLIC_BASE_URL)
+    MEDIA_ORIGINS.append(f"{_public.scheme}://{_public.netloc}")
 STORAGES = {
     "default": _media_storage,
     "staticfiles": {
@@ -312,8 +372,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "media-src": ["'self'"],
+        "img-src": ["'self'", "data:", *MEDIA_ORIGINS],
+        "media-src": ["'self'", *MEDIA_ORIGINS],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -23,3 +23,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or _RUN_DIR / "media")  # noqa: F
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(_RUN_DIR / "celerybeat-schedule")
 STATIC_ROOT = _RUN_DIR / "static"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A test database in a file, not Django's shared-cache memory database: with the live server
+    # (browser tests) several threads write at once, and shared cache answers a busy table with
+    # "database table is locked" at once, where a file waits for the lock (OPTIONS timeout).
+    DATABASES["default"]["TEST"] = {"NAME": str(_RUN_DIR.with_name(_RUN_DIR.name + ".sqlite3"))}  # noqa: F405

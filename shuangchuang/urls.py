@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -25,9 +26,17 @@ urlpatterns = [
     path("contest/", include("contests.urls.public")),
     path("contests/", include("contests.urls.manage")),
     path("jury/", include("contests.urls.jury")),
+]
+# The public site names its language in the URL: /schedule/ is Chinese, /en/schedule/ English,
+# whatever cookie or Accept-Language the visitor sends, so a page and its cached copy (here, in
+# a CDN) are the same for everybody and no language cookie is needed. Every other page
+# negotiates its language as before (cookie set by the switcher, then Accept-Language):
+# shuangchuang.middleware.PortalLocaleMiddleware.
+urlpatterns += i18n_patterns(
     path("", include("public.urls.venues")),
     path("", include("public.urls.site")),
-]
+    prefix_default_language=False,
+)
 
 # Uploaded media is never served from MEDIA_URL, not even in development: only through the
 # views that check permission (files/) or that the office marked it public (media/public/).

@@ -1,9 +1,18 @@
 """iCalendar (RFC 5545) feeds built with the icalendar package.
 
-UIDs are ``event-<pk>@<site host>`` so a calendar app that subscribed to the schedule, or
-imported one event, updates the entry instead of adding a second one. SEQUENCE grows with
-every save of the event (seconds between creation and last change), DTSTAMP and
-LAST-MODIFIED are the last change, and a cancelled event carries STATUS:CANCELLED.
+An event that runs over several days is one VEVENT per day with that day's own times, the
+same daily slots as the frab schedule (``frab.slots``): daily from its start to its end time
+when those make a window (科普日, Monday to Friday 09:00–17:00, is five entries, not one
+blocking every night), otherwise from the start to midnight, whole days, and midnight to the
+end. A one-day event is one VEVENT.
+
+UIDs: the first (or only) day of event ``pk`` is ``event-<pk>@<site host>``, day ``n`` after
+it ``event-<pk>-<n>@<site host>`` (n = 1, 2, …: the frab slot ``n``, id ``pk * 100 + n``).
+So a calendar app that subscribed to the schedule, or imported one event, updates each entry
+instead of adding a second one, and an entry from before events were split by day (one
+VEVENT of ``event-<pk>``) becomes the first day. SEQUENCE grows with every save of the event
+(seconds between creation and last change), DTSTAMP and LAST-MODIFIED are the last change,
+and a cancelled event carries STATUS:CANCELLED on every day.
 
 Text is cleaned on the way out, whatever is stored: one-line properties (the calendar name,
 SUMMARY, LOCATION, CATEGORIES) get every line break or control character turned into a space,
@@ -22,6 +31,7 @@ from icalendar.prop import vUri
 
 from ..places import location_line
 from . import event_url, site_host
+from .frab import slots
 
 PRODID = "-//shuangchuang portal//schedule//ZH"
 # Category Cc and the Unicode line/paragraph separators; a run of them becomes one space.
@@ -53,21 +63,27 @@ def calendar(events, *, name: str, time_zone: str, description: str = "") -> byt
         cal.add("x-wr-caldesc", one_line(description))
     cal.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     for event in events:
-        cal.add_component(_vevent(event))
+        for slot in slots(event, event.week.zone):
+            cal.add_component(_vevent(event, slot))
     cal.add_missing_timezones()
     return cal.to_ical()
 
 
-def _vevent(event) -> VEvent:
-    zone = event.week.zone
+def uid(event, number: int = 0) -> str:
+    """The UID of the event's day ``number`` (0: the first or only one); see the module docstring."""
+    suffix = f"-{number}" if number else ""
+    return f"event-{event.pk}{suffix}@{site_host()}"
+
+
+def _vevent(event, slot) -> VEvent:
     item = VEvent()
-    item.add("uid", f"event-{event.pk}@{site_host()}")
+    item.add("uid", uid(event, slot.number))
     item.add("dtstamp", event.updated_at.astimezone(dt.UTC))
     item.add("last-modified", event.updated_at.astimezone(dt.UTC))
     item.add("created", event.created_at.astimezone(dt.UTC))
     item.add("sequence", max(0, int((event.updated_at - event.created_at).total_seconds())))
-    item.add("dtstart", event.starts_at.astimezone(zone))
-    item.add("dtend", event.ends_at.astimezone(zone))
+    item.add("dtstart", slot.start)
+    item.add("dtend", slot.end)
     # The event's own subtitle: a calendar full of entries starting with the same 35-character
     # unified title shows them all alike. The unified title goes into the description.
     item.add("summary", one_line(event.subtitle))

@@ -37,7 +37,8 @@ class PublicMediaView(PublicFileView):
     def get(self, request, *args, pk: int, **kwargs):
         media = public_media_file(pk=pk)
         if media.kind == media.Kind.VIDEO:
-            return _serve(request, _web_version(media, request.GET.get("v", "")))
+            # Web versions are public for good: they may come from MEDIA_PUBLIC_BASE_URL (a CDN).
+            return _serve(request, _web_version(media, request.GET.get("v", "")), public=True)
         return _serve(request, media.file)
 
 
@@ -91,12 +92,13 @@ def _cover_file(event: Event, width: str) -> FieldFile:
     return FieldFile(event, event.cover.field, version.name)
 
 
-def _serve(request, field, *, cache_control: str = CACHE_CONTROL):
+def _serve(request, field, *, cache_control: str = CACHE_CONTROL, public: bool = False):
     if not field:
         raise Http404("No file")
     content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
-    # Single byte ranges (206) are answered by the shared helper, or by nginx it hands over to.
-    return _common(cache_control, file_response(request, field, content_type=content_type))
+    # Single byte ranges (206) are answered by the shared helper, by nginx it hands over to,
+    # or by the object store it redirects to.
+    return _common(cache_control, file_response(request, field, content_type=content_type, public=public))
 
 
 def _common(cache_control: str, response):

@@ -4,9 +4,12 @@
 # those PIDs. PostgreSQL and Redis are expected to be running already (DATABASE_URL, REDIS_URL).
 #
 #   SECRET_KEY=... DATABASE_URL=postgres://... REDIS_URL=redis://... shuangchuang/scripts/stack.sh start
+#   ENV_FILE=/etc/shuangchuang.env shuangchuang/scripts/stack.sh start   # the environment from that file
 #   shuangchuang/scripts/stack.sh stop
+# The commands are the Procfile's (gunicorn's flags: shuangchuang/scripts/gunicorn.conf.py), run detached.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+if [ -n "${ENV_FILE:-}" ]; then set -a; . "$ENV_FILE"; set +a; fi
 RUN_DIR="${RUN_DIR:-var/run}"
 BIN="${BIN:-.venv/bin}"
 mkdir -p "$RUN_DIR"
@@ -14,9 +17,8 @@ mkdir -p "$RUN_DIR"
 start() {
   "$BIN/python" manage.py migrate --noinput >"$RUN_DIR/migrate.log"
   "$BIN/python" manage.py collectstatic --noinput >"$RUN_DIR/collectstatic.log"
-  "$BIN/gunicorn" shuangchuang.wsgi --bind "${WEB_BIND:-127.0.0.1:8000}" --workers "${WEB_WORKERS:-4}" \
-    --timeout 120 --graceful-timeout 30 --daemon --pid "$RUN_DIR/web.pid" \
-    --error-logfile "$RUN_DIR/web.log" --capture-output
+  "$BIN/gunicorn" -c shuangchuang/scripts/gunicorn.conf.py shuangchuang.wsgi --daemon --pid "$RUN_DIR/web.pid" \
+    --access-logfile "$RUN_DIR/web.log" --error-logfile "$RUN_DIR/web.log" --capture-output
   "$BIN/celery" -A shuangchuang worker --concurrency "${WORKER_CONCURRENCY:-2}" --loglevel INFO \
     --detach --pidfile "$RUN_DIR/worker.pid" --logfile "$RUN_DIR/worker.log" --hostname "worker-$$@%h"
   # Video web versions on their own queue (docs/operations.md): minutes of encoding never hold up checks.

@@ -3,8 +3,10 @@
 (function () {
   "use strict";
 
-  const viewer = document.getElementById("media-viewer");
-  if (viewer && window.bootstrap) {
+  // Bootstrap is loaded with defer (base.html): it has run by DOMContentLoaded, not before.
+  function setUpViewer() {
+    const viewer = document.getElementById("media-viewer");
+    if (!viewer || !window.bootstrap) return;
     const modal = new window.bootstrap.Modal(viewer);
     const image = viewer.querySelector(".media-viewer-img");
     const title = viewer.querySelector(".modal-title");
@@ -20,6 +22,8 @@
     });
     viewer.addEventListener("hidden.bs.modal", function () { image.removeAttribute("src"); });
   }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUpViewer);
+  else setUpViewer();
 
   // Keys typed into a text field are text; a ticked checkbox or a button keeps the shortcuts.
   function typing(target) {

@@ -15,8 +15,9 @@ def test_home_renders_in_chinese_and_switches_to_english(live_server, page, scre
     assert week.theme in page.inner_text("header")
     page.screenshot(path=screenshot_dir / "home-zh.png", full_page=True)
 
-    page.click("button[name=language][value=en]")
+    page.click(".language-switch a[lang=en]")
     page.wait_for_load_state()
+    assert page.url == live_server.url + "/en/"
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Today's events" in page.inner_text("main")
     page.screenshot(path=screenshot_dir / "home-en.png", full_page=True)

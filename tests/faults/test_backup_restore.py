@@ -86,7 +86,7 @@ def test_restore_refuses_a_damaged_backup(tmp_path, restored_database):
     db = connection.settings_dict
     backup = tmp_path / "backup"
     subprocess.run(
-        [ROOT / "shuangchuang" / "scripts" / "backup.sh", backup],
+        [ROOT / "shuangchuang" / "scripts" / "backup.sh", "--database-only", backup],
         check=True,
         capture_output=True,
         env={**os.environ, "DATABASE_URL": _url(db, db["NAME"]), "MEDIA_ROOT": ""},
@@ -102,3 +102,21 @@ def test_restore_refuses_a_damaged_backup(tmp_path, restored_database):
     )
 
     assert done.returncode != 0 and "FAILED" in done.stdout + done.stderr
+
+
+def test_backup_refuses_to_skip_the_media_silently(tmp_path):
+    """No media folder and no --database-only: nothing is written, and the message says why."""
+    done = subprocess.run(
+        [ROOT / "shuangchuang" / "scripts" / "backup.sh", tmp_path / "backup"],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:9/none",
+            "MEDIA_ROOT": str(tmp_path / "no"),
+        },
+    )
+
+    assert done.returncode == 1
+    assert "is not a folder" in done.stderr and "--database-only" in done.stderr
+    assert not (tmp_path / "backup").exists()

@@ -122,3 +122,51 @@ def test_the_503_page_gives_back_what_was_typed_and_says_it_was_not_saved(rf):
     assert response.status_code == 503 and response["Retry-After"] == "15"
     assert "没有保存" in page and "今天的活动很成功" in page
     assert "secret-token" not in page and "hunter22" not in page
+
+
+@pytest.mark.django_db
+@override_settings(ALLOWED_HOSTS=["sc.example.gov.cn"])
+def test_healthz_and_readyz_answer_a_caller_that_uses_the_ip_address(client):
+    """A load balancer's health check names the host by IP, which is not in ALLOWED_HOSTS:
+    the issue saw 400. Other pages by IP stay refused."""
+    by_ip = {"HTTP_HOST": "10.0.0.12:8000"}
+
+    health = client.get("/healthz", REMOTE_ADDR=OUTSIDE, **by_ip)
+    with override_settings(READYZ_CACHE_SECONDS=0):
+        ready = client.get("/readyz", **by_ip)  # from 127.0.0.1: allowed
+        hidden = client.get("/readyz", REMOTE_ADDR=OUTSIDE, **by_ip)
+    page = client.get("/", **by_ip)
+
+    assert health.status_code == 200 and health.json() == {"status": "ok"}
+    assert ready.status_code == 200 and ready.json()["database"] == "ok"
+    assert hidden.status_code == 404 and hidden.content == b""
+    assert page.status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_not_found_log_line_carries_the_request_id_from_nginx(client):
+    """Django logs "Not Found" after the middleware chain returned; the issue saw request_id "-"."""
+    import logging
+
+    from shuangchuang.logging import JsonFormatter, RequestIdFilter
+
+    lines = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            lines.append(json.loads(self.format(record)))
+
+    handler = Collect()
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        response = client.get("/no-such-page/", HTTP_X_REQUEST_ID="nginx-4f3e2d1c0b9a")
+    finally:
+        logger.removeHandler(handler)
+
+    assert response.status_code == 404
+    assert [(line["msg"], line["request_id"]) for line in lines] == [
+        ("Not Found: /no-such-page/", "nginx-4f3e2d1c0b9a")
+    ]

@@ -30,10 +30,15 @@ def test_language_switch_turns_the_site_english_and_back(client):
 
 
 def test_header_offers_both_languages(client):
+    # The public site: a link to each language's address (no form, no cookie).
     html = client.get("/").content.decode()
 
-    assert 'name="language" value="zh-hans"' in html
-    assert 'name="language" value="en"' in html
+    assert '<a href="/" hreflang="zh-Hans" lang="zh-hans"' in html
+    assert '<a href="/en/" hreflang="en" lang="en"' in html
+    # Elsewhere: the form that sets the language cookie.
+    login = client.get("/accounts/login/").content.decode()
+    assert 'name="language" value="zh-hans"' in login
+    assert 'name="language" value="en"' in login
 
 
 def test_english_catalogue_is_complete():

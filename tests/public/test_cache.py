@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.http import http_date
 
@@ -65,18 +66,42 @@ def test_a_warm_cache_answers_every_public_page_and_feed_without_sql(
         assert without_token(again) == without_token(first)
 
 
-def test_cached_page_gets_a_fresh_csrf_token_for_each_visitor(client, event):
+def test_cached_page_sets_no_cookie_and_carries_no_token(client, event):
     client.get(reverse("schedule"))
     other = type(client)()
 
     response = other.get(reverse("schedule"))
 
     html = response.content.decode()
-    assert "__PUBLIC_CSRF_TOKEN__" not in html
-    assert 'name="csrfmiddlewaretoken" value="' in html
-    assert response.cookies["csrftoken"].value
-    switch = other.post(reverse("set_language"), {"language": "en", "next": "/schedule/"})
-    assert switch.status_code == 302
+    assert "csrfmiddlewaretoken" not in html and "__PUBLIC_CSRF_TOKEN__" not in html
+    assert not response.cookies
+    assert response["Cache-Control"] == settings.PUBLIC_CACHE_CONTROL
+
+
+def test_a_cached_page_with_a_form_gets_a_fresh_token_for_each_visitor_and_stays_private(rf, db):
+    from django.middleware.csrf import CsrfViewMiddleware, get_token
+    from django.template import engines
+
+    from core.public_cache import public_cached
+
+    form = engines["django"].from_string('<form method="post">{% csrf_token %}<button>ok</button></form>')
+
+    @public_cached()
+    def view(request):
+        return HttpResponse(form.render({"csrf_token": get_token(request)}))
+
+    def visit():
+        request = rf.get("/a-page-with-a-form/")
+        request.COOKIES = {}
+        return CsrfViewMiddleware(view)(request)
+
+    first, second = visit(), visit()
+
+    tokens = [re.search(r'value="([^"]+)"', r.content.decode()).group(1) for r in (first, second)]
+    assert tokens[0] != tokens[1] and "__PUBLIC_CSRF_TOKEN__" not in tokens
+    assert first.cookies["csrftoken"].value and second.cookies["csrftoken"].value
+    assert first["Cache-Control"] == second["Cache-Control"] == "private, max-age=0, must-revalidate"
+    assert "Content-Encoding" not in second  # a page with a secret is never compressed (BREACH)
 
 
 @pytest.mark.parametrize("change", ["approve", "change", "cancel"])
@@ -199,12 +224,22 @@ def test_known_query_parameters_still_tell_pages_apart(client, week, main_venue)
     assert [e.subtitle for e in searched.context["events"]] == ["论坛活动"]
 
 
-def test_language_is_part_of_the_key(client, event):
-    chinese = client.get(reverse("schedule"), {"day": "all"}).content.decode()
-    english = client.get(reverse("schedule"), {"day": "all"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+def test_language_is_part_of_the_key_and_named_by_the_url(client, event):
+    chinese = client.get("/schedule/", {"day": "all"}).content.decode()
+    english = client.get("/en/schedule/", {"day": "all"}).content.decode()
+    # Neither a browser's language nor a cookie changes what an address shows.
+    asked_in_english = client.get("/schedule/", {"day": "all"}, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    with_cookie = client.get("/schedule/", {"day": "all"}).content.decode()
 
     assert '<html lang="zh-hans">' in chinese
     assert '<html lang="en">' in english
+    assert (
+        '<html lang="zh-hans">' in asked_in_english.content.decode()
+        and '<html lang="zh-hans">' in with_cookie
+    )
+    assert "Accept-Language" not in asked_in_english.get("Vary", "")
+    assert asked_in_english["Content-Language"] == "zh-hans"
 
 
 @pytest.mark.parametrize("name", ["schedule", "api_schedule", "schedule_ics", "schedule_xml"])

@@ -112,8 +112,9 @@ def test_event_ics_is_one_event_to_download(client, feed_events):
 def test_venue_ics_has_that_venues_events(client, feed_events, sub_venue):
     calendar = parse_ics(client.get(reverse("venues:ics", args=[sub_venue.pk])))
 
+    # The three-day exhibition is one entry per day.
     assert sorted(str(e["summary"]) for e in calendar.walk("VEVENT")) == sorted(
-        [feed_events[1].subtitle, feed_events[2].subtitle]
+        [feed_events[1].subtitle] * 3 + [feed_events[2].subtitle]
     )
 
 
@@ -154,6 +155,90 @@ def test_frab_xml_splits_a_multi_day_event_into_one_slot_per_day(client, feed_ev
         ("2026-09-21", "09:00", "08:00"),
         ("2026-09-22", "09:00", "08:00"),
     ]
+
+
+def test_a_multi_day_event_is_one_calendar_entry_per_day_with_the_days_own_times(client, week, settings):
+    """科普日 runs Monday to Friday, 09:00 to 17:00: five entries, none through a night."""
+    settings.SITE_URL = "https://scz.example.cn"
+    first = week.starts_on
+    science_day = factories.event(
+        week=week,
+        subtitle="科普日",
+        starts_at=factories.at(first, 9),
+        ends_at=factories.at(first + dt.timedelta(days=4), 17),
+    )
+
+    calendar = parse_ics(client.get(reverse("schedule_ics")))
+
+    entries = sorted(
+        ((str(e["uid"]), e["dtstart"].dt, e["dtend"].dt) for e in calendar.walk("VEVENT")),
+        key=lambda entry: entry[1],
+    )
+    days = [first + dt.timedelta(days=n) for n in range(5)]
+    assert entries == [
+        (
+            f"event-{science_day.pk}{f'-{n}' if n else ''}@scz.example.cn",
+            dt.datetime.combine(day, dt.time(9), tzinfo=SHANGHAI),
+            dt.datetime.combine(day, dt.time(17), tzinfo=SHANGHAI),
+        )
+        for n, day in enumerate(days)
+    ]
+    # The same days as the frab schedule's slots (slot n has the id pk * 100 + n).
+    frab_slots = [
+        (event["id"], event["date"])
+        for day in client.get(reverse("schedule_frab_json")).json()["schedule"]["conference"]["days"]
+        for room in day["rooms"].values()
+        for event in room
+    ]
+    assert frab_slots == [
+        (science_day.pk * 100 + n, start.isoformat()) for n, (_, start, _) in enumerate(entries)
+    ]
+
+
+def test_an_event_running_through_the_night_is_cut_at_midnight(client, week):
+    """No daily window (20:00 to 10:00 two days later): evening, the whole day between, morning."""
+    first = week.starts_on
+    event = factories.event(
+        week=week,
+        subtitle="通宵黑客马拉松",
+        starts_at=factories.at(first, 20),
+        ends_at=factories.at(first + dt.timedelta(days=2), 10),
+    )
+
+    calendar = parse_ics(client.get(reverse("event_ics", args=[event.pk])))
+
+    midnight = [
+        dt.datetime.combine(first + dt.timedelta(days=n), dt.time(0), tzinfo=SHANGHAI) for n in (1, 2)
+    ]
+    assert [(e["dtstart"].dt, e["dtend"].dt) for e in calendar.walk("VEVENT")] == [
+        (factories.at(first, 20), midnight[0]),
+        (midnight[0], midnight[1]),
+        (midnight[1], factories.at(first + dt.timedelta(days=2), 10)),
+    ]
+    assert len({str(e["uid"]) for e in calendar.walk("VEVENT")}) == 3
+
+
+@pytest.mark.parametrize("name", ["schedule_ics", "event_ics", "venues:ics"])
+def test_a_second_parser_reads_every_calendar_feed(client, feed_events, name):
+    """vobject, another library than the one that writes the feed, reads it back the same."""
+    import vobject
+
+    args = {"schedule_ics": [], "event_ics": [feed_events[1].pk], "venues:ics": [feed_events[1].venue_id]}[
+        name
+    ]
+    body = client.get(reverse(name, args=args)).content.decode()
+
+    parsed = vobject.readOne(body, validate=True)
+    written = icalendar.Calendar.from_ical(body)
+    read = sorted(
+        (str(e.uid.value), e.dtstart.value, e.dtend.value, e.summary.value) for e in parsed.vevent_list
+    )
+    assert read == sorted(
+        (str(e["uid"]), e["dtstart"].dt, e["dtend"].dt, str(e["summary"])) for e in written.walk("VEVENT")
+    )
+    multi = [entry for entry in read if entry[3] == feed_events[1].subtitle]
+    assert [(start.hour, end.hour) for _, start, end, _ in multi] == [(9, 17)] * 3
+    assert all(start.utcoffset() == dt.timedelta(hours=8) for _, start, _, _ in read)
 
 
 def test_frab_json_is_valid_against_the_json_schema(client, feed_events):

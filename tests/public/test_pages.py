@@ -406,8 +406,7 @@ def test_home_counts_down_before_and_points_to_archive_after(client, events):
 
 
 def test_pages_render_in_english(client, events):
-    client.cookies["django_language"] = "en"
-    response = client.get(reverse("schedule"), {"day": "all"})
+    response = client.get("/en/schedule/", {"day": "all"})
 
     assert response.status_code == 200
     assert response.wsgi_request.LANGUAGE_CODE == "en"

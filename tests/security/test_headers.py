@@ -152,3 +152,114 @@ def test_log_lines_are_json_with_the_request_id(caplog):
     record = json.loads(line)
     assert record["request_id"] == "abcdef0123456789" == response["X-Request-ID"]
     assert record["msg"] == "报送 已收到" and record["media_id"] == 7 and record["level"] == "WARNING"
+
+
+def test_anonymous_public_pages_carry_no_cookie_and_may_be_kept_by_shared_caches(site):
+    for url in (reverse("home"), reverse("schedule"), "/en/schedule/", reverse("venues:list")):
+        response = Client().get(url)
+        assert response.status_code == 200, url
+        assert not response.cookies and "csrfmiddlewaretoken" not in response.content.decode(), url
+        assert response["Cache-Control"].startswith("public, "), url
+    signed_in = Client()
+    signed_in.force_login(site["member"])
+    assert signed_in.get(reverse("schedule"))["Cache-Control"].startswith("private, ")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_shipped_nginx_config_is_valid_and_compresses_static_files_only(tmp_path):
+    """deploy/nginx/shuangchuang.conf under `nginx -t`, then serving: a proxied page (which
+    may carry a CSRF token) is never compressed by nginx, even under a main nginx.conf with
+    Debian's `gzip on;`; static files go out as the .gz collectstatic wrote beside them."""
+    import gzip
+    import http.server
+    import os
+    import shutil
+    import subprocess
+    import threading
+    import time
+    import urllib.request
+
+    if not shutil.which("nginx"):
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    page = b"<!doctype html><title>x</title>" + b'<input name="csrfmiddlewaretoken" value="secret">' * 40
+
+    class Upstream(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+
+    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    listen = _free_port()
+    static = tmp_path / "static"
+    (static / "css").mkdir(parents=True)
+    css = (ROOT / "static" / "css" / "portal.css").read_bytes()
+    (static / "css" / "portal.css").write_bytes(css)
+    (static / "css" / "portal.css.gz").write_bytes(gzip.compress(css))
+    site_conf = (ROOT / "deploy" / "nginx" / "shuangchuang.conf").read_text(encoding="utf-8")
+    for old, new in (
+        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream.server_address[1]};"),
+        ("listen 443 ssl http2;", f"listen 127.0.0.1:{listen};"),
+        ("/var/cache/nginx/shuangchuang", str(tmp_path / "cache")),
+        ("/srv/shuangchuang/static/", f"{static}/"),
+        ("server { listen 80; server_name sc.example.gov.cn; return 301 https://$host$request_uri; }", ""),
+    ):
+        assert old in site_conf, old
+        site_conf = site_conf.replace(old, new)
+    (tmp_path / "site.conf").write_text(site_conf, encoding="utf-8")
+    temp_paths = "".join(
+        f"    {kind}_temp_path {tmp_path / kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (tmp_path / "nginx.conf").write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"worker_processes 1;\npid {tmp_path / 'nginx.pid'};\nerror_log {tmp_path / 'error.log'} warn;\n"
+        + "events { worker_connections 64; }\n"
+        + f"http {{\n    access_log off;\n{temp_paths}    gzip on;\n    gzip_types text/css application/json;\n"
+        + f"    include {tmp_path / 'site.conf'};\n}}\n",
+        encoding="utf-8",
+    )
+    command = ["nginx", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")]
+    checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    server = subprocess.Popen(
+        [*command, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+
+        def get(path):
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{listen}{path}", headers={"Accept-Encoding": "gzip"}
+            )
+            for _ in range(50):
+                try:
+                    with urllib.request.urlopen(request, timeout=5) as response:
+                        return response.headers, response.read()
+                except (ConnectionError, urllib.error.URLError):
+                    time.sleep(0.1)
+            raise AssertionError(f"nginx did not answer {path}")
+
+        page_headers, page_body = get("/organizer/")
+        css_headers, css_body = get("/static/css/portal.css")
+    finally:
+        pid = tmp_path / "nginx.pid"
+        if pid.exists():
+            os.kill(int(pid.read_text().strip()), 15)
+        server.wait(timeout=10)
+        upstream.shutdown()
+
+    assert page_headers.get("Content-Encoding") is None and page_body == page
+    assert css_headers["Content-Encoding"] == "gzip" and gzip.decompress(css_body) == css
