@@ -281,14 +281,31 @@ def _decide(project: Project, *, by: User, action: str, to: str, reason: str) ->
     _lock(project)
     if project.status != S.SUBMITTED:
         raise ValidationError(_("只有待审核的展项可以审核。"), code="state")
-    if action in (A.RETURN, A.REJECT) and not reason.strip():
-        raise ValidationError(_("退回或不予入选时请填写意见。"), code="reason")
+    if action in (A.RETURN, A.REJECT):
+        _require_reason(reason)
     _record(project, action=action, to=to, by=by, reason=reason)
     fields = ["status", "updated_at"]
     if to == S.ACCEPTED:
         project.accepted_at = timezone.now()
         fields.append("accepted_at")
     project.save(update_fields=fields)
+    return project
+
+
+def _require_reason(reason: str) -> None:
+    if not reason.strip():
+        raise ValidationError(_("退回或不予入选时请填写意见。"), code="reason")
+
+
+def _revision_decided(
+    project: Project, *, by: User, action: str, reason: str, subject: str, decision: str
+) -> Project:
+    """Record the curator's decision on an accepted project's pending changes (the project's
+    own status stays accepted) and tell its holder."""
+    ProjectReview.objects.create(
+        project=project, action=action, from_status=S.ACCEPTED, to_status=S.ACCEPTED, by=by, reason=reason
+    )
+    _tell_holder(project, subject=subject, decision=decision, reason=reason)
     return project
 
 
@@ -392,25 +409,17 @@ def project_return(*, project: Project, by: User, reason: str, seen: str | None 
     """
     revision = _pending_revision(project, seen)
     if revision is not None:
-        if not reason.strip():
-            raise ValidationError(_("退回或不予入选时请填写意见。"), code="reason")
+        _require_reason(reason)
         revision.status = R.RETURNED
         revision.save(update_fields=["status", "updated_at"])
-        ProjectReview.objects.create(
-            project=project,
-            action=A.REVISE_RETURN,
-            from_status=S.ACCEPTED,
-            to_status=S.ACCEPTED,
-            by=by,
-            reason=reason,
-        )
-        _tell_holder(
+        return _revision_decided(
             project,
+            by=by,
+            action=A.REVISE_RETURN,
+            reason=reason,
             subject=_("展项修改被退回：%(title)s") % {"title": project.title},
             decision=_("的修改被退回，请按意见修改后重新提交；展厅仍显示原来的版本"),
-            reason=reason,
         )
-        return project
     _decide(project, by=by, action=A.RETURN, to=S.RETURNED, reason=reason)
     _tell_holder(
         project,
@@ -432,24 +441,16 @@ def project_reject(*, project: Project, by: User, reason: str, seen: str | None 
     """
     revision = _pending_revision(project, seen)
     if revision is not None:
-        if not reason.strip():
-            raise ValidationError(_("退回或不予入选时请填写意见。"), code="reason")
+        _require_reason(reason)
         _discard(project, revision)
-        ProjectReview.objects.create(
-            project=project,
-            action=A.REVISE_REJECT,
-            from_status=S.ACCEPTED,
-            to_status=S.ACCEPTED,
-            by=by,
-            reason=reason,
-        )
-        _tell_holder(
+        return _revision_decided(
             project,
+            by=by,
+            action=A.REVISE_REJECT,
+            reason=reason,
             subject=_("展项修改未通过：%(title)s") % {"title": project.title},
             decision=_("的修改未通过审核，展厅继续显示原来的版本"),
-            reason=reason,
         )
-        return project
     _decide(project, by=by, action=A.REJECT, to=S.REJECTED, reason=reason)
     _tell_holder(
         project,
