@@ -23,8 +23,14 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed-run
 install-dev: $(VENV)/.installed-dev
 
+# Production targets read the environment from ENV_FILE when that file exists (the file the
+# systemd units read), so nobody has to export it by hand first.
+ENV_FILE ?= /etc/shuangchuang.env
+WITH_ENV = if [ -f "$(ENV_FILE)" ]; then set -a; . "$(ENV_FILE)"; set +a; fi;
+
+# Compiling catalogues serves no request: without a production environment it runs as DEBUG.
 messages: install
-	$(MANAGE) compile_catalogs
+	@$(WITH_ENV) DEBUG="$${DEBUG:-1}" $(MANAGE) compile_catalogs
 
 ## Serve the portal with demo data, a Celery worker and beat (file-system broker: no servers).
 run: export DEBUG ?= 1
@@ -83,14 +89,16 @@ check: install-dev
 clean:
 	rm -rf var test-output
 
-## Production stack on this machine (needs SECRET_KEY, DATABASE_URL, REDIS_URL): gunicorn, worker, beat, pidfiles in var/run.
+## Production stack on this machine (SECRET_KEY, DATABASE_URL, REDIS_URL from ENV_FILE or the
+## environment): gunicorn, workers, beat, pidfiles in var/run.
 .PHONY: stack-start stack-stop deploy-check
 stack-start: install messages
-	shuangchuang/scripts/stack.sh start
+	@$(WITH_ENV) shuangchuang/scripts/stack.sh start
 
 stack-stop:
-	shuangchuang/scripts/stack.sh stop
+	@$(WITH_ENV) shuangchuang/scripts/stack.sh stop
 
-## Django's deployment checklist; run with the production environment set.
+## Django's deployment checklist and the storage checks, with the production environment
+## (ENV_FILE, default /etc/shuangchuang.env, or the environment).
 deploy-check: install
-	$(MANAGE) check --deploy --fail-level WARNING
+	@$(WITH_ENV) $(MANAGE) check --deploy --fail-level WARNING
