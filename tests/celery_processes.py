@@ -84,13 +84,20 @@ class CeleryProcess:
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
+        """Warm shutdown: SIGTERM to the main process only, so a task still running finishes
+        (a SIGTERM to the whole group kills the pool child mid-task: WorkerLostError); the group
+        is SIGKILLed if it has not exited within 20 s."""
         if self.process.poll() is None:
-            self._signal_group(signal.SIGTERM)
+            try:
+                os.kill(self.process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self._signal_group(signal.SIGKILL)
                 self.process.wait(timeout=10)
+        self._signal_group(signal.SIGKILL)  # a pool child the main process left behind
         self.pidfile.unlink(missing_ok=True)
 
     def _signal_group(self, signum: int) -> None:

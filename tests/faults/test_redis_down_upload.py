@@ -76,6 +76,8 @@ def test_upload_with_redis_stopped_is_saved_queued_and_checked_by_the_sweep_when
             celery_processes._forget_connections(app)
             app.send_task("submissions.sweep_stuck_checks", queue=queue)
             media = _wait_for(media, {MediaFile.Status.PASSED, MediaFile.Status.FAILED})
+            # The verdict is saved before the task returns: wait for its end before stopping.
+            worker.wait_for('"outcome": "SUCCESS"')
         finally:
             worker.stop()
 
