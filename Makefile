@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev messages makemessages worker check lint format browser clean
+.PHONY: run test install install-dev messages makemessages worker check lint format browser css clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,13 @@ browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
 	fi
+
+## Bootstrap's CSS trimmed to the classes the portal uses (needs Node.js; commit the result).
+css: install-dev
+	@work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && cp shuangchuang/scripts/trim_bootstrap.mjs "$$work"/ && \
+	(cd "$$work" && npm install --silent --no-audit --no-fund purgecss@7.0.2 >/dev/null) && \
+	node "$$work"/trim_bootstrap.mjs "$(CURDIR)" \
+		"$$($(BIN)/python -c 'import crispy_bootstrap5, pathlib; print(pathlib.Path(crispy_bootstrap5.__file__).parent / "templates")')"
 
 check: install-dev
 	DJANGO_SETTINGS_MODULE=shuangchuang.test_settings $(MANAGE) makemigrations --check --dry-run
