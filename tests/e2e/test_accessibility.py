@@ -31,6 +31,10 @@ def site():
         starts_on=today - dt.timedelta(days=1),
         ends_on=today + dt.timedelta(days=4),
         theme="创梦新天地，发展新经济",
+        # The footer links to them on every page, on its dark background.
+        office_contact_name="陈莉",
+        office_email="kunshangyk@163.com",
+        office_phone="57303063",
     )
     unit = factories.organizer(name="昆山市科学技术局")
     member = factories.member(unit, full_name="王晓明")
