@@ -10,9 +10,17 @@ list of keys to hunt down.
   query parameters the view declares; a hit runs no SQL query and,
   when this process served the page lately, one small cache read (the version); an entry
   stored under an older version is a miss;
-- a signed-in user, or a visitor with a pending message, is never served from the cache
-  nor stored into it, so nobody sees another person's page; a made-up session cookie is
-  looked up and served the cached page like anybody else;
+- a signed-in user of a view that says so (``shared_with``: the public site's pages and feeds)
+  gets the same cached page as everybody (issue 21: browsing the schedule costs an organizer
+  what it costs the public): a miss renders the page as for an anonymous
+  visitor (``request.user`` is anonymous while the view runs), so the stored page holds nobody's
+  name or token, and marks it ``request.account_menu_deferred``: the page then names the
+  account fragment (``<body data-account-menu-url>``), which ``static/js/account_menu.js``
+  fetches when the ``SIGNED_IN_MARKER`` cookie says somebody signed in in this browser
+  (``shuangchuang.middleware.SignedInMarkerMiddleware`` keeps that cookie). Other views (the
+  hall's pages, which show a curator the way to their area) render signed-in pages of their
+  own and never store them; so does a pending message (it belongs to one person). A made-up
+  session cookie is looked up (one query) and served the cached page;
 - the shared cache may fail: pages are then rendered afresh, the failure is remembered for
   a few seconds (no timeout per request) and logged once a minute (``core.cache_guard``); bumps are
   counted in the database, so one the cache missed starts a new version once it is back;
@@ -33,11 +41,14 @@ What browsers and shared caches (a CDN) may keep:
   answer a second, however long the CDN may);
 - an anonymous answer whose language is negotiated (pages outside ``i18n_patterns``) is
   ``public, max-age=0, must-revalidate`` with ``Vary: Accept-Language``, as before;
-- a page with a CSRF token, or anybody's signed-in page, is ``private, max-age=0, must-revalidate``.
+- a page with a CSRF token, and any answer to a signed-in visitor (the same bytes, but a
+  shared cache has no business keeping what a session asked for), is
+  ``private, max-age=0, must-revalidate``.
 
-A CDN that ignores ``Vary: Cookie`` (many do) must be told to pass requests carrying the
-session cookie (``SESSION_COOKIE_NAME``, ``sessionid``) to the origin, so a signed-in
-visitor gets the page with the account menu; anonymous visitors send no cookie at all.
+A CDN that ignores ``Vary: Cookie`` (many do) serves a signed-in visitor the anonymous copy:
+that is the same page now, and the account menu still comes from the fragment, which is
+``private, no-store``. Only a page with a pending message differs, which a CDN holding it
+would show without the message.
 
 A bump of the version calls ``settings.PUBLIC_CACHE_PURGE`` (a dotted path; empty: nothing
 happens) as ``purge(version=<new version or None>)``, so a CDN holding pages for
@@ -69,6 +80,7 @@ from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db.models import F
@@ -94,6 +106,9 @@ FEED_TIMEOUT = 600
 # Pages kept in each web process beside the shared cache (see _LocalEntries).
 LOCAL_MAX_BYTES = 32 * 1024 * 1024
 CSRF_PLACEHOLDER = b"__PUBLIC_CSRF_TOKEN__"
+# Set while somebody is signed in in this browser (not secret, not HttpOnly: the page's script
+# reads it to decide whether to fetch the account fragment; the session cookie stays HttpOnly).
+SIGNED_IN_MARKER = "sc_account"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 # Answers compressed when a client accepts gzip; smaller ones are not worth it.
 _COMPRESSIBLE = re.compile(r"^(text/|application/(json|xml|javascript)|image/svg\+xml)")
@@ -197,23 +212,39 @@ def _count_stored_bump() -> int:
 _guard = CacheGuard(consequence="public pages are served without it")
 
 
-def may_use_cache(request) -> bool:
-    """Anonymous GET/HEAD with no message waiting.
+def may_use_cache(request, *, shared_with=None) -> bool:
+    """GET/HEAD with no message waiting, from a visitor, or from a signed-in person for whom
+    ``shared_with(request)`` says the page everybody gets is right (None: nobody signed in).
 
     A session or messages cookie alone proves nothing: anybody can send a made-up one to skip
     the cache. With such a cookie the session is looked up (one query) and the messages
-    decoded; only a signed-in user or a real pending message is answered uncached. Without
-    one, the decision touches neither the database nor the cache.
+    decoded; a real pending message is answered uncached, since it belongs to one person.
+    Without such a cookie, the decision touches neither the database nor the cache.
     """
     if request.method not in ("GET", "HEAD"):
         return False
     cookies = request.COOKIES
-    has_session = settings.SESSION_COOKIE_NAME in cookies
-    if has_session and request.user.is_authenticated:
+    if is_signed_in(request) and (shared_with is None or not shared_with(request)):
         return False
-    if has_session or "messages" in cookies:
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return not len(get_messages(request))
     return True
+
+
+def is_signed_in(request) -> bool:
+    """Without a session cookie nobody is signed in: no lookup."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
+
+
+@contextlib.contextmanager
+def _as_anonymous(request):
+    """The view renders the page everybody gets: no name, no token, no area links."""
+    user = request.user
+    request.user = AnonymousUser()
+    try:
+        yield
+    finally:
+        request.user = user
 
 
 def cache_key(request, params: tuple[str, ...] = ()) -> str:
@@ -294,10 +325,14 @@ def _cached_entry(key: str, timeout: int) -> tuple[int | None, dict | None]:
     return version, entry
 
 
-def public_cached(*, timeout: int = PAGE_TIMEOUT, cors: bool = False, params: tuple[str, ...] = ()):
-    """Cache an anonymous public view's 200 answers; see the module docstring.
+def public_cached(
+    *, timeout: int = PAGE_TIMEOUT, cors: bool = False, params: tuple[str, ...] = (), shared_with=None
+):
+    """Cache a public view's 200 answers; see the module docstring.
 
     ``params`` names every query parameter the view reads: only those tell cached pages apart.
+    ``shared_with(request)``: whether a signed-in person gets the page everybody gets (the
+    view shows nobody anything of their own); None: signed-in people get pages of their own.
     """
 
     def decorate(view):
@@ -305,17 +340,20 @@ def public_cached(*, timeout: int = PAGE_TIMEOUT, cors: bool = False, params: tu
         def wrapped(request, *args, **kwargs):
             if cors and request.method == "OPTIONS":
                 return _preflight()
-            use_cache = may_use_cache(request)
+            use_cache = may_use_cache(request, shared_with=shared_with)
             # The query parameters that make a page: the language switch links keep only those.
             request.public_cache_params = params
+            signed_in = is_signed_in(request)
             entry, version = None, None
             if use_cache:
                 key = cache_key(request, params)
                 version, entry = _cached_entry(key, timeout)
+                request.account_menu_deferred = True
             if entry is None:
-                response = view(request, *args, **kwargs)
-                if isinstance(response, SimpleTemplateResponse):
-                    response.render()  # class-based views answer lazily; the cache stores the bytes
+                with _as_anonymous(request) if use_cache and signed_in else contextlib.nullcontext():
+                    response = view(request, *args, **kwargs)
+                    if isinstance(response, SimpleTemplateResponse):
+                        response.render()  # class-based views answer lazily; the cache stores the bytes
                 if response.status_code != 200 or response.streaming:
                     return _with_cors(response, cors)
                 entry = _entry_from(response, compress=use_cache)
@@ -325,7 +363,7 @@ def public_cached(*, timeout: int = PAGE_TIMEOUT, cors: bool = False, params: tu
                     with contextlib.suppress(CacheUnavailable):
                         _guard.call(cache.set, key, entry, timeout)
                     _local.put(key, entry, timeout)
-            return _answer(request, entry, cors=cors, anonymous=use_cache)
+            return _answer(request, entry, cors=cors, cacheable=use_cache, shared=use_cache and not signed_in)
 
         return wrapped
 
@@ -358,10 +396,12 @@ def _gzip_etag(entry: dict) -> str:
     return entry["etag"][:-1] + '-gzip"'
 
 
-def _answer(request, entry: dict, *, cors: bool, anonymous: bool) -> HttpResponse:
-    # Only an anonymous page without a token holds nothing secret: compressing it cannot leak
-    # one (BREACH), and a shared cache may keep it when its URL names its language.
-    token_free = anonymous and not entry["has_csrf"]
+def _answer(request, entry: dict, *, cors: bool, cacheable: bool, shared: bool) -> HttpResponse:
+    """``cacheable``: the page everybody gets (from the cache, or rendered for it); ``shared``:
+    and asked for without a session, so a shared cache may keep the answer."""
+    # Only the page everybody gets, without a token, holds nothing secret: compressing it
+    # cannot leak one (BREACH).
+    token_free = cacheable and not entry["has_csrf"]
     gzipped = (
         token_free and entry.get("gzip") and _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
     )
@@ -379,17 +419,18 @@ def _answer(request, entry: dict, *, cors: bool, anonymous: bool) -> HttpRespons
             response["Content-Encoding"] = "gzip"
     response["ETag"] = etag
     response["Last-Modified"] = http_date(entry["last_modified"])
-    if token_free and getattr(request, "language_from_url", False):
+    if token_free and shared and getattr(request, "language_from_url", False):
         response["Cache-Control"] = settings.PUBLIC_CACHE_CONTROL
         if settings.PUBLIC_CACHE_ACCEL_EXPIRES:
             response["X-Accel-Expires"] = str(settings.PUBLIC_CACHE_ACCEL_EXPIRES)
-    elif token_free:
+    elif token_free and shared:
         response["Cache-Control"] = NEGOTIATED_CACHE_CONTROL
     else:
-        # A CSRF token differs per visitor, a signed-in page per person: never in a shared cache.
+        # A CSRF token differs per visitor, a signed-in visitor's answer (or page with a
+        # message) is theirs: never in a shared cache.
         response["Cache-Control"] = PRIVATE_CACHE_CONTROL
-    # A signed-in visitor gets another page at the same address; a browser that kept the
-    # anonymous one asks again once the session cookie is there.
+    # A page with a pending message is rendered for its reader; a browser that kept the page
+    # everybody gets asks again once a session cookie is there.
     patch_vary_headers(response, ("Cookie", "Accept-Encoding") if entry.get("gzip") else ("Cookie",))
     if request.method == "HEAD":
         response.content = b""

@@ -51,8 +51,16 @@ class PublicCachedMixin:
     cache_timeout = PAGE_TIMEOUT
     cache_params: tuple[str, ...] = ()
     cors = False
+    # A function of the request: True when a signed-in person gets the page everybody gets
+    # (core.public_cache, ``shared_with``). None: signed-in people get pages of their own.
+    shared_with_signed_in = None
 
     @classmethod
     def as_view(cls, **initkwargs):
         view = super().as_view(**initkwargs)
-        return public_cached(timeout=cls.cache_timeout, cors=cls.cors, params=cls.cache_params)(view)
+        return public_cached(
+            timeout=cls.cache_timeout,
+            cors=cls.cors,
+            params=cls.cache_params,
+            shared_with=cls.shared_with_signed_in,
+        )(view)

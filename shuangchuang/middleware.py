@@ -1,5 +1,6 @@
-"""Request ids (every request gets one, every log line carries it, the response echoes it) and
-the language of a request (named by the public site's URLs, negotiated elsewhere)."""
+"""Request ids (every request gets one, every log line carries it, the response echoes it), the
+language of a request (named by the public site's URLs, negotiated elsewhere) and the cookie
+that tells a public page's script somebody is signed in."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.urls import LocalePrefixPattern, URLResolver, get_resolver
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from core.public_cache import PRIVATE_CACHE_CONTROL, SIGNED_IN_MARKER
 
 from .logging import request_id
 
@@ -94,3 +97,45 @@ def language_prefixed_views(urlconf) -> frozenset:
         walk(resolver.url_patterns, False)
         views = resolver._language_prefixed_views = frozenset(found)
     return views
+
+
+class SignedInMarkerMiddleware:
+    """Keeps ``SIGNED_IN_MARKER`` set while a session is signed in, and removes it otherwise.
+
+    Public pages are the same for everybody (``core.public_cache``); their script fetches the
+    account menu only when this cookie is there, so anonymous visitors make no extra request.
+    It holds no secret (the session cookie stays HttpOnly); an answer that sets or removes it
+    is made private, so no shared cache keeps a Set-Cookie.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        marked = request.COOKIES.get(SIGNED_IN_MARKER) == "1"
+        # After the view: a sign-in or sign-out in this request has changed request.user. With
+        # no session cookie and no sign-in, request.user costs no query.
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in and not marked:
+            response.set_cookie(
+                SIGNED_IN_MARKER,
+                "1",
+                max_age=settings.SESSION_COOKIE_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                samesite="Lax",
+            )
+            _make_private(response)
+        elif marked and not signed_in:
+            response.delete_cookie(SIGNED_IN_MARKER, samesite="Lax")
+            _make_private(response)
+        return response
+
+
+def _make_private(response) -> None:
+    """An answer with a Set-Cookie is nobody else's: a public page's shared-cache lifetimes go."""
+    if "public" in response.get("Cache-Control", ""):
+        response["Cache-Control"] = PRIVATE_CACHE_CONTROL
+    else:
+        patch_cache_control(response, private=True)

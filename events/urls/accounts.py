@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/", accounts.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("after-login/", accounts.AfterLoginView.as_view(), name="after_login"),
+    path("menu/", accounts.AccountMenuView.as_view(), name="account_menu"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",

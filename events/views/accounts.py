@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.generic import View
 
 from core import ratelimit
@@ -98,3 +100,15 @@ class AfterLoginView(LoginRequiredMixin, View):
         return redirect("home")
 
     post = get
+
+
+@method_decorator(never_cache, name="dispatch")
+class AccountMenuView(View):
+    """The signed-in part of the navigation, for a public page served from the shared cache
+    (``static/js/account_menu.js`` puts it in place): the person's areas, name, unread notices
+    and the sign-out form. Nobody signed in: an empty answer, and the marker cookie goes."""
+
+    def get(self, request):
+        if not request.user.is_authenticated:
+            return HttpResponse(status=204)
+        return render(request, "_account_menu.html")

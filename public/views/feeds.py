@@ -16,6 +16,7 @@ from venues.models import Venue
 from venues.selectors import venues_in_order
 
 from ..feeds import api, frab, ics
+from .sharing import sees_what_the_public_sees
 
 
 class FeedView(PublicCachedMixin, View):
@@ -24,6 +25,7 @@ class FeedView(PublicCachedMixin, View):
     cache_timeout = FEED_TIMEOUT
     cors = True
     http_method_names = ["get", "head", "options"]
+    shared_with_signed_in = staticmethod(sees_what_the_public_sees)
 
 
 def _week(request):

@@ -32,6 +32,7 @@ from .. import places, presenters
 from .. import selectors as public_selectors
 from ..feeds import absolute
 from ..maps import map_links
+from .sharing import sees_what_the_public_sees
 
 UPCOMING_LIMIT = 6
 ARCHIVE_GALLERY_LIMIT = 60
@@ -43,6 +44,7 @@ class PublicPageView(PublicCachedMixin, TemplateView):
     """A public page; ``share_meta`` fills the Open Graph and Twitter card of base.html."""
 
     http_method_names = ["get", "head"]
+    shared_with_signed_in = staticmethod(sees_what_the_public_sees)
 
     def render_to_response(self, context, **response_kwargs):
         # Here, not in get_context_data: the subclasses' context is complete by now.

@@ -103,13 +103,48 @@ def test_a_signed_in_request_to_the_same_page_sees_the_account_menu(client, even
     client.force_login(factories.user(full_name="登录的办公室同事"))
 
     signed_in = client.get(reverse("schedule"), {"day": "all"}, HTTP_ACCEPT_ENCODING="gzip")
+    menu = client.get(reverse("account_menu"))
 
-    html = signed_in.content.decode()
-    assert "登录的办公室同事" in html and reverse("logout") in html
-    assert "登录的办公室同事" not in anonymous.content.decode()
+    # The page is everybody's (gzipped: it holds no token), the menu comes beside it.
+    assert signed_in["ETag"] == anonymous["ETag"][:-1] + '-gzip"'
+    assert signed_in["Content-Encoding"] == "gzip"
     assert signed_in["Cache-Control"] == "private, max-age=0, must-revalidate"
-    assert signed_in["ETag"] != anonymous["ETag"]
-    assert "Content-Encoding" not in signed_in  # its logout form carries a CSRF token
+    assert "登录的办公室同事" not in gzip.decompress(signed_in.content).decode()
+    html = menu.content.decode()
+    assert menu.status_code == 200 and "登录的办公室同事" in html and reverse("logout") in html
+    assert "csrfmiddlewaretoken" in html and "{#" not in html
+    assert "no-store" in menu["Cache-Control"] and "private" in menu["Cache-Control"]
+
+
+def test_the_account_menu_is_empty_for_a_visitor(client):
+    response = Client().get(reverse("account_menu"))
+
+    assert response.status_code == 204 and response.content == b""
+
+
+def test_the_marker_cookie_follows_the_session(client, event):
+    member = factories.member(event.host, username="marker-person")
+
+    signed_in = client.post(reverse("login"), {"username": "marker-person", "password": factories.PASSWORD})
+    page = client.get(reverse("schedule"))
+    signed_out = client.post(reverse("logout"))
+    after = client.get(reverse("schedule"))
+
+    assert member.pk and signed_in.cookies["sc_account"].value == "1"
+    assert signed_in.cookies["sc_account"]["httponly"] == ""  # the page's script reads it
+    assert "sc_account" not in page.cookies  # already there: the cached page sets nothing
+    assert signed_out.cookies["sc_account"].value == "" and "private" in signed_out["Cache-Control"]
+    assert "Set-Cookie" not in str(after.serialize_headers()) and "public" in after["Cache-Control"]
+
+
+def test_a_stale_marker_is_removed_with_a_private_answer(event):
+    visitor = Client()
+    visitor.cookies["sc_account"] = "1"  # the session ran out, or was never there
+
+    response = visitor.get("/en/schedule/")
+
+    assert response.cookies["sc_account"].value == ""
+    assert response["Cache-Control"].startswith("private")
 
 
 def test_the_language_switch_is_a_link_to_the_other_languages_address(client, event):
