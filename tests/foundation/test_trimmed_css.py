@@ -11,7 +11,17 @@ import crispy_bootstrap5
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOTSTRAP = ROOT / "static" / "vendor" / "bootstrap"
-APPS = ("core", "venues", "events", "submissions", "exhibits", "contests", "federation", "public", "shuangchuang")
+APPS = (
+    "core",
+    "venues",
+    "events",
+    "submissions",
+    "exhibits",
+    "contests",
+    "federation",
+    "public",
+    "shuangchuang",
+)
 # PurgeCSS's default extractor: every run of these characters in a content file is a candidate.
 WORD = re.compile(r"[A-Za-z0-9_-]+")
 CLASS_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][_a-zA-Z0-9-]*)")
