@@ -73,6 +73,7 @@ TABLE: dict[str, Row] = {
     "login": Row(get=frozenset({ANON}), post=EVERYONE),
     "logout": Row(post=EVERYONE),
     "after_login": Row(post=SIGNED_IN),  # a redirect to the user's area, nothing else
+    "account_menu": Row(get=SIGNED_IN),  # one's own menu for a cached public page; a visitor: 204
     "password_change": Row(get=SIGNED_IN, post=SIGNED_IN),
     "password_change_done": Row(get=SIGNED_IN),
     "password_reset": Row(get=EVERYONE, post=EVERYONE),
