@@ -135,7 +135,8 @@ class SignedInMarkerMiddleware:
 
 def _make_private(response) -> None:
     """An answer with a Set-Cookie is nobody else's: a public page's shared-cache lifetimes go."""
-    if "public" in response.get("Cache-Control", ""):
+    cache_control = response.get("Cache-Control", "")
+    if "public" in cache_control:
         response["Cache-Control"] = PRIVATE_CACHE_CONTROL
-    else:
+    elif "no-store" not in cache_control:  # kept by nobody already
         patch_cache_control(response, private=True)

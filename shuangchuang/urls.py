@@ -21,7 +21,6 @@ urlpatterns = [
     path("review/events/", include("events.urls.review")),
     path("review/reminders/", include("submissions.urls.reminders")),
     path("review/", include("submissions.urls.review")),
-    path("expo/", include("exhibits.urls.public")),
     path("exhibits/", include("exhibits.urls.area")),
     path("contest/", include("contests.urls.public")),
     path("contests/", include("contests.urls.manage")),
@@ -33,6 +32,8 @@ urlpatterns = [
 # negotiates its language as before (cookie set by the switcher, then Accept-Language):
 # shuangchuang.middleware.PortalLocaleMiddleware.
 urlpatterns += i18n_patterns(
+    # The online hall's public pages are the public site's too: /en/expo/ in English.
+    path("expo/", include("exhibits.urls.public")),
     path("", include("public.urls.venues")),
     path("", include("public.urls.site")),
     prefix_default_language=False,
