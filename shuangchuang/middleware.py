@@ -114,8 +114,12 @@ class SignedInMarkerMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         marked = request.COOKIES.get(SIGNED_IN_MARKER) == "1"
-        # After the view: a sign-in or sign-out in this request has changed request.user. With
-        # no session cookie and no sign-in, request.user costs no query.
+        session = getattr(request, "session", None)
+        if not marked and (session is None or not session.accessed):
+            # Nothing read the session: nobody signed in here, and finding out whether a
+            # session is signed in would cost a query the view did not need (a vote, a beacon).
+            return response
+        # After the view: a sign-in or sign-out in this request has changed request.user.
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
         if signed_in and not marked:
