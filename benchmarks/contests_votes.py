@@ -3,11 +3,13 @@ stack, and the count checked to the last vote.
 
     .venv/bin/python benchmarks/contests_votes.py [--rate 1000] [--duration 30] [--connections 48]
                                                   [--workers 4] [--read-rate 10] [--no-profile]
+                                                  [--database NAME] [--redis-url URL]
+                                                  [--limits-only TURNS]
 
 All on this machine and loopback only:
 
-1. (re)creates its own PostgreSQL database ``shuangchuang_votes_bench`` and uses Redis db 11
-   (flushed first); migrates, collects static files;
+1. (re)creates its own PostgreSQL database (``--database``, ``shuangchuang_votes_bench``) and
+   uses Redis db 11 (``--redis-url``; flushed first); migrates, collects static files;
 2. seeds a published contest of a current week with a public vote open now: two candidate
    groups (企业组, 团队组) of six candidates each (the plan's 12 contestants), and enough
    proven voters for the run. A voter is what the verification leaves in a browser, made by
@@ -34,9 +36,15 @@ All on this machine and loopback only:
    every refusal a 409 "again" of a double tap; no other answer;
 6. profiles one vote (``--no-profile`` skips it): the same request through Django's full
    stack in one process on the same database and Redis (a test client with CSRF checks), a
-   few hundred times: the time in SQL, in the cache and in the rest, and the functions that
-   take it;
+   few hundred times: the time in SQL, in Redis (each command timed and counted where
+   redis-py sends it: Django's cache and the rate limits' script alike) and in the rest, and
+   the functions that take it;
 7. prints the figures as Markdown and exits 1 if a vote was lost or counted twice.
+
+``--limits-only TURNS`` does none of that: it times the two rate limits of a vote
+(``core.ratelimit.spend``) in one process on the run's Redis, on counters already open, the
+Lua script and the old ``cache.add`` + ``cache.incr`` taking turns of 200 votes each, and
+prints the Redis round trips and the time a vote spends on them (the database must exist).
 
 The client, gunicorn, PostgreSQL and Redis share the machine's cores: the figures are a floor
 for the server and an upper bound for the latencies.
@@ -156,7 +164,6 @@ print(json.dumps({
 
 PROFILE = r"""
 import cProfile, io, json, pstats, time
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -165,7 +172,7 @@ data = json.load(open(__DATA__))
 round_id, groups, voters = data["round"], data["groups"], data["voters"]
 sample = voters[-__SAMPLE__:]  # voters the load did not reach (500 spare): each vote is accepted
 
-timings = {"sql": 0.0, "cache": 0.0}
+timings = {"sql": 0.0, "cache": 0.0, "round_trips": 0}
 def sql_timer(execute, sql, params, many, context):
     started = time.perf_counter()
     try:
@@ -173,17 +180,18 @@ def sql_timer(execute, sql, params, many, context):
     finally:
         timings["sql"] += time.perf_counter() - started
 
-def timed(name):
-    original = getattr(cache, name)
-    def call(*args, **kwargs):
-        started = time.perf_counter()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            timings["cache"] += time.perf_counter() - started
-    setattr(cache, name, call)
-for name in ("add", "incr", "get", "set", "delete"):
-    timed(name)
+# Every Redis command leaves through redis-py's execute_command (Django's cache calls and the
+# rate limits' script alike), one round trip each: timed and counted there.
+import redis
+_execute = redis.Redis.execute_command
+def execute_command(self, *args, **options):
+    started = time.perf_counter()
+    try:
+        return _execute(self, *args, **options)
+    finally:
+        timings["cache"] += time.perf_counter() - started
+        timings["round_trips"] += 1
+redis.Redis.execute_command = execute_command
 
 client = Client(enforce_csrf_checks=True, REMOTE_ADDR="127.0.0.1", HTTP_HOST="127.0.0.1")
 
@@ -197,45 +205,116 @@ def vote(voter, entry):
 
 vote(voters[-__SAMPLE__ - 1], groups[0][0])  # warm: imports, connections, templates
 timed_part, profiled_part = sample[: len(sample) // 2], sample[len(sample) // 2 :]
+# Each voter votes in both groups, as in the burst: the second vote finds the device's and
+# the address's counters open (the first opened them).
+timed_votes = [(voter, groups[g][n % len(groups[g])]) for n, voter in enumerate(timed_part) for g in (0, 1)]
+profiled_votes = [(voter, groups[g][n % len(groups[g])]) for n, voter in enumerate(profiled_part) for g in (0, 1)]
 statuses, queries = [], []
 wall = 0.0
+timings.update(cache=0.0, round_trips=0)
 with connection.execute_wrapper(sql_timer):  # timed without the profiler's overhead
-    for n, voter in enumerate(timed_part):
+    for voter, entry in timed_votes:
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            response = vote(voter, groups[n % 2][n % len(groups[0])])
+            response = vote(voter, entry)
             wall += time.perf_counter() - started
         statuses.append(response.status_code)
         queries.append(len(captured))
+timed = dict(timings)  # the profiled votes below are not counted in the figures
 profiler = cProfile.Profile()
-for n, voter in enumerate(profiled_part):
+for voter, entry in profiled_votes:
     profiler.enable()
-    response = vote(voter, groups[n % 2][n % len(groups[0])])
+    response = vote(voter, entry)
     profiler.disable()
     statuses.append(response.status_code)
 stream = io.StringIO()
 stats = pstats.Stats(profiler, stream=stream)
 stats.sort_stats("cumulative").print_stats(22)
 stats.sort_stats("tottime").print_stats(12)
-n = len(timed_part)
+n = len(timed_votes)
 print("PROFILE_JSON " + json.dumps({
-    "n": n, "ms": 1000 * wall / n, "sql_ms": 1000 * timings["sql"] / n,
-    "cache_ms": 1000 * timings["cache"] / n, "profiled": len(profiled_part), "statuses": sorted(set(statuses)),
+    "n": n, "ms": 1000 * wall / n, "sql_ms": 1000 * timed["sql"] / n,
+    "cache_ms": 1000 * timed["cache"] / n, "round_trips": timed["round_trips"] / n, "profiled": len(profiled_votes), "statuses": sorted(set(statuses)),
     "queries": sorted(set(queries)),
 }))
 print(stream.getvalue())
 """
 
 
-def prepare(env: dict, *, voters: int, out: Path) -> dict:
+LIMITS = r"""
+import json, statistics, time, redis
+from core import ratelimit
+from contests.views.voting import VOTES_PER_ADDRESS, VOTES_PER_DEVICE
+
+count = {"n": 0}
+_execute = redis.Redis.execute_command
+def execute_command(self, *args, **options):
+    count["n"] += 1
+    return _execute(self, *args, **options)
+redis.Redis.execute_command = execute_command
+script_path = ratelimit._redis_client
+
+def old_path():  # the counter as before: cache.add, then cache.incr when the window is open
+    return None
+
+def vote_limits(n):  # the two limits of one vote, on counters the voter opened before
+    ratelimit.spend(VOTES_PER_DEVICE, f"1|device-{n % 500}")
+    ratelimit.spend(VOTES_PER_ADDRESS, f"1|10.8.{n % 500 // 250}.{n % 250}")
+
+samples = {"script": [], "add+incr": []}
+trips = {"script": 0, "add+incr": 0}
+for n in range(500):  # open every counter first
+    vote_limits(n)
+for block in range(__BLOCKS__):  # both ways in turn, so the machine's noise falls on both alike
+    for name, client in (("script", script_path), ("add+incr", old_path)):
+        ratelimit._redis_client = client
+        before = count["n"]
+        for n in range(200):
+            started = time.perf_counter()
+            vote_limits(block * 200 + n)
+            samples[name].append(time.perf_counter() - started)
+        trips[name] += count["n"] - before
+ratelimit._redis_client = script_path
+print("LIMITS_JSON " + json.dumps({
+    name: {
+        "votes": len(values),
+        "round_trips": trips[name] / len(values),
+        "p50_us": 1e6 * statistics.median(values),
+        "p99_us": 1e6 * sorted(values)[int(0.99 * len(values))],
+        "mean_us": 1e6 * statistics.fmean(values),
+    }
+    for name, values in samples.items()
+}))
+"""
+
+
+def limits_only(env: dict, blocks: int) -> None:
+    """The two limits of a vote in one process on the Redis of the run, the Lua script and the
+    old ``add`` + ``incr`` taking turns (``--limits-only``): round trips and time per vote."""
+    output = run([PYTHON, "manage.py", "shell", "-c", LIMITS.replace("__BLOCKS__", str(blocks))], env).stdout
+    line = next(item for item in output.splitlines() if item.startswith("LIMITS_JSON "))
+    figures = json.loads(line.removeprefix("LIMITS_JSON "))
+    print(
+        f"\nThe two limits of a vote, {blocks} turns of 200 votes each way, load average {os.getloadavg()[0]:.1f}:\n"
+    )
+    print("| counter | votes | Redis round trips a vote | p50 µs | mean µs | p99 µs |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, row in figures.items():
+        print(
+            f"| {name} | {row['votes']:,} | {row['round_trips']:g} | {row['p50_us']:.0f} | "
+            f"{row['mean_us']:.0f} | {row['p99_us']:.0f} |"
+        )
+
+
+def prepare(env: dict, *, database: str, voters: int, out: Path) -> dict:
     import psycopg2
     import redis
 
     admin = psycopg2.connect(f"{PG}/postgres")
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        cursor.execute(f"CREATE DATABASE {DB_NAME}")
+        cursor.execute(f"DROP DATABASE IF EXISTS {database}")
+        cursor.execute(f"CREATE DATABASE {database}")
     admin.close()
     redis.Redis.from_url(env["REDIS_URL"]).flushdb()
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
@@ -431,16 +510,33 @@ def main() -> None:
     parser.add_argument("--read-rate", type=float, default=10, help="vote page loads per second beside")
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--database", default=DB_NAME, help="PostgreSQL database (dropped and made anew)")
+    parser.add_argument("--redis-url", default=REDIS_URL, help="Redis database (flushed)")
+    parser.add_argument(
+        "--limits-only",
+        type=int,
+        metavar="TURNS",
+        help="only time the rate limits of a vote (needs a database)",
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="votes-bench-"))
     env = environment(tmp)
-    env.update(DATABASE_URL=f"{PG}/{DB_NAME}", REDIS_URL=REDIS_URL, CLIENT_IP_HEADER="HTTP_X_REAL_IP")
+    env.update(
+        DATABASE_URL=f"{PG}/{args.database}", REDIS_URL=args.redis_url, CLIENT_IP_HEADER="HTTP_X_REAL_IP"
+    )
     env.pop("BEHIND_HTTPS_PROXY", None)
+    if args.limits_only:
+        import redis
+
+        redis.Redis.from_url(args.redis_url).flushdb()
+        limits_only(env, args.limits_only)
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
     # Each voter sends ~2.1 votes; enough voters for the whole window at the full rate.
     voters = int(args.rate * args.duration / 2.1) + 500
     started = time.monotonic()
-    data = prepare(env, voters=voters, out=tmp / "voters.json")
+    data = prepare(env, database=args.database, voters=voters, out=tmp / "voters.json")
     setup_seconds = time.monotonic() - started
     port = free_port()
     base = f"http://{HOST}:{port}"
@@ -511,12 +607,12 @@ def main() -> None:
         f"load average {loadavg:.1f} at the end; setup {setup_seconds:.0f} s\n"
     )
     print(
-        "| votes sent | answered/s | accepted (200) | refused 409 (double taps) | other | p50 ms | p95 ms | p99 ms | max ms |"
+        "| offered/s | votes sent | answered/s | accepted (200) | refused 409 (double taps) | other | p50 ms | p95 ms | p99 ms | max ms |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     other = len(votes) - figures["accepted"] - figures["refused"]
     print(
-        f"| {len(votes):,} | {len(votes) / window:,.0f} | {figures['accepted']:,} | {figures['refused']:,} "
+        f"| {args.rate:,.0f} | {len(votes):,} | {len(votes) / window:,.0f} | {figures['accepted']:,} | {figures['refused']:,} "
         f"({figures['taps']:,} sent) | {other} | {percentile(latencies, 0.5):.1f} | {percentile(latencies, 0.95):.1f} | "
         f"**{percentile(latencies, 0.99):.1f}** | {max(latencies, default=0):.1f} |"
     )
@@ -538,7 +634,7 @@ def main() -> None:
         print(
             f"\nOne vote in one process (Django test client, CSRF checked, same PostgreSQL and Redis), "
             f"{summary['n']} votes timed: {summary['ms']:.2f} ms each, of which SQL {summary['sql_ms']:.2f} ms, "
-            f"cache {summary['cache_ms']:.2f} ms; statuses {summary['statuses']}, queries {summary['queries']}; "
+            f"cache {summary['cache_ms']:.2f} ms in {summary['round_trips']:g} Redis round trips; statuses {summary['statuses']}, queries {summary['queries']}; "
             f"{summary['profiled']} more under cProfile, by own time:\n"
         )
         print("```")

@@ -1,7 +1,7 @@
 """Rules of a contest's uploads and members' lists, written once for the forms (and a later
 import). Files are judged by their content, never by their name: a plan is a PDF by its
-first bytes (``exhibits.validation.check_pdf``, the hall's rule), a pitch video a video
-container by its first bytes (``submissions.media.sniff``, the reports' rule).
+first bytes and a pitch video a common video container by its first bytes, within 1 GB: the
+hall's rules (``exhibits.validation.check_pdf`` and ``checked_video_suffix``), used as they are.
 """
 
 from __future__ import annotations
@@ -11,31 +11,11 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from exhibits.validation import check_pdf
-from submissions.media.sniff import HEAD_BYTES, VIDEO, sniff_bytes
+from exhibits.validation import VIDEO_MAX_BYTES, check_pdf, checked_video_suffix
 
-MIB = 1024 * 1024
-VIDEO_MAX_BYTES = 1024 * MIB
-# The suffix a stored video gets, by the container its first bytes show.
-VIDEO_SUFFIXES = {"MP4": ".mp4", "MOV": ".mov", "3GP": ".mov", "MKV": ".mkv", "WebM": ".webm", "AVI": ".avi"}
 SINGLE_LINE_ENTRY_FIELDS = ("name", "organization", "contact_name")
 
-__all__ = ["check_pdf", "checked_video_suffix", "parse_members"]
-
-
-def checked_video_suffix(upload) -> str:
-    """The stored suffix of an upload that is a common video container by content, within the
-    size limit; else ``ValidationError`` in plain Chinese. Leaves the file at its start."""
-    if upload.size > VIDEO_MAX_BYTES:
-        raise ValidationError(_("视频不能超过 1 GB。"), code="size")
-    upload.seek(0)
-    sniffed = sniff_bytes(upload.read(HEAD_BYTES))
-    upload.seek(0)
-    if sniffed.kind != VIDEO or sniffed.label not in VIDEO_SUFFIXES:
-        raise ValidationError(
-            _("请上传 MP4、MOV、MKV、WebM 或 AVI 格式的视频（按文件内容判断，不看扩展名）。"), code="format"
-        )
-    return VIDEO_SUFFIXES[sniffed.label]
+__all__ = ["VIDEO_MAX_BYTES", "check_pdf", "checked_video_suffix", "parse_members"]
 
 
 def parse_members(text: str, *, limit: int) -> list[dict]:

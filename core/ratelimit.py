@@ -2,9 +2,11 @@
 
 A ``RateLimit`` allows ``count`` hits per ``seconds`` for one key (a client address, a
 normalised username or e-mail) within its scope. Windows are aligned to the clock
-(``now // seconds``), so the 429 page can say when the next one starts. A hit is
-``cache.add`` (the first one opens the window's counter) then ``cache.incr`` (atomic in Redis
-and in LocMem), so concurrent requests cannot all slip under a limit.
+(``now // seconds``), so the 429 page can say when the next one starts. On Redis a hit is
+one round trip: a small Lua script increments the window's counter and gives a new one its
+expiry (``spend_distinct`` also stores the member in the same script), atomically, so
+concurrent requests cannot all slip under a limit. Other caches (LocMem in tests and ``make
+run``) take ``cache.add`` (the first hit opens the counter) then ``cache.incr``.
 
 The cache is a guard, not a gate: when it cannot be reached the request goes through, the
 failure is logged (at most once a minute) and the cache is not asked again for a few
@@ -33,10 +35,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+from redis.commands.core import Script
 
 from .cache_guard import CacheGuard, CacheUnavailable
 from .client_ip import client_ip
@@ -111,13 +115,11 @@ def spend_distinct(limit: RateLimit, key: str, member: str) -> bool:
     """Count ``member`` for ``key`` once per window; True while within the limit."""
     counter = _counter_key(limit, key)
     try:
-        if _call(cache.add, f"{counter}:{digest(member)}", 1, timeout=_timeout(limit)):
-            count = _hit(counter, limit)
-            _log_when_reached(limit, key, count)
-        else:
-            count = _call(cache.get, counter) or 0
+        count, counted = _hit_distinct(counter, f"{counter}:{digest(member)}", limit)
     except CacheUnavailable:
         return True
+    if counted:
+        _log_when_reached(limit, key, count)
     return count <= limit.count
 
 
@@ -226,6 +228,12 @@ def _counter_key(limit: RateLimit, key: str) -> str:
 
 
 def _hit(counter: str, limit: RateLimit) -> int:
+    """One more hit on ``counter``; its count now (1 opens the window)."""
+    client = _redis_client()
+    if client is not None:
+        return int(
+            _call(_HIT, keys=[cache.make_and_validate_key(counter)], args=[_timeout(limit)], client=client)
+        )
     if _call(cache.add, counter, 1, timeout=_timeout(limit)):
         return 1
     try:
@@ -233,6 +241,45 @@ def _hit(counter: str, limit: RateLimit) -> int:
     except ValueError:  # the counter expired between add and incr: a new window
         _call(cache.add, counter, 1, timeout=_timeout(limit))
         return 1
+
+
+def _hit_distinct(counter: str, member_key: str, limit: RateLimit) -> tuple[int, bool]:
+    """A hit on ``counter`` if ``member_key`` is new in the window: (the count, whether it counted)."""
+    client = _redis_client()
+    if client is not None:
+        keys = [cache.make_and_validate_key(counter), cache.make_and_validate_key(member_key)]
+        count, counted = _call(_HIT_DISTINCT, keys=keys, args=[_timeout(limit)], client=client)
+        return int(count), bool(counted)
+    if _call(cache.add, member_key, 1, timeout=_timeout(limit)):
+        return _hit(counter, limit), True
+    return _call(cache.get, counter) or 0, False
+
+
+# On Redis: the counter goes up and a new one gets the window's expiry, in one round trip and
+# atomically (a script runs whole). Values are plain integers, as Django's cache stores an int,
+# so ``cache.get``/``cache.decr`` read and undo them alike. redis-py sends the script by its
+# digest (EVALSHA) and loads it once per server when unknown.
+_HIT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+_HIT_DISTINCT_SCRIPT = """
+if redis.call('SET', KEYS[2], 1, 'NX', 'EX', ARGV[1]) then
+  local count = redis.call('INCR', KEYS[1])
+  if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+  return {count, 1}
+end
+return {tonumber(redis.call('GET', KEYS[1]) or '0'), 0}
+"""
+_HIT = Script(None, _HIT_SCRIPT.encode())
+_HIT_DISTINCT = Script(None, _HIT_DISTINCT_SCRIPT.encode())
+
+
+def _redis_client():
+    """The redis-py client of the default cache when it is Django's Redis cache, else None."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    return backend._cache.get_client(write=True) if isinstance(backend, RedisCache) else None
 
 
 def _log_when_reached(limit: RateLimit, key: str, count: int) -> None:

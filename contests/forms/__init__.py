@@ -3,7 +3,7 @@ organizer's contest, tracks, rounds, questions, criteria, jurors), ``entries`` (
 applicant's entry and account; screening), ``jury`` (a juror's scores without JavaScript)
 and ``voting`` (a voter's proof, the organizer's void)."""
 
-from .entries import ApplicantSignUpForm, BulkForm, EntryForm, ScreenForm
+from .entries import ApplicantSignUpForm, BulkForm, EntryForm, EntryProjectForm, ScreenForm
 from .jury import AssessmentForm, ScoreSheetForm
 from .setup import ContestForm, CriterionForm, FormFieldForm, JurorForm, RoundForm, TrackForm
 from .voting import VoidForm, VoteCodeForm, VoteProofForm
@@ -15,6 +15,7 @@ __all__ = [
     "ContestForm",
     "CriterionForm",
     "EntryForm",
+    "EntryProjectForm",
     "FormFieldForm",
     "JurorForm",
     "RoundForm",

@@ -63,10 +63,12 @@ class EntryForm(SingleLineFieldsMixin, HelperMixin, forms.ModelForm):
         contest,
         questions: list[FormField],
         stored_files: set[int] = frozenset(),
+        hall_projects=None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.contest, self.questions = contest, questions
+        self._add_project_field(hall_projects)
         self.stored_files = set(stored_files)
         self.fields["track"].queryset = contest.tracks.order_by("order", "id")
         self.fields["track"].empty_label = None
@@ -78,6 +80,32 @@ class EntryForm(SingleLineFieldsMixin, HelperMixin, forms.ModelForm):
                 question, answers.get(question.answer_key)
             )
         self.video_suffix = ".mp4"
+
+    def _add_project_field(self, projects) -> None:
+        """The hall project the entry presents: offered when the applicant holds public
+        projects in the week's halls (``selectors.hall.hall_projects``), or the entry already
+        presents one (one the organizer linked stays selectable)."""
+        current = self.instance.project if self.instance.project_id else None
+        choices = list(projects or [])
+        if current is not None and current.pk not in {project.pk for project in choices}:
+            choices.insert(0, current)
+        if not choices:
+            return
+        self.fields["project"] = forms.TypedChoiceField(
+            label=_("展厅项目（可选）"),
+            choices=[("", _("不关联"))] + [(project.pk, project.title) for project in choices],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            initial=current.pk if current else None,
+            help_text=_("您在本活动周网上展厅中的项目：大赛页面和投票页面会展示它并链接到展厅。"),
+        )
+        self.project_choices = {project.pk: project for project in choices}
+
+    def clean_project(self):
+        pk = self.cleaned_data.get("project")
+        self.instance.project = self.project_choices.get(pk) if pk else None
+        return pk
 
     def _question_field(self, question: FormField, answer):
         common = {"label": question.label, "required": False, "help_text": question.help_text}
@@ -215,3 +243,22 @@ class BulkForm(forms.Form):
         if cleaned.get("action") == "advance" and not cleaned.get("round"):
             raise ValidationError(_("请选择晋级到哪一轮。"))
         return cleaned
+
+
+class EntryProjectForm(HelperMixin, forms.Form):
+    """The organizer links an entry to a public project of the week's halls, or unlinks it."""
+
+    project = forms.ModelChoiceField(
+        label=_("展厅项目"),
+        queryset=None,
+        required=False,
+        empty_label=_("不关联"),
+        help_text=_(
+            "本活动周网上展厅中已公开展示的项目；审核通过后在大赛页面展示，入围网络投票时在投票页面展示。"
+        ),
+        error_messages={"invalid_choice": _("该项目不在本活动周的网上展厅中公开展示，请重新选择。")},
+    )
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects

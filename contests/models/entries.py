@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from exhibits.models import Project
 from submissions.media.reasons import reason_message
 
 from ..uploads import entry_file_path, entry_plan_path, entry_video_path
@@ -77,6 +78,17 @@ class Entry(models.Model):
     plan_size = models.PositiveBigIntegerField(_("计划书大小（字节）"), default=0)
     video = models.FileField(_("路演视频"), upload_to=entry_video_path, blank=True)
     video_size = models.PositiveBigIntegerField(_("视频大小（字节）"), default=0)
+    # A project of the week's online hall the entry presents (its holder picks it when
+    # registering, or the organizer links it): shown with its cover and a link to its hall
+    # page on the contest's page (once eligible) and the vote page, while it is public.
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("展厅项目"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contest_entries",
+    )
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     screening_reason = models.TextField(_("审核意见"), blank=True)
     screened_at = models.DateTimeField(_("审核时间"), null=True, blank=True)

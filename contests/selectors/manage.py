@@ -142,7 +142,7 @@ def entry_page(*, entries: QuerySet[Entry]) -> QuerySet[Entry]:
     a draft is its applicant's business only."""
     return (
         entries.exclude(status=S.DRAFT)
-        .select_related("track", "applicant", "reached_round", "screened_by", "contest__event")
+        .select_related("track", "applicant", "reached_round", "screened_by", "contest__event", "project")
         .prefetch_related(
             "files",
             Prefetch(
@@ -204,7 +204,7 @@ def own_entries(*, user) -> QuerySet[Entry]:
 def own_entry(*, user, pk: int) -> QuerySet[Entry]:
     return (
         Entry.objects.filter(applicant=user, pk=pk)
-        .select_related("contest__event", "track", "reached_round")
+        .select_related("contest__event", "track", "reached_round", "project")
         .prefetch_related(
             "files",
             Prefetch(

@@ -19,17 +19,6 @@ from events.models import Event, User
 from ..models import Contest, Criterion, FormField, Round, Track
 
 CONTEST_FIELDS = ("title", "slug", "intro", "registration_opens_at", "registration_closes_at", "is_published")
-ROUND_FIELDS = (
-    "name",
-    "number",
-    "starts_on",
-    "ends_on",
-    "place",
-    "trimmed_mean",
-    "tie_rule",
-    "vote_opens_at",
-    "vote_closes_at",
-)
 
 
 def bump_public_after_commit() -> None:

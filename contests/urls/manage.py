@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/entries.xlsx", manage.EntriesXlsxView.as_view(), name="entries_xlsx"),
     path("entries/<int:pk>/", manage.EntryDetailView.as_view(), name="entry"),
     path("entries/<int:pk>/screen/", manage.ScreenView.as_view(), name="screen"),
+    path("entries/<int:pk>/project/", manage.EntryProjectView.as_view(), name="entry_project"),
     # A round: lineup, criteria, jurors, ranking, results, votes.
     path("rounds/<int:pk>/", rounds.RoundView.as_view(), name="round"),
     path("rounds/<int:pk>/edit/", rounds.RoundEditView.as_view(), name="round_edit"),

@@ -21,10 +21,11 @@ from django.views.generic import DetailView, FormView, TemplateView, UpdateView,
 from core.views import PortalPermissionMixin
 
 from .. import exports, services
-from ..forms import BulkForm, ContestForm, FormFieldForm, RoundForm, ScreenForm, TrackForm
+from ..forms import BulkForm, ContestForm, EntryProjectForm, FormFieldForm, RoundForm, ScreenForm, TrackForm
 from ..models import Entry, FormField, Round, Track
 from ..selectors import manage as selectors
 from ..selectors.access import forget
+from ..selectors.hall import hall_projects
 from .base import XLSX, ContestMixin, ManagedActionView, ManagedObjectMixin, download
 
 S = Entry.Status
@@ -300,7 +301,34 @@ class EntryDetailView(ManagedObjectMixin, DetailView):
                     "reason": entry.screening_reason,
                 }
             ),
+            "project_form": EntryProjectForm(
+                projects=hall_projects(contest=entry.contest), initial={"project": entry.project_id}
+            ),
         }
+
+
+class EntryProjectView(ManagedObjectMixin, View):
+    """The organizer links the entry to a project of the week's online hall, or unlinks it."""
+
+    http_method_names = ["post"]
+    model = Entry
+    related = ("contest__event",)
+
+    def post(self, request, *args, **kwargs):
+        entry = self.get_object()
+        form = EntryProjectForm(request.POST, projects=hall_projects(contest=entry.contest))
+        if not form.is_valid():
+            for error in form.errors.get("project", []):
+                messages.error(request, error)
+            return redirect("contests:entry", pk=entry.pk)
+        project = form.cleaned_data["project"]
+        try:
+            services.entry_project_link(entry=entry, project=project, by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("已关联展厅项目。") if project else _("已取消关联展厅项目。"))
+        return redirect("contests:entry", pk=entry.pk)
 
 
 class ScreenView(ManagedObjectMixin, View):

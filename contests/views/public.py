@@ -12,6 +12,7 @@ from core.views import PublicCachedMixin
 
 from .. import exports
 from ..selectors import public as selectors
+from ..selectors.hall import contest_projects
 
 
 class PublicPageView(PublicCachedMixin, TemplateView):
@@ -43,6 +44,7 @@ class ContestPageView(PublicPageView):
             "rounds": rounds,
             "registration_open": contest.registration_is_open(),
             "registration_closed": contest.registration_has_closed(),
+            "projects": contest_projects(contest=contest),
         }
 
 

@@ -29,6 +29,7 @@ from .. import services
 from ..forms import ApplicantSignUpForm, EntryForm
 from ..models import Entry
 from ..selectors import manage as selectors
+from ..selectors.hall import hall_projects
 from ..selectors.public import public_contest
 
 SIGN_UP_PER_ADDRESS = RateLimit("contest-applicant-signup-address", 5, 60 * 60)
@@ -45,6 +46,7 @@ def _entry_form(request, *, contest, entry, data=None, files=None) -> EntryForm:
         contest=contest,
         questions=services.active_fields(contest),
         stored_files=stored,
+        hall_projects=hall_projects(contest=contest, owner=request.user),
     )
 
 

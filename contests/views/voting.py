@@ -52,6 +52,7 @@ from ..challenge import challenge_new, challenge_passed
 from ..forms import VoteCodeForm, VoteProofForm
 from ..models import Round, RoundEntry, Vote
 from ..selectors import voting as selectors
+from ..selectors.hall import entry_projects
 
 VOTES_PER_ADDRESS = RateLimit("contest-vote-address", 30, 60 * 60)
 VOTES_PER_DEVICE = RateLimit("contest-vote-device", 6, 24 * 60 * 60, key_kind="device")
@@ -153,10 +154,17 @@ class VoteView(View):
     def get(self, request, *args, pk: int, **kwargs):
         round_ = vote_round(pk)
         totals = selectors.public_vote_totals(round_=round_)
+        items = list(selectors.candidates(round_=round_))
+        projects = entry_projects(entries=[item.entry for item in items])
         groups: dict = {}
-        for item in selectors.candidates(round_=round_):
+        for item in items:
             groups.setdefault(item.entry.track, []).append(
-                (item, totals.get(item.entry_id, 0), selectors.public_video(item.entry))
+                (
+                    item,
+                    totals.get(item.entry_id, 0),
+                    selectors.public_video(item.entry),
+                    projects.get(item.entry_id),
+                )
             )
         proof = voter_pass(request)
         voted = set()

@@ -73,6 +73,7 @@ MATRIX = {
     "contests:entries_xlsx": ("get", "contest_x", RUN_GET),
     "contests:entry": ("get", "entry_b", RUN_GET),
     "contests:screen": ("post", "entry_b", RUN_POST),
+    "contests:entry_project": ("post", "entry_b", RUN_POST),
     "contests:round": ("get", "round_x", RUN_GET),
     "contests:round_edit": ("get", "round_x", RUN_GET),
     "contests:lineup_draw": ("post", "round_x", RUN_POST),

@@ -222,6 +222,7 @@ TABLE: dict[str, Row] = {
     "contests:entries_xlsx": Row(lambda o: {"pk": o["contest"].pk}, get=CONTEST),
     "contests:entry": Row(lambda o: {"pk": o["contest_entry"].pk}, get=CONTEST),
     "contests:screen": Row(lambda o: {"pk": o["contest_entry"].pk}, post=CONTEST),
+    "contests:entry_project": Row(lambda o: {"pk": o["contest_entry"].pk}, post=CONTEST),
     "contests:round": Row(lambda o: {"pk": o["contest_round"].pk}, get=CONTEST),
     "contests:round_edit": Row(lambda o: {"pk": o["contest_round"].pk}, get=CONTEST, post=CONTEST),
     "contests:lineup_draw": Row(lambda o: {"pk": o["contest_round"].pk}, post=CONTEST),
