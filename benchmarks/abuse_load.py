@@ -7,7 +7,7 @@ All on this machine and loopback only, every load bounded by wrk's own ``-d``:
 1. (re)creates its own PostgreSQL database ``shuangchuang_abuse_bench`` and uses Redis db 8
    (flushed first, so no rate-limit window is left over from an earlier run); migrates,
    collects static files, seeds one current published week with ``--events`` events on 30
-   venues (``public_load``'s seed, fewer events);
+   venues (``public_load``'s ``generate_load_data`` week, fewer events);
 2. starts gunicorn (``--workers`` sync workers) with the production settings (DEBUG off; plain
    http, so ``SECURE_SSL_REDIRECT=0`` and no ``BEHIND_HTTPS_PROXY``) on a free 127.0.0.1 port,
    with a pidfile, and stops it at the end whatever happens;
@@ -128,17 +128,7 @@ def prepare(env: dict, events: int) -> None:
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
     if (ROOT / "events" / "management" / "commands" / "compile_catalogs.py").exists():
         run([PYTHON, "manage.py", "compile_catalogs"], env)
-    run([PYTHON, "manage.py", "shell", "-c", _seed(events)], env)
-
-
-def _seed(events: int) -> str:
-    """public_load's seed with ``events`` events instead of 1,000."""
-    seed = public_load.SEED
-    for old, new in (("range(1000)", f"range({events})"), ("events[500].pk", "events[0].pk")):
-        if old not in seed:
-            raise RuntimeError(f"public_load.SEED changed ({old!r} not found): update abuse_load._seed")
-        seed = seed.replace(old, new)
-    return seed
+    public_load.seed(env, events)
 
 
 NGINX_CONF = ROOT / "deploy" / "nginx" / "shuangchuang.conf"

@@ -4,9 +4,10 @@
         .venv/bin/python benchmarks/board_load.py [--events 1000] [--repeat 15]
 
 Uses the database in DATABASE_URL (default: this engineer's own PostgreSQL database
-``shuangchuang_board``), migrates it, seeds one week whose benchmark day has ``--events``
-approved events over 30 venues and 20 units; two thirds have a submitted/accepted/returned
-report (a leader on every fifth, two photos and a video each), the rest are missing. Then it
+``shuangchuang_board``), migrates it, makes one week whose only day has ``--events`` events
+over 30 venues and 20 units with ``manage.py generate_load_data`` (two thirds with a report:
+submitted, accepted, returned or a draft, a leader on every fifth, three photo and video rows
+each on average; the rest missing). Then it
 asks for ``/review/`` (full page) and ``/review/live/`` (the polled fragment) through Django's
 test client in this process (no network, DEBUG off, templates cached after the first call) and
 prints the median and worst server time and the query count. The seeded rows are removed at
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
+import json
 import os
 import statistics
 import sys
@@ -30,70 +33,33 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuangchuang.test_settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 
+NAME = "看板基准活动周"
+TAG = "boardload"
+
+
 def seed(count: int):
-    from django.utils import timezone
+    """One day of ``count`` events (``manage.py generate_load_data --days 1``): two thirds
+    with a report, three photo and video rows per report on average, a leader on every fifth."""
+    from django.core.management import call_command
 
-    from events.models import Event, Week
-    from submissions.models import DailyReport, MediaFile, ReportLeader
-    from tests import factories
+    from events.models import Week
 
-    Week.objects.filter(is_current=True).update(is_current=False)
-    week = factories.week(name="看板基准活动周", starts_on=dt.date(2026, 9, 20), ends_on=dt.date(2026, 9, 26))
-    day = dt.date(2026, 9, 21)
-    venues = [factories.venue(name=f"基准会场 {n}") for n in range(30)]
-    units = [factories.organizer(name=f"基准单位 {n} {week.pk}") for n in range(20)]
-    reporters = [factories.member(unit, phone="13800000000") for unit in units]
-    events = Event.objects.bulk_create(
-        Event(
-            week=week,
-            host=units[n % 20],
-            reporter=reporters[n % 20],
-            venue=venues[n % 30],
-            subtitle=f"基准活动 {n}",
-            form=Event.Form.values[n % 6],
-            place="报告厅",
-            starts_at=factories.at(day, 8 + n % 8),
-            ends_at=factories.at(day, 9 + n % 8),
-            status=Event.Status.APPROVED,
-        )
-        for n in range(count)
+    out = io.StringIO()
+    call_command(
+        "generate_load_data",
+        events=count,
+        days=1,
+        busiest_day=0,
+        start="2026-09-21",
+        media=2 * count,
+        name=NAME,
+        tag=TAG,
+        reset=True,
+        stdout=out,
+        stderr=io.StringIO(),
     )
-    now = timezone.now()
-    statuses = ["submitted", "accepted", "returned"]
-    reports = DailyReport.objects.bulk_create(
-        DailyReport(
-            event=event,
-            day=day,
-            text="活动顺利举行。" * 20,
-            status=statuses[n % 3],
-            is_late=n % 4 == 0,
-            submitted_at=factories.at(day, 15),
-            first_submitted_at=factories.at(day, 15),
-            reviewed_at=now if n % 3 else None,
-        )
-        for n, event in enumerate(events)
-        if n % 3
-    )
-    ReportLeader.objects.bulk_create(
-        ReportLeader(report=report, name=f"领导{n}", post="副市长", level="municipal")
-        for n, report in enumerate(reports)
-        if n % 5 == 0
-    )
-    MediaFile.objects.bulk_create(
-        MediaFile(
-            report=report,
-            kind=kind,
-            file=f"bench/{report.pk}-{k}",
-            original_name=f"{k}.jpg",
-            size=3_000_000,
-            sha256=f"{report.pk:032d}{k:032d}",
-            status="passed",
-            checked_at=now,
-        )
-        for report in reports
-        for k, kind in enumerate(["photo", "photo", "video"])
-    )
-    return week, day
+    made = json.loads(out.getvalue().strip().splitlines()[-1])
+    return Week.objects.get(pk=made["week"]), dt.date.fromisoformat(made["busiest_day"])
 
 
 def measure(client, url: str, repeat: int):
@@ -166,20 +132,10 @@ def main() -> None:
 
 
 def cleanup(week, reviewer) -> None:
-    from events.models import Event, Membership, Organizer, User
-    from submissions.models import DailyReport
-    from venues.models import Venue
+    from submissions.management.commands.generate_load_data import remove
 
-    events = Event.objects.filter(week=week)
-    DailyReport.objects.filter(event__in=events).delete()
-    hosts = list(events.values_list("host_id", flat=True).distinct())
-    venues = list(events.values_list("venue_id", flat=True).distinct())
-    members = list(Membership.objects.filter(organizer_id__in=hosts).values_list("user_id", flat=True))
-    events.delete()
-    Organizer.objects.filter(pk__in=hosts).delete()
-    Venue.objects.filter(pk__in=venues).delete()
-    User.objects.filter(pk__in=[*members, reviewer.pk]).delete()
-    week.delete()
+    remove(week=week, tag=TAG)
+    reviewer.delete()
 
 
 if __name__ == "__main__":

@@ -7,8 +7,8 @@ queue takes to drain.
 All on this machine, loopback only:
 
 1. (re)creates PostgreSQL database ``shuangchuang_ops`` and empties Redis db 7;
-2. seeds a current week (today inside it) with 300 approved public events, 20 units each with
-   one reporter and one event today, and one office reviewer;
+2. makes a current week (today inside it) with ``manage.py generate_load_data``: 300 public
+   events, 20 units each with one reporter and events today, and one office reviewer;
 3. starts the stack with ``shuangchuang/scripts/stack.sh`` (gunicorn, one Celery worker pool, one beat; each
    with a pidfile in a temporary folder) and stops exactly those PIDs at the end;
 4. runs at once, for ``--duration`` seconds: ``wrk`` on ``/schedule/`` (anonymous, page cache on);
@@ -48,40 +48,35 @@ HOST = "127.0.0.1"
 PASSWORD = "load-test-password-2026"
 MIB = 1024 * 1024
 
-SEED = r"""
-import datetime as dt, json
-from django.contrib.auth.models import Group
-from django.utils import timezone
-from events.models import Event, Membership, Organizer, User, Week
-from core.roles import OFFICE_GROUP
-from venues.models import Venue
-today = timezone.localdate()
-week = Week.objects.create(name="压测活动周", theme="创新创业", unified_title="2026年全国大众创业万众创新活动周",
-                           starts_on=today - dt.timedelta(days=2), ends_on=today + dt.timedelta(days=4),
-                           is_current=True, is_published=True, photo_min_bytes=2 * 1024 * 1024)
-venues = [Venue.objects.create(name=f"第{n}会场", kind="main" if n == 0 else "sub", address=f"前进东路 {n} 号")
-          for n in range(10)]
-public_host = Organizer.objects.create(name="昆山市公开活动局")
-Event.objects.bulk_create([
-    Event(week=week, host=public_host, subtitle=f"第{n}场专题活动", form=Event.Form.values[n % 6],
-          venue=venues[n % 10], place="报告厅", address="前进东路", status="approved",
-          starts_at=week.at(week.days[n % 7], dt.time(8 + n % 10)),
-          ends_at=week.at(week.days[n % 7], dt.time(9 + n % 10)))
-    for n in range(300)])
-PASSWORD = "__PASSWORD__"
-organizers = []
-for n in range(__ORGANIZERS__):
-    unit = Organizer.objects.create(name=f"压测单位{n}")
-    user = User.objects.create_user(username=f"org{n}", password=PASSWORD, full_name=f"报送员{n}")
-    Membership.objects.create(organizer=unit, user=user)
-    event = Event.objects.create(week=week, host=unit, reporter=user, subtitle=f"单位{n}的活动", form="forum",
-                                 venue=venues[n % 10], place="会议室", status="approved",
-                                 starts_at=week.at(today, dt.time(8)), ends_at=week.at(today, dt.time(18)))
-    organizers.append({"username": user.username, "event": event.pk})
-office = User.objects.create_user(username="office", password=PASSWORD, is_staff=True)
-office.groups.add(Group.objects.get(name=OFFICE_GROUP))
-print(json.dumps({"day": today.isoformat(), "organizers": organizers}))
-"""
+
+def seed_command(organizers: int) -> list[str]:
+    """``manage.py generate_load_data``: a current week (today its third day) of 300 public
+    events on 10 venues, hosted by ``organizers`` units whose reporters sign in with PASSWORD
+    (each unit has events today), no reports yet, photos of at least 2 MiB, and the reviewer
+    ``office``."""
+    return [
+        PYTHON,
+        "manage.py",
+        "generate_load_data",
+        "--events",
+        "300",
+        "--busiest",
+        str(max(45, organizers)),
+        "--venues",
+        "10",
+        "--units",
+        str(organizers),
+        "--reports",
+        "0",
+        "--media",
+        "0",
+        "--password",
+        PASSWORD,
+        "--office",
+        "office",
+        "--set",
+        f"photo_min_bytes={2 * MIB}",
+    ]
 
 
 def environment(tmp: Path, port: int) -> dict:
@@ -127,16 +122,19 @@ def prepare(env, organizers: int) -> dict:
     subprocess.run(
         [PYTHON, "manage.py", "compile_catalogs"], env=env, cwd=ROOT, check=True, capture_output=True
     )
-    seed = SEED.replace("__PASSWORD__", PASSWORD).replace("__ORGANIZERS__", str(organizers))
     out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", seed],
+        seed_command(organizers),
         env=env,
         cwd=ROOT,
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    made = json.loads(out.strip().splitlines()[-1])
+    return {
+        "day": made["busiest_day"],
+        "organizers": [{"username": r["username"], "event": r["event"]} for r in made["reporters"]],
+    }
 
 
 class Session:

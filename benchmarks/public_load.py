@@ -5,8 +5,9 @@
 What it does, all on this machine and loopback only:
 
 1. (re)creates its own PostgreSQL database ``shuangchuang_public_bench`` and uses Redis db 3;
-2. migrates, collects static files, seeds one current published week (7 days) with 1,000
-   approved events spread over 30 venues (1 main + 29 sub-venues), 6 forms and 20 host units;
+2. migrates, collects static files, and makes one current published week (7 days) with
+   1,000 events spread over 30 venues (1 main + 29 sub-venues), 6 forms and 20 host units
+   with ``manage.py generate_load_data`` (``seed_command``; the other benchmarks use it too);
 3. starts gunicorn with the production settings (DEBUG off, whitenoise manifest storage) on
    127.0.0.1 with a pidfile, and stops it at the end whatever happens;
 4. runs ``wrk`` (Debian package ``wrk``) from a second process against ``/schedule/``, an event
@@ -21,6 +22,7 @@ the page from the database (plus one session lookup).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -39,39 +41,30 @@ DB_NAME = "shuangchuang_public_bench"
 PG = "postgres://postgres@127.0.0.1:5432"
 HOST = "127.0.0.1"
 
-SEED = r"""
-import datetime as dt, random
-from django.utils import timezone
-from events.models import Event, EventPartner, Organizer, Theme, Week
-from venues.models import Venue
-random.seed(7)
-start = timezone.localdate() - dt.timedelta(days=2)
-week = Week.objects.create(name="压测活动周", theme="创新创业", unified_title="2026年全国大众创业万众创新活动周",
-                           starts_on=start, ends_on=start + dt.timedelta(days=6), is_current=True, is_published=True)
-main = Venue.objects.create(name="主会场", kind="main", district="高新区", address="创业路 1 号", order=0)
-venues = [main] + [Venue.objects.create(name=f"第{n}分会场", kind="sub", parent=main, district=f"第{n}区",
-                                        address=f"前进东路 {n} 号", order=n) for n in range(1, 30)]
-hosts = [Organizer.objects.create(name=f"昆山市第{n}局") for n in range(20)]
-themes = [Theme.objects.create(name=name, order=i) for i, name in enumerate(["科技创新", "创业就业", "智能制造"])]
-forms = Event.Form.values
-events = []
-for n in range(1000):
-    day = week.days[n % 7]
-    hour = 8 + (n // 7) % 11
-    begins = week.at(day, dt.time(hour, 0))
-    events.append(Event(week=week, host=hosts[n % 20], subtitle=f"第{n}场创新创业专题活动", form=forms[n % 6],
-                        venue=venues[n % 30], place=f"报告厅{n % 12}", address=f"前进东路 {n % 30} 号",
-                        starts_at=begins, ends_at=begins + dt.timedelta(hours=2),
-                        status="cancelled" if n % 50 == 49 else "approved",
-                        cancel_reason="场地调整" if n % 50 == 49 else "",
-                        live_url=f"https://live.example.com/{n}" if n % 4 == 0 else "",
-                        description="活动简介。" * 10))
-events = Event.objects.bulk_create(events)
-for event in events[::3]:
-    event.themes.add(themes[event.pk % 3])
-EventPartner.objects.bulk_create([EventPartner(event=e, role="co_organizer", name="协办单位") for e in events[::2]])
-print(events[500].pk)
-"""
+
+def seed_command(events: int) -> list[str]:
+    """The week every public benchmark reads, made by ``manage.py generate_load_data``: one
+    current published week of 7 days from the day before yesterday, ``events`` events on 30
+    venues (1 main + 29 sub-venues), 6 forms and 20 host units, with themes, co-organizers,
+    live streams and a few cancelled; reports and media rows as on a busy week."""
+    return [
+        PYTHON,
+        "manage.py",
+        "generate_load_data",
+        "--events",
+        str(events),
+        "--venues",
+        "30",
+        "--units",
+        "20",
+    ]
+
+
+def seed(env, events: int = 1000) -> dict:
+    """Run ``seed_command`` and return its JSON summary (week, days, an event in the middle)."""
+    out = run(seed_command(events), env).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
 
 TARGETS = [
     ("/schedule/", "schedule"),
@@ -119,8 +112,7 @@ def prepare(env) -> int:
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
     if (ROOT / "events" / "management" / "commands" / "compile_catalogs.py").exists():
         run([PYTHON, "manage.py", "compile_catalogs"], env)
-    out = run([PYTHON, "manage.py", "shell", "-c", SEED], env).stdout
-    return int(out.strip().splitlines()[-1])
+    return seed(env)["middle_event"]
 
 
 def wrk(url: str, *, duration: int, connections: int, headers: list[str]) -> dict:

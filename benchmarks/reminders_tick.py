@@ -6,13 +6,15 @@ What it does, on this machine and loopback only:
 
 1. (re)creates its own PostgreSQL database ``shuangchuang_reminders`` and uses Redis db 6
    with a queue of its own; production settings (``shuangchuang.settings``);
-2. seeds one week running today with ``--small`` approved one-day events, each with its own
+2. makes one week running today with ``--small`` approved one-day events, each with its own
    information reporter (so each event day is due a reminder to one person on two channels:
    e-mail and in-site notice), and a reminder slot at the current minute in the week's zone
-   (a fixed-offset zone in which it is about noon, so the deadline is later the same day);
+   (a fixed-offset zone in which it is about noon, so the deadline is later the same day),
+   with ``manage.py generate_load_data``;
 3. runs one tick in this process (``reminders_tick``, as the beat task does) and counts its
    SQL queries and time; the sends are only queued (no worker yet) and then dropped;
-4. grows the week to ``--days`` event days and does the same: the query count must not move;
+4. makes the week again with ``--days`` event days and does the same: the query count must
+   not move;
 5. clears the claims, starts a real Celery worker (``--concurrency`` processes, file e-mail
    backend into a temporary folder) and times one tick end to end: from the tick's start
    until no reminder is pending any more, then counts the e-mail files.
@@ -24,6 +26,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
+import json
 import os
 import re
 import subprocess
@@ -67,56 +71,42 @@ def midday_zone() -> ZoneInfo:
     return ZoneInfo(f"Etc/GMT{-offset:+d}" if offset else "Etc/UTC")
 
 
-def seed_week():
+def seed(count: int):
+    """``count`` approved one-day events today, one reporter each, on 50 host units, in a week
+    of one day in ``midday_zone`` with a reminder slot at the current minute and the deadline
+    two hours later: ``manage.py generate_load_data`` (``--reset``: the week is made again at
+    each size)."""
+    from django.core.management import call_command
+
     from events.models import Week
 
     zone = midday_zone()
     local_now = dt.datetime.now(zone)
-    return Week.objects.create(
-        name="提醒压测活动周",
-        theme="创新创业",
-        unified_title="2026年全国大众创业万众创新活动周",
-        starts_on=local_now.date(),
-        ends_on=local_now.date(),
+    units = min(50, count)
+    out = io.StringIO()
+    call_command(
+        "generate_load_data",
+        events=count,
+        days=1,
+        busiest_day=0,
+        start=local_now.date().isoformat(),
+        units=units,
+        reporters=count - count % units,
+        hours="6-6",
+        evening=0,
+        cancelled=0,
+        reports=0,
+        media=0,
         time_zone=str(zone),
-        is_current=True,
-        reminder_times=[local_now.strftime("%H:%M")],
-        deadline_time=(local_now + dt.timedelta(hours=2)).time(),
+        deadline=(local_now + dt.timedelta(hours=2)).strftime("%H:%M"),
+        set=[f'reminder_times=["{local_now.strftime("%H:%M")}"]'],
+        name="提醒压测活动周",
+        tag="remindload",
+        reset=True,
+        stdout=out,
+        stderr=io.StringIO(),
     )
-
-
-def seed_events(week, count: int, *, offset: int) -> None:
-    """``count`` approved one-day events, one reporter each, on 50 host units."""
-    from events.models import Event, Membership, Organizer, User
-    from venues.models import Venue
-
-    venue = Venue.objects.first() or Venue.objects.create(name="主会场", kind="main", address="创业路 1 号")
-    units = list(Organizer.objects.all()) or Organizer.objects.bulk_create(
-        Organizer(name=f"压测单位{n}") for n in range(50)
-    )
-    users = User.objects.bulk_create(
-        User(username=f"reporter{n}", full_name=f"报送员{n}", email=f"reporter{n}@example.com", password="!")
-        for n in range(offset, offset + count)
-    )
-    Membership.objects.bulk_create(
-        Membership(organizer=units[n % 50], user=user) for n, user in enumerate(users)
-    )
-    start = week.at(week.starts_on, dt.time(6))
-    Event.objects.bulk_create(
-        Event(
-            week=week,
-            host=units[n % 50],
-            subtitle=f"第{offset + n}场专题活动",
-            form="forum",
-            venue=venue,
-            place="报告厅",
-            starts_at=start,
-            ends_at=start + dt.timedelta(hours=3),
-            status="approved",
-            reporter=user,
-        )
-        for n, user in enumerate(users)
-    )
+    return Week.objects.get(pk=json.loads(out.getvalue().strip().splitlines()[-1])["week"])
 
 
 def measured_tick():
@@ -198,12 +188,9 @@ def main() -> None:
     from submissions.models import Reminder
 
     call_command("migrate", verbosity=0)
-    week = seed_week()
     rows = []
-    seed_events(week, options.small, offset=0)
     for size in (options.small, options.days):
-        if size != options.small:
-            seed_events(week, size - options.small, offset=options.small)
+        seed(size)
         result, queries, seconds = measured_tick()
         rows.append((size, queries, seconds, result.queued, Reminder.objects.count()))
         drop_claims_and_queue()

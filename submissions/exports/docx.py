@@ -63,8 +63,8 @@ def _first_photo(row: BoardRow) -> MediaFile | None:
 def bulletin_document(*, week: Week, day: dt.date, now: dt.datetime, issue: int | None = None) -> bytes:
     """The .docx bytes of the bulletin for ``day``; counts as of ``now``."""
     board = board_for_day(week=week, day=day, now=now)
-    rows = accepted_reports(week=week, day=day)
-    counts = board.filing
+    rows = accepted_reports(week=week, day=day, board=board)  # the same reads, once
+    counts = board.own_filing
     # Issues are numbered from the period's first day; a day before it (an event the office
     # made report early) gets a bulletin without a number.
     issue = issue or (day - week.starts_on).days + 1

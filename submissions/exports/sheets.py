@@ -27,9 +27,12 @@ def append_row(sheet, values: list) -> None:
     as a formula, and a leader's name typed as "=HYPERLINK(...)" must not run in the office's
     spreadsheet (formula injection). "+", "-" and "@" already stay plain strings."""
     sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if cell.data_type == "f":
-            cell.data_type = "s"
+    # Only a string starting with "=" becomes a formula; looking up the row otherwise would
+    # walk every cell of the sheet for its last row (``max_row``) once per row appended.
+    if any(isinstance(value, str) and value.startswith("=") for value in values):
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def header(sheet, title: str, headers: list[str], widths: dict[str, int]) -> None:

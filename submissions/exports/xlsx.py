@@ -1,4 +1,5 @@
-"""The day's reports as a workbook: one row per event day, and the week's compliance per unit.
+"""The day's reports as a workbook: one row per event day due that day (the previous
+evening's events, due at its deadline, included and named so), and the week's compliance per unit.
 
 Sheet 1 (当日报送): state, deadline and times (local wall time of the week's zone, as Excel
 has no time zones), reviewer, leaders, attendance, photo and video counts.
@@ -54,7 +55,7 @@ def _passed(media: list[MediaFile]) -> int:
 
 def day_workbook(*, week: Week, day: dt.date, now: dt.datetime) -> bytes:
     """The .xlsx file's bytes (a few hundred kB for a thousand event days)."""
-    board = board_for_day(week=week, day=day, now=now)
+    board = board_for_day(week=week, day=day, now=now, light_media=True)  # files are only counted
     book = Workbook()
     sheet = book.active
     sheet.title = DAY_SHEET
@@ -72,7 +73,10 @@ def day_workbook(*, week: Week, day: dt.date, now: dt.datetime) -> bytes:
             [
                 number,
                 # The sheet's title states the unified title once; each row its own subtitle.
-                event.subtitle,
+                # The previous evening's events are due at this day's deadline: said so.
+                f"{event.subtitle}（{day_label(row.day)}晚间活动）"
+                if row.previous_evening
+                else event.subtitle,
                 event.where,
                 event.host_names,
                 reporter.display_name if reporter else "",

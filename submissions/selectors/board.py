@@ -1,10 +1,13 @@
 """Reads for the office: one day's board, a report with everything the reviewer needs, the
 day's accepted material for exports, and the week's compliance per unit.
 
-The board costs a fixed number of queries whatever the number of event days: the day's
-events (with venue, host, reporter), their reports of that day, the reports' media and
-leaders, and nothing per row. States are computed in Python with ``day_state``, so the
-board, the reporter's pages, the exports and the bulletin agree on what "late" means.
+The board of day D lists every event day due at D's deadline or later that day: D's own
+event days, and the previous evening's (an event starting after D−1's deadline reports by
+D's deadline, as the digest of D counts it), marked as such (``BoardRow.previous_evening``).
+It costs a fixed number of queries whatever the number of event days: the events (with
+venue, host, reporter), their reports, the reports' media and leaders, and nothing per row.
+States are computed in Python with ``day_state``, so the board, the reporter's pages, the
+exports and the bulletin agree on what "late" means.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from events.models import Event, EventPartner, Week
 
@@ -67,6 +70,9 @@ class BoardRow(EventDay):
     """An event day as the office sees it: the reporter's view plus the leaders present."""
 
     leaders: list[ReportLeader] = field(default_factory=list)
+    # An event of the day before the board's day that started after that day's deadline:
+    # its report is due at the board's day's deadline.
+    previous_evening: bool = False
 
     @property
     def needs_review(self) -> bool:
@@ -101,24 +107,15 @@ class Board:
 
     @property
     def filing(self) -> dict[str, int]:
-        """Counts for the bulletin and the xlsx: lateness of every filed report (accepted and
+        """Counts for the xlsx: lateness of every filed report due that day (accepted and
         returned ones included, judged on the first filing), not only of those still waiting."""
-        filed = [
-            row.report
-            for row in self.all_rows
-            if row.report is not None
-            and row.state != DayState.DRAFT
-            and row.report.status != DailyReport.Status.DRAFT
-        ]
-        return {
-            "due": len(self.all_rows),
-            "filed": len(filed),
-            "on_time": sum(1 for report in filed if not report.is_late),
-            "late": sum(1 for report in filed if report.is_late),
-            "missing": sum(1 for row in self.all_rows if row.state == DayState.MISSING),
-            "accepted": sum(1 for report in filed if report.status == DailyReport.Status.ACCEPTED),
-            "returned": sum(1 for report in filed if report.status == DailyReport.Status.RETURNED),
-        }
+        return _filing(self.all_rows)
+
+    @property
+    def own_filing(self) -> dict[str, int]:
+        """``filing`` of the day's own event days, the previous evening's left out: the
+        bulletin (.docx and its mail) tells the day's activities."""
+        return _filing([row for row in self.all_rows if not row.previous_evening])
 
     @property
     def leaders(self) -> list[LeaderPresence]:
@@ -151,6 +148,25 @@ class Board:
         ]
 
 
+def _filing(rows: list[BoardRow]) -> dict[str, int]:
+    filed = [
+        row.report
+        for row in rows
+        if row.report is not None
+        and row.state != DayState.DRAFT
+        and row.report.status != DailyReport.Status.DRAFT
+    ]
+    return {
+        "due": len(rows),
+        "filed": len(filed),
+        "on_time": sum(1 for report in filed if not report.is_late),
+        "late": sum(1 for report in filed if report.is_late),
+        "missing": sum(1 for row in rows if row.state == DayState.MISSING),
+        "accepted": sum(1 for report in filed if report.status == DailyReport.Status.ACCEPTED),
+        "returned": sum(1 for report in filed if report.status == DailyReport.Status.RETURNED),
+    }
+
+
 def _int(value) -> int | None:
     try:
         return int(value) if value not in (None, "") else None
@@ -171,65 +187,125 @@ def events_on_day(*, week: Week, day: dt.date) -> QuerySet[Event]:
     )
 
 
+def evenings_before(*, week: Week, day: dt.date) -> QuerySet[Event]:
+    """Approved events that started on the day before ``day`` at or after that day's
+    deadline: their first day is due at ``day``'s deadline (``deadlines.due_at``). An event
+    that started earlier runs from midnight on that day, so its day is never an evening."""
+    return Event.objects.filter(
+        week=week,
+        status=Event.Status.APPROVED,
+        starts_at__gte=week.deadline_on(day - dt.timedelta(days=1)),
+        starts_at__lt=week.at(day, dt.time.min),
+    )
+
+
 # What the board shows of a file; exports load whole rows (``light=False``).
 LIGHT_MEDIA_FIELDS = ("id", "report_id", "kind", "status")
 
 
-def _reports(*, events: QuerySet[Event], day: dt.date, light: bool) -> tuple[dict, dict, dict]:
-    """The day's reports of ``events`` by event id, and their media and leaders by report id.
+def _day_reports(*, week: Week, day: dt.date, prefix: str = "") -> Q:
+    """The reports of the board of ``day``: of the events running that day for that day, and
+    of the previous evening's events for the previous day. ``prefix`` is the path to the
+    report (``"report__"`` from a file or a leader). The events are subqueries: no list of
+    a thousand ids goes back to the database."""
+    return Q(**{f"{prefix}event__in": events_on_day(week=week, day=day), f"{prefix}day": day}) | Q(
+        **{
+            f"{prefix}event__in": evenings_before(week=week, day=day),
+            f"{prefix}day": day - dt.timedelta(days=1),
+        }
+    )
+
+
+def _reports(*, week: Week, day: dt.date, light: bool, light_media: bool) -> tuple[dict, dict, dict]:
+    """The board's reports by (event id, day), and their media and leaders by report id.
 
     Three queries; media and leaders are grouped here rather than with ``prefetch_related``,
     which for a thousand reports spent most of the board's time building a filtered queryset
-    per report. ``events`` is an unevaluated queryset, used as a subquery, so no list of a
-    thousand ids is sent back to the database.
+    per report.
     """
-    reports = DailyReport.objects.filter(event__in=events, day=day)
+    reports = DailyReport.objects.filter(_day_reports(week=week, day=day))
     if light:
         reports = reports.defer("text", "review_comment")
     else:
         reports = reports.select_related("reviewed_by")
-    by_event = {report.event_id: report for report in reports}
-    media_rows = MediaFile.objects.filter(report__event__in=events, report__day=day).order_by(
+    by_event = {(report.event_id, report.day): report for report in reports}
+    media_rows = MediaFile.objects.filter(_day_reports(week=week, day=day, prefix="report__")).order_by(
         "uploaded_at", "id"
     )
-    if light:
+    if light_media:
         media_rows = media_rows.only(*LIGHT_MEDIA_FIELDS)
     media: dict[int, list[MediaFile]] = {}
     for item in media_rows:
         media.setdefault(item.report_id, []).append(item)
     leaders: dict[int, list[ReportLeader]] = {}
-    for leader in ReportLeader.objects.filter(report__event__in=events, report__day=day).order_by(
+    for leader in ReportLeader.objects.filter(_day_reports(week=week, day=day, prefix="report__")).order_by(
         "order", "id"
     ):
         leaders.setdefault(leader.report_id, []).append(leader)
     return by_event, media, leaders
 
 
-def board_for_day(
-    *, week: Week, day: dt.date, now: dt.datetime, filters: Filters = Filters(), light: bool = False
-) -> Board:
-    """The board of one day: every approved event running that day, its report and state.
-
-    Four queries: events, the day's reports, their media, their leaders. ``light`` loads
-    only what the board shows (not the report text nor the files' details).
-    """
-    day_events = events_on_day(week=week, day=day)
-    events = list(day_events)
-    by_event, media, leaders = _reports(events=day_events, day=day, light=light)
-    rows = []
+def board_event_days(*, week: Week, day: dt.date) -> list[tuple[Event, dt.date]]:
+    """The (event, event day) pairs of the board of ``day``, by start: the events running
+    that day that report it, and the previous evening's events (their day before). One query."""
+    yesterday = day - dt.timedelta(days=1)
+    events = (
+        Event.objects.filter(week=week, status=Event.Status.APPROVED)
+        .filter(
+            Q(
+                starts_at__lt=week.at(day + dt.timedelta(days=1), dt.time.min),
+                ends_at__gt=week.at(day, dt.time.min),
+            )
+            | Q(starts_at__gte=week.deadline_on(yesterday), starts_at__lt=week.at(day, dt.time.min))
+        )
+        .select_related("venue", "host", "reporter")
+        .order_by("starts_at", "id")
+    )
+    pairs = []
     for event in events:
         event.week = week  # the same object: deadlines need it, and no query per row
-        report = by_event.get(event.pk)
-        due = deadlines.due_at(event, day)
+        reporting = event.reporting_days
+        if yesterday in reporting and deadlines.is_due_next_day(event, yesterday):
+            if deadlines.due_at(event, yesterday).date() == day:
+                pairs.append((event, yesterday))
+        if day in reporting:
+            pairs.append((event, day))
+    return pairs
+
+
+def board_for_day(
+    *,
+    week: Week,
+    day: dt.date,
+    now: dt.datetime,
+    filters: Filters = Filters(),
+    light: bool = False,
+    light_media: bool | None = None,
+) -> Board:
+    """The board of one day: every event day due at the day's deadline (the previous
+    evening's included) or later that day (this evening's), its report and state.
+
+    Four queries: events, the reports, their media, their leaders. ``light`` loads only
+    what the board shows (not the report text nor the files' details); ``light_media`` only
+    the files' kind and status (default: as ``light``), for the .xlsx that counts them.
+    """
+    pairs = board_event_days(week=week, day=day)
+    light_media = light if light_media is None else light_media
+    by_event, media, leaders = _reports(week=week, day=day, light=light, light_media=light_media)
+    rows = []
+    for event, event_day in pairs:
+        report = by_event.get((event.pk, event_day))
+        due = deadlines.due_at(event, event_day)
         rows.append(
             BoardRow(
                 event=event,
-                day=day,
+                day=event_day,
                 due=due,
                 report=report,
                 state=day_state(report, due=due, now=now),
                 media=media.get(report.pk, []) if report else [],
                 leaders=leaders.get(report.pk, []) if report else [],
+                previous_evening=event_day != day,
             )
         )
     rows.sort(key=lambda row: row.sort_key)
@@ -282,11 +358,14 @@ def report_for_review(*, pk: int) -> DailyReport:
     )
 
 
-def accepted_reports(*, week: Week, day: dt.date) -> list[BoardRow]:
+def accepted_reports(*, week: Week, day: dt.date, board: Board | None = None) -> list[BoardRow]:
     """The day's accepted reports in board order (by event start), media, leaders and the
-    events' partners (every host is named in the bulletin) loaded."""
-    board = board_for_day(week=week, day=day, now=week.at(day, dt.time.max))
-    rows = [row for row in board.all_rows if row.state == DayState.ACCEPTED]
+    events' partners (every host is named in the bulletin) loaded. ``board``: the day's board
+    already read with whole rows (``light=False``), to read it once (an accepted report is
+    accepted whatever the moment)."""
+    board = board or board_for_day(week=week, day=day, now=week.at(day, dt.time.max))
+    # The bulletin tells the day's activities: the previous evening's are the previous day's.
+    rows = [row for row in board.all_rows if row.state == DayState.ACCEPTED and not row.previous_evening]
     rows.sort(key=lambda row: (row.event.starts_at, row.event.pk))
     load_partners(rows)
     return rows
@@ -315,36 +394,55 @@ class UnitCompliance:
         return self.on_time / self.due if self.due else None
 
 
+@dataclass
+class _Timing:
+    """What an event's reporting days and deadlines read (``Event.reporting_days``,
+    ``deadlines.due_at``), without building a thousand model instances for the week's sheet:
+    the same rules, the same properties."""
+
+    pk: int
+    week: Week
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    reports_before_period: bool
+
+    days = Event.days
+    reporting_days = Event.reporting_days
+
+
 def week_compliance(*, week: Week, now: dt.datetime) -> list[UnitCompliance]:
     """Per host unit, over the whole week up to ``now``: event days whose deadline passed
     ("due"), filed on time, filed late (first filing after the deadline), and missing.
-    Event days not yet due count as ``pending``. Two queries however long the week."""
-    events = list(
+    Event days not yet due count as ``pending``. Two queries however long the week; rows
+    read as tuples (a thousand events and their reports)."""
+    events = (
         Event.objects.filter(week=week, status=Event.Status.APPROVED)
-        .select_related("host")
         .order_by("host__name", "id")
+        .values_list("id", "host_id", "host__name", "starts_at", "ends_at", "reports_before_period")
     )
     reports = {
-        (r.event_id, r.day): r
-        for r in DailyReport.objects.filter(event__in=events).only(
-            "id", "event_id", "day", "status", "is_late", "submitted_at"
+        (event_id, day): (status, is_late)
+        for event_id, day, status, is_late in DailyReport.objects.filter(event__week=week).values_list(
+            "event_id", "day", "status", "is_late"
         )
     }
     units: dict[int, UnitCompliance] = {}
-    for event in events:
-        event.week = week
-        unit = units.setdefault(event.host_id, UnitCompliance(name=event.host.name))
+    for event_id, host_id, host_name, starts_at, ends_at, before_period in events:
+        event = _Timing(
+            pk=event_id, week=week, starts_at=starts_at, ends_at=ends_at, reports_before_period=before_period
+        )
+        unit = units.setdefault(host_id, UnitCompliance(name=host_name))
         for day in event.reporting_days:
             due = deadlines.due_at(event, day)
-            report = reports.get((event.pk, day))
-            filed = report is not None and report.status != DailyReport.Status.DRAFT
+            status, is_late = reports.get((event_id, day), (None, None))
+            filed = status is not None and status != DailyReport.Status.DRAFT
             if now <= due and not filed:
                 unit.pending += 1
                 continue
             unit.due += 1
             if not filed:
                 unit.missing += 1
-            elif report.is_late:
+            elif is_late:
                 unit.late += 1
             else:
                 unit.on_time += 1

@@ -1,4 +1,5 @@
-"""Reads for the office's reminder log: every reminder of a day with its real delivery state
+"""Reads for the office's reminder log: every reminder sent for a day's deadline (the previous
+evening's events included, this evening's left to the next day) with its real delivery state
 (its outbox message's, once handed over), and the day's mailings."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, F, Prefetch, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When
 
 from core.models import OutboxMessage
 from events.models import Week
@@ -27,11 +28,31 @@ def _delivery() -> Case:
     )
 
 
+def _evening(week: Week, day: dt.date) -> Q:
+    """Reminders of an event starting on ``day`` at or after its deadline (due, and reminded,
+    the next day: ``deadlines.due_at``); an event that started earlier runs from midnight."""
+    return Q(
+        day=day,
+        event__starts_at__gte=week.deadline_on(day),
+        event__starts_at__lt=week.at(day + dt.timedelta(days=1), dt.time.min),
+    )
+
+
+def due_on(*, week: Week, day: dt.date) -> Q:
+    """The reminders of the event days due at ``day``'s deadline, the ones sent that day: the
+    day's own, but for this evening's events (tomorrow's), and the previous evening's. The
+    board and the digest of the day count the same event days."""
+    return Q(event__week=week) & (
+        (Q(day=day) & ~_evening(week, day)) | _evening(week, day - dt.timedelta(days=1))
+    )
+
+
 def reminders_for_day(*, week: Week, day: dt.date, delivery: str = "", slot: str = "") -> QuerySet[Reminder]:
-    """The week's reminders for one event day with their outbox messages (bodies left
-    behind), by slot and event; ``delivery`` filters by ``Reminder.Delivery``."""
+    """The week's reminders sent for ``day``'s deadline (``due_on``) with their outbox
+    messages (bodies left behind), by slot and event; ``delivery`` filters by
+    ``Reminder.Delivery``. A row whose ``day`` is the day before is the previous evening's."""
     rows = (
-        Reminder.objects.filter(event__week=week, day=day)
+        Reminder.objects.filter(due_on(week=week, day=day))
         .select_related("event__week", "event__host", "recipient", "outbox")
         .defer("outbox__text", "outbox__html")
     )
@@ -46,7 +67,7 @@ def reminder_counts(*, week: Week, day: dt.date) -> dict[str, Counter]:
     """``{slot: Counter(delivery state -> count)}`` for the day, in one query."""
     counts: dict[str, Counter] = {}
     rows = (
-        Reminder.objects.filter(event__week=week, day=day)
+        Reminder.objects.filter(due_on(week=week, day=day))
         .annotate(delivery_state=_delivery())
         .values("slot", "delivery_state")
         .annotate(n=Count("id"))

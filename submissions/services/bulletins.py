@@ -61,7 +61,7 @@ def bulletin_send(*, dispatch: DailyDispatch) -> str | None:
     if not recipients:
         return _("没有收件人：活动周未设置每日简报收件人。")
     now = timezone.now()
-    counts = board_for_day(week=week, day=day, now=now).filing
+    counts = board_for_day(week=week, day=day, now=now).own_filing
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string(
             "submissions/emails/bulletin_daily.txt", {"week": week, "day": day, "counts": counts}

@@ -1,8 +1,8 @@
 """The office's daily digest, sent ``digest_delay_minutes`` after the day's deadline.
 
 It covers every event day due at that deadline (the day's events, and the previous day's
-evening events, which are due a day later) plus the day's events not due yet (this
-evening's): how many came on time, late, are missing or not due; the missing events with
+evening events, which are due a day later; the last day's go in a digest of the day after
+the period) plus the day's events not due yet (this evening's): how many came on time, late, are missing or not due; the missing events with
 their reporter's phone; and the leaders present reported so far. The tick claims it as a
 ``DailyDispatch`` (one per week, day and kind); sending writes one outbox message per
 recipient (key ``digest:<week>:<day>:<address>``), which the outbox sends once; and, when
@@ -76,13 +76,22 @@ class Digest:
 
 
 def digests_due(*, scope: TickScope) -> list[DailyDispatch]:
-    """Today's digest of each week running today, once the deadline plus the delay has come.
-    Caught up after an outage until the day ends; yesterday's is not sent the next day."""
+    """Today's digest of each week running today, once the deadline plus the delay has come;
+    also on the day after the period when the last day's evening events are due then (a day
+    with reports due and no digest would leave them uncounted). Caught up after an outage
+    until the day ends; yesterday's is not sent the next day. No queries: the scope has the
+    weeks and their event days."""
+    due_after_period = {
+        (due_day.event.week_id, due_day.due.astimezone(due_day.event.week.zone).date())
+        for due_day in scope.event_days
+        if due_day.due.astimezone(due_day.event.week.zone).date() > due_day.event.week.ends_on
+    }
     rows = []
     for week in scope.weeks:
         today = scope.now.astimezone(week.zone).date()
         send_at = week.deadline_on(today) + dt.timedelta(minutes=week.digest_delay_minutes)
-        if week.starts_on <= today <= week.ends_on and scope.now >= send_at:
+        running = week.starts_on <= today <= week.ends_on or (week.pk, today) in due_after_period
+        if running and scope.now >= send_at:
             rows.append(DailyDispatch(week=week, day=today, kind=DailyDispatch.Kind.DIGEST))
     return rows
 

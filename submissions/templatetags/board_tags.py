@@ -3,8 +3,8 @@
 The board of a busy day has a thousand rows; through the template engine each cost about
 a quarter of a millisecond in variable lookups alone, and ``format_html`` per cell still
 half of that. Values are plain strings here, escaped with the standard library's
-``html.escape`` (what Django's ``escape`` does for a ``str``); the media summaries are
-built with ``format_html``. Used in ``submissions/board/_live.html`` as
+``html.escape`` (what Django's ``escape`` does for a ``str``), the report's address is
+reversed once per board and each deadline formatted once. Used in ``submissions/board/_live.html`` as
 ``{% board_rows board.rows %}``; the selector hands over data only.
 
 The same rows are the desktop table and, under 576 px, the phone's cards (``board.css`` lays
@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 from django import template
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from events.models import Event
@@ -32,6 +33,7 @@ from ..models import MediaFile
 from ..states import DayState
 
 register = template.Library()
+URL_PLACEHOLDER = 987654321
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class Labels:
     states: dict[str, str]
     media: dict[str, str]
     words: dict[str, str]
+    # A report's address with URL_PLACEHOLDER for its id: reversed once per board, not per row.
+    report_url: str = ""
 
     @classmethod
     def current(cls) -> Labels:
@@ -60,35 +64,43 @@ class Labels:
                 "review": _("审核"),
                 "open": _("查看"),
                 "before_period": _("活动周前已开始"),
+                "previous_evening": _("前一日晚间活动"),
             },
+            report_url=escape(reverse("board:report", args=[URL_PLACEHOLDER])),
         )
 
 
 def media_summary(media: list[MediaFile], *, titles: dict[str, str]) -> SafeString:
     """``2（✓1 ✗1）``: how many files, and how many passed, failed or wait for their check.
-    Built here rather than with an included template: the board renders a thousand of them."""
+    Built here rather than with an included template: the board renders a thousand of them.
+    The keys and signs are constants and the counts integers; the titles are escaped."""
     if not media:
         return mark_safe('<span class="text-muted">0</span>')
     counts = Counter(m.status for m in media)
     waiting = counts[MediaFile.Status.QUEUED] + counts[MediaFile.Status.CHECKING]
-    parts = [
-        format_html('<span class="mc mc-{}" title="{}">{}{}</span>', key, titles[key], sign, n)
+    parts = "".join(
+        f'<span class="mc mc-{key}" title="{escape(titles[key])}">{sign}{n}</span>'
         for key, sign, n in (
             ("passed", "✓", counts[MediaFile.Status.PASSED]),
             ("failed", "✗", counts[MediaFile.Status.FAILED]),
             ("waiting", "…", waiting),
         )
         if n
-    ]
-    return format_html(
-        '<span class="mc mc-total">{}</span><span class="mc-detail">（{}）</span>',
-        len(media),
-        mark_safe("".join(parts)),
+    )
+    return mark_safe(
+        f'<span class="mc mc-total">{len(media)}</span><span class="mc-detail">（{parts}）</span>'
     )
 
 
+@lru_cache(maxsize=4096)
+def _datetime_in(value, zone, language) -> str:
+    return formats.date_format(value.astimezone(zone), "SHORT_DATETIME_FORMAT")
+
+
 def _datetime(value) -> str:
-    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    """A deadline or a filing time in the current zone and language; a board's rows share a
+    few deadlines, so each is formatted once."""
+    return _datetime_in(value, timezone.get_current_timezone(), get_language())
 
 
 def board_row_html(row, labels: Labels, *, show_phones: bool = True, can_review: bool = True) -> str:
@@ -100,7 +112,7 @@ def board_row_html(row, labels: Labels, *, show_phones: bool = True, can_review:
     subtitle = escape(event.subtitle)
     action = ""
     if report is not None and row.state != DayState.DRAFT:
-        url = escape(reverse("board:report", args=[report.pk]))
+        url = labels.report_url.replace(str(URL_PLACEHOLDER), str(report.pk))
         title = f'<a href="{url}">{subtitle}</a>'
         # The phone's touch target (the title is a line of small text there); hidden on desktops.
         style, word = (
@@ -112,11 +124,16 @@ def board_row_html(row, labels: Labels, *, show_phones: bool = True, can_review:
     else:
         title = subtitle
     due_note = f" · {escape(words['due_next_day'])}" if row.due_next_day else ""
+    if row.previous_evening:  # due at this board's deadline: the digest counts it here too
+        due_note += (
+            f' <span class="badge text-bg-info previous-evening">{escape(words["previous_evening"])}'
+            f" {row.day.month}/{row.day.day}</span>"
+        )
     if event.starts_before_period:  # allowed, and flagged to the office
         due_note += f' <span class="badge text-bg-warning">{escape(words["before_period"])}</span>'
     state = escape(row.state)
     return (
-        f'<tr class="board-row state-{state}" data-state="{state}" data-event="{event.pk}">'
+        f'<tr class="board-row state-{state}" data-state="{state}" data-event="{event.pk}" data-day="{row.day.isoformat()}">'
         f'<td class="event-cell">{title}<div class="small text-muted">{escape(form_label)} · '
         f"{timezone.localtime(event.starts_at):%H:%M}{due_note}</div></td>"
         f"<td>{escape(event.where)}</td><td>{escape(event.host.name)}</td><td>{_reporter(event, words, show_phone=show_phones)}</td>"

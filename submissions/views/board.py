@@ -54,14 +54,17 @@ class ResultsReaderMixin(PortalPermissionMixin):
 
 def board_day(week: Week, value: str | None) -> dt.date:
     """The day asked for, or today in the week's zone, kept inside the week's reporting days
-    (the board's and the reminder log's ``?day=``). Only a day before the period asks which
-    earlier days are reported (``reporting_calendar``), so the board's live rows stay cheap."""
+    (the board's and the reminder log's ``?day=``). Only a day outside the period asks which
+    days around it are reported (``reporting_calendar``: earlier days, and the day after it
+    when the last day's evening events are due then), so the board's live rows stay cheap."""
     try:
         day = dt.date.fromisoformat(value) if value else week.today()
     except ValueError:
         day = week.today()
-    first = week.starts_on if day >= week.starts_on else reporting_calendar(week=week)[0]
-    return min(max(day, first), week.ends_on)
+    if week.starts_on <= day <= week.ends_on:
+        return day
+    calendar = reporting_calendar(week=week)
+    return min(max(day, calendar[0]), calendar[-1])
 
 
 class OfficeDayMixin(PortalPermissionMixin):

@@ -35,10 +35,11 @@ class DayExportView(OfficeAreaMixin, View):
             day = dt.date.fromisoformat(day)
         except ValueError:
             raise Http404 from None
-        # Days before the period count when an event reports them (asked only for those days).
-        if week is None or fmt not in TYPES or day > week.ends_on:
+        # Days outside the period count when an event reports them (days before it) or its
+        # last day's evening events are due then (the day after): asked only for those days.
+        if week is None or fmt not in TYPES:
             raise Http404
-        if day < week.starts_on and day not in reporting_calendar(week=week):
+        if not week.starts_on <= day <= week.ends_on and day not in reporting_calendar(week=week):
             raise Http404
         if fmt == "zip":
             response = StreamingHttpResponse(stream_day_zip(week=week, day=day), content_type=TYPES[fmt])
