@@ -13,7 +13,7 @@ from django.urls import LocalePrefixPattern, URLResolver, get_resolver
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from core.public_cache import PRIVATE_CACHE_CONTROL, SIGNED_IN_MARKER
+from core.public_cache import SIGNED_IN_MARKER
 
 from .logging import request_id
 
@@ -119,6 +119,26 @@ class SignedInMarkerMiddleware:
             # Nothing read the session: nobody signed in here, and finding out whether a
             # session is signed in would cost a query the view did not need (a vote, a beacon).
             return response
+        if "public" in response.get("Cache-Control", ""):
+            # A shared cache may keep this answer: no Set-Cookie in it. The next private
+            # answer (the account menu itself is one) sets or clears the marker.
+            return response
+        # After the view: a sign-in or sign-out in this request has changed request.user.
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in and not marked:
+            response.set_cookie(
+                SIGNED_IN_MARKER,
+                "1",
+                max_age=settings.SESSION_COOKIE_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                samesite="Lax",
+            )
+            _make_private(response)
+        elif marked and not signed_in:
+            response.delete_cookie(SIGNED_IN_MARKER, samesite="Lax")
+            _make_private(response)
+        return response
         # After the view: a sign-in or sign-out in this request has changed request.user.
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
@@ -138,9 +158,6 @@ class SignedInMarkerMiddleware:
 
 
 def _make_private(response) -> None:
-    """An answer with a Set-Cookie is nobody else's: a public page's shared-cache lifetimes go."""
-    cache_control = response.get("Cache-Control", "")
-    if "public" in cache_control:
-        response["Cache-Control"] = PRIVATE_CACHE_CONTROL
-    elif "no-store" not in cache_control:  # kept by nobody already
+    """An answer with a Set-Cookie is nobody else's (one that is no-store is kept by nobody)."""
+    if "no-store" not in response.get("Cache-Control", ""):
         patch_cache_control(response, private=True)

@@ -137,14 +137,24 @@ def test_the_marker_cookie_follows_the_session(client, event):
     assert "Set-Cookie" not in str(after.serialize_headers()) and "public" in after["Cache-Control"]
 
 
-def test_a_stale_marker_is_removed_with_a_private_answer(event):
+def test_a_stale_marker_is_cleared_by_the_menu_never_by_a_public_page(event):
     visitor = Client()
     visitor.cookies["sc_account"] = "1"  # the session ran out, or was never there
 
-    response = visitor.get("/en/schedule/")
+    page = visitor.get("/en/schedule/")
+    menu = visitor.get(reverse("account_menu"))  # what the page's script asks, seeing the marker
 
-    assert response.cookies["sc_account"].value == ""
-    assert response["Cache-Control"].startswith("private")
+    assert "sc_account" not in page.cookies and page["Cache-Control"].startswith("public")
+    assert menu.status_code == 204 and menu.cookies["sc_account"].value == ""
+
+
+def test_the_first_private_answer_sets_the_marker_and_public_pages_never_do(client, member):
+    client.force_login(member)
+
+    response = client.get(reverse("account_menu"))
+    page = client.get("/en/schedule/")
+
+    assert response.cookies["sc_account"].value == "1" and "sc_account" not in page.cookies
 
 
 def test_the_language_switch_is_a_link_to_the_other_languages_address(client, event):
