@@ -158,3 +158,30 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.address_hash[:8]}"
+
+
+class ViewCount(models.Model):
+    """Plays of a page or video on one day (``core.view_counts``): one row per week, kind
+    ("event", "media", ...: named by the app that counts), object id and day. No address,
+    cookie or anything else about the viewer is kept."""
+
+    week_id = models.BigIntegerField()
+    kind = models.CharField(max_length=16)
+    object_id = models.BigIntegerField()
+    day = models.DateField()
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["week_id", "kind", "object_id", "day"], name="view_count_once_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} {self.day}: {self.count}"
+
+
+# Resumable uploads keep their model beside their protocol (core/resumable/); imported here so
+# the app registry and migrations know it.
+from .resumable.models import ResumableUpload  # noqa: E402,F401

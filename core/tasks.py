@@ -5,6 +5,7 @@ from celery import shared_task
 from .heartbeat import heartbeat_record
 from .outbox import TemporarySendError, outbox_deliver, outbox_sweep
 from .public_cache import resync_public_version
+from .resumable.services import resumable_expire
 
 
 @shared_task(name="core.resync_public_version", acks_late=True, time_limit=60, soft_time_limit=50)
@@ -37,3 +38,9 @@ def deliver_outbox_task(self, *, message_id: int) -> None:
 @shared_task(name="core.sweep_outbox", acks_late=True, time_limit=120, soft_time_limit=100)
 def sweep_outbox_task() -> None:
     outbox_sweep()
+
+
+@shared_task(name="core.expire_resumable_uploads", acks_late=True, time_limit=300, soft_time_limit=240)
+def expire_resumable_uploads_task() -> None:
+    """Resumable uploads past their expiry (24 h after they started): rows and staging files go."""
+    resumable_expire()

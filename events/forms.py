@@ -23,6 +23,7 @@ from .validation import (
     host_as_partner_errors,
     place_errors,
     place_for_kind,
+    relay_errors,
     split_names,
     validate_phone,
     week_range_errors,
@@ -173,7 +174,21 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
     )
     contact_phone = PhoneField(label=_("联系人电话"), required=False, max_length=32)
     live_url = forms.URLField(
-        label=_("直播或回放链接"), required=False, assume_scheme="https", max_length=200
+        label=_("直播链接"),
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        help_text=_(
+            "活动进行时在日程和活动页面显示“直播中”。填直播平台或视频网站的直播页面地址（在新窗口打开），"
+            "或 HLS 直播流地址（以 .m3u8 结尾，在活动页面内播放）。"
+        ),
+    )
+    recording_url = forms.URLField(
+        label=_("回放链接"),
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        help_text=_("活动结束后显示“回放”。也可不填：市发改委公开的活动视频（每日报送中上传）即作回放。"),
     )
     reporter = MemberChoiceField(
         label=_("信息报送员"),
@@ -201,6 +216,7 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
             "contact_email",
             "reporter",
             "live_url",
+            "recording_url",
             "description",
             "cover",
         ]
@@ -286,7 +302,7 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
                 "co_organizer_names",
             ),
             Fieldset(_("联系人与信息报送员"), "contact_name", "contact_phone", "contact_email", "reporter"),
-            Fieldset(_("介绍"), "live_url", "description", "cover"),
+            Fieldset(_("介绍"), "live_url", "recording_url", "description", "cover"),
         )
 
     def clean_cover(self):
@@ -306,6 +322,12 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
                     code="cover_pixels",
                 )
         return cover
+
+    def clean_live_url(self):
+        live_url = self.cleaned_data.get("live_url", "")
+        if errors := relay_errors(live_url):
+            raise ValidationError(errors[0], code="relay_origin")
+        return live_url
 
     def clean_place_kind(self):
         return self.cleaned_data.get("place_kind") or Event.PlaceKind.VENUE

@@ -34,7 +34,7 @@ from core.archives import check_office_archive
 from core.text import validate_single_line
 from venues.models import Venue
 
-from .models import Event, EventPartner, ImportJob, Organizer, Theme, User, Week
+from .models import Event, EventPartner, ImportJob, Organizer, Theme, User, Week, is_hls_url
 from .services import (
     PartnerSpec,
     event_import_rows,
@@ -46,6 +46,7 @@ from .validation import (
     host_as_partner_errors,
     place_errors,
     place_for_kind,
+    relay_errors,
     split_names,
     validate_phone,
     week_range_errors,
@@ -72,7 +73,9 @@ COLUMNS = [
     ("contact_name", gettext_lazy("联系人"), False),
     ("contact_phone", gettext_lazy("联系电话"), False),
     ("contact_email", gettext_lazy("联系邮箱"), False),
+    # The title of old sheets: a link there serves as the replay as well (see _check).
     ("live_url", gettext_lazy("直播或回放链接"), False),
+    ("recording_url", gettext_lazy("回放链接"), False),
     ("description", gettext_lazy("活动简介"), False),
 ]
 DATETIME_FORMATS = [
@@ -438,6 +441,13 @@ def _check(row: ImportRow, line, positions, week: Week, lookups: _Lookups) -> No
             URLValidator(schemes=["http", "https"])(v["live_url"])
         except ValidationError:
             errors.append(_("直播或回放链接须以 http:// 或 https:// 开头。"))
+        else:
+            errors += relay_errors(v["live_url"])
+    if v["recording_url"]:
+        try:
+            URLValidator(schemes=["http", "https"])(v["recording_url"])
+        except ValidationError:
+            errors.append(_("回放链接须以 http:// 或 https:// 开头。"))
     if online_url:
         try:
             URLValidator(schemes=["http", "https"])(online_url)
@@ -473,6 +483,8 @@ def _check(row: ImportRow, line, positions, week: Week, lookups: _Lookups) -> No
         contact_phone=validate_phone(v["contact_phone"]) if v["contact_phone"] else "",
         contact_email=v["contact_email"],
         live_url=v["live_url"],
+        # "直播或回放链接": a link (not an HLS stream) is the replay too, unless one is given.
+        recording_url=v["recording_url"] or ("" if is_hls_url(v["live_url"]) else v["live_url"]),
         description=v["description"],
         import_key=import_key(host=host.name, subtitle=v["subtitle"], starts_at=starts_at),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -387,7 +388,20 @@ class Event(models.Model):
         blank=True,
         related_name="reported_events",
     )
-    live_url = models.URLField(_("直播或回放链接"), blank=True)
+    # The live relay (云活动): a platform's or video site's page (opened in a new tab), or an HLS
+    # stream (a URL whose path ends in .m3u8: played in the event page, ``relay_is_hls``).
+    live_url = models.URLField(
+        _("直播链接"),
+        blank=True,
+        help_text=_(
+            "直播平台或视频网站的直播页面地址，或 HLS 直播流地址（以 .m3u8 结尾，在活动页面内播放）。"
+        ),
+    )
+    # The recording: a link (a video site's replay page). A public, accepted video of the
+    # event's reports with web versions is a recording too (``public.videos``).
+    recording_url = models.URLField(
+        _("回放链接"), blank=True, help_text=_("活动结束后的回放页面地址；也可在每日报送中上传活动视频。")
+    )
     description = models.TextField(_("活动简介"), blank=True)
     cover = models.ImageField(_("封面图"), upload_to=event_cover_path, blank=True)
     # The cover's web versions made by a worker (events/services/covers.py): {"source": the
@@ -489,6 +503,11 @@ class Event(models.Model):
         return self.starts_at.astimezone(self.week.zone).date() < self.week.starts_on
 
     @property
+    def relay_is_hls(self) -> bool:
+        """The relay is an HLS stream played in the page (its path ends in .m3u8), not a link."""
+        return is_hls_url(self.live_url)
+
+    @property
     def is_public(self) -> bool:
         return self.status in (self.Status.APPROVED, self.Status.CANCELLED)
 
@@ -563,6 +582,12 @@ class Event(models.Model):
         """The number to call about the event's reports: the reporter's, else the contact's."""
         reporter = self.reporter
         return (reporter.phone if reporter else "") or self.contact_phone
+
+
+def is_hls_url(url: str) -> bool:
+    """An HLS playlist: http(s) with a path ending in .m3u8 (any query string allowed)."""
+    parsed = urlsplit(url or "")
+    return parsed.scheme in ("http", "https") and parsed.path.lower().endswith(".m3u8")
 
 
 def compose_full_title(unified_title: str, subtitle: str) -> str:

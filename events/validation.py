@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Event, Week
+from .models import Event, Week, is_hls_url
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:(?:-|转|#)\d{1,6})?$")
@@ -116,3 +118,27 @@ def host_as_partner_errors(host, *, undertakers, co_organizers, co_hosts=()) -> 
         {field: HOST_AS_PARTNER_MESSAGE for field, units in listed.items() if any(h in units for h in hosts)}
     )
     return errors
+
+
+def relay_origins() -> list[str]:
+    """The origins an HLS relay may come from: this site and ``settings.LIVE_RELAY_ORIGINS``
+    (the page's Content-Security-Policy lets the player fetch from exactly these)."""
+    site = urlsplit(settings.SITE_URL)
+    return [f"{site.scheme}://{site.netloc}", *settings.LIVE_RELAY_ORIGINS]
+
+
+def relay_errors(live_url: str) -> list[str]:
+    """An HLS stream (``Event.relay_is_hls``) plays in the page only from a known origin; any
+    other link is opened in a new tab and needs no check beyond being a URL."""
+    if not is_hls_url(live_url):
+        return []
+    parts = urlsplit(live_url)
+    if f"{parts.scheme}://{parts.netloc}" in relay_origins():
+        return []
+    return [
+        _(
+            "HLS 直播流（.m3u8）须来自平台登记的直播服务器（%(origins)s），才能在活动页面内播放；"
+            "其他平台的直播请填写其直播页面的地址。"
+        )
+        % {"origins": "、".join(relay_origins())}
+    ]

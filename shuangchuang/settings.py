@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "submissions",
     "exhibits",
     "contests",
+    "federation",
     "public",
 ]
 
@@ -327,6 +328,8 @@ CELERY_BEAT_SCHEDULE = {
     "resync-public-version": {"task": "core.resync_public_version", "schedule": 60.0},
     # E-mails whose delivery was never enqueued (broker away) or whose worker died.
     "sweep-outbox": {"task": "core.sweep_outbox", "schedule": 300.0},
+    # Resumable uploads left unfinished for RESUMABLE_EXPIRE_SECONDS (24 h): rows and staged bytes.
+    "expire-resumable-uploads": {"task": "core.expire_resumable_uploads", "schedule": 3600.0},
     # Proof for /readyz that beat schedules and a worker runs.
     "heartbeat": {
         "task": "core.heartbeat",
@@ -342,6 +345,8 @@ CELERY_BEAT_SCHEDULE = {
     # Failed uploads of reports older than MEDIA_PURGE_FAILED_AFTER_DAYS (default 7), once a day.
     "purge-failed-media": {"task": "submissions.purge_failed_media", "schedule": 24 * 3600.0},
     "sweep-stuck-reminders": {"task": "submissions.sweep_stuck_reminders", "schedule": 300.0},
+    # Sub-venues' portals (federation): one task per enabled source, each with its own limits.
+    "federation-sync": {"task": "federation.sync_all", "schedule": 600.0, "options": {"expires": 600.0}},
     # Reminders, overdue notices and the office digest; a tick not started within its own
     # period is dropped (the next one covers it). REMINDERS_TICK_SECONDS: tests use seconds.
     "reminders-tick": {
@@ -366,6 +371,11 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 if env.bool("BEHIND_HTTPS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Origins of HLS live relays (云活动) played in the event page, e.g. "https://live.example.cn":
+# hls.js fetches the playlist and segments from there (an organizer's .m3u8 from elsewhere is
+# refused by events.validation.relay_errors; a platform's page link needs no entry).
+LIVE_RELAY_ORIGINS = [origin.rstrip("/") for origin in env.list("LIVE_RELAY_ORIGINS", default=[])]
+
 # Content-Security-Policy (django-csp 4): only our own files, no inline script or style
 # attribute anywhere, and no nonce, because anonymous pages are served from the cache.
 # Bootstrap's CSS draws its icons from data: URIs.
@@ -375,9 +385,10 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:", *MEDIA_ORIGINS],
-        "media-src": ["'self'", *MEDIA_ORIGINS],
+        # blob: the HLS player (hls.js) plays a relay through a MediaSource.
+        "media-src": ["'self'", "blob:", *MEDIA_ORIGINS, *LIVE_RELAY_ORIGINS],
         "font-src": ["'self'"],
-        "connect-src": ["'self'"],
+        "connect-src": ["'self'", *LIVE_RELAY_ORIGINS],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],

@@ -20,6 +20,7 @@ urlpatterns = [
     path("organizer/", include("submissions.urls.organizer_area")),
     path("review/events/", include("events.urls.review")),
     path("review/reminders/", include("submissions.urls.reminders")),
+    path("review/subvenues/", include("federation.urls")),
     path("review/", include("submissions.urls.review")),
     path("exhibits/", include("exhibits.urls.area")),
     path("contest/", include("contests.urls.public")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ..views import manage, rounds
+from ..views import charts, manage, rounds
 
 app_name = "contests"
 urlpatterns = [
@@ -38,4 +38,11 @@ urlpatterns = [
     path("rounds/<int:pk>/results.xlsx", rounds.ResultsXlsxView.as_view(), name="results_xlsx"),
     path("rounds/<int:pk>/votes/", rounds.VotesView.as_view(), name="votes"),
     path("rounds/<int:pk>/votes/void/", rounds.VoidView.as_view(), name="void"),
+    # Charts (JSON for static/js/charts.js): registrations per day and track, votes per hour.
+    path(
+        "<int:pk>/charts/registrations.json",
+        charts.RegistrationsChartView.as_view(),
+        name="chart_registrations",
+    ),
+    path("rounds/<int:pk>/charts/votes.json", charts.VotesChartView.as_view(), name="chart_votes"),
 ]

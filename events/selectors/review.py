@@ -86,6 +86,7 @@ CHANGE_LABELS = {
     "starts_at": "开始时间",
     "ends_at": "结束时间",
     "live_url": "直播链接",
+    "recording_url": "回放链接",
     "description": "活动简介",
     "cover": "封面图",
 }

@@ -42,7 +42,7 @@ S = Event.Status
 GUARDED_FIELDS = ("place_kind", "venue", "place", "address", "online_url", "starts_at", "ends_at")
 # The public face of an approved event: guarded as well while its week's
 # ``review_public_changes`` is on. (The cover travels in a change request as a storage name.)
-PUBLIC_FACE_FIELDS = ("subtitle", "description", "live_url", "cover")
+PUBLIC_FACE_FIELDS = ("subtitle", "description", "live_url", "recording_url", "cover")
 REQUIRED_TO_SUBMIT = {
     "contact_name": gettext_lazy("联系人"),
     "contact_phone": gettext_lazy("联系人电话"),

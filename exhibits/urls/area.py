@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ..views import area, curator, imports, join
+from ..views import area, charts, curator, imports, join, resumable
 
 app_name = "exhibits"
 urlpatterns = [
@@ -20,6 +20,17 @@ urlpatterns = [
     path("projects/<int:pk>/changes/cover/", area.RevisionCoverView.as_view(), name="revision_cover"),
     path("documents/<int:pk>/delete/", area.DocumentDeleteView.as_view(), name="document_delete"),
     path("projects/<int:pk>/video/", area.VideoAddView.as_view(), name="video_add"),
+    # The same video, resumably (tus 1.0): the collection, and one upload of the user's.
+    path(
+        "projects/<int:pk>/video/tus/",
+        resumable.ProjectVideoResumableCreateView.as_view(),
+        name="video_resumable",
+    ),
+    path(
+        "projects/<int:pk>/video/tus/<uuid:upload_id>/",
+        resumable.ProjectVideoResumableUploadView.as_view(),
+        name="video_resumable_upload",
+    ),
     path("videos/<int:pk>/delete/", area.VideoDeleteView.as_view(), name="video_delete"),
     path("projects/<int:pk>/signings/new/", area.SigningCreateView.as_view(), name="signing_create"),
     path("intents/", area.IntentListView.as_view(), name="intents"),
@@ -38,6 +49,7 @@ urlpatterns = [
     ),
     path("halls/<int:pk>/totals/", curator.TotalsView.as_view(), name="totals"),
     path("halls/<int:pk>/totals.xlsx", curator.TotalsXlsxView.as_view(), name="totals_xlsx"),
+    path("halls/<int:pk>/charts/<str:name>.json", charts.HallChartView.as_view(), name="hall_chart"),
     path("halls/<int:pk>/import/", imports.ImportView.as_view(), name="import"),
     path("halls/<int:pk>/import/template.xlsx", imports.ImportTemplateView.as_view(), name="import_template"),
     path("imports/<int:pk>/", imports.ImportJobView.as_view(), name="import_job"),

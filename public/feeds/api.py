@@ -71,7 +71,8 @@ def _event(event) -> dict:
         "host": event.host.name,
         "hosts": [unit.name for unit in event.hosts],
         "units": units_of(event),
-        "live_url": event.live_url or None,
+        # "The live stream or replay link", as before the two were separate fields.
+        "live_url": event.live_url or event.recording_url or None,
         "status": event.status,
         "cancel_reason": event.cancel_reason if event.status == "cancelled" else None,
         "description": event.description,

@@ -163,6 +163,8 @@ def _xml_event(room_el, slot: Slot, week) -> None:
     links = ET.SubElement(el, "links")
     if event.live_url:
         ET.SubElement(links, "link", href=event.live_url, type="media").text = "直播 / live"
+    if event.recording_url and event.recording_url != event.live_url:
+        ET.SubElement(links, "link", href=event.recording_url, type="media").text = "回放 / recording"
 
 
 def schedule_json(events, *, week) -> dict:
@@ -232,5 +234,13 @@ def _json_event(slot: Slot, week) -> dict:
         "abstract": _abstract(event),
         "description": event.description,
         "persons": [],
-        "links": [{"type": "media", "url": event.live_url, "title": "直播 / live"}] if event.live_url else [],
+        "links": _media_links(event),
     }
+
+
+def _media_links(event) -> list[dict]:
+    """The relay and, when it is another address, the recording."""
+    links = [{"type": "media", "url": event.live_url, "title": "直播 / live"}] if event.live_url else []
+    if event.recording_url and event.recording_url != event.live_url:
+        links.append({"type": "media", "url": event.recording_url, "title": "回放 / recording"})
+    return links

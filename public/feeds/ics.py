@@ -99,6 +99,8 @@ def _vevent(event, slot) -> VEvent:
         lines.append(event.online_url)
     if event.live_url:
         lines.append(event.live_url)
+    if event.recording_url and event.recording_url != event.live_url:
+        lines.append(event.recording_url)
     if event.status == event.Status.CANCELLED:
         lines.insert(0, event.cancel_reason)
     lines.append(url)

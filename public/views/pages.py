@@ -28,10 +28,11 @@ from exhibits.selectors.public import presented_projects
 from submissions.selectors.public_media import public_media
 from venues.selectors import venues_in_order
 
-from .. import places, presenters
+from .. import places, presenters, stats, videos
 from .. import selectors as public_selectors
 from ..feeds import absolute
 from ..maps import map_links
+from ..subvenues import schedule_extend
 from .sharing import sees_what_the_public_sees
 
 UPCOMING_LIMIT = 6
@@ -99,16 +100,20 @@ class HomeView(PublicPageView):
         if week is not None:
             today = week.today()
             now = timezone.now()
+            today_events = selectors.mark_for_display(
+                selectors.public_events_on(week=week, day=today), now=now
+            )
+            # From tomorrow on: what runs today is listed under today, once.
+            upcoming_events = selectors.mark_for_display(
+                public_selectors.upcoming_events(week=week, after=today, limit=UPCOMING_LIMIT), now=now
+            )
+            videos.mark_relays([*today_events, *upcoming_events], now=now)  # 直播中, 回放: one query
             context.update(
                 today=today,
-                today_events=selectors.mark_for_display(
-                    selectors.public_events_on(week=week, day=today), now=now
-                ),
-                # From tomorrow on: what runs today is listed under today, once.
-                upcoming_events=selectors.mark_for_display(
-                    public_selectors.upcoming_events(week=week, after=today, limit=UPCOMING_LIMIT), now=now
-                ),
+                today_events=today_events,
+                upcoming_events=upcoming_events,
                 venues=venues_in_order(),
+                strip=stats.week_strip(week=week, now=now),
                 phase=_phase(week, today),
                 days_to_go=(week.starts_on - today).days,
             )
@@ -127,13 +132,14 @@ class ScheduleView(PublicPageView):
     """One tab per day; filters by venue, form, theme and a search box, all in the URL."""
 
     template_name = "public/schedule.html"
-    cache_params = selectors.ScheduleFilters.PARAMS
+    # ?subvenues=all|<city>: the sub-venues' events too (public.subvenues).
+    cache_params = (*selectors.ScheduleFilters.PARAMS, "subvenues")
 
     def get(self, request, *args, **kwargs):
         week = current_week(request)
         if week is None or not week.is_published:
             return render(request, "public/no_week.html", status=404)
-        return self.render_to_response(self.schedule_context(week))
+        return self.render_to_response(schedule_extend(self.schedule_context(week), request.GET, week=week))
 
     def schedule_context(self, week) -> dict:
         event_days = selectors.days_with_events(week=week)
@@ -146,7 +152,9 @@ class ScheduleView(PublicPageView):
             # A search looks through every day: the word is often of an event on another day
             # than the tab that was open. The day tabs then leave the search for that day.
             filters.all_days = True
-        events = selectors.mark_for_display(selectors.schedule_events(week=week, filters=filters))
+        events = videos.mark_relays(
+            selectors.mark_for_display(selectors.schedule_events(week=week, filters=filters))
+        )
         tab_days = sorted(set(event_days) | ({filters.day} if filters.day else set()))
         return self.get_context_data(
             week=week,
@@ -186,11 +194,16 @@ class EventDetailView(PublicPageView):
         context = super().get_context_data(**kwargs)
         event = selectors.public_event(pk=self.kwargs["pk"])
         selectors.mark_for_display([event])
+        media = public_media(event=event)
+        # The recording video is among the public media already read: no query of its own.
+        videos.mark_relays([event], media=media)
+        if event.replay_on:  # played under 回放: not again in the gallery
+            media = [item for item in media if item != event.recording_video]
         context.update(
             event=event,
             week=event.week,
             where=places.where(event, with_address=True),
-            media=public_media(event=event),
+            media=media,
             # No map of this city for an online event or one in another city.
             map_links=map_links(
                 event.address or event.place, district=event.venue.district if event.venue_id else ""
@@ -264,7 +277,7 @@ class ArchiveView(PublicPageView):
         q = search_words(self.request)
         context.update(weeks=weeks, q=q)
         if q:
-            results = public_selectors.searched_events(weeks=weeks, q=q)
+            results = videos.mark_relays(public_selectors.searched_events(weeks=weeks, q=q))
             context.update(results=results, grouped=public_selectors.listed_once_by_day(results))
         return context
 
@@ -287,6 +300,7 @@ class ArchiveWeekView(PublicPageView):
         q = search_words(self.request)
         all_events = selectors.week_events(week=week)
         events = public_selectors.searched_events(weeks=[week], q=q) if q else all_events
+        videos.mark_relays(events)  # 回放 of past events
         context.update(
             week=week,
             q=q,

@@ -7,6 +7,7 @@ from events.selectors import public as event_selectors
 from venues import selectors
 
 from .. import selectors as public_selectors
+from .. import videos
 from ..maps import map_links
 from .pages import PublicPageView, share_card, week_summary
 
@@ -32,6 +33,7 @@ class VenueDetailView(PublicPageView):
         venue = selectors.public_venue(pk=self.kwargs["pk"])
         week = public_current_week(self.request)
         events = event_selectors.venue_events(week=week, venue=venue) if week and week.is_published else []
+        videos.mark_relays(events)  # 直播中, 回放: one query
         context.update(
             venue=venue,
             week=week,

@@ -1,6 +1,7 @@
 // The report page. Nothing here reloads the page, so text typed and not yet saved is never lost:
 // - each chosen file uploads on its own (a few at once), with a progress bar and a cancel
 //   button; a stored file's card, rendered by the server, is added to the list in place;
+//   videos upload resumably (tus) and continue after a dropped connection or a reload;
 // - every file's check state stays current through media.json;
 // - the report's text, attendance and leaders are saved as the draft a moment after typing
 //   stops and when the page is left;
@@ -100,6 +101,7 @@
     job.ui.cancel.addEventListener("click", () => {
       job.cancelled = true;
       if (job.request) job.request.abort();
+      if (job.cancelResolve) job.cancelResolve();
       finishRow(job.ui, false, `${job.file.name}：${form.dataset.msgCancelled}`);
     });
     queue.push(job);
@@ -118,7 +120,53 @@
     }
   }
 
+  // Videos go resumably (tus, static/js/resumable_upload.js) where the page offers it: a
+  // dropped connection or a reload continues from the last byte stored, not from zero.
+  function resumable(job) {
+    return job.slot === "videos" && form.dataset.tusEndpoint && window.resumableUpload && window.resumableUpload.supported();
+  }
+
+  function showProgress(job, sent, total) {
+    const percent = total > 0 ? Math.round((sent / total) * 100) : 0;
+    job.ui.fill.style.width = `${percent}%`;
+    job.ui.bar.setAttribute("aria-valuenow", String(percent));
+  }
+
+  function sendResumable(job) {
+    return new Promise((resolve) => {
+      const failed = (problems) => {
+        finishRow(job.ui, false, `${job.file.name}：${(problems.length ? problems : [form.dataset.msgFailed]).join(" ")}`);
+        resolve(false);
+      };
+      job.request = window.resumableUpload(job.file, {
+        endpoint: form.dataset.tusEndpoint,
+        csrfToken: form.querySelector("[name=csrfmiddlewaretoken]").value,
+        metadata: { kind: "video", caption: job.caption },
+        onProgress: (sent, total) => showProgress(job, sent, total),
+        onResuming: () => {
+          job.ui.text.textContent = `${form.dataset.msgResuming} ${job.file.name}`;
+        },
+        onDone: (answer) => {
+          const errors = Array.isArray(answer.errors) ? answer.errors : [];
+          const created = Array.isArray(answer.created) ? answer.created : [];
+          if (created.length > 0 && errors.length === 0) {
+            document.getElementById("upload-unfinished").classList.add("d-none");
+            finishRow(job.ui, true, `${job.file.name}：${form.dataset.msgUploaded}`);
+            job.onStored(created);
+            resolve(true);
+          } else {
+            failed(errors);
+          }
+        },
+        onError: failed,
+      });
+      // Cancelling resolves at once: the row already says so.
+      job.cancelResolve = () => resolve(false);
+    });
+  }
+
   function send(job) {
+    if (resumable(job)) return sendResumable(job);
     return new Promise((resolve) => {
       const body = new FormData();
       body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
@@ -129,10 +177,7 @@
       request.open("POST", form.action);
       request.setRequestHeader("Accept", "application/json");
       request.upload.addEventListener("progress", (event) => {
-        if (!event.lengthComputable) return;
-        const percent = Math.round((event.loaded / event.total) * 100);
-        job.ui.fill.style.width = `${percent}%`;
-        job.ui.bar.setAttribute("aria-valuenow", String(percent));
+        if (event.lengthComputable) showProgress(job, event.loaded, event.total);
       });
       request.addEventListener("load", () => {
         // Anything but our JSON (a CSRF 403, the login page after the session ended, nginx's
@@ -453,7 +498,17 @@
 
   // --- wiring ------------------------------------------------------------------------------
 
+  function hintUnfinished() {
+    const hint = document.getElementById("upload-unfinished");
+    if (!hint || !form.dataset.tusEndpoint || !window.resumableUpload) return;
+    const names = window.resumableUpload.unfinished(form.dataset.tusEndpoint).filter(Boolean);
+    if (names.length === 0) return;
+    hint.textContent = `${form.dataset.msgUnfinished}${names.join("、")}`;
+    hint.classList.remove("d-none");
+  }
+
   if (form) {
+    hintUnfinished();
     form.addEventListener("change", describeSelection);
     if (window.FormData && window.XMLHttpRequest) form.addEventListener("submit", uploadChosen);
   }

@@ -1,7 +1,9 @@
 """The office's written summary after the week (信息报送工作总结) as a Word document.
 
 Layout (``word``): the title with the week's unified name; a paragraph with the week's
-counts; "一、每日情况", a table of the days with a totals row (合计); "二、领导出席情况",
+counts; "一、每日情况", a table of the days with a totals row (合计) and the office's charts of the week
+(``selectors.charts``, drawn by ``core.chart_images`` as the page draws them, numbered 图1…,
+no query of their own); "二、领导出席情况",
 each person once with the days and events attended (seed 002: leaders' attendance is stated
 explicitly); "三、未报送情况", the reports still missing with whom to call; then, numbered on,
 the sections other apps registered (``core.summary_sections``: the online hall's totals),
@@ -22,11 +24,13 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
+from core.chart_specs import Spec
 from core.summary_sections import SummarySection, SummaryTable, summary_sections
 from events.models import Week
 
+from ..selectors.charts import week_charts
 from ..selectors.summary import Tally, WeekSummary, week_summary
 from . import day_label, month_day
 from .sheets import local_time
@@ -66,16 +70,23 @@ def summary_document(*, week: Week, now: dt.datetime, with_phones: bool = True) 
     reader's language, as the office files it. ``with_phones``: the reporters' phone numbers
     (left out for a reader not granted them)."""
     with translation.override(settings.LANGUAGE_CODE):  # the leaders' level names, other apps' sections
+        summary = week_summary(week=week, now=now)
         return _document(
-            week_summary(week=week, now=now),
+            summary,
             now=now,
             with_phones=with_phones,
             sections=summary_sections(week=week, now=now),
+            charts=week_charts(summary),
         )
 
 
 def _document(
-    summary: WeekSummary, *, now: dt.datetime, with_phones: bool, sections: list[SummarySection] = ()
+    summary: WeekSummary,
+    *,
+    now: dt.datetime,
+    with_phones: bool,
+    sections: list[SummarySection] = (),
+    charts: list[Spec] = (),
 ) -> bytes:
     week = summary.week
     doc = Document()
@@ -87,6 +98,8 @@ def _document(
 
     paragraph(doc, "一、每日情况", font=HEADING_FONT, indent=True)
     _days_table(doc, summary)
+    for number, spec in enumerate(charts, start=1):
+        _chart(doc, spec, number)
 
     paragraph(doc, "二、领导出席情况", font=HEADING_FONT, indent=True)
     totals = summary.totals
@@ -174,6 +187,20 @@ def _days_table(doc, summary: WeekSummary) -> None:
         _row(table, f"{month_day(item.day)}（{_weekday(item.day)}）", item.tally)
     _row(table, TOTAL, summary.totals, bold=True)
     paragraph(doc, after=6)
+
+
+def _chart(doc, spec: Spec, number: int) -> None:
+    """A chart as a picture the width of the text, centred, its caption (图1 …) below."""
+    # Here: matplotlib and numpy (+29 MiB, 1 s) load when a summary is drawn, not in every process.
+    from core.chart_images import WIDTH_CM, chart_png
+
+    picture = doc.add_paragraph()
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.paragraph_format.keep_with_next = True
+    picture.add_run().add_picture(io.BytesIO(chart_png(spec)), width=Cm(WIDTH_CM))
+    paragraph(
+        doc, f"图{number}  {spec['title']}", size=TABLE_FONT_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, after=6
+    )
 
 
 def _section_table(doc, table: SummaryTable) -> None:

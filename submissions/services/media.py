@@ -116,6 +116,22 @@ def media_upload(*, report: DailyReport, uploaded, kind: str, by, caption: str =
     return media
 
 
+def media_upload_check(*, report: DailyReport, kind: str, size: int, name: str) -> None:
+    """What ``media_upload`` can refuse knowing only a file's size, asked before its first
+    byte arrives (a resumable upload announces its length first): PermissionDenied once the
+    report is no longer editable, ValidationError over the kind's size limit or one of the
+    week's quotas. ``media_upload`` asks all of it again when the file is there."""
+    report_require_editable(report)
+    limit = kind_limit(report.event.week, kind)
+    name = clean_original_name(name)
+    if size > limit:
+        raise ValidationError(
+            _("“%(name)s”超过 %(limit)s 的上限，未保存。") % {"name": name, "limit": format_size(limit)},
+            code="too_large",
+        )
+    _require_within_quota(report, kind=kind, size=size, name=name)
+
+
 def is_duplicate_upload(*, report_id: int, digest: str) -> bool:
     """The same bytes are already among the report's files."""
     return MediaFile.objects.filter(report_id=report_id, sha256=digest).exists()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ..views import board, board_exports, review_reports, summary
+from ..views import board, board_exports, charts, review_reports, summary
 
 app_name = "board"
 urlpatterns = [
@@ -16,4 +16,6 @@ urlpatterns = [
     path("summary/", summary.SummaryView.as_view(), name="summary"),
     path("summary.docx", summary.SummaryExportView.as_view(fmt="docx"), name="summary_docx"),
     path("summary.xlsx", summary.SummaryExportView.as_view(fmt="xlsx"), name="summary_xlsx"),
+    # The week's charts (board and summary) as JSON for static/js/charts.js.
+    path("charts/<str:name>.json", charts.WeekChartView.as_view(), name="chart"),
 ]

@@ -90,6 +90,8 @@ MATRIX = {
     "contests:publish": ("post", "round_x", RUN_POST),
     "contests:results_xlsx": ("get", "round_x", RUN_GET),
     "contests:votes": ("get", "round_x", RUN_GET),
+    "contests:chart_votes": ("get", "round_x", RUN_GET),
+    "contests:chart_registrations": ("get", "contest_x", RUN_GET),
     "contests:void": ("post", "round_x", RUN_POST),
     # The public pages, registration and an applicant's own entry.
     "contest:list": ("get", None, EVERYONE),

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.submissions import media_samples
@@ -39,8 +40,10 @@ def test_reporter_uploads_photo_and_video_and_submits_on_time(
         page.goto(f"{live_server.url}/organizer/reports/")
         page.click(f"text={event.subtitle}")
         # The browser warns before sending a photo that is plainly too small (the server still decides).
+        # The page's deferred script may still be starting on a loaded machine: wait for its answer.
+        page.wait_for_load_state("load")
         page.set_input_files("input[name=photos]", str(small))
-        assert "太小.jpg" in page.inner_text("#upload-warnings")
+        expect(page.locator("#upload-warnings")).to_contain_text("太小.jpg")
         assert "小于照片的最小要求" in page.inner_text("#upload-warnings")
         page.set_input_files("input[name=photos]", str(photo))
         assert page.inner_text("#upload-warnings") == ""

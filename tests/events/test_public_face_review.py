@@ -1,9 +1,11 @@
 """An approved event's public face (title, description, live link, cover) changes only once the
 office accepts, like its time and place, unless the week lets such edits go public at once."""
 
+import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -40,9 +42,11 @@ def upload(content: bytes, name: str = "新封面.png") -> SimpleUploadedFile:
 
 
 def public_page(client, event) -> str:
+    """The event page while the event runs: its live link shows only then (public.videos)."""
     cache.clear()
     client.logout()
-    response = client.get(reverse("event_detail", args=[event.pk]))
+    with time_machine.travel(event.starts_at + dt.timedelta(minutes=1), tick=False):
+        response = client.get(reverse("event_detail", args=[event.pk]))
     assert response.status_code == 200
     return response.content.decode()
 

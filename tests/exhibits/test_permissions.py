@@ -78,6 +78,10 @@ MATRIX = {
     "exhibits:document_add": ("post", "draft_b", row(302, 404, 302, 403, 404, 403)),
     "exhibits:document_delete": ("post", "document_b", row(302, 404, 302, 403, 404, 403)),
     "exhibits:video_add": ("post", "draft_b", row(302, 404, 302, 403, 404, 403)),
+    # Its resumable upload (tus): the holder's POST without the protocol's header is a 412; an
+    # upload is only its uploader's (a made-up id: a 404 for the holder too).
+    "exhibits:video_resumable": ("post", "draft_b", row(302, 404, 412, 403, 404, 403)),
+    "exhibits:video_resumable_upload": ("get", "upload_b", row(302, 404, 404, 403, 404, 403)),
     "exhibits:video_delete": ("post", "draft_video_b", row(302, 404, 302, 403, 404, 403)),
     "exhibits:signing_create": ("get", "accepted_b", row(302, 404, 200, 200, 404, 200)),
     "exhibits:intent_answer": ("post", "intent_b", row(302, 404, 302, 302, 404, 302)),
@@ -91,6 +95,7 @@ MATRIX = {
     "exhibits:presentations": ("get", "hall_x", row(302, 404, 404, 200, 404, 200)),
     "exhibits:event_presentations": ("get", "roadshow_x", row(302, 404, 404, 200, 404, 200)),
     "exhibits:totals_xlsx": ("get", "hall_x", row(302, 404, 404, 200, 404, 200)),
+    "exhibits:hall_chart": ("get", "hall_x", row(302, 404, 404, 200, 404, 200)),  # the totals' charts
     "exhibits:review": ("get", "submitted_b", row(302, 404, 403, 200, 404, 200)),
     # The new cover of an accepted project's changes in review: never public.
     "exhibits:revision_cover": ("get", "changed_b", row(302, 404, 200, 200, 404, 200)),
@@ -168,6 +173,7 @@ def world():
         "hall_x": [hall_x.pk],
         "hall_x_slug": [hall_x.slug],
         "draft_b": [draft_b.pk],
+        "upload_b": [draft_b.pk, "0c0ffee0-0000-4000-8000-000000000000"],
         "submitted_b": [submitted_b.pk],
         "accepted_b": [accepted_b.pk],
         "image_b": [draft_b.pk, image_b.pk],
@@ -191,6 +197,8 @@ def _args_for(name: str, key, args) -> list:
     # The area's image and document actions name the file alone; the public ones its project too.
     if name in ("exhibits:image_delete", "exhibits:document_delete", "exhibits:video_delete"):
         return args[key][1:]
+    if name == "exhibits:hall_chart":
+        return [*args[key], "sections"]
     return args[key]
 
 

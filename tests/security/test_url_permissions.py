@@ -88,6 +88,12 @@ TABLE: dict[str, Row] = {
     "reports:detail": Row(_day, get=UNIT_B, post=UNIT_B),
     "reports:upload": Row(_day, post=UNIT_B),
     "reports:media_status": Row(_day, get=UNIT_B),
+    # Resumable uploads (tus): the reporter creates one; an upload is only its uploader's
+    # (a made-up id here: a 404 for everybody, the uploader's own tested in test_resumable_uploads).
+    "reports:resumable": Row(_day, post=UNIT_B),
+    "reports:resumable_upload": Row(
+        lambda o: {**_day(o), "upload_id": "0c0ffee0-0000-4000-8000-000000000000"}
+    ),
     "reports:media_delete": Row(lambda o: {"pk": o["media_b"].pk}, post=UNIT_B),
     "media_files:serve": Row(lambda o: {"pk": o["media_b"].pk, "variant": "original"}, get=UNIT_B | REVIEW),
     "organizer:dashboard": Row(get=MEMBERS),
@@ -151,6 +157,11 @@ TABLE: dict[str, Row] = {
     "event_qr": Row(_event, get=EVERYONE),
     "archive": Row(get=EVERYONE),
     "archive_week": Row(lambda o: {"pk": o["week"].pk}, get=EVERYONE),
+    # 云视频: the week's and a past week's videos; the play beacon (POST only, from our pages:
+    # checked by Origin, it carries no cookie and no token, tests/public/test_videos.py).
+    "videos": Row(get=EVERYONE),
+    "videos_week": Row(lambda o: {"pk": o["week"].pk}, get=EVERYONE),
+    "video_play": Row(post=EVERYONE),
     "event_cover": Row(lambda o: {"pk": o["draft_b"].pk}, get=UNIT_B | REVIEW),
     "public_media": Row(lambda o: {"pk": o["public_media_b"].pk}, get=EVERYONE),
     "public_media_preview": Row(lambda o: {"pk": o["public_media_b"].pk}, get=EVERYONE),
@@ -188,6 +199,7 @@ TABLE: dict[str, Row] = {
     "exhibits:hall_intents": Row(_hall, get=HALL),
     "exhibits:totals": Row(_hall, get=HALL),
     "exhibits:totals_xlsx": Row(_hall, get=HALL),
+    "exhibits:hall_chart": Row(lambda o: {"pk": o["hall"].pk, "name": "sections"}, get=HALL),
     "exhibits:review": Row(lambda o: {"pk": o["hall_submitted"].pk}, get=HALL, post=HALL),
     "exhibits:feature": Row(lambda o: {"pk": o["hall_accepted"].pk}, post=HALL),
     "exhibits:revision_cover": Row(lambda o: {"pk": o["hall_changed"].pk}, get=HALL),  # changes in review
@@ -203,7 +215,14 @@ TABLE: dict[str, Row] = {
     "board:summary": Row(get=READERS),
     "board:summary_docx": Row(get=READERS),
     "board:summary_xlsx": Row(get=READERS),
+    "board:chart": Row(lambda o: {"name": "reports"}, get=READERS),  # the week's charts (JSON)
     "open_data": Row(get=EVERYONE),
+    # Sub-venues (federation): the week's aggregate totals and the page adding up the cities'.
+    "current_week_totals": Row(get=EVERYONE),
+    "week_totals": Row(lambda o: {"pk": o["event_b"].week_id}, get=EVERYONE),
+    "subvenues": Row(get=EVERYONE),
+    "federation:sources": Row(get=REVIEW),  # the office's page of the portals' state
+    "week_chart": Row(get=EVERYONE),  # the home page's chart of the week (JSON)
     "favicon": Row(get=EVERYONE),
     # Contests (contests): unit B runs a contest on its event; the entry belongs to an applicant
     # and the juror's link to a juror who are none of these roles (their own matrix is in
@@ -239,6 +258,8 @@ TABLE: dict[str, Row] = {
     "contests:publish": Row(lambda o: {"pk": o["contest_round"].pk}, post=CONTEST),
     "contests:results_xlsx": Row(lambda o: {"pk": o["contest_round"].pk}, get=CONTEST),
     "contests:votes": Row(lambda o: {"pk": o["contest_round"].pk}, get=CONTEST),
+    "contests:chart_votes": Row(lambda o: {"pk": o["contest_round"].pk}, get=CONTEST),
+    "contests:chart_registrations": Row(lambda o: {"pk": o["contest"].pk}, get=CONTEST),
     "contests:void": Row(lambda o: {"pk": o["contest_round"].pk}, post=CONTEST),
     "contest:list": Row(get=EVERYONE),
     "contest:detail": Row(lambda o: {"slug": o["contest"].slug}, get=EVERYONE),
@@ -278,6 +299,10 @@ TABLE: dict[str, Row] = {
         lambda o: {"pk": o["hall"].pk, "event_pk": o["hall_roadshow"].pk}, get=HALL, post=HALL
     ),
     "exhibits:video_add": Row(lambda o: {"pk": o["hall_draft"].pk}),  # its holder only
+    "exhibits:video_resumable": Row(lambda o: {"pk": o["hall_draft"].pk}),  # its holder only (tus)
+    "exhibits:video_resumable_upload": Row(
+        lambda o: {"pk": o["hall_draft"].pk, "upload_id": "0c0ffee0-0000-4000-8000-000000000000"}
+    ),
     "exhibits:video_delete": Row(lambda o: {"pk": o["hall_draft_video"].pk}),
     "expo:video": Row(lambda o: {"pk": o["hall_accepted"].pk, "video_pk": o["hall_video"].pk}, get=EVERYONE),
     "expo:video_poster": Row(

@@ -259,5 +259,5 @@ def test_s3_settings_let_pictures_and_videos_load_from_the_store_and_the_cdn(tmp
     assert done.returncode == 0, done.stderr
     origins = "'https://oss-cn-hangzhou.example.com', 'https://*.oss-cn-hangzhou.example.com', 'https://cdn.example.cn'"
     assert done.stdout.split("\n")[0] == (
-        f"[\"'self'\", 'data:', {origins}] [\"'self'\", {origins}] [\"'self'\"] 8388608 900"
+        f"[\"'self'\", 'data:', {origins}] [\"'self'\", 'blob:', {origins}] [\"'self'\"] 8388608 900"
     )

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FederationConfig(AppConfig):
+    name = "federation"
+    verbose_name = _("分会场")
+
+    def ready(self) -> None:
+        # Registers the sync tasks in every process (services name them, never import them);
+        # models cannot load before the registry, hence here.
+        from . import tasks  # noqa: F401

@@ -1,0 +1,86 @@
+"""Reads of the sources and their events for the public pages and the office."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from .models import RemoteEvent, Source
+from .payload import TOTALS_KEYS
+
+
+def remote_events(
+    *,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    city: str = "",
+    form: str = "",
+    q: str = "",
+) -> QuerySet[RemoteEvent]:
+    """Events of enabled sources, by start: those running between ``start`` and ``end``
+    (either may be None), of one city, of one form, matching every word of ``q``."""
+    events = RemoteEvent.objects.filter(source__enabled=True).select_related("source")
+    if start is not None:
+        events = events.filter(ends_at__gt=start)
+    if end is not None:
+        events = events.filter(starts_at__lt=end)
+    if city:
+        events = events.filter(source__city=city)
+    if form:
+        events = events.filter(form=form)
+    for word in q.split():
+        events = events.filter(
+            Q(title__icontains=word)
+            | Q(where__icontains=word)
+            | Q(host__icontains=word)
+            | Q(venue_name__icontains=word)
+            | Q(source__city__icontains=word)
+        )
+    return events.order_by("starts_at", "source__order", "id")
+
+
+def cities() -> list[str]:
+    """The cities of the enabled sources, in the sources' order, each once."""
+    seen: dict[str, None] = {}
+    for city in (
+        Source.objects.filter(enabled=True).order_by("order", "city", "id").values_list("city", flat=True)
+    ):
+        seen.setdefault(city, None)
+    return list(seen)
+
+
+@dataclass
+class CityTotals:
+    city: str
+    sources: list[Source] = field(default_factory=list)
+    totals: dict = field(default_factory=dict)
+
+
+def totals_by_city() -> tuple[list[CityTotals], dict]:
+    """Each city's sources with their last read totals summed (a rate is recomputed from its
+    counts), and the sum over every city. A figure no source of a city publishes stays None."""
+    rows: dict[str, CityTotals] = {}
+    for source in Source.objects.filter(enabled=True).order_by("order", "city", "id"):
+        rows.setdefault(source.city, CityTotals(city=source.city)).sources.append(source)
+    for row in rows.values():
+        row.totals = _summed([source.totals or {} for source in row.sources])
+    return list(rows.values()), _summed([row.totals for row in rows.values()])
+
+
+def _summed(items: list[dict]) -> dict:
+    total: dict = {}
+    for key in TOTALS_KEYS:
+        if key == "report_on_time_rate":
+            continue
+        values = [item.get(key) for item in items if item.get(key) is not None]
+        total[key] = sum(values) if values else None
+    due, on_time = total.get("reports_due"), total.get("reports_on_time")
+    total["report_on_time_rate"] = round(on_time / due, 4) if due and on_time is not None else None
+    return total
+
+
+def sources_status() -> QuerySet[Source]:
+    """Every source, for the office: failing ones first."""
+    return Source.objects.order_by("-enabled", "order", "city", "id")
