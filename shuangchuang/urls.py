@@ -23,7 +23,6 @@ urlpatterns = [
     path("review/subvenues/", include("federation.urls")),
     path("review/", include("submissions.urls.review")),
     path("exhibits/", include("exhibits.urls.area")),
-    path("contest/", include("contests.urls.public")),
     path("contests/", include("contests.urls.manage")),
     path("jury/", include("contests.urls.jury")),
 ]
@@ -33,8 +32,10 @@ urlpatterns = [
 # negotiates its language as before (cookie set by the switcher, then Accept-Language):
 # shuangchuang.middleware.PortalLocaleMiddleware.
 urlpatterns += i18n_patterns(
-    # The online hall's public pages are the public site's too: /en/expo/ in English.
+    # The online hall's and the contests' public pages (the vote, an applicant's entry) are the
+    # public site's too: /en/expo/, /en/contest/ in English.
     path("expo/", include("exhibits.urls.public")),
+    path("contest/", include("contests.urls.public")),
     path("", include("public.urls.venues")),
     path("", include("public.urls.site")),
     prefix_default_language=False,

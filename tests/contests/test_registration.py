@@ -323,3 +323,14 @@ def test_registration_outside_the_window_is_refused(client, contest):
     client.force_login(contest_factories.applicant())
     response = client.get(reverse("contest:register", args=[contest.slug]))
     assert response.status_code == 403 and "报名未开放或已截止" in response.content.decode()
+
+
+def test_the_contests_public_pages_name_their_language_in_the_address(client, contest):
+    chinese = client.get(reverse("contest:list"))
+    english = client.get("/en" + reverse("contest:list"))
+
+    # A visitor gets no cookie and a page any cache may keep; English is at /en/contest/.
+    assert not chinese.cookies and chinese["Cache-Control"].startswith("public")
+    assert contest.title in chinese.content.decode()
+    assert english.status_code == 200 and english["Content-Language"] == "en"
+    assert 'href="/contest/" hreflang="zh-Hans"' in english.content.decode()
