@@ -48,8 +48,8 @@ class PortalLocaleMiddleware(LocaleMiddleware):
     - Any other path is resolved in the default language; when its view is one of the
       language-prefixed patterns (the public site), it stays in it: ``/schedule/`` is Chinese
       for everybody, whatever cookie or Accept-Language comes with it.
-    - Every other view (sign-in, the organizer and office pages, the hall, contests) gets the
-      language Django negotiates: the switcher's cookie, then Accept-Language.
+    - Every other view (sign-in, the organizer, office, curator and contest organizer pages,
+      the jury) gets the language Django negotiates: the switcher's cookie, then Accept-Language.
 
     ``request.language_from_url`` tells which. Only an answer whose language the URL names
     leaves out ``Vary: Accept-Language``, and only such a page may be kept by a shared cache

@@ -2,8 +2,9 @@
 
 On the public site the language is in the URL (``/schedule/``, ``/en/schedule/``), so the
 switch is a plain link to the same page in the other language: no form, no CSRF token, no
-cookie, and a page any cache may keep. Pages that negotiate their language (signed-in areas,
-sign-in, the hall) get no variants: base.html shows them the form that sets the cookie.
+cookie, and a page any cache may keep (the hall's /expo/ and the contests' /contest/ pages
+included). Pages that negotiate their language (signed-in areas, sign-in, the jury) get no
+variants: base.html shows them the form that sets the cookie.
 """
 
 from __future__ import annotations
