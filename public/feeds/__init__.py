@@ -21,6 +21,14 @@ def event_url(event) -> str:
     return absolute(reverse("event_detail", args=[event.pk]))
 
 
+def event_url_maker():
+    """``event_url`` for a whole feed: the page's address reversed once, then formatted per
+    event (a reverse costs ~40 µs, a thousand of them a visible share of a feed)."""
+    marker = 987654321
+    template = absolute(reverse("event_detail", args=[marker])).replace(str(marker), "{}")
+    return lambda event: template.format(event.pk)
+
+
 def site_host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
