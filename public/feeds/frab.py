@@ -17,7 +17,7 @@ from xml.etree import ElementTree as ET
 from django.urls import reverse
 
 from ..places import room
-from . import absolute, event_url
+from . import absolute, event_url, form_label
 
 GENERATOR = "shuangchuang-portal"
 FORMAT_VERSION = "1.0"
@@ -101,7 +101,7 @@ def _day_bounds(week, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def _abstract(event) -> str:
-    text = f"{event.get_form_display()} · {event.host.name}"
+    text = f"{form_label(event)} · {event.host.name}"
     if event.status == event.Status.CANCELLED:
         text = f"[CANCELLED] {event.cancel_reason} · {text}"
     return text
@@ -152,7 +152,7 @@ def _xml_event(room_el, slot: Slot, week) -> None:
         # the week's unified title is the frab subtitle.
         ("title", event.subtitle),
         ("subtitle", event.week.unified_title),
-        ("track", event.get_form_display()),
+        ("track", form_label(event)),
         ("type", event.form),
         ("language", "zh"),
         ("abstract", _abstract(event)),
@@ -178,9 +178,7 @@ def schedule_json(events, *, week) -> dict:
             rooms.setdefault(place, {"name": place, "guid": _room_guid(place)})
             json_rooms[place] = [_json_event(slot, week) for slot in room_slots]
             for slot in room_slots:
-                tracks.setdefault(
-                    slot.event.form, {"name": slot.event.get_form_display(), "slug": slot.event.form}
-                )
+                tracks.setdefault(slot.event.form, {"name": form_label(slot.event), "slug": slot.event.form})
         days.append(
             {
                 "index": index,
@@ -228,7 +226,7 @@ def _json_event(slot: Slot, week) -> dict:
         "url": event_url(event),
         "title": event.subtitle,
         "subtitle": event.week.unified_title,
-        "track": event.get_form_display(),
+        "track": form_label(event),
         "type": event.form,
         "language": "zh",
         "abstract": _abstract(event),

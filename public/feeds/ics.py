@@ -35,7 +35,7 @@ import re
 from icalendar import Timezone
 
 from ..places import location_line
-from . import event_url_maker, site_host
+from . import event_url, form_label, site_host
 from .frab import slots
 
 PRODID = "-//shuangchuang portal//schedule//ZH"
@@ -77,14 +77,9 @@ def calendar(events, *, name: str, time_zone: str, description: str = "") -> byt
     ]
     zones: dict[str, None] = {}
     body: list[str] = []
-    # Once per file, not per event: the page's address and the forms' labels (7 gettext calls
-    # a label).
-    url_of, labels = event_url_maker(), {}
     for event in events:
-        if event.form not in labels:
-            labels[event.form] = event.get_form_display()
         for slot in slots(event, event.week.zone):
-            body.extend(_vevent(event, slot, zones, url=url_of(event), form=labels[event.form]))
+            body.extend(_vevent(event, slot, zones))
     for zone_name in zones:
         lines.extend(_vtimezone(zone_name))
     lines.extend(body)
@@ -98,8 +93,9 @@ def uid(event, number: int = 0) -> str:
     return f"event-{event.pk}{suffix}@{site_host()}"
 
 
-def _vevent(event, slot, zones: dict, *, url: str, form: str) -> list[str]:
+def _vevent(event, slot, zones: dict) -> list[str]:
     updated = _utc(event.updated_at)
+    url, form = event_url(event), form_label(event)
     # An online event's URL is where to take part; the event's page stays in the description.
     online = event.place_kind == event.PlaceKind.ONLINE and event.online_url
     lines = [event.full_title, f"{form} · {event.host_names}"]
