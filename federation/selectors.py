@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from .models import RemoteEvent, Source
 from .payload import TOTALS_KEYS
@@ -33,12 +33,39 @@ def remote_events(
     for word in q.split():
         events = events.filter(
             Q(title__icontains=word)
+            | Q(subtitle__icontains=word)
             | Q(where__icontains=word)
             | Q(host__icontains=word)
             | Q(venue_name__icontains=word)
             | Q(source__city__icontains=word)
         )
     return events.order_by("starts_at", "source__order", "id")
+
+
+def relayed(*, start: dt.datetime, end: dt.datetime, limit: int) -> list[RemoteEvent]:
+    """At most ``limit`` events of enabled sources with a live relay, not cancelled, running
+    between ``start`` and ``end`` (the home page's sub-venue relays of today). One query."""
+    events = remote_events(start=start, end=end).exclude(live_url="").exclude(status="cancelled")
+    return list(events[:limit])
+
+
+def city_event_counts() -> list[tuple[str, int]]:
+    """Each city of the enabled sources with its number of events, in the sources' order.
+    One query, whatever the number of events."""
+    counts: dict[str, int] = {}
+    for city, count in (
+        Source.objects.filter(enabled=True)
+        .annotate(count=Count("events"))
+        .order_by("order", "city", "id")
+        .values_list("city", "count")
+    ):
+        counts[city] = counts.get(city, 0) + count
+    return list(counts.items())
+
+
+def enabled_sources() -> list[Source]:
+    """The enabled sources, in their order. One query."""
+    return list(Source.objects.filter(enabled=True).order_by("order", "city", "id"))
 
 
 def cities() -> list[str]:

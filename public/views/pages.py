@@ -32,7 +32,7 @@ from .. import places, presenters, stats, videos
 from .. import selectors as public_selectors
 from ..feeds import absolute
 from ..maps import map_links
-from ..subvenues import schedule_extend
+from ..subvenues import archive_portals, home_relays, schedule_extend
 from .sharing import sees_what_the_public_sees
 
 UPCOMING_LIMIT = 6
@@ -116,6 +116,8 @@ class HomeView(PublicPageView):
                 strip=stats.week_strip(week=week, now=now),
                 phase=_phase(week, today),
                 days_to_go=(week.starts_on - today).days,
+                # The sub-venues' events with a relay today, apart (public.subvenues): one query.
+                subvenue_relays=home_relays(week=week, day=today, now=now),
             )
         return context
 
@@ -275,7 +277,8 @@ class ArchiveView(PublicPageView):
         context = super().get_context_data(**kwargs)
         weeks = public_selectors.archive_weeks()
         q = search_words(self.request)
-        context.update(weeks=weeks, q=q)
+        # Past weeks are local only; the sub-venues' own archives, with the same search.
+        context.update(weeks=weeks, q=q, subvenue_archives=archive_portals(q=q))
         if q:
             results = videos.mark_relays(public_selectors.searched_events(weeks=weeks, q=q))
             context.update(results=results, grouped=public_selectors.listed_once_by_day(results))

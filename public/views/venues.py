@@ -9,6 +9,7 @@ from venues import selectors
 from .. import selectors as public_selectors
 from .. import videos
 from ..maps import map_links
+from ..subvenues import venue_cities
 from .pages import PublicPageView, share_card, week_summary
 
 
@@ -17,7 +18,13 @@ class VenueListView(PublicPageView):
 
     def get_context_data(self, **kwargs):
         week = public_current_week(self.request)
-        return {**super().get_context_data(**kwargs), "tree": selectors.venue_tree(), "week": week}
+        return {
+            **super().get_context_data(**kwargs),
+            "tree": selectors.venue_tree(),
+            "week": week,
+            # Other cities' portals (federation), apart from the local venues: one query.
+            "subvenue_cities": venue_cities() if week and week.is_published else [],
+        }
 
     def share_meta(self, context) -> dict:
         week = context["week"]
