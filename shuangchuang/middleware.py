@@ -139,22 +139,6 @@ class SignedInMarkerMiddleware:
             response.delete_cookie(SIGNED_IN_MARKER, samesite="Lax")
             _make_private(response)
         return response
-        # After the view: a sign-in or sign-out in this request has changed request.user.
-        user = getattr(request, "user", None)
-        signed_in = user is not None and user.is_authenticated
-        if signed_in and not marked:
-            response.set_cookie(
-                SIGNED_IN_MARKER,
-                "1",
-                max_age=settings.SESSION_COOKIE_AGE,
-                secure=settings.SESSION_COOKIE_SECURE,
-                samesite="Lax",
-            )
-            _make_private(response)
-        elif marked and not signed_in:
-            response.delete_cookie(SIGNED_IN_MARKER, samesite="Lax")
-            _make_private(response)
-        return response
 
 
 def _make_private(response) -> None:
