@@ -57,8 +57,12 @@ def _delete_file_after_commit(field_file) -> None:
 def _lock(entry: Entry) -> Entry:
     """Take the entry's current status from its locked row, so an organizer's decision and the
     applicant's edit cannot both pass the check they start from. Returns the stored row
-    (its status and project only)."""
-    current = Entry.objects.select_for_update().only("status", "project_id").get(pk=entry.pk)
+    (its status, project and files only)."""
+    current = (
+        Entry.objects.select_for_update()
+        .only("status", "project_id", "plan", "plan_size", "video", "video_size")
+        .get(pk=entry.pk)
+    )
     entry.status = current.status
     return current
 
@@ -137,6 +141,10 @@ def entry_save(
     else:
         stored = _lock(entry)
         previous_project = stored.project_id
+        # The files as stored now: one a resumable upload stored after this entry was read
+        # (``views.resumable``) is kept, or replaced (and deleted) like any other.
+        entry.plan, entry.plan_size = stored.plan.name, stored.plan_size
+        entry.video, entry.video_size = stored.video.name, stored.video_size
         if entry.status == S.ELIGIBLE and (previous_project or entry.project_id):
             bump_public_after_commit()  # the contest's page showed its project
         if entry.status == S.WITHDRAWN:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ..views import public, register, voting
+from ..views import public, register, resumable, voting
 
 app_name = "contest"
 urlpatterns = [
@@ -14,6 +14,31 @@ urlpatterns = [
     path("entries/<int:pk>/withdraw/", register.EntryWithdrawView.as_view(), name="entry_withdraw"),
     path("entries/<int:pk>/plan/", register.EntryFileView.as_view(), {"kind": "plan"}, name="entry_plan"),
     path("entries/<int:pk>/video/", register.EntryFileView.as_view(), {"kind": "video"}, name="entry_video"),
+    # The plan and the video, resumably (tus 1.0): the collection, and one upload of the user's.
+    path(
+        "entries/<int:pk>/plan/tus/",
+        resumable.EntryFileResumableCreateView.as_view(),
+        {"kind": "plan"},
+        name="entry_plan_resumable",
+    ),
+    path(
+        "entries/<int:pk>/plan/tus/<uuid:upload_id>/",
+        resumable.EntryFileResumableUploadView.as_view(),
+        {"kind": "plan"},
+        name="entry_plan_resumable_upload",
+    ),
+    path(
+        "entries/<int:pk>/video/tus/",
+        resumable.EntryFileResumableCreateView.as_view(),
+        {"kind": "video"},
+        name="entry_video_resumable",
+    ),
+    path(
+        "entries/<int:pk>/video/tus/<uuid:upload_id>/",
+        resumable.EntryFileResumableUploadView.as_view(),
+        {"kind": "video"},
+        name="entry_video_resumable_upload",
+    ),
     path(
         "entries/<int:pk>/files/<int:file_pk>/",
         register.EntryFileView.as_view(),

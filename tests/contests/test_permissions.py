@@ -109,6 +109,12 @@ MATRIX = {
     "contest:entry_plan": ("get", "entry_b", ENTRY_FILE),
     "contest:entry_video": ("get", "entry_b", ENTRY_FILE),
     "contest:entry_file": ("get", "entry_file_b", ENTRY_FILE),
+    # Resumable uploads of B's plan and video (tus): B only (a POST without tus headers: 412);
+    # an upload that is not B's own is a 404 to B too.
+    "contest:entry_plan_resumable": ("post", "entry_b", row(302, 404, 412, 302, 302, 404, 404, 404)),
+    "contest:entry_video_resumable": ("post", "entry_b", row(302, 404, 412, 302, 302, 404, 404, 404)),
+    "contest:entry_plan_resumable_upload": ("get", "tus_b", row(302, 404, 404, 302, 302, 404, 404, 404)),
+    "contest:entry_video_resumable_upload": ("get", "tus_b", row(302, 404, 404, 302, 302, 404, 404, 404)),
     "contest:vote": ("get", "round_x", EVERYONE),
     "contest:vote_verify": ("get", "round_x", EVERYONE),
     "contest:vote_cast": ("post", "candidate_b", row(302, 302, 302, 302, 302, 302, 302, 302)),
@@ -188,6 +194,7 @@ def world():
         "criterion_x": [criterion_x.pk],
         "entry_b": [entry_b.pk],
         "entry_file_b": [entry_b.pk, stored.pk],
+        "tus_b": [entry_b.pk, "0c0ffee0-0000-4000-8000-000000000000"],
         "lineup_b": [lineup_b.pk],
         "candidate_b": [round_x.pk, entry_b.pk],
         "juror_x": [juror_x.pk],

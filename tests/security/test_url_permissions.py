@@ -275,6 +275,14 @@ TABLE: dict[str, Row] = {
     "contest:entry_withdraw": Row(lambda o: {"pk": o["contest_entry"].pk}),
     "contest:entry_plan": Row(lambda o: {"pk": o["contest_entry"].pk}, get=CONTEST),
     "contest:entry_video": Row(lambda o: {"pk": o["contest_entry"].pk}, get=CONTEST),
+    "contest:entry_plan_resumable": Row(lambda o: {"pk": o["contest_entry"].pk}),  # its applicant only (tus)
+    "contest:entry_plan_resumable_upload": Row(
+        lambda o: {"pk": o["contest_entry"].pk, "upload_id": "0c0ffee0-0000-4000-8000-000000000000"}
+    ),
+    "contest:entry_video_resumable": Row(lambda o: {"pk": o["contest_entry"].pk}),
+    "contest:entry_video_resumable_upload": Row(
+        lambda o: {"pk": o["contest_entry"].pk, "upload_id": "0c0ffee0-0000-4000-8000-000000000000"}
+    ),
     "contest:entry_file": Row(
         lambda o: {"pk": o["contest_entry"].pk, "file_pk": o["contest_entry_file"].pk}, get=CONTEST
     ),
