@@ -48,15 +48,7 @@
       if (!file) return;
       busy(1);
       const label = line(`${messages.msgUploading} ${file.name}`, "text-break");
-      const bar = document.createElement("div");
-      bar.className = "progress mb-1";
-      bar.setAttribute("role", "progressbar");
-      bar.setAttribute("aria-label", file.name);
-      bar.setAttribute("aria-valuemin", "0");
-      bar.setAttribute("aria-valuemax", "100");
-      const fill = document.createElement("div");
-      fill.className = "progress-bar";
-      bar.append(fill);
+      const { bar, fill } = window.resumableUpload.progressBar(file.name, "mb-1");
       const cancel = document.createElement("button");
       cancel.type = "button";
       cancel.className = "btn btn-link btn-sm px-0";

@@ -23,15 +23,7 @@
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
     const label = line(`${form.dataset.msgUploading} ${file.name}`, "text-break");
-    const bar = document.createElement("div");
-    bar.className = "progress mb-2";
-    bar.setAttribute("role", "progressbar");
-    bar.setAttribute("aria-label", file.name);
-    bar.setAttribute("aria-valuemin", "0");
-    bar.setAttribute("aria-valuemax", "100");
-    const fill = document.createElement("div");
-    fill.className = "progress-bar";
-    bar.append(fill);
+    const { bar, fill } = window.resumableUpload.progressBar(file.name, "mb-2");
     progress.replaceChildren(label, bar);
     const failed = (problems) => {
       progress.replaceChildren(line(`${file.name}：${(problems.length ? problems : [form.dataset.msgFailed]).join(" ")}`, "text-danger"));

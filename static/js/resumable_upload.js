@@ -106,7 +106,22 @@
     return names;
   }
 
+  // A Bootstrap progress bar for a file being sent: { bar, fill } (fill's width is the share sent).
+  function progressBar(name, spacing) {
+    const bar = document.createElement("div");
+    bar.className = `progress ${spacing}`;
+    bar.setAttribute("role", "progressbar");
+    bar.setAttribute("aria-label", name);
+    bar.setAttribute("aria-valuemin", "0");
+    bar.setAttribute("aria-valuemax", "100");
+    const fill = document.createElement("div");
+    fill.className = "progress-bar";
+    bar.append(fill);
+    return { bar, fill };
+  }
+
   window.resumableUpload = resumableUpload;
+  window.resumableUpload.progressBar = progressBar;
   window.resumableUpload.supported = supported;
   window.resumableUpload.unfinished = unfinished;
 })();
