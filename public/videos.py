@@ -34,7 +34,7 @@ from contests.selectors.voting import public_video as pitch_versions
 from core import view_counts
 from core.summary_sections import SummarySection, SummaryTable
 from events.models import Event, Week
-from events.selectors.public import ScheduleFilters
+from events.selectors.public import ScheduleFilters, at_place_of_form
 from exhibits.models import Pending, ProjectVideo
 from exhibits.selectors.public import public_projects
 from submissions.models import MediaFile
@@ -115,13 +115,7 @@ class VideoItem:
 
 def _filtered_events(*, week: Week, filters: ScheduleFilters):
     events = Event.objects.public().filter(week=week, status=Event.Status.APPROVED)
-    if filters.venue:
-        events = events.filter(Q(venue_id=filters.venue) | Q(venue__parent_id=filters.venue))
-    elif filters.no_venue:
-        events = events.filter(venue__isnull=True)
-    if filters.form:
-        events = events.filter(form=filters.form)
-    return events
+    return at_place_of_form(events, filters)
 
 
 def week_videos(*, week: Week, filters: ScheduleFilters, now: dt.datetime | None = None) -> list[VideoItem]:

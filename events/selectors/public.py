@@ -146,17 +146,24 @@ def search(queryset: QuerySet[Event], q: str) -> QuerySet[Event]:
     return queryset
 
 
-def schedule_events(*, week: Week, filters: ScheduleFilters) -> QuerySet[Event]:
-    events = with_public_details(Event.objects.public().filter(week=week))
-    if filters.day and not filters.all_days:
-        day_start = week.at(filters.day, dt.time.min)
-        events = events.filter(starts_at__lt=day_start + dt.timedelta(days=1), ends_at__gt=day_start)
+def at_place_of_form(events: QuerySet[Event], filters: ScheduleFilters) -> QuerySet[Event]:
+    """The venue filter (a venue and its sub-venues, or ``none``: no venue) and the form filter,
+    shared by the schedule and 云视频 (public.videos)."""
     if filters.venue:
         events = events.filter(Q(venue_id=filters.venue) | Q(venue__parent_id=filters.venue))
     elif filters.no_venue:
         events = events.filter(venue__isnull=True)
     if filters.form:
         events = events.filter(form=filters.form)
+    return events
+
+
+def schedule_events(*, week: Week, filters: ScheduleFilters) -> QuerySet[Event]:
+    events = with_public_details(Event.objects.public().filter(week=week))
+    if filters.day and not filters.all_days:
+        day_start = week.at(filters.day, dt.time.min)
+        events = events.filter(starts_at__lt=day_start + dt.timedelta(days=1), ends_at__gt=day_start)
+    events = at_place_of_form(events, filters)
     if filters.theme:
         events = events.filter(themes__id=filters.theme)
     if filters.q:
