@@ -20,6 +20,7 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
 READY_TIMEOUT = 60
+WARM_SHUTDOWN_SECONDS = 5
 
 
 def worker_environment(*, redis_url: str, queue: str, **extra: str) -> dict[str, str]:
@@ -84,16 +85,18 @@ class CeleryProcess:
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        """Warm shutdown: SIGTERM to the main process only, so a task still running finishes
+        """Warm shutdown: SIGTERM to the main process only, so a task still running may finish
         (a SIGTERM to the whole group kills the pool child mid-task: WorkerLostError); the group
-        is SIGKILLed if it has not exited within 20 s."""
+        is SIGKILLed if it has not exited within WARM_SHUTDOWN_SECONDS. A test that needs a
+        task's end waits for it before stopping (its log line), so a long transcode left running
+        costs a teardown seconds, not the 20 s it took each worker before."""
         if self.process.poll() is None:
             try:
                 os.kill(self.process.pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
             try:
-                self.process.wait(timeout=20)
+                self.process.wait(timeout=WARM_SHUTDOWN_SECONDS)
             except subprocess.TimeoutExpired:
                 self._signal_group(signal.SIGKILL)
                 self.process.wait(timeout=10)
