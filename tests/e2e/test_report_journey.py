@@ -1,11 +1,13 @@
 """The reporter's day: upload a photo and a video, watch both pass their checks, submit on time."""
 
+import contextlib
 import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from tests import factories
@@ -218,15 +220,21 @@ def test_several_uploads_run_at_once_each_can_be_cancelled_and_a_photo_can_be_re
     page.wait_for_selector('.media-item[data-name="旧照片.jpg"]')
 
     # A cancelled upload stores nothing and says so on its own row.
-    page.route("**/upload/**", lambda route: None)  # held: the request never answers
+    held = []
+    page.route("**/upload/**", lambda route: held.append(route))  # held: the request never answers
     page.set_input_files("input[name=photos]", str(new))
     page.click("#upload-form button[type=submit]")
     page.click("#upload-progress .upload-row button")
     assert "已取消" in page.inner_text("#upload-progress")
     page.unroute("**/upload/**")
+    # The browser gave the request up; the held route is let go too, so nothing of it can
+    # linger in the browser's network stack beside the replacement's upload.
+    for route in held:
+        with contextlib.suppress(PlaywrightError):
+            route.abort()
 
     page.set_input_files('.media-item[data-name="旧照片.jpg"] [data-role=replace-input]', str(new))
-    page.wait_for_selector('.media-item[data-name="新照片.jpg"]')
+    page.wait_for_selector('.media-item[data-name="新照片.jpg"]', timeout=30_000)
     page.wait_for_selector('.media-item[data-name="旧照片.jpg"]', state="detached")
     assert list(MediaFile.objects.values_list("original_name", flat=True)) == ["新照片.jpg"]
     assert page.evaluate("window.notReloaded") is True
