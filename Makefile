@@ -48,10 +48,12 @@ run: messages
 		--pidfile=var/worker.pid --schedule=var/celerybeat-schedule & \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-## Run the whole suite (SQLite by default; .ci/run switches PostgreSQL and Redis on).
+## Run the whole suite (SQLite by default; .ci/run switches PostgreSQL and Redis on), in
+## TEST_WORKERS processes (pytest-xdist; each has its own test database; 1 runs it serially).
+TEST_WORKERS ?= 2
 test: install-dev
 	DJANGO_SETTINGS_MODULE=shuangchuang.test_settings $(MANAGE) compile_catalogs
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(if $(filter-out 0 1,$(TEST_WORKERS)),-n $(TEST_WORKERS)) $(PYTEST_ARGS)
 
 ## Extract new strings into the English catalogue (needs GNU gettext).
 makemessages: install-dev
