@@ -191,7 +191,8 @@ if MEDIA_STORAGE == "s3":
     except ImportError:  # `manage.py check --deploy` says so (core/checks.py)
         _TransferConfig = _S3Config = None
     _media_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # django-storages' S3 backend, storing a finished resumable upload by a copy inside S3.
+        "BACKEND": "core.resumable.storage.MediaS3Storage",
         "OPTIONS": {
             # Empty or missing values are reported by `manage.py check --deploy`, not here.
             "bucket_name": env.str("S3_BUCKET", default=""),

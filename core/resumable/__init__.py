@@ -7,8 +7,8 @@ subclass: which target the URL names and whether the user may upload to it, whet
 of the announced length may start at all (before its first byte is stored), and what a
 finished file becomes. ``services.resumable_expire`` removes what was left unfinished.
 
-Object storage: the bytes are always staged on local disk (parts never sit in memory); the
-domain's finishing step hands the staged file to the storage, which for S3 sends it as a
-multipart upload from that file. Parts are not sent to S3 while the upload is running (see
-docs/resumable_uploads.md).
+Object storage (``MEDIA_STORAGE=s3``): an upload is an S3 multipart upload from its creation
+(``objects``): PATCH bytes go to the bucket as parts, a remainder too small for a part waits
+there as a small object, the row's lock stands for the file's ``flock``, and no web host
+keeps anything of an unfinished upload (see docs/resumable_uploads.md).
 """

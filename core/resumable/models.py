@@ -11,8 +11,12 @@ from django.utils import timezone
 
 
 class ResumableUpload(models.Model):
-    """A file arriving in pieces. ``offset`` counts the bytes already on disk (fsync'd) in the
-    staging file ``staged_name``; it only moves forward, after the bytes are written.
+    """A file arriving in pieces. ``offset`` counts the bytes already kept; it only moves
+    forward, after the bytes are written: on local disk, fsync'd in the staging file
+    ``staged_name``; on S3 (``multipart_id`` set), in the parts of that multipart upload
+    (``parts``: ``{"number", "etag", "size"}`` each) and in the tail's small objects, bytes
+    too few yet for a part of their own (``tail``: ``{"start", "size"}`` each), so that
+    ``offset`` is the parts' sizes plus the tail's (``core.resumable.objects``).
 
     ``purpose`` names the domain step that finishes it (``report_media``) and ``target`` what
     it is for, in that domain's words (``"12/2026-05-20"``: an event's day); core reads neither.
@@ -28,6 +32,9 @@ class ResumableUpload(models.Model):
     offset = models.BigIntegerField(default=0)
     metadata = models.JSONField(default=dict, blank=True)
     staged_name = models.CharField(max_length=100)
+    multipart_id = models.CharField(max_length=1024, blank=True)
+    parts = models.JSONField(default=list, blank=True)
+    tail = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -12,17 +12,17 @@ import datetime as dt
 import logging
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import staging
+from . import objects, staging
 from .models import ResumableUpload
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,8 @@ def resumable_create(
     """Open an upload of ``length`` bytes for ``owner`` (the domain has already said that a
     file this long may go to ``target``). Refused with 429 when the owner already has too many
     unfinished uploads, or too many bytes announced in them. Side effects: the row is written
-    and an empty staging file made."""
+    and an empty staging file made; with S3 media, a multipart upload started instead (one
+    that outlives a failed insert is aborted by the hourly sweep)."""
     now = now or timezone.now()
     max_open = getattr(settings, "RESUMABLE_MAX_OPEN_PER_USER", MAX_OPEN_PER_USER)
     max_bytes = getattr(settings, "RESUMABLE_MAX_OPEN_BYTES_PER_USER", MAX_OPEN_BYTES_PER_USER)
@@ -73,6 +74,7 @@ def resumable_create(
         announced = open_uploads.aggregate(total=Sum("length"))["total"] or 0
         if announced + length > max_bytes:
             raise Refused(429, _("未完成的上传总量过大，请等正在进行的上传完成后再传。"))
+        staged_name = f"{upload_id.hex}.part"
         upload = ResumableUpload.objects.create(
             id=upload_id,
             owner=owner,
@@ -80,12 +82,33 @@ def resumable_create(
             target=target,
             length=length,
             metadata=metadata,
-            staged_name=f"{upload_id.hex}.part",
+            staged_name=staged_name,
+            multipart_id=objects.start(staged_name) if objects.in_use() else "",
             created_at=now,
             expires_at=now + dt.timedelta(seconds=expire_seconds()),
         )
-        staging.create(upload.staged_name)  # a failure here rolls the row back
+        if not upload.multipart_id:
+            staging.create(upload.staged_name)  # a failure here rolls the row back
     return upload
+
+
+@contextlib.contextmanager
+def _held(upload: ResumableUpload) -> Iterator[ResumableUpload | None]:
+    """The upload held for one request, and its row as stored (None once it is gone): the
+    staging file's ``flock`` on local disk; on S3, where the next request may reach another
+    web host, the row's lock (``FOR UPDATE NOWAIT``) for a transaction that lasts the request
+    and ends with its commit, or with its connection when the process dies. Raises
+    ``staging.Busy`` when another request holds it, FileNotFoundError when the file is gone."""
+    if upload.multipart_id:
+        with transaction.atomic():
+            try:
+                current = ResumableUpload.objects.select_for_update(nowait=True).filter(pk=upload.pk).first()
+            except OperationalError:  # could not obtain the lock
+                raise staging.Busy from None
+            yield current
+    else:
+        with staging.appending(upload.staged_name):
+            yield ResumableUpload.objects.filter(pk=upload.pk).first()
 
 
 def resumable_append(
@@ -98,24 +121,21 @@ def resumable_append(
 ) -> ResumableUpload:
     """Append the ``size`` bytes of a PATCH body (``read``) at ``offset``.
 
-    Holds the staging file's lock for the request (another request for it: 423), reads the
+    Holds the upload for the request (another request for it: 423; ``_held``), reads the
     row again under it and refuses an ``offset`` other than the stored one (409), an expired
-    upload (410), more bytes than remain (413). The bytes go to disk first (fsync); only then
-    does a short transaction move the offset, by the bytes that really arrived (a dropped
-    connection keeps the part that came). Returns the row as stored; the caller finishes it
-    when it is complete, still under the lock (``finishing``)."""
+    upload (410), more bytes than remain (413). The bytes are kept first (local disk:
+    fsync'd; S3: parts and tail objects, ``objects.append``); only then does the offset
+    move, by the bytes that really arrived (a dropped connection keeps the part that came).
+    Returns the row as stored; the caller finishes it when it is complete
+    (``resumable_finish_held``)."""
     now = now or timezone.now()
     if upload.expired(now) and upload.finished_at is None:
         raise Refused(410, _("这次上传已过期，请重新上传。"))
+    if upload.multipart_id:
+        return _append_to_object(upload=upload, offset=offset, read=read, size=size)
     try:
         with staging.appending(upload.staged_name) as fd:
-            current = ResumableUpload.objects.filter(pk=upload.pk).first()
-            if current is None:
-                raise Refused(410, _("这次上传已过期，请重新上传。"))
-            if offset != current.offset:
-                raise Refused(409, _("上传位置不一致，请刷新后继续。"))
-            if size > current.length - current.offset:
-                raise Refused(413, _("发送的数据超过了声明的文件大小。"))
+            current = _checked(ResumableUpload.objects.filter(pk=upload.pk).first(), offset=offset, size=size)
             written = staging.append(fd, read, at=current.offset, limit=size)
             if written:
                 with transaction.atomic():
@@ -130,6 +150,38 @@ def resumable_append(
         raise Refused(423, _("这个文件正在上传，请稍候。")) from None
     except FileNotFoundError:
         raise Refused(410, _("这次上传已过期，请重新上传。")) from None
+
+
+def _checked(current: ResumableUpload | None, *, offset: int, size: int) -> ResumableUpload:
+    """The row as stored, read under the upload's lock: 410 when gone, 409 for another
+    offset, 413 for more bytes than remain."""
+    if current is None:
+        raise Refused(410, _("这次上传已过期，请重新上传。"))
+    if offset != current.offset:
+        raise Refused(409, _("上传位置不一致，请刷新后继续。"))
+    if size > current.length - current.offset:
+        raise Refused(413, _("发送的数据超过了声明的文件大小。"))
+    return current
+
+
+def _append_to_object(
+    *, upload: ResumableUpload, offset: int, read: Callable[[int], bytes], size: int
+) -> ResumableUpload:
+    """S3: the row is locked for the request (``_held``); the update that moves the offset
+    and names the new parts and tail commits with it."""
+    try:
+        with _held(upload) as locked:
+            current = _checked(locked, offset=offset, size=size)
+            written, parts, tail = objects.append(current, read, limit=size)
+            if written:
+                ResumableUpload.objects.filter(pk=current.pk).update(
+                    offset=F("offset") + written, parts=parts, tail=tail
+                )
+                current.offset += written
+                current.parts, current.tail = parts, tail
+            return current
+    except staging.Busy:
+        raise Refused(423, _("这个文件正在上传，请稍候。")) from None
 
 
 class StagedFile(UploadedFile):
@@ -149,33 +201,83 @@ class StagedFile(UploadedFile):
         return str(self.staged_path)
 
 
-def resumable_finish(*, upload: ResumableUpload, finish: Callable[[StagedFile], dict]) -> ResumableUpload:
+def resumable_finish(*, upload: ResumableUpload, finish: Callable[[UploadedFile], dict]) -> ResumableUpload:
     """Hand a complete upload to the domain's ``finish`` once (``finished_at`` is claimed
     first, so a repeated request never makes two files) and keep its answer in ``result``.
     ``finish`` takes the staged file and returns ``{"created": [...]}`` or ``{"errors": [...]}``;
-    an exception in it is logged and kept as a failure. The staging file is removed after
-    (a local storage has already moved it). Call with the staging file's lock held."""
+    an exception in it is logged and kept as a failure. The staged bytes are removed after
+    (a local storage has already moved the file). Call with the upload held
+    (``resumable_finish_held``), or for an upload nobody else knows yet (an empty file).
+
+    On S3 the multipart upload is completed first and the domain reads the object in a
+    stream (``objects.StagedObject``: its first bytes, its digest) and stores it under its
+    own name through the storage; the domain's step runs in a savepoint of the request's
+    transaction, so its failure leaves the claim and the answer to be written."""
     claimed = ResumableUpload.objects.filter(
         pk=upload.pk, finished_at__isnull=True, offset=F("length")
     ).update(finished_at=timezone.now())
     if not claimed:
         return ResumableUpload.objects.get(pk=upload.pk)
-    staged = StagedFile(upload)
+    if upload.multipart_id:
+        objects.complete(upload)  # raises (nothing claimed once the transaction rolls back)
+        staged: UploadedFile = objects.StagedObject(upload)
+        in_savepoint = transaction.atomic
+    else:
+        staged = StagedFile(upload)
+        in_savepoint = contextlib.nullcontext
     try:
-        result = finish(staged)
+        with in_savepoint():
+            result = finish(staged)
     except Exception:
         log.exception("finishing resumable upload %s failed", upload.pk)
         result = {"errors": [_("文件已收到，但保存失败，请重新上传。")]}
     finally:
         staged.close()
-        staging.delete(upload.staged_name)
+        _discard(upload.staged_name, upload.multipart_id)
     ResumableUpload.objects.filter(pk=upload.pk).update(result=result)
     upload.refresh_from_db()
     return upload
 
 
+def resumable_finish_held(
+    *, upload: ResumableUpload, finish: Callable[[UploadedFile], dict]
+) -> ResumableUpload:
+    """``resumable_finish`` with the upload held; when another request holds it (it is
+    finishing it) or has finished it already, the row as stored. 410 once it is gone."""
+    try:
+        with _held(upload) as current:
+            if current is not None:
+                return resumable_finish(upload=current, finish=finish)
+    except (staging.Busy, FileNotFoundError):
+        pass
+    current = ResumableUpload.objects.filter(pk=upload.pk).first()
+    if current is None:
+        raise Refused(410, _("这次上传已过期，请重新上传。"))
+    return current
+
+
+def _discard(staged_name: str, multipart_id: str) -> None:
+    """The staged bytes go: the local file, or the S3 multipart upload and its objects (a
+    failure there is logged; the hourly sweep removes what is left once it is old)."""
+    if not multipart_id:
+        staging.delete(staged_name)
+        return
+    try:
+        objects.discard(staged_name, multipart_id)
+    except Exception:
+        log.exception("removing the S3 staging of %s failed; the sweep retries", staged_name)
+
+
 def resumable_terminate(*, upload: ResumableUpload) -> None:
-    """Termination: the row and its staging file go (a file already made from it stays)."""
+    """Termination: the row and its staged bytes go (a file already made from it stays)."""
+    if upload.multipart_id:
+        try:
+            with _held(upload):
+                ResumableUpload.objects.filter(pk=upload.pk).delete()
+        except staging.Busy:
+            raise Refused(423, _("这个文件正在上传，请稍候。")) from None
+        _discard(upload.staged_name, upload.multipart_id)
+        return
     try:
         with staging.appending(upload.staged_name):
             ResumableUpload.objects.filter(pk=upload.pk).delete()
@@ -188,24 +290,43 @@ def resumable_terminate(*, upload: ResumableUpload) -> None:
 
 def resumable_expire(*, now: dt.datetime | None = None) -> int:
     """Remove the uploads whose time is up (``RESUMABLE_EXPIRE_SECONDS`` after they started),
-    rows and staging files, finished or not, in batches; then staging files that no row names
-    (a process died between making one and committing its row) and that are as old. A file
-    a request is still appending to is unlinked all the same: that request's commit then
-    finds no row and answers 410. Returns the number of rows removed."""
+    rows and staged bytes (local file, or S3 multipart upload and tail objects), finished or
+    not, in batches; then what no row names any more and is as old: staging files (a
+    process died between making one and committing its row) and, with S3 media, multipart
+    uploads and objects under the staging prefix (``objects.sweep``). A file a request is
+    still appending to is unlinked all the same: that request's commit then finds no row
+    and answers 410 (an S3 upload's row is locked by its request: its deletion waits for
+    that request's commit). Returns the number of rows removed."""
     now = now or timezone.now()
     removed = 0
     while batch := list(
-        ResumableUpload.objects.filter(expires_at__lte=now).values_list("pk", "staged_name")[:EXPIRE_BATCH]
+        ResumableUpload.objects.filter(expires_at__lte=now).values_list("pk", "staged_name", "multipart_id")[
+            :EXPIRE_BATCH
+        ]
     ):
-        ResumableUpload.objects.filter(pk__in=[pk for pk, _name in batch], expires_at__lte=now).delete()
-        for _pk, name in batch:
-            staging.delete(name)
+        ResumableUpload.objects.filter(pk__in=[pk for pk, _name, _id in batch], expires_at__lte=now).delete()
+        for _pk, name, multipart_id in batch:
+            _discard(name, multipart_id)
         removed += len(batch)
         if len(batch) < EXPIRE_BATCH:
             break
     removed_files = _remove_orphans(now)
-    if removed or removed_files:
-        log.info("expired %d resumable uploads, %d orphan staging files", removed, removed_files)
+    aborted = removed_objects = 0
+    if objects.in_use():
+        aborted, removed_objects = objects.sweep(
+            before=now - dt.timedelta(seconds=expire_seconds()),
+            live=lambda names: set(
+                ResumableUpload.objects.filter(staged_name__in=names).values_list("staged_name", flat=True)
+            ),
+        )
+    if removed or removed_files or aborted or removed_objects:
+        log.info(
+            "expired %d resumable uploads, %d orphan staging files, %d S3 multipart uploads, %d S3 objects",
+            removed,
+            removed_files,
+            aborted,
+            removed_objects,
+        )
     return removed
 
 
@@ -237,5 +358,6 @@ __all__ = [
     "resumable_create",
     "resumable_expire",
     "resumable_finish",
+    "resumable_finish_held",
     "resumable_terminate",
 ]

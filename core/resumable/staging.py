@@ -1,4 +1,5 @@
-"""The staging files that PATCH requests append to, on local disk.
+"""The staging files that PATCH requests append to, on local disk (local media; S3 media
+stage in the bucket instead: ``objects``).
 
 A file lives under ``RESUMABLE_UPLOAD_DIR`` (default ``MEDIA_ROOT/uploads-in-progress``, on the
 same file system as the media, so a finished local upload is renamed into place, not copied).
@@ -67,19 +68,28 @@ def append(fd: int, read, *, at: int, limit: int) -> int:
     raises: nothing of this request is committed, the client sends it again."""
     os.ftruncate(fd, at)
     written = 0
-    while written < limit:
-        try:
-            piece = read(min(CHUNK, limit - written))
-        except OSError:  # the connection dropped mid-body (UnreadablePostError is an OSError)
-            break
-        if not piece:
-            break
+    for piece in body_pieces(read, limit):
         view = memoryview(piece)
         while view:
             view = view[os.write(fd, view) :]
         written += len(piece)
     os.fsync(fd)
     return written
+
+
+def body_pieces(read, limit: int) -> Iterator[bytes]:
+    """A PATCH body from ``read(n)``, a megabyte at a time, at most ``limit`` bytes in all;
+    ends at the end of the body or when the client goes away (what came is given)."""
+    taken = 0
+    while taken < limit:
+        try:
+            piece = read(min(CHUNK, limit - taken))
+        except OSError:  # the connection dropped mid-body (UnreadablePostError is an OSError)
+            return
+        if not piece:
+            return
+        taken += len(piece)
+        yield piece
 
 
 def delete(staged_name: str) -> None:

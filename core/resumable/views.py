@@ -18,20 +18,20 @@ from __future__ import annotations
 import base64
 import binascii
 
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views import View
 
-from . import staging
 from .models import ResumableUpload
 from .services import (
     Refused,
-    StagedFile,
     resumable_append,
     resumable_create,
     resumable_finish,
+    resumable_finish_held,
     resumable_terminate,
 )
 
@@ -57,8 +57,10 @@ class ResumableTarget:
     def resumable_check(self, *, length: int, metadata: dict[str, str]) -> None:
         """Raise ``Refused`` (413 for a file too large, with the reason) before anything is stored."""
 
-    def resumable_finish(self, upload: ResumableUpload, staged: StagedFile) -> dict:
-        """Make the domain's file of a complete upload: ``{"created": [...]}`` or ``{"errors": [...]}``."""
+    def resumable_finish(self, upload: ResumableUpload, staged: UploadedFile) -> dict:
+        """Make the domain's file of a complete upload: ``{"created": [...]}`` or ``{"errors": [...]}``.
+        ``staged`` is a Django upload: the staging file on local disk (a file storage on the
+        same disk renames it into place), or the complete S3 object, read in a stream."""
         raise NotImplementedError
 
     def resumable_answer(self, upload: ResumableUpload) -> dict:
@@ -194,13 +196,10 @@ class ResumableUploadView(_TusView):
         return self._state(HttpResponse(status=204), upload)
 
     def _finish(self, upload: ResumableUpload) -> ResumableUpload:
-        try:
-            with staging.appending(upload.staged_name):
-                return resumable_finish(
-                    upload=upload, finish=lambda staged: self.resumable_finish(upload, staged)
-                )
-        except (staging.Busy, FileNotFoundError):  # another request is finishing it, or has
-            return ResumableUpload.objects.get(pk=upload.pk)
+        # Another request finishing it, or having finished it: the row as stored.
+        return resumable_finish_held(
+            upload=upload, finish=lambda staged: self.resumable_finish(upload, staged)
+        )
 
     def delete(self, request, *args, **kwargs):
         resumable_terminate(upload=self.upload())

@@ -155,7 +155,7 @@ class MotoServer:
         }
         return {
             **settings.STORAGES,
-            "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
+            "default": {"BACKEND": "core.resumable.storage.MediaS3Storage", "OPTIONS": options},
         }
 
 
