@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import SingleLineFieldsMixin
@@ -119,8 +120,13 @@ class EntryForm(SingleLineFieldsMixin, HelperMixin, forms.ModelForm):
             help_text = question.help_text or _("PDF 格式，不超过 20 MB。")
             if question.pk in self.stored_files:
                 help_text = f"{help_text} {_('已上传，重新上传会替换原文件。')}"
+            attrs = dict(PDF_ACCEPT)
+            if self.instance.pk:  # the edit page sends it at once, resumably (static/js/contest_upload.js)
+                attrs["data-tus"] = reverse(
+                    "contest:entry_file_resumable", args=[self.instance.pk, question.pk]
+                )
             return forms.FileField(
-                widget=forms.ClearableFileInput(attrs=PDF_ACCEPT), **{**common, "help_text": help_text}
+                widget=forms.ClearableFileInput(attrs=attrs), **{**common, "help_text": help_text}
             )
         if question.kind == FormField.Kind.MEMBERS:
             help_text = question.help_text or _(

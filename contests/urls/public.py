@@ -39,6 +39,19 @@ urlpatterns = [
         {"kind": "video"},
         name="entry_video_resumable_upload",
     ),
+    # A PDF answering one of the contest's file questions, resumably too.
+    path(
+        "entries/<int:pk>/questions/<int:question_pk>/tus/",
+        resumable.EntryFileResumableCreateView.as_view(),
+        {"kind": "file"},
+        name="entry_file_resumable",
+    ),
+    path(
+        "entries/<int:pk>/questions/<int:question_pk>/tus/<uuid:upload_id>/",
+        resumable.EntryFileResumableUploadView.as_view(),
+        {"kind": "file"},
+        name="entry_file_resumable_upload",
+    ),
     path(
         "entries/<int:pk>/files/<int:file_pk>/",
         register.EntryFileView.as_view(),

@@ -1,4 +1,5 @@
-// An entry's plan and pitch video on its edit page: a file chosen in the form goes up at once,
+// An entry's plan, pitch video and the PDFs answering the contest's file questions (inputs
+// with data-tus, their own address) on its edit page: a file chosen in the form goes up at once,
 // resumably (tus, resumable_upload.js), with a progress bar; a dropped connection or a reload
 // continues where it stopped (choose the same file again). The server stores it on the entry
 // through the form's checks, so the form's own file field is emptied once it is there and
@@ -32,12 +33,16 @@
     }
   });
 
-  [["plan", messages.tusPlan], ["video", messages.tusVideo]].forEach(([kind, endpoint]) => {
-    const input = form.querySelector(`input[type=file][name=${kind}_upload]`);
+  const files = [
+    ["plan", form.querySelector("input[type=file][name=plan_upload]"), messages.tusPlan],
+    ["video", form.querySelector("input[type=file][name=video_upload]"), messages.tusVideo],
+    ...Array.from(form.querySelectorAll("input[type=file][data-tus]"), (input) => ["file", input, input.dataset.tus]),
+  ];
+  files.forEach(([kind, input, endpoint]) => {
     if (!input || !endpoint) return;
     const status = document.createElement("div");
     status.className = "resumable-status";
-    status.id = `${kind}-upload-status`;
+    status.id = `${kind === "file" ? input.name : kind}-upload-status`;
     status.setAttribute("aria-live", "polite");
     input.insertAdjacentElement("afterend", status);
     const left = window.resumableUpload.unfinished(endpoint).filter(Boolean);

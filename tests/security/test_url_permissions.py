@@ -283,6 +283,16 @@ TABLE: dict[str, Row] = {
     "contest:entry_video_resumable_upload": Row(
         lambda o: {"pk": o["contest_entry"].pk, "upload_id": "0c0ffee0-0000-4000-8000-000000000000"}
     ),
+    "contest:entry_file_resumable": Row(
+        lambda o: {"pk": o["contest_entry"].pk, "question_pk": o["contest_field"].pk}
+    ),  # its applicant only (tus), and only a file question of its contest
+    "contest:entry_file_resumable_upload": Row(
+        lambda o: {
+            "pk": o["contest_entry"].pk,
+            "question_pk": o["contest_field"].pk,
+            "upload_id": "0c0ffee0-0000-4000-8000-000000000000",
+        }
+    ),
     "contest:entry_file": Row(
         lambda o: {"pk": o["contest_entry"].pk, "file_pk": o["contest_entry_file"].pk}, get=CONTEST
     ),
