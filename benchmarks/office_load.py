@@ -36,28 +36,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.in_process import ensure_database  # noqa: E402 (after the path)
+
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/shuangchuang_office_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuangchuang.test_settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("LOG_LEVEL", "ERROR")
 NAME = "办公压测活动周"
 TAG = "officeload"
-
-
-def ensure_database() -> None:
-    url = os.environ["DATABASE_URL"]
-    if not url.startswith("postgres"):
-        return
-    import psycopg2
-
-    base, name = url.rsplit("/", 1)
-    admin = psycopg2.connect(f"{base}/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
 
 
 def generate(events: int, busiest: int, media: int) -> dict:
@@ -144,7 +130,7 @@ def main() -> None:
     parser.add_argument("--profile", help="a path to profile once more with pyinstrument")
     args = parser.parse_args()
 
-    ensure_database()
+    ensure_database(script="office_load")
     import django
 
     django.setup()

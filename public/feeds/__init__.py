@@ -2,6 +2,10 @@
 
 Each module turns already-selected events into bytes or plain data; it runs no query of its
 own (the selectors did the joins), so a feed costs the same number of queries at any size.
+The .ics feeds write ``Event`` instances (``week_events``); the JSON API and the frab
+schedule write the plain rows of ``public.feed_rows`` (issue 21: building a thousand model
+instances cost more than writing them). What is the same for every event of a file (the
+page address, the form labels, the place of a venue) is worked out once per file.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import get_language
 
+from events.models import Event
+
 
 def absolute(path: str) -> str:
     """An absolute URL on the public site (SITE_URL), the same whichever host a request used."""
@@ -22,7 +28,13 @@ def absolute(path: str) -> str:
 def event_url(event) -> str:
     """The event's public page: reversed once per language and SITE_URL, then formatted (a
     reverse costs ~40 µs, and feeds ask for a thousand of them)."""
-    return _event_url_template(get_language(), settings.SITE_URL).format(event.pk)
+    return event_url_template().format(event.pk)
+
+
+def event_url_template() -> str:
+    """The absolute address of an event's page with ``{}`` for its id, for a writer that
+    formats a thousand of them (``template.format(pk)``)."""
+    return _event_url_template(get_language(), settings.SITE_URL)
 
 
 @functools.lru_cache(maxsize=16)
@@ -31,23 +43,38 @@ def _event_url_template(language: str, site_url: str) -> str:
     return (site_url + reverse("event_detail", args=[marker])).replace(str(marker), "{}")
 
 
-_form_labels: dict[tuple[str, str], str] = {}
-
-
 def form_label(event) -> str:
     """``event.get_form_display()`` translated once per form and language (7 gettext calls each)."""
-    key = (event.form, get_language())
-    label = _form_labels.get(key)
-    if label is None:
-        label = _form_labels[key] = str(event.get_form_display())
-    return label
+    return form_names().get(event.form, event.form)
+
+
+def form_names() -> dict[str, str]:
+    """Every form's label in the active language, translated once per language; a writer of a
+    thousand events asks once per file (``get_language()`` alone costs microseconds). An
+    unknown form is named by its value, as ``get_form_display`` names it."""
+    language = get_language()
+    labels = _form_names.get(language)
+    if labels is None:
+        labels = _form_names[language] = {form: str(label) for form, label in Event.Form.choices}
+    return labels
+
+
+_form_names: dict[str, dict[str, str]] = {}
+
+
+class LocalTimes(dict):
+    """ISO 8601 text of instants in one zone, each instant formatted once per file:
+    ``times[moment]`` is ``moment.astimezone(zone).isoformat()`` (an aware time's ``isoformat``
+    costs microseconds, and the events of a week share their start and end times)."""
+
+    def __init__(self, zone):
+        super().__init__()
+        self.zone = zone
+
+    def __missing__(self, moment):
+        text = self[moment] = moment.astimezone(self.zone).isoformat()
+        return text
 
 
 def site_host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
-
-
-def units_of(event) -> list[dict]:
-    units = [{"role": "host", "name": event.host.name}]
-    units += [{"role": partner.role, "name": partner.display_name} for partner in event.partners.all()]
-    return units

@@ -2,19 +2,23 @@
 
 ``api_version`` changes only when a field is removed or changes meaning; new fields may
 appear at any time and clients should ignore what they do not know.
+
+Written from the rows of ``public.feed_rows``; the place line of each venue and place, the
+page address and the zone are worked out once per file, not once per event (issue 21).
 """
 
 from __future__ import annotations
 
-from events.models import Event
+from events.models import Event, compose_full_title
 
 from ..places import where
-from . import absolute, event_url, units_of
+from . import LocalTimes, absolute, event_url_template
 
 API_VERSION = "1.0"
 
 
 def schedule(events, *, week, venues) -> dict:
+    """The document for ``events`` (``feed_rows.week_feed_events`` with units) of ``week``."""
     used_venue_ids = {event.venue_id for event in events}
     return {
         "api_version": API_VERSION,
@@ -30,7 +34,7 @@ def schedule(events, *, week, venues) -> dict:
         },
         "forms": [{"id": event_form, "name": str(label)} for event_form, label in events_forms()],
         "venues": [_venue(venue) for venue in venues if venue.pk in used_venue_ids or venue.kind == "main"],
-        "events": [_event(event) for event in events],
+        "events": _events(events, week),
     }
 
 
@@ -52,31 +56,49 @@ def _venue(venue) -> dict:
     }
 
 
-def _event(event) -> dict:
-    zone = event.week.zone
-    return {
-        "id": event.pk,
-        "title": event.full_title,
-        "subtitle": event.subtitle,
-        "form": event.form,
-        "themes": [theme.name for theme in event.themes.all()],
-        "place_kind": event.place_kind,
-        "venue_id": event.venue_id,
-        "place": event.place,
-        "where": where(event).line(),
-        "online_url": event.online_url or None,
-        "address": event.address,
-        "starts_at": event.starts_at.astimezone(zone).isoformat(),
-        "ends_at": event.ends_at.astimezone(zone).isoformat(),
-        "host": event.host.name,
-        "hosts": [unit.name for unit in event.hosts],
-        "units": units_of(event),
-        # "The live stream or replay link", as before the two were separate fields.
-        "live_url": event.live_url or event.recording_url or None,
-        "status": event.status,
-        "cancel_reason": event.cancel_reason if event.status == "cancelled" else None,
-        "description": event.description,
-        "url": event_url(event),
-        "ics_url": absolute(f"/events/{event.pk}.ics"),
-        "updated_at": event.updated_at.astimezone(zone).isoformat(),
-    }
+def _events(events, week) -> list[dict]:
+    times = LocalTimes(week.zone)
+    unified_title = week.unified_title
+    page_url = event_url_template()
+    events_prefix = absolute("/events/")
+    cancelled = Event.Status.CANCELLED
+    lines: dict[tuple, str] = {}  # the place line of each (kind, venue, place)
+    result = []
+    for event in events:
+        place_key = (event.place_kind, event.venue_id, event.place)
+        line = lines.get(place_key)
+        if line is None:
+            line = lines[place_key] = where(event).line()
+        host = event.host_name
+        units = [{"role": "host", "name": host}]
+        if event.partners:
+            units += [{"role": role, "name": name} for role, name in event.partners]
+        result.append(
+            {
+                "id": event.pk,
+                "title": compose_full_title(unified_title, event.subtitle),
+                "subtitle": event.subtitle,
+                "form": event.form,
+                "themes": event.themes,
+                "place_kind": event.place_kind,
+                "venue_id": event.venue_id,
+                "place": event.place,
+                "where": line,
+                "online_url": event.online_url or None,
+                "address": event.address,
+                "starts_at": times[event.starts_at],
+                "ends_at": times[event.ends_at],
+                "host": host,
+                "hosts": [host, *event.co_host_names],
+                "units": units,
+                # "The live stream or replay link", as before the two were separate fields.
+                "live_url": event.live_url or event.recording_url or None,
+                "status": event.status,
+                "cancel_reason": event.cancel_reason if event.status == cancelled else None,
+                "description": event.description,
+                "url": page_url.format(event.pk),
+                "ics_url": f"{events_prefix}{event.pk}.ics",
+                "updated_at": times[event.updated_at],
+            }
+        )
+    return result

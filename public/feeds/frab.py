@@ -5,114 +5,190 @@ several days becomes one slot per day (the format's durations stop at 99:59 and 
 a day at a time): daily from its start to its end time when those make a window, otherwise
 from the start to midnight, whole days, and midnight to the end. Slot ``n`` of event ``pk``
 has the id ``pk * 100 + n`` and a guid derived from the event's URL, so both are stable.
+
+Both are written from the rows of ``public.feed_rows`` (issue 21). What is the same for
+every slot of an event (room, address, track, abstract, links) is worked out once per event,
+and the XML is written as text, byte for byte what ElementTree wrote before
+(``ET.indent`` with two spaces, ``<tag />`` for an empty element, its escaping);
+tests/public/test_feed_writers.py keeps the ElementTree version to compare.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.etree import ElementTree as ET
+from typing import NamedTuple
 
 from django.urls import reverse
 
+from events.models import Event
+
 from ..places import room
-from . import absolute, event_url, form_label
+from . import LocalTimes, absolute, event_url_template, form_names
 
 GENERATOR = "shuangchuang-portal"
 FORMAT_VERSION = "1.0"
+MIDNIGHT = dt.time(0)
+ONE_DAY = dt.timedelta(days=1)
+_URL_NAMESPACE = uuid.NAMESPACE_URL.bytes
 
 
 @dataclass(frozen=True)
 class Slot:
+    """Day ``number`` of an event (0: the first or only one), in local times."""
+
     event: object
     number: int
     start: dt.datetime
     end: dt.datetime
 
-    @property
-    def id(self) -> int:
-        return self.event.pk * 100 + self.number
-
-    @property
-    def guid(self) -> str:
-        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{event_url(self.event)}#{self.number}"))
-
-    @property
-    def duration(self) -> str:
-        minutes = int((self.end - self.start).total_seconds() // 60)
-        return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
 
 def slots(event, zone) -> list[Slot]:
-    start = event.starts_at.astimezone(zone)
-    end = event.ends_at.astimezone(zone)
-    if start.date() == end.date() or end - start <= dt.timedelta(hours=24) and end.time() == dt.time(0):
-        return [Slot(event, 0, start, end)]
-    days = event.days
+    """The event's slots in ``zone`` (the .ics feeds write one VEVENT per slot)."""
+    start, end = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
+    return [Slot(event, number, slot_start, slot_end) for number, slot_start, slot_end in _spans(start, end)]
+
+
+def _spans(start: dt.datetime, end: dt.datetime) -> Sequence[tuple[int, dt.datetime, dt.datetime]]:
+    """(number, start, end) of each slot of an event from ``start`` to ``end`` (local times)."""
+    if start.date() == end.date() or end - start <= ONE_DAY and end.time() == MIDNIGHT:
+        return ((0, start, end),)
+    zone = start.tzinfo
+    # Event.days: an event ending at midnight does not run on the day that midnight starts.
+    first, last = start.date(), (end - dt.timedelta(microseconds=1)).date()
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
     result = []
-    daily = end.time() > start.time() and end.time() != dt.time(0)
+    daily = end.time() > start.time() and end.time() != MIDNIGHT
     for number, day in enumerate(days):
         if daily:
             slot_start = dt.datetime.combine(day, start.time(), tzinfo=zone)
             slot_end = dt.datetime.combine(day, end.time(), tzinfo=zone)
         else:
             slot_start = start if number == 0 else dt.datetime.combine(day, dt.time.min, tzinfo=zone)
-            next_midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+            next_midnight = dt.datetime.combine(day + ONE_DAY, dt.time.min, tzinfo=zone)
             slot_end = end if number == len(days) - 1 else next_midnight
-        result.append(Slot(event, number, slot_start, slot_end))
+        result.append((number, slot_start, slot_end))
     return result
+
+
+def _duration(start: dt.datetime, end: dt.datetime) -> str:
+    minutes = int((end - start).total_seconds() // 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def acronym(week) -> str:
     return f"sc{week.starts_on.year}_{week.pk}"
 
 
-def slug(slot: Slot, week) -> str:
-    return f"{acronym(week)}-event{slot.event.pk}_{slot.number}"
-
-
 def _room_guid(place: str) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, absolute(f"/rooms/{place}")))
+    return _url_guid(absolute(f"/rooms/{place}"))
+
+
+def _url_guid(name: str) -> str:
+    """``str(uuid.uuid5(uuid.NAMESPACE_URL, name))`` without building a UUID object (a slot
+    guid each): SHA-1 of namespace and name, version 5 and the RFC 4122 variant set."""
+    digest = bytearray(hashlib.sha1(_URL_NAMESPACE + name.encode(), usedforsecurity=False).digest()[:16])
+    digest[6] = digest[6] & 0x0F | 0x50
+    digest[8] = digest[8] & 0x3F | 0x80
+    text = digest.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def _schedule_url(name: str) -> str:
     return absolute(reverse(name))
 
 
-def _by_day(events, week) -> list[tuple[int, dt.date, dict[str, list[Slot]]]]:
-    """[(index, day, {room: [slots]})] for every day of the week, rooms in order of first use."""
+# Slots and tuples: fewer objects for the garbage collector to walk (at 5,000 events its
+# passes cost as much as the writing).
+
+
+@dataclass(slots=True)
+class _EventParts:
+    """What every slot of an event says alike, worked out once per event."""
+
+    row: object
+    room: str
+    url: str
+    track: str
+    abstract: str
+    links: list[dict]
+    # Its <room> line and its lines from <url> to </event>, written at its first slot.
+    xml: tuple[str, str] | None = None
+
+
+class _Entry(NamedTuple):
+    """One slot of an event; entries sort by start, then id."""
+
+    start: dt.datetime
+    id: int
+    guid: str
+    slug: str
+    end: dt.datetime
+    event: _EventParts
+
+
+def _by_day(events, week) -> list[tuple[int, dt.date, dict[str, list[_Entry]]]]:
+    """[(index, day, {room: [entries]})] for every day of the week, rooms in order of first use,
+    each room's slots by start and id."""
     zone = week.zone
-    days: dict[dt.date, dict[str, list[Slot]]] = {day: {} for day in week.days}
+    prefix = f"{acronym(week)}-event"
+    page_url = event_url_template()
+    cancelled = Event.Status.CANCELLED
+    labels = form_names()
+    rooms_of: dict[tuple, str] = {}  # the room of each (kind, venue, place)
+    days: dict[dt.date, dict[str, list[_Entry]]] = {day: {} for day in week.days}
     for event in events:
-        for slot in slots(event, zone):
-            day = slot.start.date()
-            if day in days:
-                days[day].setdefault(room(event), []).append(slot)
+        place_key = (event.place_kind, event.venue_id, event.place)
+        place = rooms_of.get(place_key)
+        if place is None:
+            place = rooms_of[place_key] = room(event)
+        url = page_url.format(event.pk)
+        track = labels.get(event.form, event.form)
+        abstract = f"{track} · {event.host_name}"
+        if event.status == cancelled:
+            abstract = f"[CANCELLED] {event.cancel_reason} · {abstract}"
+        parts = _EventParts(event, place, url, track, abstract, _media_links(event))
+        for number, start, end in _spans(event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)):
+            rooms = days.get(start.date())
+            if rooms is not None:
+                slot_id, guid = event.pk * 100 + number, _url_guid(f"{url}#{number}")
+                entry = _Entry(start, slot_id, guid, f"{prefix}{event.pk}_{number}", end, parts)
+                rooms.setdefault(place, []).append(entry)
     for rooms in days.values():
-        for room_slots in rooms.values():
-            room_slots.sort(key=lambda slot: (slot.start, slot.id))
+        for entries in rooms.values():
+            entries.sort()
     return [(index, day, days[day]) for index, day in enumerate(week.days, start=1)]
 
 
 def _day_bounds(week, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     start = week.at(day, dt.time.min)
-    return start, start + dt.timedelta(days=1)
+    return start, start + ONE_DAY
 
 
-def _abstract(event) -> str:
-    text = f"{form_label(event)} · {event.host.name}"
-    if event.status == event.Status.CANCELLED:
-        text = f"[CANCELLED] {event.cancel_reason} · {text}"
-    return text
+def _media_links(event) -> list[dict]:
+    """The relay and, when it is another address, the recording."""
+    links = [{"type": "media", "url": event.live_url, "title": "直播 / live"}] if event.live_url else []
+    if event.recording_url and event.recording_url != event.live_url:
+        links.append({"type": "media", "url": event.recording_url, "title": "回放 / recording"})
+    return links
+
+
+# --- schedule.xml ---------------------------------------------------------------------------
+# Written line by line as ElementTree wrote the indented tree: a child on its own line, two
+# spaces deeper than its parent; an element without text or children as ``<tag />``.
 
 
 def schedule_xml(events, *, week) -> bytes:
-    root = ET.Element("schedule")
-    ET.SubElement(root, "generator", name=GENERATOR, version=FORMAT_VERSION)
-    ET.SubElement(root, "url").text = _schedule_url("schedule_xml")
-    ET.SubElement(root, "version").text = FORMAT_VERSION
-    conference = ET.SubElement(root, "conference")
+    lines = [
+        "<schedule>",
+        f'  <generator name="{_attribute(GENERATOR)}" version="{_attribute(FORMAT_VERSION)}" />',
+        _leaf("  ", "url", _schedule_url("schedule_xml")),
+        _leaf("  ", "version", FORMAT_VERSION),
+        "  <conference>",
+    ]
     for tag, text in (
         ("acronym", acronym(week)),
         ("title", week.name),
@@ -124,61 +200,121 @@ def schedule_xml(events, *, week) -> bytes:
         ("url", _schedule_url("schedule")),
         ("time_zone_name", week.time_zone),
     ):
-        ET.SubElement(conference, tag).text = text
+        lines.append(_leaf("    ", tag, text))
+    lines.append("  </conference>")
+    subtitle = _leaf(_EVENT_CHILD, "subtitle", week.unified_title)
+    times = LocalTimes(week.zone)
     for index, day, rooms in _by_day(events, week):
         start, end = _day_bounds(week, day)
-        day_el = ET.SubElement(
-            root, "day", index=str(index), date=day.isoformat(), start=start.isoformat(), end=end.isoformat()
-        )
-        for place, room_slots in rooms.items():
-            room_el = ET.SubElement(day_el, "room", name=place, guid=_room_guid(place))
-            for slot in room_slots:
-                _xml_event(room_el, slot, week)
-    ET.indent(root)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
+        day_tag = f'  <day index="{index}" date="{day}" start="{start.isoformat()}" end="{end.isoformat()}"'
+        if not rooms:
+            lines.append(day_tag + " />")
+            continue
+        lines.append(day_tag + ">")
+        for place, entries in rooms.items():
+            lines.append(f'    <room name="{_attribute(place)}" guid="{_room_guid(place)}">')
+            for entry in entries:
+                parts, slot_start = entry.event, entry.start
+                if parts.xml is None:
+                    parts.xml = _xml_event_parts(parts, subtitle)
+                room_line, shared = parts.xml
+                # Ids, guid, times and slug are digits, hex and ASCII: nothing to escape.
+                lines += (
+                    f'      <event id="{entry.id}" guid="{entry.guid}">',
+                    f"        <date>{times[slot_start]}</date>",
+                    f"        <start>{slot_start.hour:02d}:{slot_start.minute:02d}</start>",
+                    f"        <duration>{_duration(slot_start, entry.end)}</duration>",
+                    room_line,
+                    f"        <slug>{entry.slug}</slug>",
+                    shared,
+                )
+            lines.append("    </room>")
+        lines.append("  </day>")
+    lines.append("</schedule>")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + "\n".join(lines).encode("utf-8", "xmlcharrefreplace")
 
 
-def _xml_event(room_el, slot: Slot, week) -> None:
-    event = slot.event
-    el = ET.SubElement(room_el, "event", id=str(slot.id), guid=slot.guid)
-    for tag, text in (
-        ("date", slot.start.isoformat()),
-        ("start", slot.start.strftime("%H:%M")),
-        ("duration", slot.duration),
-        ("room", room(event)),
-        ("slug", slug(slot, week)),
-        ("url", event_url(event)),
+_EVENT_CHILD = " " * 8
+
+
+def _xml_event_parts(parts: _EventParts, subtitle: str) -> tuple[str, str]:
+    """The event's <room> line, and its lines from <url> to </event>."""
+    event = parts.row
+    lines = [
+        _leaf(_EVENT_CHILD, "url", parts.url),
         # The event's own subtitle is its title (every title would start alike otherwise);
         # the week's unified title is the frab subtitle.
-        ("title", event.subtitle),
-        ("subtitle", event.week.unified_title),
-        ("track", form_label(event)),
-        ("type", event.form),
-        ("language", "zh"),
-        ("abstract", _abstract(event)),
-        ("description", event.description),
-    ):
-        ET.SubElement(el, tag).text = text
-    ET.SubElement(el, "persons")  # units are not speakers; the host stands in the abstract
-    links = ET.SubElement(el, "links")
-    if event.live_url:
-        ET.SubElement(links, "link", href=event.live_url, type="media").text = "直播 / live"
-    if event.recording_url and event.recording_url != event.live_url:
-        ET.SubElement(links, "link", href=event.recording_url, type="media").text = "回放 / recording"
+        _leaf(_EVENT_CHILD, "title", event.subtitle),
+        subtitle,
+        _leaf(_EVENT_CHILD, "track", parts.track),
+        _leaf(_EVENT_CHILD, "type", event.form),
+        _leaf(_EVENT_CHILD, "language", "zh"),
+        _leaf(_EVENT_CHILD, "abstract", parts.abstract),
+        _leaf(_EVENT_CHILD, "description", event.description),
+        f"{_EVENT_CHILD}<persons />",  # units are not speakers; the host stands in the abstract
+    ]
+    if parts.links:
+        lines.append(f"{_EVENT_CHILD}<links>")
+        for link in parts.links:
+            href, text = _attribute(link["url"]), _text(link["title"])
+            lines.append(f'{_EVENT_CHILD}  <link href="{href}" type="media">{text}</link>')
+        lines.append(f"{_EVENT_CHILD}</links>")
+    else:
+        lines.append(f"{_EVENT_CHILD}<links />")
+    lines.append("      </event>")
+    return _leaf(_EVENT_CHILD, "room", parts.room), "\n".join(lines)
+
+
+def _leaf(indent: str, tag: str, text: str) -> str:
+    return f"{indent}<{tag}>{_text(text)}</{tag}>" if text else f"{indent}<{tag} />"
+
+
+# ElementTree's escaping (xml.etree.ElementTree._escape_cdata and _escape_attrib), the same
+# as xml.sax.saxutils.escape with these entities; a test is skipped for text without them,
+# which is most text (saxutils replaces anyway, at twice the cost).
+
+
+def _text(value: str) -> str:
+    if "&" in value:
+        value = value.replace("&", "&amp;")
+    if "<" in value:
+        value = value.replace("<", "&lt;")
+    if ">" in value:
+        value = value.replace(">", "&gt;")
+    return value
+
+
+_ATTRIBUTE_ENTITIES = (('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;"))
+
+
+def _attribute(value: str) -> str:
+    value = _text(value)
+    for character, entity in _ATTRIBUTE_ENTITIES:
+        if character in value:
+            value = value.replace(character, entity)
+    return value
+
+
+# --- The frab JSON --------------------------------------------------------------------------
 
 
 def schedule_json(events, *, week) -> dict:
     tracks = {}
     rooms = {}
     days = []
+    subtitle = week.unified_title
+    times = LocalTimes(week.zone)
     for index, day, day_rooms in _by_day(events, week):
         start, end = _day_bounds(week, day)
         json_rooms = {}
-        for place, room_slots in day_rooms.items():
-            rooms.setdefault(place, {"name": place, "guid": _room_guid(place)})
-            json_rooms[place] = [_json_event(slot, week) for slot in room_slots]
-            for slot in room_slots:
-                tracks.setdefault(slot.event.form, {"name": form_label(slot.event), "slug": slot.event.form})
+        for place, entries in day_rooms.items():
+            if place not in rooms:
+                rooms[place] = {"name": place, "guid": _room_guid(place)}
+            json_rooms[place] = [_json_event(entry, subtitle, times) for entry in entries]
+            for entry in entries:
+                form = entry.event.row.form
+                if form not in tracks:
+                    tracks[form] = {"name": entry.event.track, "slug": form}
         days.append(
             {
                 "index": index,
@@ -212,33 +348,26 @@ def schedule_json(events, *, week) -> dict:
     }
 
 
-def _json_event(slot: Slot, week) -> dict:
-    event = slot.event
+def _json_event(entry: _Entry, subtitle: str, times: LocalTimes) -> dict:
+    parts, start = entry.event, entry.start
+    event = parts.row
     return {
-        "guid": slot.guid,
-        "id": slot.id,
-        "date": slot.start.isoformat(),
-        "start": slot.start.strftime("%H:%M"),
-        "end": slot.end.isoformat(),
-        "duration": slot.duration,
-        "room": room(event),
-        "slug": slug(slot, week),
-        "url": event_url(event),
+        "guid": entry.guid,
+        "id": entry.id,
+        "date": times[start],
+        "start": f"{start.hour:02d}:{start.minute:02d}",
+        "end": times[entry.end],
+        "duration": _duration(start, entry.end),
+        "room": parts.room,
+        "slug": entry.slug,
+        "url": parts.url,
         "title": event.subtitle,
-        "subtitle": event.week.unified_title,
-        "track": form_label(event),
+        "subtitle": subtitle,
+        "track": parts.track,
         "type": event.form,
         "language": "zh",
-        "abstract": _abstract(event),
+        "abstract": parts.abstract,
         "description": event.description,
         "persons": [],
-        "links": _media_links(event),
+        "links": parts.links,
     }
-
-
-def _media_links(event) -> list[dict]:
-    """The relay and, when it is another address, the recording."""
-    links = [{"type": "media", "url": event.live_url, "title": "直播 / live"}] if event.live_url else []
-    if event.recording_url and event.recording_url != event.live_url:
-        links.append({"type": "media", "url": event.recording_url, "title": "回放 / recording"})
-    return links
