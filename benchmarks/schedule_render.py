@@ -1,0 +1,174 @@
+"""The schedule's server time without the page cache: cold, with the event cards kept, after one change.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/shuangchuang_schedule_bench REDIS_URL=redis://127.0.0.1:6379/3 \
+        .venv/bin/python benchmarks/schedule_render.py [--events 100 1000 5000] [--repeat 5] [--profile PATH]
+
+Uses the database in DATABASE_URL (default ``shuangchuang_schedule_bench``, created when
+missing; migrated) and the Redis of REDIS_URL as the shared cache (flushed: use a db of its
+own). For each size it makes the current week with ``manage.py generate_load_data --events N
+--venues 30 --units 20 --reset`` (today is its busiest day) and asks, through Django's test
+client in this process (no network), today's tab ``/schedule/``, all days
+``/schedule/?day=all`` and an event page:
+
+- **cache cleared**: the shared cache emptied before each request (no page, no event card);
+- **cards kept**: the public version bumped before each request (what any change does to the
+  page cache), the event cards from the previous render still in the cache;
+- **one event changed**: an event's subtitle changed and the version bumped before each
+  request, so the page is rendered again with that one card new.
+
+Prints the median of ``--repeat`` requests (after one to load templates) in milliseconds, wall
+and CPU time of this process (the machine may be shared: waiting for a core counts in the
+first only; PostgreSQL's and Redis's work in neither), as a Markdown table. ``--profile PATH``
+prints a cProfile of one more "cards kept" request to PATH at the largest size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from benchmarks.in_process import ensure_database  # noqa: E402 (after the path)
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/shuangchuang_schedule_bench")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuangchuang.test_settings")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("LOG_LEVEL", "ERROR")
+
+SCENARIOS = ("cache cleared", "cards kept", "one event changed")
+
+
+def generate(events: int) -> dict:
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "generate_load_data",
+        events=events,
+        venues=30,
+        units=20,
+        reset=True,
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    return json.loads(out.getvalue().strip().splitlines()[-1])
+
+
+def prepare(scenario: str, event_id: int, turn: int) -> None:
+    """Put the caches in the scenario's state (not timed)."""
+    from django.core.cache import cache
+
+    from core.public_cache import bump_public_version
+    from events.models import Event
+
+    if scenario == "cache cleared":
+        cache.clear()
+        return
+    if scenario == "one event changed":
+        Event.objects.filter(pk=event_id).update(subtitle=f"压测变更活动（第{turn}次）")
+    bump_public_version()
+
+
+def timed(client, path: str) -> tuple[float, float]:
+    start, cpu = time.perf_counter(), time.process_time()
+    response = client.get(path)
+    elapsed, cpu = (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
+    assert response.status_code == 200, (path, response.status_code)
+    return elapsed, cpu
+
+
+def measure(client, path: str, scenario: str, event_id: int, repeat: int) -> tuple[float, float]:
+    prepare(scenario, event_id, 0)
+    client.get(path)  # templates loaded, cards stored
+    walls, cpus = [], []
+    for turn in range(1, repeat + 1):
+        prepare(scenario, event_id, turn)
+        wall, cpu = timed(client, path)
+        walls.append(wall)
+        cpus.append(cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def profile(client, path: str, event_id: int, out: str) -> None:
+    prepare("cards kept", event_id, 0)
+    client.get(path)
+    prepare("cards kept", event_id, 0)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    client.get(path)
+    profiler.disable()
+    with open(out, "w") as stream:
+        pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(60)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--events", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--profile", default="")
+    args = parser.parse_args()
+
+    ensure_database(script="schedule_render")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    call_command("migrate", verbosity=0)
+    redis_cache = {
+        "default": {
+            "BACKEND": "shuangchuang.redis_cache.PortalRedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    results: dict[tuple[str, str, int], tuple[float, float]] = {}
+    with override_settings(CACHES=redis_cache, DEBUG=False):
+        assert settings.CACHES["default"]["BACKEND"].endswith("PortalRedisCache")
+        client = Client()
+        for size in args.events:
+            made = generate(size)
+            event_id = made["middle_event"]
+            targets = [
+                ("/schedule/ (today)", "/schedule/"),
+                ("/schedule/?day=all", "/schedule/?day=all"),
+                ("event page", f"/events/{event_id}/"),
+            ]
+            for label, path in targets:
+                for scenario in SCENARIOS:
+                    results[(label, scenario, size)] = measure(client, path, scenario, event_id, args.repeat)
+                    print(
+                        f"{size:>5} {label:<20} {scenario:<18} {results[(label, scenario, size)]}",
+                        file=sys.stderr,
+                    )
+            if args.profile and size == max(args.events):
+                profile(client, "/schedule/?day=all", event_id, args.profile)
+
+    sizes = args.events
+    print("| page | case | " + " | ".join(f"{size:,} events" for size in sizes) + " |")
+    print("|---|---|" + "---:|" * len(sizes))
+    for label, _path in targets:
+        for scenario in SCENARIOS:
+            cells = [results[(label, scenario, size)] for size in sizes]
+            print(
+                f"| {label} | {scenario} | "
+                + " | ".join(f"{wall:.1f} ms (CPU {cpu:.1f})" for wall, cpu in cells)
+                + " |"
+            )
+
+
+if __name__ == "__main__":
+    main()

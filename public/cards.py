@@ -1,0 +1,161 @@
+"""An event's card in a list (the schedule, the home page, a venue's page, the archive): what
+it prints as plain strings, made once per event, and its HTML kept per event.
+
+A card used to be ``_event_item.html`` fed the event, formatting six dates and translating a
+dozen labels per event. Now ``event_card`` formats each date once, the labels are translated
+once per list (``card_labels``), the event's address is one reversed prefix formatted, and
+the template only places strings. The HTML of each card is kept in the shared cache
+(``core.fragments``) under a key made of its content: the card's strings (which include its
+"live now" state, so the clock is part of the key, not of a cached piece that could be
+stale), the labels, the template and the language. A card whose event changed has a new
+key; the others come from the cache. Works on ``Event`` instances and on the schedule's
+``EventRow``s alike, after ``mark_for_display`` and ``public.videos.mark_relays``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from core.fragments import cached_fragments
+from events.models import Event
+
+from . import places, presenters
+
+TEMPLATE = "public/_event_item.html"
+# Stands for the event's id in the reversed address of an event page.
+_PK_MARKER = 987654321
+
+
+class EventCard(NamedTuple):
+    """Everything a card prints, already formatted; the template places it. (A tuple: a
+    thousand are made per page, and its ``repr`` is the key's input.)"""
+
+    pk: int
+    url: str
+    css_class: str
+    days: str  # a multi-day event's days, or the date where the list spans days; else ""
+    starts_iso: str
+    starts_time: str
+    ends_iso: str
+    ends_time: str
+    subtitle: str
+    form: str
+    cancelled: bool
+    changed: bool
+    ongoing: bool  # 进行中: running now, with no relay to link
+    relay: bool  # the 直播中 link is in the card (static/js/player.js shows it on time)
+    relay_hidden: bool
+    relay_url: str  # the platform's page, or the event page's player for an HLS stream
+    relay_is_platform: bool
+    play_url: str  # the play beacon, counted when a platform link is followed
+    replay: bool  # the 回放 link is in the card
+    replay_hidden: bool
+    replay_url: str
+    where: str
+    hosts: str
+
+    def key(self) -> str:
+        """A digest of everything the card prints: a new one whenever any of it changes."""
+        return hashlib.md5(tuple.__repr__(self).encode(), usedforsecurity=False).hexdigest()
+
+
+class CardMaker:
+    """Makes the cards of one list: the labels, addresses and form names are looked up once."""
+
+    def __init__(self, *, show_date: bool = False, at_venue: bool = False):
+        self.show_date, self.at_venue = show_date, at_venue
+        self.event_url = reverse("event_detail", args=[_PK_MARKER]).replace(str(_PK_MARKER), "{}")
+        self.play_url = reverse("video_play")
+        self.forms = {value: str(label) for value, label in Event.Form.choices}
+        # The zone the page shows times in (``{% timezone week.time_zone %}``), looked up once.
+        self.zone = timezone.get_current_timezone()
+
+    def card(self, event) -> EventCard:
+        starts_at, ends_at = event.starts_at.astimezone(self.zone), event.ends_at.astimezone(self.zone)
+        # "2026-09-25T09:00:00+08:00": the time of day is [11:16], no strftime needed.
+        starts_iso, ends_iso = starts_at.isoformat(), ends_at.isoformat()
+        url = self.event_url.format(event.pk)
+        cancelled = event.status == Event.Status.CANCELLED
+        approved = event.status == Event.Status.APPROVED
+        days = event.days
+        if len(days) > 1:
+            day_label = presenters.date_span(days[0], days[-1])
+        elif self.show_date:
+            day_label = presenters.month_day(starts_at.date())
+        else:
+            day_label = ""
+        relay = approved and bool(event.live_url) and not event.is_over
+        relay_is_platform = relay and not event.relay_is_hls
+        return EventCard(
+            pk=event.pk,
+            url=url,
+            css_class="event-card"
+            + (" is-cancelled" if cancelled else "")
+            + (" is-live" if event.is_live else ""),
+            days=day_label,
+            starts_iso=starts_iso,
+            starts_time=starts_iso[11:16],
+            ends_iso=ends_iso,
+            ends_time=ends_iso[11:16],
+            subtitle=event.subtitle,
+            form=self.forms.get(event.form, event.form),
+            cancelled=cancelled,
+            changed=event.is_changed,
+            ongoing=event.is_live and not event.live_url,
+            relay=relay,
+            relay_hidden=not event.relay_on,
+            relay_url=(event.live_url if relay_is_platform else f"{url}#relay") if relay else "",
+            relay_is_platform=relay_is_platform,
+            play_url=self.play_url if relay_is_platform else "",
+            replay=approved and event.has_recording,
+            replay_hidden=not event.replay_on,
+            replay_url=f"{url}#recording",
+            where=places.where(event, at_venue=self.at_venue).line(),
+            hosts=event.host_names,
+        )
+
+
+def card_labels() -> dict[str, str]:
+    """The words every card says, translated once per list."""
+    return {
+        "to": _("至"),
+        "cancelled": _("已取消"),
+        "changed": _("有变更"),
+        "ongoing": _("进行中"),
+        "live": _("直播中"),
+        "replay": _("回放"),
+        "place": _("地点"),
+        "colon": _("："),
+        "host": _("主办"),
+    }
+
+
+def event_cards(events: Iterable, *, show_date: bool = False, at_venue: bool = False) -> list[EventCard]:
+    maker = CardMaker(show_date=show_date, at_venue=at_venue)
+    return [maker.card(event) for event in events]
+
+
+def rendered_cards(events: Iterable, *, show_date: bool = False, at_venue: bool = False) -> SafeString:
+    """The HTML of the events' cards, each from the cache or rendered and stored."""
+    cards = event_cards(events, show_date=show_date, at_venue=at_venue)
+    template = get_template(TEMPLATE)
+    labels = card_labels()
+    # The template's text and the labels are part of every key: a new release or catalogue
+    # makes new cards instead of serving the old wording.
+    prefix = hashlib.md5(
+        f"{template.template.source}{sorted(labels.items())}".encode(), usedforsecurity=False
+    ).hexdigest()[:12]
+    keys = [f"public:card:{get_language()}:{prefix}:{card.pk}:{card.key()}" for card in cards]
+    fragments = cached_fragments(
+        keys, lambda index: template.render({"card": cards[index], "labels": labels})
+    )
+    return mark_safe("".join(fragments))  # noqa: S308 (each card was rendered by its template, escaped)

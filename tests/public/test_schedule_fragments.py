@@ -1,0 +1,227 @@
+"""The schedule's event cards are kept per event (public.cards, core.fragments): the page is the
+same whether the cards come from the cache, are rendered afresh, or the cache is down; after a
+change only the changed cards are rendered again; the queries do not grow with the events."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core.public_cache import bump_public_version
+from events.models import Event, EventPartner
+from events.services.workflow import event_cancel
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+CARD_TEMPLATE = "public/_event_item.html"
+DAY1, DAY2, DAY3, DAY4 = (dt.date(2026, 9, 20) + dt.timedelta(days=n) for n in range(4))
+NOW = factories.at(DAY2, 10)
+ALL_DAYS = reverse("schedule") + "?day=all"
+# A Redis that is not there: every call is refused at once, as when the server is down.
+REDIS_DOWN = {
+    "default": {
+        "BACKEND": "shuangchuang.redis_cache.PortalRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+@pytest.fixture
+def varied_week(week, main_venue, sub_venue):
+    """A week with every kind of card: multi-day, cancelled, changed, live with a platform link
+    or an HLS stream or no relay, a recording, each place kind, co-hosts, markup in a title."""
+    co_host = factories.organizer(name="昆山市科技局")
+
+    def event(subtitle, day, start, end, **fields):
+        fields.setdefault("venue", main_venue)
+        return factories.event(
+            week=week,
+            subtitle=subtitle,
+            starts_at=factories.at(day, start),
+            ends_at=factories.at(day, end),
+            **fields,
+        )
+
+    events = {
+        "plain": event("科技金融对接会", DAY1, 9, 11, form=Event.Form.ROADSHOW),
+        "multi_day": factories.event(
+            week=week,
+            subtitle="科技成果三日展",
+            venue=sub_venue,
+            form=Event.Form.EXHIBITION,
+            starts_at=factories.at(DAY1, 9),
+            ends_at=factories.at(DAY3, 17),
+        ),
+        "cancelled": event(
+            "取消的路演", DAY2, 14, 16, status=Event.Status.CANCELLED, cancel_reason="场地调整"
+        ),
+        "changed": event("改期的沙龙", DAY2, 15, 17, changed_at=factories.at(DAY1, 8)),
+        "live_platform": event("直播的论坛", DAY2, 9, 12, live_url="https://live.example.com/forum"),
+        "live_hls": event("自播的论坛", DAY2, 9, 12, live_url="https://live.example.com/a/index.m3u8"),
+        "live_no_relay": event("进行中的讲座", DAY2, 9, 12, venue=sub_venue, place="开发区分会场二楼"),
+        "recorded": event("有回放的论坛", DAY1, 14, 16, recording_url="https://video.example.com/1"),
+        "later_relay": event("明天直播的大赛", DAY4, 9, 12, live_url="https://live.example.com/later"),
+        "online": event("线上训练营", DAY3, 19, 21, place_kind=Event.PlaceKind.ONLINE, venue=None, place=""),
+        "elsewhere": event(
+            "广州交流会", DAY3, 9, 11, place_kind=Event.PlaceKind.ELSEWHERE, venue=None, place="广州"
+        ),
+        "hybrid": event(
+            "线上线下论坛",
+            DAY3,
+            13,
+            15,
+            place_kind=Event.PlaceKind.HYBRID,
+            online_url="https://meet.example.com/x",
+        ),
+        "place": event(
+            "全市联动", DAY4, 9, 17, place_kind=Event.PlaceKind.PLACE, venue=None, place="全市各区镇"
+        ),
+        "markup": event('带"引号"&<b>标签</b>的活动', DAY4, 14, 15),
+    }
+    EventPartner.objects.create(
+        event=events["plain"], role=EventPartner.Role.HOST, organizer=co_host, order=1, may_report=True
+    )
+    return events
+
+
+class CardRenders:
+    """The subtitles of the cards rendered (not taken from the cache) since the last ``take``."""
+
+    def __init__(self):
+        self.subtitles: list[str] = []
+
+    def __call__(self, sender, template, context, **kwargs):
+        if template.name == CARD_TEMPLATE:
+            self.subtitles.append(context["card"].subtitle)
+
+    def take(self) -> list[str]:
+        taken, self.subtitles = sorted(self.subtitles), []
+        return taken
+
+
+@pytest.fixture
+def card_renders():
+    renders = CardRenders()
+    template_rendered.connect(renders)
+    yield renders
+    template_rendered.disconnect(renders)
+
+
+def page(client, url: str = ALL_DAYS):
+    """The page rendered now (a new public version: no cached page), cards as the cache has them."""
+    bump_public_version()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.context is not None, "the page was rendered, not served from the page cache"
+    return response
+
+
+def test_the_page_is_the_same_with_the_cards_cold_warm_and_without_the_cache(client, varied_week):
+    with time_machine.travel(NOW, tick=False):
+        cache.clear()
+        cold = page(client).content
+        warm = page(client).content
+        with override_settings(CACHES=REDIS_DOWN, CACHE_RETRY_SECONDS=0):
+            down = client.get(ALL_DAYS)
+        cache.clear()
+        english_cold = page(client, "/en" + ALL_DAYS).content
+        english_warm = page(client, "/en" + ALL_DAYS).content
+
+    assert down.status_code == 200
+    assert warm == cold
+    assert down.content == cold
+    assert english_warm == english_cold != cold
+    html = cold.decode()
+    # Every kind of card is there, as it was before the cards were kept.
+    assert html.count('<li class="event-card') == len(varied_week)
+    assert '<li class="event-card is-cancelled">' in html
+    assert html.count('<li class="event-card is-live">') == 4  # the three of the morning and the fair
+    assert '<span class="event-days">9月20日—22日</span>' in html
+    assert "带&quot;引号&quot;&amp;&lt;b&gt;标签&lt;/b&gt;的活动" in html
+    assert "主办：" in html and "、昆山市科技局" in html
+    assert "广州（外地）" in html and ">线上</span>" in html
+    assert f'href="/events/{varied_week["live_hls"].pk}/#relay"' in html
+    assert 'href="https://live.example.com/forum" rel="noopener" target="_blank"' in html
+    assert f'href="/events/{varied_week["recorded"].pk}/#recording"' in html
+    assert f'data-play-id="{varied_week["later_relay"].pk}"' in html
+    assert f'href="/en/events/{varied_week["plain"].pk}/"' in english_cold.decode()
+
+
+def test_a_change_renders_only_the_cards_that_show_it(
+    client, varied_week, card_renders, office_user, django_capture_on_commit_callbacks
+):
+    everything = sorted(event.subtitle for event in varied_week.values())
+    with time_machine.travel(NOW, tick=False):
+        cache.clear()
+        page(client)
+        assert card_renders.take() == everything
+        page(client)
+        assert card_renders.take() == []
+
+        # An event cancelled by the office: its card only, and the page says so.
+        with django_capture_on_commit_callbacks(execute=True):
+            event_cancel(event=varied_week["changed"], by=office_user, reason="嘉宾行程变化")
+        html = page(client).content.decode()
+        assert card_renders.take() == ["改期的沙龙"]
+        assert html.count('<li class="event-card is-cancelled">') == 2
+
+        # A venue renamed: the cards that name it.
+        sub_venue = varied_week["multi_day"].venue
+        sub_venue.name = "开发区新会场"
+        sub_venue.save()
+        html = page(client).content.decode()
+        assert card_renders.take() == ["科技成果三日展", "进行中的讲座"]
+        assert "开发区新会场" in html
+
+        # Other languages have cards of their own.
+        page(client, "/en" + ALL_DAYS)
+        assert card_renders.take() == everything
+        page(client)
+        assert card_renders.take() == []
+
+    # The morning's events end: "live" is part of a card's key, never kept past its time.
+    with time_machine.travel(factories.at(DAY2, 12, 30), tick=False):
+        html = page(client).content.decode()
+        assert card_renders.take() == ["直播的论坛", "自播的论坛", "进行中的讲座"]
+        assert html.count('<li class="event-card is-live">') == 1
+
+
+def test_the_cards_are_rendered_afresh_while_the_cache_is_down(client, varied_week, card_renders):
+    with time_machine.travel(NOW, tick=False):
+        cache.clear()
+        page(client)
+        card_renders.take()
+        with override_settings(CACHES=REDIS_DOWN, CACHE_RETRY_SECONDS=0):
+            assert client.get(ALL_DAYS).status_code == 200
+            assert len(card_renders.take()) == len(varied_week)
+
+
+def queries(client, url: str) -> int:
+    bump_public_version()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("url", [ALL_DAYS, reverse("schedule"), reverse("schedule") + "?day=all&q=创新"])
+def test_query_counts_do_not_depend_on_the_events_or_the_kept_cards(client, week, url):
+    venues = [factories.venue(), factories.venue(kind="sub")]
+    factories.many_events(week=week, count=10, venues=venues)
+    cache.clear()
+    small_cold, small_warm = queries(client, url), queries(client, url)
+    factories.many_events(week=week, count=60, venues=venues)
+    cache.clear()
+    large_cold, large_warm = queries(client, url), queries(client, url)
+
+    assert small_cold == small_warm == large_cold == large_warm
