@@ -17,18 +17,33 @@ urlpatterns = [
     path("projects/<int:pk>/images/", area.ImageAddView.as_view(), name="image_add"),
     path("images/<int:pk>/delete/", area.ImageDeleteView.as_view(), name="image_delete"),
     path("projects/<int:pk>/documents/", area.DocumentAddView.as_view(), name="document_add"),
+    # A document, resumably (tus 1.0): the collection, and one upload of the user's.
+    path(
+        "projects/<int:pk>/documents/tus/",
+        resumable.ProjectFileResumableCreateView.as_view(),
+        {"kind": "document"},
+        name="document_resumable",
+    ),
+    path(
+        "projects/<int:pk>/documents/tus/<uuid:upload_id>/",
+        resumable.ProjectFileResumableUploadView.as_view(),
+        {"kind": "document"},
+        name="document_resumable_upload",
+    ),
     path("projects/<int:pk>/changes/cover/", area.RevisionCoverView.as_view(), name="revision_cover"),
     path("documents/<int:pk>/delete/", area.DocumentDeleteView.as_view(), name="document_delete"),
     path("projects/<int:pk>/video/", area.VideoAddView.as_view(), name="video_add"),
     # The same video, resumably (tus 1.0): the collection, and one upload of the user's.
     path(
         "projects/<int:pk>/video/tus/",
-        resumable.ProjectVideoResumableCreateView.as_view(),
+        resumable.ProjectFileResumableCreateView.as_view(),
+        {"kind": "video"},
         name="video_resumable",
     ),
     path(
         "projects/<int:pk>/video/tus/<uuid:upload_id>/",
-        resumable.ProjectVideoResumableUploadView.as_view(),
+        resumable.ProjectFileResumableUploadView.as_view(),
+        {"kind": "video"},
         name="video_resumable_upload",
     ),
     path("videos/<int:pk>/delete/", area.VideoDeleteView.as_view(), name="video_delete"),

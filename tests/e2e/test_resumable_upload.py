@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -165,3 +166,33 @@ def test_a_projects_video_goes_resumably_from_its_page(
     login(phone_page, holder)
     phone_page.goto(f"{live_server.url}/exhibits/projects/{project.pk}/")
     phone_page.screenshot(path=screenshot_dir / "project-phone.png", full_page=True)
+
+
+def test_a_projects_pdf_goes_resumably_from_its_page(live_server, page, login, tmp_path, screenshot_dir):
+    from exhibits.models import Project, ProjectDocument
+    from tests.exhibits import factories as exhibit_factories
+
+    hall = exhibit_factories.exhibition()
+    exhibit_factories.section(exhibition=hall, name="智能制造")
+    holder = exhibit_factories.holder(exhibition=hall, full_name="王工")
+    project = exhibit_factories.project(exhibition=hall, owner=holder, status=Project.Status.DRAFT)
+    # 3 MiB: the page sends 1 MiB chunks; the second one's connection drops.
+    brochure = tmp_path / "项目介绍.pdf"
+    brochure.write_bytes(b"%PDF-1.7\n" + os.urandom(3 * MIB) + b"\n%%EOF\n")
+    network = Network(drop_at=MIB)
+    login(page, holder)
+    page.route("**/tus/**", network.route)
+    page.goto(f"{live_server.url}/exhibits/projects/{project.pk}/")
+
+    page.fill("#project-document-form input[name=title]", "项目介绍（2026版）")
+    page.set_input_files("#project-document-form input[type=file]", str(brochure))
+    page.click("#project-document-form button[type=submit]")
+    page.locator("text=项目介绍（2026版）").wait_for(timeout=90_000)  # the page reloads once stored
+
+    assert network.dropped
+    assert network.first_offsets[0] == 0 and 0 not in network.first_offsets[1:]  # resumed, not restarted
+    stored = ProjectDocument.objects.get(project=project)
+    assert stored.title == "项目介绍（2026版）"
+    with stored.file.open("rb") as handle:
+        assert hashlib.sha256(handle.read()).digest() == hashlib.sha256(brochure.read_bytes()).digest()
+    page.screenshot(path=screenshot_dir / "project-document.png", full_page=True)

@@ -76,6 +76,9 @@ MATRIX = {
     "exhibits:image_add": ("post", "draft_b", row(302, 404, 302, 403, 404, 403)),
     "exhibits:image_delete": ("post", "image_b", row(302, 404, 302, 403, 404, 403)),
     "exhibits:document_add": ("post", "draft_b", row(302, 404, 302, 403, 404, 403)),
+    # Its resumable upload (tus), as the video's below.
+    "exhibits:document_resumable": ("post", "draft_b", row(302, 404, 412, 403, 404, 403)),
+    "exhibits:document_resumable_upload": ("get", "upload_b", row(302, 404, 404, 403, 404, 403)),
     "exhibits:document_delete": ("post", "document_b", row(302, 404, 302, 403, 404, 403)),
     "exhibits:video_add": ("post", "draft_b", row(302, 404, 302, 403, 404, 403)),
     # Its resumable upload (tus): the holder's POST without the protocol's header is a 412; an

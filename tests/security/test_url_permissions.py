@@ -316,6 +316,10 @@ TABLE: dict[str, Row] = {
     "exhibits:event_presentations": Row(
         lambda o: {"pk": o["hall"].pk, "event_pk": o["hall_roadshow"].pk}, get=HALL, post=HALL
     ),
+    "exhibits:document_resumable": Row(lambda o: {"pk": o["hall_draft"].pk}),  # its holder only (tus)
+    "exhibits:document_resumable_upload": Row(
+        lambda o: {"pk": o["hall_draft"].pk, "upload_id": "0c0ffee0-0000-4000-8000-000000000000"}
+    ),
     "exhibits:video_add": Row(lambda o: {"pk": o["hall_draft"].pk}),  # its holder only
     "exhibits:video_resumable": Row(lambda o: {"pk": o["hall_draft"].pk}),  # its holder only (tus)
     "exhibits:video_resumable_upload": Row(
