@@ -11,7 +11,6 @@ import hashlib
 import os
 
 import pytest
-from django.http import UnreadablePostError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -21,9 +20,9 @@ from contests.models import Entry, EntryFile, FormField
 from core.resumable import staging
 from core.resumable.models import ResumableUpload
 from tests.contests import factories as contest_factories
+from tests.tus import TUS, DroppingBody, offset_of, patch
 
 pytestmark = pytest.mark.django_db
-TUS = {"Tus-Resumable": "1.0.0"}
 MIB = 1024 * 1024
 # Over two of the staging's 1 MiB pieces, so the drop below falls inside the body's third.
 LICENCE = b"%PDF-1.7\n" + os.urandom(2 * MIB + 54321) + b"\n%%EOF\n"
@@ -60,37 +59,6 @@ def _create(client, entry, question, length, filename="营业执照.pdf"):
     )
 
 
-def _patch(client, location, data, offset, **environ):
-    return client.patch(
-        location,
-        data=data,
-        content_type="application/offset+octet-stream",
-        headers={**TUS, "Upload-Offset": str(offset)},
-        **environ,
-    )
-
-
-class _DroppingBody:
-    """A request body whose connection drops after ``arrive`` bytes (what the WSGI server
-    raises when the client goes away mid-body)."""
-
-    def __init__(self, data: bytes, arrive: int):
-        self.data, self.position, self.arrive = data, 0, arrive
-
-    def read(self, size=-1):
-        if self.position >= self.arrive:
-            raise UnreadablePostError("connection reset by peer")
-        end = min(self.position + size, self.arrive)
-        piece, self.position = self.data[self.position : end], end
-        return piece
-
-    readline = read
-
-
-def _offset(client, location) -> int:
-    return int(client.head(location, headers=TUS)["Upload-Offset"])
-
-
 def _stored(entry, question) -> EntryFile | None:
     return EntryFile.objects.filter(entry=entry, field=question).first()
 
@@ -114,17 +82,17 @@ def test_a_question_file_resumes_after_a_dropped_connection_and_replaces_the_old
     assert location.startswith(reverse("contest:entry_file_resumable", args=[entry.pk, question.pk]))
 
     first = MIB // 2
-    assert _patch(client, location, LICENCE[:first], 0).status_code == 204
+    assert patch(client, location, LICENCE[:first], 0).status_code == 204
     # The next PATCH carries the rest, but the connection drops after 60 % of the file.
     rest = LICENCE[first:]
     dropped_at = int(len(LICENCE) * 0.6)
-    _patch(client, location, rest, first, **{"wsgi.input": _DroppingBody(rest, dropped_at - first)})
-    assert _offset(client, location) == dropped_at  # what arrived is kept
+    patch(client, location, rest, first, **{"wsgi.input": DroppingBody(rest, dropped_at - first)})
+    assert offset_of(client, location) == dropped_at  # what arrived is kept
     assert _stored(entry, question).file.name == old_name  # nothing stored before the last byte
 
-    resumed_from = _offset(client, location)
+    resumed_from = offset_of(client, location)
     with django_capture_on_commit_callbacks(execute=True):  # the old file is deleted after commit
-        assert _patch(client, location, LICENCE[resumed_from:], resumed_from).status_code == 204
+        assert patch(client, location, LICENCE[resumed_from:], resumed_from).status_code == 204
 
     stored = _stored(entry, question)
     assert stored.file.name != old_name and not stored.file.storage.exists(old_name)
@@ -162,7 +130,7 @@ def test_not_a_pdf_is_refused_and_nothing_is_stored(entry, question):
     client = _signed_in(entry.applicant)
     not_a_pdf = b"<html>" + b"x" * 4000
     location = _create(client, entry, question, len(not_a_pdf), filename="执照.pdf")["Location"]
-    assert _patch(client, location, not_a_pdf, 0).status_code == 204
+    assert patch(client, location, not_a_pdf, 0).status_code == 204
 
     answer = client.get(location)
     assert answer.status_code == 400
@@ -183,7 +151,7 @@ def test_only_the_applicant_may_upload_to_the_entry(contest, entry, question):
     assert not ResumableUpload.objects.exists()
     location = _create(_signed_in(entry.applicant), entry, question, 10)["Location"]
     assert _signed_in(other_applicant).head(location, headers=TUS).status_code == 404
-    assert _patch(_signed_in(other_applicant), location, b"%PDF-12345", 0).status_code == 404
+    assert patch(_signed_in(other_applicant), location, b"%PDF-12345", 0).status_code == 404
     assert ResumableUpload.objects.get().offset == 0
 
 
@@ -214,12 +182,12 @@ def test_a_question_not_of_the_entrys_contest_form_or_not_a_file_is_404(contest,
 def test_after_the_deadline_uploads_are_refused(contest, entry, question):
     client = _signed_in(entry.applicant)
     location = _create(client, entry, question, len(LICENCE))["Location"]
-    assert _patch(client, location, LICENCE[:100], 0).status_code == 204
+    assert patch(client, location, LICENCE[:100], 0).status_code == 204
     contest.registration_closes_at = timezone.now() - dt.timedelta(minutes=1)
     contest.save(update_fields=["registration_closes_at"])
 
     created = _create(client, entry, question, len(LICENCE))
-    patched = _patch(client, location, LICENCE[100:], 100)  # the rest is refused too
+    patched = patch(client, location, LICENCE[100:], 100)  # the rest is refused too
 
     assert created.status_code == patched.status_code == 403
     assert created.json()["errors"] == patched.json()["errors"] == ["报名已截止，报名信息不能再修改。"]

@@ -19,9 +19,9 @@ from core.resumable import staging
 from core.resumable.models import ResumableUpload
 from tests.contests import factories as contest_factories
 from tests.submissions import media_samples
+from tests.tus import TUS, patch
 
 pytestmark = pytest.mark.django_db
-TUS = {"Tus-Resumable": "1.0.0"}
 PLAN = b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
 
 
@@ -49,19 +49,10 @@ def _create(client, entry, kind, length, filename="计划书.pdf"):
     )
 
 
-def _patch(client, location, data, offset):
-    return client.patch(
-        location,
-        data=data,
-        content_type="application/offset+octet-stream",
-        headers={**TUS, "Upload-Offset": str(offset)},
-    )
-
-
 def _send_in_pieces(client, location, data, pieces=3):
     step = -(-len(data) // pieces)
     for offset in range(0, len(data), step):
-        assert _patch(client, location, data[offset : offset + step], offset).status_code == 204
+        assert patch(client, location, data[offset : offset + step], offset).status_code == 204
         assert client.head(location, headers=TUS)["Upload-Offset"] == str(min(offset + step, len(data)))
 
 
@@ -119,7 +110,7 @@ def test_a_form_read_before_an_upload_finished_keeps_the_uploaded_file(
     client = _signed_in(entry.applicant)
     location = _create(client, entry, "plan", len(PLAN))["Location"]
     with django_capture_on_commit_callbacks(execute=True):
-        _patch(client, location, PLAN, 0)
+        patch(client, location, PLAN, 0)
     uploaded = Entry.objects.get(pk=entry.pk).plan.name
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -135,9 +126,9 @@ def test_a_finished_file_is_judged_by_its_content_like_the_forms(entry):
     old_plan = entry.plan.name
     not_a_pdf = b"<html>" + b"x" * 4000
     plan_location = _create(client, entry, "plan", len(not_a_pdf))["Location"]
-    _patch(client, plan_location, not_a_pdf, 0)
+    patch(client, plan_location, not_a_pdf, 0)
     video_location = _create(client, entry, "video", len(not_a_pdf), filename="a.mp4")["Location"]
-    _patch(client, video_location, not_a_pdf, 0)
+    patch(client, video_location, not_a_pdf, 0)
 
     plan_answer = client.get(plan_location)
     assert plan_answer.status_code == 400
@@ -172,7 +163,7 @@ def test_only_the_applicant_may_upload_to_the_entry(contest, entry):
     location = _create(_signed_in(entry.applicant), entry, "plan", 10)["Location"]
     # Another applicant learns nothing of it, nor sends bytes to it.
     assert _signed_in(other_applicant).head(location, headers=TUS).status_code == 404
-    assert _patch(_signed_in(other_applicant), location, b"%PDF-12345", 0).status_code == 404
+    assert patch(_signed_in(other_applicant), location, b"%PDF-12345", 0).status_code == 404
     assert ResumableUpload.objects.get().offset == 0
     # An upload of the plan is not one of the video.
     upload_id = ResumableUpload.objects.get().pk
@@ -183,13 +174,13 @@ def test_only_the_applicant_may_upload_to_the_entry(contest, entry):
 def test_after_the_deadline_uploads_are_refused(contest, entry):
     client = _signed_in(entry.applicant)
     location = _create(client, entry, "plan", len(PLAN))["Location"]
-    assert _patch(client, location, PLAN[:100], 0).status_code == 204
+    assert patch(client, location, PLAN[:100], 0).status_code == 204
     contest.registration_closes_at = timezone.now() - dt.timedelta(minutes=1)
     contest.save(update_fields=["registration_closes_at"])
     old_plan = entry.plan.name
 
     created = _create(client, entry, "plan", len(PLAN))
-    patched = _patch(client, location, PLAN[100:], 100)  # the rest is refused too
+    patched = patch(client, location, PLAN[100:], 100)  # the rest is refused too
 
     assert created.status_code == patched.status_code == 403
     assert created.json()["errors"] == patched.json()["errors"] == ["报名已截止，报名信息不能再修改。"]

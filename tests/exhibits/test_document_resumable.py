@@ -10,7 +10,6 @@ import hashlib
 import os
 
 import pytest
-from django.http import UnreadablePostError
 from django.test import Client
 from django.urls import reverse
 
@@ -19,9 +18,9 @@ from core.resumable.models import ResumableUpload
 from exhibits.models import Project, ProjectDocument
 from exhibits.validation import DOCUMENT_MAX_BYTES
 from tests.exhibits import factories as exhibit_factories
+from tests.tus import TUS, DroppingBody, offset_of, patch
 
 pytestmark = pytest.mark.django_db
-TUS = {"Tus-Resumable": "1.0.0"}
 MIB = 1024 * 1024
 # Over two of the staging's 1 MiB pieces, so the drop below falls inside the body's third.
 BROCHURE = b"%PDF-1.7\n" + os.urandom(2 * MIB + 54321) + b"\n%%EOF\n"
@@ -57,37 +56,6 @@ def _create(client, project, length, title="项目简介", filename="简介.pdf"
     )
 
 
-def _patch(client, location, data, offset, **environ):
-    return client.patch(
-        location,
-        data=data,
-        content_type="application/offset+octet-stream",
-        headers={**TUS, "Upload-Offset": str(offset)},
-        **environ,
-    )
-
-
-class _DroppingBody:
-    """A request body whose connection drops after ``arrive`` bytes (what the WSGI server
-    raises when the client goes away mid-body)."""
-
-    def __init__(self, data: bytes, arrive: int):
-        self.data, self.position, self.arrive = data, 0, arrive
-
-    def read(self, size=-1):
-        if self.position >= self.arrive:
-            raise UnreadablePostError("connection reset by peer")
-        end = min(self.position + size, self.arrive)
-        piece, self.position = self.data[self.position : end], end
-        return piece
-
-    readline = read
-
-
-def _offset(client, location) -> int:
-    return int(client.head(location, headers=TUS)["Upload-Offset"])
-
-
 def test_a_document_resumes_after_a_dropped_connection_and_the_project_shows_it(holder, draft):
     client = _signed_in(holder)
     created = _create(client, draft, len(BROCHURE))
@@ -96,16 +64,16 @@ def test_a_document_resumes_after_a_dropped_connection_and_the_project_shows_it(
     assert location.startswith(reverse("exhibits:document_resumable", args=[draft.pk]))
 
     first = MIB // 2
-    assert _patch(client, location, BROCHURE[:first], 0).status_code == 204
+    assert patch(client, location, BROCHURE[:first], 0).status_code == 204
     # The next PATCH carries the rest, but the connection drops after 60 % of the file.
     rest = BROCHURE[first:]
     dropped_at = int(len(BROCHURE) * 0.6)
-    _patch(client, location, rest, first, **{"wsgi.input": _DroppingBody(rest, dropped_at - first)})
-    assert _offset(client, location) == dropped_at  # what arrived is kept
+    patch(client, location, rest, first, **{"wsgi.input": DroppingBody(rest, dropped_at - first)})
+    assert offset_of(client, location) == dropped_at  # what arrived is kept
     assert not ProjectDocument.objects.exists()  # nothing stored before the last byte
 
-    resumed_from = _offset(client, location)
-    assert _patch(client, location, BROCHURE[resumed_from:], resumed_from).status_code == 204
+    resumed_from = offset_of(client, location)
+    assert patch(client, location, BROCHURE[resumed_from:], resumed_from).status_code == 204
 
     document = ProjectDocument.objects.get(project=draft)
     with document.file.open("rb") as stored:
@@ -124,7 +92,7 @@ def test_an_accepted_projects_document_waits_in_its_changes_as_the_forms_does(ha
     client = _signed_in(holder)
     location = _create(client, accepted, len(BROCHURE))["Location"]
 
-    assert _patch(client, location, BROCHURE, 0).status_code == 204
+    assert patch(client, location, BROCHURE, 0).status_code == 204
 
     assert ProjectDocument.objects.get(project__status=Project.Status.ACCEPTED).pending == "add"
 
@@ -148,7 +116,7 @@ def test_a_finished_file_that_is_no_pdf_is_refused_by_its_content(holder, draft)
     data = b"<html>" + b"x" * 4000
     location = _create(client, draft, len(data))["Location"]
 
-    _patch(client, location, data, 0)
+    patch(client, location, data, 0)
 
     answer = client.get(location)
     assert answer.status_code == 400

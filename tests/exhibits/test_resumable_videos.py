@@ -15,9 +15,9 @@ from core.resumable.models import ResumableUpload
 from exhibits.models import Project, ProjectVideo
 from tests.exhibits import factories as exhibit_factories
 from tests.submissions import media_samples
+from tests.tus import TUS, patch
 
 pytestmark = pytest.mark.django_db
-TUS = {"Tus-Resumable": "1.0.0"}
 
 
 @pytest.fixture(autouse=True)
@@ -44,15 +44,6 @@ def _create(client, project, length, filename="路演.mp4"):
     )
 
 
-def _patch(client, location, data, offset):
-    return client.patch(
-        location,
-        data=data,
-        content_type="application/offset+octet-stream",
-        headers={**TUS, "Upload-Offset": str(offset)},
-    )
-
-
 def test_a_resumable_upload_becomes_the_projects_video(
     holder, draft, tmp_path, django_capture_on_commit_callbacks
 ):
@@ -62,9 +53,9 @@ def test_a_resumable_upload_becomes_the_projects_video(
     half = len(data) // 2
 
     with django_capture_on_commit_callbacks(execute=True):  # eager tasks: the check, then the versions
-        assert _patch(client, location, data[:half], 0).status_code == 204
+        assert patch(client, location, data[:half], 0).status_code == 204
         assert client.head(location, headers=TUS)["Upload-Offset"] == str(half)
-        assert _patch(client, location, data[half:], half).status_code == 204
+        assert patch(client, location, data[half:], half).status_code == 204
 
     video = ProjectVideo.objects.get(project=draft)
     with video.file.open("rb") as stored:
@@ -89,7 +80,7 @@ def test_a_finished_file_that_is_no_video_is_refused_by_its_content(holder, draf
     data = b"<html>" + b"x" * 4000
     location = _create(client, draft, len(data))["Location"]
 
-    _patch(client, location, data, 0)
+    patch(client, location, data, 0)
 
     assert "按文件内容判断" in client.get(location).json()["errors"][0]
     assert not ProjectVideo.objects.exists()

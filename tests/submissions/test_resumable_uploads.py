@@ -17,9 +17,9 @@ from core.resumable.models import ResumableUpload
 from submissions.models import MediaFile
 from tests import factories
 from tests.submissions import media_samples
+from tests.tus import TUS, patch
 
 pytestmark = pytest.mark.django_db
-TUS = {"Tus-Resumable": "1.0.0"}
 OFFSET_TYPE = "application/offset+octet-stream"
 
 
@@ -56,12 +56,6 @@ def _create(client, event, length, **metadata):
     )
 
 
-def _patch(client, location, data: bytes, offset: int):
-    return client.patch(
-        location, data=data, content_type=OFFSET_TYPE, headers={**TUS, "Upload-Offset": str(offset)}
-    )
-
-
 def _staged_files() -> list:
     return sorted(staging.folder().glob("*.part")) if staging.folder().is_dir() else []
 
@@ -89,7 +83,7 @@ def test_a_video_sent_in_pieces_becomes_a_checked_media_file(
             head = reporter_client.head(location, headers=TUS)
             assert head.status_code == 200 and head["Upload-Offset"] == str(start)
             assert head["Upload-Length"] == str(len(clip)) and head["Cache-Control"] == "no-store"
-            patched = _patch(reporter_client, location, clip[start:end], start)
+            patched = patch(reporter_client, location, clip[start:end], start)
             assert patched.status_code == 204 and patched["Upload-Offset"] == str(end)
 
     media = MediaFile.objects.get()
@@ -107,9 +101,9 @@ def test_a_video_sent_in_pieces_becomes_a_checked_media_file(
 
 def test_a_wrong_offset_is_a_conflict_and_stores_nothing(reporter_client, event, clip):
     location = _create(reporter_client, event, len(clip))["Location"]
-    assert _patch(reporter_client, location, clip[:1000], 0).status_code == 204
+    assert patch(reporter_client, location, clip[:1000], 0).status_code == 204
 
-    response = _patch(reporter_client, location, clip[500:2000], 500)
+    response = patch(reporter_client, location, clip[500:2000], 500)
 
     assert response.status_code == 409
     assert ResumableUpload.objects.get().offset == 1000
@@ -142,13 +136,13 @@ def test_the_units_daily_bytes_are_counted_before_the_first_byte(reporter_client
 def test_more_bytes_than_announced_are_refused(reporter_client, event, clip):
     location = _create(reporter_client, event, 100)["Location"]
 
-    assert _patch(reporter_client, location, clip[:101], 0).status_code == 413
+    assert patch(reporter_client, location, clip[:101], 0).status_code == 413
     assert ResumableUpload.objects.get().offset == 0
 
 
 def test_delete_ends_the_upload_and_removes_its_bytes(reporter_client, event, clip):
     location = _create(reporter_client, event, len(clip))["Location"]
-    _patch(reporter_client, location, clip[:1000], 0)
+    patch(reporter_client, location, clip[:1000], 0)
 
     response = reporter_client.delete(location, headers=TUS)
 
@@ -168,7 +162,7 @@ def test_a_finished_file_that_is_no_video_is_refused_with_its_reason(reporter_cl
     data = b"<html>" + b"x" * 5000
     location = _create(reporter_client, event, len(data), filename="a.mp4")["Location"]
 
-    assert _patch(reporter_client, location, data, 0).status_code == 204
+    assert patch(reporter_client, location, data, 0).status_code == 204
 
     answer = reporter_client.get(location)
     assert answer.status_code == 400
@@ -179,7 +173,7 @@ def test_a_finished_file_that_is_no_video_is_refused_with_its_reason(reporter_cl
 def test_the_same_file_twice_is_refused_as_the_normal_upload_does(reporter_client, event, clip):
     for _ in range(2):
         location = _create(reporter_client, event, len(clip))["Location"]
-        _patch(reporter_client, location, clip, 0)
+        patch(reporter_client, location, clip, 0)
 
     assert MediaFile.objects.count() == 1
     assert "已经上传过" in reporter_client.get(location).json()["errors"][0]
@@ -216,7 +210,7 @@ def test_only_the_uploader_reaches_an_upload(reporter_client, event, organizer, 
         client.force_login(user)
         answers[role] = (
             client.head(location, headers=TUS).status_code,
-            _patch(client, location, clip[:10], 0).status_code,
+            patch(client, location, clip[:10], 0).status_code,
             client.delete(location, headers=TUS).status_code,
             client.get(location).status_code,
         )
