@@ -13,8 +13,8 @@ Each feed is rendered in this process, ``--repeat`` times after one warm-up call
 - *before*: the code the feeds ran before the rewrite (model instances from
   ``events.selectors.public.week_events``, ElementTree, one ``reverse()`` and form label per
   event), kept as the reference of ``tests/public/test_feed_writers.py`` and imported from it;
-- *after*: the view's ``get`` (the current week, the rows of ``public.feed_rows``, the writer,
-  the response's bytes);
+- *after*: the view's ``get`` (the current week, the rows of
+  ``events.selectors.public.week_rows``, the writer, the response's bytes);
 - *through Django*: the first GET after a change (the public cache emptied before each one,
   outside the timing) with the test client: middleware, the view, and the public cache
   storing the answer (gzipped); what a visitor waits for after the office approves an event.

@@ -25,7 +25,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,31 +62,42 @@ def _playable(videos: Iterable[MediaFile]) -> list[MediaFile]:
 
 
 def mark_relays(
-    events: Iterable[Event], *, now: dt.datetime | None = None, media: Iterable[MediaFile] | None = None
+    events: Iterable[Event],
+    *,
+    now: dt.datetime | None = None,
+    media: Iterable[MediaFile] | None = None,
+    read_from: QuerySet[Event] | None = None,
 ) -> list[Event]:
     """Set on each event (after ``mark_for_display``): ``relay_on`` (直播中 now),
     ``recording_video`` (its longest public report video with web versions, or None),
     ``has_recording`` (a link or such a video; the page shows "回放" once the event is over)
     and ``replay_on`` (回放 now). One query for all events, none when the caller passes the
-    events' public ``media`` (``submissions.selectors.public_media``) read already."""
+    events' public ``media`` (``submissions.selectors.public_media``) read already.
+
+    ``read_from``: the queryset ``events`` were read from (all of them, no more); the videos
+    are then read with it as a subquery instead of the events' ids as parameters (a thousand
+    of them cost ~15 ms to send)."""
     now = now or timezone.now()
     events = list(events)
-    ids = [event.pk for event in events if event.status == Event.Status.APPROVED]
+    approved = Event.Status.APPROVED
     best: dict[int, MediaFile] = {}
-    if ids:
+    if any(event.status == approved for event in events):
         if media is None:
-            media = MediaFile.objects.filter(_public_videos(), report__event_id__in=ids).select_related(
-                "report"
-            )
+            if read_from is not None:
+                of_events = Q(report__event__in=read_from.filter(status=approved).values("pk"))
+            else:
+                ids = [event.pk for event in events if event.status == approved]
+                of_events = Q(report__event_id__in=ids)
+            media = MediaFile.objects.filter(_public_videos(), of_events).select_related("report")
         candidates = [item for item in media if item.kind == MediaFile.Kind.VIDEO and item.is_public]
         candidates.sort(key=lambda video: (-(video.duration or 0), video.pk))
         for video in _playable(candidates):
             best.setdefault(video.report.event_id, video)
     for event in events:
-        approved = event.status == Event.Status.APPROVED
+        is_approved = event.status == approved
         event.recording_video = best.get(event.pk)
-        event.has_recording = approved and bool(event.recording_url or event.recording_video)
-        event.relay_on = approved and bool(event.live_url) and event.starts_at <= now < event.ends_at
+        event.has_recording = is_approved and bool(event.recording_url or event.recording_video)
+        event.relay_on = is_approved and bool(event.live_url) and event.starts_at <= now < event.ends_at
         event.replay_on = event.has_recording and event.ends_at <= now
     return events
 

@@ -183,44 +183,76 @@ def schedule_events(*, week: Week, filters: ScheduleFilters) -> QuerySet[Event]:
     return events.order_by("starts_at", "id")
 
 
+@dataclass(frozen=True, slots=True)
+class VenueName:
+    """What the place helpers (``public.places``) read of an event's venue: its name."""
+
+    name: str
+
+
 @dataclass(eq=False)
 class EventRow:
-    """An event as a list of many shows it (the schedule): its own fields, its venue and its
-    hosts' names, read with ``values()``. Building a thousand model instances with their
-    related objects and prefetched partners cost the schedule more than its SQL; these rows
-    cost about a tenth. They answer what ``public.places``, ``public.videos.mark_relays`` and the
-    event cards read of an ``Event`` (``mark_for_display`` marks them alike)."""
+    """An event as a list of many shows or prints it (the schedule's cards, the JSON API, the
+    frab schedule): its own fields, its venue and its hosts' names, read with ``values()``.
+    Building a thousand model instances with their related objects and prefetched partners
+    cost these pages and feeds more than their SQL and their bytes; rows cost about a tenth
+    (issue 21). They answer what ``public.places``, ``public.videos.mark_relays``, the event
+    cards and the feed writers read of an ``Event`` (``mark_for_display`` marks them alike).
+
+    ``event_rows`` fills the first fields always and the others only when asked (each one
+    query, or a column): a reader asks for what it prints."""
 
     pk: int
-    week: Week
     subtitle: str
     status: str
     form: str
     starts_at: dt.datetime
     ends_at: dt.datetime
     changed_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
     place_kind: str
     place: str
     address: str
     venue_id: int | None
-    venue: Venue | None
     live_url: str
     online_url: str
     recording_url: str
-    host_names: str
+    cancel_reason: str
+    host_name: str  # the lead host's unit
+    week: Week
+    # The venue (``with_venues``), or just its name read in the same query.
+    venue: Venue | VenueName | None
+    # ``with_description``; None when not read.
+    description: str | None = None
+    # The co-hosts' unit names in order (``with_co_hosts`` or ``with_partners``).
+    co_host_names: list[str] = field(default_factory=list)
+    # (role, name) of every partner in order, co-hosts first (``with_partners``).
+    partners: list[tuple[str, str]] = field(default_factory=list)
+    # The themes' names in order (``with_themes``).
+    themes: list[str] = field(default_factory=list)
 
     Status: ClassVar = Event.Status
     PlaceKind: ClassVar = Event.PlaceKind
+    VENUE_KINDS: ClassVar = Event.VENUE_KINDS
     # The model's own rules, not copies of them; the days are read by the card and the grouping.
     days = functools.cached_property(Event.days.fget)
     relay_is_hls = property(Event.relay_is_hls.fget)
+    full_title = property(Event.full_title.fget)
+    has_venue = property(Event.has_venue.fget)
 
     @property
     def id(self) -> int:
         return self.pk
 
+    @property
+    def host_names(self) -> str:
+        """The lead host and the co-hosts (read ``with_co_hosts``), as ``Event.host_names``."""
+        return "、".join([self.host_name, *self.co_host_names])
 
-_ROW_FIELDS = (
+
+# The columns of one event, in the order of EventRow's first fields.
+_ROW_COLUMNS = (
     "id",
     "subtitle",
     "status",
@@ -228,6 +260,8 @@ _ROW_FIELDS = (
     "starts_at",
     "ends_at",
     "changed_at",
+    "created_at",
+    "updated_at",
     "place_kind",
     "place",
     "address",
@@ -235,65 +269,112 @@ _ROW_FIELDS = (
     "live_url",
     "online_url",
     "recording_url",
+    "cancel_reason",
     "host__name",
 )
+_VENUE_ID = _ROW_COLUMNS.index("venue_id")
+
+
+def event_rows(
+    events: QuerySet[Event],
+    *,
+    week: Week,
+    with_venues: bool = False,
+    with_description: bool = False,
+    with_co_hosts: bool = False,
+    with_partners: bool = False,
+    with_themes: bool = False,
+) -> list[EventRow]:
+    """``events`` (public events of ``week``, ordered) as ``EventRow``s: one query of the events
+    joined with their lead host's name (and their venue's, unless ``with_venues`` reads the
+    venues themselves, one query), plus one query for each of ``with_co_hosts`` (the co-hosts'
+    names), ``with_partners`` (every partner, co-hosts included) and ``with_themes``; none of
+    them when there is no event. The count never grows with the number of events."""
+    events = events.prefetch_related(None)
+    columns = _ROW_COLUMNS + (() if with_venues else ("venue__name",))
+    if with_description:
+        columns += ("description",)
+    records = list(events.values_list(*columns))
+    if not records:
+        return []
+    ids = events.values("pk")
+    venues: dict[int, Venue | VenueName] = {}
+    if with_venues:
+        venues = {venue.pk: venue for venue in Venue.objects.filter(pk__in=events.values("venue_id"))}
+    own = len(_ROW_COLUMNS)
+    rows = []
+    for record in records:
+        venue_id = record[_VENUE_ID]
+        venue = None
+        if venue_id is not None:
+            venue = venues.get(venue_id)
+            if venue is None and not with_venues:
+                venue = venues[venue_id] = VenueName(record[own])
+        description = record[-1] if with_description else None
+        rows.append(EventRow(*record[:own], week, venue, description))
+    by_pk = {row.pk: row for row in rows}
+    if with_partners:
+        partners = (
+            EventPartner.objects.filter(event__in=ids)
+            .order_by("order", "id")
+            .values_list("event_id", "role", "name", "organizer__name")
+        )
+        for event_id, role, name, unit_name in partners:
+            row = by_pk[event_id]
+            row.partners.append((role, name if unit_name is None else unit_name))
+            if role == EventPartner.Role.HOST:
+                row.co_host_names.append(unit_name)
+    elif with_co_hosts:
+        co_hosts = (
+            EventPartner.objects.filter(event__in=ids, role=EventPartner.Role.HOST)
+            .order_by("order", "id")
+            .values_list("event_id", "organizer__name")
+        )
+        for event_id, name in co_hosts:
+            by_pk[event_id].co_host_names.append(name)
+    if with_themes:
+        themes = (
+            Event.themes.through.objects.filter(event__in=ids)
+            .order_by("theme__order", "theme_id")
+            .values_list("event_id", "theme__name")
+        )
+        for event_id, name in themes:
+            by_pk[event_id].themes.append(name)
+    return rows
 
 
 def schedule_rows(*, week: Week, filters: ScheduleFilters) -> list[EventRow]:
-    """The schedule's events (``schedule_events``) as ``EventRow``s, in three queries whatever
-    their number: the events with their lead host's name, the co-hosts' names, the venues."""
-    events = schedule_events(week=week, filters=filters).prefetch_related(None)
-    rows = list(events.values_list(*_ROW_FIELDS))
-    if not rows:
-        return []
-    ids = events.values("id")
-    co_hosts: dict[int, list[str]] = {}
-    partners = (
-        EventPartner.objects.filter(event__in=ids, role=EventPartner.Role.HOST)
-        .order_by("order", "id")
-        .values_list("event_id", "organizer__name")
+    """The schedule's events (``schedule_events``) as the cards read them, in three queries
+    whatever their number: the events with their lead host's name, the co-hosts' names, the
+    venues."""
+    return event_rows(
+        schedule_events(week=week, filters=filters), week=week, with_venues=True, with_co_hosts=True
     )
-    for event_id, name in partners:
-        co_hosts.setdefault(event_id, []).append(name)
-    venues = {venue.pk: venue for venue in Venue.objects.filter(pk__in=events.values("venue_id"))}
-    return [
-        EventRow(
-            pk=pk,
-            week=week,
-            subtitle=subtitle,
-            status=status,
-            form=form,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            changed_at=changed_at,
-            place_kind=place_kind,
-            place=place,
-            address=address,
-            venue_id=venue_id,
-            venue=venues.get(venue_id),
-            live_url=live_url,
-            online_url=online_url,
-            recording_url=recording_url,
-            host_names="、".join([host_name, *co_hosts.get(pk, ())]),
-        )
-        for (
-            pk,
-            subtitle,
-            status,
-            form,
-            starts_at,
-            ends_at,
-            changed_at,
-            place_kind,
-            place,
-            address,
-            venue_id,
-            live_url,
-            online_url,
-            recording_url,
-            host_name,
-        ) in rows
-    ]
+
+
+def week_rows(*, week: Week, with_partners: bool = True, with_themes: bool = True) -> list[EventRow]:
+    """The week's public events (approved and cancelled) in the schedule's order, as
+    ``week_events`` returns them, as rows (``event_rows``) with what the feeds print: their
+    description, and unless told not to their partners and themes (a query each)."""
+    return event_rows(
+        _week_in_order(week),
+        week=week,
+        with_description=True,
+        with_partners=with_partners,
+        with_themes=with_themes,
+    )
+
+
+def calendar_rows(*, week: Week) -> list[EventRow]:
+    """The week's public events as ``week_rows`` orders them, with what an .ics feed prints:
+    the description, the co-hosts' names and the venues (their coordinates), in three queries."""
+    return event_rows(
+        _week_in_order(week), week=week, with_venues=True, with_description=True, with_co_hosts=True
+    )
+
+
+def _week_in_order(week: Week) -> QuerySet[Event]:
+    return Event.objects.public().filter(week=week).order_by("starts_at", "id")
 
 
 def days_with_events(*, week: Week) -> list[dt.date]:

@@ -2,9 +2,9 @@
 
 Each module turns already-selected events into bytes or plain data; it runs no query of its
 own (the selectors did the joins), so a feed costs the same number of queries at any size.
-The .ics feeds write ``Event`` instances (``week_events``); the JSON API and the frab
-schedule write the plain rows of ``public.feed_rows`` (issue 21: building a thousand model
-instances cost more than writing them). What is the same for every event of a file (the
+The week's feeds write the plain rows of ``events.selectors.public`` (``week_rows``,
+``calendar_rows``; issue 21: building a thousand model instances cost more than writing
+them); one event's or one venue's .ics writes ``Event`` instances, which read alike. What is the same for every event of a file (the
 page address, the form labels, the place of a venue) is worked out once per file.
 """
 

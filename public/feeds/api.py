@@ -3,7 +3,7 @@
 ``api_version`` changes only when a field is removed or changes meaning; new fields may
 appear at any time and clients should ignore what they do not know.
 
-Written from the rows of ``public.feed_rows``; the place line of each venue and place, the
+Written from the rows of ``events.selectors.public.week_rows``; the place line of each venue and place, the
 page address and the zone are worked out once per file, not once per event (issue 21).
 """
 
@@ -18,7 +18,7 @@ API_VERSION = "1.0"
 
 
 def schedule(events, *, week, venues) -> dict:
-    """The document for ``events`` (``feed_rows.week_feed_events`` with units) of ``week``."""
+    """The document for ``events`` (``week_rows`` with partners and themes) of ``week``."""
     used_venue_ids = {event.venue_id for event in events}
     return {
         "api_version": API_VERSION,

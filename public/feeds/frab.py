@@ -6,9 +6,9 @@ a day at a time): daily from its start to its end time when those make a window,
 from the start to midnight, whole days, and midnight to the end. Slot ``n`` of event ``pk``
 has the id ``pk * 100 + n`` and a guid derived from the event's URL, so both are stable.
 
-Both are written from the rows of ``public.feed_rows`` (issue 21). What is the same for
-every slot of an event (room, address, track, abstract, links) is worked out once per event,
-and the XML is written as text, byte for byte what ElementTree wrote before
+Both are written from the rows of ``events.selectors.public.week_rows`` (issue 21). What is
+the same for every slot of an event (room, address, track, abstract, links) is worked out
+once per event, and the XML is written as text, byte for byte what ElementTree wrote before
 (``ET.indent`` with two spaces, ``<tag />`` for an empty element, its escaping);
 tests/public/test_feed_writers.py keeps the ElementTree version to compare.
 """

@@ -15,7 +15,6 @@ from events.selectors import public as selectors
 from venues.models import Venue
 from venues.selectors import venues_in_order
 
-from ..feed_rows import week_feed_events
 from ..feeds import api, frab, ics
 from .sharing import sees_what_the_public_sees
 
@@ -46,7 +45,8 @@ def _calendar_response(body: bytes, *, filename: str, attachment: bool = False) 
 class ScheduleIcsView(FeedView):
     def get(self, request, *args, **kwargs):
         week = _week(request)
-        events = selectors.week_events(week=week)
+        # Rows, not model instances (issue 21): ``ics.calendar`` writes either alike.
+        events = selectors.calendar_rows(week=week)
         body = ics.calendar(events, name=week.name, time_zone=week.time_zone, description=week.theme)
         return _calendar_response(body, filename="schedule.ics")
 
@@ -67,29 +67,33 @@ class VenueIcsView(FeedView):
         return _calendar_response(body, filename=f"venue-{venue.pk}.ics")
 
 
-# The frab schedule and the API read plain rows, not model instances (issue 21: building a
-# thousand events with their relations cost more than writing them); the frab schedule names
-# no partner nor theme, so it reads neither.
+# The week's feeds read plain rows, not model instances (issue 21: building a thousand events
+# with their relations cost more than writing them); the frab schedule names no partner nor
+# theme, so it reads neither.
 
 
 class ScheduleXmlView(FeedView):
     def get(self, request, *args, **kwargs):
         week = _week(request)
-        body = frab.schedule_xml(week_feed_events(week=week, with_units=False), week=week)
+        body = frab.schedule_xml(
+            selectors.week_rows(week=week, with_partners=False, with_themes=False), week=week
+        )
         return HttpResponse(body, content_type="application/xml; charset=utf-8")
 
 
 class ScheduleFrabJsonView(FeedView):
     def get(self, request, *args, **kwargs):
         week = _week(request)
-        data = frab.schedule_json(week_feed_events(week=week, with_units=False), week=week)
+        data = frab.schedule_json(
+            selectors.week_rows(week=week, with_partners=False, with_themes=False), week=week
+        )
         return _json(data)
 
 
 class ApiScheduleView(FeedView):
     def get(self, request, *args, **kwargs):
         week = _week(request)
-        data = api.schedule(week_feed_events(week=week), week=week, venues=list(venues_in_order()))
+        data = api.schedule(selectors.week_rows(week=week), week=week, venues=list(venues_in_order()))
         response = _json(data)
         response["X-API-Version"] = api.API_VERSION
         return response

@@ -155,8 +155,11 @@ class ScheduleView(PublicPageView):
             # than the tab that was open. The day tabs then leave the search for that day.
             filters.all_days = True
         # Rows, not model instances: a thousand of those cost more than their SQL.
+        # The videos of their recordings are read with the events' query as a subquery.
+        scheduled = selectors.schedule_events(week=week, filters=filters)
         events = videos.mark_relays(
-            selectors.mark_for_display(selectors.schedule_rows(week=week, filters=filters))
+            selectors.mark_for_display(selectors.schedule_rows(week=week, filters=filters)),
+            read_from=scheduled,
         )
         tab_days = sorted(set(event_days) | ({filters.day} if filters.day else set()))
         return self.get_context_data(
@@ -304,7 +307,8 @@ class ArchiveWeekView(PublicPageView):
         q = search_words(self.request)
         all_events = selectors.week_events(week=week)
         events = public_selectors.searched_events(weeks=[week], q=q) if q else all_events
-        videos.mark_relays(events)  # 回放 of past events
+        # 回放 of past events; the whole week's videos are read with its query as a subquery.
+        videos.mark_relays(events, read_from=None if q else selectors.public_events(week=week))
         context.update(
             week=week,
             q=q,

@@ -545,7 +545,7 @@ def test_feed_query_counts_at_two_sizes(client, week, name):
 
 def test_rows_match_the_models_they_come_from(varied_week):
     """Every partner's unit and name, co-hosts and themes in the models' order."""
-    from public.feed_rows import week_feed_events
+    from events.selectors.public import week_rows as week_feed_events
 
     rows = week_feed_events(week=varied_week)
     events = week_events(week=varied_week)
