@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core.resumable.urls import tus_paths
+
 from ..views import public, register, resumable, voting
 
 app_name = "contest"
@@ -14,43 +16,28 @@ urlpatterns = [
     path("entries/<int:pk>/withdraw/", register.EntryWithdrawView.as_view(), name="entry_withdraw"),
     path("entries/<int:pk>/plan/", register.EntryFileView.as_view(), {"kind": "plan"}, name="entry_plan"),
     path("entries/<int:pk>/video/", register.EntryFileView.as_view(), {"kind": "video"}, name="entry_video"),
-    # The plan and the video, resumably (tus 1.0): the collection, and one upload of the user's.
-    path(
-        "entries/<int:pk>/plan/tus/",
-        resumable.EntryFileResumableCreateView.as_view(),
-        {"kind": "plan"},
+    # The plan, the video and a file question's PDF, resumably (tus 1.0): the collection, and
+    # one upload of the user's.
+    *tus_paths(
+        "entries/<int:pk>/plan/",
+        create=resumable.EntryFileResumableCreateView,
+        upload=resumable.EntryFileResumableUploadView,
         name="entry_plan_resumable",
+        kwargs={"kind": "plan"},
     ),
-    path(
-        "entries/<int:pk>/plan/tus/<uuid:upload_id>/",
-        resumable.EntryFileResumableUploadView.as_view(),
-        {"kind": "plan"},
-        name="entry_plan_resumable_upload",
-    ),
-    path(
-        "entries/<int:pk>/video/tus/",
-        resumable.EntryFileResumableCreateView.as_view(),
-        {"kind": "video"},
+    *tus_paths(
+        "entries/<int:pk>/video/",
+        create=resumable.EntryFileResumableCreateView,
+        upload=resumable.EntryFileResumableUploadView,
         name="entry_video_resumable",
+        kwargs={"kind": "video"},
     ),
-    path(
-        "entries/<int:pk>/video/tus/<uuid:upload_id>/",
-        resumable.EntryFileResumableUploadView.as_view(),
-        {"kind": "video"},
-        name="entry_video_resumable_upload",
-    ),
-    # A PDF answering one of the contest's file questions, resumably too.
-    path(
-        "entries/<int:pk>/questions/<int:question_pk>/tus/",
-        resumable.EntryFileResumableCreateView.as_view(),
-        {"kind": "file"},
+    *tus_paths(
+        "entries/<int:pk>/questions/<int:question_pk>/",
+        create=resumable.EntryFileResumableCreateView,
+        upload=resumable.EntryFileResumableUploadView,
         name="entry_file_resumable",
-    ),
-    path(
-        "entries/<int:pk>/questions/<int:question_pk>/tus/<uuid:upload_id>/",
-        resumable.EntryFileResumableUploadView.as_view(),
-        {"kind": "file"},
-        name="entry_file_resumable_upload",
+        kwargs={"kind": "file"},
     ),
     path(
         "entries/<int:pk>/files/<int:file_pk>/",

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core.resumable.urls import tus_paths
+
 from ..views import area, charts, curator, imports, join, resumable
 
 app_name = "exhibits"
@@ -18,33 +20,23 @@ urlpatterns = [
     path("images/<int:pk>/delete/", area.ImageDeleteView.as_view(), name="image_delete"),
     path("projects/<int:pk>/documents/", area.DocumentAddView.as_view(), name="document_add"),
     # A document, resumably (tus 1.0): the collection, and one upload of the user's.
-    path(
-        "projects/<int:pk>/documents/tus/",
-        resumable.ProjectFileResumableCreateView.as_view(),
-        {"kind": "document"},
+    *tus_paths(
+        "projects/<int:pk>/documents/",
+        create=resumable.ProjectFileResumableCreateView,
+        upload=resumable.ProjectFileResumableUploadView,
         name="document_resumable",
-    ),
-    path(
-        "projects/<int:pk>/documents/tus/<uuid:upload_id>/",
-        resumable.ProjectFileResumableUploadView.as_view(),
-        {"kind": "document"},
-        name="document_resumable_upload",
+        kwargs={"kind": "document"},
     ),
     path("projects/<int:pk>/changes/cover/", area.RevisionCoverView.as_view(), name="revision_cover"),
     path("documents/<int:pk>/delete/", area.DocumentDeleteView.as_view(), name="document_delete"),
     path("projects/<int:pk>/video/", area.VideoAddView.as_view(), name="video_add"),
     # The same video, resumably (tus 1.0): the collection, and one upload of the user's.
-    path(
-        "projects/<int:pk>/video/tus/",
-        resumable.ProjectFileResumableCreateView.as_view(),
-        {"kind": "video"},
+    *tus_paths(
+        "projects/<int:pk>/video/",
+        create=resumable.ProjectFileResumableCreateView,
+        upload=resumable.ProjectFileResumableUploadView,
         name="video_resumable",
-    ),
-    path(
-        "projects/<int:pk>/video/tus/<uuid:upload_id>/",
-        resumable.ProjectFileResumableUploadView.as_view(),
-        {"kind": "video"},
-        name="video_resumable_upload",
+        kwargs={"kind": "video"},
     ),
     path("videos/<int:pk>/delete/", area.VideoDeleteView.as_view(), name="video_delete"),
     path("projects/<int:pk>/signings/new/", area.SigningCreateView.as_view(), name="signing_create"),
