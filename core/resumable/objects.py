@@ -110,10 +110,7 @@ class _Appender:
         number = len(self.parts) + 1
         size = self.pending()
         if self.tail:
-            with tempfile.TemporaryFile() as body:
-                self._read_tail(body)
-                self.buffer.seek(0)
-                shutil.copyfileobj(self.buffer, body, CHUNK)
+            with self._tail_and_buffer() as body:
                 etag = self._upload_part(number, body, size)
         else:
             etag = self._upload_part(number, self.buffer, size)
@@ -128,10 +125,7 @@ class _Appender:
         recorded bytes it starts with, so a crash before the commit leaves them readable)."""
         if len(self.tail) >= MAX_TAIL_PIECES:
             first = self.tail[0]["start"]
-            with tempfile.TemporaryFile() as body:
-                self._read_tail(body)
-                self.buffer.seek(0)
-                shutil.copyfileobj(self.buffer, body, CHUNK)
+            with self._tail_and_buffer() as body:
                 size = body.tell()
                 self._put(_tail_key(self.upload.staged_name, first), body, size)
             self.tail = [{"start": first, "size": size}]
@@ -142,6 +136,16 @@ class _Appender:
             self.tail.append({"start": begins, "size": size})
         self.buffer.seek(0)
         self.buffer.truncate()
+
+    @contextlib.contextmanager
+    def _tail_and_buffer(self):
+        """A temporary file holding the tail's bytes (read back from S3) and then the
+        buffer's, positioned at its end."""
+        with tempfile.TemporaryFile() as body:
+            self._read_tail(body)
+            self.buffer.seek(0)
+            shutil.copyfileobj(self.buffer, body, CHUNK)
+            yield body
 
     def _read_tail(self, target) -> None:
         for piece in self.tail:

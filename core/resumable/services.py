@@ -269,23 +269,16 @@ def _discard(staged_name: str, multipart_id: str) -> None:
 
 
 def resumable_terminate(*, upload: ResumableUpload) -> None:
-    """Termination: the row and its staged bytes go (a file already made from it stays)."""
-    if upload.multipart_id:
-        try:
-            with _held(upload):
-                ResumableUpload.objects.filter(pk=upload.pk).delete()
-        except staging.Busy:
-            raise Refused(423, _("这个文件正在上传，请稍候。")) from None
-        _discard(upload.staged_name, upload.multipart_id)
-        return
+    """Termination: the row and its staged bytes go (a file already made from it stays). The
+    row goes while the upload is held (423 while a request appends to it); the bytes after."""
     try:
-        with staging.appending(upload.staged_name):
+        with _held(upload):
             ResumableUpload.objects.filter(pk=upload.pk).delete()
-            staging.delete(upload.staged_name)
-    except FileNotFoundError:  # finished (the file was handed on) or already cleaned up
+    except FileNotFoundError:  # local: finished (the file was handed on) or already cleaned up
         ResumableUpload.objects.filter(pk=upload.pk).delete()
     except staging.Busy:
         raise Refused(423, _("这个文件正在上传，请稍候。")) from None
+    _discard(upload.staged_name, upload.multipart_id)
 
 
 def resumable_expire(*, now: dt.datetime | None = None) -> int:
