@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 
 from exhibits.models import ProjectVideo
 from tests import factories
+from tests.e2e.waiting import wait_until
 from tests.exhibits import factories as exhibit_factories
 from tests.submissions import media_samples
 
@@ -58,11 +59,11 @@ def test_a_phone_follows_a_roadshow_to_its_projects_and_plays_the_small_version(
     phone_page.wait_for_load_state("networkidle")
     assert phone_page.locator("h1").inner_text() == "固态锂电池隔膜材料"
     assert "高校科技成果路演" in phone_page.locator("#events-heading + ul").inner_text()
-    phone_page.wait_for_function("document.querySelector('video.project-video').readyState >= 1")
+    wait_until(phone_page, "document.querySelector('video.project-video').readyState >= 1")
     assert phone_page.evaluate("document.querySelector('video.project-video').currentSrc").endswith("?v=360")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
     phone_page.screenshot(path=str(screenshot_dir / "project-video-375.png"), full_page=True)
 
     page.goto(phone_page.url)
-    page.wait_for_function("document.querySelector('video.project-video').readyState >= 1")
+    wait_until(page, "document.querySelector('video.project-video').readyState >= 1")
     assert page.evaluate("document.querySelector('video.project-video').currentSrc").endswith("?v=720")

@@ -19,6 +19,7 @@ from submissions.models import MediaFile
 from tests import factories
 from tests.e2e.conftest import DESKTOP, PHONE
 from tests.e2e.test_accessibility import axe_page, violations  # noqa: F401 - the fixture and the check
+from tests.e2e.waiting import wait_until
 from tests.submissions import media_samples
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -92,7 +93,7 @@ def test_the_videos_page_plays_the_small_version_on_a_phone_and_counts_the_play(
     )
 
     phone_page.goto(f"{live_server.url}/videos/")
-    phone_page.wait_for_function("document.querySelector('.video-card video').readyState >= 1")
+    wait_until(phone_page, "document.querySelector('.video-card video').readyState >= 1")
     assert phone_page.evaluate("document.querySelector('.video-card video').currentSrc").endswith("?v=360")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
     assert phone_page.locator(".video-card").count() == 2
@@ -101,15 +102,15 @@ def test_the_videos_page_plays_the_small_version_on_a_phone_and_counts_the_play(
     phone_page.evaluate(
         "() => { const v = document.querySelector('.video-card video'); v.muted = true; return v.play(); }"
     )
-    phone_page.wait_for_function("document.querySelector('.video-card video').currentTime > 0")
-    phone_page.wait_for_function(
-        "() => performance.getEntriesByType('resource').some(e => e.name.includes('/videos/play/'))"
+    wait_until(phone_page, "document.querySelector('.video-card video').currentTime > 0")
+    wait_until(
+        phone_page,
+        "() => performance.getEntriesByType('resource').some(e => e.name.includes('/videos/play/'))",
     )
-    phone_page.wait_for_timeout(300)  # the beacon is sent; let the server count it
-    assert ViewCount.objects.get(kind="media", object_id=media.pk).count == 1
+    assert _plays_counted("media", media.pk, within=10) == 1  # the beacon is sent, not awaited
 
     page.goto(f"{live_server.url}/videos/")
-    page.wait_for_function("document.querySelector('.video-card video').readyState >= 1")
+    wait_until(page, "document.querySelector('.video-card video').readyState >= 1")
     assert page.evaluate("document.querySelector('.video-card video').currentSrc").endswith("?v=720")
     page.screenshot(path=str(screenshot_dir / "videos-desktop.png"), full_page=True)
 
@@ -147,13 +148,13 @@ def test_an_hls_relay_plays_through_hls_js_and_turns_to_replay_by_the_browsers_c
     phone_page.route(f"{live_server.url}/live/relay/*", from_folder)
     phone_page.goto(f"{live_server.url}/events/{event.pk}/")
     phone_page.wait_for_selector("video[data-hls-attached='hls.js']", state="attached")
-    phone_page.wait_for_function("document.querySelector('#relay video').readyState >= 1")
+    wait_until(phone_page, "document.querySelector('#relay video').readyState >= 1")
     assert "index.m3u8" in served and any(name.endswith(".ts") for name in served)
     assert phone_page.evaluate("typeof window.Hls") == "function"
     assert phone_page.locator("#relay").is_visible() and not phone_page.locator("#recording").is_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
     phone_page.screenshot(path=str(screenshot_dir / "relay-375.png"), full_page=True)
-    assert _plays_counted(event, within=10) == 1  # the relay page opened: its beacon counted once
+    assert _plays_counted("event", event.pk, within=10) == 1  # the relay page opened: its beacon counted once
 
     # The same page an hour later by the browser's clock (as a copy a cache kept would be):
     # the relay is gone and the recording shows, with no new request to the server's pages.
@@ -162,9 +163,7 @@ def test_an_hls_relay_plays_through_hls_js_and_turns_to_replay_by_the_browsers_c
     later.clock.install(time=ends_at + dt.timedelta(minutes=30))
     later.goto(f"{live_server.url}/events/{event.pk}/")
     later.wait_for_load_state("load")
-    later.wait_for_function(
-        "document.querySelector('#recording') && !document.querySelector('#recording').hidden"
-    )
+    wait_until(later, "document.querySelector('#recording') && !document.querySelector('#recording').hidden")
     assert not later.locator("#relay").is_visible()
     assert later.locator("#recording a[href='https://v.example.cn/replay/launch']").is_visible()
     later.screenshot(path=str(screenshot_dir / "replay-375.png"), full_page=True)
@@ -174,11 +173,11 @@ def test_an_hls_relay_plays_through_hls_js_and_turns_to_replay_by_the_browsers_c
     phone_page.unroute_all(behavior="ignoreErrors")
 
 
-def _plays_counted(event, *, within: float) -> int:
-    """The event's play count once its beacon (sent by the page, not awaited) has arrived."""
+def _plays_counted(kind: str, object_id: int, *, within: float) -> int:
+    """The play count once its beacon (sent by the page, not awaited) has arrived."""
     deadline = time.monotonic() + within
     while True:
-        counted = ViewCount.objects.filter(kind="event", object_id=event.pk).first()
+        counted = ViewCount.objects.filter(kind=kind, object_id=object_id).first()
         if counted is not None or time.monotonic() > deadline:
             return counted.count if counted else 0
         time.sleep(0.1)
