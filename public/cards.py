@@ -28,11 +28,9 @@ from django.utils.translation import gettext as _
 from core.fragments import cached_fragments
 from events.models import Event
 
-from . import places, presenters
+from . import once_per_language, places, presenters
 
 TEMPLATE = "public/_event_item.html"
-# Stands for the event's id in the reversed address of an event page.
-_PK_MARKER = 987654321
 
 
 class EventCard(NamedTuple):
@@ -73,9 +71,9 @@ class CardMaker:
 
     def __init__(self, *, show_date: bool = False, at_venue: bool = False):
         self.show_date, self.at_venue = show_date, at_venue
-        self.event_url = reverse("event_detail", args=[_PK_MARKER]).replace(str(_PK_MARKER), "{}")
+        self.event_url = once_per_language.event_path_template()
         self.play_url = reverse("video_play")
-        self.forms = {value: str(label) for value, label in Event.Form.choices}
+        self.forms = once_per_language.form_names()
         # The zone the page shows times in (``{% timezone week.time_zone %}``), looked up once.
         self.zone = timezone.get_current_timezone()
 

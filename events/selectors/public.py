@@ -482,6 +482,4 @@ def ended_weeks(weeks) -> list[Week]:
 
 
 def week_events(*, week: Week) -> list[Event]:
-    return mark_for_display(
-        with_public_details(Event.objects.public().filter(week=week)).order_by("starts_at", "id")
-    )
+    return mark_for_display(with_public_details(_week_in_order(week)))

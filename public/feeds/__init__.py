@@ -4,20 +4,18 @@ Each module turns already-selected events into bytes or plain data; it runs no q
 own (the selectors did the joins), so a feed costs the same number of queries at any size.
 The week's feeds write the plain rows of ``events.selectors.public`` (``week_rows``,
 ``calendar_rows``; issue 21: building a thousand model instances cost more than writing
-them); one event's or one venue's .ics writes ``Event`` instances, which read alike. What is the same for every event of a file (the
-page address, the form labels, the place of a venue) is worked out once per file.
+them); one event's or one venue's .ics writes ``Event`` instances, which read alike. What is
+the same for every event of a file (the page address, the form labels, the place of a
+venue) is worked out once per file (``public.once_per_language``).
 """
 
 from __future__ import annotations
 
-import functools
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.urls import reverse
-from django.utils.translation import get_language
 
-from events.models import Event
+from ..once_per_language import event_path_template, form_names
 
 
 def absolute(path: str) -> str:
@@ -26,40 +24,19 @@ def absolute(path: str) -> str:
 
 
 def event_url(event) -> str:
-    """The event's public page: reversed once per language and SITE_URL, then formatted (a
-    reverse costs ~40 µs, and feeds ask for a thousand of them)."""
+    """The event's public page, from the address reversed once per language."""
     return event_url_template().format(event.pk)
 
 
 def event_url_template() -> str:
     """The absolute address of an event's page with ``{}`` for its id, for a writer that
     formats a thousand of them (``template.format(pk)``)."""
-    return _event_url_template(get_language(), settings.SITE_URL)
-
-
-@functools.lru_cache(maxsize=16)
-def _event_url_template(language: str, site_url: str) -> str:
-    marker = 987654321
-    return (site_url + reverse("event_detail", args=[marker])).replace(str(marker), "{}")
+    return settings.SITE_URL + event_path_template()
 
 
 def form_label(event) -> str:
     """``event.get_form_display()`` translated once per form and language (7 gettext calls each)."""
     return form_names().get(event.form, event.form)
-
-
-def form_names() -> dict[str, str]:
-    """Every form's label in the active language, translated once per language; a writer of a
-    thousand events asks once per file (``get_language()`` alone costs microseconds). An
-    unknown form is named by its value, as ``get_form_display`` names it."""
-    language = get_language()
-    labels = _form_names.get(language)
-    if labels is None:
-        labels = _form_names[language] = {form: str(label) for form, label in Event.Form.choices}
-    return labels
-
-
-_form_names: dict[str, dict[str, str]] = {}
 
 
 class LocalTimes(dict):

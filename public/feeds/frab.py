@@ -26,8 +26,9 @@ from django.urls import reverse
 
 from events.models import Event
 
+from ..once_per_language import form_names
 from ..places import room
-from . import LocalTimes, absolute, event_url_template, form_names
+from . import LocalTimes, absolute, event_url_template
 
 GENERATOR = "shuangchuang-portal"
 FORMAT_VERSION = "1.0"
