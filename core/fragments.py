@@ -1,19 +1,27 @@
-"""Rendered pieces of a page (an event's card), kept in the shared cache by a key that names
-everything the piece shows.
+"""Rendered pieces of a page (an event's card), kept by a key that names everything the piece
+shows: in this process's memory first, then in the shared cache.
 
-A page of a thousand cards asks the cache for all of them at once (one round trip), renders
-only those it lacks and stores them. The caller makes each key from the piece's content (a
-digest of the strings it prints, the template and the language), so a changed piece has a
-new key and nothing has to be invalidated: after one event changes, the next page renders
-that event's card only. Old keys expire by themselves.
+A page of a thousand cards asks for all of them at once, renders only those it lacks and
+stores them. The caller makes each key from the piece's content (a digest of the strings it
+prints, the template and the language), so a changed piece has a new key and nothing has to be
+invalidated: after one event changes, the next page renders that event's card only. Old keys
+expire by themselves (in the shared cache after ``FRAGMENT_TIMEOUT``, in memory when the
+least recently used give way to new ones).
 
-The cache may be away (``core.cache_guard``): every piece is then rendered afresh, the same
-bytes as from the cache.
+Because a key names its content, a piece this process already holds can never be stale: it
+is served from memory without asking Redis (a thousand cards are about a megabyte, which the
+shared cache would send and unpickle on every page; issue 21). The shared cache passes pieces
+between the web processes and survives a restart.
+
+The shared cache may be away (``core.cache_guard``): pieces are then served from memory or
+rendered afresh, the same bytes either way.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 from django.core.cache import cache
@@ -23,25 +31,89 @@ from .cache_guard import CacheGuard, CacheUnavailable
 # Long enough to outlive many versions of the public pages around a piece, short enough that
 # the keys of pieces that changed do not pile up in Redis.
 FRAGMENT_TIMEOUT = 24 * 60 * 60
+# What one process keeps in memory: a week of a thousand events has about a megabyte of cards
+# per language and kind of list.
+LOCAL_BUDGET_BYTES = 16 * 1024 * 1024
 
 _guard = CacheGuard(consequence="page fragments are rendered afresh")
+
+
+class _RecentFragments:
+    """The fragments this process used last, by key, within a budget of bytes (least recently
+    used first out). Thread-safe: the development server and test live servers run threads."""
+
+    def __init__(self, budget_bytes: int):
+        self.budget, self.size = budget_bytes, 0
+        self._items: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _weight(fragment: str) -> int:
+        return 2 * len(fragment) + 100  # about what CPython holds for text of CJK characters
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, str]:
+        found = {}
+        with self._lock:
+            items = self._items
+            for key in keys:
+                fragment = items.get(key)
+                if fragment is not None:
+                    items.move_to_end(key)
+                    found[key] = fragment
+        return found
+
+    def set_many(self, fragments: dict[str, str]) -> None:
+        with self._lock:
+            items = self._items
+            for key, fragment in fragments.items():
+                if key in items:
+                    items.move_to_end(key)
+                    continue
+                items[key] = fragment
+                self.size += self._weight(fragment)
+            while self.size > self.budget and items:
+                _key, dropped = items.popitem(last=False)
+                self.size -= self._weight(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.size = 0
+
+
+_recent = _RecentFragments(LOCAL_BUDGET_BYTES)
+
+
+def forget_local_fragments() -> None:
+    """Empty this process's fragments (the tests start each test without them, as with the cache)."""
+    _recent.clear()
 
 
 def cached_fragments(
     keys: Sequence[str], render: Callable[[int], str], *, timeout: int = FRAGMENT_TIMEOUT
 ) -> list[str]:
-    """The fragment of each key, from the cache or ``render(index)`` (then stored), in order."""
-    try:
-        found = _guard.call(cache.get_many, keys) if keys else {}
-    except CacheUnavailable:
-        found = None
+    """The fragment of each key, from memory, the shared cache or ``render(index)`` (then
+    stored in both), in order."""
+    held = _recent.get_many(keys)
+    wanted = [key for key in keys if key not in held]
+    shared_down = False
+    if wanted:
+        try:
+            from_shared = _guard.call(cache.get_many, wanted)
+        except CacheUnavailable:
+            from_shared, shared_down = {}, True
+        if from_shared:
+            _recent.set_many(from_shared)
+            held.update(from_shared)
     fragments, rendered = [], {}
     for index, key in enumerate(keys):
-        fragment = (found.get(key) if found is not None else None) or rendered.get(key)
+        fragment = held.get(key) or rendered.get(key)
         if fragment is None:
             fragment = rendered[key] = render(index)
         fragments.append(fragment)
-    if rendered and found is not None:
-        with contextlib.suppress(CacheUnavailable):
-            _guard.call(cache.set_many, rendered, timeout)
+    if rendered:
+        _recent.set_many(rendered)
+        if not shared_down:
+            with contextlib.suppress(CacheUnavailable):
+                _guard.call(cache.set_many, rendered, timeout)
     return fragments

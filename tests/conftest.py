@@ -41,10 +41,13 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Every test starts with an empty cache: rate-limit counts and cached pages of one test
-    must not decide another's."""
+    must not decide another's. This process's rendered fragments are forgotten with it."""
     from django.core.cache import cache
 
+    from core.fragments import forget_local_fragments
+
     cache.clear()
+    forget_local_fragments()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.fragments import forget_local_fragments
 from core.public_cache import bump_public_version
 from events.models import Event, EventPartner
 from events.services.workflow import event_cancel
@@ -117,6 +118,12 @@ def card_renders():
     template_rendered.disconnect(renders)
 
 
+def forget_cards() -> None:
+    """No card kept anywhere: not in the shared cache, not in this process's memory."""
+    cache.clear()
+    forget_local_fragments()
+
+
 def page(client, url: str = ALL_DAYS):
     """The page rendered now (a new public version: no cached page), cards as the cache has them."""
     bump_public_version()
@@ -128,12 +135,12 @@ def page(client, url: str = ALL_DAYS):
 
 def test_the_page_is_the_same_with_the_cards_cold_warm_and_without_the_cache(client, varied_week):
     with time_machine.travel(NOW, tick=False):
-        cache.clear()
+        forget_cards()
         cold = page(client).content
         warm = page(client).content
         with override_settings(CACHES=REDIS_DOWN, CACHE_RETRY_SECONDS=0):
             down = client.get(ALL_DAYS)
-        cache.clear()
+        forget_cards()
         english_cold = page(client, "/en" + ALL_DAYS).content
         english_warm = page(client, "/en" + ALL_DAYS).content
 
@@ -162,7 +169,7 @@ def test_a_change_renders_only_the_cards_that_show_it(
 ):
     everything = sorted(event.subtitle for event in varied_week.values())
     with time_machine.travel(NOW, tick=False):
-        cache.clear()
+        forget_cards()
         page(client)
         assert card_renders.take() == everything
         page(client)
@@ -196,13 +203,30 @@ def test_a_change_renders_only_the_cards_that_show_it(
         assert html.count('<li class="event-card is-live">') == 1
 
 
+def test_another_process_takes_the_cards_from_the_shared_cache(client, varied_week, card_renders):
+    """A process that has not made the cards (here: this one, its memory emptied) reads them
+    from the shared cache instead of rendering them."""
+    with time_machine.travel(NOW, tick=False):
+        forget_cards()
+        made = page(client).content
+        assert len(card_renders.take()) == len(varied_week)
+        forget_local_fragments()
+        assert page(client).content == made
+        assert card_renders.take() == []
+
+
 def test_the_cards_are_rendered_afresh_while_the_cache_is_down(client, varied_week, card_renders):
     with time_machine.travel(NOW, tick=False):
-        cache.clear()
-        page(client)
+        forget_cards()
+        served = page(client).content
         card_renders.take()
         with override_settings(CACHES=REDIS_DOWN, CACHE_RETRY_SECONDS=0):
-            assert client.get(ALL_DAYS).status_code == 200
+            # The cards this process made are still in its memory: none is made again.
+            held = client.get(ALL_DAYS)
+            assert held.content == served and card_renders.take() == []
+            forget_local_fragments()
+            afresh = client.get(ALL_DAYS)
+            assert afresh.content == served
             assert len(card_renders.take()) == len(varied_week)
 
 
@@ -218,10 +242,10 @@ def queries(client, url: str) -> int:
 def test_query_counts_do_not_depend_on_the_events_or_the_kept_cards(client, week, url):
     venues = [factories.venue(), factories.venue(kind="sub")]
     factories.many_events(week=week, count=10, venues=venues)
-    cache.clear()
+    forget_cards()
     small_cold, small_warm = queries(client, url), queries(client, url)
     factories.many_events(week=week, count=60, venues=venues)
-    cache.clear()
+    forget_cards()
     large_cold, large_warm = queries(client, url), queries(client, url)
 
     assert small_cold == small_warm == large_cold == large_warm
