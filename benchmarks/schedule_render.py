@@ -1,4 +1,4 @@
-"""The schedule's server time without the page cache: cold, with the event cards kept, after one change.
+"""The schedule's and the feeds' server time without the page cache: cold, with the event cards kept, after one change.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/shuangchuang_schedule_bench REDIS_URL=redis://127.0.0.1:6379/3 \
         .venv/bin/python benchmarks/schedule_render.py [--events 100 1000 5000] [--repeat 5] [--profile PATH]
@@ -8,9 +8,11 @@ missing; migrated) and the Redis of REDIS_URL as the shared cache (flushed: use 
 own). For each size it makes the current week with ``manage.py generate_load_data --events N
 --venues 30 --units 20 --reset`` (today is its busiest day) and asks, through Django's test
 client in this process (no network), today's tab ``/schedule/``, all days
-``/schedule/?day=all`` and an event page:
+``/schedule/?day=all``, an event page and the week's feeds (.ics, JSON API, frab XML; they
+keep no per-event piece, so their three cases differ only by the cache's state):
 
-- **cache cleared**: the shared cache emptied before each request (no page, no event card);
+- **cache cleared**: the shared cache and this process's kept cards emptied before each
+  request (no page, no event card);
 - **cards kept**: the public version bumped before each request (what any change does to the
   page cache), the event cards from the previous render still in the cache;
 - **one event changed**: an event's subtitle changed and the version bumped before each
@@ -19,7 +21,8 @@ client in this process (no network), today's tab ``/schedule/``, all days
 Prints the median of ``--repeat`` requests (after one to load templates) in milliseconds, wall
 and CPU time of this process (the machine may be shared: waiting for a core counts in the
 first only; PostgreSQL's and Redis's work in neither), as a Markdown table. ``--profile PATH``
-prints a cProfile of one more "cards kept" request to PATH at the largest size.
+prints a cProfile of one more "cards kept" request of each page and feed to PATH.1, PATH.2,
+… (in the order above) at the largest size.
 """
 
 from __future__ import annotations
@@ -68,11 +71,13 @@ def prepare(scenario: str, event_id: int, turn: int) -> None:
     """Put the caches in the scenario's state (not timed)."""
     from django.core.cache import cache
 
+    from core.fragments import forget_local_fragments
     from core.public_cache import bump_public_version
     from events.models import Event
 
     if scenario == "cache cleared":
         cache.clear()
+        forget_local_fragments()
         return
     if scenario == "one event changed":
         Event.objects.filter(pk=event_id).update(subtitle=f"压测变更活动（第{turn}次）")
@@ -146,6 +151,9 @@ def main() -> None:
                 ("/schedule/ (today)", "/schedule/"),
                 ("/schedule/?day=all", "/schedule/?day=all"),
                 ("event page", f"/events/{event_id}/"),
+                ("/schedule.ics", "/schedule.ics"),
+                ("/api/schedule.json", "/api/schedule.json"),
+                ("/schedule.xml", "/schedule.xml"),
             ]
             for label, path in targets:
                 for scenario in SCENARIOS:
@@ -155,7 +163,8 @@ def main() -> None:
                         file=sys.stderr,
                     )
             if args.profile and size == max(args.events):
-                profile(client, "/schedule/?day=all", event_id, args.profile)
+                for number, (_label, path) in enumerate(targets, start=1):
+                    profile(client, path, event_id, f"{args.profile}.{number}")
 
     sizes = args.events
     print("| page | case | " + " | ".join(f"{size:,} events" for size in sizes) + " |")

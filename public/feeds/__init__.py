@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from ..once_per_language import event_path_template, form_names
+from ..once_per_language import event_path_template
 
 
 def absolute(path: str) -> str:
@@ -23,20 +23,10 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def event_url(event) -> str:
-    """The event's public page, from the address reversed once per language."""
-    return event_url_template().format(event.pk)
-
-
 def event_url_template() -> str:
     """The absolute address of an event's page with ``{}`` for its id, for a writer that
     formats a thousand of them (``template.format(pk)``)."""
     return settings.SITE_URL + event_path_template()
-
-
-def form_label(event) -> str:
-    """``event.get_form_display()`` translated once per form and language (7 gettext calls each)."""
-    return form_names().get(event.form, event.form)
 
 
 class LocalTimes(dict):

@@ -34,8 +34,9 @@ import re
 
 from icalendar import Timezone
 
+from ..once_per_language import form_names
 from ..places import location_line
-from . import event_url, form_label, site_host
+from . import event_url_template, site_host
 from .frab import slots
 
 PRODID = "-//shuangchuang portal//schedule//ZH"
@@ -47,15 +48,21 @@ _BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+_LINE_ENDS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+
+
 def one_line(text: str) -> str:
     """Text for a one-line property: line breaks and control characters become a space."""
-    return _BREAKS.sub(" ", text or "").strip()
+    if not text:
+        return ""
+    if text.isprintable():  # no control character nor separator: nothing to replace
+        return text.strip()
+    return _BREAKS.sub(" ", text).strip()
 
 
 def multi_line(text: str) -> str:
     """Text for DESCRIPTION: CRLF, CR and the Unicode separators become LF, other controls go."""
-    text = re.sub(r"\r\n?|[\u2028\u2029\x85]", "\n", text or "")
-    return _CONTROLS.sub("", text)
+    return _CONTROLS.sub("", _LINE_ENDS.sub("\n", text or ""))
 
 
 def calendar(events, *, name: str, time_zone: str, description: str = "") -> bytes:
@@ -77,74 +84,96 @@ def calendar(events, *, name: str, time_zone: str, description: str = "") -> byt
     ]
     zones: dict[str, None] = {}
     body: list[str] = []
+    writer = _EventWriter()
     for event in events:
         for slot in slots(event, event.week.zone):
-            body.extend(_vevent(event, slot, zones))
+            body.extend(writer.vevent(event, slot, zones))
     for zone_name in zones:
         lines.extend(_vtimezone(zone_name))
     lines.extend(body)
     lines.append("END:VCALENDAR")
-    return "".join(_fold(line) for line in lines).encode()
+    # Most lines are short ASCII: they are ended here, only the others go through the folding.
+    return "".join(
+        line + "\r\n" if len(line) < FOLD_AT and line.isascii() else _fold(line) for line in lines
+    ).encode()
 
 
-def uid(event, number: int = 0) -> str:
+def uid(event, number: int = 0, *, host: str = "") -> str:
     """The UID of the event's day ``number`` (0: the first or only one); see the module docstring."""
     suffix = f"-{number}" if number else ""
-    return f"event-{event.pk}{suffix}@{site_host()}"
+    return f"event-{event.pk}{suffix}@{host or site_host()}"
 
 
-def _vevent(event, slot, zones: dict) -> list[str]:
-    updated = _utc(event.updated_at)
-    url, form = event_url(event), form_label(event)
-    # An online event's URL is where to take part; the event's page stays in the description.
-    online = event.place_kind == event.PlaceKind.ONLINE and event.online_url
-    lines = [event.full_title, f"{form} · {event.host_names}"]
-    if event.description:
-        lines.append(event.description)
-    if event.online_url:
-        lines.append(event.online_url)
-    if event.live_url:
-        lines.append(event.live_url)
-    if event.recording_url and event.recording_url != event.live_url:
-        lines.append(event.recording_url)
-    cancelled = event.status == event.Status.CANCELLED
-    if cancelled:
-        lines.insert(0, event.cancel_reason)
-    lines.append(url)
-    geo = None
-    if event.has_venue and event.venue.latitude is not None and event.venue.longitude is not None:
-        geo = f"GEO:{float(event.venue.latitude)};{float(event.venue.longitude)}"
-    # SUMMARY is the event's own subtitle: a calendar full of entries starting with the same
-    # 35-character unified title shows them all alike. The unified title opens the description.
-    item = [
-        "BEGIN:VEVENT",
-        f"SUMMARY:{_text(one_line(event.subtitle))}",
-        _local_time("DTSTART", slot.start, zones),
-        _local_time("DTEND", slot.end, zones),
-        f"DTSTAMP:{updated}",
-        f"UID:{_text(uid(event, slot.number))}",
-        f"SEQUENCE:{max(0, int((event.updated_at - event.created_at).total_seconds()))}",
-        f"CATEGORIES:{_text(one_line(form))}",
-        f"CREATED:{_utc(event.created_at)}",
-        f"DESCRIPTION:{_text(multi_line(PARAGRAPH.join(lines)))}",
-        *([geo] if geo else []),
-        f"LAST-MODIFIED:{updated}",
-        f"LOCATION:{_text(one_line(location_line(event)))}",
-        f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
-        f"URL:{event.online_url if online else url}",
-    ]
-    item.append("END:VEVENT")
-    return item
+class _EventWriter:
+    """Writes the VEVENTs of one file. What is the same for all of them (the page address, the
+    site's host, the forms' labels) is looked up once, and each instant's text is made once:
+    a week's events share their times (issue 21: per event, these cost more than the text)."""
 
+    def __init__(self):
+        self.url_template = event_url_template()
+        self.host = site_host()
+        self.forms = form_names()
+        self.utc_texts: dict[dt.datetime, str] = {}
+        self.local_texts: dict[tuple[str, dt.datetime], str] = {}
 
-def _utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    def vevent(self, event, slot, zones: dict) -> list[str]:
+        updated = self.utc(event.updated_at)
+        url, form = self.url_template.format(event.pk), self.forms.get(event.form, event.form)
+        # An online event's URL is where to take part; the event's page stays in the description.
+        online = event.place_kind == event.PlaceKind.ONLINE and event.online_url
+        lines = [event.full_title, f"{form} · {event.host_names}"]
+        if event.description:
+            lines.append(event.description)
+        if event.online_url:
+            lines.append(event.online_url)
+        if event.live_url:
+            lines.append(event.live_url)
+        if event.recording_url and event.recording_url != event.live_url:
+            lines.append(event.recording_url)
+        cancelled = event.status == event.Status.CANCELLED
+        if cancelled:
+            lines.insert(0, event.cancel_reason)
+        lines.append(url)
+        geo = None
+        if event.has_venue and event.venue.latitude is not None and event.venue.longitude is not None:
+            geo = f"GEO:{float(event.venue.latitude)};{float(event.venue.longitude)}"
+        # SUMMARY is the event's own subtitle: a calendar full of entries starting with the same
+        # 35-character unified title shows them all alike. The unified title opens the description.
+        item = [
+            "BEGIN:VEVENT",
+            f"SUMMARY:{_text(one_line(event.subtitle))}",
+            self.local_time("DTSTART", slot.start, zones),
+            self.local_time("DTEND", slot.end, zones),
+            f"DTSTAMP:{updated}",
+            f"UID:{_text(uid(event, slot.number, host=self.host))}",
+            f"SEQUENCE:{max(0, int((event.updated_at - event.created_at).total_seconds()))}",
+            f"CATEGORIES:{_text(one_line(form))}",
+            f"CREATED:{self.utc(event.created_at)}",
+            f"DESCRIPTION:{_text(multi_line(PARAGRAPH.join(lines)))}",
+            *([geo] if geo else []),
+            f"LAST-MODIFIED:{updated}",
+            f"LOCATION:{_text(one_line(location_line(event)))}",
+            f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
+            f"URL:{event.online_url if online else url}",
+            "END:VEVENT",
+        ]
+        return item
 
+    def local_time(self, name: str, moment: dt.datetime, zones: dict) -> str:
+        zone_name = moment.tzinfo.key
+        zones[zone_name] = None
+        # Keyed by the zone too: equal instants in two zones are equal datetimes.
+        text = self.local_texts.get((zone_name, moment))
+        if text is None:
+            text = f"TZID={zone_name}:{moment.strftime('%Y%m%dT%H%M%S')}"
+            self.local_texts[(zone_name, moment)] = text
+        return f"{name};{text}"
 
-def _local_time(name: str, moment: dt.datetime, zones: dict) -> str:
-    zone_name = moment.tzinfo.key
-    zones[zone_name] = None
-    return f"{name};TZID={zone_name}:{moment.strftime('%Y%m%dT%H%M%S')}"
+    def utc(self, moment: dt.datetime) -> str:
+        text = self.utc_texts.get(moment)
+        if text is None:
+            text = self.utc_texts[moment] = moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        return text
 
 
 @functools.cache
@@ -155,16 +184,22 @@ def _vtimezone(zone_name: str) -> tuple[str, ...]:
 
 
 # RFC 5545 3.3.11: backslash, semicolon, comma and newline are escaped in TEXT values.
-_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n"})
+_TO_ESCAPE = re.compile(r"[\\;,\n]")
 
 
 def _text(value: str) -> str:
-    return value.translate(_ESCAPES)
+    # Most values have nothing to escape; the others are replaced one character at a time, the
+    # backslash first (a translation table runs a Python lookup for every character).
+    if not _TO_ESCAPE.search(value):
+        return value
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def _fold(line: str) -> str:
     """One content line, CRLF-ended, folded as icalendar folds (RFC 5545 3.1): pieces of at most
     74 octets, never inside a UTF-8 character nor right after an escape's backslash."""
+    if len(line) < FOLD_AT and line.isascii():  # as many octets as characters: nothing to fold
+        return line + "\r\n"
     data = line.encode()
     if len(data) < FOLD_AT:
         return line + "\r\n"

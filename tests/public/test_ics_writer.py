@@ -15,7 +15,7 @@ from icalendar import Event as VEvent
 from icalendar.prop import vUri
 
 from events.models import Event, Week
-from public.feeds import event_url
+from public.feeds import absolute
 from public.feeds.frab import slots
 from public.feeds.ics import PARAGRAPH, PRODID, multi_line, one_line, uid
 from public.places import location_line
@@ -35,7 +35,7 @@ def icalendar_vevent(event, slot) -> VEvent:
     item.add("dtend", slot.end)
     item.add("summary", one_line(event.subtitle))
     item.add("location", one_line(location_line(event)))
-    url = event_url(event)
+    url = absolute(reverse("event_detail", args=[event.pk]))
     online = event.place_kind == event.PlaceKind.ONLINE and event.online_url
     item.add("url", vUri(event.online_url if online else url))
     lines = [event.full_title, f"{event.get_form_display()} · {event.host_names}"]
