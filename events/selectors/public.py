@@ -377,26 +377,29 @@ def _week_in_order(week: Week) -> QuerySet[Event]:
     return Event.objects.public().filter(week=week).order_by("starts_at", "id")
 
 
-def days_with_events(*, week: Week) -> list[dt.date]:
-    """The week's days on which at least one public event runs, in one small query: the
-    database says each event's first and last day in the week's zone (as ``Event.days``: an
-    end at midnight closes the day before), each pair once."""
+def _spans(week: Week) -> list[tuple]:
+    """Each distinct (first day, last day, venue, the venue's parent) of the week's public
+    events, in one small query: the database says each event's first and last day in the
+    week's zone (as ``Event.days``: an end at midnight closes the day before)."""
     zone = week.zone
     last_instant = ExpressionWrapper(
         F("ends_at") - dt.timedelta(microseconds=1), output_field=DateTimeField()
     )
-    spans = (
+    return list(
         Event.objects.public()
         .filter(week=week)
         .annotate(
             first_day=TruncDate("starts_at", tzinfo=zone), last_day=TruncDate(last_instant, tzinfo=zone)
         )
         .order_by()
-        .values_list("first_day", "last_day")
+        .values_list("first_day", "last_day", "venue_id", "venue__parent_id")
         .distinct()
     )
+
+
+def _days_of(spans: list[tuple], week: Week) -> list[dt.date]:
     days: set[dt.date] = set()
-    for first, last in spans:
+    for first, last, _venue, _parent in spans:
         day = first
         while day <= last:
             days.add(day)
@@ -404,21 +407,34 @@ def days_with_events(*, week: Week) -> list[dt.date]:
     return [day for day in week.days if day in days]
 
 
-def filter_choices(*, week: Week) -> dict:
-    """The venues and themes that the week's public events use, for the filter form."""
-    public = Event.objects.public().filter(week=week)
-    venues = (
-        venues_in_order()
-        .filter(Q(pk__in=public.values("venue_id")) | Q(sub_venues__in=public.values("venue_id")))
-        .distinct()
-    )
-    themes = Theme.objects.filter(events__in=public).distinct().order_by("order", "id")
+def _choices_of(spans: list[tuple], week: Week) -> dict:
+    venue_ids = {venue for _first, _last, venue, _parent in spans if venue is not None}
+    # A sub-venue's main venue is offered too: choosing it lists its sub-venues' events.
+    venue_ids |= {parent for _first, _last, venue, parent in spans if parent is not None}
+    used_themes = Event.themes.through.objects.filter(event__in=Event.objects.public().filter(week=week))
     return {
-        "venues": list(venues),
-        "no_venue": public.filter(venue__isnull=True).exists(),
-        "themes": list(themes),
+        "venues": list(venues_in_order().filter(pk__in=venue_ids)) if venue_ids else [],
+        "no_venue": any(venue is None for _first, _last, venue, _parent in spans),
+        "themes": list(Theme.objects.filter(pk__in=used_themes.values("theme_id")).order_by("order", "id")),
         "forms": Event.Form.choices,
     }
+
+
+def days_with_events(*, week: Week) -> list[dt.date]:
+    """The week's days on which at least one public event runs, in one small query."""
+    return _days_of(_spans(week), week)
+
+
+def filter_choices(*, week: Week) -> dict:
+    """The venues and themes that the week's public events use, for the filter form."""
+    return _choices_of(_spans(week), week)
+
+
+def schedule_facets(*, week: Week) -> tuple[list[dt.date], dict]:
+    """``days_with_events`` and ``filter_choices`` together, from one read of the events (the
+    schedule shows both): three queries, whatever the number of events."""
+    spans = _spans(week)
+    return _days_of(spans, week), _choices_of(spans, week)
 
 
 def mark_for_display(events, *, now: dt.datetime | None = None) -> list[Event]:

@@ -144,7 +144,7 @@ class ScheduleView(PublicPageView):
         return self.render_to_response(schedule_extend(self.schedule_context(week), request.GET, week=week))
 
     def schedule_context(self, week) -> dict:
-        event_days = selectors.days_with_events(week=week)
+        event_days, choices = selectors.schedule_facets(week=week)
         today = week.today()
         default_day = today if today in event_days else (event_days[0] if event_days else week.starts_on)
         filters = selectors.ScheduleFilters.from_query(self.request.GET, week=week, default_day=default_day)
@@ -178,7 +178,7 @@ class ScheduleView(PublicPageView):
             ],
             all_days_url="?" + urlencode(filters.as_params(day="all")),
             reset_url=reset_url,
-            choices=selectors.filter_choices(week=week),
+            choices=choices,
         )
 
     def share_meta(self, context) -> dict:
