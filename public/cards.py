@@ -76,6 +76,8 @@ class CardMaker:
         self.forms = once_per_language.form_names()
         # The zone the page shows times in (``{% timezone week.time_zone %}``), looked up once.
         self.zone = timezone.get_current_timezone()
+        # The place line of each (kind, venue, place): a list's events share a few dozen.
+        self.lines: dict[tuple, str] = {}
 
     def card(self, event) -> EventCard:
         starts_at, ends_at = event.starts_at.astimezone(self.zone), event.ends_at.astimezone(self.zone)
@@ -117,9 +119,16 @@ class CardMaker:
             replay=approved and event.has_recording,
             replay_hidden=not event.replay_on,
             replay_url=f"{url}#recording",
-            where=places.where(event, at_venue=self.at_venue).line(),
+            where=self.where(event),
             hosts=event.host_names,
         )
+
+    def where(self, event) -> str:
+        key = (event.place_kind, event.venue_id, event.place)
+        line = self.lines.get(key)
+        if line is None:
+            line = self.lines[key] = places.where(event, at_venue=self.at_venue).line()
+        return line
 
 
 def card_labels() -> dict[str, str]:
@@ -152,7 +161,8 @@ def rendered_cards(events: Iterable, *, show_date: bool = False, at_venue: bool 
     prefix = hashlib.md5(
         f"{template.template.source}{sorted(labels.items())}".encode(), usedforsecurity=False
     ).hexdigest()[:12]
-    keys = [f"public:card:{get_language()}:{prefix}:{card.pk}:{card.key()}" for card in cards]
+    start = f"public:card:{get_language()}:{prefix}:"
+    keys = [f"{start}{card.pk}:{card.key()}" for card in cards]
     fragments = cached_fragments(
         keys, lambda index: template.render({"card": cards[index], "labels": labels})
     )

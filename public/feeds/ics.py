@@ -115,6 +115,7 @@ class _EventWriter:
         self.forms = form_names()
         self.utc_texts: dict[dt.datetime, str] = {}
         self.local_texts: dict[tuple[str, dt.datetime], str] = {}
+        self.locations: dict[tuple, str] = {}
 
     def vevent(self, event, slot, zones: dict) -> list[str]:
         updated = self.utc(event.updated_at)
@@ -152,12 +153,20 @@ class _EventWriter:
             f"DESCRIPTION:{_text(multi_line(PARAGRAPH.join(lines)))}",
             *([geo] if geo else []),
             f"LAST-MODIFIED:{updated}",
-            f"LOCATION:{_text(one_line(location_line(event)))}",
+            f"LOCATION:{self.location(event)}",
             f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
             f"URL:{event.online_url if online else url}",
             "END:VEVENT",
         ]
         return item
+
+    def location(self, event) -> str:
+        """The LOCATION text of each (kind, venue, place, address, online link), made once."""
+        key = (event.place_kind, event.venue_id, event.place, event.address, event.online_url)
+        text = self.locations.get(key)
+        if text is None:
+            text = self.locations[key] = _text(one_line(location_line(event)))
+        return text
 
     def local_time(self, name: str, moment: dt.datetime, zones: dict) -> str:
         zone_name = moment.tzinfo.key
