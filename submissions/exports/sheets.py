@@ -41,15 +41,20 @@ def header(sheet, title: str, headers: list[str], widths: dict[str, int]) -> Non
     append_row(sheet, [title])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append(headers)
+    header_cells(sheet, 2)
     for index, name in enumerate(headers, start=1):
-        cell = sheet.cell(row=2, column=index)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(index)].width = widths.get(
             name, 14 if len(name) > 3 else 10
         )
     sheet.freeze_panes = "A3"
+
+
+def header_cells(sheet, row: int) -> None:
+    """The cells of ``row`` styled as column names (bold, shaded, centred)."""
+    for cell in sheet[row]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def bold_row(sheet, row: int | None = None) -> None:
@@ -58,13 +63,15 @@ def bold_row(sheet, row: int | None = None) -> None:
         cell.font = Font(bold=True)
 
 
-def print_setup(sheet) -> None:
+def print_setup(sheet, *, header_row: bool = True) -> None:
     """Printed as the office prints it: landscape A4, every column within the page width, the
-    header row repeated on each page, and the filled cells as the print area."""
+    header row (row 2, unless ``header_row`` is false) repeated on each page, and the filled
+    cells as the print area."""
     sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "2:2"
+    if header_row:
+        sheet.print_title_rows = "2:2"
     sheet.print_area = f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"

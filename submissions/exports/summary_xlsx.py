@@ -7,23 +7,29 @@ of "events" and "leaders (people)" count distinct events and people; every other
 the sum of the days. What each count means: ``submissions.selectors.summary``.
 Sheet 2 (出席领导): one row per person, with their days, events and attendances.
 Sheet 3 (未报送): every event day whose deadline passed with no report filed.
-Every sheet prints landscape, one page wide, with its header row repeated.
+Then one sheet per section other apps registered (``core.summary_sections``: the online hall's
+totals), as the page and the .docx show them: heading, text, and each table with its caption,
+column names and bold total.
+Every sheet prints landscape, one page wide, the first three with their header row repeated.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 from django.conf import settings
 from django.utils import translation
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
+from core.summary_sections import SummarySection, summary_sections
 from events.models import Week
 
 from ..selectors.summary import WeekSummary, week_summary
 from . import month_day
-from .sheets import TIME_FORMAT, append_row, bold_row, header, local_time, print_setup
+from .sheets import TIME_FORMAT, append_row, bold_row, header, header_cells, local_time, print_setup
 
 DAYS_SHEET = "每日汇总"
 LEADERS_SHEET = "出席领导"
@@ -68,8 +74,10 @@ def summary_workbook(*, week: Week, now: dt.datetime, with_phones: bool = True) 
         _days_sheet(book.active, summary)
         _leaders_sheet(book.create_sheet(LEADERS_SHEET), summary)
         _missing_sheet(book.create_sheet(MISSING_SHEET), summary, with_phones=with_phones)
-    for sheet in book.worksheets:
-        print_setup(sheet)
+        for section in summary_sections(week=week, now=now):
+            _section_sheet(book, section, summary)
+    for number, sheet in enumerate(book.worksheets):
+        print_setup(sheet, header_row=number < 3)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -139,3 +147,35 @@ def _missing_sheet(sheet, summary: WeekSummary, *, with_phones: bool) -> None:
         sheet.cell(row=sheet.max_row, column=7).number_format = TIME_FORMAT
     append_row(sheet, ["合计", f"{summary.totals.missing} 份"])
     bold_row(sheet)
+
+
+# Excel's rules for a sheet's name: at most 31 characters, none of these.
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
+
+
+def _section_sheet(book: Workbook, section: SummarySection, summary: WeekSummary) -> None:
+    name = _NOT_IN_SHEET_NAMES.sub("-", section.heading)[:31] or section.key[:31]
+    taken = set(book.sheetnames)
+    unique, number = name, 2
+    while unique in taken:
+        suffix = f"（{number}）"
+        unique, number = name[: 31 - len(suffix)] + suffix, number + 1
+    sheet = book.create_sheet(unique)
+    append_row(sheet, [f"{section.heading}（{_as_of(summary)}）"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for paragraph in section.paragraphs:
+        append_row(sheet, [paragraph])
+    for table in section.tables:
+        sheet.append([])
+        append_row(sheet, [table.caption])
+        bold_row(sheet)
+        append_row(sheet, list(table.headers))
+        header_cells(sheet, sheet.max_row)
+        for row in table.rows:
+            append_row(sheet, list(row))
+        if table.total:
+            append_row(sheet, list(table.total))
+            bold_row(sheet)
+    sheet.column_dimensions["A"].width = 24
+    for letter in "BCDEFG":
+        sheet.column_dimensions[letter].width = 14

@@ -1,4 +1,4 @@
-"""The hall's totals in the office's week summary (page and .docx), handed to ``submissions``
+"""The hall's totals in the office's week summary (page, .docx and .xlsx), handed to ``submissions``
 through ``core.summary_sections`` (registered in ``ExhibitsConfig.ready``): the numbers are
 the database's, and the observers read them as the office does."""
 
@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
 from docx import Document
+from openpyxl import load_workbook
 
 from core import summary_sections
 from exhibits.models import Intent, Project, ProjectDailyViews, Signing
@@ -124,13 +125,39 @@ def test_the_summary_docx_carries_the_section_before_the_notes(busy_hall, week):
     assert by_day[-1] == ["合计", str(counts["views"]), "2", "2", "150.50"]
 
 
+def test_the_summary_xlsx_has_a_sheet_of_the_halls_totals(busy_hall, week):
+    client = Client()
+    client.force_login(factories.observer())
+    book = load_workbook(io.BytesIO(client.get(reverse("board:summary_xlsx")).content))
+    counts = database_counts(busy_hall)
+
+    # The registered sections in their order: the hall's, then the online views'.
+    assert book.sheetnames == [
+        "每日汇总",
+        "出席领导",
+        "未报送",
+        "云展厅：高校科技成果云展厅",
+        "云活动与云视频",
+    ]
+    rows = [[cell for cell in row if cell is not None] for row in book["云展厅：高校科技成果云展厅"].values]
+    assert rows[0][0].startswith("云展厅：高校科技成果云展厅（截至 ")
+    assert any(f"收到经验证的合作意向{counts['intents']}条" in row[0] for row in rows if row)
+    by_section = rows.index(["展项（按展区）"])
+    assert rows[by_section + 1] == ["展区", "已提交", "已入展"]
+    assert ["合计", counts["submitted"], counts["accepted"]] in rows
+    assert ["合计", counts["views"], 2, 2, "150.50"] in rows
+    assert book["云展厅：高校科技成果云展厅"]["A1"].font.b
+
+
 def test_a_week_without_a_hall_has_no_section(week):
     client = Client()
     client.force_login(factories.office_user())
 
     html = client.get(reverse("board:summary")).content.decode()
     document = Document(io.BytesIO(client.get(reverse("board:summary_docx")).content))
+    book = load_workbook(io.BytesIO(client.get(reverse("board:summary_xlsx")).content))
 
+    assert book.sheetnames == ["每日汇总", "出席领导", "未报送", "云活动与云视频"]
     assert "云展厅：" not in html and "summary-hall-" not in html
     headings = [paragraph.text for paragraph in document.paragraphs if "、" in paragraph.text[:3]]
     assert headings[-1].endswith("、统计口径") and not any("云展厅" in text for text in headings)
