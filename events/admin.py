@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import BumpsPublicCache
+from core.change_counters import bump_on_commit
 from core.forms import SingleLineFieldsMixin
 
 from .forms import SINGLE_LINE_EVENT_FIELDS
@@ -49,6 +50,12 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "full_name", "email", "phone", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email", "phone"]
     fieldsets = DjangoUserAdmin.fieldsets + ((_("联系方式"), {"fields": ["full_name", "phone"]}),)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The office board names reporters with their phone numbers: open boards refresh.
+        if change and {"full_name", "phone"} & set(form.changed_data):
+            bump_on_commit("events")
 
 
 @admin.register(Week)

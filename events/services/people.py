@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.change_counters import bump_on_commit
 from core.mail import email_addresses
 from core.roles import OFFICE_GROUP
 
@@ -187,13 +188,17 @@ def invitation_accept(
 def membership_remove(*, membership: Membership, by: User | None) -> None:
     """Remove a member from a unit. Side effects: the membership row is deleted; events whose
     information reporter was this person in this unit lose their reporter (as lead host, or as
-    a co-host or reporting partner)."""
+    a co-host or reporting partner), and the office boards, which name reporters, refresh."""
     with transaction.atomic():
-        Event.objects.filter(host=membership.organizer, reporter=membership.user).update(reporter=None)
-        EventPartner.objects.filter(organizer=membership.organizer, reporter=membership.user).update(
+        cleared = Event.objects.filter(host=membership.organizer, reporter=membership.user).update(
             reporter=None
         )
+        cleared += EventPartner.objects.filter(
+            organizer=membership.organizer, reporter=membership.user
+        ).update(reporter=None)
         membership.delete()
+        if cleared:
+            bump_on_commit("events")  # the board's reporter column (core.change_counters)
 
 
 @transaction.atomic

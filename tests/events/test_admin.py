@@ -79,3 +79,36 @@ def test_every_public_models_admin_bumps_the_version_on_save_and_delete(
         model_admin.delete_queryset(request, model.objects.filter(pk=obj.pk))
 
     assert (saved, public_version()) == (before + 1, before + 2)
+
+
+def test_a_persons_new_phone_in_the_admin_refreshes_the_office_boards(
+    client, staff, django_capture_on_commit_callbacks
+):
+    from core.change_counters import token
+
+    reporter = factories.user(full_name="王敏", phone="13800000001")
+    client.force_login(staff)
+    before = token("events")
+    fields = {
+        "username": reporter.username,
+        "email": reporter.email,
+        "is_active": "on",
+        "date_joined_0": "2026-09-01",
+        "date_joined_1": "10:00:00",
+        "full_name": "王敏",
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        unchanged = client.post(
+            reverse("admin:events_user_change", args=[reporter.pk]), {**fields, "phone": "13800000001"}
+        )
+    assert unchanged.status_code == 302
+    assert token("events") == before  # the date joined changed, nothing the board shows
+
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = client.post(
+            reverse("admin:events_user_change", args=[reporter.pk]), {**fields, "phone": "13900000002"}
+        )
+    assert changed.status_code == 302
+    reporter.refresh_from_db()
+    assert reporter.phone == "13900000002" and token("events") != before

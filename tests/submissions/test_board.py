@@ -11,6 +11,7 @@ import time_machine
 from django.conf import settings
 from django.urls import reverse
 
+from events.services.people import membership_remove
 from events.services.workflow import event_cancel
 from submissions.models import MediaFile
 from submissions.services.media import MAX_CHECK_ATTEMPTS, media_check
@@ -427,6 +428,20 @@ def test_a_media_check_result_and_an_event_change_move_the_version(
     media.refresh_from_db()
     assert media.status == "failed"
     assert len(set(seen)) == 3
+
+
+def test_removing_a_reporters_membership_moves_the_version(
+    office, week, office_user, member, day_event, django_capture_on_commit_callbacks
+):
+    """The board names each event's reporter: a reporter who leaves the unit leaves the board."""
+    before = version(office)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_remove(membership=member.memberships.get(), by=office_user)
+
+    day_event.refresh_from_db()
+    assert day_event.reporter is None
+    assert version(office) != before
 
 
 def test_a_drafts_autosave_leaves_the_version_alone(
