@@ -18,8 +18,13 @@ from .models import (
     Holder,
     HolderInvitation,
     Intent,
+    Presentation,
     Project,
+    ProjectDocument,
+    ProjectImage,
     ProjectReview,
+    ProjectRevision,
+    ProjectVideo,
     Section,
     Signing,
 )
@@ -110,6 +115,50 @@ class ProjectReviewInline(admin.TabularInline):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """What support sees of a project's parts: uploads pass their checks and reviews on the
+    hall's pages, so the admin only shows them."""
+
+    extra = 0
+    show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ProjectImageInline(ReadOnlyInline):
+    model = ProjectImage
+    fields = ["image", "caption", "order", "width", "height", "pending", "created_at"]
+
+
+class ProjectDocumentInline(ReadOnlyInline):
+    model = ProjectDocument
+    fields = ["file", "title", "pending", "created_at"]
+
+
+class ProjectVideoInline(ReadOnlyInline):
+    model = ProjectVideo
+    fields = ["original_name", "size", "status", "reasons", "duration", "versions_status", "pending", "uploaded_at"]
+
+
+class PresentationInline(ReadOnlyInline):
+    model = Presentation
+    fields = ["event", "order", "added_by", "added_at"]
+
+
+class ProjectRevisionInline(ReadOnlyInline):
+    """A change of an accepted project waiting for the curators (the public page keeps the old one)."""
+
+    model = ProjectRevision
+    fields = ["status", "title", "pitch", "section", "stage", "organization"]
+
+
 @admin.register(Project)
 class ProjectAdmin(BumpsPublicCache, admin.ModelAdmin):
     """For support: the review itself happens on the curators' pages (with its history)."""
@@ -128,7 +177,14 @@ class ProjectAdmin(BumpsPublicCache, admin.ModelAdmin):
     search_fields = ["title", "organization", "external_id"]
     raw_id_fields = ["owner"]
     readonly_fields = ["status", "submitted_at", "accepted_at"]
-    inlines = [ProjectReviewInline]
+    inlines = [
+        ProjectRevisionInline,
+        ProjectImageInline,
+        ProjectDocumentInline,
+        ProjectVideoInline,
+        PresentationInline,
+        ProjectReviewInline,
+    ]
 
 
 @admin.register(Holder)
