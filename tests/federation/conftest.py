@@ -106,3 +106,14 @@ def recorded_api(demo_week, client):
     response = client.get(reverse("api_schedule"))
     assert response.status_code == 200
     return response.content
+
+
+@pytest.fixture(autouse=True)
+def _pooled_connections_closed():
+    """The sync keeps connections to a portal open for the next sync (urllib3's pool); a test's
+    live server would hold its database connection for them and the test database could not
+    be dropped at the end. Each test closes them."""
+    yield
+    from federation.fetch import _pool
+
+    _pool.clear()
