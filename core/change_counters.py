@@ -7,8 +7,10 @@ old rows under the new number and believe itself up to date. ``token(*names)`` r
 counters in one query and returns a short string that differs whenever any of them moved.
 
 Names are free strings owned by the app that bumps them: ``events`` (an approved event
-changed, was approved, cancelled or imported: ``events.services.workflow``) and ``reports``
-(a daily report, its review or its media changed: ``submissions.services``).
+changed, was approved, cancelled or imported: ``events.services.workflow``; a reporter left a
+unit: ``events.services.people.membership_remove``; a person's name or phone changed or the
+person was deleted in the admin: ``events.admin.UserAdmin``) and ``reports`` (a daily report,
+its review or its media changed: ``submissions.services``).
 
 The counts live in the database (``ChangeCounter``), not in the shared cache: a bump made
 while Redis is away is never lost, a Redis restart never sends a count back to a number a

@@ -20,10 +20,12 @@ rendered afresh, the same bytes either way.
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
+from django.conf import settings
 from django.core.cache import cache
 
 from .cache_guard import CacheGuard, CacheUnavailable
@@ -31,9 +33,11 @@ from .cache_guard import CacheGuard, CacheUnavailable
 # Long enough to outlive many versions of the public pages around a piece, short enough that
 # the keys of pieces that changed do not pile up in Redis.
 FRAGMENT_TIMEOUT = 24 * 60 * 60
-# What one process keeps in memory: a week of a thousand events has about a megabyte of cards
-# per language and kind of list.
-LOCAL_BUDGET_BYTES = 16 * 1024 * 1024
+# What one process keeps in memory (PUBLIC_FRAGMENTS_MEMORY_BYTES): a week of a thousand
+# events has about two megabytes of cards per language and kind of list; at 5,000 events the
+# all-days lists of two languages alone fill 32 MiB, and a page whose cards do not all fit
+# reads them from the shared cache as before.
+DEFAULT_MEMORY_BYTES = 32 * 1024 * 1024
 
 _guard = CacheGuard(consequence="page fragments are rendered afresh")
 
@@ -48,8 +52,9 @@ class _RecentFragments:
         self._lock = threading.Lock()
 
     @staticmethod
-    def _weight(fragment: str) -> int:
-        return 2 * len(fragment) + 100  # about what CPython holds for text of CJK characters
+    def _weight(key: str, fragment: str) -> int:
+        # The two strings as CPython holds them, and about as much again for the entry.
+        return sys.getsizeof(fragment) + sys.getsizeof(key) + 100
 
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
         found = {}
@@ -70,10 +75,10 @@ class _RecentFragments:
                     items.move_to_end(key)
                     continue
                 items[key] = fragment
-                self.size += self._weight(fragment)
+                self.size += self._weight(key, fragment)
             while self.size > self.budget and items:
-                _key, dropped = items.popitem(last=False)
-                self.size -= self._weight(dropped)
+                dropped_key, dropped = items.popitem(last=False)
+                self.size -= self._weight(dropped_key, dropped)
 
     def clear(self) -> None:
         with self._lock:
@@ -81,7 +86,7 @@ class _RecentFragments:
             self.size = 0
 
 
-_recent = _RecentFragments(LOCAL_BUDGET_BYTES)
+_recent = _RecentFragments(getattr(settings, "PUBLIC_FRAGMENTS_MEMORY_BYTES", DEFAULT_MEMORY_BYTES))
 
 
 def forget_local_fragments() -> None:

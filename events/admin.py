@@ -51,11 +51,22 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "full_name", "email", "phone"]
     fieldsets = DjangoUserAdmin.fieldsets + ((_("联系方式"), {"fields": ["full_name", "phone"]}),)
 
+    # The office board names reporters (full name, else first and last name, else username)
+    # with their phone numbers: a change of one of these refreshes open boards.
+    BOARD_FIELDS = {"full_name", "first_name", "last_name", "username", "phone"}
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        # The office board names reporters with their phone numbers: open boards refresh.
-        if change and {"full_name", "phone"} & set(form.changed_data):
+        if change and self.BOARD_FIELDS & set(form.changed_data):
             bump_on_commit("events")
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bump_on_commit("events")  # an event's reporter may have gone with the person
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        bump_on_commit("events")
 
 
 @admin.register(Week)

@@ -144,7 +144,16 @@ class ProjectDocumentInline(ReadOnlyInline):
 
 class ProjectVideoInline(ReadOnlyInline):
     model = ProjectVideo
-    fields = ["original_name", "size", "status", "reasons", "duration", "versions_status", "pending", "uploaded_at"]
+    fields = [
+        "original_name",
+        "size",
+        "status",
+        "reasons",
+        "duration",
+        "versions_status",
+        "pending",
+        "uploaded_at",
+    ]
 
 
 class PresentationInline(ReadOnlyInline):

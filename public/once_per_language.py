@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language
 
@@ -34,3 +36,11 @@ def event_path_template() -> str:
 @functools.lru_cache(maxsize=16)
 def _event_path_template(language: str, script_prefix: str) -> str:
     return reverse("event_detail", args=[_PK_MARKER]).replace(str(_PK_MARKER), "{}")
+
+
+@receiver(setting_changed)
+def _forget(*, setting: str, **kwargs) -> None:
+    """A test that changes the URLconf or the catalogues gets addresses and labels afresh."""
+    if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "FORCE_SCRIPT_NAME"):
+        _form_names.clear()
+        _event_path_template.cache_clear()

@@ -399,7 +399,7 @@ def _spans(week: Week) -> list[tuple]:
 
 def _days_of(spans: list[tuple], week: Week) -> list[dt.date]:
     days: set[dt.date] = set()
-    for first, last, _venue, _parent in spans:
+    for first, last in {(first, last) for first, last, _venue, _parent in spans}:
         day = first
         while day <= last:
             days.add(day)

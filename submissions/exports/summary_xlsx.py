@@ -76,8 +76,8 @@ def summary_workbook(*, week: Week, now: dt.datetime, with_phones: bool = True) 
         _missing_sheet(book.create_sheet(MISSING_SHEET), summary, with_phones=with_phones)
         for section in summary_sections(week=week, now=now):
             _section_sheet(book, section, summary)
-    for number, sheet in enumerate(book.worksheets):
-        print_setup(sheet, header_row=number < 3)
+    for sheet in book.worksheets:
+        print_setup(sheet, header_row=sheet.title in (DAYS_SHEET, LEADERS_SHEET, MISSING_SHEET))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -153,14 +153,26 @@ def _missing_sheet(sheet, summary: WeekSummary, *, with_phones: bool) -> None:
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 
 
+def _sheet_name(heading: str, taken: list[str]) -> str:
+    """``heading`` as a sheet name Excel accepts: none of its forbidden characters, no
+    apostrophe at either end, at most 31 UTF-16 units, and unlike the names ``taken`` whatever
+    the case (Excel compares them so)."""
+    name = _NOT_IN_SHEET_NAMES.sub("-", heading).strip("'") or "-"
+    taken_lower = {other.lower() for other in taken}
+    unique, number = _fit(name, ""), 2
+    while unique.lower() in taken_lower:
+        unique, number = _fit(name, f"（{number}）"), number + 1
+    return unique
+
+
+def _fit(name: str, suffix: str) -> str:
+    while len((name + suffix).encode("utf-16-le")) // 2 > 31:
+        name = name[:-1]
+    return name.rstrip("'") + suffix
+
+
 def _section_sheet(book: Workbook, section: SummarySection, summary: WeekSummary) -> None:
-    name = _NOT_IN_SHEET_NAMES.sub("-", section.heading)[:31] or section.key[:31]
-    taken = set(book.sheetnames)
-    unique, number = name, 2
-    while unique in taken:
-        suffix = f"（{number}）"
-        unique, number = name[: 31 - len(suffix)] + suffix, number + 1
-    sheet = book.create_sheet(unique)
+    sheet = book.create_sheet(_sheet_name(section.heading, book.sheetnames))
     append_row(sheet, [f"{section.heading}（{_as_of(summary)}）"])
     sheet["A1"].font = Font(bold=True, size=14)
     for paragraph in section.paragraphs:

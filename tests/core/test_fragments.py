@@ -11,15 +11,21 @@ from core.fragments import _RecentFragments, cached_fragments
 
 
 def test_the_least_recently_used_pieces_give_way_within_the_budget():
-    piece = "卡" * 100  # weighs 2 × 100 + 100 = 300
-    recent = _RecentFragments(budget_bytes=900)
+    piece = "卡" * 100
+    weight = _RecentFragments._weight("a", piece)  # the same for each one-letter key
+    recent = _RecentFragments(budget_bytes=3 * weight)
     recent.set_many({"a": piece, "b": piece, "c": piece})
     assert recent.get_many(["a"]) == {"a": piece}  # "a" used: "b" is now the oldest
 
     recent.set_many({"d": piece})
 
     assert sorted(recent.get_many(["a", "b", "c", "d"])) == ["a", "c", "d"]
-    assert recent.size == 900
+    assert recent.size == 3 * weight
+
+
+def test_a_piece_weighs_what_python_holds_for_it():
+    # Text with a character beyond the Basic Multilingual Plane is held at 4 bytes a character.
+    assert _RecentFragments._weight("k", "🚀路演" * 100) > _RecentFragments._weight("k", "路演路" * 100) > 600
 
 
 @pytest.mark.django_db

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import time
 
-from playwright.sync_api import Page
+from playwright.sync_api import Error, Page
 
 
 def wait_until(page: Page, expression: str, *, timeout: float = 15.0, interval: float = 0.1) -> None:
-    """Return once ``expression`` is truthy in ``page``; fail with the expression after ``timeout`` s."""
+    """Return once ``expression`` is truthy in ``page``; fail with the expression after ``timeout`` s.
+    An expression that throws (its element not there yet, the page navigating) is asked again."""
     deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except Error:
+            pass
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout} s: {expression}")
         page.wait_for_timeout(interval * 1000)

@@ -112,3 +112,19 @@ def test_a_persons_new_phone_in_the_admin_refreshes_the_office_boards(
     assert changed.status_code == 302
     reporter.refresh_from_db()
     assert reporter.phone == "13900000002" and token("events") != before
+
+
+def test_deleting_a_person_in_the_admin_refreshes_the_office_boards(
+    client, staff, django_capture_on_commit_callbacks
+):
+    from core.change_counters import token
+
+    reporter = factories.user(full_name="王敏")
+    client.force_login(staff)
+    before = token("events")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:events_user_delete", args=[reporter.pk]), {"post": "yes"})
+
+    assert not type(reporter).objects.filter(pk=reporter.pk).exists()
+    assert token("events") != before

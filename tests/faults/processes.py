@@ -40,7 +40,7 @@ def _running(pid: int) -> bool:
     took every stop its whole timeout (20 s a gunicorn or moto server)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # gone, or reaped while being read
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 

@@ -474,3 +474,20 @@ def test_the_rule_is_the_office_now(office_user):
     assert rules.test_rule("submissions.view_summary", office_user)
     assert rules.test_rule("submissions.view_summary", factories.superuser())
     assert not rules.test_rule("submissions.view_summary", factories.user())
+
+
+@pytest.mark.parametrize(
+    "heading,taken,expected",
+    [
+        ("云展厅：高校科技成果云展厅", [], "云展厅：高校科技成果云展厅"),
+        ("Hall [A]: 1/2*?", [], "Hall -A-- 1-2--"),  # Excel forbids [ ] : * ? / \\
+        ("'引号'", [], "引号"),  # nor an apostrophe at either end
+        ("Expo", ["每日汇总", "EXPO"], "Expo（2）"),  # names differ whatever the case
+        ("🚀" * 20, [], "🚀" * 15),  # 31 UTF-16 units: a rocket is two
+        ("展" * 40, ["展" * 31], "展" * 28 + "（2）"),
+    ],
+)
+def test_a_sections_sheet_name_is_one_excel_accepts(heading, taken, expected):
+    from submissions.exports.summary_xlsx import _sheet_name
+
+    assert _sheet_name(heading, taken) == expected
