@@ -33,11 +33,10 @@ from .cache_guard import CacheGuard, CacheUnavailable
 # Long enough to outlive many versions of the public pages around a piece, short enough that
 # the keys of pieces that changed do not pile up in Redis.
 FRAGMENT_TIMEOUT = 24 * 60 * 60
-# What one process keeps in memory (PUBLIC_FRAGMENTS_MEMORY_BYTES): a week of a thousand
-# events has about two megabytes of cards per language and kind of list; at 5,000 events the
-# all-days lists of two languages alone fill 32 MiB, and a page whose cards do not all fit
-# reads them from the shared cache as before.
-DEFAULT_MEMORY_BYTES = 32 * 1024 * 1024
+# What one process keeps in memory is PUBLIC_FRAGMENTS_MEMORY_BYTES (32 MiB): a week of a
+# thousand events has about two megabytes of cards per language and kind of list; at 5,000
+# events the all-days lists of two languages alone fill it, and a page whose cards do not all
+# fit reads them from the shared cache as before.
 
 _guard = CacheGuard(consequence="page fragments are rendered afresh")
 
@@ -86,7 +85,7 @@ class _RecentFragments:
             self.size = 0
 
 
-_recent = _RecentFragments(getattr(settings, "PUBLIC_FRAGMENTS_MEMORY_BYTES", DEFAULT_MEMORY_BYTES))
+_recent = _RecentFragments(settings.PUBLIC_FRAGMENTS_MEMORY_BYTES)
 
 
 def forget_local_fragments() -> None:

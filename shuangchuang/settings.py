@@ -139,6 +139,9 @@ PUBLIC_CACHE_PURGE = env.str("PUBLIC_CACHE_PURGE", default="")
 # nginx in front honours s-maxage, and its cache cannot be purged: X-Accel-Expires (read by
 # nginx, never passed on) keeps its micro-cache at this many seconds. 0: the header is not sent.
 PUBLIC_CACHE_ACCEL_EXPIRES = env.int("PUBLIC_CACHE_ACCEL_EXPIRES", default=1)
+# Bytes of rendered page pieces (event cards) each process keeps in memory before the shared
+# cache (core.fragments).
+PUBLIC_FRAGMENTS_MEMORY_BYTES = env.int("PUBLIC_FRAGMENTS_MEMORY_BYTES", default=32 * 1024 * 1024)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "events.User"
