@@ -27,6 +27,13 @@ def current_week(request) -> Week | None:
     return request._current_week
 
 
+def remember_current_week(request, week: Week) -> None:
+    """A view that has read ``week`` already hands it to the layout when it is the current one
+    (only one week can be): the layout then needs no query of its own."""
+    if week.is_current and not hasattr(request, "_current_week"):
+        request._current_week = week
+
+
 def public_current_week(request) -> Week | None:
     """The current week as public pages show it: an unpublished week counts as none.
 

@@ -20,7 +20,7 @@ from django.views.generic import TemplateView, View
 
 from core.public_cache import FEED_TIMEOUT
 from core.views import PublicCachedMixin
-from events.context_processors import current_week, public_current_week
+from events.context_processors import current_week, public_current_week, remember_current_week
 from events.models import Event
 from events.selectors import public as selectors
 from events.services import current_cover_versions
@@ -199,6 +199,7 @@ class EventDetailView(PublicPageView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = selectors.public_event(pk=self.kwargs["pk"])
+        remember_current_week(self.request, event.week)
         selectors.mark_for_display([event])
         media = public_media(event=event)
         # The recording video is among the public media already read: no query of its own.

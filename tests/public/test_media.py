@@ -151,3 +151,24 @@ def test_video_answers_byte_ranges(client, event):
     assert body(tail) == WEB_720[-10:]
     assert beyond.status_code == 416
     assert part["Content-Type"] == "video/mp4"
+
+
+def test_an_events_public_files_are_only_those_of_a_public_event(week, django_assert_num_queries):
+    from events.models import Event
+    from submissions.selectors.public_media import public_media
+
+    shown = factories.event(week=week)
+    photo = factories.public_media(event=shown, name="现场.jpg")
+    factories.public_media(event=shown, is_public=False)
+    draft = factories.event(week=week, status=Event.Status.DRAFT)
+    factories.public_media(event=draft)
+    unpublished = factories.event(week=factories.week(is_current=False, is_published=False))
+    factories.public_media(event=unpublished)
+
+    shown = Event.objects.select_related("week").get(pk=shown.pk)
+    with django_assert_num_queries(1):
+        items = public_media(event=shown)
+        assert [item.pk for item in items] == [photo.pk]
+        assert items[0].report.event is shown  # no query for the event again
+    for hidden in (draft, unpublished):
+        assert public_media(event=Event.objects.select_related("week").get(pk=hidden.pk)) == []
