@@ -284,12 +284,15 @@ def event_rows(
     with_co_hosts: bool = False,
     with_partners: bool = False,
     with_themes: bool = False,
+    venues_read: dict[int, Venue] | None = None,
 ) -> list[EventRow]:
     """``events`` (public events of ``week``, ordered) as ``EventRow``s: one query of the events
     joined with their lead host's name (and their venue's, unless ``with_venues`` reads the
-    venues themselves, one query), plus one query for each of ``with_co_hosts`` (the co-hosts'
-    names), ``with_partners`` (every partner, co-hosts included) and ``with_themes``; none of
-    them when there is no event. The count never grows with the number of events."""
+    venues themselves, one query, or takes them from ``venues_read``, the caller's venues by
+    id, reading only those it lacks), plus one query for each of ``with_co_hosts`` (the
+    co-hosts' names), ``with_partners`` (every partner, co-hosts included) and
+    ``with_themes``; none of them when there is no event. The count never grows with the
+    number of events."""
     events = events.prefetch_related(None)
     columns = _ROW_COLUMNS + (() if with_venues else ("venue__name",))
     if with_description:
@@ -299,7 +302,12 @@ def event_rows(
         return []
     ids = events.values("pk")
     venues: dict[int, Venue | VenueName] = {}
-    if with_venues:
+    if with_venues and venues_read is not None:
+        venues = dict(venues_read)
+        lacking = {record[_VENUE_ID] for record in records} - venues.keys() - {None}
+        if lacking:
+            venues.update((venue.pk, venue) for venue in Venue.objects.filter(pk__in=lacking))
+    elif with_venues:
         venues = {venue.pk: venue for venue in Venue.objects.filter(pk__in=events.values("venue_id"))}
     own = len(_ROW_COLUMNS)
     rows = []
@@ -343,12 +351,18 @@ def event_rows(
     return rows
 
 
-def schedule_rows(*, week: Week, filters: ScheduleFilters) -> list[EventRow]:
+def schedule_rows(
+    *, week: Week, filters: ScheduleFilters, venues_read: dict[int, Venue] | None = None
+) -> list[EventRow]:
     """The schedule's events (``schedule_events``) as the cards read them, in three queries
     whatever their number: the events with their lead host's name, the co-hosts' names, the
-    venues."""
+    venues (none when ``venues_read``, the filter's venues of the week by id, has them all)."""
     return event_rows(
-        schedule_events(week=week, filters=filters), week=week, with_venues=True, with_co_hosts=True
+        schedule_events(week=week, filters=filters),
+        week=week,
+        with_venues=True,
+        with_co_hosts=True,
+        venues_read=venues_read,
     )
 
 

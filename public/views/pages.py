@@ -158,7 +158,12 @@ class ScheduleView(PublicPageView):
         # The videos of their recordings are read with the events' query as a subquery.
         scheduled = selectors.schedule_events(week=week, filters=filters)
         events = videos.mark_relays(
-            selectors.mark_for_display(selectors.schedule_rows(week=week, filters=filters)),
+            selectors.mark_for_display(
+                # The week's venues are read for the filter already: the cards take theirs from them.
+                selectors.schedule_rows(
+                    week=week, filters=filters, venues_read={venue.pk: venue for venue in choices["venues"]}
+                )
+            ),
             read_from=scheduled,
         )
         tab_days = sorted(set(event_days) | ({filters.day} if filters.day else set()))

@@ -64,3 +64,28 @@ def test_a_week_without_public_events_has_no_facets(week, main_venue):
 
     assert days == [] and choices["venues"] == [] and choices["themes"] == []
     assert choices["no_venue"] is False
+
+
+def test_the_cards_take_their_venues_from_the_filters_and_read_only_those_lacking(
+    week, main_venue, sub_venue, django_assert_num_queries
+):
+    from events.selectors.public import ScheduleFilters, schedule_rows
+
+    factories.event(
+        week=week, venue=main_venue, starts_at=factories.at(DAY2, 9), ends_at=factories.at(DAY2, 10)
+    )
+    factories.event(
+        week=week, venue=sub_venue, starts_at=factories.at(DAY2, 11), ends_at=factories.at(DAY2, 12)
+    )
+    filters = ScheduleFilters.from_query({"day": "all"}, week=week, default_day=DAY2)
+    _days, choices = schedule_facets(week=week)
+    venues = {venue.pk: venue for venue in choices["venues"]}
+
+    with django_assert_num_queries(2):  # the events, their co-hosts
+        rows = schedule_rows(week=week, filters=filters, venues_read=venues)
+    assert [row.venue for row in rows] == [main_venue, sub_venue]
+    assert rows[1].venue is venues[sub_venue.pk]
+
+    with django_assert_num_queries(3):  # and the one venue the caller did not have
+        rows = schedule_rows(week=week, filters=filters, venues_read={main_venue.pk: venues[main_venue.pk]})
+    assert [row.venue.name for row in rows] == ["昆山市主会场", "开发区分会场"]
