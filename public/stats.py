@@ -38,7 +38,7 @@ class WeekStrip:
 
 
 def _approved(week: Week):
-    return Event.objects.public().filter(week=week, status=Event.Status.APPROVED)
+    return Event.objects.public_of(week).filter(status=Event.Status.APPROVED)
 
 
 def week_strip(*, week: Week, now: dt.datetime) -> WeekStrip:

@@ -125,7 +125,7 @@ class VideoItem:
 
 
 def _filtered_events(*, week: Week, filters: ScheduleFilters):
-    events = Event.objects.public().filter(week=week, status=Event.Status.APPROVED)
+    events = Event.objects.public_of(week).filter(status=Event.Status.APPROVED)
     return at_place_of_form(events, filters)
 
 

@@ -53,7 +53,7 @@ def with_public_details(queryset: QuerySet[Event]) -> QuerySet[Event]:
 
 
 def public_events(*, week: Week) -> QuerySet[Event]:
-    return with_relations(Event.objects.public().filter(week=week))
+    return with_relations(Event.objects.public_of(week))
 
 
 def public_events_on(*, week: Week, day: dt.date) -> QuerySet[Event]:
@@ -171,7 +171,7 @@ def at_place_of_form(events: QuerySet[Event], filters: ScheduleFilters) -> Query
 
 
 def schedule_events(*, week: Week, filters: ScheduleFilters) -> QuerySet[Event]:
-    events = with_public_details(Event.objects.public().filter(week=week))
+    events = with_public_details(Event.objects.public_of(week))
     if filters.day and not filters.all_days:
         day_start = week.at(filters.day, dt.time.min)
         events = events.filter(starts_at__lt=day_start + dt.timedelta(days=1), ends_at__gt=day_start)
@@ -388,7 +388,7 @@ def calendar_rows(*, week: Week) -> list[EventRow]:
 
 
 def _week_in_order(week: Week) -> QuerySet[Event]:
-    return Event.objects.public().filter(week=week).order_by("starts_at", "id")
+    return Event.objects.public_of(week).order_by("starts_at", "id")
 
 
 def _spans(week: Week) -> list[tuple]:
@@ -400,8 +400,7 @@ def _spans(week: Week) -> list[tuple]:
         F("ends_at") - dt.timedelta(microseconds=1), output_field=DateTimeField()
     )
     return list(
-        Event.objects.public()
-        .filter(week=week)
+        Event.objects.public_of(week)
         .annotate(
             first_day=TruncDate("starts_at", tzinfo=zone), last_day=TruncDate(last_instant, tzinfo=zone)
         )
@@ -425,7 +424,7 @@ def _choices_of(spans: list[tuple], week: Week) -> dict:
     venue_ids = {venue for _first, _last, venue, _parent in spans if venue is not None}
     # A sub-venue's main venue is offered too: choosing it lists its sub-venues' events.
     venue_ids |= {parent for _first, _last, venue, parent in spans if parent is not None}
-    used_themes = Event.themes.through.objects.filter(event__in=Event.objects.public().filter(week=week))
+    used_themes = Event.themes.through.objects.filter(event__in=Event.objects.public_of(week))
     return {
         "venues": list(venues_in_order().filter(pk__in=venue_ids)) if venue_ids else [],
         "no_venue": any(venue is None for _first, _last, venue, _parent in spans),
@@ -478,7 +477,7 @@ def public_event(*, pk: int) -> Event:
 
 def venue_events(*, week: Week, venue: Venue) -> list[Event]:
     return mark_for_display(
-        with_public_details(Event.objects.public().filter(week=week, venue=venue)).order_by("starts_at", "id")
+        with_public_details(Event.objects.public_of(week).filter(venue=venue)).order_by("starts_at", "id")
     )
 
 

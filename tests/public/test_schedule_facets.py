@@ -89,3 +89,14 @@ def test_the_cards_take_their_venues_from_the_filters_and_read_only_those_lackin
     with django_assert_num_queries(3):  # and the one venue the caller did not have
         rows = schedule_rows(week=week, filters=filters, venues_read={main_venue.pk: venues[main_venue.pk]})
     assert [row.venue.name for row in rows] == ["昆山市主会场", "开发区分会场"]
+
+
+def test_the_public_events_of_a_week_read_without_joining_it_are_the_public_ones(week):
+    shown = factories.event(week=week)
+    factories.event(week=week, status=Event.Status.DRAFT)
+    hidden_week = factories.week(is_current=False, is_published=False)
+    factories.event(week=hidden_week)
+
+    assert list(Event.objects.public_of(week)) == list(Event.objects.public().filter(week=week)) == [shown]
+    assert "events_week" not in str(Event.objects.public_of(week).query)
+    assert list(Event.objects.public_of(hidden_week)) == []
