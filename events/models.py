@@ -294,9 +294,7 @@ class Membership(models.Model):
 class EventQuerySet(models.QuerySet):
     def public(self) -> EventQuerySet:
         """What the public may see: approved and cancelled events of published weeks."""
-        return self.filter(
-            status__in=[Event.Status.APPROVED, Event.Status.CANCELLED], week__is_published=True
-        )
+        return self.filter(status__in=Event.PUBLIC_STATUSES, week__is_published=True)
 
     def public_of(self, week: Week) -> EventQuerySet:
         """``public().filter(week=week)`` for a week the caller has read: whether it is
@@ -304,14 +302,14 @@ class EventQuerySet(models.QuerySet):
         week's events asks this several times a page; issue 21)."""
         if not week.is_published:
             return self.none()
-        return self.filter(week=week, status__in=[Event.Status.APPROVED, Event.Status.CANCELLED])
+        return self.filter(week=week, status__in=Event.PUBLIC_STATUSES)
 
     def visible_to(self, user) -> EventQuerySet:
         """The events ``user`` may see (rule ``events.see_event``): the office sees all; anybody
         else the public ones and those their own units report for (``of_units``)."""
         if is_office_reviewer(user):
             return self.all()
-        public = Q(status__in=[Event.Status.APPROVED, Event.Status.CANCELLED], week__is_published=True)
+        public = Q(status__in=Event.PUBLIC_STATUSES, week__is_published=True)
         return self.filter(public | reporting_units_q(organizer_ids(user)))
 
     def of_units(self, unit_ids) -> EventQuerySet:
@@ -354,6 +352,9 @@ class Event(models.Model):
         ELSEWHERE = "elsewhere", _("外地")
         ONLINE = "online", _("线上")
         HYBRID = "hybrid", _("线下会场加线上")
+
+    # What the public sees of a published week: approved events, and cancelled ones (marked).
+    PUBLIC_STATUSES = (Status.APPROVED, Status.CANCELLED)
 
     # Kinds held at one of the city's venues (the venue is required) and kinds with a place
     # typed as text (no venue: no map of this city, the venue filter lists them under none).
@@ -517,7 +518,7 @@ class Event(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status in (self.Status.APPROVED, self.Status.CANCELLED)
+        return self.status in self.PUBLIC_STATUSES
 
     @property
     def has_venue(self) -> bool:

@@ -496,7 +496,7 @@ def archive_weeks_query() -> QuerySet[Week]:
 
     Weeks may lie in different zones: the database narrows down (no zone is more than a day
     ahead of UTC); ``ended_weeks`` decides with each week's own date."""
-    public_status = Q(events__status__in=[Event.Status.APPROVED, Event.Status.CANCELLED])
+    public_status = Q(events__status__in=Event.PUBLIC_STATUSES)
     latest_end = timezone.now().date() + dt.timedelta(days=1)
     return (
         Week.objects.filter(is_published=True, ends_on__lt=latest_end)

@@ -18,9 +18,6 @@ def _published_media() -> QuerySet[MediaFile]:
     )
 
 
-_PUBLIC_STATUSES = (Event.Status.APPROVED, Event.Status.CANCELLED)
-
-
 def public_media(*, event: Event | None = None, week: Week | None = None, limit: int | None = None):
     """Photos and videos the office marked public, that passed their checks, of public events."""
     if event is not None and week is None:
@@ -38,7 +35,7 @@ def _event_media(event: Event, limit: int | None) -> list[MediaFile]:
     """One event's public files. The event at hand says whether it is public (as
     ``Event.objects.public()`` does), so the files are read without joining it and its week
     again, and each is given the event (an event page: half the query's cost was its joins)."""
-    if event.status not in _PUBLIC_STATUSES or not event.week.is_published:
+    if not (event.is_public and event.week.is_published):
         return []
     media = (
         MediaFile.objects.filter(is_public=True, status=MediaFile.Status.PASSED, report__event=event)
@@ -64,7 +61,7 @@ def with_public_media_count(weeks: QuerySet[Week]) -> QuerySet[Week]:
         is_public=True,
         status=MediaFile.Status.PASSED,
         report__event__week=OuterRef("pk"),
-        report__event__status__in=[Event.Status.APPROVED, Event.Status.CANCELLED],
+        report__event__status__in=Event.PUBLIC_STATUSES,
     )
     media_count = media.order_by().values("report__event__week").annotate(n=Count("pk")).values("n")[:1]
     return weeks.annotate(media_count=Coalesce(Subquery(media_count), 0))
