@@ -30,16 +30,18 @@ def event_url_template() -> str:
 
 
 class LocalTimes(dict):
-    """ISO 8601 text of instants in one zone, each instant formatted once per file:
-    ``times[moment]`` is ``moment.astimezone(zone).isoformat()`` (an aware time's ``isoformat``
-    costs microseconds, and the events of a week share their start and end times)."""
+    """Text of instants in one zone, each instant formatted once per file: ``times[moment]`` is
+    ``moment.astimezone(zone)`` in ISO 8601, or by ``strftime(format)`` when one is given (an
+    aware time's formatting costs microseconds, and the events of a week share their start and
+    end times)."""
 
-    def __init__(self, zone):
+    def __init__(self, zone, format: str = ""):
         super().__init__()
-        self.zone = zone
+        self.zone, self.format = zone, format
 
     def __missing__(self, moment):
-        text = self[moment] = moment.astimezone(self.zone).isoformat()
+        local = moment.astimezone(self.zone)
+        text = self[moment] = local.strftime(self.format) if self.format else local.isoformat()
         return text
 
 

@@ -36,7 +36,7 @@ from icalendar import Timezone
 
 from ..once_per_language import form_names
 from ..places import location_line
-from . import event_url_template, site_host
+from . import LocalTimes, event_url_template, site_host
 from .frab import slots
 
 PRODID = "-//shuangchuang portal//schedule//ZH"
@@ -113,12 +113,12 @@ class _EventWriter:
         self.url_template = event_url_template()
         self.host = site_host()
         self.forms = form_names()
-        self.utc_texts: dict[dt.datetime, str] = {}
-        self.local_texts: dict[tuple[str, dt.datetime], str] = {}
+        self.utc_times = LocalTimes(dt.UTC, "%Y%m%dT%H%M%SZ")
+        self.local_times: dict[str, LocalTimes] = {}  # by zone name
         self.locations: dict[tuple, str] = {}
 
     def vevent(self, event, slot, zones: dict) -> list[str]:
-        updated = self.utc(event.updated_at)
+        updated = self.utc_times[event.updated_at]
         url, form = self.url_template.format(event.pk), self.forms.get(event.form, event.form)
         # An online event's URL is where to take part; the event's page stays in the description.
         online = event.place_kind == event.PlaceKind.ONLINE and event.online_url
@@ -149,7 +149,7 @@ class _EventWriter:
             f"UID:{_text(uid(event, slot.number, host=self.host))}",
             f"SEQUENCE:{max(0, int((event.updated_at - event.created_at).total_seconds()))}",
             f"CATEGORIES:{_text(one_line(form))}",
-            f"CREATED:{self.utc(event.created_at)}",
+            f"CREATED:{self.utc_times[event.created_at]}",
             f"DESCRIPTION:{_text(multi_line(PARAGRAPH.join(lines)))}",
             *([geo] if geo else []),
             f"LAST-MODIFIED:{updated}",
@@ -171,18 +171,11 @@ class _EventWriter:
     def local_time(self, name: str, moment: dt.datetime, zones: dict) -> str:
         zone_name = moment.tzinfo.key
         zones[zone_name] = None
-        # Keyed by the zone too: equal instants in two zones are equal datetimes.
-        text = self.local_texts.get((zone_name, moment))
-        if text is None:
-            text = f"TZID={zone_name}:{moment.strftime('%Y%m%dT%H%M%S')}"
-            self.local_texts[(zone_name, moment)] = text
-        return f"{name};{text}"
-
-    def utc(self, moment: dt.datetime) -> str:
-        text = self.utc_texts.get(moment)
-        if text is None:
-            text = self.utc_texts[moment] = moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        return text
+        # One set of texts per zone: equal instants in two zones are equal datetimes.
+        times = self.local_times.get(zone_name)
+        if times is None:
+            times = self.local_times[zone_name] = LocalTimes(moment.tzinfo, "%Y%m%dT%H%M%S")
+        return f"{name};TZID={zone_name}:{times[moment]}"
 
 
 @functools.cache
