@@ -433,19 +433,14 @@ def _choices_of(spans: list[tuple], week: Week) -> dict:
     }
 
 
-def days_with_events(*, week: Week) -> list[dt.date]:
-    """The week's days on which at least one public event runs, in one small query."""
-    return _days_of(_spans(week), week)
-
-
 def filter_choices(*, week: Week) -> dict:
     """The venues and themes that the week's public events use, for the filter form."""
     return _choices_of(_spans(week), week)
 
 
 def schedule_facets(*, week: Week) -> tuple[list[dt.date], dict]:
-    """``days_with_events`` and ``filter_choices`` together, from one read of the events (the
-    schedule shows both): three queries, whatever the number of events."""
+    """The week's days on which at least one public event runs, and ``filter_choices``, from one
+    read of the events (the schedule shows both): three queries, whatever their number."""
     spans = _spans(week)
     return _days_of(spans, week), _choices_of(spans, week)
 
