@@ -38,8 +38,7 @@ def append_row(sheet, values: list) -> None:
 def header(sheet, title: str, headers: list[str], widths: dict[str, int]) -> None:
     """Row 1 the title, row 2 the column names (frozen); a column not in ``widths`` gets a
     width by the length of its name."""
-    append_row(sheet, [title])
-    sheet["A1"].font = Font(bold=True, size=14)
+    title_row(sheet, title)
     sheet.append(headers)
     header_cells(sheet, 2)
     for index, name in enumerate(headers, start=1):
@@ -47,6 +46,12 @@ def header(sheet, title: str, headers: list[str], widths: dict[str, int]) -> Non
             name, 14 if len(name) > 3 else 10
         )
     sheet.freeze_panes = "A3"
+
+
+def title_row(sheet, title: str) -> None:
+    """Row 1: the sheet's title, large and bold."""
+    append_row(sheet, [title])
+    sheet["A1"].font = Font(bold=True, size=14)
 
 
 def header_cells(sheet, row: int) -> None:

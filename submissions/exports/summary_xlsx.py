@@ -22,14 +22,22 @@ import re
 from django.conf import settings
 from django.utils import translation
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from core.summary_sections import SummarySection, summary_sections
 from events.models import Week
 
 from ..selectors.summary import WeekSummary, week_summary
 from . import month_day
-from .sheets import TIME_FORMAT, append_row, bold_row, header, header_cells, local_time, print_setup
+from .sheets import (
+    TIME_FORMAT,
+    append_row,
+    bold_row,
+    header,
+    header_cells,
+    local_time,
+    print_setup,
+    title_row,
+)
 
 DAYS_SHEET = "每日汇总"
 LEADERS_SHEET = "出席领导"
@@ -173,8 +181,7 @@ def _fit(name: str, suffix: str) -> str:
 
 def _section_sheet(book: Workbook, section: SummarySection, summary: WeekSummary) -> None:
     sheet = book.create_sheet(_sheet_name(section.heading, book.sheetnames))
-    append_row(sheet, [f"{section.heading}（{_as_of(summary)}）"])
-    sheet["A1"].font = Font(bold=True, size=14)
+    title_row(sheet, f"{section.heading}（{_as_of(summary)}）")
     for paragraph in section.paragraphs:
         append_row(sheet, [paragraph])
     for table in section.tables:
