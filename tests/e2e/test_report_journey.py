@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime as dt
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -224,17 +225,35 @@ def test_several_uploads_run_at_once_each_can_be_cancelled_and_a_photo_can_be_re
     page.route("**/upload/**", lambda route: held.append(route))  # held: the request never answers
     page.set_input_files("input[name=photos]", str(new))
     page.click("#upload-form button[type=submit]")
+    _wait_for(lambda: held, page, what="the upload to be held")
     page.click("#upload-progress .upload-row button")
     assert "已取消" in page.inner_text("#upload-progress")
-    page.unroute("**/upload/**")
-    # The browser gave the request up; the held route is let go too, so nothing of it can
-    # linger in the browser's network stack beside the replacement's upload.
+    # The held request is aborted before the route goes: removing the last route turns the
+    # browser's interception off, which sends a request still held on to the server (it was
+    # stored, and the replacement below was refused as "已经上传过").
     for route in held:
-        with contextlib.suppress(PlaywrightError):
+        with contextlib.suppress(PlaywrightError):  # the browser may have dropped it already
             route.abort()
+    page.unroute("**/upload/**")
 
     page.set_input_files('.media-item[data-name="旧照片.jpg"] [data-role=replace-input]', str(new))
-    page.wait_for_selector('.media-item[data-name="新照片.jpg"]', timeout=30_000)
+    try:
+        page.wait_for_selector('.media-item[data-name="新照片.jpg"]', timeout=30_000)
+    except PlaywrightError as error:  # say where the replacement stood (it failed once in CI)
+        progress = page.inner_text("#upload-progress")
+        raise AssertionError(
+            f"no card for the replacement; progress: {progress!r}; held: {len(held)}"
+        ) from error
     page.wait_for_selector('.media-item[data-name="旧照片.jpg"]', state="detached")
     assert list(MediaFile.objects.values_list("original_name", flat=True)) == ["新照片.jpg"]
     assert page.evaluate("window.notReloaded") is True
+
+
+def _wait_for(condition, page, *, what: str, timeout: float = 15.0) -> None:
+    """Let the page's events reach this process (route handlers run while Playwright waits)
+    until ``condition()`` holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        page.wait_for_timeout(50)
