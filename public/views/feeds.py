@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
-from django.http import Http404, HttpResponse, JsonResponse
+import orjson
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import View
 
@@ -99,10 +98,8 @@ class ApiScheduleView(FeedView):
         return response
 
 
-def _json(data) -> JsonResponse:
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": None}, encoder=_Encoder)
-
-
-class _Encoder(json.JSONEncoder):
-    def default(self, value):
-        return str(value)
+def _json(data) -> HttpResponse:
+    """The schedule documents as compact UTF-8 JSON. orjson writes the thousand-event API
+    document in under a millisecond where the standard library took 10-16 ms (issue 21);
+    anything it does not know (a lazy translation) is written as its text."""
+    return HttpResponse(orjson.dumps(data, default=str), content_type="application/json")

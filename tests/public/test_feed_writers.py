@@ -329,8 +329,9 @@ class ReferenceEncoder(json.JSONEncoder):
 
 
 def reference_json_bytes(data) -> bytes:
-    """What the view's JsonResponse wrote of ``data``."""
-    return json.dumps(data, cls=ReferenceEncoder, ensure_ascii=False, indent=None).encode()
+    """``data`` as the standard library writes compact JSON: the views write it with orjson,
+    and the two must agree to the byte (escapes, numbers, key order)."""
+    return json.dumps(data, cls=ReferenceEncoder, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 # --- The week ---------------------------------------------------------------------------------
