@@ -460,9 +460,12 @@ def mark_for_display(events, *, now: dt.datetime | None = None) -> list[Event]:
 # --- One event ---------------------------------------------------------------------------
 
 
-def public_event(*, pk: int) -> Event:
+def public_event(*, pk: int, also: dict | None = None) -> Event:
+    """The public event ``pk`` with its relations, else 404. ``also`` names annotations that the
+    layers above add to the same query (the event page asks whether there are files or
+    projects to read, so an event without them costs no query for them)."""
     try:
-        return with_public_details(Event.objects.public()).get(pk=pk)
+        return with_public_details(Event.objects.public()).annotate(**(also or {})).get(pk=pk)
     except Event.DoesNotExist:
         raise Http404("No such public event") from None
 

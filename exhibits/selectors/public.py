@@ -10,7 +10,19 @@ import operator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,6 +32,7 @@ from ..models import (
     COOPERATION_BITS,
     Exhibition,
     Pending,
+    Presentation,
     Project,
     ProjectDocument,
     ProjectImage,
@@ -259,6 +272,12 @@ def public_video(project: Project) -> ProjectVideo | None:
 
 
 # --- Events that present projects ------------------------------------------------------------
+
+
+def presents_projects() -> Exists:
+    """An annotation on events: whether it presents any project (public or not:
+    ``presented_projects`` says which are shown)."""
+    return Exists(Presentation.objects.filter(event=OuterRef("pk")))
 
 
 def presented_projects(*, event: Event) -> list[Project]:

@@ -24,8 +24,8 @@ from events.context_processors import current_week, public_current_week, remembe
 from events.models import Event
 from events.selectors import public as selectors
 from events.services import current_cover_versions
-from exhibits.selectors.public import presented_projects
-from submissions.selectors.public_media import public_media
+from exhibits.selectors.public import presented_projects, presents_projects
+from submissions.selectors.public_media import has_public_files, public_media
 from venues.selectors import venues_in_order
 
 from .. import places, presenters, stats, videos
@@ -203,10 +203,12 @@ class EventDetailView(PublicPageView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        event = selectors.public_event(pk=self.kwargs["pk"])
+        event = selectors.public_event(
+            pk=self.kwargs["pk"], also={"has_files": has_public_files(), "presents": presents_projects()}
+        )
         remember_current_week(self.request, event.week)
         selectors.mark_for_display([event])
-        media = public_media(event=event)
+        media = public_media(event=event) if event.has_files else []
         # The recording video is among the public media already read: no query of its own.
         videos.mark_relays([event], media=media)
         if event.replay_on:  # played under 回放: not again in the gallery
@@ -224,7 +226,7 @@ class EventDetailView(PublicPageView):
             else [],
             page_url=absolute(reverse("event_detail", args=[event.pk])),
             partners=list(event.partners.all()),
-            presented=presented_projects(event=event),
+            presented=presented_projects(event=event) if event.presents else [],
         )
         return context
 

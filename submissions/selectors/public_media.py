@@ -3,7 +3,7 @@ checks, of public events of published weeks."""
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -29,6 +29,14 @@ def public_media(*, event: Event | None = None, week: Week | None = None, limit:
         media = media.filter(report__event__week=week)
     media = media.order_by("report__day", "uploaded_at", "id")
     return list(media[:limit] if limit else media)
+
+
+def has_public_files() -> Exists:
+    """An annotation on events: whether any of its files is public and passed (``public_media``
+    of a public event reads them)."""
+    return Exists(
+        MediaFile.objects.filter(is_public=True, status=MediaFile.Status.PASSED, report__event=OuterRef("pk"))
+    )
 
 
 def _event_media(event: Event, limit: int | None) -> list[MediaFile]:

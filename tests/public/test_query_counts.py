@@ -83,11 +83,12 @@ def test_search_query_count(client, week, count, day, django_assert_num_queries)
     assert sum(len(events) for _day, events in response.context["grouped"]) == count
 
 
-# The event page of a 路演 lists the online hall's projects it presents: one query, whatever
-# their number (exhibits.selectors.public.presented_projects), covers and sections included.
-# Besides: the event, its themes, its partners, its public files; the layout's current week is
-# the event's own (events.context_processors.remember_current_week).
-EVENT_PAGE_QUERIES = 5
+# The event page: the event (with whether it has public files and presents projects, in the
+# same query), its themes, its partners; the layout's current week is the event's own
+# (events.context_processors.remember_current_week). A 路演 that presents projects lists them
+# in one query more, whatever their number (exhibits.selectors.public.presented_projects),
+# covers and sections included; an event with public files reads them in one more.
+EVENT_PAGE_QUERIES = 3
 
 
 @pytest.mark.parametrize("count", [0, 3, 25])
@@ -102,8 +103,31 @@ def test_event_page_query_count_does_not_grow_with_the_projects_it_presents(
         exhibit_factories.presentation(event=roadshow, project=project, order=order)
     cache.clear()
 
-    with django_assert_num_queries(EVENT_PAGE_QUERIES):
+    with django_assert_num_queries(EVENT_PAGE_QUERIES + (1 if count else 0)):
         response = client.get(reverse("event_detail", args=[roadshow.pk]))
 
     assert response.status_code == 200
     assert len(response.context["presented"]) == count
+
+
+@pytest.mark.parametrize(
+    ("files", "queries"),
+    [
+        ([], EVENT_PAGE_QUERIES),
+        ([{"is_public": False}, {"is_public": False, "status": "failed", "name": "b.jpg"}], EVENT_PAGE_QUERIES),
+        ([{}, {"name": "b.jpg", "content": b"\xff\xd8\xff\xe0 other"}], EVENT_PAGE_QUERIES + 1),
+    ],
+)
+def test_event_page_reads_files_only_when_it_has_public_ones(
+    client, week, files, queries, django_assert_num_queries
+):
+    event = factories.event(week=week)
+    made = [factories.public_media(event=event, **options) for options in files]
+    cache.clear()
+
+    with django_assert_num_queries(queries):
+        response = client.get(reverse("event_detail", args=[event.pk]))
+
+    assert response.status_code == 200
+    shown = [item for item in made if item.is_public and item.status == "passed"]
+    assert response.context["media"] == shown
