@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from .media.reasons import reason_message
@@ -27,3 +28,14 @@ def media_as_json(media: MediaFile) -> dict:
         "preview_url": reverse("media_files:serve", args=[media.pk, "preview"]) if media.preview else "",
         "file_url": reverse("media_files:serve", args=[media.pk, "original"]),
     }
+
+
+def media_card(media: MediaFile, *, editable: bool, request) -> dict:
+    """The file as the report page's script knows it, with its card rendered as the page
+    renders it (an upload's answer, a resumable upload's end, the list reconciled)."""
+    html = render_to_string(
+        "submissions/organizer/report/_media_item.html",
+        {"media": media, "editable": editable},
+        request=request,
+    )
+    return {**media_as_json(media), "html": html}

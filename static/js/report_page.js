@@ -103,6 +103,9 @@
       if (job.request) job.request.abort();
       if (job.cancelResolve) job.cancelResolve();
       finishRow(job.ui, false, `${job.file.name}：${form.dataset.msgCancelled}`);
+      // The last bytes may have reached the server as the button was pressed: if it stored
+      // the file, the list shows it (choosing it again would be refused as a duplicate).
+      reconcileSoon();
     });
     queue.push(job);
     pump();
@@ -136,6 +139,7 @@
     return new Promise((resolve) => {
       const failed = (problems) => {
         finishRow(job.ui, false, `${job.file.name}：${(problems.length ? problems : [form.dataset.msgFailed]).join(" ")}`);
+        reconcileSoon();
         resolve(false);
       };
       job.request = window.resumableUpload(job.file, {
@@ -179,6 +183,13 @@
       request.upload.addEventListener("progress", (event) => {
         if (event.lengthComputable) showProgress(job, event.loaded, event.total);
       });
+      // Every byte is sent: the server decides now, and a cancel could no longer take the
+      // file back, so the button goes and the row says the file is being saved.
+      request.upload.addEventListener("load", () => {
+        if (job.cancelled) return;
+        job.ui.cancel.remove();
+        job.ui.text.textContent = `${form.dataset.msgStoring} ${job.file.name}`;
+      });
       request.addEventListener("load", () => {
         // Anything but our JSON (a CSRF 403, the login page after the session ended, nginx's
         // 413 or 502) is a failure: the file was not saved.
@@ -192,11 +203,14 @@
         } else {
           const problems = errors.length ? errors : [form.dataset.msgFailed];
           finishRow(job.ui, false, `${job.file.name}：${problems.join(" ")}`);
+          reconcileSoon();
         }
         resolve(saved);
       });
       request.addEventListener("error", () => {
+        // The connection dropped: the server may have stored the file before its answer was lost.
         finishRow(job.ui, false, `${job.file.name}：${form.dataset.msgFailed}`);
+        reconcileSoon();
         resolve(false);
       });
       request.addEventListener("abort", () => resolve(false));
@@ -208,6 +222,9 @@
     const template = document.createElement("template");
     template.innerHTML = html.trim();
     const card = template.content.firstElementChild;
+    // The list may have been reconciled with the server while this file's answer was on its way.
+    const shown = list.querySelector(`[data-media-id="${card.dataset.mediaId}"]`);
+    if (shown) return shown;
     const empty = list.querySelector("[data-role=empty]");
     if (empty) empty.remove();
     if (before) before.before(card); else list.append(card);
@@ -312,6 +329,33 @@
     } catch (error) {
       // The network is away for a moment: the next poll tries again.
     }
+  }
+
+  // Files the server holds that the page does not show (an upload whose answer never came)
+  // are added with their cards, as a successful upload adds its own.
+  async function reconcile() {
+    try {
+      const response = await fetch(`${list.dataset.statusUrl}?cards=1`, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      if (!response.ok) return;
+      const answer = await response.json();
+      answer.media.forEach((media) => {
+        if (!list.querySelector(`[data-media-id="${media.id}"]`)) addCard(media.html);
+        render(media);
+      });
+      renderMissing(answer.missing);
+    } catch (error) {
+      // The network is away: the next failed upload or a reload shows the list again.
+    }
+  }
+
+  let reconcileTimer = null;
+
+  function reconcileSoon() {
+    window.clearTimeout(reconcileTimer);
+    reconcileTimer = window.setTimeout(reconcile, 1000);
   }
 
   let pollTimer = null;

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
@@ -30,7 +29,7 @@ from events.selectors.public import with_partners
 from ..forms import CaptionsForm, LeaderFormSet, ReportForm, UploadForm, leader_initial
 from ..media.reasons import format_size
 from ..models import DailyReport, MediaFile
-from ..presenters import media_as_json
+from ..presenters import media_as_json, media_card
 from ..selectors.reports import EventDay, event_days, reportable_events
 from ..services import media as media_services
 from ..services import reports as report_services
@@ -248,7 +247,10 @@ class MediaUploadView(UnitEventMixin, View):
         if wants_json:
             editable = report.status in report_services.EDITABLE_STATUSES
             return JsonResponse(
-                {"created": [self._card(media, editable) for media in created], "errors": errors},
+                {
+                    "created": [media_card(media, editable=editable, request=request) for media in created],
+                    "errors": errors,
+                },
                 status=200 if created or not errors else 400,
             )
         for error in errors:
@@ -256,15 +258,6 @@ class MediaUploadView(UnitEventMixin, View):
         if created:
             messages.success(request, _("已上传 %(count)d 个文件，正在排队检查。") % {"count": len(created)})
         return redirect("reports:detail", event_id=event.pk, day=day)
-
-    def _card(self, media: MediaFile, editable: bool) -> dict:
-        """The new file as the page's script knows it, with its card rendered as the page would."""
-        html = render_to_string(
-            "submissions/organizer/report/_media_item.html",
-            {"media": media, "editable": editable},
-            request=self.request,
-        )
-        return {**media_as_json(media), "html": html}
 
     def _store(self, report: DailyReport, form: UploadForm, errors: list[str]) -> list[MediaFile]:
         created = []
@@ -297,7 +290,14 @@ class MediaStatusView(UnitEventMixin, View):
     def get(self, request, *args, **kwargs):
         row = self.event_day
         missing = report_services.missing_items(row.report, media=row.media) if row.report else []
-        return JsonResponse({"media": [media_as_json(media) for media in row.media], "missing": missing})
+        if request.GET.get("cards"):
+            # The page reconciles its list after an upload whose answer it never saw (cancelled
+            # after the file was sent, or the connection dropped): stored files get their cards.
+            editable = row.report is not None and row.report.status in report_services.EDITABLE_STATUSES
+            media = [media_card(item, editable=editable, request=request) for item in row.media]
+        else:
+            media = [media_as_json(item) for item in row.media]
+        return JsonResponse({"media": media, "missing": missing})
 
 
 class MediaDeleteView(ReporterAreaMixin, View):

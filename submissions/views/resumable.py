@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -17,7 +16,7 @@ from core.resumable.services import Refused
 from core.resumable.views import ResumableCreateView, ResumableUploadView
 
 from ..models import DailyReport, MediaFile
-from ..presenters import media_as_json
+from ..presenters import media_card
 from ..services import reports as report_services
 from ..services import resumable as resumable_services
 from .organizer import UnitEventMixin
@@ -66,17 +65,7 @@ class ReportResumableMixin(UnitEventMixin):
         report = self.event_day.report
         editable = report is not None and report.status in report_services.EDITABLE_STATUSES
         media = MediaFile.objects.filter(pk__in=upload.result.get("created", []), report__event=self.event)
-        cards = [
-            {
-                **media_as_json(item),
-                "html": render_to_string(
-                    "submissions/organizer/report/_media_item.html",
-                    {"media": item, "editable": editable},
-                    request=self.request,
-                ),
-            }
-            for item in media
-        ]
+        cards = [media_card(item, editable=editable, request=self.request) for item in media]
         return {"created": cards, "errors": []}
 
     def resumable_location(self, upload: ResumableUpload) -> str:

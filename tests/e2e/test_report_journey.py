@@ -249,6 +249,37 @@ def test_several_uploads_run_at_once_each_can_be_cancelled_and_a_photo_can_be_re
     assert page.evaluate("window.notReloaded") is True
 
 
+def test_a_photo_stored_whose_answer_was_lost_is_shown_without_a_reload(report_page, tmp_path, monkeypatch):
+    """The server stored the photo, but the page never got its answer (here: a proxy's 502
+    in its place, as nginx sends when it stops waiting): the row says the upload failed, and
+    the page asks the server for its list and shows the stored file. Before, it showed
+    nothing, and choosing the file again was refused as already uploaded."""
+    from django.http import HttpResponse
+
+    from submissions.models import MediaFile
+    from submissions.views.organizer import MediaUploadView
+
+    stored_then_lost = MediaUploadView._checked_upload
+
+    def answer_lost(view, request):
+        stored_then_lost(view, request)  # the real upload: the file is stored
+        return HttpResponse("Bad Gateway", status=502, content_type="text/html")
+
+    monkeypatch.setattr(MediaUploadView, "_checked_upload", answer_lost)
+    page = report_page
+    photo = media_samples.make_jpeg(tmp_path / "掉线前.jpg", size_bytes=int(1.5 * MIB))
+
+    page.set_input_files("input[name=photos]", str(photo))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#upload-progress .text-danger")
+    assert "上传失败" in page.inner_text("#upload-progress")
+
+    page.wait_for_selector('.media-item[data-name="掉线前.jpg"]', timeout=15_000)
+    assert list(MediaFile.objects.values_list("original_name", flat=True)) == ["掉线前.jpg"]
+    assert page.locator(".media-item").count() == 1
+    assert page.evaluate("window.notReloaded") is True
+
+
 def _wait_for(condition, page, *, what: str, timeout: float = 15.0) -> None:
     """Let the page's events reach this process (route handlers run while Playwright waits)
     until ``condition()`` holds."""

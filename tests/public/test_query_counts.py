@@ -114,7 +114,10 @@ def test_event_page_query_count_does_not_grow_with_the_projects_it_presents(
     ("files", "queries"),
     [
         ([], EVENT_PAGE_QUERIES),
-        ([{"is_public": False}, {"is_public": False, "status": "failed", "name": "b.jpg"}], EVENT_PAGE_QUERIES),
+        (
+            [{"is_public": False}, {"is_public": False, "status": "failed", "name": "b.jpg"}],
+            EVENT_PAGE_QUERIES,
+        ),
         ([{}, {"name": "b.jpg", "content": b"\xff\xd8\xff\xe0 other"}], EVENT_PAGE_QUERIES + 1),
     ],
 )

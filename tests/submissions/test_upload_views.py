@@ -1,6 +1,7 @@
 """The reporter's pages: uploads streamed, hashed, limited and checked; other units see 404."""
 
 import hashlib
+import re
 
 import pytest
 from django.core.files.storage import default_storage
@@ -117,6 +118,35 @@ def test_json_upload_answers_with_the_new_file(reporter_client, event, tmp_path)
     assert response.status_code == 200
     [created] = response.json()["created"]
     assert created["name"] == "p.jpg" and created["status"] in {"queued", "passed"}
+
+
+def test_the_file_list_gives_cards_when_asked_so_a_page_can_show_a_file_whose_answer_it_lost(
+    reporter_client, event, tmp_path
+):
+    """The report page asks ``media.json?cards=1`` after an upload it cancelled late or whose
+    answer never came: each stored file comes with the card the upload would have answered."""
+    day = event.days[0]
+    photo = media_samples.make_jpeg(tmp_path / "会场.jpg", size_bytes=int(2.1 * MIB))
+    with open(photo, "rb") as handle:
+        uploaded = reporter_client.post(
+            _upload_url(event, day), {"photos": [handle]}, headers={"accept": "application/json"}
+        ).json()["created"][0]
+    status_url = reverse("reports:media_status", args=[event.pk, day])
+
+    plain = reporter_client.get(status_url).json()["media"]
+    with_cards = reporter_client.get(status_url, {"cards": "1"}).json()["media"]
+
+    assert [item["id"] for item in plain] == [item["id"] for item in with_cards] == [uploaded["id"]]
+    assert "html" not in plain[0]
+    assert _unmasked(with_cards[0]["html"]) == _unmasked(uploaded["html"])
+    assert (
+        f'data-media-id="{uploaded["id"]}"' in with_cards[0]["html"] and "会场.jpg" in with_cards[0]["html"]
+    )
+
+
+def _unmasked(html: str) -> str:
+    """A card without its CSRF token's value (masked anew for every response)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken"', html)
 
 
 def test_another_units_event_is_not_found(client, event, tmp_path):
