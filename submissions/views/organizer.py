@@ -150,7 +150,11 @@ class ReportDetailView(UnitEventMixin, TemplateView):
         )
 
     def _forms(self, report: DailyReport, *, data) -> tuple[ReportForm, LeaderFormSet]:
-        initial = leader_initial(report) if report.pk else []
+        # The saved leaders fill the rows shown; a post carries every row as the page holds it.
+        # Bound to the saved leaders as initial values, an added row that equals one of them
+        # (posted again by the next autosave, or by the submit after it) would count as
+        # unchanged and be dropped, and saving would delete the leader.
+        initial = leader_initial(report) if report.pk and data is None else None
         return (
             ReportForm(data, instance=report, prefix="report"),
             LeaderFormSet(data, initial=initial, prefix="leaders"),

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from submissions.models import DailyReport, MediaFile
+from submissions.services.reports import missing_items
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +207,22 @@ def test_json_delete_answers_and_queues_no_message(reporter_client, event):
     assert response.json() == {"deleted": media.pk, "errors": []}
     assert not MediaFile.objects.exists()
     assert "可以重新上传" not in reporter_client.get(_url(event)).content.decode()
+
+
+def test_leaders_stay_through_repeated_autosaves_and_the_submit_after_them(reporter_client, event):
+    """The page keeps posting the rows it rendered (no leader yet: INITIAL_FORMS 0) after the
+    first autosave stored a leader. Each later post of the same row must keep the leader
+    (it used to count as unchanged against the stored leader and was deleted every other time)."""
+    leader = {"leaders-0-name": "张伟", "leaders-0-post": "副市长"}
+    typed = _autosave(**{"report-text": "签约 3 个项目。", "report-attendance": "80", **leader})
+
+    for _ in range(3):
+        assert _post(reporter_client, event, typed).status_code == 200
+        report = DailyReport.objects.get()
+        assert list(report.leaders.values_list("name", "post")) == [("张伟", "副市长")]
+
+    reporter_client.post(_url(event), {**typed, "action": "submit"})
+
+    report = DailyReport.objects.get()
+    assert list(report.leaders.values_list("name", "post")) == [("张伟", "副市长")]
+    assert "出席领导情况" not in missing_items(report)
