@@ -226,3 +226,12 @@ def test_leaders_stay_through_repeated_autosaves_and_the_submit_after_them(repor
     report = DailyReport.objects.get()
     assert list(report.leaders.values_list("name", "post")) == [("张伟", "副市长")]
     assert "出席领导情况" not in missing_items(report)
+
+
+def test_a_refused_submit_says_what_is_missing_once(reporter_client, event):
+    response = reporter_client.post(_url(event), {**_autosave(**{"report-text": "签约。"}), "action": "submit"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("还缺：出席领导情况") == 1
+    assert DailyReport.objects.get().status == DailyReport.Status.DRAFT
