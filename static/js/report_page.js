@@ -304,12 +304,9 @@
 
   function renderMissing(missing) {
     const target = document.querySelector("[data-role=missing]");
-    if (!target) return;
-    if (missing.length === 0) {
-      document.getElementById("missing").remove();
-      return;
-    }
+    if (!target || !Array.isArray(missing)) return;
     target.replaceChildren(...missing.map((text) => element("li", "", text)));
+    document.getElementById("missing").classList.toggle("d-none", missing.length === 0);
   }
 
   function pending() {
@@ -504,6 +501,7 @@
       }
       if (response && response.ok && answer && answer.saved_label) {
         showStatus(answer.saved_label, "text-success");
+        renderMissing(answer.missing);
       } else if (response && answer && answer.errors) {
         // The server says what is wrong; saving again helps only after the reporter fixes it.
         showStatus(`${d.msgSaveInvalid}${errorText(answer.errors)}`, "text-danger");

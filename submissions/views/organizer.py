@@ -146,6 +146,8 @@ class ReportDetailView(UnitEventMixin, TemplateView):
             {
                 "saved_at": saved_at.isoformat(),
                 "saved_label": _("已自动保存 %(time)s") % {"time": saved_at.strftime("%H:%M")},
+                # What the page's "提交前还缺" lists now that the text and leaders are saved.
+                "missing": report_services.missing_items(report, media=self.event_day.media),
             }
         )
 

@@ -164,6 +164,9 @@ def test_typed_work_survives_uploads_is_autosaved_and_a_deleted_photo_can_be_und
     assert page.input_value("textarea[name=report-text]") == text
     page.wait_for_selector("#autosave-status.text-success", timeout=15_000)
     assert page.inner_text("#autosave-status").startswith("已自动保存 ")
+    # "提交前还缺" follows what was saved, without a reload.
+    expect(page.locator("[data-role=missing]")).not_to_contain_text("活动信息")
+    expect(page.locator("[data-role=missing]")).not_to_contain_text("出席领导情况")
     report = DailyReport.objects.get(event=event, day=today)
     assert report.text == text
     assert [leader.name for leader in report.leaders.all()] == ["李华"]

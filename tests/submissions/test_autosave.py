@@ -229,9 +229,24 @@ def test_leaders_stay_through_repeated_autosaves_and_the_submit_after_them(repor
 
 
 def test_a_refused_submit_says_what_is_missing_once(reporter_client, event):
-    response = reporter_client.post(_url(event), {**_autosave(**{"report-text": "签约。"}), "action": "submit"})
+    response = reporter_client.post(
+        _url(event), {**_autosave(**{"report-text": "签约。"}), "action": "submit"}
+    )
 
     assert response.status_code == 200
     page = response.content.decode()
     assert page.count("还缺：出席领导情况") == 1
     assert DailyReport.objects.get().status == DailyReport.Status.DRAFT
+
+
+def test_the_autosave_answer_says_what_is_still_missing(reporter_client, event):
+    """The page's "提交前还缺" follows the typing: the autosave's answer lists what is left."""
+    nothing_typed = _post(reporter_client, event, _autosave()).json()
+    typed = _post(
+        reporter_client,
+        event,
+        _autosave(**{"report-text": "签约 3 个项目。", "leaders-0-name": "张伟", "leaders-0-post": "副市长"}),
+    ).json()
+
+    assert [item[:4] for item in nothing_typed["missing"]] == ["活动信息", "出席领导", "合格照片"]
+    assert [item[:4] for item in typed["missing"]] == ["合格照片"]
