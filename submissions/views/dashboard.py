@@ -22,13 +22,22 @@ class DashboardView(PortalPermissionMixin, TemplateView):
     template_name = "submissions/organizer/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        events = list(selectors.events_for_units(user=self.request.user))
-        for event in events:
-            event.next_step = next_step(event)
         week = current_week(self.request)
+        events, other_weeks = [], []
+        for event in selectors.events_for_units(user=self.request.user):
+            # Only this week's events have a next step; the others (last year's, mostly) are
+            # listed apart, with their year, so none of them looks like work to do now.
+            if week is not None and event.week_id == week.pk:
+                event.next_step = next_step(event)
+                events.append(event)
+            else:
+                other_weeks.append(event)
         return {
             **super().get_context_data(**kwargs),
             "events": events,
+            "other_weeks_events": sorted(
+                other_weeks, key=lambda event: (-event.starts_at.timestamp(), event.pk)
+            ),
             "notices": selectors.latest_notices(user=self.request.user),
             "week": week,
             "todays_reports": todays_report_rows(user=self.request.user, week=week),

@@ -395,3 +395,32 @@ def test_dashboard_lists_events_with_next_step(client, member, draft):
     assert draft.subtitle in body
     assert "补全信息后提交审核" in body
     assert draft.venue.name in body
+
+
+def test_dashboard_lists_other_weeks_events_apart_without_a_next_step(client, week, organizer, member):
+    """Last year's events of the unit are not work to do now: listed apart, with their year."""
+    last_year = factories.week(
+        name="2025年活动周", starts_on=dt.date(2025, 9, 21), ends_on=dt.date(2025, 9, 27), is_current=False
+    )
+    old = factories.event(
+        week=last_year,
+        host=organizer,
+        reporter=member,
+        subtitle="去年的路演",
+        status="approved",
+        starts_at=factories.at(dt.date(2025, 9, 22), 9),
+        ends_at=factories.at(dt.date(2025, 9, 22), 12),
+    )
+    current = factories.event(
+        week=week, host=organizer, reporter=member, subtitle="今年的路演", status="approved"
+    )
+    client.force_login(member)
+
+    response = client.get(reverse("organizer:dashboard"))
+
+    assert response.context["events"] == [current]
+    assert response.context["other_weeks_events"] == [old]
+    body = response.content.decode()
+    this_week, other_weeks = body.split("往届及其他届次的活动")
+    assert "今年的路演" in this_week and "去年的路演" not in this_week
+    assert "去年的路演" in other_weeks and "2025-09-22" in other_weeks and "2025年活动周" in other_weeks
