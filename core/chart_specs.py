@@ -38,8 +38,11 @@ def series_chart(
     horizontal: bool = False,
     colors: list[str] | None = None,
     marks: list[dict] | None = None,
+    focus: int | None = None,
 ) -> Spec:
-    """A bar or line chart of ``series`` (name, one number per label) over ``labels``."""
+    """A bar or line chart of ``series`` (name, one number per label) over ``labels``.
+    ``focus``: the label a phone's narrow window should show (today's), else it shows the
+    last labels with a number."""
     colors = colors or PALETTE
     for name, data in series:
         if len(data) != len(labels):
@@ -56,6 +59,7 @@ def series_chart(
             for i, (name, data) in enumerate(series)
         ],
         "marks": marks or [],
+        "focus": focus,
         "empty": _("暂无数据。"),
     }
 

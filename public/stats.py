@@ -10,8 +10,8 @@ goes on. Five queries, however many events, units, projects or plays.
 - **projects shown**: accepted projects in the week's published online halls;
 - **online views**: every play counted for the week (``core.view_counts.week_total``: videos
   started, live relays opened);
-- **events per day**: approved events running on each day of the week (a three-day event
-  counts on each), in the week's zone.
+- **events per day**: approved events running (or to run) on each day of the week (a
+  three-day event counts on each), in the week's zone.
 """
 
 from __future__ import annotations
@@ -67,13 +67,17 @@ def events_per_day(*, week: Week) -> list[tuple[dt.date, int]]:
     return list(counts.items())
 
 
-def events_chart(*, week: Week) -> Spec:
+def events_chart(*, week: Week, today: dt.date | None = None) -> Spec:
+    """Events per day; on a phone the chart opens on ``today`` (a month-long week's later
+    days, scheduled already, would otherwise fill the window)."""
     days = events_per_day(week=week)
+    listed = [day for day, _count in days]
     return series_chart(
         title=_("每日活动场次"),
         x_name=_("日期"),
         y_name=_("场次"),
-        labels=[date_format(day, _("n月j日")) for day, _count in days],
-        series=[(_("举办活动"), [count for _day, count in days])],
+        labels=[date_format(day, _("n月j日")) for day in listed],
+        series=[(_("活动场次"), [count for _day, count in days])],
         colors=[NEUTRAL],
+        focus=listed.index(today) if today in listed else None,
     )

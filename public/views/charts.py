@@ -19,5 +19,5 @@ class WeekChartView(PublicCachedMixin, View):
         week = public_current_week(request)
         if week is None:
             raise Http404
-        spec = with_table(stats.events_chart(week=week))
+        spec = with_table(stats.events_chart(week=week, today=week.today()))
         return JsonResponse(spec, json_dumps_params={"ensure_ascii": False})

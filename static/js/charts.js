@@ -46,9 +46,14 @@
     return node.clientWidth < SMALL;
   }
 
-  // The last WINDOW categories up to the last one with a number: what happened lately.
+  // On a phone, WINDOW categories: from just before the spec's focus (today) when it has
+  // one, else the last ones up to the last with a number (what happened lately).
   function recent(spec) {
     const count = spec.x.labels.length;
+    if (typeof spec.focus === "number") {
+      const start = Math.max(0, Math.min(spec.focus - 2, count - WINDOW));
+      return { startValue: start, endValue: Math.min(count - 1, start + WINDOW - 1) };
+    }
     let last = -1;
     if (spec.kind === "heatmap") {
       spec.cells.forEach(function (cell) { if (cell[2] > 0) last = Math.max(last, cell[0]); });

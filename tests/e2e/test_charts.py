@@ -105,6 +105,17 @@ def test_home_strip_on_a_phone(live_server, phone_page, screenshot_dir, demo_tod
     assert strip.locator(".strip-value").first.inner_text() == str(held.count())
     _check_chart(page, "week", screenshot_dir, "home-week")
     strip.screenshot(path=screenshot_dir / "home-strip-phone.png")
+    # The phone's window of days opens on today, not on the week's last scheduled days.
+    start, end, labels = page.evaluate(
+        """() => {
+            const chart = echarts.getInstanceByDom(document.querySelector('figure#chart-week .chart-canvas'));
+            const option = chart.getOption();
+            return [option.dataZoom[0].startValue, option.dataZoom[0].endValue, option.xAxis[0].data];
+        }"""
+    )
+    today = timezone.localdate()
+    assert len(labels) > end - start + 1  # a month-long week: more days than the window
+    assert f"{today.month}月{today.day}日" in labels[start : end + 1]
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert errors == []
 
