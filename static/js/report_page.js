@@ -17,6 +17,8 @@
   const AUTOSAVE_AFTER_MS = 2000;
   const RETRY_SAVE_AFTER_MS = 10000;
   const UNDO_MS = 6000;
+  // "name：message" in Chinese, "name: message" in English (the page says which).
+  const COLON = (form && form.dataset.msgColon) || "：";
   // Not reportUrl: the submit buttons named "action" belong to the form and shadow it.
   const reportUrl = reportForm ? reportForm.getAttribute("action") || window.location.href : "";
 
@@ -48,7 +50,7 @@
   }
 
   function warningLine(file, warning) {
-    return element("li", warning.block ? "text-danger" : "text-warning-emphasis", `${file.name}：${warning.text}`);
+    return element("li", warning.block ? "text-danger" : "text-warning-emphasis", `${file.name}${COLON}${warning.text}`);
   }
 
   function describeSelection() {
@@ -102,7 +104,7 @@
       job.cancelled = true;
       if (job.request) job.request.abort();
       if (job.cancelResolve) job.cancelResolve();
-      finishRow(job.ui, false, `${job.file.name}：${form.dataset.msgCancelled}`);
+      finishRow(job.ui, false, `${job.file.name}${COLON}${form.dataset.msgCancelled}`);
       // The last bytes may have reached the server as the button was pressed: if it stored
       // the file, the list shows it (choosing it again would be refused as a duplicate).
       reconcileSoon();
@@ -138,7 +140,7 @@
   function sendResumable(job) {
     return new Promise((resolve) => {
       const failed = (problems) => {
-        finishRow(job.ui, false, `${job.file.name}：${(problems.length ? problems : [form.dataset.msgFailed]).join(" ")}`);
+        finishRow(job.ui, false, `${job.file.name}${COLON}${(problems.length ? problems : [form.dataset.msgFailed]).join(" ")}`);
         reconcileSoon();
         resolve(false);
       };
@@ -155,7 +157,7 @@
           const created = Array.isArray(answer.created) ? answer.created : [];
           if (created.length > 0 && errors.length === 0) {
             document.getElementById("upload-unfinished").classList.add("d-none");
-            finishRow(job.ui, true, `${job.file.name}：${form.dataset.msgUploaded}`);
+            finishRow(job.ui, true, `${job.file.name}${COLON}${form.dataset.msgUploaded}`);
             job.onStored(created);
             resolve(true);
           } else {
@@ -198,18 +200,18 @@
         const created = answer && Array.isArray(answer.created) ? answer.created : [];
         const saved = request.status < 400 && created.length > 0 && errors.length === 0;
         if (saved) {
-          finishRow(job.ui, true, `${job.file.name}：${form.dataset.msgUploaded}`);
+          finishRow(job.ui, true, `${job.file.name}${COLON}${form.dataset.msgUploaded}`);
           job.onStored(created);
         } else {
           const problems = errors.length ? errors : [form.dataset.msgFailed];
-          finishRow(job.ui, false, `${job.file.name}：${problems.join(" ")}`);
+          finishRow(job.ui, false, `${job.file.name}${COLON}${problems.join(" ")}`);
           reconcileSoon();
         }
         resolve(saved);
       });
       request.addEventListener("error", () => {
         // The connection dropped: the server may have stored the file before its answer was lost.
-        finishRow(job.ui, false, `${job.file.name}：${form.dataset.msgFailed}`);
+        finishRow(job.ui, false, `${job.file.name}${COLON}${form.dataset.msgFailed}`);
         reconcileSoon();
         resolve(false);
       });
@@ -434,7 +436,7 @@
     }
     card.classList.remove("d-none");
     const failure = undo || element("li", "list-group-item small");
-    failure.replaceChildren(element("span", "text-danger", `${card.dataset.name}：${list.dataset.msgDeleteFailed}`));
+    failure.replaceChildren(element("span", "text-danger", `${card.dataset.name}${COLON}${list.dataset.msgDeleteFailed}`));
     if (!undo) card.after(failure);
     window.setTimeout(() => failure.remove(), 6000);
   }

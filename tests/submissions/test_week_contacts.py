@@ -100,3 +100,20 @@ def test_a_bulletin_without_a_copy_to_list_has_no_such_line(week):
     doc = Document(io.BytesIO(docx_export.bulletin_document(week=week, day=DAY, now=factories.at(DAY, 18))))
 
     assert not any(p.text.startswith("抄送") for p in doc.paragraphs)
+
+
+def test_the_contacts_are_punctuated_in_the_pages_language(client, plan_week):
+    chinese = _contacts_block(client.get(reverse("home")).content.decode())
+    english = _contacts_block(client.get("/en/").content.decode())
+
+    assert "陈莉；信息报送联系人 胡丹" in chinese
+    assert "；" not in english and "陈莉; " in english
+
+
+def test_a_venues_page_in_english_says_its_lists_in_the_plural(client, week):
+    main = factories.venue(kind="main")
+    factories.venue(kind="sub", parent=main)
+
+    page = client.get(f"/en/venues/{main.pk}/").content.decode()
+
+    assert ">Sub-venues</h2>" in page and ">Events</h2>" in page
