@@ -24,6 +24,12 @@ def safe_name(text: str, *, limit: int = 60) -> str:
     return cleaned[:limit]
 
 
+def quoted(title: str) -> str:
+    """``title`` in Chinese double quotes, its own double quotes made single (an event named
+    沪昆“新材料”沙龙 reads “沪昆‘新材料’沙龙”, as official documents write nested quotes)."""
+    return "“" + title.replace("“", "‘").replace("”", "’") + "”"
+
+
 def day_label(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 

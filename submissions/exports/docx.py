@@ -22,7 +22,7 @@ from events.models import Week
 
 from ..models import MediaFile
 from ..selectors.board import BoardRow, accepted_reports, board_for_day
-from . import day_label
+from . import day_label, quoted
 from .word import (
     HEADING_FONT,
     ISSUER,
@@ -92,7 +92,7 @@ def bulletin_document(*, week: Week, day: dt.date, now: dt.datetime, issue: int 
         paragraph(doc, "当日已采用的活动信息中无领导出席。", indent=True)
     for row in leader_rows:
         names = "、".join(f"{leader.post}{leader.name}" for leader in row.leaders)
-        paragraph(doc, f"{names}出席“{row.event.subtitle}”。", indent=True)
+        paragraph(doc, f"{names}出席{quoted(row.event.subtitle)}。", indent=True)
 
     paragraph(doc, "二、活动情况", font=HEADING_FONT, size=16, indent=True)
     if not rows:

@@ -32,7 +32,7 @@ from events.models import Week
 
 from ..selectors.charts import week_charts
 from ..selectors.summary import Tally, WeekSummary, week_summary
-from . import day_label, month_day
+from . import day_label, month_day, quoted
 from .sheets import local_time
 from .summary_xlsx import NOTES
 from .word import (
@@ -112,7 +112,7 @@ def _document(
             indent=True,
         )
     for person in summary.leaders:
-        visits = "；".join(f"{month_day(a.day)}出席“{a.event.subtitle}”" for a in person.attendances)
+        visits = "；".join(f"{month_day(a.day)}出席{quoted(a.event.subtitle)}" for a in person.attendances)
         paragraph(doc, f"{person.post}{person.name}（{person.level_label}）：{visits}。", indent=True)
 
     paragraph(doc, "三、未报送情况", font=HEADING_FONT, indent=True)
@@ -128,7 +128,7 @@ def _document(
         phone = f"，联系电话{event.phone_to_call}" if with_phones and event.phone_to_call else ""
         paragraph(
             doc,
-            f"{number}. {month_day(row.day)}“{event.subtitle}”，主办单位{event.host.name}，信息报送员{who}{phone}。",
+            f"{number}. {month_day(row.day)}{quoted(event.subtitle)}，主办单位{event.host.name}，信息报送员{who}{phone}。",
             indent=True,
         )
 

@@ -365,3 +365,16 @@ def test_the_day_workbook_prints_landscape_one_page_wide_with_the_header_on_each
         assert sheet.print_title_rows == "$2:$2"
         assert sheet.print_area.startswith(f"'{sheet.title}'!$A$1:")
         assert sheet.freeze_panes == "A3"
+
+
+def test_a_quoted_title_inside_the_bulletins_quotes_takes_single_quotes(week, day_material):
+    from events.models import Event
+
+    Event.objects.filter(subtitle="沪昆新材料产学研沙龙").update(
+        subtitle="沪昆“新材料技术应用与创新”产学研沙龙"
+    )
+
+    doc = Document(io.BytesIO(docx_export.bulletin_document(week=week, day=DAY, now=EVENING)))
+
+    texts = [p.text for p in doc.paragraphs]
+    assert "副市长周海、副省长李强出席“沪昆‘新材料技术应用与创新’产学研沙龙”。" in texts
