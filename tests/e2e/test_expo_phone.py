@@ -67,3 +67,26 @@ def test_a_phone_lists_filters_opens_and_expresses_an_intent(live_server, phone_
     assert Intent.objects.filter(
         project=project, email="zhao@vc.example.com", confirmed_at__isnull=False
     ).exists()
+
+
+def test_on_a_desktop_covers_and_placeholders_are_the_same_height(live_server, page, screenshot_dir):
+    """Rows of cards line up: a cover image is as tall as a card without one (its height
+    attribute used to win, 450 px beside 204 px placeholders)."""
+    from tests.exhibits.factories import png_upload
+
+    load_demo_week()
+    load_demo_exhibition()
+    for project in Project.objects.filter(status=Project.Status.ACCEPTED).order_by("pk")[:30:2]:
+        project.cover.save("cover.png", png_upload(size=(1600, 900)))
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+    page.goto(f"{live_server.url}/expo/")
+    page.wait_for_load_state("networkidle")
+
+    heights = page.evaluate(
+        """() => [...document.querySelectorAll('.project-card .cover, .project-card .cover-placeholder')]
+            .map(node => [node.tagName, Math.round(node.getBoundingClientRect().height)])"""
+    )
+    page.screenshot(path=str(screenshot_dir / "hall-1366.png"), full_page=False)
+    assert {tag for tag, _height in heights} == {"IMG", "DIV"}
+    assert max(height for _tag, height in heights) - min(height for _tag, height in heights) <= 2
