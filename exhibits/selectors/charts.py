@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.chart_specs import ACCENT, GOOD, Spec, series_chart
 from events.models import Week
@@ -60,7 +61,7 @@ def intents_chart(*, exhibition: Exhibition) -> Spec:
     return series_chart(
         title=_("每日合作意向与签约"),
         x_name=_("日期"),
-        y_name=_("个数"),
+        y_name=pgettext("axis of intents and signings", "个数"),
         labels=[date_format(row.day, _("n月j日")) for row in days],
         series=[(_("合作意向"), [row.intents for row in days]), (_("签约"), [row.signings for row in days])],
         colors=[ACCENT, GOOD],
