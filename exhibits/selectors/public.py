@@ -5,6 +5,7 @@ The number of queries never grows with the number of projects (tests/exhibits/te
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import operator
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from events.models import Event
 from ..models import (
     COOPERATION_BITS,
     Exhibition,
+    Intent,
     Pending,
     Presentation,
     Project,
@@ -297,6 +299,16 @@ def project_events(*, project: Project) -> list[Event]:
         .filter(exhibit_presentations__project=project)
         .select_related("venue", "week")
         .order_by("starts_at", "id")
+    )
+
+
+def intent_confirmed_since(*, project: Project, email: str, since) -> dt.datetime | None:
+    """When ``email`` last confirmed an intent on ``project`` after ``since``, else None."""
+    return (
+        Intent.objects.filter(project=project, email__iexact=email, confirmed_at__gte=since)
+        .order_by("-confirmed_at")
+        .values_list("confirmed_at", flat=True)
+        .first()
     )
 
 

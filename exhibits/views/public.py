@@ -13,8 +13,10 @@ A project page's views are counted outside the cache, so a cached answer counts 
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
+import math
 import re
 from urllib.parse import urlencode
 
@@ -27,6 +29,7 @@ from django.db.models.fields.files import FieldFile
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
@@ -45,11 +48,12 @@ from ..selectors import public as selectors
 log = logging.getLogger(__name__)
 
 HALL_PAGE_SIZE = 24
-# Intents write to a holder: limited per client address, per e-mail address across projects,
-# and to one per address and project a day (a second is refused with the reason, 429).
+# Intents write to a holder: limited per client address and per e-mail address across
+# projects; and one confirmed intent per e-mail address and project a day (a second is refused
+# with the reason, 429). An intent never confirmed reached nobody: the visitor may send it again.
 INTENT_PER_ADDRESS = RateLimit("exhibit-intent-address", 10, 60 * 60)
 INTENT_PER_EMAIL = RateLimit("exhibit-intent-email", 5, 60 * 60, key_kind="email")
-INTENT_PER_EMAIL_AND_PROJECT = RateLimit("exhibit-intent-email-project", 1, 24 * 60 * 60, key_kind="email")
+INTENT_REPEAT_AFTER = dt.timedelta(days=1)
 # Guessing a code: each intent allows a few tries (services); this bounds an address overall.
 CODE_TRIES_PER_ADDRESS = RateLimit("exhibit-intent-code-address", 30, 10 * 60)
 INTENT_TOKEN_SALT = "exhibits.intent"
@@ -299,13 +303,20 @@ class IntentView(RateLimitedPostMixin, FormView):
         email = ratelimit.normalised(form.cleaned_data["email"])
         if not ratelimit.spend(INTENT_PER_ADDRESS, self.client_address):
             return self.rate_limited(INTENT_PER_ADDRESS)
-        if not ratelimit.spend(INTENT_PER_EMAIL_AND_PROJECT, f"{email}|{self.project.pk}"):
+        now = timezone.now()
+        confirmed_at = selectors.intent_confirmed_since(
+            project=self.project, email=email, since=now - INTENT_REPEAT_AFTER
+        )
+        if confirmed_at is not None:
             return self._refused(
-                INTENT_PER_EMAIL_AND_PROJECT,
                 _("您今天已对该项目表达过合作意向，项目方会通过邮件或电话与您联系，请勿重复提交。"),
+                minutes=math.ceil((confirmed_at + INTENT_REPEAT_AFTER - now).total_seconds() / 60),
             )
         if not ratelimit.spend(INTENT_PER_EMAIL, email):
-            return self._refused(INTENT_PER_EMAIL, _("该邮箱提交合作意向过于频繁，请稍后再试。"))
+            return self._refused(
+                _("该邮箱提交合作意向过于频繁，请稍后再试。"),
+                minutes=ratelimit.minutes_left(INTENT_PER_EMAIL),
+            )
         data = {
             name: value for name, value in form.cleaned_data.items() if name not in ("website", "consent")
         }
@@ -316,14 +327,14 @@ class IntentView(RateLimitedPostMixin, FormView):
             return self.form_invalid(form)
         return redirect("expo:intent_confirm", token=intent_token(intent))
 
-    def _refused(self, limit, message: str):
+    def _refused(self, message: str, *, minutes: int):
         response = render(
             self.request,
             "exhibits/public/intent_refused.html",
-            {"project": self.project, "message": message, "minutes": ratelimit.minutes_left(limit)},
+            {"project": self.project, "message": message, "minutes": minutes},
             status=429,
         )
-        response["Retry-After"] = str(ratelimit.minutes_left(limit) * 60)
+        response["Retry-After"] = str(minutes * 60)
         return response
 
 

@@ -88,10 +88,13 @@ def test_an_intent_reaches_the_holder_only_once_confirmed(client, project, holde
     assert len([message for message in mailbox if message.to == [holder.email]]) == 1
 
 
-def test_a_second_intent_from_the_same_address_is_refused_with_a_reason(client, project, mailbox):
+def test_a_second_intent_after_a_confirmed_one_is_refused_with_a_reason(client, project, mailbox):
     with mailbox.sending():
         first = client.post(reverse("expo:intent", args=[project.pk]), intent_data())
-    assert first.status_code == 302
+    with mailbox.sending():
+        client.post(first["Location"], {"code": code_from(mailbox[0])})
+    assert Intent.objects.get().confirmed_at is not None
+    sent = len(mailbox)
 
     second = client.post(
         reverse("expo:intent", args=[project.pk]),
@@ -100,9 +103,26 @@ def test_a_second_intent_from_the_same_address_is_refused_with_a_reason(client, 
 
     assert second.status_code == 429
     assert "您今天已对该项目表达过合作意向" in second.content.decode()
-    assert int(second["Retry-After"]) > 0
+    assert 23 * 60 * 60 < int(second["Retry-After"]) <= 24 * 60 * 60
     assert Intent.objects.count() == 1
-    assert len(mailbox) == 1
+    assert len(mailbox) == sent
+
+
+def test_an_intent_never_confirmed_may_be_sent_again(client, project, mailbox):
+    """The first code was lost or never typed: the intent reached nobody, so sending it again
+    is not refused as a repeat (it was, with "您今天已对该项目表达过合作意向")."""
+    with mailbox.sending():
+        client.post(reverse("expo:intent", args=[project.pk]), intent_data())
+    with mailbox.sending():
+        again = client.post(reverse("expo:intent", args=[project.pk]), intent_data(message="再发一次。"))
+    assert again.status_code == 302
+    assert [message.to for message in mailbox] == [["zhao@vc.example.com"]] * 2
+
+    with mailbox.sending():
+        client.post(again["Location"], {"code": code_from(mailbox[1])})
+
+    confirmed = Intent.objects.get(confirmed_at__isnull=False)
+    assert confirmed.message == "再发一次。"
 
 
 def test_many_intents_from_one_client_address_are_refused(client, hall, mailbox, settings):
