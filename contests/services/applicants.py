@@ -14,7 +14,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -56,6 +56,7 @@ def confirmation_send(*, user: User, next_url: str = "") -> None:
         "contests/emails/confirm_email",
         {"user": user, "days": CONFIRM_MAX_AGE.days, "recipient": user},
         url,
+        language=translation.get_language(),
     )
     send_email(to=[user.email], subject=_("请确认您的报名邮箱"), text=text, html=html)
 

@@ -21,7 +21,7 @@ import ipaddress
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import codes
@@ -76,6 +76,7 @@ def vote_code_send(*, round_: Round, proof: str, address: str) -> None:
             "contests/emails/vote_code",
             {"code": code, "minutes": minutes, "round": round_, "contest": round_.contest, "recipient": None},
             "",
+            language=translation.get_language(),
         )
         send_email(to=[address], subject=_("投票验证码：%(code)s") % {"code": code}, text=text, html=html)
 

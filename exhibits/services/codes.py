@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -42,6 +43,7 @@ def send_code_by_email(*, intent, code: str) -> None:
         "exhibits/emails/intent_code",
         {"intent": intent, "project": intent.project, "code": code, "recipient": None},
         "",
+        language=translation.get_language(),
     )
     send_email(
         to=[intent.email],

@@ -9,7 +9,7 @@ import time_machine
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.models import Notice
 from exhibits import services
@@ -264,3 +264,14 @@ def test_another_holder_can_neither_see_nor_answer_an_intent(client, hall, proje
     intent.refresh_from_db()
     assert intent.answer == "new"
     assert not mail.outbox
+
+
+def test_the_code_mail_speaks_the_language_of_the_page_it_was_asked_from(client, project, mailbox):
+    with translation.override("en"):
+        url = reverse("expo:intent", args=[project.pk])
+    with mailbox.sending():
+        client.post(url, intent_data(), headers={"accept-language": "en"})
+
+    [message] = mailbox
+    assert message.subject.startswith("Cooperation intent code")
+    assert "您好" not in message.body and "Hello" in message.body
