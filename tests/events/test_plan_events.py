@@ -143,6 +143,12 @@ def test_the_office_page_offers_the_reporter_role_to_partners_with_an_account(cl
 
     assert reverse("review_events:reporting", args=[event.pk]) in page
     assert "承办单位：登云学院" in page
+    # One label per role, not one per unit.
+    EventPartner.objects.create(event=event, role="undertaker", name="创业园")
+    page = client.get(reverse("review_events:detail", args=[event.pk])).content.decode()
+    facts = page.split("承办与协办", 1)[1].split("</dd>", 1)[0]
+    assert facts.count("承办单位：") == 1 and "登云学院、创业园" in facts
+    assert facts.index("承办单位") < facts.index("协办单位：无账号协会")
     assert "协办单位：无账号协会</label>" not in page  # only a unit with members can report
 
 
