@@ -389,3 +389,15 @@ def test_the_preview_in_english(client, reviewer, city, seed_text):
 
     assert "Events (9)" in html and "Week: the current week" in html
     assert "9 host units" not in html and "3 host units" in html
+
+
+def test_a_new_unit_named_like_an_existing_one_is_pointed_out_beside_the_units_to_create(
+    client, reviewer, city, seed_text
+):
+    Organizer.objects.create(name="昆山开发区管委会", kind=Organizer.Kind.DISTRICT)
+    client.force_login(reviewer)
+
+    html = preview(client, seed_text, "text").content.decode()
+
+    line = html.split('class="small plan-new-units"', 1)[1].split("</p>", 1)[0]
+    assert "昆山开发区" in line and "平台上已有相近的“昆山开发区管委会”" in line
