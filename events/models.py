@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import is_office_reviewer, organizer_ids
@@ -706,7 +707,10 @@ class Notice(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="notices"
     )
-    title = models.CharField(_("标题"), max_length=200)
+    title = models.CharField(_("标题"), max_length=200)  # in Chinese, as the e-mail said it
+    # The title's message id and values, so the site shows it in the reader's language.
+    subject_msgid = models.CharField(max_length=200, blank=True, editable=False)
+    subject_params = models.JSONField(default=dict, blank=True, editable=False)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
@@ -720,6 +724,16 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (the stored Chinese one for older notices)."""
+        if not self.subject_msgid:
+            return self.title
+        try:
+            return gettext(self.subject_msgid) % self.subject_params
+        except (KeyError, TypeError, ValueError):
+            return self.title
 
 
 class OrganizerApplication(models.Model):

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.change_counters import bump_on_commit
 from core.mail import email_addresses
@@ -29,7 +30,7 @@ from ..models import (
     OrganizerApplication,
     User,
 )
-from ..notifications import notify
+from ..notifications import Subject, notify
 
 
 @transaction.atomic
@@ -117,7 +118,9 @@ def invitation_create(
     )
     email_addresses(
         to=[email],
-        subject=_("邀请您加入“%(unit)s”，登记双创周活动") % {"unit": organizer.name},
+        subject=Subject(
+            gettext_noop("邀请您加入“%(unit)s”，登记双创周活动"), {"unit": organizer.name}
+        ).text(),
         template_base="events/emails/invitation",
         context={"invitation": invitation, "organizer": organizer, "max_age_days": INVITATION_MAX_AGE.days},
         url=invitation_url(invitation),
@@ -216,7 +219,7 @@ def application_submit(
     )
     notify(
         users=office_reviewers(),
-        subject=_("新的单位申请：%(name)s") % {"name": name},
+        subject=Subject(gettext_noop("新的单位申请：%(name)s"), {"name": name}),
         template_base="events/emails/application_received",
         context={"application": application},
         url=reverse("review_events:applications"),
@@ -280,7 +283,7 @@ def application_decline(*, application: OrganizerApplication, by: User, reason: 
     application.save()
     email_addresses(
         to=[application.contact_email],
-        subject=_("单位申请未通过：%(name)s") % {"name": application.name},
+        subject=Subject(gettext_noop("单位申请未通过：%(name)s"), {"name": application.name}).text(),
         template_base="events/emails/application_declined",
         context={"application": application},
     )

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from core.change_counters import bump_on_commit
 from core.public_cache import bump_public_version
@@ -29,7 +29,7 @@ from ..models import (
     User,
     Week,
 )
-from ..notifications import notify
+from ..notifications import Subject, notify
 from ..selectors.review import with_diffs
 from .covers import cover_versions_schedule
 
@@ -162,7 +162,7 @@ def _organizer_people(event: Event) -> list[User]:
     return people
 
 
-def _tell_organizer(event: Event, *, subject: str, decision: str, comment: str = "", change=None) -> None:
+def _tell_organizer(event: Event, *, subject: Subject, decision: str, comment: str = "", change=None) -> None:
     if change is not None:
         change = with_diffs([change])[0]
     notify(
@@ -318,7 +318,7 @@ def event_reporting_set(
             users=User.objects.filter(memberships__organizer=partner.organizer, is_active=True).order_by(
                 "id"
             ),
-            subject=_("贵单位可报送活动信息：%(title)s") % {"title": event.subtitle},
+            subject=Subject(gettext_noop("贵单位可报送活动信息：%(title)s"), {"title": event.subtitle}),
             template_base="events/emails/event_decision",
             context={
                 "event": event,
@@ -406,7 +406,7 @@ def event_approve(*, event: Event, by: User, comment: str = "") -> Event:
     event.save(update_fields=["status", "updated_at"])
     _tell_organizer(
         event,
-        subject=_("活动已审核通过并发布：%(title)s") % {"title": event.subtitle},
+        subject=Subject(gettext_noop("活动已审核通过并发布：%(title)s"), {"title": event.subtitle}),
         decision=_("已审核通过，并在活动日程中公开发布"),
         comment=comment,
     )
@@ -443,7 +443,7 @@ def event_return(*, event: Event, by: User, comment: str) -> Event:
     event.save(update_fields=["status", "updated_at"])
     _tell_organizer(
         event,
-        subject=_("活动被退回修改：%(title)s") % {"title": event.subtitle},
+        subject=Subject(gettext_noop("活动被退回修改：%(title)s"), {"title": event.subtitle}),
         decision=_("被退回，请按意见修改后重新提交"),
         comment=comment,
     )
@@ -476,7 +476,7 @@ def event_cancel(*, event: Event, by: User, reason: str) -> Event:
     event.save(update_fields=["status", "cancel_reason", "updated_at"])
     _tell_organizer(
         event,
-        subject=_("活动已取消：%(title)s") % {"title": event.subtitle},
+        subject=Subject(gettext_noop("活动已取消：%(title)s"), {"title": event.subtitle}),
         decision=_("已被取消，公开页面将显示“已取消”"),
         comment=reason,
     )
@@ -518,7 +518,7 @@ def change_request_accept(*, change_request: EventChangeRequest, by: User, comme
     change_request.save()
     _tell_organizer(
         event,
-        subject=_("活动变更已通过：%(title)s") % {"title": event.subtitle},
+        subject=Subject(gettext_noop("活动变更已通过：%(title)s"), {"title": event.subtitle}),
         decision=_("的变更申请已通过，公开页面已更新"),
         comment=comment,
         change=change_request,
@@ -546,7 +546,7 @@ def change_request_reject(
     _discard_covers_after_commit([change_request], keep={event.cover.name})
     _tell_organizer(
         event,
-        subject=_("活动变更未通过：%(title)s") % {"title": event.subtitle},
+        subject=Subject(gettext_noop("活动变更未通过：%(title)s"), {"title": event.subtitle}),
         decision=_("的变更申请未通过，仍按原审核内容举办"),
         comment=comment,
         change=change_request,

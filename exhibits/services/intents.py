@@ -13,10 +13,11 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.mail import render_message, send_email
 from events.models import User
-from events.notifications import notify
+from events.notifications import Subject, notify
 
 from ..models import Intent, Project, Signing
 from .codes import code_hash, code_matches, code_sender, new_code
@@ -134,7 +135,7 @@ def intent_confirm(*, intent: Intent, code: str) -> Intent:
 
 def _deliver(intent: Intent) -> None:
     project = intent.project
-    subject = _("新的合作意向：%(title)s") % {"title": project.title}
+    subject = Subject(gettext_noop("新的合作意向：%(title)s"), {"title": project.title})
     url = reverse("exhibits:project", args=[project.pk])
     context = {"intent": intent, "project": project}
     owner = project.owner
@@ -152,7 +153,11 @@ def _deliver(intent: Intent) -> None:
     ):
         text, html = render_message("exhibits/emails/intent_received", {**context, "recipient": None}, url)
         send_email(
-            to=[contact], subject=subject, text=text, html=html, key=f"exhibits:intent:{intent.pk}:contact"
+            to=[contact],
+            subject=subject.text(),
+            text=text,
+            html=html,
+            key=f"exhibits:intent:{intent.pk}:contact",
         )
 
 

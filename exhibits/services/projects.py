@@ -24,11 +24,11 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from core.public_cache import bump_public_version
 from events.models import User
-from events.notifications import notify
+from events.notifications import Subject, notify
 from submissions.uploads import clean_original_name
 
 from ..models import (
@@ -146,7 +146,7 @@ def _revision_is_empty(live: Project, revision: ProjectRevision) -> bool:
     )
 
 
-def _tell_holder(project: Project, *, subject: str, decision: str, reason: str = "") -> None:
+def _tell_holder(project: Project, *, subject: Subject, decision: str, reason: str = "") -> None:
     if project.owner_id is None:
         return
     notify(
@@ -298,7 +298,7 @@ def _require_reason(reason: str) -> None:
 
 
 def _revision_decided(
-    project: Project, *, by: User, action: str, reason: str, subject: str, decision: str
+    project: Project, *, by: User, action: str, reason: str, subject: Subject, decision: str
 ) -> Project:
     """Record the curator's decision on an accepted project's pending changes (the project's
     own status stays accepted) and tell its holder."""
@@ -341,7 +341,7 @@ def project_accept(*, project: Project, by: User, reason: str = "", seen: str | 
         _apply(project, revision, by=by, reason=reason)
         _tell_holder(
             project,
-            subject=_("展项修改已通过：%(title)s") % {"title": project.title},
+            subject=Subject(gettext_noop("展项修改已通过：%(title)s"), {"title": project.title}),
             decision=_("的修改已通过审核，展厅已显示修改后的内容"),
             reason=reason,
         )
@@ -349,7 +349,7 @@ def project_accept(*, project: Project, by: User, reason: str = "", seen: str | 
         _decide(project, by=by, action=A.ACCEPT, to=S.ACCEPTED, reason=reason)
         _tell_holder(
             project,
-            subject=_("展项已入展：%(title)s") % {"title": project.title},
+            subject=Subject(gettext_noop("展项已入展：%(title)s"), {"title": project.title}),
             decision=_("已通过审核，在云展厅公开展示"),
             reason=reason,
         )
@@ -417,13 +417,13 @@ def project_return(*, project: Project, by: User, reason: str, seen: str | None 
             by=by,
             action=A.REVISE_RETURN,
             reason=reason,
-            subject=_("展项修改被退回：%(title)s") % {"title": project.title},
+            subject=Subject(gettext_noop("展项修改被退回：%(title)s"), {"title": project.title}),
             decision=_("的修改被退回，请按意见修改后重新提交；展厅仍显示原来的版本"),
         )
     _decide(project, by=by, action=A.RETURN, to=S.RETURNED, reason=reason)
     _tell_holder(
         project,
-        subject=_("展项被退回修改：%(title)s") % {"title": project.title},
+        subject=Subject(gettext_noop("展项被退回修改：%(title)s"), {"title": project.title}),
         decision=_("被退回，请按意见修改后重新提交"),
         reason=reason,
     )
@@ -448,13 +448,13 @@ def project_reject(*, project: Project, by: User, reason: str, seen: str | None 
             by=by,
             action=A.REVISE_REJECT,
             reason=reason,
-            subject=_("展项修改未通过：%(title)s") % {"title": project.title},
+            subject=Subject(gettext_noop("展项修改未通过：%(title)s"), {"title": project.title}),
             decision=_("的修改未通过审核，展厅继续显示原来的版本"),
         )
     _decide(project, by=by, action=A.REJECT, to=S.REJECTED, reason=reason)
     _tell_holder(
         project,
-        subject=_("展项未入选：%(title)s") % {"title": project.title},
+        subject=Subject(gettext_noop("展项未入选：%(title)s"), {"title": project.title}),
         decision=_("未入选本展厅"),
         reason=reason,
     )

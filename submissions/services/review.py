@@ -11,10 +11,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.public_cache import bump_public_version
 from events.models import User
-from events.notifications import notify
+from events.notifications import Subject, notify
 
 from ..board_version import bump_board
 from ..models import DailyReport, MediaFile, ReportLogEntry
@@ -47,7 +48,7 @@ def _organizer_people(report: DailyReport) -> list[User]:
     return list(User.objects.filter(memberships__organizer_id=event.host_id, is_active=True))
 
 
-def _tell_organizer(report: DailyReport, *, subject: str, template: str) -> None:
+def _tell_organizer(report: DailyReport, *, subject: Subject, template: str) -> None:
     notify(
         users=_organizer_people(report),
         subject=subject,
@@ -90,7 +91,7 @@ def report_accept(*, report: DailyReport, by: User, checklist: list[str]) -> Dai
     bump_board()
     _tell_organizer(
         report,
-        subject=_("每日信息已采用：%(title)s（%(day)s）") % _subject_args(report),
+        subject=Subject(gettext_noop("每日信息已采用：%(title)s（%(day)s）"), _subject_args(report)),
         template="report_accepted",
     )
     return report
@@ -121,7 +122,9 @@ def report_return(*, report: DailyReport, by: User, comment: str) -> DailyReport
     bump_board()
     _tell_organizer(
         report,
-        subject=_("每日信息被退回，请修改后重新报送：%(title)s（%(day)s）") % _subject_args(report),
+        subject=Subject(
+            gettext_noop("每日信息被退回，请修改后重新报送：%(title)s（%(day)s）"), _subject_args(report)
+        ),
         template="report_returned",
     )
     return report

@@ -424,3 +424,28 @@ def test_dashboard_lists_other_weeks_events_apart_without_a_next_step(client, we
     this_week, other_weeks = body.split("往届及其他届次的活动")
     assert "今年的路演" in this_week and "去年的路演" not in this_week
     assert "去年的路演" in other_weeks and "2025-09-22" in other_weeks and "2025年活动周" in other_weeks
+
+
+def test_a_notice_reads_in_the_language_of_whoever_opens_it(client, member, draft):
+    """Notices are written in Chinese (as their e-mails), and the site shows each in the
+    reader's language: the office may have acted in English, the unit read in either."""
+    from django.utils import translation
+
+    from events.notifications import Subject, notify
+
+    with translation.override("en"):  # the office acting on an English page
+        notify(
+            users=[member],
+            subject=Subject("活动已审核通过并发布：%(title)s", {"title": draft.subtitle}),
+            template_base="events/emails/event_decision",
+            context={"event": draft, "decision": "approved", "comment": "", "change": None},
+        )
+    client.force_login(member)
+
+    chinese = client.get(reverse("organizer:notices")).content.decode()
+    english = client.get(reverse("organizer:notices"), headers={"accept-language": "en"}).content.decode()
+
+    notice = member.notices.get()
+    assert notice.title == f"活动已审核通过并发布：{draft.subtitle}"  # the e-mail's subject, in Chinese
+    assert notice.title in chinese
+    assert notice.title not in english and f"{draft.subtitle}" in english
