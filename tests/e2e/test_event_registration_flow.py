@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests import factories
 
@@ -56,7 +57,8 @@ def test_invite_register_submit_approve_publish(live_server, page, phone_page, l
     # Registers an event; the full title follows the subtitle as it is typed.
     phone.get_by_role("link", name="登记新活动").click()
     phone.fill("#id_subtitle", "孵化基地创业孵化培训会")
-    assert phone.inner_text("#full-title-preview") == f"{week.unified_title}——孵化基地创业孵化培训会"
+    # (The page's deferred script may start after the typing: it reads the field when it does.)
+    expect(phone.locator("#full-title-preview")).to_have_text(f"{week.unified_title}——孵化基地创业孵化培训会")
     phone.select_option("#id_form", "service")
     phone.check("text=创业就业")
     phone.fill("#id_starts_at", f"{tomorrow:%Y-%m-%d}T09:00")
