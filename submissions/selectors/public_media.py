@@ -12,10 +12,13 @@ from events.models import Event, Week
 from ..models import MediaFile
 
 
+def _shown(**of) -> QuerySet[MediaFile]:
+    """Files the office marked public that passed their checks (of the reports ``of`` says)."""
+    return MediaFile.objects.filter(is_public=True, status=MediaFile.Status.PASSED, **of)
+
+
 def _published_media() -> QuerySet[MediaFile]:
-    return MediaFile.objects.filter(
-        is_public=True, status=MediaFile.Status.PASSED, report__event__in=Event.objects.public()
-    )
+    return _shown(report__event__in=Event.objects.public())
 
 
 def public_media(*, event: Event | None = None, week: Week | None = None, limit: int | None = None):
@@ -34,9 +37,7 @@ def public_media(*, event: Event | None = None, week: Week | None = None, limit:
 def has_public_files() -> Exists:
     """An annotation on events: whether any of its files is public and passed (``public_media``
     of a public event reads them)."""
-    return Exists(
-        MediaFile.objects.filter(is_public=True, status=MediaFile.Status.PASSED, report__event=OuterRef("pk"))
-    )
+    return Exists(_shown(report__event=OuterRef("pk")))
 
 
 def _event_media(event: Event, limit: int | None) -> list[MediaFile]:
@@ -45,11 +46,7 @@ def _event_media(event: Event, limit: int | None) -> list[MediaFile]:
     again, and each is given the event (an event page: half the query's cost was its joins)."""
     if not (event.is_public and event.week.is_published):
         return []
-    media = (
-        MediaFile.objects.filter(is_public=True, status=MediaFile.Status.PASSED, report__event=event)
-        .select_related("report")
-        .order_by("report__day", "uploaded_at", "id")
-    )
+    media = _shown(report__event=event).select_related("report").order_by("report__day", "uploaded_at", "id")
     items = list(media[:limit] if limit else media)
     for item in items:
         item.report.event = event
@@ -65,11 +62,6 @@ def public_media_file(*, pk: int) -> MediaFile:
 
 def with_public_media_count(weeks: QuerySet[Week]) -> QuerySet[Week]:
     """``weeks`` annotated with ``media_count``, their public media, in the same query."""
-    media = MediaFile.objects.filter(
-        is_public=True,
-        status=MediaFile.Status.PASSED,
-        report__event__week=OuterRef("pk"),
-        report__event__status__in=Event.PUBLIC_STATUSES,
-    )
+    media = _shown(report__event__week=OuterRef("pk"), report__event__status__in=Event.PUBLIC_STATUSES)
     media_count = media.order_by().values("report__event__week").annotate(n=Count("pk")).values("n")[:1]
     return weeks.annotate(media_count=Coalesce(Subquery(media_count), 0))

@@ -40,8 +40,13 @@ def report_for_day(*, event: Event, day: dt.date) -> DailyReport:
     return report
 
 
+def report_is_editable(report: DailyReport | None) -> bool:
+    """Whether ``report`` exists and its unit may still change it (``EDITABLE_STATUSES``)."""
+    return report is not None and report.status in EDITABLE_STATUSES
+
+
 def report_require_editable(report: DailyReport) -> None:
-    if report.status not in EDITABLE_STATUSES:
+    if not report_is_editable(report):
         raise PermissionDenied(_("该报送已提交，不能再修改；如需修改请联系市发改委退回。"))
 
 

@@ -104,7 +104,7 @@ class ReportDetailView(UnitEventMixin, TemplateView):
         report = self.event_day.report or report_services.report_for_day(
             event=self.event, day=self.kwargs["day"]
         )
-        if report.status not in report_services.EDITABLE_STATUSES:
+        if not report_services.report_is_editable(report):
             raise PermissionDenied
         form, leaders = self._forms(report, data=request.POST)
         captions = CaptionsForm(request.POST, media=report.media.all())
@@ -180,7 +180,7 @@ class ReportDetailView(UnitEventMixin, TemplateView):
             event=event,
             row=row,
             report=report,
-            editable=report.status in report_services.EDITABLE_STATUSES,
+            editable=report_services.report_is_editable(report),
             form=form,
             leaders=leaders,
             upload_form=UploadForm(),
@@ -251,7 +251,7 @@ class MediaUploadView(UnitEventMixin, View):
         elif not errors:
             errors.extend(message for messages_ in form.errors.values() for message in messages_)
         if wants_json:
-            editable = report.status in report_services.EDITABLE_STATUSES
+            editable = report_services.report_is_editable(report)
             return JsonResponse(
                 {
                     "created": [media_card(media, editable=editable, request=request) for media in created],
@@ -299,7 +299,7 @@ class MediaStatusView(UnitEventMixin, View):
         if request.GET.get("cards"):
             # The page reconciles its list after an upload whose answer it never saw (cancelled
             # after the file was sent, or the connection dropped): stored files get their cards.
-            editable = row.report is not None and row.report.status in report_services.EDITABLE_STATUSES
+            editable = report_services.report_is_editable(row.report)
             media = [media_card(item, editable=editable, request=request) for item in row.media]
         else:
             media = [media_as_json(item) for item in row.media]

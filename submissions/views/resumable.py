@@ -63,7 +63,7 @@ class ReportResumableMixin(UnitEventMixin):
         if upload.result.get("errors"):
             return {"created": [], "errors": upload.result["errors"]}
         report = self.event_day.report
-        editable = report is not None and report.status in report_services.EDITABLE_STATUSES
+        editable = report_services.report_is_editable(report)
         media = MediaFile.objects.filter(pk__in=upload.result.get("created", []), report__event=self.event)
         cards = [media_card(item, editable=editable, request=self.request) for item in media]
         return {"created": cards, "errors": []}
