@@ -19,6 +19,9 @@
   const UNDO_MS = 6000;
   // "name：message" in Chinese, "name: message" in English (the page says which).
   const COLON = (form && form.dataset.msgColon) || "：";
+  function named(name, message) {
+    return `${name}${COLON}${message}`;
+  }
   // Not reportUrl: the submit buttons named "action" belong to the form and shadow it.
   const reportUrl = reportForm ? reportForm.getAttribute("action") || window.location.href : "";
 
@@ -50,7 +53,7 @@
   }
 
   function warningLine(file, warning) {
-    return element("li", warning.block ? "text-danger" : "text-warning-emphasis", `${file.name}${COLON}${warning.text}`);
+    return element("li", warning.block ? "text-danger" : "text-warning-emphasis", named(file.name, warning.text));
   }
 
   function describeSelection() {
@@ -104,7 +107,7 @@
       job.cancelled = true;
       if (job.request) job.request.abort();
       if (job.cancelResolve) job.cancelResolve();
-      finishRow(job.ui, false, `${job.file.name}${COLON}${form.dataset.msgCancelled}`);
+      finishRow(job.ui, false, named(job.file.name, form.dataset.msgCancelled));
       // The last bytes may have reached the server as the button was pressed: if it stored
       // the file, the list shows it (choosing it again would be refused as a duplicate).
       reconcileSoon();
@@ -140,7 +143,7 @@
   function sendResumable(job) {
     return new Promise((resolve) => {
       const failed = (problems) => {
-        finishRow(job.ui, false, `${job.file.name}${COLON}${(problems.length ? problems : [form.dataset.msgFailed]).join(" ")}`);
+        finishRow(job.ui, false, named(job.file.name, (problems.length ? problems : [form.dataset.msgFailed]).join(" ")));
         reconcileSoon();
         resolve(false);
       };
@@ -157,7 +160,7 @@
           const created = Array.isArray(answer.created) ? answer.created : [];
           if (created.length > 0 && errors.length === 0) {
             document.getElementById("upload-unfinished").classList.add("d-none");
-            finishRow(job.ui, true, `${job.file.name}${COLON}${form.dataset.msgUploaded}`);
+            finishRow(job.ui, true, named(job.file.name, form.dataset.msgUploaded));
             job.onStored(created);
             resolve(true);
           } else {
@@ -200,18 +203,18 @@
         const created = answer && Array.isArray(answer.created) ? answer.created : [];
         const saved = request.status < 400 && created.length > 0 && errors.length === 0;
         if (saved) {
-          finishRow(job.ui, true, `${job.file.name}${COLON}${form.dataset.msgUploaded}`);
+          finishRow(job.ui, true, named(job.file.name, form.dataset.msgUploaded));
           job.onStored(created);
         } else {
           const problems = errors.length ? errors : [form.dataset.msgFailed];
-          finishRow(job.ui, false, `${job.file.name}${COLON}${problems.join(" ")}`);
+          finishRow(job.ui, false, named(job.file.name, problems.join(" ")));
           reconcileSoon();
         }
         resolve(saved);
       });
       request.addEventListener("error", () => {
         // The connection dropped: the server may have stored the file before its answer was lost.
-        finishRow(job.ui, false, `${job.file.name}${COLON}${form.dataset.msgFailed}`);
+        finishRow(job.ui, false, named(job.file.name, form.dataset.msgFailed));
         reconcileSoon();
         resolve(false);
       });
@@ -315,38 +318,25 @@
     return list && list.querySelector('[data-status="queued"], [data-status="checking"]');
   }
 
-  async function refresh() {
+  // The files' check states from the server. With ``withCards`` (after an upload whose answer
+  // never came), files the server holds that the page does not show are added with their
+  // cards, as a successful upload adds its own.
+  async function refresh(withCards = false) {
     try {
-      const response = await fetch(list.dataset.statusUrl, {
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-      });
-      if (!response.ok) return;
-      const answer = await response.json();
-      answer.media.forEach(render);
-      renderMissing(answer.missing);
-    } catch (error) {
-      // The network is away for a moment: the next poll tries again.
-    }
-  }
-
-  // Files the server holds that the page does not show (an upload whose answer never came)
-  // are added with their cards, as a successful upload adds its own.
-  async function reconcile() {
-    try {
-      const response = await fetch(`${list.dataset.statusUrl}?cards=1`, {
+      const url = withCards ? `${list.dataset.statusUrl}?cards=1` : list.dataset.statusUrl;
+      const response = await fetch(url, {
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       });
       if (!response.ok) return;
       const answer = await response.json();
       answer.media.forEach((media) => {
-        if (!list.querySelector(`[data-media-id="${media.id}"]`)) addCard(media.html);
+        if (withCards) addCard(media.html);
         render(media);
       });
       renderMissing(answer.missing);
     } catch (error) {
-      // The network is away: the next failed upload or a reload shows the list again.
+      // The network is away for a moment: the next poll, upload or reload tries again.
     }
   }
 
@@ -354,7 +344,7 @@
 
   function reconcileSoon() {
     window.clearTimeout(reconcileTimer);
-    reconcileTimer = window.setTimeout(reconcile, 1000);
+    reconcileTimer = window.setTimeout(() => refresh(true), 1000);
   }
 
   let pollTimer = null;
@@ -436,7 +426,7 @@
     }
     card.classList.remove("d-none");
     const failure = undo || element("li", "list-group-item small");
-    failure.replaceChildren(element("span", "text-danger", `${card.dataset.name}${COLON}${list.dataset.msgDeleteFailed}`));
+    failure.replaceChildren(element("span", "text-danger", named(card.dataset.name, list.dataset.msgDeleteFailed)));
     if (!undo) card.after(failure);
     window.setTimeout(() => failure.remove(), 6000);
   }
