@@ -11,12 +11,18 @@ client in this process (no network), today's tab ``/schedule/``, all days
 ``/schedule/?day=all``, an event page and the week's feeds (.ics, JSON API, frab XML; they
 keep no per-event piece, so their three cases differ only by the cache's state):
 
-- **cache cleared**: the shared cache and this process's kept cards emptied before each
-  request (no page, no event card);
-- **cards kept**: the public version bumped before each request (what any change does to the
-  page cache), the event cards from the previous render still in the cache;
-- **one event changed**: an event's subtitle changed and the version bumped before each
-  request, so the page is rendered again with that one card new.
+- **cache cleared**: the shared cache and this process's kept cards and week rows emptied
+  before each request (no page, no event card, no row);
+- **cards kept**: the public version bumped naming nothing before each request (what a venue,
+  unit, theme or week change does): the page and the week's rows (``public.week_snapshot``)
+  read again, the event cards from the previous render still in the cache;
+- **one event changed**: an event's subtitle changed and the version bumped naming it (as the
+  event services do), so the page is rendered again from the kept rows with that one row read
+  again and its card new;
+- **rows kept**: the version bumped naming no event (as the hall's and contests' services
+  do): the page rendered again from the kept rows and cards.
+
+``PUBLIC_WEEK_SNAPSHOT=0`` in the environment measures the pages without the kept rows.
 
 Prints the median of ``--repeat`` requests (after one to load templates) in milliseconds, wall
 and CPU time of this process (the machine may be shared: waiting for a core counts in the
@@ -49,7 +55,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuangchuang.test_settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("LOG_LEVEL", "ERROR")
 
-SCENARIOS = ("cache cleared", "cards kept", "one event changed")
+SCENARIOS = ("cache cleared", "cards kept", "one event changed", "rows kept")
 
 
 def generate(events: int) -> dict:
@@ -80,16 +86,21 @@ def prepare(scenario: str, event_id: int, turn: int) -> None:
     from django.core.cache import cache
 
     from core.fragments import forget_local_fragments
-    from core.public_cache import bump_public_version
+    from core.public_cache import NO_EVENT, bump_public_version
     from events.models import Event
+    from public import week_snapshot
 
     if scenario == "cache cleared":
         cache.clear()
         forget_local_fragments()
-        return
-    if scenario == "one event changed":
+        week_snapshot.forget()
+    elif scenario == "one event changed":
         Event.objects.filter(pk=event_id).update(subtitle=f"压测变更活动（第{turn}次）")
-    bump_public_version()
+        bump_public_version(events=[event_id])
+    elif scenario == "rows kept":
+        bump_public_version(events=NO_EVENT)
+    else:
+        bump_public_version()
 
 
 def timed(client, path: str) -> tuple[float, float]:

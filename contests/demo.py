@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from core.public_cache import bump_public_version
+from core.public_cache import NO_EVENT, bump_public_version_after_commit
 from events.models import Event, Organizer, User
 
 from .models import (
@@ -174,7 +174,7 @@ def load_demo_contest() -> DemoAccounts:
     ][: VOTE_CANDIDATES // 2]
     _lineup(final, candidates, stories=True)
     _votes(final, candidates, now)
-    transaction.on_commit(bump_public_version, robust=True)
+    bump_public_version_after_commit(events=NO_EVENT)
     host: Organizer = event.host
     organizer = host.memberships.order_by("id").first().user.username
     return DemoAccounts(

@@ -77,12 +77,14 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
@@ -100,6 +102,12 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "public:version"
 # The database's count of bumps that the version in the cache has seen.
 STORED_KEY = "public:stored-bumps"
+# What each bump named (see bump_public_version), kept long enough for every process that
+# holds rows to catch up; one that fell further behind reads them afresh.
+CHANGES_TIMEOUT = 60 * 60
+MAX_CHANGES_READ = 200
+# ``bump_public_version(events=NO_EVENT)``: a page changed that shows no event's row (the hall's, a contest's).
+NO_EVENT: tuple[int, ...] = ()
 
 PAGE_TIMEOUT = 60
 FEED_TIMEOUT = 600
@@ -148,8 +156,16 @@ def public_version() -> int | None:
         return None
 
 
-def bump_public_version() -> int | None:
+def bump_public_version(*, events: Iterable[int] | None = None) -> int | None:
     """Call after any change to what the public sees (approve, change, cancel).
+
+    ``events``: the ids of the events whose public rows may have changed (their own fields,
+    hosts, partners, themes, public media, relay), when nothing else the schedule and the
+    feeds show did; an empty list when none of them did (a hall or contest page changed).
+    Recorded beside the new version, so a process holding the week's rows re-reads only
+    those (``public.week_snapshot``). Leave it out when anything else may have changed (a
+    venue, a unit, a theme, the week, many events at once): the rows are then read afresh.
+    A wrong name cannot be made right later, a missing one costs only speed.
 
     The bump is counted in the database first, so an outage of the cache cannot lose it:
     ``resync_public_version`` (every minute, from beat) starts a new version when the cache
@@ -160,11 +176,41 @@ def bump_public_version() -> int | None:
             version = _guard.call(cache.incr, VERSION_KEY)
         except ValueError:  # the cache lost the version: start a new one
             version = _restart_version()
+        else:
+            if events is not None:
+                _guard.call(cache.set, _changes_key(version), sorted(set(events)), timeout=CHANGES_TIMEOUT)
         _guard.call(cache.set, STORED_KEY, stored, timeout=None)
     except CacheUnavailable:
         version = None  # this process starts a new version once the cache answers again
     purge_shared_copies(version)
     return version
+
+
+def bump_public_version_after_commit(*, events: Iterable[int] | None = None) -> None:
+    """``bump_public_version`` once the current transaction commits: bumping inside it would
+    let a request in between keep the old rows under the new version."""
+    named = None if events is None else list(events)
+    transaction.on_commit(functools.partial(bump_public_version, events=named), robust=True)
+
+
+def changed_events_between(old: int, new: int) -> set[int] | None:
+    """The events named by the bumps after version ``old`` up to ``new``, or None when any of
+    those bumps named none (anything may have changed), is forgotten, or the versions are not
+    of one run of the counter (the cache restarted it)."""
+    if not 0 < new - old <= MAX_CHANGES_READ:
+        return None
+    keys = [_changes_key(version) for version in range(old + 1, new + 1)]
+    try:
+        found = _guard.call(cache.get_many, keys)
+    except CacheUnavailable:
+        return None
+    if len(found) != len(keys):
+        return None
+    return {event for events in found.values() for event in events}
+
+
+def _changes_key(version: int) -> str:
+    return f"public:changes:{version}"
 
 
 def resync_public_version() -> bool:

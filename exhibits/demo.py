@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from core.public_cache import bump_public_version
+from core.public_cache import bump_public_version_after_commit
 from events.demo import BUSIEST_DAY, STARTS_ON, WEEK_NAME
 from events.models import Event, Membership, Organizer, User, Week
 from venues.models import Venue
@@ -191,7 +191,7 @@ def load_demo_exhibition() -> DemoAccounts:
         for index, (section_index, title, pitch) in enumerate(PROJECTS)
     ]
     _roadshow(week, host, curator, [projects[index] for index in sorted(FEATURED, key=FEATURED.get)])
-    transaction.on_commit(bump_public_version, robust=True)
+    bump_public_version_after_commit()  # it made a roadshow event of the week
     return DemoAccounts(
         curator=(CURATOR[0], CURATOR[1]), holders=[(username, password) for username, password, *_ in HOLDERS]
     )

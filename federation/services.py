@@ -24,7 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.dispatch import try_enqueue
-from core.public_cache import bump_public_version
+from core.public_cache import NO_EVENT, bump_public_version_after_commit
 
 from . import fetch, payload
 from .models import RemoteEvent, Source
@@ -135,7 +135,7 @@ def source_sync(*, source_id: int) -> SyncOutcome:
             last_error="",
         )
         if changed:
-            transaction.on_commit(bump_public_version, robust=True)
+            bump_public_version_after_commit(events=NO_EVENT)  # remote events are not the week's rows
     return SyncOutcome("changed" if changed else "unchanged", written=len(rows), deleted=deleted)
 
 
@@ -168,5 +168,5 @@ def source_totals_read(*, source_id: int) -> str:
         totals=totals, totals_etag=answer.etag, totals_read_at=timezone.now(), totals_error=""
     )
     if changed:
-        transaction.on_commit(bump_public_version, robust=True)
+        bump_public_version_after_commit(events=NO_EVENT)  # remote events are not the week's rows
     return "read"

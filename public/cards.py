@@ -78,6 +78,29 @@ class CardMaker:
         self.zone = timezone.get_current_timezone()
         # The place line of each (kind, venue, place): a list's events share a few dozen.
         self.lines: dict[tuple, str] = {}
+        # Everything a card depends on beyond its event: kept rows keep their cards under it.
+        self.context = (get_language(), show_date, at_venue, str(self.zone), self.event_url, self.play_url)
+
+    def card_and_key(self, event) -> tuple[EventCard, str]:
+        """The event's card and its key (``EventCard.key``); a row kept across requests
+        (``EventRow.memo``) keeps both for this kind of list and the clock's marks on it."""
+        memo = getattr(event, "memo", None)
+        if memo is None:
+            card = self.card(event)
+            return card, card.key()
+        marks = (
+            self.context,
+            event.is_live,
+            event.is_over,
+            event.is_changed,
+            event.relay_on,
+            event.replay_on,
+        )
+        kept = memo.get(marks)
+        if kept is None:
+            card = self.card(event)
+            kept = memo[marks] = (card, card.key())
+        return kept
 
     def card(self, event) -> EventCard:
         starts_at, ends_at = event.starts_at.astimezone(self.zone), event.ends_at.astimezone(self.zone)
@@ -153,7 +176,10 @@ def event_cards(events: Iterable, *, show_date: bool = False, at_venue: bool = F
 
 def rendered_cards(events: Iterable, *, show_date: bool = False, at_venue: bool = False) -> SafeString:
     """The HTML of the events' cards, each from the cache or rendered and stored."""
-    cards = event_cards(events, show_date=show_date, at_venue=at_venue)
+    maker = CardMaker(show_date=show_date, at_venue=at_venue)
+    cards, digests = (
+        zip(*(maker.card_and_key(event) for event in events), strict=True) if events else ((), ())
+    )
     template = get_template(TEMPLATE)
     labels = card_labels()
     # The template's text and the labels are part of every key: a new release or catalogue
@@ -162,7 +188,7 @@ def rendered_cards(events: Iterable, *, show_date: bool = False, at_venue: bool 
         f"{template.template.source}{sorted(labels.items())}".encode(), usedforsecurity=False
     ).hexdigest()[:12]
     start = f"public:card:{get_language()}:{prefix}:"
-    keys = [f"{start}{card.pk}:{card.key()}" for card in cards]
+    keys = [f"{start}{card.pk}:{digest}" for card, digest in zip(cards, digests, strict=True)]
     fragments = cached_fragments(
         keys, lambda index: template.render({"card": cards[index], "labels": labels})
     )

@@ -77,7 +77,17 @@ def mark_relays(
     ``read_from``: the queryset ``events`` were read from (all of them, no more); the videos
     are then read with it as a subquery instead of the events' ids as parameters (a thousand
     of them cost ~15 ms to send)."""
-    now = now or timezone.now()
+    return mark_relay_times(mark_recordings(events, media=media, read_from=read_from), now=now)
+
+
+def mark_recordings(
+    events: Iterable[Event],
+    *,
+    media: Iterable[MediaFile] | None = None,
+    read_from: QuerySet[Event] | None = None,
+) -> list[Event]:
+    """The part of ``mark_relays`` the clock does not change: ``recording_video`` and
+    ``has_recording``."""
     events = list(events)
     approved = Event.Status.APPROVED
     best: dict[int, MediaFile] = {}
@@ -94,10 +104,21 @@ def mark_relays(
         for video in _playable(candidates):
             best.setdefault(video.report.event_id, video)
     for event in events:
-        is_approved = event.status == approved
         event.recording_video = best.get(event.pk)
-        event.has_recording = is_approved and bool(event.recording_url or event.recording_video)
-        event.relay_on = is_approved and bool(event.live_url) and event.starts_at <= now < event.ends_at
+        event.has_recording = event.status == approved and bool(event.recording_url or event.recording_video)
+    return events
+
+
+def mark_relay_times(events: Iterable[Event], *, now: dt.datetime | None = None) -> list[Event]:
+    """The part of ``mark_relays`` the clock decides, after ``mark_recordings``: ``relay_on``
+    and ``replay_on``."""
+    now = now or timezone.now()
+    events = list(events)
+    approved = Event.Status.APPROVED
+    for event in events:
+        event.relay_on = (
+            event.status == approved and bool(event.live_url) and event.starts_at <= now < event.ends_at
+        )
         event.replay_on = event.has_recording and event.ends_at <= now
     return events
 

@@ -142,6 +142,9 @@ PUBLIC_CACHE_ACCEL_EXPIRES = env.int("PUBLIC_CACHE_ACCEL_EXPIRES", default=1)
 # Bytes of rendered page pieces (event cards) each process keeps in memory before the shared
 # cache (core.fragments).
 PUBLIC_FRAGMENTS_MEMORY_BYTES = env.int("PUBLIC_FRAGMENTS_MEMORY_BYTES", default=32 * 1024 * 1024)
+# Whether each process keeps the week's public rows between versions and re-reads only the
+# events a change names (public.week_snapshot); off: every page after a change reads them all.
+PUBLIC_WEEK_SNAPSHOT = env.bool("PUBLIC_WEEK_SNAPSHOT", default=True)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "events.User"

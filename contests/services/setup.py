@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from core.public_cache import bump_public_version
+from core.public_cache import NO_EVENT, bump_public_version_after_commit
 from events.models import Event, User
 
 from ..models import Contest, Criterion, FormField, Round, Track
@@ -23,7 +23,7 @@ CONTEST_FIELDS = ("title", "slug", "intro", "registration_opens_at", "registrati
 
 def bump_public_after_commit() -> None:
     """Public contest pages are cached: what changes them makes a new public version."""
-    transaction.on_commit(bump_public_version, robust=True)
+    bump_public_version_after_commit(events=NO_EVENT)
 
 
 def _check_contest(contest: Contest) -> None:

@@ -229,8 +229,14 @@ class EventRow:
     co_host_names: list[str] = field(default_factory=list)
     # (role, name) of every partner in order, co-hosts first (``with_partners``).
     partners: list[tuple[str, str]] = field(default_factory=list)
-    # The themes' names in order (``with_themes``).
+    # The themes' names in order, and beside them their (order, id) (``with_themes``).
     themes: list[str] = field(default_factory=list)
+    theme_keys: list[tuple[int, int]] = field(default_factory=list)
+    # What lists made of this row, by what else they depend on, for a reader that keeps rows
+    # across requests (``public.week_snapshot``; None: nothing is kept). A kept row is never
+    # changed in place but for the clock's marks (``mark_for_display``), which the keys name:
+    # a changed event is read as a new row.
+    memo: dict | None = None
 
     Status: ClassVar = Event.Status
     PlaceKind: ClassVar = Event.PlaceKind
@@ -344,10 +350,12 @@ def event_rows(
         themes = (
             Event.themes.through.objects.filter(event__in=ids)
             .order_by("theme__order", "theme_id")
-            .values_list("event_id", "theme__name")
+            .values_list("event_id", "theme_id", "theme__name", "theme__order")
         )
-        for event_id, name in themes:
-            by_pk[event_id].themes.append(name)
+        for event_id, theme_id, name, order in themes:
+            row = by_pk[event_id]
+            row.themes.append(name)
+            row.theme_keys.append((order, theme_id))
     return rows
 
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from core import image_versions
 from core.dispatch import try_enqueue
 from core.image_versions import ImageVersion
-from core.public_cache import bump_public_version
+from core.public_cache import bump_public_version_after_commit
 
 from ..models import Event
 
@@ -89,5 +89,5 @@ def _record(*, event_id: int, source: str, made: list[CoverVersion]) -> dict[int
         for name in old_names - new_names:
             transaction.on_commit(partial(storage.delete, name), robust=True)
         if event.is_public and event.week.is_published:
-            transaction.on_commit(bump_public_version, robust=True)
+            bump_public_version_after_commit(events=[event.pk])
     return current_cover_versions(event)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from core.change_counters import bump_on_commit
-from core.public_cache import bump_public_version
+from core.public_cache import bump_public_version_after_commit
 
 from ..models import (
     Event,
@@ -124,10 +124,11 @@ def _discard_covers_after_commit(change_requests: Iterable[EventChangeRequest], 
             transaction.on_commit(partial(storage.delete, name), robust=True)
 
 
-def _bump_public_after_commit() -> None:
+def _bump_public_after_commit(event: Event | None = None) -> None:
     """Invalidate the public pages once the change is visible to them: bumping inside the
-    transaction would let a request in between cache the old rows under the new version."""
-    transaction.on_commit(bump_public_version, robust=True)
+    transaction would let a request in between cache the old rows under the new version.
+    ``event``: the one event that changed (None: several, as an import)."""
+    bump_public_version_after_commit(events=None if event is None else [event.pk])
     bump_on_commit("events")  # the office board follows approved events too (core.change_counters)
 
 
@@ -216,7 +217,7 @@ def event_save(
     if partners is not None:
         _replace_partners(event, list(partners))
     if event.status == S.APPROVED:
-        _bump_public_after_commit()
+        _bump_public_after_commit(event)
     return change
 
 
@@ -410,7 +411,7 @@ def event_approve(*, event: Event, by: User, comment: str = "") -> Event:
         decision=_("已审核通过，并在活动日程中公开发布"),
         comment=comment,
     )
-    _bump_public_after_commit()
+    _bump_public_after_commit(event)
     return event
 
 
@@ -480,7 +481,7 @@ def event_cancel(*, event: Event, by: User, reason: str) -> Event:
         decision=_("已被取消，公开页面将显示“已取消”"),
         comment=reason,
     )
-    _bump_public_after_commit()
+    _bump_public_after_commit(event)
     return event
 
 
@@ -523,7 +524,7 @@ def change_request_accept(*, change_request: EventChangeRequest, by: User, comme
         comment=comment,
         change=change_request,
     )
-    _bump_public_after_commit()
+    _bump_public_after_commit(event)
     return event
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from core.dispatch import try_enqueue
 from core.image_versions import ImageVersion, make_versions, recorded_versions, version_names, versions_record
-from core.public_cache import bump_public_version
+from core.public_cache import NO_EVENT, bump_public_version_after_commit
 
 from ..models import Project, ProjectImage
 
@@ -71,7 +71,7 @@ def project_image_versions_make(*, project_id: int) -> int:
             made = make_versions(storage, image.image.name)
             recorded += _record(ProjectImage, image.pk, "image", "versions", image.image.name, made)
     if recorded and project.status == Project.Status.ACCEPTED:
-        transaction.on_commit(bump_public_version, robust=True)
+        bump_public_version_after_commit(events=NO_EVENT)
     return recorded
 
 

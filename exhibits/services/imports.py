@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from core.dispatch import try_enqueue
-from core.public_cache import bump_public_version
+from core.public_cache import NO_EVENT, bump_public_version_after_commit
 from core.uploads import generated_name
 from events.models import User
 
@@ -365,7 +365,7 @@ def projects_import(
             ]
         )
         if any(project.status == P.ACCEPTED for project in [*created, *updated]):
-            transaction.on_commit(bump_public_version, robust=True)
+            bump_public_version_after_commit(events=NO_EVENT)
     job.status, job.outcome = S.IMPORTED, outcome.as_json()
     return outcome
 

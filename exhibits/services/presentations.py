@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.public_cache import bump_public_version
+from core.public_cache import bump_public_version_after_commit
 from events.models import Event, User
 
 from ..models import Exhibition, Presentation, Project
@@ -64,5 +64,5 @@ def presentations_set(
             item.order = order
             item.save(update_fields=["order"])
         result.append(item)
-    transaction.on_commit(bump_public_version, robust=True)
+    bump_public_version_after_commit(events=[event.pk])
     return result

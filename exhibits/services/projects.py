@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from core.public_cache import bump_public_version
+from core.public_cache import NO_EVENT, bump_public_version_after_commit
 from events.models import User
 from events.notifications import Subject, notify
 from submissions.uploads import clean_original_name
@@ -77,7 +77,7 @@ def missing_for_submit(project: Project) -> list[str]:
 
 def _bump_public_after_commit() -> None:
     """Invalidate the public pages once the change is visible to them (see events' workflow)."""
-    transaction.on_commit(bump_public_version, robust=True)
+    bump_public_version_after_commit(events=NO_EVENT)
 
 
 def _lock(project: Project) -> Project:

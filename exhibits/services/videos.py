@@ -33,7 +33,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.dispatch import try_enqueue
-from core.public_cache import bump_public_version
+from core.public_cache import NO_EVENT, bump_public_version_after_commit
 from submissions.media.rules import Rules
 from submissions.media.sandbox import ChildFailed
 from submissions.services.media import inspect_stored
@@ -238,7 +238,7 @@ def _versions_record(video: ProjectVideo, record: dict) -> ProjectVideo | None:
         for name in old_names:
             transaction.on_commit(partial(storage.delete, name), robust=True)
         if current.project.status == Project.Status.ACCEPTED and current.pending != Pending.ADD:
-            transaction.on_commit(bump_public_version, robust=True)  # its cached pages say "处理中"
+            bump_public_version_after_commit(events=NO_EVENT)  # its cached pages say "处理中"
     return ProjectVideo.objects.filter(pk=video.pk).first()
 
 
@@ -254,7 +254,7 @@ def _versions_failed(video: ProjectVideo, *, code: str, params: dict) -> Project
         if written and retry:
             transaction.on_commit(partial(_enqueue, VERSIONS_TASK, video.pk, RETRY_AFTER_SECONDS))
         elif written and video.project.status == Project.Status.ACCEPTED:
-            transaction.on_commit(bump_public_version, robust=True)  # no longer "处理中"
+            bump_public_version_after_commit(events=NO_EVENT)  # no longer "处理中"
     return ProjectVideo.objects.filter(pk=video.pk).first()
 
 

@@ -14,6 +14,7 @@ from events.selectors import public as selectors
 from venues.models import Venue
 from venues.selectors import venues_in_order
 
+from .. import week_snapshot
 from ..feeds import api, frab, ics
 from .sharing import sees_what_the_public_sees
 
@@ -41,11 +42,18 @@ def _calendar_response(body: bytes, *, filename: str, attachment: bool = False) 
     return response
 
 
+def _rows(week, read_without):
+    """The week's rows as this process keeps them at the current version (public.week_snapshot:
+    every feed's fields), or ``read_without()`` without the shared cache."""
+    snapshot = week_snapshot.current(week)
+    return snapshot.rows if snapshot else read_without()
+
+
 class ScheduleIcsView(FeedView):
     def get(self, request, *args, **kwargs):
         week = _week(request)
         # Rows, not model instances (issue 21): ``ics.calendar`` writes either alike.
-        events = selectors.calendar_rows(week=week)
+        events = _rows(week, lambda: selectors.calendar_rows(week=week))
         body = ics.calendar(events, name=week.name, time_zone=week.time_zone, description=week.theme)
         return _calendar_response(body, filename="schedule.ics")
 
@@ -74,25 +82,27 @@ class VenueIcsView(FeedView):
 class ScheduleXmlView(FeedView):
     def get(self, request, *args, **kwargs):
         week = _week(request)
-        body = frab.schedule_xml(
-            selectors.week_rows(week=week, with_partners=False, with_themes=False), week=week
-        )
+        events = _rows(week, lambda: selectors.week_rows(week=week, with_partners=False, with_themes=False))
+        body = frab.schedule_xml(events, week=week)
         return HttpResponse(body, content_type="application/xml; charset=utf-8")
 
 
 class ScheduleFrabJsonView(FeedView):
     def get(self, request, *args, **kwargs):
         week = _week(request)
-        data = frab.schedule_json(
-            selectors.week_rows(week=week, with_partners=False, with_themes=False), week=week
-        )
-        return _json(data)
+        events = _rows(week, lambda: selectors.week_rows(week=week, with_partners=False, with_themes=False))
+        return _json(frab.schedule_json(events, week=week))
 
 
 class ApiScheduleView(FeedView):
     def get(self, request, *args, **kwargs):
         week = _week(request)
-        data = api.schedule(selectors.week_rows(week=week), week=week, venues=list(venues_in_order()))
+        snapshot = week_snapshot.current(week)
+        if snapshot:
+            events, venues = snapshot.rows, snapshot.venues
+        else:
+            events, venues = selectors.week_rows(week=week), list(venues_in_order())
+        data = api.schedule(events, week=week, venues=venues)
         response = _json(data)
         response["X-API-Version"] = api.API_VERSION
         return response

@@ -28,7 +28,7 @@ from exhibits.selectors.public import presented_projects, presents_projects
 from submissions.selectors.public_media import has_public_files, public_media
 from venues.selectors import venues_in_order
 
-from .. import places, presenters, stats, videos
+from .. import places, presenters, stats, videos, week_snapshot
 from .. import selectors as public_selectors
 from ..feeds import absolute
 from ..maps import map_links
@@ -144,7 +144,10 @@ class ScheduleView(PublicPageView):
         return self.render_to_response(schedule_extend(self.schedule_context(week), request.GET, week=week))
 
     def schedule_context(self, week) -> dict:
-        event_days, choices = selectors.schedule_facets(week=week)
+        # The week's rows kept at this public version (public.week_snapshot); while the shared
+        # cache is away, the database.
+        snapshot = week_snapshot.current(week)
+        event_days, choices = snapshot.facets if snapshot else selectors.schedule_facets(week=week)
         today = week.today()
         default_day = today if today in event_days else (event_days[0] if event_days else week.starts_on)
         filters = selectors.ScheduleFilters.from_query(self.request.GET, week=week, default_day=default_day)
@@ -154,18 +157,23 @@ class ScheduleView(PublicPageView):
             # A search looks through every day: the word is often of an event on another day
             # than the tab that was open. The day tabs then leave the search for that day.
             filters.all_days = True
-        # Rows, not model instances: a thousand of those cost more than their SQL.
-        # The videos of their recordings are read with the events' query as a subquery.
-        scheduled = selectors.schedule_events(week=week, filters=filters)
-        events = videos.mark_relays(
-            selectors.mark_for_display(
-                # The week's venues are read for the filter already: the cards take theirs from them.
-                selectors.schedule_rows(
-                    week=week, filters=filters, venues_read={venue.pk: venue for venue in choices["venues"]}
-                )
-            ),
-            read_from=scheduled,
-        )
+        if snapshot:
+            events = videos.mark_relay_times(selectors.mark_for_display(snapshot.schedule(filters)))
+        else:
+            # Rows, not model instances: a thousand of those cost more than their SQL.
+            # The videos of their recordings are read with the events' query as a subquery.
+            scheduled = selectors.schedule_events(week=week, filters=filters)
+            events = videos.mark_relays(
+                selectors.mark_for_display(
+                    # The week's venues are read for the filter already: the cards take theirs from them.
+                    selectors.schedule_rows(
+                        week=week,
+                        filters=filters,
+                        venues_read={venue.pk: venue for venue in choices["venues"]},
+                    )
+                ),
+                read_from=scheduled,
+            )
         tab_days = sorted(set(event_days) | ({filters.day} if filters.day else set()))
         return self.get_context_data(
             week=week,

@@ -34,7 +34,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from core.dispatch import try_enqueue
-from core.public_cache import bump_public_version
+from core.public_cache import bump_public_version_after_commit
 
 from ..media.renditions import render_video
 from ..media.sandbox import ChildFailed
@@ -247,7 +247,7 @@ def _record(media: MediaFile, record: dict) -> MediaFile:
         for name in old_names:
             transaction.on_commit(partial(storage.delete, name), robust=True)
         if current.is_public:
-            transaction.on_commit(bump_public_version, robust=True)
+            bump_public_version_after_commit(events=[current.report.event_id])
     media.refresh_from_db()
     return media
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from core.public_cache import bump_public_version
+from core.public_cache import bump_public_version_after_commit
 from events.models import User
 from events.notifications import Subject, notify
 
@@ -149,7 +149,7 @@ def media_set_public(*, media: MediaFile, by: User, public: bool) -> MediaFile:
             raise ValidationError(_("报送采用后，才能把其中的照片和视频设为公开。"))
     media.is_public = public
     media.save(update_fields=["is_public"])
-    transaction.on_commit(bump_public_version, robust=True)
+    bump_public_version_after_commit(events=[media.report.event_id])
     ReportLogEntry.objects.create(
         report=media.report,
         action=ReportLogEntry.Action.MEDIA_PUBLISHED if public else ReportLogEntry.Action.MEDIA_UNPUBLISHED,

@@ -1,0 +1,194 @@
+"""The week's public events as the schedule and the feeds read them, kept in this process at a
+public version and brought up to date by the events each bump names (issue 21).
+
+Reading a thousand events' rows, the days and filter choices they make and their recordings
+took a schedule page ten queries and about half its time, on every page after any change.
+Now a process reads them once (``WeekSnapshot.read``: five queries) and labels them with the
+public version read before them, as the page cache labels pages. At a later version it asks
+the cache which events the bumps since then named (``core.public_cache.changed_events_between``)
+and re-reads only those (four queries), keeping every other row as it was; a bump that named
+nothing known (a venue, a unit, a theme or the week changed, or the record expired) makes it
+read everything again. So does a snapshot older than ``MAX_AGE``: a change that skipped its
+bump is then no longer visible than a page cache entry would keep it.
+
+What the clock decides (直播中, 进行中, 回放 now) is marked on the rows per request, never kept.
+Without the shared cache there is no version: pages then read the database as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from core.public_cache import changed_events_between, public_version
+from events.models import Event, Theme, Week
+from events.selectors.public import EventRow, ScheduleFilters, event_rows, search
+from venues.models import Venue
+from venues.selectors import venues_in_order
+
+from .videos import mark_recordings
+
+# As long as a public page is kept (core.public_cache.PAGE_TIMEOUT).
+MAX_AGE = 60
+
+
+@dataclass(eq=False)
+class WeekSnapshot:
+    week: Week
+    version: int
+    # When its rows were last all read (time.monotonic()): patches keep the age.
+    read_at: float
+    # The week's public events in the schedule's order, with their venues, description,
+    # partners and themes (what the cards and every feed print) and recordings.
+    rows: list[EventRow]
+    # Every venue in the venue filter's order (the filter offers those the rows name).
+    venues: list[Venue]
+
+    @classmethod
+    def read(cls, week: Week, *, version: int) -> WeekSnapshot:
+        venues = list(venues_in_order())
+        rows = _read_rows(Event.objects.public_of(week), week=week, venues=venues)
+        return cls(
+            week=week,
+            version=version,
+            read_at=time.monotonic(),
+            rows=rows,
+            venues=venues,
+        )
+
+    def patched(self, changed: set[int], *, version: int) -> WeekSnapshot:
+        """This snapshot at ``version``, the ``changed`` events read again (gone from it when
+        no longer public); itself, relabelled, when none changed."""
+        if not changed:
+            self.version = version
+            return self
+        fresh = _read_rows(
+            Event.objects.public_of(self.week).filter(pk__in=changed), week=self.week, venues=self.venues
+        )
+        rows = sorted(
+            [row for row in self.rows if row.pk not in changed] + fresh,
+            key=lambda row: (row.starts_at, row.pk),
+        )
+        return WeekSnapshot(self.week, version, self.read_at, rows, self.venues)
+
+    @cached_property
+    def facets(self) -> tuple[list[dt.date], dict]:
+        """What ``events.selectors.public.schedule_facets`` reads from the database: the days
+        on which an event runs, and the filter's choices."""
+        days: set[dt.date] = set()
+        venue_ids: set[int] = set()
+        themes: dict[tuple[int, int], str] = {}
+        for row in self.rows:
+            days.update(row.days)
+            if row.venue is not None:
+                venue_ids.add(row.venue_id)
+                # A sub-venue's main venue is offered too: choosing it lists its sub-venues' events.
+                if row.venue.parent_id is not None:
+                    venue_ids.add(row.venue.parent_id)
+            themes.update(zip(row.theme_keys, row.themes, strict=True))
+        choices = {
+            "venues": [venue for venue in self.venues if venue.pk in venue_ids],
+            "no_venue": any(row.venue_id is None for row in self.rows),
+            # The themes as their rows name them, in the themes' order.
+            "themes": [Theme(pk=pk, name=name, order=order) for (order, pk), name in sorted(themes.items())],
+            "forms": Event.Form.choices,
+        }
+        return [day for day in self.week.days if day in days], choices
+
+    def schedule(self, filters: ScheduleFilters) -> list[EventRow]:
+        """The rows ``events.selectors.public.schedule_rows`` reads for ``filters``; a search's
+        words are matched by the database (one query for the ids that match)."""
+        rows = self.rows
+        if filters.q:
+            matching = set(search(Event.objects.public_of(self.week), filters.q).values_list("pk", flat=True))
+            rows = [row for row in rows if row.pk in matching]
+        if filters.day and not filters.all_days:
+            day_start = self.week.at(filters.day, dt.time.min)
+            day_end = day_start + dt.timedelta(days=1)
+            rows = [row for row in rows if row.starts_at < day_end and row.ends_at > day_start]
+        if filters.venue:
+            rows = [
+                row
+                for row in rows
+                if row.venue_id == filters.venue
+                or (row.venue is not None and row.venue.parent_id == filters.venue)
+            ]
+        elif filters.no_venue:
+            rows = [row for row in rows if row.venue_id is None]
+        if filters.form:
+            rows = [row for row in rows if row.form == filters.form]
+        if filters.theme:
+            rows = [row for row in rows if any(pk == filters.theme for _order, pk in row.theme_keys)]
+        return rows
+
+
+def _read_rows(events: QuerySet[Event], *, week: Week, venues: list[Venue]) -> list[EventRow]:
+    events = events.order_by("starts_at", "id")
+    rows = event_rows(
+        events,
+        week=week,
+        with_venues=True,
+        venues_read={venue.pk: venue for venue in venues},
+        with_description=True,
+        with_partners=True,
+        with_themes=True,
+    )
+    for row in rows:
+        row.memo = {}  # kept rows keep their cards (public.cards)
+    # The recordings' query takes the events' as a subquery: a thousand ids as parameters
+    # cost ~7 ms to send.
+    return mark_recordings(rows, read_from=events)
+
+
+_held: dict[int, WeekSnapshot] = {}
+_lock = threading.Lock()
+
+
+def _same_week(held: Week, week: Week) -> bool:
+    """Whether the rows read with ``held`` fit ``week`` (its days, zone and title are in them)."""
+    return (held.time_zone, held.starts_on, held.ends_on, held.unified_title, held.is_published) == (
+        week.time_zone,
+        week.starts_on,
+        week.ends_on,
+        week.unified_title,
+        week.is_published,
+    )
+
+
+def current(week: Week) -> WeekSnapshot | None:
+    """The week's snapshot at the current public version (read or patched as needed), or
+    None while the shared cache is away (there is no version to label it with) or
+    ``settings.PUBLIC_WEEK_SNAPSHOT`` is off."""
+    if not settings.PUBLIC_WEEK_SNAPSHOT:
+        return None
+    version = public_version()
+    if version is None:
+        return None
+    with _lock:
+        held = _held.get(week.pk)
+        if held is not None and (
+            time.monotonic() - held.read_at > MAX_AGE or not _same_week(held.week, week)
+        ):
+            held = None
+        if held is not None and held.version == version:
+            return held
+        changed = changed_events_between(held.version, version) if held is not None else None
+        snapshot = (
+            held.patched(changed, version=version)
+            if changed is not None
+            else WeekSnapshot.read(week, version=version)
+        )
+        _held[week.pk] = snapshot
+        return snapshot
+
+
+def forget() -> None:
+    """Drop every snapshot (the tests start each test without them, as with the cache)."""
+    with _lock:
+        _held.clear()

@@ -1,0 +1,201 @@
+"""The week's rows kept between versions (public.week_snapshot): after each kind of change the
+schedule's pages and the week's feeds, patched from the kept rows, are byte for byte those
+read from the database; a change that names its event re-reads only that event."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django.test import override_settings
+from django.urls import reverse
+
+from core.public_cache import NO_EVENT, bump_public_version
+from events.models import Event, EventPartner
+from events.services.workflow import (
+    PartnerSpec,
+    change_request_accept,
+    event_approve,
+    event_cancel,
+    event_save,
+)
+from public import week_snapshot
+from submissions.models import DailyReport
+from submissions.services.review import media_set_public
+from tests import factories
+from tests.public.test_schedule_fragments import DAY1, DAY2, DAY3, DAY4, NOW, varied_week  # noqa: F401
+from tests.public.test_videos import video
+
+pytestmark = pytest.mark.django_db
+
+SCHEDULE = reverse("schedule")
+
+
+def urls(week, main_venue, sub_venue, theme) -> list[str]:
+    """Every page the kept rows serve: each day's tab, all days, each filter, a search, English,
+    and the week's feeds."""
+    days = [f"{SCHEDULE}?day={day.isoformat()}" for day in (DAY1, DAY2, DAY3, DAY4)]
+    return [
+        SCHEDULE,
+        *days,
+        f"{SCHEDULE}?day=all",
+        f"{SCHEDULE}?day=all&venue={main_venue.pk}",
+        f"{SCHEDULE}?day=all&venue={sub_venue.pk}",
+        f"{SCHEDULE}?venue={sub_venue.pk}",
+        f"{SCHEDULE}?day=all&venue=none",
+        f"{SCHEDULE}?day=all&form={Event.Form.ROADSHOW}",
+        f"{SCHEDULE}?form={Event.Form.FORUM}",
+        f"{SCHEDULE}?day=all&theme={theme.pk}",
+        f"{SCHEDULE}?q=论坛",
+        f"{SCHEDULE}?day={DAY2.isoformat()}&q=昆山市人社局",
+        f"/en{SCHEDULE}?day=all",
+        f"/en{SCHEDULE}?day={DAY2.isoformat()}&venue={main_venue.pk}",
+        reverse("schedule_ics"),
+        reverse("schedule_xml"),
+        reverse("schedule_frab_json"),
+        reverse("api_schedule"),
+    ]
+
+
+def pages(client, addresses: list[str]) -> dict[str, bytes]:
+    answers = {}
+    for address in addresses:
+        response = client.get(address)
+        assert response.status_code == 200, address
+        answers[address] = response.content
+    return answers
+
+
+def from_database(client, addresses: list[str]) -> dict[str, bytes]:
+    """The pages read from the database, as without the kept rows (a new version, so no page
+    comes from the page cache; it names no event, so the kept rows stay as they were)."""
+    bump_public_version(events=NO_EVENT)
+    with override_settings(PUBLIC_WEEK_SNAPSHOT=False):
+        return pages(client, addresses)
+
+
+@pytest.fixture
+def setting(week, main_venue, sub_venue, varied_week):  # noqa: F811 (the fixture imported above)
+    theme = factories.theme(name="科技金融")
+    varied_week["plain"].themes.add(theme)
+    return urls(week, main_venue, sub_venue, theme), theme
+
+
+def held(week) -> week_snapshot.WeekSnapshot:
+    return week_snapshot._held[week.pk]
+
+
+def test_each_kind_of_change_patches_the_kept_rows_into_the_pages_the_database_gives(
+    client,
+    week,
+    sub_venue,
+    varied_week,  # noqa: F811 (the fixture imported above)
+    setting,
+    office_user,
+    django_capture_on_commit_callbacks,
+):
+    addresses, theme = setting
+    co_host = factories.organizer(name="昆山市人社局")
+    submitted = factories.event(
+        week=week,
+        subtitle="待审核的洽谈会",
+        status=Event.Status.SUBMITTED,
+        venue=sub_venue,
+        starts_at=factories.at(DAY3, 9),
+        ends_at=factories.at(DAY3, 11),
+    )
+    report_video = video(varied_week["plain"], is_public=False)
+    DailyReport.objects.filter(pk=report_video.report_id).update(
+        status=DailyReport.Status.ACCEPTED,
+        submitted_at=factories.at(DAY1, 15),
+        is_late=False,
+        reviewed_at=factories.at(DAY1, 16),
+    )
+
+    def edit_partners_and_themes():
+        event = Event.objects.get(pk=varied_week["live_platform"].pk)
+        event_save(
+            event=event,
+            by=office_user,
+            themes=[theme],
+            partners=[PartnerSpec(role=EventPartner.Role.HOST, organizer=co_host)],
+        )
+
+    def accept_a_new_time_and_venue():
+        event = varied_week["later_relay"]
+        change = factories.change_request(
+            event=event,
+            starts_at=factories.at(DAY1, 19).isoformat(),
+            ends_at=factories.at(DAY1, 21).isoformat(),
+            venue=sub_venue.pk,
+        )
+        change_request_accept(change_request=change, by=office_user)
+
+    changes = {
+        "themes and co-hosts edited": edit_partners_and_themes,
+        "time and venue changed": accept_a_new_time_and_venue,
+        "cancelled": lambda: event_cancel(event=varied_week["online"], by=office_user, reason="改为线下"),
+        "approved": lambda: event_approve(event=submitted, by=office_user),
+        "report video made public": lambda: media_set_public(media=report_video, by=office_user, public=True),
+    }
+    with time_machine.travel(NOW, tick=False):
+        before = pages(client, addresses)
+        assert before == from_database(client, addresses)
+        for kind, change in changes.items():
+            kept = held(week)
+            with django_capture_on_commit_callbacks(execute=True):
+                change()
+            patched = pages(client, addresses)
+            snapshot = held(week)
+            assert snapshot.version != kept.version, kind
+            assert snapshot.read_at == kept.read_at, f"{kind}: the rows were read again, not patched"
+            assert patched != before, f"{kind}: the pages do not show the change"
+            assert patched == from_database(client, addresses), kind
+            before = patched
+    html = before[f"{SCHEDULE}?day=all"].decode()
+    assert "待审核的洽谈会" in html and "昆山市人社局" in html
+    assert f'href="/events/{varied_week["plain"].pk}/#recording"' in html
+
+
+def test_a_change_that_names_no_event_reads_everything_again(client, week, main_venue, setting):
+    addresses, _theme = setting
+    with time_machine.travel(NOW, tick=False):
+        pages(client, addresses)
+        kept = held(week)
+        # A venue renamed in the admin: its bump names no event (the admin's bumps never do).
+        main_venue.name = "昆山市创新中心"
+        main_venue.save()
+        bump_public_version()
+        renamed = pages(client, addresses)
+        assert held(week).read_at != kept.read_at
+        assert "昆山市创新中心" in renamed[f"{SCHEDULE}?day=all"].decode()
+        assert renamed == from_database(client, addresses)
+
+
+def test_a_hall_change_keeps_the_rows_and_the_clock_moves_the_states(client, week, setting):
+    addresses, _theme = setting
+    with time_machine.travel(NOW, tick=False):
+        morning = pages(client, addresses)
+        kept = held(week)
+        bump_public_version(events=NO_EVENT)
+        assert pages(client, addresses) == morning
+        assert held(week).rows is kept.rows
+    # Past noon the morning's relays are over: the kept rows are marked again per request.
+    with time_machine.travel(factories.at(DAY2, 12, 30), tick=False):
+        bump_public_version(events=NO_EVENT)
+        noon = pages(client, addresses)
+        assert held(week).rows is kept.rows
+        assert noon[f"{SCHEDULE}?day=all"].count(b'<li class="event-card is-live">') == 1
+        assert noon == from_database(client, addresses)
+
+
+def test_kept_rows_are_read_again_when_old_or_without_the_cache(client, week, setting, settings):
+    addresses, _theme = setting
+    with time_machine.travel(NOW, tick=False):
+        pages(client, addresses[:1])
+        kept = held(week)
+        kept.read_at -= week_snapshot.MAX_AGE + 1  # read a minute ago (a monotonic clock)
+        bump_public_version(events=NO_EVENT)
+        pages(client, addresses[:1])
+        assert held(week) is not kept and held(week).read_at > kept.read_at
+    settings.PUBLIC_WEEK_SNAPSHOT = False
+    assert week_snapshot.current(week) is None
