@@ -11,7 +11,9 @@ nothing known (a venue, a unit, a theme or the week changed, or the record expir
 read everything again. So does a snapshot older than ``MAX_AGE``: a change that skipped its
 bump is then no longer visible than a page cache entry would keep it.
 
-What the clock decides (直播中, 进行中, 回放 now) is marked on the rows per request, never kept.
+What the clock decides (直播中, 进行中, 回放 now) is marked on the rows per request, never kept
+(a request in another thread of the development server may mark them a moment later; its
+marks then tell that moment, and the cards kept per mark follow them).
 Without the shared cache there is no version: pages then read the database as before.
 """
 
@@ -45,7 +47,8 @@ class WeekSnapshot:
     # When its rows were last all read (time.monotonic()): patches keep the age.
     read_at: float
     # The week's public events in the schedule's order, with their venues, description,
-    # partners and themes (what the cards and every feed print) and recordings.
+    # partners and themes (what the cards and every feed print) and recordings. Never changed
+    # in place: a patch makes a new list of new rows beside the old.
     rows: list[EventRow]
     # Every venue in the venue filter's order (the filter offers those the rows name).
     venues: list[Venue]
