@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -30,7 +31,7 @@ from django.db.models import QuerySet
 
 from core.public_cache import changed_events_between, public_version
 from events.models import Event, Theme, Week
-from events.selectors.public import EventRow, ScheduleFilters, event_rows, search
+from events.selectors.public import FEW_ROWS, EventRow, ScheduleFilters, event_rows, search
 from venues.models import Venue
 from venues.selectors import venues_in_order
 
@@ -78,7 +79,15 @@ class WeekSnapshot:
             [row for row in self.rows if row.pk not in changed] + fresh,
             key=lambda row: (row.starts_at, row.pk),
         )
-        return WeekSnapshot(self.week, version, self.read_at, rows, self.venues)
+        snapshot = WeekSnapshot(self.week, version, self.read_at, rows, self.venues)
+        replaced = [row for row in self.rows if row.pk in changed]
+        if "facets" in self.__dict__ and Counter(map(_facet_key, replaced)) == Counter(
+            map(_facet_key, fresh)
+        ):
+            # The changed events run on the same days at the same places with the same themes
+            # (a new title, a cancellation): the days and choices stay as they were.
+            snapshot.facets = self.facets
+        return snapshot
 
     @cached_property
     def facets(self) -> tuple[list[dt.date], dict]:
@@ -131,6 +140,12 @@ class WeekSnapshot:
         return rows
 
 
+def _facet_key(row: EventRow) -> tuple:
+    """What of a row the days and filter choices (``WeekSnapshot.facets``) are made of."""
+    parent = row.venue.parent_id if row.venue is not None else None
+    return (row.days[0], row.days[-1], row.venue_id, parent, tuple(row.theme_keys), tuple(row.themes))
+
+
 def _read_rows(events: QuerySet[Event], *, week: Week, venues: list[Venue]) -> list[EventRow]:
     events = events.order_by("starts_at", "id")
     rows = event_rows(
@@ -144,9 +159,9 @@ def _read_rows(events: QuerySet[Event], *, week: Week, venues: list[Venue]) -> l
     )
     for row in rows:
         row.memo = {}  # kept rows keep their cards (public.cards)
-    # The recordings' query takes the events' as a subquery: a thousand ids as parameters
-    # cost ~7 ms to send.
-    return mark_recordings(rows, read_from=events)
+    # The recordings' query takes the events' as a subquery (a thousand ids as parameters
+    # cost ~7 ms to send), or a few events' ids.
+    return mark_recordings(rows, read_from=events if len(rows) > FEW_ROWS else None)
 
 
 _held: dict[int, WeekSnapshot] = {}

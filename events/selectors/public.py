@@ -257,6 +257,9 @@ class EventRow:
         return "、".join([self.host_name, *self.co_host_names])
 
 
+# Up to this many events, related rows are asked for by the events' ids (see event_rows).
+FEW_ROWS = 100
+
 # The columns of one event, in the order of EventRow's first fields.
 _ROW_COLUMNS = (
     "id",
@@ -306,7 +309,9 @@ def event_rows(
     records = list(events.values_list(*columns))
     if not records:
         return []
-    ids = events.values("pk")
+    # The related queries name the events by a subquery of the events' own, or, for a few,
+    # by their ids (a subquery's SQL costs more to build than a short list to send).
+    ids = events.values("pk") if len(records) > FEW_ROWS else [record[0] for record in records]
     venues: dict[int, Venue | VenueName] = {}
     if with_venues and venues_read is not None:
         venues = dict(venues_read)

@@ -95,6 +95,9 @@ def test_each_kind_of_change_patches_the_kept_rows_into_the_pages_the_database_g
 ):
     addresses, theme = setting
     co_host = factories.organizer(name="昆山市人社局")
+    # A venue and a theme no public event uses yet: the filter's choices change with the rows.
+    new_venue = factories.venue(name="昆山市人才大厦", kind="permanent")
+    new_theme = factories.theme(name="人才引进")
     submitted = factories.event(
         week=week,
         subtitle="待审核的洽谈会",
@@ -116,7 +119,7 @@ def test_each_kind_of_change_patches_the_kept_rows_into_the_pages_the_database_g
         event_save(
             event=event,
             by=office_user,
-            themes=[theme],
+            themes=[theme, new_theme],
             partners=[PartnerSpec(role=EventPartner.Role.HOST, organizer=co_host)],
         )
 
@@ -126,7 +129,7 @@ def test_each_kind_of_change_patches_the_kept_rows_into_the_pages_the_database_g
             event=event,
             starts_at=factories.at(DAY1, 19).isoformat(),
             ends_at=factories.at(DAY1, 21).isoformat(),
-            venue=sub_venue.pk,
+            venue=new_venue.pk,
         )
         change_request_accept(change_request=change, by=office_user)
 
@@ -153,6 +156,7 @@ def test_each_kind_of_change_patches_the_kept_rows_into_the_pages_the_database_g
             before = patched
     html = before[f"{SCHEDULE}?day=all"].decode()
     assert "待审核的洽谈会" in html and "昆山市人社局" in html
+    assert f'<option value="{new_venue.pk}"' in html and f'<option value="{new_theme.pk}"' in html
     assert f'href="/events/{varied_week["plain"].pk}/#recording"' in html
 
 
