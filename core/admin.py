@@ -1,29 +1,38 @@
 """Admin plumbing shared by every app whose records the public pages show."""
 
 from django.contrib import admin, messages
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from .models import OutboxAttachment, OutboxMessage
 from .outbox import outbox_mark_sent, outbox_send_again
-from .public_cache import bump_public_version
+from .public_cache import bump_public_version_after_commit
 
 
 class BumpsPublicCache:
     """For ModelAdmins of what public pages show: a save or delete bumps the public version
-    once the admin's transaction commits, so cached public pages do not outlive the change."""
+    once the admin's transaction commits, so cached public pages do not outlive the change.
+
+    ``names_events``: the admin's objects are events, and a bump names them
+    (``bump_public_version(events=...)``); otherwise it names nothing (anything may have changed)."""
+
+    names_events = False
+
+    def _bump(self, ids) -> None:
+        bump_public_version_after_commit(events=list(ids) if self.names_events else None)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        transaction.on_commit(bump_public_version, robust=True)
+        self._bump([obj.pk])
 
     def delete_model(self, request, obj):
+        pk = obj.pk  # deleting sets it to None
         super().delete_model(request, obj)
-        transaction.on_commit(bump_public_version, robust=True)
+        self._bump([pk])
 
     def delete_queryset(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
-        transaction.on_commit(bump_public_version, robust=True)
+        self._bump(ids)
 
 
 class OutboxAttachmentInline(admin.TabularInline):

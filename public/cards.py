@@ -169,17 +169,11 @@ def card_labels() -> dict[str, str]:
     }
 
 
-def event_cards(events: Iterable, *, show_date: bool = False, at_venue: bool = False) -> list[EventCard]:
-    maker = CardMaker(show_date=show_date, at_venue=at_venue)
-    return [maker.card(event) for event in events]
-
-
 def rendered_cards(events: Iterable, *, show_date: bool = False, at_venue: bool = False) -> SafeString:
     """The HTML of the events' cards, each from the cache or rendered and stored."""
     maker = CardMaker(show_date=show_date, at_venue=at_venue)
-    cards, digests = (
-        zip(*(maker.card_and_key(event) for event in events), strict=True) if events else ((), ())
-    )
+    made = [maker.card_and_key(event) for event in events]
+    cards = [card for card, _digest in made]
     template = get_template(TEMPLATE)
     labels = card_labels()
     # The template's text and the labels are part of every key: a new release or catalogue
@@ -188,7 +182,7 @@ def rendered_cards(events: Iterable, *, show_date: bool = False, at_venue: bool 
         f"{template.template.source}{sorted(labels.items())}".encode(), usedforsecurity=False
     ).hexdigest()[:12]
     start = f"public:card:{get_language()}:{prefix}:"
-    keys = [f"{start}{card.pk}:{digest}" for card, digest in zip(cards, digests, strict=True)]
+    keys = [f"{start}{card.pk}:{digest}" for card, digest in made]
     fragments = cached_fragments(
         keys, lambda index: template.render({"card": cards[index], "labels": labels})
     )

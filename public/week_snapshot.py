@@ -9,7 +9,7 @@ the cache which events the bumps since then named (``core.public_cache.changed_e
 and re-reads only those (four queries), keeping every other row as it was; a bump that named
 nothing known (a venue, a unit, a theme or the week changed, or the record expired) makes it
 read everything again. So does a snapshot older than ``MAX_AGE``: a change that skipped its
-bump is then no longer visible than a page cache entry would keep it.
+bump (a script writing to the database) is then stale no longer than a cached page would be.
 
 What the clock decides (直播中, 进行中, 回放 now) is marked on the rows per request, never kept
 (a request in another thread of the development server may mark them a moment later; its
@@ -29,7 +29,7 @@ from functools import cached_property
 from django.conf import settings
 from django.db.models import QuerySet
 
-from core.public_cache import changed_events_between, public_version
+from core.public_cache import PAGE_TIMEOUT, changed_events_between, public_version
 from events.models import Event, Theme, Week
 from events.selectors.public import FEW_ROWS, EventRow, ScheduleFilters, event_rows, search
 from venues.models import Venue
@@ -37,8 +37,8 @@ from venues.selectors import venues_in_order
 
 from .videos import mark_recordings
 
-# As long as a public page is kept (core.public_cache.PAGE_TIMEOUT).
-MAX_AGE = 60
+# Seconds: as long as a public page is kept.
+MAX_AGE = PAGE_TIMEOUT
 
 
 @dataclass(eq=False)
