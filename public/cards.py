@@ -29,6 +29,7 @@ from core.fragments import cached_fragments
 from events.models import Event
 
 from . import once_per_language, places, presenters
+from .week_snapshot import kept
 
 TEMPLATE = "public/_event_item.html"
 
@@ -82,25 +83,14 @@ class CardMaker:
         self.context = (get_language(), show_date, at_venue, str(self.zone), self.event_url, self.play_url)
 
     def card_and_key(self, event) -> tuple[EventCard, str]:
-        """The event's card and its key (``EventCard.key``); a row kept across requests
-        (``EventRow.memo``) keeps both for this kind of list and the clock's marks on it."""
-        memo = getattr(event, "memo", None)
-        if memo is None:
-            card = self.card(event)
-            return card, card.key()
-        marks = (
-            self.context,
-            event.is_live,
-            event.is_over,
-            event.is_changed,
-            event.relay_on,
-            event.replay_on,
-        )
-        kept = memo.get(marks)
-        if kept is None:
-            card = self.card(event)
-            kept = memo[marks] = (card, card.key())
-        return kept
+        """The event's card and its key (``EventCard.key``), kept with a row kept across
+        requests for this kind of list and the clock's marks on it."""
+        marks = (event.is_live, event.is_over, event.is_changed, event.relay_on, event.replay_on)
+        return kept(event, ("card", self.context, marks), lambda: self._card_and_key(event))
+
+    def _card_and_key(self, event) -> tuple[EventCard, str]:
+        card = self.card(event)
+        return card, card.key()
 
     def card(self, event) -> EventCard:
         starts_at, ends_at = event.starts_at.astimezone(self.zone), event.ends_at.astimezone(self.zone)

@@ -140,6 +140,20 @@ class WeekSnapshot:
         return rows
 
 
+def kept(event, key: tuple, make):
+    """What a list or feed makes of ``event`` (``make()``), kept with the row when the row is
+    kept across requests (``EventRow.memo``), under ``key``: everything else it depends on
+    (the language, the kind of list, the clock's marks it reads). Made afresh for anything else
+    (an ``Event``, a row read for one request)."""
+    memo = getattr(event, "memo", None)
+    if memo is None:
+        return make()
+    piece = memo.get(key)
+    if piece is None:
+        piece = memo[key] = make()
+    return piece
+
+
 def _facet_key(row: EventRow) -> tuple:
     """What of a row the days and filter choices (``WeekSnapshot.facets``) are made of."""
     parent = row.venue.parent_id if row.venue is not None else None

@@ -9,9 +9,12 @@ page address and the zone are worked out once per file, not once per event (issu
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
+
 from events.models import Event, compose_full_title
 
 from ..places import where
+from ..week_snapshot import kept
 from . import LocalTimes, absolute, event_url_template
 
 API_VERSION = "1.0"
@@ -63,8 +66,11 @@ def _events(events, week) -> list[dict]:
     events_prefix = absolute("/events/")
     cancelled = Event.Status.CANCELLED
     lines: dict[tuple, str] = {}  # the place line of each (kind, venue, place)
-    result = []
-    for event in events:
+    # What an event's object depends on beyond the event; a row kept across requests keeps its
+    # object under it (public.week_snapshot.kept).
+    context = ("api", get_language(), week.time_zone, unified_title, page_url, events_prefix)
+
+    def item(event) -> dict:
         place_key = (event.place_kind, event.venue_id, event.place)
         line = lines.get(place_key)
         if line is None:
@@ -73,32 +79,31 @@ def _events(events, week) -> list[dict]:
         units = [{"role": "host", "name": host}]
         if event.partners:
             units += [{"role": role, "name": name} for role, name in event.partners]
-        result.append(
-            {
-                "id": event.pk,
-                "title": compose_full_title(unified_title, event.subtitle),
-                "subtitle": event.subtitle,
-                "form": event.form,
-                "themes": event.themes,
-                "place_kind": event.place_kind,
-                "venue_id": event.venue_id,
-                "place": event.place,
-                "where": line,
-                "online_url": event.online_url or None,
-                "address": event.address,
-                "starts_at": times[event.starts_at],
-                "ends_at": times[event.ends_at],
-                "host": host,
-                "hosts": [host, *event.co_host_names],
-                "units": units,
-                # "The live stream or replay link", as before the two were separate fields.
-                "live_url": event.live_url or event.recording_url or None,
-                "status": event.status,
-                "cancel_reason": event.cancel_reason if event.status == cancelled else None,
-                "description": event.description,
-                "url": page_url.format(event.pk),
-                "ics_url": f"{events_prefix}{event.pk}.ics",
-                "updated_at": times[event.updated_at],
-            }
-        )
-    return result
+        return {
+            "id": event.pk,
+            "title": compose_full_title(unified_title, event.subtitle),
+            "subtitle": event.subtitle,
+            "form": event.form,
+            "themes": event.themes,
+            "place_kind": event.place_kind,
+            "venue_id": event.venue_id,
+            "place": event.place,
+            "where": line,
+            "online_url": event.online_url or None,
+            "address": event.address,
+            "starts_at": times[event.starts_at],
+            "ends_at": times[event.ends_at],
+            "host": host,
+            "hosts": [host, *event.co_host_names],
+            "units": units,
+            # "The live stream or replay link", as before the two were separate fields.
+            "live_url": event.live_url or event.recording_url or None,
+            "status": event.status,
+            "cancel_reason": event.cancel_reason if event.status == cancelled else None,
+            "description": event.description,
+            "url": page_url.format(event.pk),
+            "ics_url": f"{events_prefix}{event.pk}.ics",
+            "updated_at": times[event.updated_at],
+        }
+
+    return [kept(event, context, lambda event=event: item(event)) for event in events]

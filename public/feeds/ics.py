@@ -32,10 +32,12 @@ import datetime as dt
 import functools
 import re
 
+from django.utils.translation import get_language
 from icalendar import Timezone
 
 from ..once_per_language import form_names
 from ..places import location_line
+from ..week_snapshot import kept
 from . import LocalTimes, event_url_template, site_host
 from .frab import slots
 
@@ -86,16 +88,18 @@ def calendar(events, *, name: str, time_zone: str, description: str = "") -> byt
     body: list[str] = []
     writer = _EventWriter()
     for event in events:
-        for slot in slots(event, event.week.zone):
-            body.extend(writer.vevent(event, slot, zones))
+        # An event's VEVENTs are kept with a row kept across requests (public.week_snapshot).
+        text, event_zones = kept(event, ("ics", writer.context), lambda event=event: writer.vevents(event))
+        zones.update(event_zones)
+        body.append(text)
     for zone_name in zones:
         lines.extend(_vtimezone(zone_name))
-    lines.extend(body)
-    lines.append("END:VCALENDAR")
+    return (_ended(lines) + "".join(body) + "END:VCALENDAR\r\n").encode()
+
+
+def _ended(lines: list[str]) -> str:
     # Most lines are short ASCII: they are ended here, only the others go through the folding.
-    return "".join(
-        line + "\r\n" if len(line) < FOLD_AT and line.isascii() else _fold(line) for line in lines
-    ).encode()
+    return "".join(line + "\r\n" if len(line) < FOLD_AT and line.isascii() else _fold(line) for line in lines)
 
 
 def uid(event, number: int = 0, *, host: str = "") -> str:
@@ -116,6 +120,14 @@ class _EventWriter:
         self.utc_times = LocalTimes(dt.UTC, "%Y%m%dT%H%M%SZ")
         self.local_times: dict[str, LocalTimes] = {}  # by zone name
         self.locations: dict[tuple, str] = {}
+        # What an event's text depends on beyond the event (its labels' language, the addresses).
+        self.context = (get_language(), self.url_template, self.host)
+
+    def vevents(self, event) -> tuple[str, dict[str, None]]:
+        """The event's VEVENTs (one per day it runs) as ended lines, and the zones they name."""
+        zones: dict[str, None] = {}
+        lines = [line for slot in slots(event, event.week.zone) for line in self.vevent(event, slot, zones)]
+        return _ended(lines), zones
 
     def vevent(self, event, slot, zones: dict) -> list[str]:
         updated = self.utc_times[event.updated_at]
