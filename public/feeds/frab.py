@@ -23,11 +23,13 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from events.models import Event
 
 from ..once_per_language import form_names
 from ..places import room
+from ..week_snapshot import kept
 from . import LocalTimes, absolute, event_url_template
 
 GENERATOR = "shuangchuang-portal"
@@ -141,7 +143,12 @@ def _by_day(events, week) -> list[tuple[int, dt.date, dict[str, list[_Entry]]]]:
     labels = form_names()
     rooms_of: dict[tuple, str] = {}  # the room of each (kind, venue, place)
     days: dict[dt.date, dict[str, list[_Entry]]] = {day: {} for day in week.days}
-    for event in events:
+    # What an event's entries depend on beyond the event: a row kept across requests keeps
+    # them under it (public.week_snapshot.kept; the entries keep their XML once written, which
+    # names the unified title).
+    context = ("frab", get_language(), week.time_zone, prefix, page_url, week.unified_title)
+
+    def entries_of(event) -> tuple[str, list[_Entry]]:
         place_key = (event.place_kind, event.venue_id, event.place)
         place = rooms_of.get(place_key)
         if place is None:
@@ -152,11 +159,23 @@ def _by_day(events, week) -> list[tuple[int, dt.date, dict[str, list[_Entry]]]]:
         if event.status == cancelled:
             abstract = f"[CANCELLED] {event.cancel_reason} · {abstract}"
         parts = _EventParts(event, place, url, track, abstract, _media_links(event))
-        for number, start, end in _spans(event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)):
-            rooms = days.get(start.date())
+        return place, [
+            _Entry(
+                start,
+                event.pk * 100 + number,
+                _url_guid(f"{url}#{number}"),
+                f"{prefix}{event.pk}_{number}",
+                end,
+                parts,
+            )
+            for number, start, end in _spans(event.starts_at.astimezone(zone), event.ends_at.astimezone(zone))
+        ]
+
+    for event in events:
+        place, entries = kept(event, context, lambda event=event: entries_of(event))
+        for entry in entries:
+            rooms = days.get(entry.start.date())
             if rooms is not None:
-                slot_id, guid = event.pk * 100 + number, _url_guid(f"{url}#{number}")
-                entry = _Entry(start, slot_id, guid, f"{prefix}{event.pk}_{number}", end, parts)
                 rooms.setdefault(place, []).append(entry)
     for rooms in days.values():
         for entries in rooms.values():
