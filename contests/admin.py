@@ -5,6 +5,7 @@ only (a vote is an audit row: voiding happens on the vote monitor, with a reason
 from django.contrib import admin
 
 from core.admin import BumpsPublicCache
+from core.public_cache import NO_EVENT
 
 from .models import Contest, Entry, Juror, Round, Track, Vote, VoteVoid
 
@@ -32,6 +33,7 @@ class RoundInline(admin.TabularInline):
 
 @admin.register(Contest)
 class ContestAdmin(BumpsPublicCache, admin.ModelAdmin):
+    bump_names = NO_EVENT  # no event's row shows it
     list_display = ["title", "event", "registration_opens_at", "registration_closes_at", "is_published"]
     list_filter = ["is_published"]
     search_fields = ["title", "slug", "event__subtitle"]

@@ -12,13 +12,18 @@ class BumpsPublicCache:
     """For ModelAdmins of what public pages show: a save or delete bumps the public version
     once the admin's transaction commits, so cached public pages do not outlive the change.
 
-    ``names_events``: the admin's objects are events, and a bump names them
-    (``bump_public_version(events=...)``); otherwise it names nothing (anything may have changed)."""
+    ``bump_names``: what the bump names (``bump_public_version(events=...)``): by default
+    nothing (anything the schedule shows may have changed); ``OBJECTS``: the admin's objects
+    are events, named; ``NO_EVENT``: its objects show in no event's row (the hall, contests,
+    sub-venue sources)."""
 
-    names_events = False
+    OBJECTS = "objects"
+    bump_names: str | tuple[int, ...] | None = None
 
     def _bump(self, ids) -> None:
-        bump_public_version_after_commit(events=list(ids) if self.names_events else None)
+        bump_public_version_after_commit(
+            events=list(ids) if self.bump_names == self.OBJECTS else self.bump_names
+        )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

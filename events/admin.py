@@ -191,7 +191,7 @@ class EventStatusChangeInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(BumpsPublicCache, admin.ModelAdmin):
-    names_events = True
+    bump_names = BumpsPublicCache.OBJECTS
     form = EventAdminForm
     formfield_overrides = HTTPS_URLS
     list_display = ["subtitle", "host", "form", "venue", "starts_at", "ends_at", "status"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import BumpsPublicCache
 from core.forms import SingleLineFieldsMixin
+from core.public_cache import NO_EVENT
 from events.models import Membership
 
 from .models import (
@@ -80,6 +81,7 @@ class ExhibitionAdminForm(SingleLineFieldsMixin, forms.ModelForm):
 
 @admin.register(Exhibition)
 class ExhibitionAdmin(BumpsPublicCache, admin.ModelAdmin):
+    bump_names = NO_EVENT  # no event's row shows it
     form = ExhibitionAdminForm
     list_display = [
         "title",
@@ -171,6 +173,8 @@ class ProjectRevisionInline(ReadOnlyInline):
 @admin.register(Project)
 class ProjectAdmin(BumpsPublicCache, admin.ModelAdmin):
     """For support: the review itself happens on the curators' pages (with its history)."""
+
+    bump_names = NO_EVENT  # no event's row shows it
 
     form = ProjectAdminForm
     list_display = [

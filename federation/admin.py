@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from core.admin import BumpsPublicCache
 from core.dispatch import try_enqueue
 from core.forms import SingleLineFieldsMixin
+from core.public_cache import NO_EVENT
 
 from .models import RemoteEvent, Source
 from .services import SYNC_TASK
@@ -46,6 +47,7 @@ class SourceAdminForm(SingleLineFieldsMixin, forms.ModelForm):
 
 @admin.register(Source)
 class SourceAdmin(BumpsPublicCache, admin.ModelAdmin):
+    bump_names = NO_EVENT  # no event's row shows it
     form = SourceAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
