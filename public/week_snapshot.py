@@ -19,11 +19,12 @@ Without the shared cache there is no version: pages then read the database as be
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import operator
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
@@ -41,7 +42,7 @@ from .videos import mark_recordings
 MAX_AGE = PAGE_TIMEOUT
 
 
-@dataclass(eq=False)
+@dataclasses.dataclass(eq=False)
 class WeekSnapshot:
     week: Week
     version: int
@@ -55,9 +56,19 @@ class WeekSnapshot:
     venues: list[Venue]
 
     @classmethod
-    def read(cls, week: Week, *, version: int) -> WeekSnapshot:
+    def read(cls, week: Week, *, version: int, earlier: WeekSnapshot | None = None) -> WeekSnapshot:
+        """The week's rows read afresh. A row that reads as it did in ``earlier`` (the same
+        week's) is that row again, with what lists and feeds made of it: after a change that
+        named nothing, only the cards and feed pieces of what did change are made again."""
         venues = list(venues_in_order())
         rows = _read_rows(Event.objects.public_of(week), week=week, venues=venues)
+        if earlier is not None:
+            before = {row.pk: row for row in earlier.rows}
+            same_venue = _SameVenue()
+            for index, row in enumerate(rows):
+                old = before.get(row.pk)
+                if old is not None and _content(old) == _content(row) and same_venue(old.venue, row.venue):
+                    rows[index] = old
         return cls(
             week=week,
             version=version,
@@ -154,6 +165,40 @@ def kept(event, key: tuple, make):
     return piece
 
 
+# What a row holds: its own fields, its recording, and its venue's fields (all of them: a place
+# line may print any); its week is the snapshot's.
+_own_fields = operator.attrgetter(
+    *(f.name for f in dataclasses.fields(EventRow) if f.name not in ("memo", "week", "venue"))
+)
+_venue_fields = operator.attrgetter(*(f.attname for f in Venue._meta.concrete_fields))
+
+
+def _content(row: EventRow) -> tuple:
+    """What lists and feeds may print of a row, but its venue (``_SameVenue``)."""
+    video = row.recording_video
+    return (
+        _own_fields(row),
+        row.has_recording,
+        None if video is None else (video.pk, video.duration, video.renditions),
+    )
+
+
+class _SameVenue:
+    """Whether two rows' venues (each read's own objects) hold the same, each pair compared once."""
+
+    def __init__(self):
+        self.answers: dict[tuple[int, int], bool] = {}
+
+    def __call__(self, old: Venue | None, new: Venue | None) -> bool:
+        if old is None or new is None:
+            return old is new
+        key = (id(old), id(new))
+        answer = self.answers.get(key)
+        if answer is None:
+            answer = self.answers[key] = _venue_fields(old) == _venue_fields(new)
+        return answer
+
+
 def _facet_key(row: EventRow) -> tuple:
     """What of a row the days and filter choices (``WeekSnapshot.facets``) are made of."""
     parent = row.venue.parent_id if row.venue is not None else None
@@ -204,18 +249,18 @@ def current(week: Week) -> WeekSnapshot | None:
         return None
     with _lock:
         held = _held.get(week.pk)
-        if held is not None and (
-            time.monotonic() - held.read_at > MAX_AGE or not _same_week(held.week, week)
-        ):
+        if held is not None and not _same_week(held.week, week):
             held = None
-        if held is not None and held.version == version:
+        if held is None or time.monotonic() - held.read_at > MAX_AGE:
+            snapshot = WeekSnapshot.read(week, version=version, earlier=held)
+        elif held.version == version:
             return held
-        changed = changed_events_between(held.version, version) if held is not None else None
-        snapshot = (
-            held.patched(changed, version=version)
-            if changed is not None
-            else WeekSnapshot.read(week, version=version)
-        )
+        else:
+            changed = changed_events_between(held.version, version)
+            if changed is None:
+                snapshot = WeekSnapshot.read(week, version=version, earlier=held)
+            else:
+                snapshot = held.patched(changed, version=version)
         _held[week.pk] = snapshot
         return snapshot
 

@@ -179,6 +179,12 @@ def test_a_change_that_names_no_event_reads_everything_again(client, week, main_
         bump_public_version()
         renamed = pages(client, addresses)
         assert held(week).read_at != kept.read_at
+        # Rows that read as before are the rows kept before, with their cards and feed pieces;
+        # the events at the renamed venue are new rows.
+        before = {row.pk: row for row in kept.rows}
+        reused = {row.pk for row in held(week).rows if row is before[row.pk]}
+        at_venue = {row.pk for row in kept.rows if row.venue_id == main_venue.pk}
+        assert at_venue and reused == set(before) - at_venue
         assert "昆山市创新中心" in renamed[f"{SCHEDULE}?day=all"].decode()
         assert renamed == from_database(client, addresses)
 
