@@ -227,15 +227,8 @@ _held: dict[int, WeekSnapshot] = {}
 _lock = threading.Lock()
 
 
-def _same_week(held: Week, week: Week) -> bool:
-    """Whether the rows read with ``held`` fit ``week`` (its days, zone and title are in them)."""
-    return (held.time_zone, held.starts_on, held.ends_on, held.unified_title, held.is_published) == (
-        week.time_zone,
-        week.starts_on,
-        week.ends_on,
-        week.unified_title,
-        week.is_published,
-    )
+# What of its week the rows were read with: their days, zone and title are made of it.
+_week_fields = operator.attrgetter("time_zone", "starts_on", "ends_on", "unified_title", "is_published")
 
 
 def current(week: Week) -> WeekSnapshot | None:
@@ -249,7 +242,7 @@ def current(week: Week) -> WeekSnapshot | None:
         return None
     with _lock:
         held = _held.get(week.pk)
-        if held is not None and not _same_week(held.week, week):
+        if held is not None and _week_fields(held.week) != _week_fields(week):
             held = None
         if held is None or time.monotonic() - held.read_at > MAX_AGE:
             snapshot = WeekSnapshot.read(week, version=version, earlier=held)
