@@ -7,8 +7,8 @@ Uses the database in DATABASE_URL (default ``shuangchuang_schedule_bench``, crea
 missing; migrated) and the Redis of REDIS_URL as the shared cache (flushed: use a db of its
 own). For each size it makes the current week with ``manage.py generate_load_data --events N
 --venues 30 --units 20 --reset`` (today is its busiest day), ``VACUUM ANALYZE``s it and asks, through Django's test
-client in this process (no network), today's tab ``/schedule/``, all days
-``/schedule/?day=all``, an event page and the week's feeds (.ics, JSON API, frab XML; they
+client in this process (no network), the home page (today's events and the next), today's tab
+``/schedule/``, all days ``/schedule/?day=all``, an event page and the week's feeds (.ics, JSON API, frab XML; they
 keep no per-event piece, so their three cases differ only by the cache's state):
 
 - **cache cleared**: the shared cache and this process's kept cards and week rows emptied
@@ -171,6 +171,7 @@ def main() -> None:
             gc.collect()
             gc.freeze()
             targets = [
+                ("home page", "/"),
                 ("/schedule/ (today)", "/schedule/"),
                 ("/schedule/?day=all", "/schedule/?day=all"),
                 ("event page", f"/events/{event_id}/"),

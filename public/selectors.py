@@ -5,18 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
-
 from events.models import Event, Week
 from events.selectors.public import (
+    EventRow,
     archive_weeks_query,
     ended_weeks,
+    event_rows,
     mark_for_display,
-    public_events,
     search,
     with_public_details,
 )
 from submissions.selectors.public_media import with_public_media_count
+from venues.models import Venue
 
 
 def archive_weeks() -> list[Week]:
@@ -24,13 +24,24 @@ def archive_weeks() -> list[Week]:
     return ended_weeks(with_public_media_count(archive_weeks_query()))
 
 
-def upcoming_events(*, week: Week, after: dt.date, limit: int) -> QuerySet[Event]:
-    """The next approved events that start after the day ``after`` (the home page's today).
+def upcoming_events(
+    *, week: Week, after: dt.date, limit: int, venues_read: dict[int, Venue] | None = None
+) -> list[EventRow]:
+    """The next approved events that start after the day ``after`` (the home page's today), as
+    the cards read them (``event_rows``; ``venues_read``: the venues read already, by id).
 
     An event running today, even one that goes on for days, is in today's list already, so it
-    is not announced again as "upcoming"."""
+    is not announced again as "upcoming". ``week_snapshot.WeekSnapshot.upcoming`` picks the
+    same from the kept rows."""
     next_day = week.at(after + dt.timedelta(days=1), dt.time.min)
-    return public_events(week=week).filter(status=Event.Status.APPROVED, starts_at__gte=next_day)[:limit]
+    events = Event.objects.public_of(week).filter(status=Event.Status.APPROVED, starts_at__gte=next_day)
+    return event_rows(
+        events.order_by("starts_at", "id")[:limit],
+        week=week,
+        with_venues=True,
+        with_co_hosts=True,
+        venues_read=venues_read,
+    )
 
 
 def searched_events(*, weeks: Iterable[Week], q: str) -> list[Event]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import operator
 import threading
 import time
@@ -149,6 +150,17 @@ class WeekSnapshot:
         if filters.theme:
             rows = [row for row in rows if any(pk == filters.theme for _order, pk in row.theme_keys)]
         return rows
+
+    def upcoming(self, *, after: dt.date, limit: int) -> list[EventRow]:
+        """The rows ``public.selectors.upcoming_events`` reads: the first ``limit`` approved
+        events starting after the day ``after``."""
+        next_day = self.week.at(after + dt.timedelta(days=1), dt.time.min)
+        approved = Event.Status.APPROVED
+        return list(
+            itertools.islice(
+                (row for row in self.rows if row.status == approved and row.starts_at >= next_day), limit
+            )
+        )
 
 
 def kept(event, key: tuple, make):

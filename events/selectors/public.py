@@ -56,13 +56,6 @@ def public_events(*, week: Week) -> QuerySet[Event]:
     return with_relations(Event.objects.public_of(week))
 
 
-def public_events_on(*, week: Week, day: dt.date) -> QuerySet[Event]:
-    """Public events running at some time on ``day`` in the week's zone."""
-    day_start = week.at(day, dt.time.min)
-    day_end = day_start + dt.timedelta(days=1)
-    return public_events(week=week).filter(starts_at__lt=day_end, ends_at__gt=day_start)
-
-
 # --- The schedule ------------------------------------------------------------------------
 
 

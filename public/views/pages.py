@@ -100,19 +100,30 @@ class HomeView(PublicPageView):
         if week is not None:
             today = week.today()
             now = timezone.now()
-            today_events = selectors.mark_for_display(
-                selectors.public_events_on(week=week, day=today), now=now
-            )
-            # From tomorrow on: what runs today is listed under today, once.
-            upcoming_events = selectors.mark_for_display(
-                public_selectors.upcoming_events(week=week, after=today, limit=UPCOMING_LIMIT), now=now
-            )
-            videos.mark_relays([*today_events, *upcoming_events], now=now)  # 直播中, 回放: one query
+            # The week's rows kept at this public version (public.week_snapshot), as on the
+            # schedule; while the shared cache is away, the database.
+            snapshot = week_snapshot.current(week)
+            venues = snapshot.venues if snapshot else list(venues_in_order())
+            if snapshot:
+                today_events = snapshot.schedule(selectors.ScheduleFilters(day=today))
+                # From tomorrow on: what runs today is listed under today, once.
+                upcoming_events = snapshot.upcoming(after=today, limit=UPCOMING_LIMIT)
+                listed = videos.mark_relay_times([*today_events, *upcoming_events], now=now)
+            else:
+                venues_read = {venue.pk: venue for venue in venues}
+                today_events = selectors.schedule_rows(
+                    week=week, filters=selectors.ScheduleFilters(day=today), venues_read=venues_read
+                )
+                upcoming_events = public_selectors.upcoming_events(
+                    week=week, after=today, limit=UPCOMING_LIMIT, venues_read=venues_read
+                )
+                listed = videos.mark_relays([*today_events, *upcoming_events], now=now)  # one query
+            selectors.mark_for_display(listed, now=now)
             context.update(
                 today=today,
                 today_events=today_events,
                 upcoming_events=upcoming_events,
-                venues=venues_in_order(),
+                venues=venues,
                 strip=stats.week_strip(week=week, now=now),
                 phase=_phase(week, today),
                 days_to_go=(week.starts_on - today).days,

@@ -1,8 +1,12 @@
 """Every public page and feed runs the same number of queries at 10 and at 300 events."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -10,6 +14,9 @@ from tests import factories
 from tests.exhibits import factories as exhibit_factories
 
 pytestmark = pytest.mark.django_db
+
+# The week's third day (factories.week: 20-26 September 2026), at 10:00 in Kunshan.
+MID_WEEK = dt.datetime(2026, 9, 22, 2, tzinfo=dt.UTC)
 
 
 def urls(event, venue, week) -> list[str]:
@@ -137,3 +144,21 @@ def test_event_page_reads_files_only_when_it_has_public_ones(
     assert response.status_code == 200
     shown = [item for item in made if item.is_public and item.status == "passed"]
     assert response.context["media"] == shown
+
+
+@pytest.mark.parametrize("kept_rows", [True, False])
+def test_home_query_count_does_not_grow_with_todays_events(client, week, kept_rows):
+    """The home page lists every event of today (co-hosts, venues and recordings on each card)
+    and the next ones: from the week's kept rows, and from the database without them."""
+    venues = [factories.venue(), factories.venue(kind="sub")]
+    with override_settings(PUBLIC_WEEK_SNAPSHOT=kept_rows), time_machine.travel(MID_WEEK, tick=False):
+        factories.many_events(week=week, count=14, venues=venues)
+        small = count_queries(client, reverse("home"))
+        factories.many_events(week=week, count=280, venues=venues)
+        large = count_queries(client, reverse("home"))
+        cache.clear()
+        response = client.get(reverse("home"))
+
+    assert len(response.context["today_events"]) == 42  # every seventh event runs today
+    assert len(response.context["upcoming_events"]) == 6
+    assert large == small

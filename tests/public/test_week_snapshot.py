@@ -39,10 +39,12 @@ SCHEDULE = reverse("schedule")
 
 
 def urls(week, main_venue, sub_venue, theme) -> list[str]:
-    """Every page the kept rows serve: each day's tab, all days, each filter, a search, English,
-    and the week's feeds."""
+    """Every page the kept rows serve: the home page, each day's tab, all days, each filter, a
+    search, English, and the week's feeds."""
     days = [f"{SCHEDULE}?day={day.isoformat()}" for day in (DAY1, DAY2, DAY3, DAY4)]
     return [
+        reverse("home"),
+        "/en/",
         SCHEDULE,
         *days,
         f"{SCHEDULE}?day=all",
