@@ -102,6 +102,10 @@ class WeekSnapshot:
         return snapshot
 
     @cached_property
+    def by_pk(self) -> dict[int, EventRow]:
+        return {row.pk: row for row in self.rows}
+
+    @cached_property
     def facets(self) -> tuple[list[dt.date], dict]:
         """What ``events.selectors.public.schedule_facets`` reads from the database: the days
         on which an event runs, and the filter's choices."""
@@ -256,18 +260,43 @@ def current(week: Week) -> WeekSnapshot | None:
         held = _held.get(week.pk)
         if held is not None and _week_fields(held.week) != _week_fields(week):
             held = None
-        if held is None or time.monotonic() - held.read_at > MAX_AGE:
+        snapshot = None if held is None else _brought_up_to(held, version)
+        if snapshot is None:
             snapshot = WeekSnapshot.read(week, version=version, earlier=held)
-        elif held.version == version:
-            return held
-        else:
-            changed = changed_events_between(held.version, version)
-            if changed is None:
-                snapshot = WeekSnapshot.read(week, version=version, earlier=held)
-            else:
-                snapshot = held.patched(changed, version=version)
         _held[week.pk] = snapshot
         return snapshot
+
+
+def held_row(pk: int) -> EventRow | None:
+    """The kept row of the public event ``pk``, when rows held here hold it and can be brought
+    to the current version from what the bumps since named; else None. Never reads a whole
+    week: a page of one event does not pay for the week's rows (the schedule's pages do)."""
+    if not settings.PUBLIC_WEEK_SNAPSHOT:
+        return None
+    version = public_version()
+    if version is None:
+        return None
+    with _lock:
+        for week_pk, held in list(_held.items()):
+            snapshot = _brought_up_to(held, version)
+            if snapshot is None:
+                continue
+            _held[week_pk] = snapshot
+            row = snapshot.by_pk.get(pk)
+            if row is not None:
+                return row
+    return None
+
+
+def _brought_up_to(held: WeekSnapshot, version: int) -> WeekSnapshot | None:
+    """``held`` at ``version``, patched with the events the bumps since named; None when it
+    is too old or a bump named nothing (its rows must all be read again)."""
+    if time.monotonic() - held.read_at > MAX_AGE:
+        return None
+    if held.version == version:
+        return held
+    changed = changed_events_between(held.version, version)
+    return None if changed is None else held.patched(changed, version=version)
 
 
 def forget() -> None:

@@ -7,6 +7,7 @@ passed its checks. The number of queries never grows with the number of events.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
@@ -239,6 +241,8 @@ class EventRow:
     relay_is_hls = property(Event.relay_is_hls.fget)
     full_title = property(Event.full_title.fget)
     has_venue = property(Event.has_venue.fget)
+    is_public = property(Event.is_public.fget)
+    PUBLIC_STATUSES: ClassVar = Event.PUBLIC_STATUSES
 
     @property
     def id(self) -> int:
@@ -248,6 +252,9 @@ class EventRow:
     def host_names(self) -> str:
         """The lead host and the co-hosts (read ``with_co_hosts``), as ``Event.host_names``."""
         return "、".join([self.host_name, *self.co_host_names])
+
+    def get_form_display(self) -> str:
+        return Event._get_FIELD_display(self, Event._meta.get_field("form"))
 
 
 # Up to this many events, related rows are asked for by the events' ids (see event_rows).
@@ -474,6 +481,31 @@ def public_event(*, pk: int, also: dict | None = None) -> Event:
         return with_public_details(Event.objects.public()).annotate(**(also or {})).get(pk=pk)
     except Event.DoesNotExist:
         raise Http404("No such public event") from None
+
+
+def public_event_from_row(row: EventRow, *, also: dict | None = None) -> EventRow:
+    """The event of ``public_event`` from its row kept for the week's lists
+    (``public.week_snapshot``, which reads the row with its venue, description, partners,
+    themes and recording): a copy, with what else an event's page reads, in one query: the
+    cover with the record of its web versions, and ``also``'s annotations. 404 when the event
+    is no longer public."""
+    also = also or {}
+    try:
+        found = (
+            Event.objects.public()
+            .filter(pk=row.pk)
+            .annotate(**also)
+            .values("cover", "cover_versions", *also)
+            .get()
+        )
+    except Event.DoesNotExist:
+        raise Http404("No such public event") from None
+    event = copy.copy(row)
+    event.memo = None  # what lists made of the row is not this page's
+    event.cover = FieldFile(None, Event._meta.get_field("cover"), found.pop("cover"))
+    for name, value in found.items():
+        setattr(event, name, value)
+    return event
 
 
 # --- Venues ------------------------------------------------------------------------------

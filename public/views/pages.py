@@ -21,7 +21,7 @@ from django.views.generic import TemplateView, View
 from core.public_cache import FEED_TIMEOUT
 from core.views import PublicCachedMixin
 from events.context_processors import current_week, public_current_week, remember_current_week
-from events.models import Event
+from events.models import Event, EventPartner
 from events.selectors import public as selectors
 from events.services import current_cover_versions
 from exhibits.selectors.public import presented_projects, presents_projects
@@ -222,9 +222,18 @@ class EventDetailView(PublicPageView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        event = selectors.public_event(
-            pk=self.kwargs["pk"], also={"has_files": has_public_files(), "presents": presents_projects()}
-        )
+        also = {"has_files": has_public_files(), "presents": presents_projects()}
+        # The row kept for the week's lists, when this process holds it (public.week_snapshot):
+        # one query for the rest; else the event with its relations from the database.
+        row = week_snapshot.held_row(self.kwargs["pk"])
+        if row is not None:
+            event = selectors.public_event_from_row(row, also=also)
+            themes = row.themes
+            partners = [(role, name) for role, name in row.partners if role != EventPartner.Role.HOST]
+        else:
+            event = selectors.public_event(pk=self.kwargs["pk"], also=also)
+            themes = [theme.name for theme in event.themes.all()]
+            partners = [(partner.role, partner.display_name) for partner in event.other_partners]
         remember_current_week(self.request, event.week)
         selectors.mark_for_display([event])
         media = public_media(event=event) if event.has_files else []
@@ -244,7 +253,9 @@ class EventDetailView(PublicPageView):
             if event.place_kind not in (Event.PlaceKind.ONLINE, Event.PlaceKind.ELSEWHERE)
             else [],
             page_url=absolute(reverse("event_detail", args=[event.pk])),
-            partners=list(event.partners.all()),
+            themes=themes,
+            # The undertaking and co-organizing units: (role, name).
+            other_partners=[(EventPartner.Role(role).label, name) for role, name in partners],
             presented=presented_projects(event=event) if event.presents else [],
         )
         return context

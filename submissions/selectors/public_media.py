@@ -9,7 +9,7 @@ from django.http import Http404
 
 from events.models import Event, Week
 
-from ..models import MediaFile
+from ..models import DailyReport, MediaFile
 
 
 def _shown(**of) -> QuerySet[MediaFile]:
@@ -46,10 +46,17 @@ def _event_media(event: Event, limit: int | None) -> list[MediaFile]:
     again, and each is given the event (an event page: half the query's cost was its joins)."""
     if not (event.is_public and event.week.is_published):
         return []
-    media = _shown(report__event=event).select_related("report").order_by("report__day", "uploaded_at", "id")
+    media = (
+        _shown(report__event_id=event.pk)
+        .select_related("report")
+        .order_by("report__day", "uploaded_at", "id")
+    )
     items = list(media[:limit] if limit else media)
+    # Given as the relation's cached value: the event at hand may be its row kept for the
+    # week's lists (public.week_snapshot), which reads as the event does.
+    report_event = DailyReport._meta.get_field("event")
     for item in items:
-        item.report.event = event
+        report_event.set_cached_value(item.report, event)
     return items
 
 

@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.public_cache import NO_EVENT, bump_public_version
 from tests import factories
 from tests.exhibits import factories as exhibit_factories
 
@@ -162,3 +163,23 @@ def test_home_query_count_does_not_grow_with_todays_events(client, week, kept_ro
     assert len(response.context["today_events"]) == 42  # every seventh event runs today
     assert len(response.context["upcoming_events"]) == 6
     assert large == small
+
+
+@pytest.mark.parametrize(("files", "queries"), [(0, 1), (2, 2)])
+def test_event_page_from_the_kept_rows(client, week, files, queries, django_assert_num_queries):
+    """Once this process holds the week's rows (public.week_snapshot), an event's page takes its
+    event from them: one query for its cover and whether it has files or projects to show, one
+    more for its public files."""
+    event = factories.many_events(week=week, count=30)[3]
+    for n in range(files):
+        factories.public_media(event=event, name=f"{n}.jpg")
+    cache.clear()
+    assert client.get(reverse("schedule"), {"day": "all"}).status_code == 200
+    bump_public_version(events=NO_EVENT)  # a hall change: no page is cached, the rows are
+
+    with django_assert_num_queries(queries):
+        response = client.get(reverse("event_detail", args=[event.pk]))
+
+    assert response.status_code == 200
+    assert response.context["event"].subtitle == event.subtitle
+    assert len(response.context["media"]) == files

@@ -86,8 +86,22 @@ def from_database(client, addresses: list[str]) -> dict[str, bytes]:
 @pytest.fixture
 def setting(week, main_venue, sub_venue, varied_week):  # noqa: F811 (the fixture imported above)
     theme = factories.theme(name="科技金融")
-    varied_week["plain"].themes.add(theme)
-    return urls(week, main_venue, sub_venue, theme), theme
+    plain = varied_week["plain"]
+    plain.themes.add(theme)
+    # What only an event's page shows: the undertaking and co-organizing units, a cover.
+    EventPartner.objects.create(
+        event=plain, role=EventPartner.Role.UNDERTAKER, name="昆山市承办单位", order=2
+    )
+    EventPartner.objects.create(
+        event=plain,
+        role=EventPartner.Role.CO_ORGANIZER,
+        organizer=factories.organizer(name="昆山市协办局"),
+        order=3,
+    )
+    Event.objects.filter(pk=plain.pk).update(cover="event-covers/plain.jpg")
+    # Each event's page after the lists: the lists read the rows the pages are then made of.
+    event_pages = [reverse("event_detail", args=[event.pk]) for event in varied_week.values()]
+    return urls(week, main_venue, sub_venue, theme) + event_pages, theme
 
 
 def held(week) -> week_snapshot.WeekSnapshot:
