@@ -155,6 +155,11 @@ class WeekSnapshot:
             rows = [row for row in rows if any(pk == filters.theme for _order, pk in row.theme_keys)]
         return rows
 
+    def at_venue(self, venue_id: int) -> list[EventRow]:
+        """The rows ``events.selectors.public.venue_events`` reads: the events at that venue
+        (not its sub-venues')."""
+        return [row for row in self.rows if row.venue_id == venue_id]
+
     def upcoming(self, *, after: dt.date, limit: int) -> list[EventRow]:
         """The rows ``public.selectors.upcoming_events`` reads: the first ``limit`` approved
         events starting after the day ``after``."""

@@ -511,9 +511,17 @@ def public_event_from_row(row: EventRow, *, also: dict | None = None) -> EventRo
 # --- Venues ------------------------------------------------------------------------------
 
 
-def venue_events(*, week: Week, venue: Venue) -> list[Event]:
-    return mark_for_display(
-        with_public_details(Event.objects.public_of(week).filter(venue=venue)).order_by("starts_at", "id")
+def venue_events(*, week: Week, venue: Venue) -> list[EventRow]:
+    """The week's public events at ``venue`` in the schedule's order, as rows with what the
+    venue's page and calendar print (description, co-hosts), in three queries;
+    ``public.week_snapshot.WeekSnapshot.at_venue`` picks the same from the kept rows."""
+    return event_rows(
+        _week_in_order(week).filter(venue=venue),
+        week=week,
+        with_venues=True,
+        venues_read={venue.pk: venue},
+        with_description=True,
+        with_co_hosts=True,
     )
 
 

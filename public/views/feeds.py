@@ -69,7 +69,8 @@ class VenueIcsView(FeedView):
     def get(self, request, *args, pk: int, **kwargs):
         venue = get_object_or_404(Venue, pk=pk)
         week = _week(request)
-        events = selectors.venue_events(week=week, venue=venue)
+        snapshot = week_snapshot.current(week)
+        events = snapshot.at_venue(venue.pk) if snapshot else selectors.venue_events(week=week, venue=venue)
         body = ics.calendar(events, name=f"{week.name} · {venue.name}", time_zone=week.time_zone)
         return _calendar_response(body, filename=f"venue-{venue.pk}.ics")
 

@@ -7,7 +7,7 @@ from events.selectors import public as event_selectors
 from venues import selectors
 
 from .. import selectors as public_selectors
-from .. import videos
+from .. import videos, week_snapshot
 from ..maps import map_links
 from ..subvenues import venue_cities
 from .pages import PublicPageView, share_card, week_summary
@@ -39,8 +39,16 @@ class VenueDetailView(PublicPageView):
         context = super().get_context_data(**kwargs)
         venue = selectors.public_venue(pk=self.kwargs["pk"])
         week = public_current_week(self.request)
-        events = event_selectors.venue_events(week=week, venue=venue) if week and week.is_published else []
-        videos.mark_relays(events)  # 直播中, 回放: one query
+        events = []
+        if week and week.is_published:
+            # The week's rows kept at this public version (public.week_snapshot), as on the
+            # schedule; while the shared cache is away, the database.
+            snapshot = week_snapshot.current(week)
+            if snapshot:
+                events = videos.mark_relay_times(snapshot.at_venue(venue.pk))
+            else:
+                events = videos.mark_relays(event_selectors.venue_events(week=week, venue=venue))  # one query
+            event_selectors.mark_for_display(events)
         context.update(
             venue=venue,
             week=week,

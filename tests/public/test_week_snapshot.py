@@ -40,7 +40,7 @@ SCHEDULE = reverse("schedule")
 
 def urls(week, main_venue, sub_venue, theme) -> list[str]:
     """Every page the kept rows serve: the home page, each day's tab, all days, each filter, a
-    search, English, and the week's feeds."""
+    search, English, the week's feeds, and each venue's page and calendar."""
     days = [f"{SCHEDULE}?day={day.isoformat()}" for day in (DAY1, DAY2, DAY3, DAY4)]
     return [
         reverse("home"),
@@ -63,6 +63,11 @@ def urls(week, main_venue, sub_venue, theme) -> list[str]:
         reverse("schedule_xml"),
         reverse("schedule_frab_json"),
         reverse("api_schedule"),
+        *(
+            reverse(name, args=[venue.pk])
+            for venue in (main_venue, sub_venue)
+            for name in ("venues:detail", "venues:ics")
+        ),
     ]
 
 
