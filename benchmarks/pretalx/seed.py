@@ -26,8 +26,10 @@ django.setup()
 from django.db import connection, transaction
 from django.utils.timezone import now
 from django_scopes import scope, scopes_disabled
+from pretalx.event.domain.event import initialise_event, shred_event
 from pretalx.event.models import Event, Organiser
 from pretalx.person.models import SpeakerProfile, User
+from pretalx.schedule.domain.release import freeze_schedule
 from pretalx.schedule.models import Room, TalkSlot
 from pretalx.submission.models import Submission
 
@@ -49,7 +51,7 @@ for n in range(EVENTS - busiest):
 with scopes_disabled(), transaction.atomic():
     old = Event.objects.filter(slug=SLUG).first()
     if old:
-        old.shred()
+        shred_event(old)  # 2026.2.1: Event.shred() moved to the domain layer
     Organiser.objects.filter(slug="scorg").delete()
     User.objects.filter(email__endswith="@speakers.example.com").delete()
     organiser = Organiser.objects.create(name="双创周组委会", slug="scorg")
@@ -62,12 +64,12 @@ with scopes_disabled(), transaction.atomic():
         date_to=start + dt.timedelta(days=DAYS - 1),
         timezone="Asia/Shanghai",
         email="org@example.com",
-        locale_array="zh-hans",
+        locales=["zh-hans"],  # 2026.2.1: JSON lists instead of locale_array/content_locale_array
         locale="zh-hans",
-        content_locale_array="zh-hans",
+        content_locales=["zh-hans"],
     )
 with scope(event=event), transaction.atomic():
-    event.build_initial_data()
+    initialise_event(event)  # 2026.2.1: was event.build_initial_data()
     talk_type = event.submission_types.first()
     talk_type.default_duration = 120
     talk_type.save()
@@ -80,8 +82,10 @@ with scope(event=event), transaction.atomic():
         user = User.objects.create_user(
             name=f"演讲嘉宾{n}", email=f"speaker{n}@speakers.example.com", locale="zh-hans"
         )
-        SpeakerProfile.objects.create(user=user, event=event, biography="".join(rng.sample(SENTENCES, 3)))
-        speakers.append(user)
+        # 2026.2.1: Submission.speakers points at SpeakerProfile, not User
+        speakers.append(
+            SpeakerProfile.objects.create(user=user, event=event, biography="".join(rng.sample(SENTENCES, 3)))
+        )
     wip = event.wip_schedule
     slots = []
     number = 0
@@ -110,7 +114,7 @@ with scope(event=event), transaction.atomic():
                 )
             )
     TalkSlot.objects.bulk_create(slots)
-    wip.freeze("v1.0", notify_speakers=False)
+    freeze_schedule(wip, "v1.0", notify_speakers=False)  # 2026.2.1: was Schedule.freeze()
 with connection.cursor() as cursor:
     cursor.execute("ANALYZE")
 with scope(event=event):
