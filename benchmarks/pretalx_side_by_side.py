@@ -37,6 +37,11 @@ body's size in KB (1,000 bytes), with the Cache-Control the server sent.
   so the page cache misses and the page is rendered again. The event cards (``core.fragments``)
   the worker holds in memory stay, as they do after a change in production. That the bump
   reaches the server is checked first (``Last-Modified`` moves after a bump, not without one).
+- The portal **one event changed**: the bump names the event of the event page (as the event
+  services name what they change; the event is not edited): the page cache misses, and a
+  worker holding the week's rows (``public.week_snapshot``) reads that event's again and keeps
+  the rest, where "re-rendered" (a bump that names nothing, as a venue's or the week's edit)
+  has it read them all again.
 - The portal **warm**: no bump; the page comes from the page cache.
 - pretalx **as served**: it has no page cache of its own for these pages (its widget data is
   cached only with Redis configured; without it every answer is rendered afresh).
@@ -122,10 +127,10 @@ def setup_portal() -> None:
     django.setup()
 
 
-def bump() -> None:
+def bump(events: list[int] | None = None) -> None:
     from core.public_cache import bump_public_version
 
-    if bump_public_version() is None:
+    if bump_public_version(events=events) is None:
         sys.exit("bump_public_version() found no shared cache: is REDIS_URL the server's?")
 
 
@@ -268,7 +273,14 @@ def main() -> None:
     load_before = uptime()
     rows = []
     for label, side, base, path in plan:
-        cases = [("re-rendered", bump), ("warm", None)] if side == "portal" else [("as served", None)]
+        if side == "portal":
+            cases = [
+                ("re-rendered", bump),
+                ("one event changed", lambda: bump(events=[names["id"]])),
+                ("warm", None),
+            ]
+        else:
+            cases = [("as served", None)]
         for case, before in cases:
             result = measure(base, path, warmup=args.warmup, repeat=args.repeat, before=before)
             rows.append((label, side, path, case, result))
