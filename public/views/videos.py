@@ -27,7 +27,7 @@ from core.ratelimit import RateLimit
 from events.context_processors import current_week
 from events.selectors import public as selectors
 
-from .. import videos
+from .. import videos, week_snapshot
 from .pages import PublicPageView, share_card
 
 # Plays counted per address: a few of one object an hour (a visitor replaying a video), and a
@@ -52,6 +52,11 @@ class VideosView(PublicPageView):
         week = current_week(self.request)
         return week if week is not None and week.is_published else None
 
+    def filter_choices(self, week) -> dict:
+        # The schedule's, from the week's rows kept at this public version (public.week_snapshot).
+        snapshot = week_snapshot.current(week)
+        return snapshot.facets[1] if snapshot else selectors.filter_choices(week=week)
+
     def videos_context(self, week) -> dict:
         # No day chosen: every day (a video is watched after its day, unlike the schedule).
         filters = selectors.ScheduleFilters.from_query(
@@ -71,7 +76,7 @@ class VideosView(PublicPageView):
                 for day in week.days
             ],
             all_days_url="?" + urlencode(filters.as_params(day="all", q="")),
-            choices=selectors.filter_choices(week=week),
+            choices=self.filter_choices(week),
             other_weeks=videos.weeks_with_videos(exclude=week),
         )
 
@@ -89,6 +94,9 @@ class VideosWeekView(VideosView):
 
     def week(self):
         return selectors.public_week(pk=self.kwargs["pk"])
+
+    def filter_choices(self, week) -> dict:
+        return selectors.filter_choices(week=week)  # a past week's rows are not kept
 
 
 class PlayForm(forms.Form):

@@ -63,6 +63,7 @@ def urls(week, main_venue, sub_venue, theme) -> list[str]:
         reverse("schedule_xml"),
         reverse("schedule_frab_json"),
         reverse("api_schedule"),
+        reverse("videos"),  # its filter's choices are the schedule's
         *(
             reverse(name, args=[venue.pk])
             for venue in (main_venue, sub_venue)
