@@ -487,17 +487,12 @@ def public_event_from_row(row: EventRow, *, also: dict | None = None) -> EventRo
     """The event of ``public_event`` from its row kept for the week's lists
     (``public.week_snapshot``, which reads the row with its venue, description, partners,
     themes and recording): a copy, with what else an event's page reads, in one query: the
-    cover with the record of its web versions, and ``also``'s annotations. 404 when the event
-    is no longer public."""
+    cover with the record of its web versions, and ``also``'s annotations. The row says the
+    event is public at this public version; 404 when it is gone."""
     also = also or {}
     try:
-        found = (
-            Event.objects.public()
-            .filter(pk=row.pk)
-            .annotate(**also)
-            .values("cover", "cover_versions", *also)
-            .get()
-        )
+        found = Event.objects.filter(pk=row.pk).annotate(**also).values("cover", "cover_versions", *also)
+        found = found.order_by().get()
     except Event.DoesNotExist:
         raise Http404("No such public event") from None
     event = copy.copy(row)
