@@ -104,9 +104,11 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # No JIT compilation in PostgreSQL: the portal's queries each read a few thousand rows at
     # most, but a grouped one with a subquery per group is estimated above jit_above_cost and
-    # then spent ~30 ms compiling to run in 1 ms (the archive's weeks with their counts, the
-    # week's totals; issue 21).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # then spent ~30 ms compiling to run in 1 ms (the archive's weeks with their counts; issue
+    # 21). Empty for a pooler that refuses startup options (then set jit on the database).
+    startup_options = env.str("DATABASE_STARTUP_OPTIONS", default="-c jit=off")
+    if startup_options:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = startup_options
 else:
     # `make run`: the web process, the worker and beat share one file. A writer waits for the
     # lock instead of failing at once ("database is locked" made a sent digest retry), and
