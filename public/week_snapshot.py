@@ -256,9 +256,7 @@ def current(week: Week) -> WeekSnapshot | None:
     """The week's snapshot at the current public version (read or patched as needed), or
     None while the shared cache is away (there is no version to label it with) or
     ``settings.PUBLIC_WEEK_SNAPSHOT`` is off."""
-    if not settings.PUBLIC_WEEK_SNAPSHOT:
-        return None
-    version = public_version()
+    version = _version()
     if version is None:
         return None
     with _lock:
@@ -276,9 +274,7 @@ def held_row(pk: int) -> EventRow | None:
     """The kept row of the public event ``pk``, when rows held here hold it and can be brought
     to the current version from what the bumps since named; else None. Never reads a whole
     week: a page of one event does not pay for the week's rows (the schedule's pages do)."""
-    if not settings.PUBLIC_WEEK_SNAPSHOT:
-        return None
-    version = public_version()
+    version = _version()
     if version is None:
         return None
     with _lock:
@@ -291,6 +287,12 @@ def held_row(pk: int) -> EventRow | None:
             if row is not None:
                 return row
     return None
+
+
+def _version() -> int | None:
+    """The public version to label rows with; None while ``settings.PUBLIC_WEEK_SNAPSHOT`` is
+    off or the shared cache is away."""
+    return public_version() if settings.PUBLIC_WEEK_SNAPSHOT else None
 
 
 def _brought_up_to(held: WeekSnapshot, version: int) -> WeekSnapshot | None:
