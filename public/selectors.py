@@ -15,13 +15,20 @@ from events.selectors.public import (
     search,
     with_public_details,
 )
-from submissions.selectors.public_media import with_public_media_count
+from exhibits.selectors.public import presents_projects
+from submissions.selectors.public_media import has_public_files, with_public_media_count
 from venues.models import Venue
 
 
 def archive_weeks() -> list[Week]:
     """Published weeks that have ended, newest first, with their event and public media counts."""
     return ended_weeks(with_public_media_count(archive_weeks_query()))
+
+
+def event_page_flags() -> dict:
+    """What an event's page asks of its event beside the event (annotations): whether it has
+    public files to show, whether it presents projects of the online hall."""
+    return {"has_files": has_public_files(), "presents": presents_projects()}
 
 
 def upcoming_events(

@@ -37,6 +37,7 @@ from events.selectors.public import FEW_ROWS, EventRow, ScheduleFilters, event_r
 from venues.models import Venue
 from venues.selectors import venues_in_order
 
+from .selectors import event_page_flags
 from .videos import mark_recordings
 
 # Seconds: as long as a public page is kept.
@@ -236,6 +237,9 @@ def _read_rows(events: QuerySet[Event], *, week: Week, venues: list[Venue]) -> l
         with_description=True,
         with_partners=True,
         with_themes=True,
+        # An event's page takes what else it reads from its kept row (covers, files made public
+        # and hall presentations name their event when they change).
+        with_page_facts=event_page_flags(),
     )
     for row in rows:
         row.memo = {}  # kept rows keep their cards (public.cards)

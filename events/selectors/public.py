@@ -227,6 +227,9 @@ class EventRow:
     # The themes' names in order, and beside them their (order, id) (``with_themes``).
     themes: list[str] = field(default_factory=list)
     theme_keys: list[tuple[int, int]] = field(default_factory=list)
+    # ``with_page_facts``: what else the event's page reads, by name: its cover, the record of
+    # the cover's web versions, and the caller's annotations (None when not read).
+    page_facts: dict | None = None
     # What lists made of this row, by what else they depend on, for a reader that keeps rows
     # across requests (``public.week_snapshot``; None: nothing is kept). A kept row is never
     # changed in place but for the clock's marks (``mark_for_display``), which the keys name:
@@ -293,6 +296,7 @@ def event_rows(
     with_co_hosts: bool = False,
     with_partners: bool = False,
     with_themes: bool = False,
+    with_page_facts: dict | None = None,
     venues_read: dict[int, Venue] | None = None,
 ) -> list[EventRow]:
     """``events`` (public events of ``week``, ordered) as ``EventRow``s: one query of the events
@@ -301,12 +305,20 @@ def event_rows(
     id, reading only those it lacks), plus one query for each of ``with_co_hosts`` (the
     co-hosts' names), ``with_partners`` (every partner, co-hosts included) and
     ``with_themes``; none of them when there is no event. The count never grows with the
-    number of events."""
+    number of events. ``with_page_facts``: annotations (name: expression) read with the
+    events' query, with the cover, into ``page_facts``."""
     events = events.prefetch_related(None)
     columns = _ROW_COLUMNS + (() if with_venues else ("venue__name",))
     if with_description:
         columns += ("description",)
-    records = list(events.values_list(*columns))
+    read = events
+    fact_names = ()
+    if with_page_facts is not None:
+        read = events.annotate(**with_page_facts)
+        fact_names = ("cover", "cover_versions", *with_page_facts)
+    facts_at = len(columns)
+    columns += fact_names
+    records = list(read.values_list(*columns))
     if not records:
         return []
     # The related queries name the events by a subquery of the events' own, or, for a few,
@@ -329,8 +341,11 @@ def event_rows(
             venue = venues.get(venue_id)
             if venue is None and not with_venues:
                 venue = venues[venue_id] = VenueName(record[own])
-        description = record[-1] if with_description else None
-        rows.append(EventRow(*record[:own], week, venue, description))
+        description = record[facts_at - 1] if with_description else None
+        row = EventRow(*record[:own], week, venue, description)
+        if fact_names:
+            row.page_facts = dict(zip(fact_names, record[facts_at:], strict=True))
+        rows.append(row)
     by_pk = {row.pk: row for row in rows}
     if with_partners:
         partners = (
@@ -486,15 +501,19 @@ def public_event(*, pk: int, also: dict | None = None) -> Event:
 def public_event_from_row(row: EventRow, *, also: dict | None = None) -> EventRow:
     """The event of ``public_event`` from its row kept for the week's lists
     (``public.week_snapshot``, which reads the row with its venue, description, partners,
-    themes and recording): a copy, with what else an event's page reads, in one query: the
-    cover with the record of its web versions, and ``also``'s annotations. The row says the
-    event is public at this public version; 404 when it is gone."""
+    themes and recording): a copy, with what else an event's page reads: the cover with the
+    record of its web versions, and ``also``'s annotations, as the row holds them (read
+    ``with_page_facts``) or in one query. The row says the event is public at this public
+    version; 404 when it is gone."""
     also = also or {}
-    try:
-        found = Event.objects.filter(pk=row.pk).annotate(**also).values("cover", "cover_versions", *also)
-        found = found.order_by().get()
-    except Event.DoesNotExist:
-        raise Http404("No such public event") from None
+    found = row.page_facts
+    if found is None or not found.keys() >= also.keys():
+        try:
+            found = Event.objects.filter(pk=row.pk).annotate(**also).values("cover", "cover_versions", *also)
+            found = found.order_by().get()
+        except Event.DoesNotExist:
+            raise Http404("No such public event") from None
+    found = dict(found)
     event = copy.copy(row)
     event.memo = None  # what lists made of the row is not this page's
     event.cover = FieldFile(None, Event._meta.get_field("cover"), found.pop("cover"))

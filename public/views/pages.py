@@ -24,8 +24,8 @@ from events.context_processors import current_week, public_current_week, remembe
 from events.models import Event, EventPartner
 from events.selectors import public as selectors
 from events.services import current_cover_versions
-from exhibits.selectors.public import presented_projects, presents_projects
-from submissions.selectors.public_media import has_public_files, public_media
+from exhibits.selectors.public import presented_projects
+from submissions.selectors.public_media import public_media
 from venues.selectors import venues_in_order
 
 from .. import places, presenters, stats, videos, week_snapshot
@@ -222,7 +222,7 @@ class EventDetailView(PublicPageView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        also = {"has_files": has_public_files(), "presents": presents_projects()}
+        also = public_selectors.event_page_flags()
         # The row kept for the week's lists, when this process holds it (public.week_snapshot):
         # one query for the rest; else the event with its relations from the database.
         row = week_snapshot.held_row(self.kwargs["pk"])

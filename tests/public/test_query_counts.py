@@ -165,11 +165,11 @@ def test_home_query_count_does_not_grow_with_todays_events(client, week, kept_ro
     assert large == small
 
 
-@pytest.mark.parametrize(("files", "queries"), [(0, 1), (2, 2)])
+@pytest.mark.parametrize(("files", "queries"), [(0, 0), (2, 1)])
 def test_event_page_from_the_kept_rows(client, week, files, queries, django_assert_num_queries):
     """Once this process holds the week's rows (public.week_snapshot), an event's page takes its
-    event from them: one query for its cover and whether it has files or projects to show, one
-    more for its public files."""
+    event from them, with its cover and whether it has files or projects to show: no query,
+    one for its public files."""
     event = factories.many_events(week=week, count=30)[3]
     for n in range(files):
         factories.public_media(event=event, name=f"{n}.jpg")

@@ -22,6 +22,7 @@ from public import week_snapshot
 from submissions.models import DailyReport
 from submissions.services.review import media_set_public
 from tests import factories
+from tests.exhibits import factories as exhibit_factories
 from tests.public.test_schedule_fragments import (  # noqa: F401 (varied_week: the fixture)
     DAY1,
     DAY2,
@@ -163,7 +164,13 @@ def test_each_kind_of_change_patches_the_kept_rows_into_the_pages_the_database_g
         )
         change_request_accept(change_request=change, by=office_user)
 
+    def replace_the_cover():
+        event = Event.objects.get(pk=varied_week["markup"].pk)
+        event.cover = exhibit_factories.jpeg_upload("new-cover.jpg")
+        event_save(event=event, by=office_user)
+
     changes = {
+        "cover replaced": replace_the_cover,
         "themes and co-hosts edited": edit_partners_and_themes,
         "time and venue changed": accept_a_new_time_and_venue,
         "cancelled": lambda: event_cancel(event=varied_week["online"], by=office_user, reason="改为线下"),
