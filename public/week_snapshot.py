@@ -56,6 +56,9 @@ class WeekSnapshot:
     rows: list[EventRow]
     # Every venue in the venue filter's order (the filter offers those the rows name).
     venues: list[Venue]
+    # Set once it cannot be brought to a later version by patches (too old, or a bump since
+    # named nothing): then only a whole read replaces it, and an event's page stops asking.
+    outdated: bool = False
 
     @classmethod
     def read(cls, week: Week, *, version: int, earlier: WeekSnapshot | None = None) -> WeekSnapshot:
@@ -302,12 +305,18 @@ def _version() -> int | None:
 def _brought_up_to(held: WeekSnapshot, version: int) -> WeekSnapshot | None:
     """``held`` at ``version``, patched with the events the bumps since named; None when it
     is too old or a bump named nothing (its rows must all be read again)."""
+    if held.outdated:
+        return None
     if time.monotonic() - held.read_at > MAX_AGE:
+        held.outdated = True
         return None
     if held.version == version:
         return held
     changed = changed_events_between(held.version, version)
-    return None if changed is None else held.patched(changed, version=version)
+    if changed is None:
+        held.outdated = True  # every later version's bumps include the one that named nothing
+        return None
+    return held.patched(changed, version=version)
 
 
 def forget() -> None:
