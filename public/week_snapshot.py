@@ -278,21 +278,18 @@ def current(week: Week) -> WeekSnapshot | None:
 
 
 def held_row(pk: int) -> EventRow | None:
-    """The kept row of the public event ``pk``, when rows held here hold it and can be brought
-    to the current version from what the bumps since named; else None. Never reads a whole
-    week: a page of one event does not pay for the week's rows (the schedule's pages do)."""
+    """The kept row of the public event ``pk`` when rows held here hold it and no bump since
+    they were read named it (nor named nothing); else None. Patches and reads nothing: a page
+    of one event does not pay for the week's rows (the list pages bring them up to date)."""
     version = _version()
     if version is None:
         return None
     with _lock:
-        for week_pk, held in list(_held.items()):
-            snapshot = _brought_up_to(held, version)
-            if snapshot is None:
-                continue
-            _held[week_pk] = snapshot
-            row = snapshot.by_pk.get(pk)
+        for held in _held.values():
+            row = held.by_pk.get(pk)
             if row is not None:
-                return row
+                changed = _changes_since(held, version)
+                return None if changed is None or pk in changed else row
     return None
 
 
@@ -304,19 +301,25 @@ def _version() -> int | None:
 
 def _brought_up_to(held: WeekSnapshot, version: int) -> WeekSnapshot | None:
     """``held`` at ``version``, patched with the events the bumps since named; None when it
-    is too old or a bump named nothing (its rows must all be read again)."""
+    must be read again."""
+    changed = _changes_since(held, version)
+    return None if changed is None else held.patched(changed, version=version)
+
+
+def _changes_since(held: WeekSnapshot, version: int) -> set[int] | None:
+    """The events whose rows the bumps after ``held``'s version up to ``version`` named (none:
+    an empty set); None when ``held`` cannot be brought to it, being too old or a bump having
+    named nothing. That stays so for every later version: ``held`` is then marked outdated."""
     if held.outdated:
         return None
-    if time.monotonic() - held.read_at > MAX_AGE:
-        held.outdated = True
-        return None
-    if held.version == version:
-        return held
-    changed = changed_events_between(held.version, version)
-    if changed is None:
-        held.outdated = True  # every later version's bumps include the one that named nothing
-        return None
-    return held.patched(changed, version=version)
+    if time.monotonic() - held.read_at <= MAX_AGE:
+        if held.version == version:
+            return set()
+        changed = changed_events_between(held.version, version)
+        if changed is not None:
+            return changed
+    held.outdated = True
+    return None
 
 
 def forget() -> None:

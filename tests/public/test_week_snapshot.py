@@ -251,19 +251,26 @@ def test_kept_rows_are_read_again_when_old_or_without_the_cache(client, week, se
     assert week_snapshot.current(week) is None
 
 
-def test_an_event_page_uses_the_kept_row_until_a_change_names_nothing(client, week, setting, varied_week):  # noqa: F811
+def test_an_event_page_uses_its_kept_row_while_no_change_named_it(client, week, setting, varied_week):  # noqa: F811
     addresses, _theme = setting
-    plain = varied_week["plain"].pk
+    plain, other = varied_week["plain"].pk, varied_week["online"].pk
     with time_machine.travel(NOW, tick=False):
         pages(client, [SCHEDULE])
         kept = held(week)
         bump_public_version(events=NO_EVENT)
-        assert week_snapshot.held_row(plain) is kept.by_pk[plain]
+        bump_public_version(events=[other])
+        # Another event's change: this one's row is still right; nothing is read or patched.
+        assert week_snapshot.held_row(plain) is kept.by_pk[plain] and held(week) is kept
+        bump_public_version(events=[plain])
+        assert week_snapshot.held_row(plain) is None  # its own: the database, until a list patches
+        pages(client, [SCHEDULE])
+        assert week_snapshot.held_row(plain) is held(week).by_pk[plain] is not kept.by_pk[plain]
         # A venue renamed: the rows must all be read again, which a list page does; until then
         # an event's page reads its event from the database and does not ask again.
+        kept = held(week)
         bump_public_version()
         assert week_snapshot.held_row(plain) is None and kept.outdated
-        bump_public_version(events=[plain])
+        bump_public_version(events=NO_EVENT)
         assert week_snapshot.held_row(plain) is None
         pages(client, [SCHEDULE])
         assert held(week) is not kept and week_snapshot.held_row(plain) is held(week).by_pk[plain]
