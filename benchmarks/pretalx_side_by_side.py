@@ -42,6 +42,9 @@ body's size in KB (1,000 bytes), with the Cache-Control the server sent.
   worker holding the week's rows (``public.week_snapshot``) reads that event's again and keeps
   the rest, where "re-rendered" (a bump that names nothing, as a venue's or the week's edit)
   has it read them all again.
+- The portal **hall changed**: the bump names no event (``NO_EVENT``, as the online hall's and
+  contests' services bump): every page is rendered again from the kept rows; an event's page,
+  like after another event's change, from its kept row.
 - The portal **warm**: no bump; the page comes from the page cache.
 - pretalx **as served**: it has no page cache of its own for these pages (its widget data is
   cached only with Redis configured; without it every answer is rendered afresh).
@@ -277,6 +280,7 @@ def main() -> None:
             cases = [
                 ("re-rendered", bump),
                 ("one event changed", lambda: bump(events=[names["id"]])),
+                ("hall changed", lambda: bump(events=[])),
                 ("warm", None),
             ]
         else:
