@@ -195,6 +195,13 @@ def test_each_kind_of_change_patches_the_kept_rows_into_the_pages_the_database_g
     assert "待审核的洽谈会" in html and "昆山市人社局" in html
     assert f'<option value="{new_venue.pk}"' in html and f'<option value="{new_theme.pk}"' in html
     assert f'href="/events/{varied_week["plain"].pk}/#recording"' in html
+    page = before[reverse("event_detail", args=[varied_week["plain"].pk])].decode()
+    assert (
+        "<dt>承办单位</dt><dd>昆山市承办单位</dd>" in page
+        and "<dt>协办单位</dt><dd>昆山市协办局</dd>" in page
+    )
+    assert '<span class="badge badge-theme">科技金融</span>' in page
+    assert f'src="/events/{varied_week["plain"].pk}/cover/"' in page
 
 
 def test_a_change_that_names_no_event_reads_everything_again(client, week, main_venue, setting):
