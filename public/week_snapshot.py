@@ -246,9 +246,14 @@ def _read_rows(events: QuerySet[Event], *, week: Week, venues: list[Venue]) -> l
     )
     for row in rows:
         row.memo = {}  # kept rows keep their cards (public.cards)
+    # A recording video is one of the event's public files: an event without any has none
+    # (a changed event seldom has: its patch then asks for no video).
+    with_files = [row for row in rows if row.page_facts["has_files"]]
+    mark_recordings([row for row in rows if not row.page_facts["has_files"]], media=[])
     # The recordings' query takes the events' as a subquery (a thousand ids as parameters
     # cost ~7 ms to send), or a few events' ids.
-    return mark_recordings(rows, read_from=events if len(rows) > FEW_ROWS else None)
+    mark_recordings(with_files, read_from=events if len(rows) > FEW_ROWS else None)
+    return rows
 
 
 _held: dict[int, WeekSnapshot] = {}

@@ -528,8 +528,9 @@ def test_the_varied_week_reaches_the_branches_it_is_for(client, varied_week):
 # --- Queries --------------------------------------------------------------------------------
 
 # The week, then the week's rows when this process does not keep them (public.week_snapshot:
-# the venues, the events, their partners, their themes, their recording videos); with the
-# rows kept (a later version that named no event), the week only.
+# the venues, the events, their partners, their themes, their recording videos; the last only
+# when an event has public files, as here); with the rows kept (a later version that named no
+# event), the week only.
 FEEDS = ["api_schedule", "schedule_frab_json", "schedule_ics", "schedule_xml"]
 
 
@@ -538,7 +539,7 @@ def test_feed_query_counts_at_two_sizes(client, week, name):
     venues = [factories.venue(), factories.venue(kind="sub")]
     counts = []
     for count in (10, 200):
-        factories.many_events(week=week, count=count, venues=venues)
+        factories.public_media(event=factories.many_events(week=week, count=count, venues=venues)[0])
         cache.clear()
         with CaptureQueriesContext(connection) as read:
             assert client.get(reverse(name)).status_code == 200

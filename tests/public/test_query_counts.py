@@ -69,10 +69,10 @@ def test_query_counts_do_not_grow_with_the_number_of_events(client, week):
 
 # The search box without a day looks through the whole week: not one of the URLs above.
 # The current week; the week's rows, read from nothing here (public.week_snapshot: the venues,
-# the events, their partners, their themes, their recording videos: five; the tabs, filters
-# and cards are made from them); the ids of the events whose words match; the sub-venues'
-# cities (the 分会场 choice: federation.selectors.cities). With the rows kept, the week and the
-# last two.
+# the events, their partners, their themes, their recording videos (asked for as an event
+# has public files, as here): five; the tabs, filters and cards are made from them); the ids
+# of the events whose words match; the sub-venues' cities (the 分会场 choice:
+# federation.selectors.cities). With the rows kept, the week and the last two.
 SEARCH_QUERIES = 8
 
 
@@ -80,7 +80,7 @@ SEARCH_QUERIES = 8
 @pytest.mark.parametrize("day", ["", "2026-09-22"])
 def test_search_query_count(client, week, count, day, django_assert_num_queries):
     """A search, with or without a day tab open, reads every day of the week at the same cost."""
-    factories.many_events(week=week, count=count)
+    factories.public_media(event=factories.many_events(week=week, count=count)[0])
     cache.clear()
 
     with django_assert_num_queries(SEARCH_QUERIES):
