@@ -278,6 +278,11 @@ def current(week: Week) -> WeekSnapshot | None:
         snapshot = None if held is None else _brought_up_to(held, version)
         if snapshot is None:
             snapshot = WeekSnapshot.read(week, version=version, earlier=held)
+            # Another week's rows nobody asked for in a minute (the week that was current)
+            # would otherwise stay in this process for good.
+            for other_pk, other in list(_held.items()):
+                if other_pk != week.pk and time.monotonic() - other.read_at > MAX_AGE:
+                    del _held[other_pk]
         _held[week.pk] = snapshot
         return snapshot
 

@@ -5,9 +5,9 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """The page cache is process-wide (locmem in tests): start every test from empty."""
-    cache.clear()
+def empty_cache(empty_cache):
+    """The root conftest's (the cache, this process's fragments and kept week rows emptied
+    before each test), and the page cache (process-wide, locmem in tests) emptied after."""
     yield
     cache.clear()
 

@@ -281,3 +281,12 @@ def test_an_event_page_uses_its_kept_row_while_no_change_named_it(client, week, 
         assert week_snapshot.held_row(plain) is None
         pages(client, [SCHEDULE])
         assert held(week) is not kept and week_snapshot.held_row(plain) is held(week).by_pk[plain]
+
+
+def test_a_week_no_longer_asked_for_is_dropped_when_another_is_read(week):
+    next_week = factories.week(name="下一届活动周", is_current=False)
+    with time_machine.travel(NOW, tick=False):
+        week_snapshot.current(week)
+        held(week).read_at -= week_snapshot.MAX_AGE + 1  # last read a minute ago
+        week_snapshot.current(next_week)
+    assert set(week_snapshot._held) == {next_week.pk}
