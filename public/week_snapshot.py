@@ -322,6 +322,10 @@ def _changes_since(held: WeekSnapshot, version: int) -> set[int] | None:
     named nothing. That stays so for every later version: ``held`` is then marked outdated."""
     if held.outdated:
         return None
+    if held.version > version:
+        # Another thread brought the rows past the version this request read: it reads the
+        # database this once; the rows are no worse for it.
+        return None
     if time.monotonic() - held.read_at <= MAX_AGE:
         if held.version == version:
             return set()

@@ -268,6 +268,10 @@ def test_an_event_page_uses_its_kept_row_while_no_change_named_it(client, week, 
         bump_public_version(events=[other])
         # Another event's change: this one's row is still right; nothing is read or patched.
         assert week_snapshot.held_row(plain) is kept.by_pk[plain] and held(week) is kept
+        # A request that read its version before another thread brought the rows further.
+        kept.version += 10
+        assert week_snapshot.held_row(plain) is None and not kept.outdated
+        kept.version -= 10
         bump_public_version(events=[plain])
         assert week_snapshot.held_row(plain) is None  # its own: the database, until a list patches
         pages(client, [SCHEDULE])
