@@ -498,26 +498,17 @@ def public_event(*, pk: int, also: dict | None = None) -> Event:
         raise Http404("No such public event") from None
 
 
-def public_event_from_row(row: EventRow, *, also: dict | None = None) -> EventRow:
+def public_event_from_row(row: EventRow) -> EventRow:
     """The event of ``public_event`` from its row kept for the week's lists
     (``public.week_snapshot``, which reads the row with its venue, description, partners,
-    themes and recording): a copy, with what else an event's page reads: the cover with the
-    record of its web versions, and ``also``'s annotations, as the row holds them (read
-    ``with_page_facts``) or in one query. The row says the event is public at this public
-    version; 404 when it is gone."""
-    also = also or {}
-    found = row.page_facts
-    if found is None or not found.keys() >= also.keys():
-        try:
-            found = Event.objects.filter(pk=row.pk).annotate(**also).values("cover", "cover_versions", *also)
-            found = found.order_by().get()
-        except Event.DoesNotExist:
-            raise Http404("No such public event") from None
-    found = dict(found)
+    themes, recording and ``with_page_facts``): a copy, with those facts (the cover, the record
+    of its web versions, the caller's annotations) as attributes, as the event has them. No
+    query: the row says the event is public at this public version."""
+    facts = dict(row.page_facts)
     event = copy.copy(row)
     event.memo = None  # what lists made of the row is not this page's
-    event.cover = FieldFile(None, Event._meta.get_field("cover"), found.pop("cover"))
-    for name, value in found.items():
+    event.cover = FieldFile(None, Event._meta.get_field("cover"), facts.pop("cover"))
+    for name, value in facts.items():
         setattr(event, name, value)
     return event
 

@@ -222,16 +222,15 @@ class EventDetailView(PublicPageView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        also = public_selectors.event_page_flags()
-        # The row kept for the week's lists, when this process holds it (public.week_snapshot):
-        # one query for the rest; else the event with its relations from the database.
+        # The row kept for the week's lists, when this process holds it (public.week_snapshot:
+        # read with the page's flags); else the event with its relations from the database.
         row = week_snapshot.held_row(self.kwargs["pk"])
         if row is not None:
-            event = selectors.public_event_from_row(row, also=also)
+            event = selectors.public_event_from_row(row)
             themes = row.themes
             partners = [(role, name) for role, name in row.partners if role != EventPartner.Role.HOST]
         else:
-            event = selectors.public_event(pk=self.kwargs["pk"], also=also)
+            event = selectors.public_event(pk=self.kwargs["pk"], also=public_selectors.event_page_flags())
             themes = [theme.name for theme in event.themes.all()]
             partners = [(partner.role, partner.display_name) for partner in event.other_partners]
         remember_current_week(self.request, event.week)
