@@ -258,8 +258,7 @@ def test_kept_rows_are_read_again_when_old_or_without_the_cache(client, week, se
     assert week_snapshot.current(week) is None
 
 
-def test_an_event_page_uses_its_kept_row_while_no_change_named_it(client, week, setting, varied_week):  # noqa: F811
-    addresses, _theme = setting
+def test_an_event_page_uses_its_kept_row_while_no_change_named_it(client, week, varied_week):  # noqa: F811
     plain, other = varied_week["plain"].pk, varied_week["online"].pk
     with time_machine.travel(NOW, tick=False):
         pages(client, [SCHEDULE])
