@@ -41,14 +41,16 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Every test starts with an empty cache: rate-limit counts and cached pages of one test
-    must not decide another's. This process's rendered fragments and week snapshots are forgotten with it."""
+    must not decide another's. This process's rendered fragments, pages and week snapshots are forgotten with it."""
     from django.core.cache import cache
 
     from core.fragments import forget_local_fragments
+    from core.public_cache import forget_local_pages
     from public import week_snapshot
 
     cache.clear()
     forget_local_fragments()
+    forget_local_pages()
     week_snapshot.forget()
 
 

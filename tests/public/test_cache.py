@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.http import http_date
 
-from core.public_cache import bump_public_version, public_version
+from core.public_cache import bump_public_version, forget_local_pages, public_version
 from events import services
 from events.models import Event
 from tests import factories
@@ -355,6 +355,40 @@ def test_pages_held_by_a_web_process_go_stale_when_the_shared_cache_loses_its_ke
     page = client.get(reverse("schedule")).content.decode()
 
     assert "重启后新增的活动" in page
+
+
+def test_another_web_process_is_served_the_page_from_the_shared_cache(
+    client, event, django_assert_num_queries
+):
+    first = client.get(reverse("api_schedule"))
+    forget_local_pages()  # as a process that never rendered it
+
+    with django_assert_num_queries(0):
+        again = client.get(reverse("api_schedule"))
+
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+
+
+def test_after_a_bump_the_stale_page_is_not_moved_out_of_the_shared_cache(client, event, monkeypatch):
+    from django.core.cache import cache
+
+    client.get(reverse("schedule"), {"day": "all"})
+    forget_local_pages()
+    bump_public_version()
+    read = []
+    real_get = cache.get
+
+    def recording_get(key, *args, **kwargs):
+        value = real_get(key, *args, **kwargs)
+        read.append(value)
+        return value
+
+    monkeypatch.setattr(cache, "get", recording_get)
+    page = client.get(reverse("schedule"), {"day": "all"})
+
+    assert page.status_code == 200 and event.subtitle in page.content.decode()
+    # Only the stored page's version was read: the old page itself stayed in the cache.
+    assert not [value for value in read if isinstance(value, dict) and "body" in value]
 
 
 def test_a_bump_reaches_pages_held_by_a_web_process(client, event, week):
