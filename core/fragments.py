@@ -40,6 +40,9 @@ FRAGMENT_TIMEOUT = 24 * 60 * 60
 
 _guard = CacheGuard(consequence="page fragments are rendered afresh")
 
+# Text, or text encoded (the event cards are kept as UTF-8: pages are put together as bytes).
+Fragment = str | bytes
+
 
 class _RecentFragments:
     """The fragments this process used last, by key, within a budget of bytes (least recently
@@ -47,15 +50,15 @@ class _RecentFragments:
 
     def __init__(self, budget_bytes: int):
         self.budget, self.size = budget_bytes, 0
-        self._items: OrderedDict[str, str] = OrderedDict()
+        self._items: OrderedDict[str, Fragment] = OrderedDict()
         self._lock = threading.Lock()
 
     @staticmethod
-    def _weight(key: str, fragment: str) -> int:
+    def _weight(key: str, fragment: Fragment) -> int:
         # The two strings as CPython holds them, and about as much again for the entry.
         return sys.getsizeof(fragment) + sys.getsizeof(key) + 100
 
-    def get_many(self, keys: Sequence[str]) -> dict[str, str]:
+    def get_many(self, keys: Sequence[str]) -> dict[str, Fragment]:
         found = {}
         with self._lock:
             items = self._items
@@ -66,7 +69,7 @@ class _RecentFragments:
                     found[key] = fragment
         return found
 
-    def set_many(self, fragments: dict[str, str]) -> None:
+    def set_many(self, fragments: dict[str, Fragment]) -> None:
         with self._lock:
             items = self._items
             for key, fragment in fragments.items():
@@ -94,8 +97,8 @@ def forget_local_fragments() -> None:
 
 
 def cached_fragments(
-    keys: Sequence[str], render: Callable[[int], str], *, timeout: int = FRAGMENT_TIMEOUT
-) -> list[str]:
+    keys: Sequence[str], render: Callable[[int], Fragment], *, timeout: int = FRAGMENT_TIMEOUT
+) -> list[Fragment]:
     """The fragment of each key, from memory, the shared cache or ``render(index)`` (then
     stored in both), in order."""
     held = _recent.get_many(keys)

@@ -94,6 +94,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 from isal import igzip, isal_zlib
 
+from . import page_splices
 from .cache_guard import CacheGuard, CacheUnavailable
 from .models import PublicVersion
 
@@ -416,10 +417,15 @@ def public_cached(
                 version, entry = _cached_entry(key, timeout)
                 request.account_menu_deferred = True
             if entry is None:
-                with _as_anonymous(request) if use_cache and signed_in else contextlib.nullcontext():
+                with (
+                    page_splices.collecting() as splices,
+                    _as_anonymous(request) if use_cache and signed_in else contextlib.nullcontext(),
+                ):
                     response = view(request, *args, **kwargs)
                     if isinstance(response, SimpleTemplateResponse):
                         response.render()  # class-based views answer lazily; the cache stores the bytes
+                if splices.pieces and not response.streaming:
+                    response.content = splices.apply(response.content)
                 if response.status_code != 200 or response.streaming:
                     return _with_cors(response, cors)
                 entry = _entry_from(response, compress=use_cache)

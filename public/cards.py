@@ -21,11 +21,12 @@ from typing import NamedTuple
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.fragments import cached_fragments
+from core.page_splices import spliced
 from events.models import Event
 
 from . import once_per_language, places, presenters
@@ -160,7 +161,8 @@ def card_labels() -> dict[str, str]:
 
 
 def rendered_cards(events: Iterable, *, show_date: bool = False, at_venue: bool = False) -> SafeString:
-    """The HTML of the events' cards, each from the cache or rendered and stored."""
+    """The HTML of the events' cards, each from the cache or rendered and stored; put in the
+    page after its template as bytes (``core.page_splices``)."""
     maker = CardMaker(show_date=show_date, at_venue=at_venue)
     made = [maker.card_and_key(event) for event in events]
     cards = [card for card, _digest in made]
@@ -171,9 +173,10 @@ def rendered_cards(events: Iterable, *, show_date: bool = False, at_venue: bool 
     prefix = hashlib.md5(
         f"{template.template.source}{sorted(labels.items())}".encode(), usedforsecurity=False
     ).hexdigest()[:12]
-    start = f"public:card:{get_language()}:{prefix}:"
+    # Kept as UTF-8: the page is put together as bytes.
+    start = f"public:card-utf8:{get_language()}:{prefix}:"
     keys = [f"{start}{card.pk}:{digest}" for card, digest in made]
     fragments = cached_fragments(
-        keys, lambda index: template.render({"card": cards[index], "labels": labels})
+        keys, lambda index: template.render({"card": cards[index], "labels": labels}).encode()
     )
-    return mark_safe("".join(fragments))  # noqa: S308 (each card was rendered by its template, escaped)
+    return spliced(b"".join(fragments))
