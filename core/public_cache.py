@@ -77,6 +77,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
+from contextvars import ContextVar
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -145,16 +146,29 @@ _DROPPED_HEADERS = {
 }
 
 
+# While a cached view renders its page: the version the page will be stored under.
+_rendering_version: ContextVar[int | None] = ContextVar("public_rendering_version", default=None)
+
+
 def public_version() -> int | None:
     """The current version, or None while the shared cache cannot be reached.
+
+    While a public page renders (``public_cached``), the version read before it began: what
+    the page shows is then of the version it is stored under, and costs no second read.
 
     A version never used before starts whenever the cache has lost it (a Redis restart keeps
     nothing) or this process saw the cache fail (a bump may have missed it meanwhile), so no
     page held from before counts.
     """
+    rendering = _rendering_version.get()
+    if rendering is not None:
+        return rendering
     try:
         version = _guard.call(cache.get, VERSION_KEY)
-        if version is None or _guard.recovered():
+        # Asked every time: a version restarted because the cache lost it is the restart the
+        # recovery needs, not one more at the next read.
+        recovered = _guard.recovered()
+        if version is None or recovered:
             version = _restart_version()
         return version
     except CacheUnavailable:
@@ -420,6 +434,7 @@ def public_cached(
                 with (
                     page_splices.collecting() as splices,
                     _as_anonymous(request) if use_cache and signed_in else contextlib.nullcontext(),
+                    _rendering(version),
                 ):
                     response = view(request, *args, **kwargs)
                     if isinstance(response, SimpleTemplateResponse):
@@ -440,6 +455,15 @@ def public_cached(
         return wrapped
 
     return decorate
+
+
+@contextlib.contextmanager
+def _rendering(version: int | None):
+    token = _rendering_version.set(version)
+    try:
+        yield
+    finally:
+        _rendering_version.reset(token)
 
 
 def _entry_from(response, *, compress: bool) -> dict:

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.conf import settings
 from django.http import HttpResponse
+from django.test import override_settings
 from django.urls import reverse
 from django.utils.http import http_date
 
@@ -389,6 +390,43 @@ def test_after_a_bump_the_stale_page_is_not_moved_out_of_the_shared_cache(client
     assert page.status_code == 200 and event.subtitle in page.content.decode()
     # Only the stored page's version was read: the old page itself stayed in the cache.
     assert not [value for value in read if isinstance(value, dict) and "body" in value]
+
+
+def test_a_render_reads_the_public_version_once(client, event, monkeypatch):
+    """The event page and the week's kept rows it is drawn from are of the version the page
+    is stored under: read once, before the page is looked up."""
+    from django.core.cache import cache
+
+    from core.public_cache import VERSION_KEY
+
+    client.get(reverse("schedule"))  # this process now holds the week's rows
+    bump_public_version(events=[])
+    read = []
+    real_get = cache.get
+
+    def recording_get(key, *args, **kwargs):
+        read.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", recording_get)
+    page = client.get(reverse("event_detail", args=[event.pk]))
+
+    assert page.status_code == 200 and event.subtitle in page.content.decode()
+    assert read.count(VERSION_KEY) == 1
+
+
+def test_after_an_outage_a_version_the_cache_lost_is_started_again_once():
+    from django.core.cache import cache
+
+    from tests.public.test_schedule_fragments import REDIS_DOWN
+
+    with override_settings(CACHES=REDIS_DOWN, CACHE_RETRY_SECONDS=0):
+        assert public_version() is None
+    cache.clear()  # the cache answers again without the version (a restarted Redis keeps nothing)
+
+    first = public_version()
+
+    assert first is not None and public_version() == first
 
 
 def test_a_bump_reaches_pages_held_by_a_web_process(client, event, week):
