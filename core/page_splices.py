@@ -24,8 +24,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 # Unguessable, so no text on a page (an event's description, a search word) can pass for a
 # marker and be replaced.
-_TOKEN = secrets.token_hex(8).encode()
-_MARKER = re.compile(rb"<!--splice:" + _TOKEN + rb":(\d+)-->")
+_TOKEN = secrets.token_hex(8)
+_MARKER_START = f"<!--splice:{_TOKEN}:"
+_MARKER = re.compile(re.escape(_MARKER_START).encode() + rb"(\d+)-->")
 
 _collecting: ContextVar[Splices | None] = ContextVar("page_splices", default=None)
 
@@ -38,7 +39,7 @@ class Splices:
 
     def marker(self, piece: bytes) -> str:
         self.pieces.append(piece)
-        return f"<!--splice:{_TOKEN.decode()}:{len(self.pieces) - 1}-->"
+        return f"{_MARKER_START}{len(self.pieces) - 1}-->"
 
     def apply(self, content: bytes) -> bytes:
         """``content`` with each marker replaced by its piece."""

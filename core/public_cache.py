@@ -358,6 +358,11 @@ class _LocalEntries:
             while self.size > self.max_bytes and self.entries:
                 self._drop(next(iter(self.entries)))
 
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
     def _drop(self, key: str) -> None:
         entry = self.entries.pop(key, None)
         if entry is not None:
@@ -373,9 +378,7 @@ _local = _LocalEntries(max_bytes=LOCAL_MAX_BYTES)
 
 def forget_local_pages() -> None:
     """Drop the pages this process keeps beside the shared cache (a process that starts)."""
-    with _local.lock:
-        _local.entries.clear()
-        _local.size = 0
+    _local.clear()
 
 
 def _cached_entry(key: str, timeout: int) -> tuple[int | None, dict | None]:
