@@ -13,12 +13,15 @@ keep no per-event piece, so their three cases differ only by the cache's state):
 
 - **cache cleared**: the shared cache and this process's kept cards and week rows emptied
   before each request (no page, no event card, no row);
-- **cards kept**: the public version bumped naming nothing before each request (what a venue,
-  unit, theme or week change does): the page and the week's rows (``public.week_snapshot``)
-  read again, the event cards from the previous render still in the cache;
+- **cards kept**: the public version bumped naming nothing before each request (what a week's
+  change or a plan's import does, and what a process does with rows a minute old): the page
+  and the week's rows (``public.week_snapshot``) read again, the event cards from the previous
+  render still in the cache;
 - **one event changed**: an event's subtitle changed and the version bumped naming it (as the
   event services do), so the page is rendered again from the kept rows with that one row read
   again and its card new;
+- **a venue renamed**: the venue of that event renamed and the version bumped naming the events
+  at it and its sub-venues (as the venue's admin does): those rows read again, their cards new;
 - **rows kept**: the version bumped naming no event (as the hall's and contests' services
   do): the page rendered again from the kept rows and cards.
 
@@ -55,7 +58,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuangchuang.test_settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("LOG_LEVEL", "ERROR")
 
-SCENARIOS = ("cache cleared", "cards kept", "one event changed", "rows kept")
+SCENARIOS = ("cache cleared", "cards kept", "one event changed", "a venue renamed", "rows kept")
 
 
 def generate(events: int) -> dict:
@@ -97,6 +100,13 @@ def prepare(scenario: str, event_id: int, turn: int) -> None:
     elif scenario == "one event changed":
         Event.objects.filter(pk=event_id).update(subtitle=f"压测变更活动（第{turn}次）")
         bump_public_version(events=[event_id])
+    elif scenario == "a venue renamed":
+        from venues.models import Venue
+        from venues.selectors import events_at
+
+        venue_id = Event.objects.get(pk=event_id).venue_id
+        Venue.objects.filter(pk=venue_id).update(name=f"压测更名会场（第{turn}次）")
+        bump_public_version(events=events_at([venue_id]))
     elif scenario == "rows kept":
         bump_public_version(events=NO_EVENT)
     else:

@@ -12,32 +12,34 @@ class BumpsPublicCache:
     """For ModelAdmins of what public pages show: a save or delete bumps the public version
     once the admin's transaction commits, so cached public pages do not outlive the change.
 
-    ``bump_names``: what the bump names (``bump_public_version(events=...)``): by default
-    nothing (anything the schedule shows may have changed); ``OBJECTS``: the admin's objects
-    are events, named; ``NO_EVENT``: its objects show in no event's row (the hall, contests,
-    sub-venue sources)."""
+    The bump names the events whose public rows the change may have changed
+    (``bump_public_version(events=...)``), so a process keeping the week's rows re-reads those
+    only: ``events_named`` says which, asked after a save and before a delete (the rows that
+    lead to them may go with the object). By ``bump_names``: nothing (anything the schedule
+    shows may have changed: all rows are read again); ``OBJECTS``: the admin's objects are
+    events, named; ``NO_EVENT``: its objects show in no event's row (the hall, contests,
+    sub-venue sources). An admin whose objects show in some events' rows (a venue, a unit, a
+    theme) names those by overriding ``events_named``."""
 
     OBJECTS = "objects"
     bump_names: str | tuple[int, ...] | None = None
 
-    def _bump(self, ids) -> None:
-        bump_public_version_after_commit(
-            events=list(ids) if self.bump_names == self.OBJECTS else self.bump_names
-        )
+    def events_named(self, ids: list) -> list[int] | tuple[int, ...] | None:
+        return list(ids) if self.bump_names == self.OBJECTS else self.bump_names
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        self._bump([obj.pk])
+        bump_public_version_after_commit(events=self.events_named([obj.pk]))
 
     def delete_model(self, request, obj):
-        pk = obj.pk  # deleting sets it to None
+        named = self.events_named([obj.pk])
         super().delete_model(request, obj)
-        self._bump([pk])
+        bump_public_version_after_commit(events=named)
 
     def delete_queryset(self, request, queryset):
-        ids = list(queryset.values_list("pk", flat=True))
+        named = self.events_named(list(queryset.values_list("pk", flat=True)))
         super().delete_queryset(request, queryset)
-        self._bump(ids)
+        bump_public_version_after_commit(events=named)
 
 
 class OutboxAttachmentInline(admin.TabularInline):

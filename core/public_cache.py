@@ -182,8 +182,9 @@ def bump_public_version(*, events: Iterable[int] | None = None) -> int | None:
     hosts, partners, themes, public media, relay), when nothing else the schedule and the
     feeds show did; an empty list when none of them did (a hall or contest page changed).
     Recorded beside the new version, so a process holding the week's rows re-reads only
-    those (``public.week_snapshot``). Leave it out when anything else may have changed (a
-    venue, a unit, a theme, the week, many events at once): the rows are then read afresh.
+    those (``public.week_snapshot``; a venue's, a unit's or a theme's admin names the events
+    that show it). Leave it out when anything else may have changed (the week, a plan
+    imported, many events at once): the rows are then read afresh.
     A wrong name cannot be made right later, a missing one costs only speed.
 
     The bump is counted in the database first, so an outage of the cache cannot lose it:

@@ -24,6 +24,7 @@ from .models import (
     User,
     Week,
 )
+from .selectors.public import events_of_units, events_tagged
 
 # Web addresses typed without a scheme are taken as https (Django 6's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -148,6 +149,9 @@ class ThemeAdmin(BumpsPublicCache, admin.ModelAdmin):
     list_editable = ["order"]
     search_fields = ["name"]
 
+    def events_named(self, ids: list) -> list[int]:
+        return events_tagged(ids)
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership
@@ -163,6 +167,9 @@ class OrganizerAdmin(BumpsPublicCache, admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "contact_name", "contact_phone"]
     inlines = [MembershipInline]
+
+    def events_named(self, ids: list) -> list[int]:
+        return events_of_units(ids)
 
 
 @admin.register(Membership)

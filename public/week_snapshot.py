@@ -6,10 +6,11 @@ took a schedule page ten queries and about half its time, on every page after an
 Now a process reads them once (``WeekSnapshot.read``: five queries) and labels them with the
 public version read before them, as the page cache labels pages. At a later version it asks
 the cache which events the bumps since then named (``core.public_cache.changed_events_between``)
-and re-reads only those (four queries), keeping every other row as it was; a bump that named
-nothing known (a venue, a unit, a theme or the week changed, or the record expired) makes it
-read everything again. So does a snapshot older than ``MAX_AGE``: a change that skipped its
-bump (a script writing to the database) is then stale no longer than a cached page would be.
+and re-reads only those and the venues (five queries), keeping every other row as it was. A
+venue's, a unit's or a theme's change in the admin names the events that show it. A bump that
+named nothing (the week changed, a plan was imported, or the record expired) makes it read
+everything again. So does a snapshot older than ``MAX_AGE``: a change that skipped its bump (a
+script writing to the database) is then stale no longer than a cached page would be.
 
 What the clock decides (直播中, 进行中, 回放 now) is marked on the rows per request, never kept
 (a request in another thread of the development server may mark them a moment later; its
@@ -84,24 +85,30 @@ class WeekSnapshot:
 
     def patched(self, changed: set[int], *, version: int) -> WeekSnapshot:
         """This snapshot at ``version``, the ``changed`` events read again (gone from it when
-        no longer public); itself, relabelled, when none changed."""
+        no longer public); itself, relabelled, when none changed. The venues are read again
+        too (one small query): a venue's change names the events at it, whose new rows take
+        the venue as it is now."""
         if not changed:
             self.version = version
             return self
+        venues = list(venues_in_order())
         fresh = _read_rows(
-            Event.objects.public_of(self.week).filter(pk__in=changed), week=self.week, venues=self.venues
+            Event.objects.public_of(self.week).filter(pk__in=changed), week=self.week, venues=venues
         )
         rows = sorted(
             [row for row in self.rows if row.pk not in changed] + fresh,
             key=lambda row: (row.starts_at, row.pk),
         )
-        snapshot = WeekSnapshot(self.week, version, self.read_at, rows, self.venues)
+        snapshot = WeekSnapshot(self.week, version, self.read_at, rows, venues)
         replaced = [row for row in self.rows if row.pk in changed]
-        if "facets" in self.__dict__ and Counter(map(_facet_key, replaced)) == Counter(
-            map(_facet_key, fresh)
+        if (
+            "facets" in self.__dict__
+            and list(map(_venue_fields, venues)) == list(map(_venue_fields, self.venues))
+            and Counter(map(_facet_key, replaced)) == Counter(map(_facet_key, fresh))
         ):
             # The changed events run on the same days at the same places with the same themes
-            # (a new title, a cancellation): the days and choices stay as they were.
+            # (a new title, a cancellation), and the venues read as before: the days and
+            # choices stay as they were.
             snapshot.facets = self.facets
         return snapshot
 

@@ -5,6 +5,7 @@ from core.admin import BumpsPublicCache
 from core.forms import SingleLineFieldsMixin
 
 from .models import Venue
+from .selectors import events_at
 
 
 class VenueAdminForm(SingleLineFieldsMixin, forms.ModelForm):
@@ -23,3 +24,6 @@ class VenueAdmin(BumpsPublicCache, admin.ModelAdmin):
     search_fields = ["name", "district", "address"]
     list_editable = ["order"]
     autocomplete_fields = ["parent"]
+
+    def events_named(self, ids: list) -> list[int]:
+        return events_at(ids)

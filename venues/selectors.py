@@ -1,4 +1,4 @@
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from .models import Venue
@@ -34,3 +34,11 @@ def venue_tree() -> list[tuple[Venue, list[Venue]]]:
 
 def public_venue(*, pk: int) -> Venue:
     return get_object_or_404(Venue.objects.select_related("parent").prefetch_related("sub_venues"), pk=pk)
+
+
+def events_at(venue_ids: list[int]) -> list[int]:
+    """The ids of the events at these venues or at their sub-venues: what a change of the
+    venues may show in (an event's place line, the schedule's venue filter). Read through the
+    venues' reverse relation: events sit above venues."""
+    venues = Venue.objects.filter(Q(pk__in=venue_ids) | Q(parent__in=venue_ids))
+    return [pk for pk in venues.values_list("events", flat=True).distinct() if pk is not None]

@@ -530,6 +530,19 @@ def venue_events(*, week: Week, venue: Venue) -> list[EventRow]:
     )
 
 
+def events_of_units(unit_ids: list[int]) -> list[int]:
+    """The ids of the events whose public rows print these units (as the lead host or a
+    partner): what a change of the units may show in."""
+    events = Event.objects.filter(Q(host__in=unit_ids) | Q(partners__organizer__in=unit_ids))
+    return list(events.values_list("pk", flat=True).distinct())
+
+
+def events_tagged(theme_ids: list[int]) -> list[int]:
+    """The ids of the events tagged with these themes: what a change of the themes may show in
+    (an event's page, the schedule's theme filter)."""
+    return list(Event.objects.filter(themes__in=theme_ids).values_list("pk", flat=True).distinct())
+
+
 # --- Weeks and the archive ---------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from core.public_cache import changed_events_between, public_version
-from events.models import Event, Organizer, Theme, Week
+from events.models import Event, EventPartner, Organizer, Theme, Week
 from tests import factories
 from venues.models import Venue
 
@@ -80,10 +80,51 @@ def test_every_public_models_admin_bumps_the_version_on_save_and_delete(
         model_admin.delete_queryset(request, model.objects.filter(pk=obj.pk))
 
     assert (saved, public_version()) == (before + 1, before + 2)
-    # An event's admin names it, so processes keeping the week's rows re-read that one only;
-    # the others name nothing (anything the schedule shows may have changed).
-    named = {pk} if model is Event else None
+    # An event's admin names it, so processes keeping the week's rows re-read that one only; a
+    # venue's, a unit's or a theme's names the events that show it (none here); a week's names
+    # nothing (anything the schedule shows may have changed).
+    named = {Event: {pk}, Week: None}.get(model, set())
     assert changed_events_between(before, saved) == changed_events_between(saved, saved + 1) == named
+
+
+def test_the_admins_of_venues_units_and_themes_name_the_events_that_show_them(
+    rf, staff, week, django_capture_on_commit_callbacks
+):
+    main_venue = factories.venue(kind="main")
+    sub_venue = factories.venue(kind="sub", parent=main_venue)
+    at_main, at_sub = (
+        factories.event(week=week, venue=main_venue),
+        factories.event(week=week, venue=sub_venue),
+    )
+    unit = factories.organizer()
+    hosted, partnered = factories.event(week=week, host=unit), factories.event(week=week)
+    EventPartner.objects.create(
+        event=partnered, role=EventPartner.Role.HOST, organizer=unit, order=1, may_report=True
+    )
+    theme = factories.theme()
+    tagged = factories.event(week=week)
+    tagged.themes.add(theme)
+    factories.event(week=week)  # shows none of them
+    request = rf.post("/")
+    request.user = staff
+
+    def named(model, obj, *, delete=False) -> set[int] | None:
+        model_admin = admin.site._registry[model]
+        before = public_version()
+        with django_capture_on_commit_callbacks(execute=True):
+            if delete:
+                model_admin.delete_model(request, obj)
+            else:
+                model_admin.save_model(request, obj, form=None, change=True)
+        return changed_events_between(before, public_version())
+
+    # A main venue's name is in its sub-venues' rows' filter choices too.
+    assert named(Venue, main_venue) == {at_main.pk, at_sub.pk}
+    assert named(Venue, sub_venue) == {at_sub.pk}
+    assert named(Organizer, unit) == {hosted.pk, partnered.pk}
+    assert named(Theme, theme) == {tagged.pk}
+    # Asked before the delete: the theme's tags go with it.
+    assert named(Theme, theme, delete=True) == {tagged.pk}
 
 
 def test_a_persons_new_phone_in_the_admin_refreshes_the_office_boards(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 import time_machine
+from django.contrib import admin
 from django.test import override_settings
 from django.urls import reverse
 
@@ -111,6 +112,25 @@ def setting(week, main_venue, sub_venue, varied_week):  # noqa: F811 (the fixtur
     return urls(week, main_venue, sub_venue, theme) + event_pages, theme
 
 
+@pytest.fixture
+def staff_in_admin(rf, db):
+    """Saves and deletes through the admin's classes, as the admin's views do."""
+
+    class Admin:
+        request = rf.post("/")
+        request.user = factories.superuser()
+
+        def save(self, obj, **fields):
+            for name, value in fields.items():
+                setattr(obj, name, value)
+            admin.site._registry[type(obj)].save_model(self.request, obj, form=None, change=True)
+
+        def delete(self, obj):
+            admin.site._registry[type(obj)].delete_model(self.request, obj)
+
+    return Admin()
+
+
 def held(week) -> week_snapshot.WeekSnapshot:
     return week_snapshot._held[week.pk]
 
@@ -118,13 +138,17 @@ def held(week) -> week_snapshot.WeekSnapshot:
 def test_each_kind_of_change_patches_the_kept_rows_into_the_pages_the_database_gives(
     client,
     week,
+    main_venue,
     sub_venue,
     varied_week,  # noqa: F811 (the fixture imported above)
     setting,
     office_user,
+    staff_in_admin,
     django_capture_on_commit_callbacks,
 ):
     addresses, theme = setting
+    dropped_theme = factories.theme(name="将删除的主题")
+    varied_week["online"].themes.add(dropped_theme)
     co_host = factories.organizer(name="昆山市人社局")
     # A venue and a theme no public event uses yet: the filter's choices change with the rows.
     new_venue = factories.venue(name="昆山市人才大厦", kind="permanent")
@@ -170,6 +194,17 @@ def test_each_kind_of_change_patches_the_kept_rows_into_the_pages_the_database_g
         event_save(event=event, by=office_user)
 
     changes = {
+        # The admin's changes of what events' rows show name those events.
+        "main venue renamed in the admin": lambda: staff_in_admin.save(main_venue, name="昆山市创新中心"),
+        "co-host unit renamed in the admin": lambda: staff_in_admin.save(
+            EventPartner.objects.get(event=varied_week["plain"], role=EventPartner.Role.HOST).organizer,
+            name="昆山市科学技术局",
+        ),
+        "lead host renamed in the admin": lambda: staff_in_admin.save(
+            varied_week["recorded"].host, name="昆山市文体广旅局"
+        ),
+        "theme renamed in the admin": lambda: staff_in_admin.save(theme, name="科技金融与投资"),
+        "theme deleted in the admin": lambda: staff_in_admin.delete(dropped_theme),
         "cover replaced": replace_the_cover,
         "themes and co-hosts edited": edit_partners_and_themes,
         "time and venue changed": accept_a_new_time_and_venue,
@@ -193,6 +228,9 @@ def test_each_kind_of_change_patches_the_kept_rows_into_the_pages_the_database_g
             before = patched
     html = before[f"{SCHEDULE}?day=all"].decode()
     assert "待审核的洽谈会" in html and "昆山市人社局" in html
+    assert "昆山市创新中心" in html and "昆山市科学技术局" in html and "昆山市文体广旅局" in html
+    # The filter's choices follow the renamed venue and the deleted theme.
+    assert f'<option value="{main_venue.pk}">昆山市创新中心</option>' in html and "将删除的主题" not in html
     assert f'<option value="{new_venue.pk}"' in html and f'<option value="{new_theme.pk}"' in html
     assert f'href="/events/{varied_week["plain"].pk}/#recording"' in html
     page = before[reverse("event_detail", args=[varied_week["plain"].pk])].decode()
@@ -200,7 +238,7 @@ def test_each_kind_of_change_patches_the_kept_rows_into_the_pages_the_database_g
         "<dt>承办单位</dt><dd>昆山市承办单位</dd>" in page
         and "<dt>协办单位</dt><dd>昆山市协办局</dd>" in page
     )
-    assert '<span class="badge badge-theme">科技金融</span>' in page
+    assert '<span class="badge badge-theme">科技金融与投资</span>' in page
     assert f'src="/events/{varied_week["plain"].pk}/cover/"' in page
 
 
@@ -209,7 +247,7 @@ def test_a_change_that_names_no_event_reads_everything_again(client, week, main_
     with time_machine.travel(NOW, tick=False):
         pages(client, addresses)
         kept = held(week)
-        # A venue renamed in the admin: its bump names no event (the admin's bumps never do).
+        # A venue renamed and a bump that names nothing (as a plan's import bumps).
         main_venue.name = "昆山市创新中心"
         main_venue.save()
         bump_public_version()
