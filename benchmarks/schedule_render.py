@@ -104,8 +104,11 @@ def prepare(scenario: str, event_id: int, turn: int) -> None:
         from venues.models import Venue
         from venues.selectors import events_at
 
-        venue_id = Event.objects.get(pk=event_id).venue_id
-        Venue.objects.filter(pk=venue_id).update(name=f"压测更名会场（第{turn}次）")
+        venue = Event.objects.select_related("venue").get(pk=event_id).venue
+        # The generated name (its tag is how --reset finds it) and the turn.
+        name = venue.name.split("（更名")[0]
+        Venue.objects.filter(pk=venue.pk).update(name=f"{name}（更名{turn}）")
+        venue_id = venue.pk
         bump_public_version(events=events_at([venue_id]))
     elif scenario == "rows kept":
         bump_public_version(events=NO_EVENT)

@@ -91,6 +91,16 @@ TEMPLATES = [
             ],
         },
     },
+    # The few templates rendered a thousand times per page (public.cards: an event's card),
+    # which only place strings made and translated beforehand. Asked for by name
+    # (``engines["jinja2"]``); every other template is the Django template language's.
+    {
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"keep_trailing_newline": True},
+    },
 ]
 
 # --- Database -------------------------------------------------------------------------
