@@ -73,7 +73,11 @@ class WeekSnapshot:
             same_venue = _SameVenue()
             for index, row in enumerate(rows):
                 old = before.get(row.pk)
-                if old is not None and _content(old) == _content(row) and same_venue(old.venue, row.venue):
+                if (
+                    old is not None
+                    and kept(old, ("content",), lambda old=old: _content(old)) == _content(row)
+                    and same_venue(old.venue, row.venue)
+                ):
                     rows[index] = old
         return cls(
             week=week,
