@@ -10,10 +10,7 @@ and re-reads only those and the venues (five queries), keeping every other row a
 venue's, a unit's or a theme's change in the admin names the events that show it. A bump that
 named nothing (the week changed, a plan was imported, or the record expired) makes it read
 everything again. So does a snapshot older than ``MAX_AGE``: a change that skipped its bump (a
-script writing to the database) is then stale no longer than a cached page would be. Only a
-page of every event (all days, a search, the feeds, a venue's page) reads the whole week; a
-page of a few (a day's tab, the home page) patches the rows it finds but reads its own events
-from the database when the rows would have to be read again (``current(whole=False)``).
+script writing to the database) is then stale no longer than a cached page would be.
 
 What the clock decides (直播中, 进行中, 回放 now) is marked on the rows per request, never kept
 (a request in another thread of the development server may mark them a moment later; its
@@ -278,15 +275,10 @@ _lock = threading.Lock()
 _week_fields = operator.attrgetter("time_zone", "starts_on", "ends_on", "unified_title", "is_published")
 
 
-def current(week: Week, *, whole: bool = True) -> WeekSnapshot | None:
+def current(week: Week) -> WeekSnapshot | None:
     """The week's snapshot at the current public version (read or patched as needed), or
     None while the shared cache is away (there is no version to label it with) or
-    ``settings.PUBLIC_WEEK_SNAPSHOT`` is off.
-
-    ``whole=False``: for a page of a few of the week's events (a day's tab, the home page),
-    which takes the rows when they are held and can be patched, but reads its own few events
-    from the database rather than the whole week (None) when they must be read again (none
-    held, a bump that named nothing, rows a minute old). A page of every event reads them."""
+    ``settings.PUBLIC_WEEK_SNAPSHOT`` is off."""
     version = _version()
     if version is None:
         return None
@@ -296,8 +288,6 @@ def current(week: Week, *, whole: bool = True) -> WeekSnapshot | None:
             held = None
         snapshot = None if held is None else _brought_up_to(held, version)
         if snapshot is None:
-            if not whole:
-                return None
             snapshot = WeekSnapshot.read(week, version=version, earlier=held)
             # Another week's rows nobody asked for in a minute (the week that was current)
             # would otherwise stay in this process for good.

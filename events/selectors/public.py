@@ -106,12 +106,6 @@ class ScheduleFilters:
                 filters.all_days = default_day is None
         return filters
 
-    @staticmethod
-    def lists_every_day(params) -> bool:
-        """Whether the schedule ``params`` ask for lists every day's events: all days, or a
-        search (it looks through the whole week, whatever tab was open)."""
-        return params.get("day") == "all" or bool(params.get("q", "").split())
-
     @property
     def is_filtered(self) -> bool:
         return bool(self.venue or self.no_venue or self.form or self.theme or self.q)

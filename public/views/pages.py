@@ -101,9 +101,8 @@ class HomeView(PublicPageView):
             today = week.today()
             now = timezone.now()
             # The week's rows kept at this public version (public.week_snapshot), as on the
-            # schedule; while the shared cache is away, or when the rows would have to be read
-            # again, the database (today's and the next few events only).
-            snapshot = week_snapshot.current(week, whole=False)
+            # schedule; while the shared cache is away, the database.
+            snapshot = week_snapshot.current(week)
             venues = snapshot.venues if snapshot else list(venues_in_order())
             if snapshot:
                 today_events = snapshot.schedule(selectors.ScheduleFilters(day=today))
@@ -157,11 +156,8 @@ class ScheduleView(PublicPageView):
 
     def schedule_context(self, week) -> dict:
         # The week's rows kept at this public version (public.week_snapshot); while the shared
-        # cache is away, the database. A day's tab reads its day's events from the database
-        # rather than the whole week's when the kept rows would have to be read again.
-        snapshot = week_snapshot.current(
-            week, whole=selectors.ScheduleFilters.lists_every_day(self.request.GET)
-        )
+        # cache is away, the database.
+        snapshot = week_snapshot.current(week)
         event_days, choices = snapshot.facets if snapshot else selectors.schedule_facets(week=week)
         today = week.today()
         default_day = today if today in event_days else (event_days[0] if event_days else week.starts_on)

@@ -25,7 +25,6 @@ from submissions.services.review import media_set_public
 from tests import factories
 from tests.exhibits import factories as exhibit_factories
 from tests.public.test_schedule_fragments import (  # noqa: F401 (varied_week: the fixture)
-    ALL_DAYS,
     DAY1,
     DAY2,
     DAY3,
@@ -284,11 +283,11 @@ def test_a_hall_change_keeps_the_rows_and_the_clock_moves_the_states(client, wee
 def test_kept_rows_are_read_again_when_old_or_without_the_cache(client, week, setting, settings):
     addresses, _theme = setting
     with time_machine.travel(NOW, tick=False):
-        pages(client, [ALL_DAYS])
+        pages(client, addresses[:1])
         kept = held(week)
         kept.read_at -= week_snapshot.MAX_AGE + 1  # read a minute ago (a monotonic clock)
         bump_public_version(events=NO_EVENT)
-        pages(client, [ALL_DAYS])
+        pages(client, addresses[:1])
         assert held(week) is not kept and held(week).read_at > kept.read_at
     # Without the shared cache there is no version to label rows with: the database serves.
     with override_settings(CACHES=REDIS_DOWN, CACHE_RETRY_SECONDS=0):
@@ -300,7 +299,7 @@ def test_kept_rows_are_read_again_when_old_or_without_the_cache(client, week, se
 def test_an_event_page_uses_its_kept_row_while_no_change_named_it(client, week, varied_week):  # noqa: F811
     plain, other = varied_week["plain"].pk, varied_week["online"].pk
     with time_machine.travel(NOW, tick=False):
-        pages(client, [ALL_DAYS])
+        pages(client, [SCHEDULE])
         kept = held(week)
         bump_public_version(events=NO_EVENT)
         bump_public_version(events=[other])
@@ -314,53 +313,15 @@ def test_an_event_page_uses_its_kept_row_while_no_change_named_it(client, week, 
         assert week_snapshot.held_row(plain) is None  # its own: the database, until a list patches
         pages(client, [SCHEDULE])
         assert week_snapshot.held_row(plain) is held(week).by_pk[plain] is not kept.by_pk[plain]
-        # A bump that names nothing: the rows must all be read again, which a page of every
-        # day does (not a day's tab); until then an event's page reads its event from the
-        # database and does not ask again.
+        # A venue renamed: the rows must all be read again, which a list page does; until then
+        # an event's page reads its event from the database and does not ask again.
         kept = held(week)
         bump_public_version()
         assert week_snapshot.held_row(plain) is None and kept.outdated
         bump_public_version(events=NO_EVENT)
         assert week_snapshot.held_row(plain) is None
         pages(client, [SCHEDULE])
-        assert held(week) is kept
-        pages(client, [ALL_DAYS])
         assert held(week) is not kept and week_snapshot.held_row(plain) is held(week).by_pk[plain]
-
-
-def test_a_days_tab_and_the_home_page_read_their_events_not_the_whole_week(
-    client,
-    week,
-    varied_week,  # noqa: F811 (the fixture imported above)
-    setting,
-    django_assert_num_queries,
-):
-    """When the kept rows would have to be read again (none held, a bump that named nothing,
-    rows a minute old), a page of a few events reads those from the database; the pages of
-    every day read the week's rows, which the few-event pages then patch."""
-    addresses, _theme = setting
-    narrow = [reverse("home"), SCHEDULE, f"{SCHEDULE}?day={DAY3.isoformat()}&venue=none"]
-    with time_machine.travel(NOW, tick=False):
-        # None held: nothing is read for them, and they are the database's pages.
-        assert pages(client, narrow) == from_database(client, narrow)
-        assert week.pk not in week_snapshot._held
-        pages(client, [ALL_DAYS])
-        kept = held(week)
-        bump_public_version()
-        # As without kept rows: the days and filter choices, the day's events with their
-        # co-hosts and recordings, the sub-venues' relays (not the week's five queries and more).
-        with django_assert_num_queries(8):
-            today = pages(client, [SCHEDULE])
-        assert today == from_database(client, [SCHEDULE])
-        assert held(week) is kept and kept.outdated
-        # A search looks through every day: it reads them.
-        pages(client, [f"{SCHEDULE}?q=论坛"])
-        assert held(week) is not kept
-        # A named change: the day's tab patches the rows it finds held.
-        patched = held(week)
-        bump_public_version(events=[varied_week["plain"].pk])
-        pages(client, [SCHEDULE])
-        assert held(week) is not patched and held(week).read_at == patched.read_at
 
 
 def test_a_week_no_longer_asked_for_is_dropped_when_another_is_read(week):
