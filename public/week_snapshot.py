@@ -322,9 +322,13 @@ def _version() -> int | None:
 
 def _brought_up_to(held: WeekSnapshot, version: int) -> WeekSnapshot | None:
     """``held`` at ``version``, patched with the events the bumps since named; None when it
-    must be read again."""
+    must be read again, or when they named half its rows or more (the main venue renamed names
+    nearly every event): reading a few thousand events by id costs more than a whole read,
+    which keeps the rows that read as before with their cards and feed pieces."""
     changed = _changes_since(held, version)
-    return None if changed is None else held.patched(changed, version=version)
+    if changed is None or len(changed) * 2 >= max(len(held.rows), 2):
+        return None
+    return held.patched(changed, version=version)
 
 
 def _changes_since(held: WeekSnapshot, version: int) -> set[int] | None:

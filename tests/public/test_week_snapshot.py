@@ -25,6 +25,7 @@ from submissions.services.review import media_set_public
 from tests import factories
 from tests.exhibits import factories as exhibit_factories
 from tests.public.test_schedule_fragments import (  # noqa: F401 (varied_week: the fixture)
+    ALL_DAYS,
     DAY1,
     DAY2,
     DAY3,
@@ -195,7 +196,7 @@ def test_each_kind_of_change_patches_the_kept_rows_into_the_pages_the_database_g
 
     changes = {
         # The admin's changes of what events' rows show name those events.
-        "main venue renamed in the admin": lambda: staff_in_admin.save(main_venue, name="昆山市创新中心"),
+        "sub-venue renamed in the admin": lambda: staff_in_admin.save(sub_venue, name="昆山开发区分会场"),
         "co-host unit renamed in the admin": lambda: staff_in_admin.save(
             EventPartner.objects.get(event=varied_week["plain"], role=EventPartner.Role.HOST).organizer,
             name="昆山市科学技术局",
@@ -228,9 +229,9 @@ def test_each_kind_of_change_patches_the_kept_rows_into_the_pages_the_database_g
             before = patched
     html = before[f"{SCHEDULE}?day=all"].decode()
     assert "待审核的洽谈会" in html and "昆山市人社局" in html
-    assert "昆山市创新中心" in html and "昆山市科学技术局" in html and "昆山市文体广旅局" in html
+    assert "昆山开发区分会场" in html and "昆山市科学技术局" in html and "昆山市文体广旅局" in html
     # The filter's choices follow the renamed venue and the deleted theme.
-    assert f'<option value="{main_venue.pk}">昆山市创新中心</option>' in html and "将删除的主题" not in html
+    assert f'<option value="{sub_venue.pk}">昆山开发区分会场</option>' in html and "将删除的主题" not in html
     assert f'<option value="{new_venue.pk}"' in html and f'<option value="{new_theme.pk}"' in html
     assert f'href="/events/{varied_week["plain"].pk}/#recording"' in html
     page = before[reverse("event_detail", args=[varied_week["plain"].pk])].decode()
@@ -260,6 +261,34 @@ def test_a_change_that_names_no_event_reads_everything_again(client, week, main_
         at_venue = {row.pk for row in kept.rows if row.venue_id == main_venue.pk}
         assert at_venue and reused == set(before) - at_venue
         assert "昆山市创新中心" in renamed[f"{SCHEDULE}?day=all"].decode()
+        assert renamed == from_database(client, addresses)
+
+
+def test_a_change_naming_half_the_rows_or_more_reads_them_all_keeping_what_reads_the_same(
+    client,
+    week,
+    main_venue,
+    varied_week,  # noqa: F811 (the fixture imported above)
+    setting,
+    staff_in_admin,
+    django_capture_on_commit_callbacks,
+):
+    """The main venue renamed names the events at it and at its sub-venues: most of the week.
+    Reading those by id would cost more than reading the week; the rows that read as before
+    (those at a sub-venue or at no venue) are kept with their cards."""
+    addresses, _theme = setting
+    with time_machine.travel(NOW, tick=False):
+        pages(client, addresses)
+        kept = held(week)
+        with django_capture_on_commit_callbacks(execute=True):
+            staff_in_admin.save(main_venue, name="昆山市创新中心")
+        renamed = pages(client, addresses)
+        assert held(week).read_at != kept.read_at
+        before = {row.pk: row for row in kept.rows}
+        reused = {row.pk for row in held(week).rows if row is before[row.pk]}
+        at_main = {row.pk for row in kept.rows if row.venue_id == main_venue.pk}
+        assert 2 * len(at_main) >= len(kept.rows) and reused == set(before) - at_main
+        assert f'<option value="{main_venue.pk}">昆山市创新中心</option>' in renamed[ALL_DAYS].decode()
         assert renamed == from_database(client, addresses)
 
 
