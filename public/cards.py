@@ -16,10 +16,11 @@ key; the others come from the cache. Works on ``Event`` instances and on the sch
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from django.template import engines
+from django.template.backends.jinja2 import Template as Jinja2Template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -147,19 +148,60 @@ class CardMaker:
         return line
 
 
-def card_labels() -> dict[str, str]:
-    """The words every card says, translated once per list."""
-    return {
-        "to": _("至"),
-        "cancelled": _("已取消"),
-        "changed": _("有变更"),
-        "ongoing": _("进行中"),
-        "live": _("直播中"),
-        "replay": _("回放"),
-        "place": _("地点"),
-        "colon": _("："),
-        "host": _("主办"),
-    }
+class CardLabels(NamedTuple):
+    """The words every card says, translated once per list. (Fields, not a dict's keys:
+    Jinja2 looks up ``labels.items`` as the dict's method before its key.)"""
+
+    to: str
+    cancelled: str
+    changed: str
+    ongoing: str
+    live: str
+    replay: str
+    place: str
+    colon: str
+    host: str
+
+
+def card_labels() -> CardLabels:
+    return CardLabels(
+        to=_("至"),
+        cancelled=_("已取消"),
+        changed=_("有变更"),
+        ongoing=_("进行中"),
+        live=_("直播中"),
+        replay=_("回放"),
+        place=_("地点"),
+        colon=_("："),
+        host=_("主办"),
+    )
+
+
+class _CompiledCard(NamedTuple):
+    template: Jinja2Template
+    source_digest: str
+    uptodate: Callable[[], bool]
+
+
+_compiled_card: _CompiledCard | None = None
+
+
+def card_template() -> tuple[Jinja2Template, str]:
+    """The card's template and a digest of the very source it was compiled from (the cards'
+    keys then name the markup this process renders, even while a deploy replaces the file
+    under running processes); compiled again when the file changed and the engine reloads
+    templates (DEBUG)."""
+    global _compiled_card
+    engine = engines["jinja2"]
+    env = engine.env
+    compiled = _compiled_card
+    if compiled is None or (env.auto_reload and not compiled.uptodate()):
+        source, filename, uptodate = env.loader.get_source(env, TEMPLATE)
+        code = env.compile(source, TEMPLATE, filename)
+        template = env.template_class.from_code(env, code, env.make_globals(None), uptodate)
+        digest = hashlib.md5(source.encode(), usedforsecurity=False).hexdigest()
+        compiled = _compiled_card = _CompiledCard(Jinja2Template(template, engine), digest, uptodate)
+    return compiled.template, compiled.source_digest
 
 
 def rendered_cards(events: Iterable, *, show_date: bool = False, at_venue: bool = False) -> SafeString:
@@ -168,13 +210,11 @@ def rendered_cards(events: Iterable, *, show_date: bool = False, at_venue: bool 
     maker = CardMaker(show_date=show_date, at_venue=at_venue)
     made = [maker.card_and_key(event) for event in events]
     cards = [card for card, _digest in made]
-    engine = engines["jinja2"]
-    template = engine.get_template(TEMPLATE)
+    template, source_digest = card_template()
     labels = card_labels()
     # The template's text and the labels are part of every key: a new release or catalogue
     # makes new cards instead of serving the old wording.
-    source, _filename, _uptodate = engine.env.loader.get_source(engine.env, TEMPLATE)
-    prefix = hashlib.md5(f"{source}{sorted(labels.items())}".encode(), usedforsecurity=False).hexdigest()[:12]
+    prefix = hashlib.md5(f"{source_digest}{labels!r}".encode(), usedforsecurity=False).hexdigest()[:12]
     # Kept as UTF-8: the page is put together as bytes.
     start = f"public:card-utf8:{get_language()}:{prefix}:"
     keys = [f"{start}{card.pk}:{digest}" for card, digest in made]

@@ -326,7 +326,7 @@ def _brought_up_to(held: WeekSnapshot, version: int) -> WeekSnapshot | None:
     nearly every event): reading a few thousand events by id costs more than a whole read,
     which keeps the rows that read as before with their cards and feed pieces."""
     changed = _changes_since(held, version)
-    if changed is None or len(changed) * 2 >= max(len(held.rows), 2):
+    if changed is None or len(changed & held.by_pk.keys()) * 2 >= max(len(held.rows), 2):
         return None
     return held.patched(changed, version=version)
 

@@ -25,5 +25,7 @@ class VenueAdmin(BumpsPublicCache, admin.ModelAdmin):
     list_editable = ["order"]
     autocomplete_fields = ["parent"]
 
-    def events_named(self, ids: list) -> list[int]:
-        return events_at(ids)
+    def events_named(self, ids: list) -> list[int] | None:
+        # A venue no public event is at still shows: the home page and the JSON API list the
+        # venues kept with the rows. Naming nothing has them read again.
+        return events_at(ids) or None

@@ -37,8 +37,10 @@ def public_venue(*, pk: int) -> Venue:
 
 
 def events_at(venue_ids: list[int]) -> list[int]:
-    """The ids of the events at these venues or at their sub-venues: what a change of the
-    venues may show in (an event's place line, the schedule's venue filter). Read through the
-    venues' reverse relation: events sit above venues."""
-    venues = Venue.objects.filter(Q(pk__in=venue_ids) | Q(parent__in=venue_ids))
-    return [pk for pk in venues.values_list("events", flat=True).distinct() if pk is not None]
+    """The ids of the public events at these venues or at their sub-venues: what a change of
+    the venues may show in (an event's place line, the schedule's venue filter)."""
+    # The events' model through the venues' reverse relation: events sit above venues.
+    events = Venue._meta.get_field("events").related_model.objects.public()
+    return list(
+        events.filter(Q(venue__in=venue_ids) | Q(venue__parent__in=venue_ids)).values_list("pk", flat=True)
+    )

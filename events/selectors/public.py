@@ -230,7 +230,8 @@ class EventRow:
     themes: list[str] = field(default_factory=list)
     theme_keys: list[tuple[int, int]] = field(default_factory=list)
     # ``with_page_facts``: what else the event's page reads, by name: its cover, the record of
-    # the cover's web versions, and the caller's annotations (None when not read).
+    # the cover's web versions as JSON text (``public_event_from_row`` parses it), and the
+    # caller's annotations (None when not read).
     page_facts: dict | None = None
     # What lists made of this row, by what else they depend on, for a reader that keeps rows
     # across requests (``public.week_snapshot``; None: nothing is kept). A kept row is never
@@ -536,16 +537,16 @@ def venue_events(*, week: Week, venue: Venue) -> list[EventRow]:
 
 
 def events_of_units(unit_ids: list[int]) -> list[int]:
-    """The ids of the events whose public rows print these units (as the lead host or a
+    """The ids of the public events whose rows print these units (as the lead host or a
     partner): what a change of the units may show in."""
-    events = Event.objects.filter(Q(host__in=unit_ids) | Q(partners__organizer__in=unit_ids))
+    events = Event.objects.public().filter(Q(host__in=unit_ids) | Q(partners__organizer__in=unit_ids))
     return list(events.values_list("pk", flat=True).distinct())
 
 
 def events_tagged(theme_ids: list[int]) -> list[int]:
-    """The ids of the events tagged with these themes: what a change of the themes may show in
-    (an event's page, the schedule's theme filter)."""
-    return list(Event.objects.filter(themes__in=theme_ids).values_list("pk", flat=True).distinct())
+    """The ids of the public events tagged with these themes: what a change of the themes may
+    show in (an event's page, the schedule's theme filter)."""
+    return list(Event.objects.public().filter(themes__in=theme_ids).values_list("pk", flat=True).distinct())
 
 
 # --- Weeks and the archive ---------------------------------------------------------------

@@ -81,9 +81,10 @@ def test_every_public_models_admin_bumps_the_version_on_save_and_delete(
 
     assert (saved, public_version()) == (before + 1, before + 2)
     # An event's admin names it, so processes keeping the week's rows re-read that one only; a
-    # venue's, a unit's or a theme's names the events that show it (none here); a week's names
-    # nothing (anything the schedule shows may have changed).
-    named = {Event: {pk}, Week: None}.get(model, set())
+    # unit's or a theme's names the events that show it (none here); a week's names nothing
+    # (anything the schedule shows may have changed), nor does a venue's that no event is at
+    # (the home page and the API list every venue).
+    named = {Event: {pk}, Week: None, Venue: None}.get(model, set())
     assert changed_events_between(before, saved) == changed_events_between(saved, saved + 1) == named
 
 
@@ -105,6 +106,8 @@ def test_the_admins_of_venues_units_and_themes_name_the_events_that_show_them(
     tagged = factories.event(week=week)
     tagged.themes.add(theme)
     factories.event(week=week)  # shows none of them
+    # Not public: no row shows them.
+    factories.event(week=week, venue=main_venue, host=unit, status=Event.Status.SUBMITTED).themes.add(theme)
     request = rf.post("/")
     request.user = staff
 

@@ -292,6 +292,24 @@ def test_a_change_naming_half_the_rows_or_more_reads_them_all_keeping_what_reads
         assert renamed == from_database(client, addresses)
 
 
+def test_a_venue_no_event_is_at_changed_in_the_admin_has_the_rows_read_again(
+    client, week, setting, staff_in_admin, django_capture_on_commit_callbacks
+):
+    """The home page and the JSON API list the venues kept with the rows, those no event is at
+    too: such a venue's change names nothing, and the rows and venues are read again."""
+    addresses, _theme = setting
+    idle = factories.venue(name="昆山市闲置会场", kind="permanent")
+    with time_machine.travel(NOW, tick=False):
+        pages(client, addresses)
+        kept = held(week)
+        with django_capture_on_commit_callbacks(execute=True):
+            staff_in_admin.save(idle, name="昆山市备用会场")
+        renamed = pages(client, addresses)
+        assert held(week).read_at != kept.read_at
+        assert "昆山市备用会场" in renamed[reverse("home")].decode()
+        assert renamed == from_database(client, addresses)
+
+
 def test_a_hall_change_keeps_the_rows_and_the_clock_moves_the_states(client, week, setting):
     addresses, _theme = setting
     with time_machine.travel(NOW, tick=False):
