@@ -178,6 +178,7 @@ def card_labels() -> CardLabels:
 
 
 class _CompiledCard(NamedTuple):
+    env: object  # the engine's environment it was compiled in (tests may change the engines)
     template: Jinja2Template
     source_digest: str
     uptodate: Callable[[], bool]
@@ -195,12 +196,12 @@ def card_template() -> tuple[Jinja2Template, str]:
     engine = engines["jinja2"]
     env = engine.env
     compiled = _compiled_card
-    if compiled is None or (env.auto_reload and not compiled.uptodate()):
+    if compiled is None or compiled.env is not env or (env.auto_reload and not compiled.uptodate()):
         source, filename, uptodate = env.loader.get_source(env, TEMPLATE)
         code = env.compile(source, TEMPLATE, filename)
         template = env.template_class.from_code(env, code, env.make_globals(None), uptodate)
         digest = hashlib.md5(source.encode(), usedforsecurity=False).hexdigest()
-        compiled = _compiled_card = _CompiledCard(Jinja2Template(template, engine), digest, uptodate)
+        compiled = _compiled_card = _CompiledCard(env, Jinja2Template(template, engine), digest, uptodate)
     return compiled.template, compiled.source_digest
 
 

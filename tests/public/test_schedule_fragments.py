@@ -5,6 +5,8 @@ change only the changed cards are rendered again; the queries do not grow with t
 from __future__ import annotations
 
 import datetime as dt
+import os
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -19,6 +21,7 @@ from core.fragments import forget_local_fragments
 from core.public_cache import bump_public_version
 from events.models import Event, EventPartner
 from events.services.workflow import event_cancel
+from public.cards import card_template
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -256,3 +259,31 @@ def test_query_counts_do_not_depend_on_the_events_or_the_kept_cards(client, week
     large_cold, large_warm = queries(client, url), queries(client, url)
 
     assert small_cold == small_warm == large_cold == large_warm
+
+
+def test_a_cards_key_names_the_very_source_its_template_was_compiled_from(tmp_path, settings):
+    """A deploy replaces the card's file under running processes: one that does not reload
+    templates keeps rendering the markup it compiled, so its cards' keys must keep naming that
+    markup (else the old cards would be stored under the new keys for a day)."""
+    source = tmp_path / "public" / "event_card.html"
+    source.parent.mkdir()
+    source.write_text("<li>{{ card.subtitle }} 一</li>\n")
+    django_engine, jinja2_engine = settings.TEMPLATES
+    settings.TEMPLATES = [django_engine, {**jinja2_engine, "DIRS": [tmp_path]}]
+    card = {"card": SimpleNamespace(subtitle="路演"), "labels": None}
+
+    template, key = card_template()
+    assert template.render(card) == "<li>路演 一</li>\n"
+    source.write_text("<li>{{ card.subtitle }} 二</li>\n")
+    assert card_template() == (template, key)  # no reload: the same markup, the same key
+
+    # Reloading (DEBUG): the new source, and a key of its own.
+    options = {**jinja2_engine.get("OPTIONS", {}), "auto_reload": True}
+    settings.TEMPLATES = [django_engine, {**jinja2_engine, "DIRS": [tmp_path], "OPTIONS": options}]
+    template, reloaded_key = card_template()
+    assert template.render(card) == "<li>路演 二</li>\n" and reloaded_key != key
+    source.write_text("<li>{{ card.subtitle }} 三</li>\n")
+    modified = source.stat().st_mtime + 10
+    os.utime(source, (modified, modified))
+    template, third_key = card_template()
+    assert template.render(card) == "<li>路演 三</li>\n" and third_key not in (key, reloaded_key)
