@@ -130,6 +130,40 @@ def test_the_admins_of_venues_units_and_themes_name_the_events_that_show_them(
     assert named(Theme, theme, delete=True) == {tagged.pk}
 
 
+def test_the_changelists_edits_and_bulk_deletes_name_the_events_that_show_them(
+    client, staff, week, django_capture_on_commit_callbacks
+):
+    """The theme list's editable order (saved object by object) and its "delete selected"
+    action go through the same naming as one object's page."""
+    first, second = factories.theme(name="科技金融", order=1), factories.theme(name="人才引进", order=2)
+    tagged = factories.event(week=week)
+    tagged.themes.add(first)
+    client.force_login(staff)
+    changelist = reverse("admin:events_theme_changelist")
+
+    def named(post: dict) -> set[int] | None:
+        before = public_version()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(changelist, post)
+        assert response.status_code == 302
+        return changed_events_between(before, public_version())
+
+    reordered = {
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "2",
+        "form-0-id": str(first.pk),
+        "form-0-order": "3",
+        "form-1-id": str(second.pk),
+        "form-1-order": "2",
+        "_save": "保存",
+    }
+    assert named(reordered) == {tagged.pk}
+    assert Theme.objects.get(pk=first.pk).order == 3
+    deleted = {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"}
+    assert named(deleted) == {tagged.pk}
+    assert not Theme.objects.filter(pk__in=[first.pk, second.pk]).exists()
+
+
 def test_a_persons_new_phone_in_the_admin_refreshes_the_office_boards(
     client, staff, django_capture_on_commit_callbacks
 ):
