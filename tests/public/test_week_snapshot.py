@@ -132,6 +132,25 @@ def staff_in_admin(rf, db):
     return Admin()
 
 
+@pytest.fixture
+def renamed_in_admin(client, week, setting, staff_in_admin, django_capture_on_commit_callbacks):
+    """Renames an object through its admin (the bump comes once the transaction commits) with
+    the week's pages read before and after; the rows were read again, not patched. Returns
+    the rows held before and the pages after."""
+    addresses, _theme = setting
+
+    def rename(obj, name: str):
+        pages(client, addresses)
+        kept = held(week)
+        with django_capture_on_commit_callbacks(execute=True):
+            staff_in_admin.save(obj, name=name)
+        after = pages(client, addresses)
+        assert held(week).read_at != kept.read_at, "the rows were patched, not read again"
+        return kept, after
+
+    return rename
+
+
 def held(week) -> week_snapshot.WeekSnapshot:
     return week_snapshot._held[week.pk]
 
@@ -265,25 +284,14 @@ def test_a_change_that_names_no_event_reads_everything_again(client, week, main_
 
 
 def test_a_change_naming_half_the_rows_or_more_reads_them_all_keeping_what_reads_the_same(
-    client,
-    week,
-    main_venue,
-    varied_week,  # noqa: F811 (the fixture imported above)
-    setting,
-    staff_in_admin,
-    django_capture_on_commit_callbacks,
+    client, week, main_venue, setting, renamed_in_admin
 ):
     """The main venue renamed names the events at it and at its sub-venues: most of the week.
     Reading those by id would cost more than reading the week; the rows that read as before
     (those at a sub-venue or at no venue) are kept with their cards."""
     addresses, _theme = setting
     with time_machine.travel(NOW, tick=False):
-        pages(client, addresses)
-        kept = held(week)
-        with django_capture_on_commit_callbacks(execute=True):
-            staff_in_admin.save(main_venue, name="昆山市创新中心")
-        renamed = pages(client, addresses)
-        assert held(week).read_at != kept.read_at
+        kept, renamed = renamed_in_admin(main_venue, "昆山市创新中心")
         before = {row.pk: row for row in kept.rows}
         reused = {row.pk for row in held(week).rows if row is before[row.pk]}
         at_main = {row.pk for row in kept.rows if row.venue_id == main_venue.pk}
@@ -293,19 +301,14 @@ def test_a_change_naming_half_the_rows_or_more_reads_them_all_keeping_what_reads
 
 
 def test_a_venue_no_event_is_at_changed_in_the_admin_has_the_rows_read_again(
-    client, week, setting, staff_in_admin, django_capture_on_commit_callbacks
+    client, setting, renamed_in_admin
 ):
     """The home page and the JSON API list the venues kept with the rows, those no event is at
     too: such a venue's change names nothing, and the rows and venues are read again."""
     addresses, _theme = setting
     idle = factories.venue(name="昆山市闲置会场", kind="permanent")
     with time_machine.travel(NOW, tick=False):
-        pages(client, addresses)
-        kept = held(week)
-        with django_capture_on_commit_callbacks(execute=True):
-            staff_in_admin.save(idle, name="昆山市备用会场")
-        renamed = pages(client, addresses)
-        assert held(week).read_at != kept.read_at
+        _kept, renamed = renamed_in_admin(idle, "昆山市备用会场")
         assert "昆山市备用会场" in renamed[reverse("home")].decode()
         assert renamed == from_database(client, addresses)
 
