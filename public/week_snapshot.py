@@ -68,6 +68,7 @@ class WeekSnapshot:
         named nothing, only the cards and feed pieces of what did change are made again."""
         venues = list(venues_in_order())
         rows = _read_rows(Event.objects.public_of(week), week=week, venues=venues)
+        reused = 0
         if earlier is not None:
             before = {row.pk: row for row in earlier.rows}
             same_venue = _SameVenue()
@@ -79,13 +80,18 @@ class WeekSnapshot:
                     and same_venue(old.venue, row.venue)
                 ):
                     rows[index] = old
-        return cls(
-            week=week,
-            version=version,
-            read_at=time.monotonic(),
-            rows=rows,
-            venues=venues,
-        )
+                    reused += 1
+        snapshot = cls(week=week, version=version, read_at=time.monotonic(), rows=rows, venues=venues)
+        if (
+            earlier is not None
+            and "facets" in earlier.__dict__
+            and reused == len(rows) == len(earlier.rows)
+            and _same_venues(venues, earlier.venues)
+        ):
+            # Every row and venue reads as before (a bump that named nothing changed nothing
+            # they show): so do the days and the filter's choices.
+            snapshot.facets = earlier.facets
+        return snapshot
 
     def patched(self, changed: set[int], *, version: int) -> WeekSnapshot:
         """This snapshot at ``version``, the ``changed`` events read again (gone from it when
@@ -107,7 +113,7 @@ class WeekSnapshot:
         replaced = [row for row in self.rows if row.pk in changed]
         if (
             "facets" in self.__dict__
-            and list(map(_venue_fields, venues)) == list(map(_venue_fields, self.venues))
+            and _same_venues(venues, self.venues)
             and Counter(map(_facet_key, replaced)) == Counter(map(_facet_key, fresh))
         ):
             # The changed events run on the same days at the same places with the same themes
@@ -217,6 +223,11 @@ def _content(row: EventRow) -> tuple:
         row.has_recording,
         None if video is None else (video.pk, video.duration, video.renditions),
     )
+
+
+def _same_venues(venues: list[Venue], others: list[Venue]) -> bool:
+    """Whether two reads of the venues list the same venues, in order, holding the same."""
+    return list(map(_venue_fields, venues)) == list(map(_venue_fields, others))
 
 
 class _SameVenue:

@@ -283,6 +283,19 @@ def test_a_change_that_names_no_event_reads_everything_again(client, week, main_
         assert renamed == from_database(client, addresses)
 
 
+def test_a_bump_that_named_nothing_and_changed_nothing_keeps_the_rows_days_and_choices(client, week, setting):
+    addresses, _theme = setting
+    with time_machine.travel(NOW, tick=False):
+        before = pages(client, addresses)
+        kept = held(week)
+        bump_public_version()  # names nothing: the rows are read again
+        assert pages(client, addresses) == before
+        snapshot = held(week)
+        assert snapshot.read_at != kept.read_at
+        assert all(row is old for row, old in zip(snapshot.rows, kept.rows, strict=True))
+        assert snapshot.facets is kept.facets
+
+
 def test_a_change_naming_half_the_rows_or_more_reads_them_all_keeping_what_reads_the_same(
     client, week, main_venue, setting, renamed_in_admin
 ):
