@@ -13,6 +13,7 @@ import time_machine
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from docx import Document
 
 from core import view_counts
@@ -232,6 +233,23 @@ def test_the_videos_page_filters_by_day_form_and_venue(client, library, sub_venu
     assert "论坛精彩片段" in by_day and "路演乙" not in by_day and "云展项目丙" not in by_day
     assert "路演乙" in by_form and "论坛精彩片段" not in by_form
     assert "路演乙" in by_venue and "论坛精彩片段" not in by_venue
+
+
+def test_an_empty_videos_page_says_why_in_both_languages(client, week, main_venue):
+    """Before any video is public the page says they come once approved; with a filter, that
+    none matches it."""
+    factories.event(
+        week=week, venue=main_venue, starts_at=factories.at(DAY1, 9), ends_at=factories.at(DAY1, 11)
+    )
+    at = factories.at(DAY1, 12)
+
+    assert "本届活动周还没有公开的视频" in page(client, "videos", at=at)  # every day, by default
+    assert "这一天还没有公开的视频" in page(client, "videos", at=at, day=DAY1.isoformat())
+    assert "没有符合条件的视频" in page(client, "videos", at=at, form="roadshow")
+    with translation.override("en"):
+        english = reverse("videos")
+    with time_machine.travel(at, tick=False):
+        assert "No videos for this week yet" in client.get(english, {"day": "all"}).content.decode()
 
 
 def test_a_past_week_has_its_videos_in_the_archive(client, library, week):
