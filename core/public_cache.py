@@ -183,8 +183,9 @@ def bump_public_version(*, events: Iterable[int] | None = None) -> int | None:
     feeds show did; an empty list when none of them did (a hall or contest page changed).
     Recorded beside the new version, so a process holding the week's rows re-reads only
     those (``public.week_snapshot``; a venue's, a unit's or a theme's admin names the events
-    that show it). Leave it out when anything else may have changed (the week, a plan
-    imported, many events at once): the rows are then read afresh.
+    that show it; a plan's import the events it made and updated). Leave it out when
+    anything else may have changed (the week's settings in the admin, many events at once by
+    hand): the rows are then read afresh.
     A wrong name cannot be made right later, a missing one costs only speed.
 
     The bump is counted in the database first, so an outage of the cache cannot lose it:

@@ -8,9 +8,12 @@ public version read before them, as the page cache labels pages. At a later vers
 the cache which events the bumps since then named (``core.public_cache.changed_events_between``)
 and re-reads only those and the venues (five queries), keeping every other row as it was. A
 venue's, a unit's or a theme's change in the admin names the events that show it. A bump that
-named nothing (the week changed, a plan was imported, or the record expired) makes it read
-everything again. So does a snapshot older than ``MAX_AGE``: a change that skipped its bump (a
-script writing to the database) is then stale no longer than a cached page would be.
+named nothing (the week changed, or the record expired) makes it read everything again. So
+does a snapshot older than ``MAX_AGE``: a change that skipped its bump (a script writing to the
+database) is then stale no longer than a cached page would be. Rows older than ``REFRESH_AGE``
+are read again after the response that used them is sent (``read_due_after_response``, on
+``request_finished``): a process asked for a page at least every half minute keeps its rows
+young without a request waiting for their whole read.
 
 What the clock decides (直播中, 进行中, 回放 now) is marked on the rows per request, never kept
 (a request in another thread of the development server may mark them a moment later; its
@@ -23,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import logging
 import operator
 import threading
 import time
@@ -30,6 +34,7 @@ from collections import Counter
 from functools import cached_property
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import QuerySet
 
 from core.public_cache import PAGE_TIMEOUT, changed_events_between, public_version
@@ -41,8 +46,12 @@ from venues.selectors import venues_in_order
 from .selectors import event_page_flags
 from .videos import mark_recordings
 
+log = logging.getLogger(__name__)
+
 # Seconds: as long as a public page is kept.
 MAX_AGE = PAGE_TIMEOUT
+# Seconds: rows older than this are read again once the response that used them is sent.
+REFRESH_AGE = MAX_AGE / 2
 
 
 @dataclasses.dataclass(eq=False)
@@ -279,6 +288,8 @@ def _read_rows(events: QuerySet[Event], *, week: Week, venues: list[Venue]) -> l
 
 
 _held: dict[int, WeekSnapshot] = {}
+# The weeks whose rows to read again after the response (with the week as a request read it).
+_due: dict[int, Week] = {}
 _lock = threading.Lock()
 
 
@@ -305,6 +316,8 @@ def current(week: Week) -> WeekSnapshot | None:
             for other_pk, other in list(_held.items()):
                 if other_pk != week.pk and time.monotonic() - other.read_at > MAX_AGE:
                     del _held[other_pk]
+        elif time.monotonic() - snapshot.read_at > REFRESH_AGE:
+            _due[week.pk] = week
         _held[week.pk] = snapshot
         return snapshot
 
@@ -321,8 +334,35 @@ def held_row(pk: int) -> EventRow | None:
             row = held.by_pk.get(pk)
             if row is not None:
                 changed = _changes_since(held, version)
-                return None if changed is None or pk in changed else row
+                if changed is None or pk in changed:
+                    return None
+                if time.monotonic() - held.read_at > REFRESH_AGE:
+                    _due[held.week.pk] = held.week
+                return row
     return None
+
+
+def read_due_after_response(**_kwargs) -> None:
+    """Read again the rows a request found older than ``REFRESH_AGE`` (``request_finished``:
+    the response is sent). Those found older than ``MAX_AGE`` were read in the request's time
+    already; these would be, by the first request after their minute. A database error leaves
+    them as they are: that request then reads them."""
+    if not _due:
+        return
+    with _lock:
+        due = dict(_due)
+        _due.clear()
+        for week_pk, week in due.items():
+            held = _held.get(week_pk)
+            if held is None or time.monotonic() - held.read_at <= REFRESH_AGE:
+                continue  # another request's end read them, or they were dropped
+            version = _version()
+            if version is None:
+                return
+            try:
+                _held[week_pk] = WeekSnapshot.read(week, version=version, earlier=held)
+            except DatabaseError:
+                log.warning("The week's rows could not be read again after a response", exc_info=True)
 
 
 def _version() -> int | None:
@@ -366,3 +406,4 @@ def forget() -> None:
     """Drop every snapshot (the tests start each test without them, as with the cache)."""
     with _lock:
         _held.clear()
+        _due.clear()

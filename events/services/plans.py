@@ -93,8 +93,8 @@ def plan_apply(
             result.updated.append(planned.existing)
     event_import_rows(rows=new_rows, by=by, publish=True)  # tells the public pages if any
     week_changed = week_created or any(row.changed for row in outcome.week_fields)
-    if not new_rows and (week_changed or result.updated):
-        _bump_public_after_commit()  # the week's period or contacts, or published events, changed
+    if result.updated or (week_changed and not new_rows):
+        _bump_public_after_commit(result.updated)  # published events, or the week's period or contacts
     return result
 
 

@@ -124,11 +124,12 @@ def _discard_covers_after_commit(change_requests: Iterable[EventChangeRequest], 
             transaction.on_commit(partial(storage.delete, name), robust=True)
 
 
-def _bump_public_after_commit(event: Event | None = None) -> None:
+def _bump_public_after_commit(events: Iterable[Event]) -> None:
     """Invalidate the public pages once the change is visible to them: bumping inside the
     transaction would let a request in between cache the old rows under the new version.
-    ``event``: the one event that changed (None: several, as an import)."""
-    bump_public_version_after_commit(events=None if event is None else [event.pk])
+    ``events``: every event whose public row may have changed (an import names those it made
+    and updated; the week's own settings are in no event's row)."""
+    bump_public_version_after_commit(events=[event.pk for event in events])
     bump_on_commit("events")  # the office board follows approved events too (core.change_counters)
 
 
@@ -217,7 +218,7 @@ def event_save(
     if partners is not None:
         _replace_partners(event, list(partners))
     if event.status == S.APPROVED:
-        _bump_public_after_commit(event)
+        _bump_public_after_commit([event])
     return change
 
 
@@ -411,7 +412,7 @@ def event_approve(*, event: Event, by: User, comment: str = "") -> Event:
         decision=_("已审核通过，并在活动日程中公开发布"),
         comment=comment,
     )
-    _bump_public_after_commit(event)
+    _bump_public_after_commit([event])
     return event
 
 
@@ -481,7 +482,7 @@ def event_cancel(*, event: Event, by: User, reason: str) -> Event:
         decision=_("已被取消，公开页面将显示“已取消”"),
         comment=reason,
     )
-    _bump_public_after_commit(event)
+    _bump_public_after_commit([event])
     return event
 
 
@@ -524,7 +525,7 @@ def change_request_accept(*, change_request: EventChangeRequest, by: User, comme
         comment=comment,
         change=change_request,
     )
-    _bump_public_after_commit(event)
+    _bump_public_after_commit([event])
     return event
 
 
@@ -573,5 +574,5 @@ def event_import_rows(
             _record(event, to=S.APPROVED, by=by, comment=_("批量导入并发布"))
             event.save(update_fields=["status", "updated_at"])
     if publish and rows:
-        _bump_public_after_commit()
+        _bump_public_after_commit(event for event, _themes, _partners in rows)
     return len(rows)

@@ -214,7 +214,7 @@ def test_upload_must_be_xlsx(client, reviewer, plan):
 def test_import_with_publish_approves_and_bumps_the_public_version(
     reviewer, plan, django_capture_on_commit_callbacks
 ):
-    from core.public_cache import public_version
+    from core.public_cache import changed_events_between, public_version
 
     version = public_version()
 
@@ -222,7 +222,8 @@ def test_import_with_publish_approves_and_bumps_the_public_version(
         importing.import_events(content=workbook(row()), week=plan, by=reviewer, publish=True)
 
     assert Event.objects.public().count() == 1
-    assert public_version() != version
+    assert public_version() == version + 1
+    assert changed_events_between(version, version + 1) == {Event.objects.public().get().pk}
 
 
 def test_management_command_imports_and_is_idempotent(tmp_path, plan, capsys):

@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.public_cache import public_version
+from core.public_cache import changed_events_between, public_version
 from events import services
 from events.models import Event, EventPartner, EventStatusChange, Organizer, Week
 from events.plan import parse_plan
@@ -213,6 +213,25 @@ def test_the_public_pages_are_told_once_per_import_that_changes_something(
         services.plan_apply(draft=parse_plan(seed_text), week=city, by=reviewer)
 
     assert public_version() == before + 1  # the second import changed nothing
+    # The bump names the events it published: a process holding the week's rows reads only them.
+    assert changed_events_between(before, before + 1) == set(
+        Event.objects.public().values_list("pk", flat=True)
+    )
+
+
+def test_a_revised_plan_names_the_events_it_updated_to_the_public_pages(
+    reviewer, city, seed_text, django_capture_on_commit_callbacks
+):
+    services.plan_apply(draft=parse_plan(seed_text), week=city, by=reviewer)
+    revised = seed_text.replace("2. 活动时间：9月23日", "2. 活动时间：9月24日")
+    before = public_version()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.plan_apply(draft=parse_plan(revised), week=city, by=reviewer)
+
+    assert len(result.updated) == 1
+    assert public_version() == before + 1
+    assert changed_events_between(before, before + 1) == {result.updated[0].pk}
 
 
 def test_a_revised_plan_updates_its_events_and_keeps_what_the_units_edited(reviewer, city, seed_text):

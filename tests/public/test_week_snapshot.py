@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 import time_machine
 from django.contrib import admin
+from django.db import DatabaseError, connection
 from django.test import override_settings
 from django.urls import reverse
 
@@ -267,7 +268,7 @@ def test_a_change_that_names_no_event_reads_everything_again(client, week, main_
     with time_machine.travel(NOW, tick=False):
         pages(client, addresses)
         kept = held(week)
-        # A venue renamed and a bump that names nothing (as a plan's import bumps).
+        # A venue renamed and a bump that names nothing (as a week's change in the admin bumps).
         main_venue.name = "昆山市创新中心"
         main_venue.save()
         bump_public_version()
@@ -357,6 +358,61 @@ def test_kept_rows_are_read_again_when_old_or_without_the_cache(client, week, se
         assert week_snapshot.current(week) is None
     settings.PUBLIC_WEEK_SNAPSHOT = False
     assert week_snapshot.current(week) is None
+
+
+def test_rows_half_a_minute_old_serve_the_request_and_are_read_again_once_it_is_answered(
+    client,
+    week,
+    varied_week,  # noqa: F811 (the fixture imported above)
+    setting,
+):
+    addresses, _theme = setting
+    plain = varied_week["plain"]
+    all_days, event_page = f"{SCHEDULE}?day=all", reverse("event_detail", args=[plain.pk])
+    with time_machine.travel(NOW, tick=False):
+        pages(client, addresses)
+        for page, title in ((all_days, "脚本改过的标题"), (event_page, "脚本又改过的标题")):
+            kept = held(week)
+            kept.read_at -= week_snapshot.REFRESH_AGE + 1
+            # A change that skipped its bump (a script writing to the database); a bump naming
+            # no event, so the page is made again rather than taken from the page cache.
+            Event.objects.filter(pk=plain.pk).update(subtitle=title)
+            bump_public_version(events=NO_EVENT)
+            answered = client.get(page).content.decode()
+            assert title not in answered, f"{page}: the request waited for the rows to be read"
+            snapshot = held(week)
+            assert snapshot is not kept and snapshot.read_at > kept.read_at, f"{page}: not read after it"
+            assert [row is kept.by_pk[row.pk] for row in snapshot.rows].count(False) == 1, page
+            assert title in snapshot.by_pk[plain.pk].subtitle
+            bump_public_version(events=NO_EVENT)  # past the page kept from that response
+            assert pages(client, addresses) == from_database(client, addresses), page
+        # Young rows are not read again after a response.
+        kept = held(week)
+        pages(client, [all_days, event_page])
+        assert held(week) is kept
+
+
+def test_rows_that_cannot_be_read_after_a_response_stay_until_a_request_reads_them(
+    client, week, setting, caplog
+):
+    addresses, _theme = setting
+
+    def database_away(execute, sql, params, many, context):
+        raise DatabaseError("the database went away")
+
+    with time_machine.travel(NOW, tick=False):
+        pages(client, [SCHEDULE])
+        kept = held(week)
+        kept.read_at -= week_snapshot.REFRESH_AGE + 1
+        week_snapshot.current(week)  # a request found them old
+        with connection.execute_wrapper(database_away):
+            week_snapshot.read_due_after_response()
+        assert held(week) is kept
+        assert "could not be read again after a response" in caplog.text
+        kept.read_at -= week_snapshot.MAX_AGE
+        bump_public_version(events=NO_EVENT)  # past the page kept at this version
+        pages(client, [SCHEDULE])
+        assert held(week) is not kept
 
 
 def test_an_event_page_uses_its_kept_row_while_no_change_named_it(client, week, varied_week):  # noqa: F811
