@@ -2,11 +2,13 @@
 expiries as on LocMem, the other helpers read and undo the script's counters, and a Redis
 that does not answer lets requests through."""
 
+import datetime as dt
 import logging
 import uuid
 
 import pytest
 import redis
+import time_machine
 from django.core.cache import cache
 from redis.connection import AbstractConnection
 
@@ -15,6 +17,9 @@ from tests.services import redis_url
 
 pytestmark = pytest.mark.services
 LIMIT = ratelimit.RateLimit("test-redis-hits", 3, 60 * 60)
+# A counter's key names its window: the tests run from half a minute past a minute's start
+# (and seven past the hour), far from where a minute's, five minutes' or an hour's window ends.
+MID_WINDOW = dt.datetime(2026, 12, 4, 10, 7, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -31,7 +36,8 @@ def redis_cache(settings):
         }
     }
     ratelimit._guard.until = 0.0
-    yield redis.Redis.from_url(url)
+    with time_machine.travel(MID_WINDOW, tick=True):
+        yield redis.Redis.from_url(url)
     server = redis.Redis.from_url(url)
     keys = list(server.scan_iter(f"{prefix}:*"))
     if keys:
