@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.urls import reverse
@@ -118,8 +118,9 @@ class _EventParts:
     track: str
     abstract: str
     links: list[dict]
-    # Its <room> line and its lines from <url> to </event>, written at its first slot.
-    xml: tuple[str, str] | None = None
+    # Each slot's <event> element by the slot's id, written at its first use (kept with the
+    # row, as the parts are: a page of rows that read as before writes none again).
+    xml: dict[int, str] = field(default_factory=dict)
 
 
 class _Entry(NamedTuple):
@@ -234,20 +235,10 @@ def schedule_xml(events, *, week) -> bytes:
         for place, entries in rooms.items():
             lines.append(f'    <room name="{_attribute(place)}" guid="{_room_guid(place)}">')
             for entry in entries:
-                parts, slot_start = entry.event, entry.start
-                if parts.xml is None:
-                    parts.xml = _xml_event_parts(parts, subtitle)
-                room_line, shared = parts.xml
-                # Ids, guid, times and slug are digits, hex and ASCII: nothing to escape.
-                lines += (
-                    f'      <event id="{entry.id}" guid="{entry.guid}">',
-                    f"        <date>{times[slot_start]}</date>",
-                    f"        <start>{slot_start.hour:02d}:{slot_start.minute:02d}</start>",
-                    f"        <duration>{_duration(slot_start, entry.end)}</duration>",
-                    room_line,
-                    f"        <slug>{entry.slug}</slug>",
-                    shared,
-                )
+                written = entry.event.xml.get(entry.id)
+                if written is None:
+                    written = entry.event.xml[entry.id] = _xml_event(entry, subtitle, times)
+                lines.append(written)
             lines.append("    </room>")
         lines.append("  </day>")
     lines.append("</schedule>")
@@ -257,10 +248,18 @@ def schedule_xml(events, *, week) -> bytes:
 _EVENT_CHILD = " " * 8
 
 
-def _xml_event_parts(parts: _EventParts, subtitle: str) -> tuple[str, str]:
-    """The event's <room> line, and its lines from <url> to </event>."""
+def _xml_event(entry: _Entry, subtitle: str, times: LocalTimes) -> str:
+    """One slot's <event> element, from <event> to </event>."""
+    parts, slot_start = entry.event, entry.start
     event = parts.row
+    # Ids, guid, times and slug are digits, hex and ASCII: nothing to escape.
     lines = [
+        f'      <event id="{entry.id}" guid="{entry.guid}">',
+        f"        <date>{times[slot_start]}</date>",
+        f"        <start>{slot_start.hour:02d}:{slot_start.minute:02d}</start>",
+        f"        <duration>{_duration(slot_start, entry.end)}</duration>",
+        _leaf(_EVENT_CHILD, "room", parts.room),
+        f"        <slug>{entry.slug}</slug>",
         _leaf(_EVENT_CHILD, "url", parts.url),
         # The event's own subtitle is its title (every title would start alike otherwise);
         # the week's unified title is the frab subtitle.
@@ -282,7 +281,7 @@ def _xml_event_parts(parts: _EventParts, subtitle: str) -> tuple[str, str]:
     else:
         lines.append(f"{_EVENT_CHILD}<links />")
     lines.append("      </event>")
-    return _leaf(_EVENT_CHILD, "room", parts.room), "\n".join(lines)
+    return "\n".join(lines)
 
 
 def _leaf(indent: str, tag: str, text: str) -> str:

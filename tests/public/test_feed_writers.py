@@ -489,6 +489,22 @@ def test_the_frab_xml_is_byte_for_byte_what_elementtree_wrote(client, varied_wee
     assert written == expected
 
 
+def test_each_slot_of_the_frab_xml_is_written_once_while_its_row_is_kept(client, varied_week, monkeypatch):
+    from public.feeds import frab
+
+    written = []
+    write = frab._xml_event
+    monkeypatch.setattr(
+        frab, "_xml_event", lambda entry, *rest: written.append(entry.id) or write(entry, *rest)
+    )
+    first = client.get(reverse("schedule_xml")).content
+    slots = len(written)
+    bump_public_version(events=NO_EVENT)  # a new version: the feed is made again from the kept rows
+
+    assert client.get(reverse("schedule_xml")).content == first
+    assert slots == first.count(b"<event ") and len(written) == slots  # none written again
+
+
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_frab_json_is_byte_for_byte_what_the_model_based_writer_wrote(client, varied_week, language):
     written = feed_bytes(client, "schedule_frab_json", language)
