@@ -148,6 +148,9 @@ _DROPPED_HEADERS = {
 
 # While a cached view renders its page: the version the page will be stored under.
 _rendering_version: ContextVar[int | None] = ContextVar("public_rendering_version", default=None)
+# Set in the WSGI environment of a new process's own warm-up requests (shuangchuang.warm_up;
+# no client can set it): their pages are rendered, neither answered from the cache nor kept.
+WARM_UP_ENVIRON_KEY = "shuangchuang.warm_up"
 
 
 def public_version() -> int | None:
@@ -281,14 +284,15 @@ _guard = CacheGuard(consequence="public pages are served without it")
 
 def may_use_cache(request, *, shared_with=None) -> bool:
     """GET/HEAD with no message waiting, from a visitor, or from a signed-in person for whom
-    ``shared_with(request)`` says the page everybody gets is right (None: nobody signed in).
+    ``shared_with(request)`` says the page everybody gets is right (None: nobody signed in);
+    not a process's warm-up request (``WARM_UP_ENVIRON_KEY``).
 
     A session or messages cookie alone proves nothing: anybody can send a made-up one to skip
     the cache. With such a cookie the session is looked up (one query) and the messages
     decoded; a real pending message is answered uncached, since it belongs to one person.
     Without such a cookie, the decision touches neither the database nor the cache.
     """
-    if request.method not in ("GET", "HEAD"):
+    if request.method not in ("GET", "HEAD") or WARM_UP_ENVIRON_KEY in request.META:
         return False
     cookies = request.COOKIES
     if is_signed_in(request) and (shared_with is None or not shared_with(request)):

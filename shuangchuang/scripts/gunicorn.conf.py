@@ -3,6 +3,9 @@ shuangchuang/scripts/stack.sh and deploy/systemd/shuangchuang-web.service all ru
 ``gunicorn -c shuangchuang/scripts/gunicorn.conf.py shuangchuang.wsgi``, so they cannot drift
 apart (the issue found stack.sh without --max-requests and without an access log).
 
+Each worker asks itself for the busiest public pages before it takes a request
+(``post_worker_init``, shuangchuang/warm_up.py).
+
 WEB_BIND (127.0.0.1:8000) and WEB_WORKERS (4) come from the environment. Each access-log
 line is one JSON object like the portal's own lines, with the request id nginx sent in
 X-Request-ID (or the one Django made up and echoed): a user's screenshot of an error page
@@ -12,6 +15,7 @@ leads to the access line and to every line Django logged for it.
 import datetime as dt
 import json
 import os
+import time
 
 from gunicorn.glogging import Logger
 
@@ -49,3 +53,21 @@ class JsonAccessLogger(Logger):
 
 
 logger_class = JsonAccessLogger
+
+
+def post_worker_init(worker):
+    """The worker's first visitors do not wait for what the first pages load (the URL
+    configuration, templates, the week's rows): it asks itself for them first."""
+    from shuangchuang.warm_up import warm_up
+
+    started = time.perf_counter()
+    try:
+        answers = warm_up(worker.wsgi)
+    except Exception:  # a warm-up is worth a log line, never a worker that does not start
+        worker.log.exception("Warm-up failed")
+        return
+    worker.log.info(
+        "Warmed up in %d ms: %s",
+        (time.perf_counter() - started) * 1000,
+        ", ".join(f"{path} {status}" for path, status in answers),
+    )

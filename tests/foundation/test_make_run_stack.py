@@ -6,9 +6,13 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests import celery_processes
+from tests.faults.processes import _stop_pidfile, free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 UPLOAD = """
@@ -41,10 +45,11 @@ def _manage(env, *args):
     )
 
 
-def test_make_run_checks_uploads_with_a_worker_on_the_file_system_broker(tmp_path):
-    from tests.submissions import media_samples
-
-    var = tmp_path / "var"
+@pytest.fixture(scope="module")
+def run_env(tmp_path_factory):
+    """The environment `make run` gives its processes, with the database migrated and the demo
+    week loaded (today among its days)."""
+    var = tmp_path_factory.mktemp("run") / "var"
     var.mkdir()  # as `make run` does before migrating; everything else the stack makes itself
     env = {
         key: value
@@ -62,6 +67,13 @@ def test_make_run_checks_uploads_with_a_worker_on_the_file_system_broker(tmp_pat
     env.update(DEBUG="1", VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="shuangchuang.settings")
     _manage(env, "migrate", "--noinput")
     _manage(env, "load_demo_week", "--today")
+    return env
+
+
+def test_make_run_checks_uploads_with_a_worker_on_the_file_system_broker(run_env, tmp_path):
+    from tests.submissions import media_samples
+
+    env, var = run_env, Path(run_env["VAR_DIR"])
     photo = media_samples.make_jpeg(tmp_path / "photo.jpg", size_bytes=int(2.1 * 1024 * 1024))
     worker = celery_processes.CeleryProcess(
         ["worker", "--beat", "--concurrency=1", f"--schedule={tmp_path / 'beat'}"],
@@ -102,3 +114,29 @@ def _wait_for_verdict(database: Path, media_id: int, timeout: float = 90) -> str
             return status
         time.sleep(0.2)
     return status
+
+
+def test_each_web_worker_asks_itself_for_the_busiest_pages_before_it_takes_a_request(run_env, tmp_path):
+    port, pidfile, log = free_port(), tmp_path / "web.pid", tmp_path / "web.log"
+    config = ROOT / "shuangchuang" / "scripts" / "gunicorn.conf.py"
+    env = {**run_env, "WEB_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(config), "shuangchuang.wsgi", "--pid", str(pidfile)],
+        cwd=ROOT,
+        env=env,
+        stdout=open(log, "wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_until(lambda: b"Warmed up in" in log.read_bytes(), timeout=60, what="the warm-up")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/schedule/", timeout=10) as response:
+            assert response.status == 200
+    finally:
+        _stop_pidfile(pidfile)
+        process.wait(timeout=30)
+
+    text = log.read_text()
+    assert ": / 200, /schedule/ 200, /en/schedule/ 200" in text, text[-3000:]
+    # Its own requests are no visitors': gunicorn logged only the one above.
+    assert text.count('"gunicorn.access"') == 1
