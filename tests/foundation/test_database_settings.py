@@ -16,3 +16,11 @@ def test_postgresql_compiles_no_query_just_in_time():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_a_connection_gives_up_on_a_database_that_does_not_answer_after_seconds():
+    """Not after the operating system's minutes: a request or a new worker's warm-up fails
+    fast while a partition lasts (DATABASE_CONNECT_TIMEOUT)."""
+    require_postgresql()
+    connection.ensure_connection()
+    assert connection.connection.get_dsn_parameters()["connect_timeout"] == "5"
