@@ -325,7 +325,8 @@ def current(week: Week) -> WeekSnapshot | None:
 def held_row(pk: int) -> EventRow | None:
     """The kept row of the public event ``pk`` when rows held here hold it and no bump since
     they were read named it (nor named nothing); else None. Patches and reads nothing: a page
-    of one event does not pay for the week's rows (the list pages bring them up to date)."""
+    of one event does not pay for the week's rows. Rows it could not use, or found half a
+    minute old, are brought up to date once its response is sent (``read_due_after_response``)."""
     version = _version()
     if version is None:
         return None
@@ -334,33 +335,36 @@ def held_row(pk: int) -> EventRow | None:
             row = held.by_pk.get(pk)
             if row is not None:
                 changed = _changes_since(held, version)
-                if changed is None or pk in changed:
-                    return None
-                if time.monotonic() - held.read_at > REFRESH_AGE:
+                stale = changed is None or pk in changed
+                if stale or time.monotonic() - held.read_at > REFRESH_AGE:
+                    # Brought up to date once the page is answered: the next page asking for a
+                    # row (this event's in the other language, a list) finds it kept.
                     _due[held.week.pk] = held.week
-                return row
+                return None if stale else row
     return None
 
 
 def read_due_after_response(**_kwargs) -> None:
-    """Read again the rows a request found older than ``REFRESH_AGE`` (``request_finished``:
-    the response is sent). Those found older than ``MAX_AGE`` were read in the request's time
-    already; these would be, by the first request after their minute. A database error leaves
-    them as they are: that request then reads them."""
+    """Bring up to date the rows a request found older than ``REFRESH_AGE``, or that an event's
+    page could not use (``request_finished``: the response is sent): rows that old are read
+    whole again, younger ones patched as a list page would. A database error leaves them as
+    they are: the next request that needs them reads them."""
     if not _due:
         return
     with _lock:
         due = dict(_due)
         _due.clear()
+        version = _version()
+        if version is None:
+            return
         for week_pk, week in due.items():
             held = _held.get(week_pk)
-            if held is None or time.monotonic() - held.read_at <= REFRESH_AGE:
-                continue  # another request's end read them, or they were dropped
-            version = _version()
-            if version is None:
-                return
+            if held is None:
+                continue  # dropped meanwhile
+            young = time.monotonic() - held.read_at <= REFRESH_AGE
             try:
-                _held[week_pk] = WeekSnapshot.read(week, version=version, earlier=held)
+                snapshot = _brought_up_to(held, version) if young else None
+                _held[week_pk] = snapshot or WeekSnapshot.read(week, version=version, earlier=held)
             except DatabaseError:
                 log.warning("The week's rows could not be read again after a response", exc_info=True)
 

@@ -443,6 +443,32 @@ def test_an_event_page_uses_its_kept_row_while_no_change_named_it(client, week, 
         assert held(week) is not kept and week_snapshot.held_row(plain) is held(week).by_pk[plain]
 
 
+def test_rows_an_event_page_could_not_use_are_brought_up_to_date_once_it_is_answered(
+    client,
+    week,
+    varied_week,  # noqa: F811 (the fixture imported above)
+):
+    plain = varied_week["plain"]
+    page = reverse("event_detail", args=[plain.pk])
+    with time_machine.travel(NOW, tick=False):
+        pages(client, [SCHEDULE])
+        kept = held(week)
+        # Its own event changed: the page reads it from the database, then the rows are
+        # patched with it (not read whole).
+        Event.objects.filter(pk=plain.pk).update(subtitle="改过的对接会")
+        bump_public_version(events=[plain.pk])
+        assert "改过的对接会" in client.get(page).content.decode()
+        patched = held(week)
+        assert patched is not kept and patched.read_at == kept.read_at
+        assert week_snapshot.held_row(plain.pk) is patched.by_pk[plain.pk]
+        assert patched.by_pk[plain.pk].subtitle == "改过的对接会"
+        # A bump that named nothing: the page reads the database, then the rows are read whole.
+        bump_public_version()
+        assert client.get(f"/en{page}").status_code == 200
+        assert held(week).read_at > patched.read_at
+        assert week_snapshot.held_row(plain.pk) is held(week).by_pk[plain.pk]
+
+
 def test_a_week_no_longer_asked_for_is_dropped_when_another_is_read(week):
     next_week = factories.week(name="下一届活动周", is_current=False)
     with time_machine.travel(NOW, tick=False):
