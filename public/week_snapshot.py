@@ -167,8 +167,8 @@ class WeekSnapshot:
             matching = set(search(Event.objects.public_of(self.week), filters.q).values_list("pk", flat=True))
             rows = [row for row in rows if row.pk in matching]
         if filters.day and not filters.all_days:
-            day_start = self.week.at(filters.day, dt.time.min)
-            day_end = day_start + dt.timedelta(days=1)
+            day_start = _utc(self.week.at(filters.day, dt.time.min))
+            day_end = _utc(self.week.at(filters.day + dt.timedelta(days=1), dt.time.min))
             rows = [row for row in rows if row.starts_at < day_end and row.ends_at > day_start]
         if filters.venue:
             rows = [
@@ -193,13 +193,20 @@ class WeekSnapshot:
     def upcoming(self, *, after: dt.date, limit: int) -> list[EventRow]:
         """The rows ``public.selectors.upcoming_events`` reads: the first ``limit`` approved
         events starting after the day ``after``."""
-        next_day = self.week.at(after + dt.timedelta(days=1), dt.time.min)
+        next_day = _utc(self.week.at(after + dt.timedelta(days=1), dt.time.min))
         approved = Event.Status.APPROVED
         return list(
             itertools.islice(
                 (row for row in self.rows if row.status == approved and row.starts_at >= next_day), limit
             )
         )
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """``moment`` in UTC, as the rows' times are read: two times in one zone compare as
+    plain numbers, while a time in the week's zone is asked its offset at every comparison
+    (today's rows out of a thousand: 13 ms against 0.4)."""
+    return moment.astimezone(dt.UTC)
 
 
 def kept(event, key: tuple, make):
