@@ -118,9 +118,11 @@ class _EventParts:
     track: str
     abstract: str
     links: list[dict]
-    # Each slot's <event> element by the slot's id, written at its first use (kept with the
-    # row, as the parts are: a page of rows that read as before writes none again).
+    # Each slot's <event> element and its JSON object by the slot's id, made at their first
+    # use (kept with the row, as the parts are: a feed of rows that read as before makes none
+    # again; never changed once made).
     xml: dict[int, str] = field(default_factory=dict)
+    json: dict[int, dict] = field(default_factory=dict)
 
 
 class _Entry(NamedTuple):
@@ -329,7 +331,7 @@ def schedule_json(events, *, week) -> dict:
         for place, entries in day_rooms.items():
             if place not in rooms:
                 rooms[place] = {"name": place, "guid": _room_guid(place)}
-            json_rooms[place] = [_json_event(entry, subtitle, times) for entry in entries]
+            json_rooms[place] = [_kept_json_event(entry, subtitle, times) for entry in entries]
             for entry in entries:
                 form = entry.event.row.form
                 if form not in tracks:
@@ -365,6 +367,14 @@ def schedule_json(events, *, week) -> dict:
             },
         },
     }
+
+
+def _kept_json_event(entry: _Entry, subtitle: str, times: LocalTimes) -> dict:
+    """The slot's JSON object, made at its first use and kept with the event's parts."""
+    made = entry.event.json.get(entry.id)
+    if made is None:
+        made = entry.event.json[entry.id] = _json_event(entry, subtitle, times)
+    return made
 
 
 def _json_event(entry: _Entry, subtitle: str, times: LocalTimes) -> dict:

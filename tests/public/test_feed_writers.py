@@ -489,20 +489,24 @@ def test_the_frab_xml_is_byte_for_byte_what_elementtree_wrote(client, varied_wee
     assert written == expected
 
 
-def test_each_slot_of_the_frab_xml_is_written_once_while_its_row_is_kept(client, varied_week, monkeypatch):
+@pytest.mark.parametrize(
+    ("name", "writer", "slot"),
+    [("schedule_xml", "_xml_event", b"<event "), ("schedule_frab_json", "_json_event", b'"persons"')],
+)
+def test_each_slot_of_a_frab_feed_is_written_once_while_its_row_is_kept(
+    client, varied_week, monkeypatch, name, writer, slot
+):
     from public.feeds import frab
 
     written = []
-    write = frab._xml_event
-    monkeypatch.setattr(
-        frab, "_xml_event", lambda entry, *rest: written.append(entry.id) or write(entry, *rest)
-    )
-    first = client.get(reverse("schedule_xml")).content
+    write = getattr(frab, writer)
+    monkeypatch.setattr(frab, writer, lambda entry, *rest: written.append(entry.id) or write(entry, *rest))
+    first = client.get(reverse(name)).content
     slots = len(written)
     bump_public_version(events=NO_EVENT)  # a new version: the feed is made again from the kept rows
 
-    assert client.get(reverse("schedule_xml")).content == first
-    assert slots == first.count(b"<event ") and len(written) == slots  # none written again
+    assert client.get(reverse(name)).content == first
+    assert slots == first.count(slot) and len(written) == slots  # none written again
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
