@@ -178,9 +178,10 @@ class CuttableProxy:
 
 
 class Gunicorn:
-    """The real web process (production WSGI app, test settings) with a pidfile."""
+    """The real web process (production WSGI app, test settings) with a pidfile; with
+    ``config``, gunicorn's configuration file under the flags given here (one worker, its port)."""
 
-    def __init__(self, folder: Path, env: dict[str, str]):
+    def __init__(self, folder: Path, env: dict[str, str], *, config: Path | None = None):
         self.port, self.pidfile = free_port(), folder / "gunicorn.pid"
         self.logfile = folder / "gunicorn.log"
         self.process = subprocess.Popen(
@@ -188,6 +189,7 @@ class Gunicorn:
                 sys.executable,
                 "-m",
                 "gunicorn",
+                *(("-c", str(config)) if config else ()),
                 "shuangchuang.wsgi",
                 "--bind",
                 f"127.0.0.1:{self.port}",

@@ -7,48 +7,34 @@ import json
 import os
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
-from tests.faults.processes import _stop_pidfile, free_port, wait_until
+from tests.faults.processes import Gunicorn, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "shuangchuang" / "scripts" / "gunicorn.conf.py"
 
 
 def test_access_lines_are_json_with_the_request_id(tmp_path):
-    port, pidfile, log = free_port(), tmp_path / "web.pid", tmp_path / "web.log"
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "shuangchuang.test_settings",
         "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
-        "WEB_BIND": f"127.0.0.1:{port}",
-        "WEB_WORKERS": "1",
         "CELERY_BROKER_URL": "memory://",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "shuangchuang.wsgi", "--pid", str(pidfile)],
-        cwd=ROOT,
-        env=env,
-        stdout=open(log, "wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    server = Gunicorn(tmp_path, env, config=CONFIG)
     try:
+        status, _body, _headers = server.get("/healthz", headers={"X-Request-ID": "nginx-5e6f7a8b9c0d"})
+        assert status == 200
         wait_until(
-            lambda: pidfile.exists() and b"Booting worker" in log.read_bytes(), timeout=60, what="gunicorn"
+            lambda: b"gunicorn.access" in server.logfile.read_bytes(), timeout=10, what="the access line"
         )
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/healthz", headers={"X-Request-ID": "nginx-5e6f7a8b9c0d"}
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            assert response.status == 200
-        wait_until(lambda: b"gunicorn.access" in log.read_bytes(), timeout=10, what="the access line")
     finally:
-        _stop_pidfile(pidfile)
-        process.wait(timeout=30)
+        server.stop()
 
-    access = [json.loads(line) for line in log.read_text().splitlines() if '"gunicorn.access"' in line]
+    access = [
+        json.loads(line) for line in server.logfile.read_text().splitlines() if '"gunicorn.access"' in line
+    ]
     assert len(access) == 1
     line = access[0]
     assert line["request_id"] == "nginx-5e6f7a8b9c0d"

@@ -6,13 +6,12 @@ import sqlite3
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests import celery_processes
-from tests.faults.processes import _stop_pidfile, free_port, wait_until
+from tests.faults.processes import Gunicorn, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 UPLOAD = """
@@ -117,26 +116,14 @@ def _wait_for_verdict(database: Path, media_id: int, timeout: float = 90) -> str
 
 
 def test_each_web_worker_asks_itself_for_the_busiest_pages_before_it_takes_a_request(run_env, tmp_path):
-    port, pidfile, log = free_port(), tmp_path / "web.pid", tmp_path / "web.log"
-    config = ROOT / "shuangchuang" / "scripts" / "gunicorn.conf.py"
-    env = {**run_env, "WEB_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(config), "shuangchuang.wsgi", "--pid", str(pidfile)],
-        cwd=ROOT,
-        env=env,
-        stdout=open(log, "wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    server = Gunicorn(tmp_path, run_env, config=ROOT / "shuangchuang" / "scripts" / "gunicorn.conf.py")
     try:
-        wait_until(lambda: b"Warmed up in" in log.read_bytes(), timeout=60, what="the warm-up")
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/schedule/", timeout=10) as response:
-            assert response.status == 200
+        wait_until(lambda: b"Warmed up in" in server.logfile.read_bytes(), timeout=60, what="the warm-up")
+        assert server.get("/schedule/")[0] == 200
     finally:
-        _stop_pidfile(pidfile)
-        process.wait(timeout=30)
+        server.stop()
 
-    text = log.read_text()
+    text = server.logfile.read_text()
     assert ": / 200, /schedule/ 200, /en/schedule/ 200" in text, text[-3000:]
     # Its own requests are no visitors': gunicorn logged only the one above.
     assert text.count('"gunicorn.access"') == 1
