@@ -52,7 +52,9 @@ def test_reporter_uploads_photo_and_video_and_submits_on_time(
         assert page.inner_text("#upload-warnings") == ""
         page.set_input_files("input[name=videos]", str(video))
         page.click("#upload-form button[type=submit]")
-        page.wait_for_selector(".media-item >> nth=1")
+        # Two files of 2 MB and more through the live server: on a loaded machine (the other
+        # test process may be starting a worker) this took longer than the default 15 s once.
+        page.wait_for_selector(".media-item >> nth=1", timeout=30_000)
         # (wait_for_function would evaluate a string, which the page's CSP forbids: selectors instead)
         page.locator(".media-item[data-status=passed] >> nth=1").wait_for(timeout=30_000)
         page.screenshot(path=screenshot_dir / "files-passed.png", full_page=True)
