@@ -236,11 +236,7 @@ def schedule_xml(events, *, week) -> bytes:
         lines.append(day_tag + ">")
         for place, entries in rooms.items():
             lines.append(f'    <room name="{_attribute(place)}" guid="{_room_guid(place)}">')
-            for entry in entries:
-                written = entry.event.xml.get(entry.id)
-                if written is None:
-                    written = entry.event.xml[entry.id] = _xml_event(entry, subtitle, times)
-                lines.append(written)
+            lines += [_kept_slot(entry.event.xml, _xml_event, entry, subtitle, times) for entry in entries]
             lines.append("    </room>")
         lines.append("  </day>")
     lines.append("</schedule>")
@@ -248,6 +244,15 @@ def schedule_xml(events, *, week) -> bytes:
 
 
 _EVENT_CHILD = " " * 8
+
+
+def _kept_slot(kept: dict, write, entry: _Entry, subtitle: str, times: LocalTimes):
+    """What ``write`` makes of the slot (its XML element, its JSON object), made at its first
+    use and kept in ``kept``, the event's parts' store for that feed, by the slot's id."""
+    made = kept.get(entry.id)
+    if made is None:
+        made = kept[entry.id] = write(entry, subtitle, times)
+    return made
 
 
 def _xml_event(entry: _Entry, subtitle: str, times: LocalTimes) -> str:
@@ -331,7 +336,9 @@ def schedule_json(events, *, week) -> dict:
         for place, entries in day_rooms.items():
             if place not in rooms:
                 rooms[place] = {"name": place, "guid": _room_guid(place)}
-            json_rooms[place] = [_kept_json_event(entry, subtitle, times) for entry in entries]
+            json_rooms[place] = [
+                _kept_slot(entry.event.json, _json_event, entry, subtitle, times) for entry in entries
+            ]
             for entry in entries:
                 form = entry.event.row.form
                 if form not in tracks:
@@ -367,14 +374,6 @@ def schedule_json(events, *, week) -> dict:
             },
         },
     }
-
-
-def _kept_json_event(entry: _Entry, subtitle: str, times: LocalTimes) -> dict:
-    """The slot's JSON object, made at its first use and kept with the event's parts."""
-    made = entry.event.json.get(entry.id)
-    if made is None:
-        made = entry.event.json[entry.id] = _json_event(entry, subtitle, times)
-    return made
 
 
 def _json_event(entry: _Entry, subtitle: str, times: LocalTimes) -> dict:
