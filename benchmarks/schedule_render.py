@@ -128,8 +128,7 @@ def prepare(scenario: str, event_id: int, turn: int) -> None:
         # The generated name (its tag is how --reset finds it) and the turn.
         name = venue.name.split("（更名")[0]
         Venue.objects.filter(pk=venue.pk).update(name=f"{name}（更名{turn}）")
-        venue_id = venue.pk
-        bump_public_version(events=events_at([venue_id]))
+        bump_public_version(events=events_at([venue.pk]))
     elif scenario == "rows kept":
         bump_public_version(events=NO_EVENT)
     elif scenario == "rows half a minute old":

@@ -116,15 +116,14 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # most, but a grouped one with a subquery per group is estimated above jit_above_cost and
     # then spent ~30 ms compiling to run in 1 ms (the archive's weeks with their counts; issue
     # 21). Empty for a pooler that refuses startup options (then set jit on the database).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
     startup_options = env.str("DATABASE_STARTUP_OPTIONS", default="-c jit=off")
     if startup_options:
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = startup_options
+        options["options"] = startup_options
     # Seconds to wait for a connection: a database host that does not answer (a network
     # partition) fails a request, or a new web worker's warm-up, fast instead of holding it
     # for the operating system's minutes.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
-        "DATABASE_CONNECT_TIMEOUT", default=5
-    )
+    options["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
 else:
     # `make run`: the web process, the worker and beat share one file. A writer waits for the
     # lock instead of failing at once ("database is locked" made a sent digest retry), and
