@@ -89,24 +89,41 @@ def mark_recordings(
     """The part of ``mark_relays`` the clock does not change: ``recording_video`` and
     ``has_recording``."""
     events = list(events)
+    best = recording_videos(events, media=media, read_from=read_from)
+    for event in events:
+        mark_recording(event, best.get(event.pk))
+    return events
+
+
+def recording_videos(
+    events: Iterable[Event],
+    *,
+    media: Iterable[MediaFile] | None = None,
+    read_from: QuerySet[Event] | None = None,
+) -> dict[int, MediaFile]:
+    """Each of ``events``' recording video by the event's id (``mark_recordings``), for the
+    events that have one."""
     approved = Event.Status.APPROVED
     best: dict[int, MediaFile] = {}
-    if any(event.status == approved for event in events):
+    events = [event for event in events if event.status == approved]
+    if events:
         if media is None:
             if read_from is not None:
                 of_events = Q(report__event__in=read_from.filter(status=approved).values("pk"))
             else:
-                ids = [event.pk for event in events if event.status == approved]
-                of_events = Q(report__event_id__in=ids)
+                of_events = Q(report__event_id__in=[event.pk for event in events])
             media = MediaFile.objects.filter(_public_videos(), of_events).select_related("report")
         candidates = [item for item in media if item.kind == MediaFile.Kind.VIDEO and item.is_public]
         candidates.sort(key=lambda video: (-(video.duration or 0), video.pk))
         for video in _playable(candidates):
             best.setdefault(video.report.event_id, video)
-    for event in events:
-        event.recording_video = best.get(event.pk)
-        event.has_recording = event.status == approved and bool(event.recording_url or event.recording_video)
-    return events
+    return best
+
+
+def mark_recording(event: Event, video: MediaFile | None) -> None:
+    """Mark ``event`` with its recording ``video`` (``mark_recordings``)."""
+    event.recording_video = video
+    event.has_recording = event.status == Event.Status.APPROVED and bool(event.recording_url or video)
 
 
 def mark_relay_times(events: Iterable[Event], *, now: dt.datetime | None = None) -> list[Event]:

@@ -44,7 +44,7 @@ from venues.models import Venue
 from venues.selectors import venues_in_order
 
 from .selectors import event_page_flags
-from .videos import mark_recordings
+from .videos import mark_recording, recording_videos
 
 log = logging.getLogger(__name__)
 
@@ -76,20 +76,7 @@ class WeekSnapshot:
         week's) is that row again, with what lists and feeds made of it: after a change that
         named nothing, only the cards and feed pieces of what did change are made again."""
         venues = list(venues_in_order())
-        rows = _read_rows(Event.objects.public_of(week), week=week, venues=venues)
-        reused = 0
-        if earlier is not None:
-            before = {row.pk: row for row in earlier.rows}
-            same_venue = _SameVenue()
-            for index, row in enumerate(rows):
-                old = before.get(row.pk)
-                if (
-                    old is not None
-                    and kept(old, ("content",), lambda old=old: _content(old)) == _content(row)
-                    and same_venue(old.venue, row.venue)
-                ):
-                    rows[index] = old
-                    reused += 1
+        rows, reused = _read_rows(Event.objects.public_of(week), week=week, venues=venues, earlier=earlier)
         snapshot = cls(week=week, version=version, read_at=time.monotonic(), rows=rows, venues=venues)
         if (
             earlier is not None
@@ -111,7 +98,7 @@ class WeekSnapshot:
             self.version = version
             return self
         venues = list(venues_in_order())
-        fresh = _read_rows(
+        fresh, _ = _read_rows(
             Event.objects.public_of(self.week).filter(pk__in=changed), week=self.week, venues=venues
         )
         rows = sorted(
@@ -223,22 +210,7 @@ def kept(event, key: tuple, make):
     return piece
 
 
-# What a row holds: its own fields, its recording, and its venue's fields (all of them: a place
-# line may print any); its week is the snapshot's.
-_own_fields = operator.attrgetter(
-    *(f.name for f in dataclasses.fields(EventRow) if f.name not in ("memo", "week", "venue"))
-)
 _venue_fields = operator.attrgetter(*(f.attname for f in Venue._meta.concrete_fields))
-
-
-def _content(row: EventRow) -> tuple:
-    """What lists and feeds may print of a row, but its venue (``_SameVenue``)."""
-    video = row.recording_video
-    return (
-        _own_fields(row),
-        row.has_recording,
-        None if video is None else (video.pk, video.duration, video.renditions),
-    )
 
 
 def _same_venues(venues: list[Venue], others: list[Venue]) -> bool:
@@ -246,20 +218,16 @@ def _same_venues(venues: list[Venue], others: list[Venue]) -> bool:
     return list(map(_venue_fields, venues)) == list(map(_venue_fields, others))
 
 
-class _SameVenue:
-    """Whether two rows' venues (each read's own objects) hold the same, each pair compared once."""
+def _changed_venues(venues: list[Venue], before: list[Venue]) -> set[int]:
+    """The venues of ``venues`` that are new or hold other values than in ``before`` (a place
+    line prints the venue's own fields, not its main venue's)."""
+    was = {venue.pk: _venue_fields(venue) for venue in before}
+    return {venue.pk for venue in venues if was.get(venue.pk) != _venue_fields(venue)}
 
-    def __init__(self):
-        self.answers: dict[tuple[int, int], bool] = {}
 
-    def __call__(self, old: Venue | None, new: Venue | None) -> bool:
-        if old is None or new is None:
-            return old is new
-        key = (id(old), id(new))
-        answer = self.answers.get(key)
-        if answer is None:
-            answer = self.answers[key] = _venue_fields(old) == _venue_fields(new)
-        return answer
+def _video_key(video) -> tuple | None:
+    """What lists and feeds print of a recording video."""
+    return None if video is None else (video.pk, video.duration, video.renditions)
 
 
 def _facet_key(row: EventRow) -> tuple:
@@ -268,8 +236,26 @@ def _facet_key(row: EventRow) -> tuple:
     return (row.days[0], row.days[-1], row.venue_id, parent, tuple(row.theme_keys), tuple(row.themes))
 
 
-def _read_rows(events: QuerySet[Event], *, week: Week, venues: list[Venue]) -> list[EventRow]:
+def _read_rows(
+    events: QuerySet[Event], *, week: Week, venues: list[Venue], earlier: WeekSnapshot | None = None
+) -> tuple[list[EventRow], int]:
+    """The rows of ``events``, and how many of them are ``earlier``'s rows again: a row made of
+    the same record, partners and themes as one of ``earlier``'s, at a venue that reads as
+    before, with the same recording, is that row, with what lists and feeds made of it. The
+    rows compared are the database's answers (tuples compared in C): a thousand events made
+    into rows and those compared field by field cost a whole read a third of its time."""
     events = events.order_by("starts_at", "id")
+    keep = None
+    if earlier is not None:
+        before = earlier.by_pk
+        changed_venues = _changed_venues(venues, earlier.venues)
+
+        def keep(pk: int, source: tuple) -> EventRow | None:
+            old = before.get(pk)
+            if old is not None and old.source == source and old.venue_id not in changed_venues:
+                return old
+            return None
+
     rows = event_rows(
         events,
         week=week,
@@ -281,17 +267,27 @@ def _read_rows(events: QuerySet[Event], *, week: Week, venues: list[Venue]) -> l
         # An event's page takes what else it reads from its kept row (covers, files made public
         # and hall presentations name their event when they change).
         with_page_facts=event_page_flags(),
+        earlier=keep,
     )
-    for row in rows:
+    # A recording video is one of the event's public files: an event without any has none (a
+    # changed event seldom has: its patch then asks for no video). The recordings' query takes
+    # the events' as a subquery (a thousand ids as parameters cost ~7 ms to send), or a few
+    # events' ids.
+    videos = recording_videos(
+        [row for row in rows if row.page_facts["has_files"]],
+        read_from=events if len(rows) > FEW_ROWS else None,
+    )
+    reused = 0
+    for index, row in enumerate(rows):
+        video = videos.get(row.pk)
+        if row.memo is not None:  # an earlier row
+            if _video_key(row.recording_video) == _video_key(video):
+                reused += 1
+                continue
+            row = rows[index] = dataclasses.replace(row, memo=None)
         row.memo = {}  # kept rows keep their cards (public.cards)
-    # A recording video is one of the event's public files: an event without any has none
-    # (a changed event seldom has: its patch then asks for no video).
-    with_files = [row for row in rows if row.page_facts["has_files"]]
-    mark_recordings([row for row in rows if not row.page_facts["has_files"]], media=[])
-    # The recordings' query takes the events' as a subquery (a thousand ids as parameters
-    # cost ~7 ms to send), or a few events' ids.
-    mark_recordings(with_files, read_from=events if len(rows) > FEW_ROWS else None)
-    return rows
+        mark_recording(row, video)
+    return rows, reused
 
 
 _held: dict[int, WeekSnapshot] = {}

@@ -11,10 +11,12 @@ import copy
 import datetime as dt
 import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 from django.db.models import (
+    CharField,
     Count,
     DateTimeField,
     Exists,
@@ -25,6 +27,7 @@ from django.db.models import (
     Q,
     QuerySet,
     TextField,
+    Value,
 )
 from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Cast, TruncDate
@@ -233,6 +236,8 @@ class EventRow:
     # the cover's web versions as JSON text (``public_event_from_row`` parses it), and the
     # caller's annotations (None when not read).
     page_facts: dict | None = None
+    # What it was made of (``event_rows``): its record, its partners' and its themes'.
+    source: tuple = ()
     # What lists made of this row, by what else they depend on, for a reader that keeps rows
     # across requests (``public.week_snapshot``; None: nothing is kept). A kept row is never
     # changed in place but for the clock's marks (``mark_for_display``), which the keys name:
@@ -301,6 +306,7 @@ def event_rows(
     with_themes: bool = False,
     with_page_facts: dict | None = None,
     venues_read: dict[int, Venue] | None = None,
+    earlier: Callable[[int, tuple], EventRow | None] | None = None,
 ) -> list[EventRow]:
     """``events`` (public events of ``week``, ordered) as ``EventRow``s: one query of the events
     joined with their lead host's name (and their venue's, unless ``with_venues`` reads the
@@ -309,7 +315,11 @@ def event_rows(
     co-hosts' names), ``with_partners`` (every partner, co-hosts included) and
     ``with_themes``; none of them when there is no event. The count never grows with the
     number of events. ``with_page_facts``: annotations (name: expression) read with the
-    events' query, with the cover, into ``page_facts``."""
+    events' query, with the cover, into ``page_facts``.
+
+    Each row keeps what it was made of (``EventRow.source``). ``earlier(pk, source)`` may
+    answer a row made of the same before (a reader keeping rows across requests): that row is
+    then returned instead of a new one."""
     events = events.prefetch_related(None)
     columns = _ROW_COLUMNS + (() if with_venues else ("venue__name",))
     if with_description:
@@ -337,9 +347,39 @@ def event_rows(
             venues.update((venue.pk, venue) for venue in Venue.objects.filter(pk__in=lacking))
     elif with_venues:
         venues = {venue.pk: venue for venue in Venue.objects.filter(pk__in=events.values("venue_id"))}
+    partners: dict[int, list[tuple]] = {}
+    if with_partners or with_co_hosts:
+        # (role, name, the unit's name): the co-hosts alone are (role, None, name).
+        if with_partners:
+            related = EventPartner.objects.filter(event__in=ids).values_list(
+                "event_id", "role", "name", "organizer__name"
+            )
+        else:
+            related = EventPartner.objects.filter(event__in=ids, role=EventPartner.Role.HOST).values_list(
+                "event_id", "role", Value(None, output_field=CharField()), "organizer__name"
+            )
+        for event_id, *partner in related.order_by("order", "id"):
+            partners.setdefault(event_id, []).append(tuple(partner))
+    themes: dict[int, list[tuple]] = {}
+    if with_themes:
+        related = (
+            Event.themes.through.objects.filter(event__in=ids)
+            .order_by("theme__order", "theme_id")
+            .values_list("event_id", "theme_id", "theme__name", "theme__order")
+        )
+        for event_id, *theme in related:
+            themes.setdefault(event_id, []).append(tuple(theme))
     own = len(_ROW_COLUMNS)
+    host = EventPartner.Role.HOST
     rows = []
     for record in records:
+        pk = record[0]
+        source = (record, tuple(partners.get(pk, ())), tuple(themes.get(pk, ())))
+        if earlier is not None:
+            row = earlier(pk, source)
+            if row is not None:
+                rows.append(row)
+                continue
         venue_id = record[_VENUE_ID]
         venue = None
         if venue_id is not None:
@@ -347,40 +387,18 @@ def event_rows(
             if venue is None and not with_venues:
                 venue = venues[venue_id] = VenueName(record[own])
         description = record[facts_at - 1] if with_description else None
-        row = EventRow(*record[:own], week, venue, description)
+        row = EventRow(*record[:own], week, venue, description, source=source)
         if fact_names:
             row.page_facts = dict(zip(fact_names, record[facts_at:], strict=True))
-        rows.append(row)
-    by_pk = {row.pk: row for row in rows}
-    if with_partners:
-        partners = (
-            EventPartner.objects.filter(event__in=ids)
-            .order_by("order", "id")
-            .values_list("event_id", "role", "name", "organizer__name")
-        )
-        for event_id, role, name, unit_name in partners:
-            row = by_pk[event_id]
-            row.partners.append((role, name if unit_name is None else unit_name))
-            if role == EventPartner.Role.HOST:
+        for role, name, unit_name in source[1]:
+            if with_partners:
+                row.partners.append((role, name if unit_name is None else unit_name))
+            if role == host:
                 row.co_host_names.append(unit_name)
-    elif with_co_hosts:
-        co_hosts = (
-            EventPartner.objects.filter(event__in=ids, role=EventPartner.Role.HOST)
-            .order_by("order", "id")
-            .values_list("event_id", "organizer__name")
-        )
-        for event_id, name in co_hosts:
-            by_pk[event_id].co_host_names.append(name)
-    if with_themes:
-        themes = (
-            Event.themes.through.objects.filter(event__in=ids)
-            .order_by("theme__order", "theme_id")
-            .values_list("event_id", "theme_id", "theme__name", "theme__order")
-        )
-        for event_id, theme_id, name, order in themes:
-            row = by_pk[event_id]
+        for theme_id, name, order in source[2]:
             row.themes.append(name)
             row.theme_keys.append((order, theme_id))
+        rows.append(row)
     return rows
 
 

@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from core.public_cache import NO_EVENT, bump_public_version
-from events.models import Event, EventPartner
+from events.models import Event, EventPartner, Theme
 from events.services.workflow import (
     PartnerSpec,
     change_request_accept,
@@ -21,7 +21,7 @@ from events.services.workflow import (
     event_save,
 )
 from public import week_snapshot
-from submissions.models import DailyReport
+from submissions.models import DailyReport, MediaFile
 from submissions.services.review import media_set_public
 from tests import factories
 from tests.exhibits import factories as exhibit_factories
@@ -282,6 +282,43 @@ def test_a_change_that_names_no_event_reads_everything_again(client, week, main_
         assert at_venue and reused == set(before) - at_venue
         assert "昆山市创新中心" in renamed[f"{SCHEDULE}?day=all"].decode()
         assert renamed == from_database(client, addresses)
+
+
+def test_a_whole_read_makes_new_rows_of_exactly_the_events_that_changed_unnamed(
+    client,
+    week,
+    setting,
+    varied_week,  # noqa: F811 (the fixture imported above)
+):
+    """Changes written past the services (no bump names them), then a bump that names nothing:
+    the rows of the events whose record, partners, themes or recording video changed are new,
+    every other row is the row kept, and the pages are those the database gives."""
+    addresses, theme = setting
+    recorded, longer = (video(varied_week["markup"], duration=seconds) for seconds in (60.0, 90.0))
+    DailyReport.objects.filter(pk__in=[recorded.report_id, longer.report_id]).update(
+        status=DailyReport.Status.ACCEPTED,
+        submitted_at=factories.at(DAY1, 15),
+        is_late=False,
+        reviewed_at=factories.at(DAY1, 16),
+    )
+    MediaFile.objects.filter(pk=longer.pk).update(is_public=False)
+    with time_machine.travel(NOW, tick=False):
+        pages(client, addresses)
+        kept = held(week)
+        Event.objects.filter(pk=varied_week["online"].pk).update(subtitle="线上训练营（第二期）")
+        EventPartner.objects.filter(event=varied_week["plain"], role=EventPartner.Role.UNDERTAKER).update(
+            name="昆山市新的承办单位"
+        )
+        Theme.objects.filter(pk=theme.pk).update(name="科技金融与投资")  # only "plain" has it
+        varied_week["live_hls"].themes.add(factories.theme(name="新加的主题"))
+        MediaFile.objects.filter(pk=longer.pk).update(is_public=True)  # the markup's recording now
+        bump_public_version()
+        after = pages(client, addresses)
+        before = {row.pk: row for row in kept.rows}
+        new = {row.pk for row in held(week).rows if row is not before[row.pk]}
+        assert new == {varied_week[name].pk for name in ("online", "plain", "live_hls", "markup")}
+        assert held(week).by_pk[varied_week["markup"].pk].recording_video.pk == longer.pk
+        assert after == from_database(client, addresses)
 
 
 def test_a_bump_that_named_nothing_and_changed_nothing_keeps_the_rows_days_and_choices(client, week, setting):
