@@ -76,8 +76,9 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -383,8 +384,43 @@ _local = _LocalEntries(max_bytes=LOCAL_MAX_BYTES)
 
 
 def forget_local_pages() -> None:
-    """Drop the pages this process keeps beside the shared cache (a process that starts)."""
+    """Drop the pages this process keeps beside the shared cache (a process that starts), and
+    the values kept at a version (``kept_at_version``)."""
     _local.clear()
+    _kept_at_version.clear()
+
+
+_T = TypeVar("_T")
+# key -> (the public version, when it was made (time.monotonic()), the value).
+_kept_at_version: dict[str, tuple[int, float, object]] = {}
+# Seconds: a value kept longer is made again even at the same version.
+KEPT_MAX_AGE = PAGE_TIMEOUT / 2
+
+
+def kept_at_version(key: str, make: Callable[[], _T]) -> _T:
+    """``make()`` as this process made it at the version a public page renders for, for what
+    every public page reads alike and only a bumped change changes (the current week, the
+    sub-venues' cities): one query less per page. Made afresh at another version, when kept for
+    ``KEPT_MAX_AGE`` (a change that skipped its bump is stale no longer than a cached page),
+    when forgotten (``forget_kept``: this process changed it), and outside a public page's
+    render or without the shared cache (the office's pages read it as they always did). The
+    version was read before the page began: a value is never older than the version it is
+    kept at."""
+    version = _rendering_version.get()
+    if version is None:
+        return make()
+    now = time.monotonic()
+    held = _kept_at_version.get(key)
+    if held is not None and held[0] == version and now - held[1] <= KEPT_MAX_AGE:
+        return held[2]
+    value = make()
+    _kept_at_version[key] = (version, now, value)
+    return value
+
+
+def forget_kept(key: str) -> None:
+    """Make ``key``'s value afresh at its next use (``kept_at_version``)."""
+    _kept_at_version.pop(key, None)
 
 
 def _cached_entry(key: str, timeout: int) -> tuple[int | None, dict | None]:

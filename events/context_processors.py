@@ -1,5 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
+from core.public_cache import forget_kept, kept_at_version
 from core.roles import is_observer, is_office_reviewer, is_organizer_member
 
 from .models import Notice, Week
@@ -21,10 +22,20 @@ def portal(request) -> dict:
     }
 
 
+# The current week is kept in the process at the public version (a week's save in the admin bumps it).
+CURRENT_WEEK_KEY = "events:current-week"
+
+
 def current_week(request) -> Week | None:
     if not hasattr(request, "_current_week"):
-        request._current_week = Week.objects.current()
+        request._current_week = kept_at_version(CURRENT_WEEK_KEY, Week.objects.current)
     return request._current_week
+
+
+def forget_current_week(**_kwargs) -> None:
+    """A week saved or deleted in this process (``post_save``, ``post_delete``): the next page
+    reads the current week again, though no bump came (yet)."""
+    forget_kept(CURRENT_WEEK_KEY)
 
 
 def remember_current_week(request, week: Week) -> None:

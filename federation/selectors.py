@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
+from core.public_cache import forget_kept, kept_at_version
+
 from .models import RemoteEvent, Source
 from .payload import TOTALS_KEYS
 
@@ -68,8 +70,22 @@ def enabled_sources() -> list[Source]:
     return list(Source.objects.filter(enabled=True).order_by("order", "city", "id"))
 
 
+# The cities are kept in the process at the public version (a source's save in the admin bumps it).
+CITIES_KEY = "federation:cities"
+
+
 def cities() -> list[str]:
-    """The cities of the enabled sources, in the sources' order, each once."""
+    """The cities of the enabled sources, in the sources' order, each once (every schedule page
+    asks: kept at the public version, ``core.public_cache.kept_at_version``)."""
+    return kept_at_version(CITIES_KEY, _read_cities)
+
+
+def forget_cities(**_kwargs) -> None:
+    """A source saved or deleted in this process (``post_save``, ``post_delete``)."""
+    forget_kept(CITIES_KEY)
+
+
+def _read_cities() -> list[str]:
     seen: dict[str, None] = {}
     for city in (
         Source.objects.filter(enabled=True).order_by("order", "city", "id").values_list("city", flat=True)

@@ -58,10 +58,10 @@ def test_the_warm_up_renders_the_busiest_pages_past_the_page_cache_and_keeps_non
     assert week.pk in week_snapshot._held
     bump_public_version(events=NO_EVENT)
     warming()
-    with CaptureQueriesContext(connection) as visitor:
-        response = client.get("/schedule/")
+    response = client.get("/schedule/")
     assert "预热的活动" in response.content.decode()
-    assert visitor.captured_queries, "the warm-up kept its page in the cache"
+    # Rendered for the visitor (from the rows and the week the warm-up kept: no query).
+    assert response.templates, "the warm-up kept its page in the cache"
 
 
 def test_a_site_behind_https_is_warmed_as_nginx_forwards_it(week, settings, warming):
