@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import gc
 import io
 import json
 import os
@@ -56,6 +55,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from benchmarks.in_process import ensure_database  # noqa: E402 (after the path)
+from shuangchuang.garbage import settle  # noqa: E402
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/shuangchuang_schedule_bench")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
@@ -214,9 +214,8 @@ def main() -> None:
             made = generate(size)
             event_id = made["middle_event"]
             # As in a served process (shuangchuang/wsgi.py): what is loaded is frozen out of the
-            # garbage collector's walks.
-            gc.collect()
-            gc.freeze()
+            # garbage collector's walks, the youngest generation collected less often.
+            settle()
             targets = [
                 ("home page", "/"),
                 ("/schedule/ (today)", "/schedule/"),

@@ -12,7 +12,6 @@ loaded stays loaded.
 
 from __future__ import annotations
 
-import gc
 import io
 import sys
 from collections.abc import Callable
@@ -22,6 +21,8 @@ from django.conf import settings
 
 from core.public_cache import WARM_UP_ENVIRON_KEY
 
+from .garbage import settle
+
 # Today's schedule in both languages and the home page: what most visitors ask for first.
 WARM_UP_PATHS = ("/", "/schedule/", "/en/schedule/")
 
@@ -29,10 +30,9 @@ WARM_UP_PATHS = ("/", "/schedule/", "/en/schedule/")
 def warm_up(application: Callable) -> list[tuple[str, int]]:
     """Ask ``application`` (a WSGI application) for each of ``WARM_UP_PATHS``; their statuses.
     What the requests loaded is then moved out of the garbage collector's walks, as
-    shuangchuang/wsgi.py does with what loading the application left."""
+    shuangchuang/wsgi.py does with what loading the application left (``garbage.settle``)."""
     answers = [(path, _ask(application, path)) for path in WARM_UP_PATHS]
-    gc.collect()
-    gc.freeze()
+    settle()
     return answers
 
 
