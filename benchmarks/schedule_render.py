@@ -55,7 +55,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from benchmarks.in_process import ensure_database  # noqa: E402 (after the path)
-from shuangchuang.garbage import settle  # noqa: E402
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/shuangchuang_schedule_bench")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
@@ -197,6 +196,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.test import Client
     from django.test.utils import override_settings
+
+    from shuangchuang.garbage import settle
 
     call_command("migrate", verbosity=0)
     redis_cache = {
