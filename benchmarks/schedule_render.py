@@ -215,7 +215,7 @@ def main() -> None:
             made = generate(size)
             event_id = made["middle_event"]
             # As in a served process (shuangchuang/wsgi.py): what is loaded is frozen out of the
-            # garbage collector's walks, the youngest generation collected less often.
+            # garbage collector's walks.
             settle()
             targets = [
                 ("home page", "/"),
