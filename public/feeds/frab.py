@@ -110,9 +110,13 @@ def _schedule_url(name: str) -> str:
 
 @dataclass(slots=True)
 class _EventParts:
-    """What every slot of an event says alike, worked out once per event."""
+    """What every slot of an event says alike, worked out once per event. Not the row itself:
+    kept with the row (``EventRow.memo``), parts holding it would make a reference cycle, and
+    rows dropped with the week's snapshot would wait for the garbage collector."""
 
-    row: object
+    title: str
+    form: str
+    description: str
     room: str
     url: str
     track: str
@@ -161,7 +165,9 @@ def _by_day(events, week) -> list[tuple[int, dt.date, dict[str, list[_Entry]]]]:
         abstract = f"{track} · {event.host_name}"
         if event.status == cancelled:
             abstract = f"[CANCELLED] {event.cancel_reason} · {abstract}"
-        parts = _EventParts(event, place, url, track, abstract, _media_links(event))
+        parts = _EventParts(
+            event.subtitle, event.form, event.description, place, url, track, abstract, _media_links(event)
+        )
         return place, [
             _Entry(
                 start,
@@ -258,7 +264,6 @@ def _kept_slot(kept: dict, write, entry: _Entry, subtitle: str, times: LocalTime
 def _xml_event(entry: _Entry, subtitle: str, times: LocalTimes) -> str:
     """One slot's <event> element, from <event> to </event>."""
     parts, slot_start = entry.event, entry.start
-    event = parts.row
     # Ids, guid, times and slug are digits, hex and ASCII: nothing to escape.
     lines = [
         f'      <event id="{entry.id}" guid="{entry.guid}">',
@@ -270,13 +275,13 @@ def _xml_event(entry: _Entry, subtitle: str, times: LocalTimes) -> str:
         _leaf(_EVENT_CHILD, "url", parts.url),
         # The event's own subtitle is its title (every title would start alike otherwise);
         # the week's unified title is the frab subtitle.
-        _leaf(_EVENT_CHILD, "title", event.subtitle),
+        _leaf(_EVENT_CHILD, "title", parts.title),
         subtitle,
         _leaf(_EVENT_CHILD, "track", parts.track),
-        _leaf(_EVENT_CHILD, "type", event.form),
+        _leaf(_EVENT_CHILD, "type", parts.form),
         _leaf(_EVENT_CHILD, "language", "zh"),
         _leaf(_EVENT_CHILD, "abstract", parts.abstract),
-        _leaf(_EVENT_CHILD, "description", event.description),
+        _leaf(_EVENT_CHILD, "description", parts.description),
         f"{_EVENT_CHILD}<persons />",  # units are not speakers; the host stands in the abstract
     ]
     if parts.links:
@@ -340,7 +345,7 @@ def schedule_json(events, *, week) -> dict:
                 _kept_slot(entry.event.json, _json_event, entry, subtitle, times) for entry in entries
             ]
             for entry in entries:
-                form = entry.event.row.form
+                form = entry.event.form
                 if form not in tracks:
                     tracks[form] = {"name": entry.event.track, "slug": form}
         days.append(
@@ -378,7 +383,6 @@ def schedule_json(events, *, week) -> dict:
 
 def _json_event(entry: _Entry, subtitle: str, times: LocalTimes) -> dict:
     parts, start = entry.event, entry.start
-    event = parts.row
     return {
         "guid": entry.guid,
         "id": entry.id,
@@ -389,13 +393,13 @@ def _json_event(entry: _Entry, subtitle: str, times: LocalTimes) -> dict:
         "room": parts.room,
         "slug": entry.slug,
         "url": parts.url,
-        "title": event.subtitle,
+        "title": parts.title,
         "subtitle": subtitle,
         "track": parts.track,
-        "type": event.form,
+        "type": parts.form,
         "language": "zh",
         "abstract": parts.abstract,
-        "description": event.description,
+        "description": parts.description,
         "persons": [],
         "links": parts.links,
     }

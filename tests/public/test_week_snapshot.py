@@ -4,6 +4,9 @@ read from the database; a change that names its event re-reads only that event."
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 import time_machine
 from django.contrib import admin
@@ -513,3 +516,23 @@ def test_a_week_no_longer_asked_for_is_dropped_when_another_is_read(week):
         held(week).read_at -= week_snapshot.MAX_AGE + 1  # last read a minute ago
         week_snapshot.current(next_week)
     assert set(week_snapshot._held) == {next_week.pk}
+
+
+def test_rows_dropped_with_what_lists_and_feeds_kept_of_them_are_freed_at_once(client, week, setting):
+    """What a list or feed keeps with a row (``EventRow.memo``) holds no reference back to it:
+    rows dropped with their snapshot are freed when the last reference goes, not by a later
+    pass of the garbage collector (a process reading its rows again kept every dropped week
+    until then)."""
+    addresses, _theme = setting
+    with time_machine.travel(NOW, tick=False):
+        pages(client, addresses)  # every list and feed keeps its pieces with the rows
+    rows = [weakref.ref(row) for row in held(week).rows]
+    assert all(row().memo for row in rows)
+    gc.collect()  # the requests' own garbage
+    gc.disable()
+    try:
+        week_snapshot.forget()
+        alive = [ref().subtitle for ref in rows if ref() is not None]
+    finally:
+        gc.enable()
+    assert alive == []
