@@ -5,7 +5,7 @@
     set -a; . /path/to/portal.env; set +a
     .venv/bin/python benchmarks/pretalx_side_by_side.py \\
         --portal http://127.0.0.1:8378 \\
-        --pretalx http://127.0.0.1:8377 --pretalx-event sc2026 [--repeat 15] [--warmup 2]
+        --pretalx http://127.0.0.1:8377 --pretalx-event sc2026 [--repeat 15] [--warmup 2] [--pause 0.1]
 
 Either side may be left out: without ``--pretalx`` only the portal is measured, without
 ``--portal`` only pretalx (and no Django is set up here). Both servers should hold the same
@@ -46,6 +46,11 @@ body's size in KB (1,000 bytes), with the Cache-Control the server sent.
   contests' services bump): every page is rendered again from the kept rows; an event's page,
   like after another event's change, from its kept row.
 - The portal **warm**: no bump; the page comes from the page cache.
+- ``--pause``: seconds to wait before each timed request. The portal's worker does some work
+  after a response is sent (the week's rows read again when a page found them stale or half
+  a minute old, ``public.week_snapshot.read_due_after_response``); asked back to back (0, the
+  default), the next request waits for it, as on a worker kept busy; with a pause, as on a
+  site whose workers are idle between visitors. pretalx does nothing after its responses.
 - pretalx **as served**: it has no page cache of its own for these pages (its widget data is
   cached only with Redis configured; without it every answer is rendered afresh).
 
@@ -192,7 +197,7 @@ def check_bump_reaches(base: str, path: str) -> None:
         )
 
 
-def measure(base: str, path: str, *, warmup: int, repeat: int, before=None) -> dict:
+def measure(base: str, path: str, *, warmup: int, repeat: int, before=None, pause: float = 0.0) -> dict:
     for _ in range(warmup):
         if before:
             before()
@@ -201,6 +206,7 @@ def measure(base: str, path: str, *, warmup: int, repeat: int, before=None) -> d
     for _ in range(repeat):
         if before:
             before()
+        time.sleep(pause)
         elapsed, status, _type, headers, body = fetch(base, path)
         if status != 200:
             sys.exit(f"{base}{path} answered {status} while timed")
@@ -236,6 +242,14 @@ def main() -> None:
     parser.add_argument("--pretalx-talk", help="the pretalx talk's code (default: the middle one by start)")
     parser.add_argument("--repeat", type=int, default=15, help="timed requests per endpoint and case (15)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed requests before them (2)")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="seconds to wait before each timed request (0): the portal's worker then has done what "
+        "it does after a response (the week's rows read again) before the request, as on a site "
+        "whose workers are not kept busy; 0 asks back to back",
+    )
     args = parser.parse_args()
     if not (args.portal or args.pretalx):
         parser.error("give --portal, --pretalx or both")
@@ -291,7 +305,9 @@ def main() -> None:
                 # reads no week itself); on a live site the schedule is asked for all the time.
                 bump()
                 fetch(base, "/schedule/")
-            result = measure(base, path, warmup=args.warmup, repeat=args.repeat, before=before)
+            result = measure(
+                base, path, warmup=args.warmup, repeat=args.repeat, before=before, pause=args.pause
+            )
             rows.append((label, side, path, case, result))
             print(f"{label:<26} {side:<8} {case:<12} {result['median']:8.1f} ms", file=sys.stderr)
     load_after = uptime()
@@ -299,8 +315,8 @@ def main() -> None:
     print(f"uptime before: `{load_before}`  ")
     print(f"uptime after: `{load_after}`  ")
     print(
-        f"{args.repeat} sequential requests per row after {args.warmup} warm-ups; "
-        "wall time to the last byte; no compression asked for.\n"
+        f"{args.repeat} sequential requests per row after {args.warmup} warm-ups, "
+        f"{args.pause:g} s apart; wall time to the last byte; no compression asked for.\n"
     )
     print("| what | server | path | case | median ms | p90 ms | body KB | Cache-Control |")
     print("|---|---|---|---|---:|---:|---:|---|")
