@@ -34,7 +34,7 @@ from collections import Counter
 from functools import cached_property
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 from django.db.models import QuerySet
 
 from core.public_cache import PAGE_TIMEOUT, changed_events_between, public_version
@@ -370,6 +370,39 @@ def read_due_after_response(**_kwargs) -> None:
                 _held[week_pk] = snapshot or WeekSnapshot.read(week, version=version, earlier=held)
             except DatabaseError:
                 log.warning("The week's rows could not be read again after a response", exc_info=True)
+
+
+def refresh_aged() -> None:
+    """Bring up to date the rows held here longer than ``REFRESH_AGE``, as after a response
+    (``read_due_after_response``): for a process's own timer (``keep_young``)."""
+    with _lock:
+        for held in _held.values():
+            if time.monotonic() - held.read_at > REFRESH_AGE:
+                _due[held.week.pk] = held.week
+    read_due_after_response()
+
+
+def keep_young(*, interval: float = REFRESH_AGE / 2, stop: threading.Event | None = None) -> threading.Thread:
+    """Start a thread that calls ``refresh_aged`` every ``interval`` seconds until ``stop`` is
+    set (gunicorn's ``post_worker_init``). A process asked for no page for a minute would
+    otherwise find its rows a minute old at its next request and read the week whole in that
+    request's time (a quiet site's usual first page: 21 ms instead of 6 at 1,000 events); kept
+    young meanwhile, they only need the bumps since patched. The thread's database connection
+    is closed after each round; an error is logged and the next round tries again."""
+    stop = stop or threading.Event()
+
+    def run() -> None:
+        while not stop.wait(interval):
+            try:
+                refresh_aged()
+            except Exception:
+                log.warning("The week's rows could not be kept young", exc_info=True)
+            finally:
+                connections.close_all()  # this thread's own
+
+    thread = threading.Thread(target=run, name="week-rows-young", daemon=True)
+    thread.start()
+    return thread
 
 
 def _version() -> int | None:

@@ -4,7 +4,8 @@ shuangchuang/scripts/stack.sh and deploy/systemd/shuangchuang-web.service all ru
 apart (the issue found stack.sh without --max-requests and without an access log).
 
 Each worker asks itself for the busiest public pages before it takes a request
-(``post_worker_init``, shuangchuang/warm_up.py).
+(``post_worker_init``, shuangchuang/warm_up.py), and keeps the week's rows young in a thread
+of its own (``public.week_snapshot.keep_young``).
 
 WEB_BIND (127.0.0.1:8000) and WEB_WORKERS (4) come from the environment. Each access-log
 line is one JSON object like the portal's own lines, with the request id nginx sent in
@@ -57,8 +58,13 @@ logger_class = JsonAccessLogger
 
 def post_worker_init(worker):
     """The worker's first visitors do not wait for what the first pages load (the URL
-    configuration, templates, the week's rows): it asks itself for them first."""
+    configuration, templates, the week's rows): it asks itself for them first. Then it keeps
+    the week's rows young while no page asks for them (``public.week_snapshot.keep_young``)."""
+    from public.week_snapshot import REFRESH_AGE, keep_young
     from shuangchuang.warm_up import warm_up
+
+    keep_young()
+    worker.log.info("Keeping the week's rows younger than %d s", REFRESH_AGE * 1.5)
 
     started = time.perf_counter()
     try:

@@ -125,5 +125,6 @@ def test_each_web_worker_asks_itself_for_the_busiest_pages_before_it_takes_a_req
 
     text = server.logfile.read_text()
     assert ": / 200, /schedule/ 200, /en/schedule/ 200" in text, text[-3000:]
+    assert "Keeping the week's rows younger than 45 s" in text  # public.week_snapshot.keep_young
     # Its own requests are no visitors': gunicorn logged only the one above.
     assert text.count('"gunicorn.access"') == 1

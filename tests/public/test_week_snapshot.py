@@ -5,6 +5,8 @@ read from the database; a change that names its event re-reads only that event."
 from __future__ import annotations
 
 import gc
+import threading
+import time
 import weakref
 
 import pytest
@@ -536,3 +538,30 @@ def test_rows_dropped_with_what_lists_and_feeds_kept_of_them_are_freed_at_once(c
     finally:
         gc.enable()
     assert alive == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_process_asked_for_nothing_keeps_its_rows_young_in_a_thread_of_its_own(client, week):
+    """gunicorn's workers run ``keep_young``: rows half a minute old are read again by the
+    thread (its own database connection, closed after each round), young ones are left."""
+    factories.many_events(week=week, count=5)
+    assert client.get(SCHEDULE).status_code == 200
+    kept = held(week)
+    kept.read_at -= week_snapshot.REFRESH_AGE + 1
+    stop = threading.Event()
+    thread = week_snapshot.keep_young(interval=0.05, stop=stop)
+    try:
+        deadline = time.monotonic() + 10
+        while held(week) is kept and time.monotonic() < deadline:
+            time.sleep(0.02)
+        fresh = held(week)
+        time.sleep(0.3)  # a few more rounds: young rows are left as they are
+        assert held(week) is fresh
+    finally:
+        stop.set()
+        thread.join(5)
+    assert not thread.is_alive()
+    assert fresh is not kept and fresh.read_at > kept.read_at
+    # Read from the database the thread sees (the test's rows are committed): every row reads
+    # as before, so the rows are those kept.
+    assert len(fresh.rows) == 5 and all(row is old for row, old in zip(fresh.rows, kept.rows, strict=True))
