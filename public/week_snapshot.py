@@ -218,11 +218,22 @@ def _same_venues(venues: list[Venue], others: list[Venue]) -> bool:
     return list(map(_venue_fields, venues)) == list(map(_venue_fields, others))
 
 
-def _changed_venues(venues: list[Venue], before: list[Venue]) -> set[int]:
-    """The venues of ``venues`` that are new or hold other values than in ``before`` (a place
-    line prints the venue's own fields, not its main venue's)."""
-    was = {venue.pk: _venue_fields(venue) for venue in before}
-    return {venue.pk for venue in venues if was.get(venue.pk) != _venue_fields(venue)}
+class _SameVenue:
+    """Whether a kept row's venue (an object of the read that made the row: a patch since may
+    have read the venues again, keeping the rows it was not told about) holds what the venues
+    read now hold; each of those objects compared once."""
+
+    def __init__(self, venues: list[Venue]):
+        self.now = {venue.pk: _venue_fields(venue) for venue in venues}
+        self.answers: dict[int, bool] = {}
+
+    def __call__(self, venue: Venue | None) -> bool:
+        if venue is None:
+            return True  # the record says it has none, as before
+        answer = self.answers.get(id(venue))
+        if answer is None:
+            answer = self.answers[id(venue)] = _venue_fields(venue) == self.now.get(venue.pk)
+        return answer
 
 
 def _video_key(video) -> tuple | None:
@@ -246,13 +257,15 @@ def _read_rows(
     into rows and those compared field by field cost a whole read a third of its time."""
     events = events.order_by("starts_at", "id")
     keep = None
-    if earlier is not None:
+    # The rows kept print their week too (an event's page its name and theme): a week that
+    # reads otherwise in any field has every row made again.
+    if earlier is not None and _all_week_fields(earlier.week) == _all_week_fields(week):
         before = earlier.by_pk
-        changed_venues = _changed_venues(venues, earlier.venues)
+        same_venue = _SameVenue(venues)
 
         def keep(pk: int, source: tuple) -> EventRow | None:
             old = before.get(pk)
-            if old is not None and old.source == source and old.venue_id not in changed_venues:
+            if old is not None and old.source == source and same_venue(old.venue):
                 return old
             return None
 
@@ -291,13 +304,14 @@ def _read_rows(
 
 
 _held: dict[int, WeekSnapshot] = {}
-# The weeks whose rows to read again after the response (with the week as a request read it).
-_due: dict[int, Week] = {}
+# The weeks whose rows to read again after the response.
+_due: set[int] = set()
 _lock = threading.Lock()
 
 
 # What of its week the rows were read with: their days, zone and title are made of it.
 _week_fields = operator.attrgetter("time_zone", "starts_on", "ends_on", "unified_title", "is_published")
+_all_week_fields = operator.attrgetter(*(f.attname for f in Week._meta.concrete_fields))
 
 
 def current(week: Week) -> WeekSnapshot | None:
@@ -320,7 +334,7 @@ def current(week: Week) -> WeekSnapshot | None:
                 if other_pk != week.pk and time.monotonic() - other.read_at > MAX_AGE:
                     del _held[other_pk]
         elif time.monotonic() - snapshot.read_at > REFRESH_AGE:
-            _due[week.pk] = week
+            _due.add(week.pk)
         _held[week.pk] = snapshot
         return snapshot
 
@@ -342,7 +356,7 @@ def held_row(pk: int) -> EventRow | None:
                 if stale or time.monotonic() - held.read_at > REFRESH_AGE:
                     # Brought up to date once the page is answered: the next page asking for a
                     # row (this event's in the other language, a list) finds it kept.
-                    _due[held.week.pk] = held.week
+                    _due.add(held.week.pk)
                 return None if stale else row
     return None
 
@@ -350,35 +364,52 @@ def held_row(pk: int) -> EventRow | None:
 def read_due_after_response(**_kwargs) -> None:
     """Bring up to date the rows a request found older than ``REFRESH_AGE``, or that an event's
     page could not use (``request_finished``: the response is sent): rows that old are read
-    whole again, younger ones patched as a list page would. A database error leaves them as
-    they are: the next request that needs them reads them."""
+    whole again, younger ones patched as a list page would.
+
+    The week is read again first (one query): the rows of a week no longer current or
+    published, or whose days, zone or title changed, are dropped instead (the next list page
+    reads them with the week as it is; an event's page reads its event). The rows are read
+    outside the lock, so a request in another thread (``keep_young``'s rounds run beside the
+    requests) is not held up by them, and replace the held ones only if no other thread
+    replaced those meanwhile. A database error leaves them as they are: the next request that
+    needs them reads them."""
     if not _due:
         return
     with _lock:
-        due = dict(_due)
+        due = {week_pk: _held.get(week_pk) for week_pk in _due}
         _due.clear()
-        version = _version()
-        if version is None:
-            return
-        for week_pk, week in due.items():
-            held = _held.get(week_pk)
-            if held is None:
-                continue  # dropped meanwhile
-            young = time.monotonic() - held.read_at <= REFRESH_AGE
-            try:
+    version = _version()
+    if version is None:
+        return
+    for week_pk, held in due.items():
+        if held is None:
+            continue  # dropped meanwhile
+        try:
+            week = Week.objects.filter(pk=week_pk).first()
+            if week is None or not (week.is_current and week.is_published):
+                snapshot = None
+            elif _week_fields(week) != _week_fields(held.week):
+                snapshot = None
+            else:
+                young = time.monotonic() - held.read_at <= REFRESH_AGE
                 snapshot = _brought_up_to(held, version) if young else None
-                _held[week_pk] = snapshot or WeekSnapshot.read(week, version=version, earlier=held)
-            except DatabaseError:
-                log.warning("The week's rows could not be read again after a response", exc_info=True)
+                snapshot = snapshot or WeekSnapshot.read(week, version=version, earlier=held)
+        except DatabaseError:
+            log.warning("The week's rows could not be read again after a response", exc_info=True)
+            continue
+        with _lock:
+            if _held.get(week_pk) is held:
+                if snapshot is None:
+                    del _held[week_pk]
+                else:
+                    _held[week_pk] = snapshot
 
 
 def refresh_aged() -> None:
     """Bring up to date the rows held here longer than ``REFRESH_AGE``, as after a response
     (``read_due_after_response``): for a process's own timer (``keep_young``)."""
     with _lock:
-        for held in _held.values():
-            if time.monotonic() - held.read_at > REFRESH_AGE:
-                _due[held.week.pk] = held.week
+        _due.update(pk for pk, held in _held.items() if time.monotonic() - held.read_at > REFRESH_AGE)
     read_due_after_response()
 
 

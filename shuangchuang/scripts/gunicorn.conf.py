@@ -16,6 +16,7 @@ leads to the access line and to every line Django logged for it.
 import datetime as dt
 import json
 import os
+import threading
 import time
 
 from gunicorn.glogging import Logger
@@ -60,11 +61,15 @@ def post_worker_init(worker):
     """The worker's first visitors do not wait for what the first pages load (the URL
     configuration, templates, the week's rows): it asks itself for them first. Then it keeps
     the week's rows young while no page asks for them (``public.week_snapshot.keep_young``)."""
+    from django.conf import settings
+
     from public.week_snapshot import REFRESH_AGE, keep_young
     from shuangchuang.warm_up import warm_up
 
-    keep_young()
-    worker.log.info("Keeping the week's rows younger than %d s", REFRESH_AGE * 1.5)
+    if settings.PUBLIC_WEEK_SNAPSHOT:
+        stop = threading.Event()
+        worker.week_rows = stop, keep_young(stop=stop)
+        worker.log.info("Keeping the week's rows younger than %d s", REFRESH_AGE * 1.5)
 
     started = time.perf_counter()
     try:
@@ -77,3 +82,13 @@ def post_worker_init(worker):
         (time.perf_counter() - started) * 1000,
         ", ".join(f"{path} {status}" for path, status in answers),
     )
+
+
+def worker_exit(server, worker):
+    """The rows' thread ends its round and stops before the interpreter does (a worker recycled
+    by ``max_requests``, or stopped), not in the middle of a query or a log line."""
+    rows = getattr(worker, "week_rows", None)
+    if rows is not None:
+        stop, thread = rows
+        stop.set()
+        thread.join(timeout=5)

@@ -61,7 +61,7 @@ def test_the_warm_up_renders_the_busiest_pages_past_the_page_cache_and_keeps_non
     warming()
     response = client.get("/schedule/")
     assert "预热的活动" in response.content.decode()
-    # Rendered for the visitor (from the rows and the week the warm-up kept: no query).
+    # Rendered for the visitor, from the rows the warm-up read (not from the page cache).
     assert response.templates, "the warm-up kept its page in the cache"
 
 

@@ -17,7 +17,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from core.public_cache import NO_EVENT, bump_public_version
-from events.models import Event, EventPartner, Theme
+from events.models import Event, EventPartner, Theme, Week
 from events.services.workflow import (
     PartnerSpec,
     change_request_accept,
@@ -41,6 +41,7 @@ from tests.public.test_schedule_fragments import (  # noqa: F401 (varied_week: t
     varied_week,
 )
 from tests.public.test_videos import video
+from venues.models import Venue
 
 pytestmark = pytest.mark.django_db
 
@@ -518,6 +519,75 @@ def test_a_week_no_longer_asked_for_is_dropped_when_another_is_read(week):
         held(week).read_at -= week_snapshot.MAX_AGE + 1  # last read a minute ago
         week_snapshot.current(next_week)
     assert set(week_snapshot._held) == {next_week.pk}
+
+
+def test_a_venue_changed_unnamed_shows_after_a_patch_and_a_whole_read(
+    client,
+    week,
+    main_venue,
+    setting,
+    varied_week,  # noqa: F811 (the fixture imported above)
+):
+    """A venue changed past the services, then a change naming another event (the patch reads
+    the venues again, keeping the rows at the venue as they were), then a bump that names
+    nothing: the whole read compares each kept row's own venue with the venue now, not the
+    venues of the patch, so the rows at it are made again."""
+    addresses, _theme = setting
+    with time_machine.travel(NOW, tick=False):
+        pages(client, addresses)
+        Venue.objects.filter(pk=main_venue.pk).update(name="昆山市创新中心（改）")
+        bump_public_version(events=[varied_week["online"].pk])  # online: at no venue
+        pages(client, addresses)
+        bump_public_version()
+        after = pages(client, addresses)
+        assert "昆山市创新中心（改）" in after[f"{SCHEDULE}?day=all"].decode()
+        assert all(
+            row.venue.name == "昆山市创新中心（改）"
+            for row in held(week).rows
+            if row.venue_id == main_venue.pk
+        )
+        assert after == from_database(client, addresses)
+
+
+def test_a_week_changed_unnamed_has_every_row_made_again(client, week, setting, varied_week):  # noqa: F811
+    """The rows print their week too (an event's page its name): a week that reads otherwise
+    in any field keeps no row of the earlier read."""
+    addresses, _theme = setting
+    with time_machine.travel(NOW, tick=False):
+        pages(client, addresses)
+        kept = held(week)
+        Week.objects.filter(pk=week.pk).update(name="第二届创新创业周")
+        bump_public_version()
+        after = pages(client, addresses)
+        assert not {id(row) for row in held(week).rows} & {id(row) for row in kept.rows}
+        page = after[reverse("event_detail", args=[varied_week["plain"].pk])].decode()
+        assert "· 第二届创新创业周</title>" in page
+        assert after == from_database(client, addresses)
+
+
+def test_the_rows_of_a_week_unpublished_or_no_longer_current_are_dropped_not_read_again(
+    client,
+    week,
+    varied_week,  # noqa: F811 (the fixture imported above)
+):
+    event_page = reverse("event_detail", args=[varied_week["plain"].pk])
+    assert client.get(SCHEDULE).status_code == 200
+    assert client.get(event_page).status_code == 200
+    Week.objects.filter(pk=week.pk).update(is_published=False)
+    bump_public_version()  # as the week's admin bumps
+    # The event's page finds the rows stale and reads its event (not public now); after its
+    # response the week is read again: the rows are dropped, not read with the week they were.
+    assert client.get(event_page).status_code == 404
+    assert week.pk not in week_snapshot._held
+    assert client.get(event_page).status_code == 404
+
+    Week.objects.filter(pk=week.pk).update(is_published=True)
+    bump_public_version()
+    assert client.get(SCHEDULE).status_code == 200
+    Week.objects.filter(pk=week.pk).update(is_current=False)
+    held(week).read_at -= week_snapshot.REFRESH_AGE + 1
+    week_snapshot.refresh_aged()  # keep_young's round
+    assert week.pk not in week_snapshot._held
 
 
 def test_rows_dropped_with_what_lists_and_feeds_kept_of_them_are_freed_at_once(client, week, setting):
