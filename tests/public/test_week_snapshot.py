@@ -618,6 +618,7 @@ def test_a_process_asked_for_nothing_keeps_its_rows_young_in_a_thread_of_its_own
     assert client.get(SCHEDULE).status_code == 200
     kept = held(week)
     kept.read_at -= week_snapshot.REFRESH_AGE + 1
+    open_before = connections_open()
     stop = threading.Event()
     thread = week_snapshot.keep_young(interval=0.05, stop=stop)
     try:
@@ -635,3 +636,14 @@ def test_a_process_asked_for_nothing_keeps_its_rows_young_in_a_thread_of_its_own
     # Read from the database the thread sees (the test's rows are committed): every row reads
     # as before, so the rows are those kept.
     assert len(fresh.rows) == 5 and all(row is old for row, old in zip(fresh.rows, kept.rows, strict=True))
+    # The thread closed its connection after each round: no more are open than before it.
+    assert connections_open() <= open_before
+
+
+def connections_open() -> int:
+    """The connections to this test's database (on SQLite, none is counted)."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        return cursor.fetchone()[0]
