@@ -52,6 +52,9 @@ log = logging.getLogger(__name__)
 MAX_AGE = PAGE_TIMEOUT
 # Seconds: rows older than this are read again once the response that used them is sent.
 REFRESH_AGE = MAX_AGE / 2
+# Seconds between a process's own rounds reading rows that old again (``keep_young``): its rows
+# are then never older than REFRESH_AGE + KEEP_YOUNG_EVERY.
+KEEP_YOUNG_EVERY = REFRESH_AGE / 2
 
 
 @dataclasses.dataclass(eq=False)
@@ -386,9 +389,11 @@ def read_due_after_response(**_kwargs) -> None:
             continue  # dropped meanwhile
         try:
             week = Week.objects.filter(pk=week_pk).first()
-            if week is None or not (week.is_current and week.is_published):
-                snapshot = None
-            elif _week_fields(week) != _week_fields(held.week):
+            if (
+                week is None
+                or not (week.is_current and week.is_published)
+                or _week_fields(week) != _week_fields(held.week)
+            ):
                 snapshot = None
             else:
                 young = time.monotonic() - held.read_at <= REFRESH_AGE
@@ -413,7 +418,9 @@ def refresh_aged() -> None:
     read_due_after_response()
 
 
-def keep_young(*, interval: float = REFRESH_AGE / 2, stop: threading.Event | None = None) -> threading.Thread:
+def keep_young(
+    *, interval: float = KEEP_YOUNG_EVERY, stop: threading.Event | None = None
+) -> threading.Thread:
     """Start a thread that calls ``refresh_aged`` every ``interval`` seconds until ``stop`` is
     set (gunicorn's ``post_worker_init``). A process asked for no page for a minute would
     otherwise find its rows a minute old at its next request and read the week whole in that

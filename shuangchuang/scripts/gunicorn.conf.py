@@ -63,13 +63,13 @@ def post_worker_init(worker):
     the week's rows young while no page asks for them (``public.week_snapshot.keep_young``)."""
     from django.conf import settings
 
-    from public.week_snapshot import REFRESH_AGE, keep_young
+    from public.week_snapshot import KEEP_YOUNG_EVERY, REFRESH_AGE, keep_young
     from shuangchuang.warm_up import warm_up
 
     if settings.PUBLIC_WEEK_SNAPSHOT:
         stop = threading.Event()
         worker.week_rows = stop, keep_young(stop=stop)
-        worker.log.info("Keeping the week's rows younger than %d s", REFRESH_AGE * 1.5)
+        worker.log.info("Keeping the week's rows younger than %d s", REFRESH_AGE + KEEP_YOUNG_EVERY)
 
     started = time.perf_counter()
     try:
